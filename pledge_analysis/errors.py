@@ -1,0 +1,87 @@
+"""Exception hierarchy of pledge_analysis.
+
+Every error says what was wrong, where (file, row, column) and what to do::
+
+    PledgeError                      base class: catch this to catch everything we raise
+    ├── InputError                   a user-supplied file or table is unusable
+    │   ├── MissingFileError         a named file does not exist
+    │   ├── MissingColumnError       a required column is absent
+    │   ├── EmptyInputError          a file or table has no usable rows
+    │   └── TranscriptFormatError    a transcript line cannot be read as a speaker turn
+    ├── ConfigError                  project.yaml or an option is invalid
+    ├── CodebookError                the codebook is inconsistent (ids, parents, cycles)
+    ├── ProjectStoreError            the SQLite project store cannot be used
+    └── ModelUnavailableError        an optional model or package is not installed
+
+Errors are raised, never asserted. Rows that are merely bad (a duplicate id, an
+out-of-range answer) are *not* errors: they are set aside with a reason in a
+``set_aside`` table so that every input row is accounted for.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class PledgeError(Exception):
+    """Base class of every error raised by pledge_analysis."""
+
+
+def _where(path: str | Path | None = None, row: int | None = None, column: str | None = None) -> str:
+    parts = []
+    if path is not None:
+        parts.append(f"file {str(path)!r}")
+    if row is not None:
+        parts.append(f"row {row}")
+    if column is not None:
+        parts.append(f"column {column!r}")
+    return (" (" + ", ".join(parts) + ")") if parts else ""
+
+
+class InputError(PledgeError):
+    """A user-supplied file or table cannot be used as it is.
+
+    >>> str(InputError("answer out of range", path="a.csv", row=3, column="Q2", hint="fix it"))
+    "answer out of range (file 'a.csv', row 3, column 'Q2'). fix it"
+    """
+
+    def __init__(self, what: str, *, path=None, row=None, column=None, hint: str = ""):
+        self.what, self.path, self.row, self.column, self.hint = what, path, row, column, hint
+        message = what + _where(path, row, column) + "."
+        if hint:
+            message += " " + hint
+        super().__init__(message)
+
+
+class MissingFileError(InputError, FileNotFoundError):
+    """A file named by the user or by project.yaml does not exist."""
+
+
+class MissingColumnError(InputError, KeyError):
+    """A required column is absent from a table or file."""
+
+    def __str__(self) -> str:  # KeyError would otherwise quote the message
+        return self.args[0]
+
+
+class EmptyInputError(InputError):
+    """A file or table has no usable rows."""
+
+
+class TranscriptFormatError(InputError):
+    """A transcript line cannot be read as a speaker turn."""
+
+
+class ConfigError(PledgeError):
+    """project.yaml, or an option passed to a function, is invalid."""
+
+
+class CodebookError(PledgeError):
+    """The codebook is inconsistent: duplicate ids, unknown parents or cycles."""
+
+
+class ProjectStoreError(PledgeError):
+    """The SQLite project store cannot be opened or written."""
+
+
+class ModelUnavailableError(PledgeError):
+    """An optional model or package is not installed on this machine."""

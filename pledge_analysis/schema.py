@@ -1,0 +1,104 @@
+"""Column names of every tidy table that passes between stages.
+
+These names are contracts: a later stage, a notebook or a researcher's own script may
+rely on them, so they are never renamed. Each table is a pandas DataFrame.
+
+>>> SEGMENTS[:4]
+('segment_id', 'source_id', 'site', 'group')
+>>> empty("codings").columns.tolist() == list(CODINGS)
+True
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+import pandas as pd
+
+from .errors import MissingColumnError
+
+#: One row per unit of text that can be coded (a survey comment or a transcript turn).
+SEGMENTS = (
+    "segment_id", "source_id", "site", "group", "source_type", "question_id",
+    "respondent_id", "speaker", "role", "position", "timestamp", "text",
+)
+#: One row per respondent (patients and staff) with their attributes.
+RESPONDENTS = (
+    "respondent_id", "source_id", "site", "group", "source_type",
+    "age_band", "ethnicity", "imd_quintile", "role",
+)
+#: Survey answers in long form; ``score`` is added by :func:`pledge_analysis.survey.score_responses`.
+RESPONSES = ("respondent_id", "site", "group", "question_id", "value")
+#: Rows of an input that were not kept, with the reason (nothing is lost silently).
+SET_ASIDE = ("source_id", "path", "row", "column", "reason", "value")
+#: The codebook: hierarchical codes.
+CODEBOOK = (
+    "code_id", "name", "parent_id", "description", "include", "exclude",
+    "keywords", "examples", "colour", "survey_items",
+)
+#: Codings: a code applied to a span of a segment.
+CODINGS = (
+    "segment_id", "code_id", "coder", "method", "confidence", "start", "end",
+    "status", "created_at", "memo", "evidence", "negated",
+)
+#: Sentiment of each segment.
+SENTIMENT = ("segment_id", "sentiment", "score")
+#: One row per theme (and scope) summarising its codings.
+THEMES = (
+    "scope_type", "scope", "theme", "name", "n_segments", "n_respondents", "prevalence",
+    "n_negative", "negativity", "n_sites", "n_groups",
+)
+#: Survey scores: one row per estimate.
+SCORES = (
+    "site", "group", "question_id", "n", "positives", "estimate", "ci_low", "ci_high",
+    "suppressed", "kind",
+)
+#: Prioritised improvement areas.
+PRIORITIES = (
+    "scope_type", "scope", "rank", "theme", "name", "score", "prevalence", "negativity",
+    "survey_gap", "prevalence_norm", "negativity_norm", "survey_gap_norm", "n_segments",
+    "reason", "quotes",
+)
+#: The action plan ("You said / We plan to / By").
+ACTION_PLAN = (
+    "goal_id", "scope", "theme", "you_said", "we_plan_to", "by", "owner", "status",
+    "evidence",
+)
+
+TABLES = {
+    "segments": SEGMENTS, "respondents": RESPONDENTS, "responses": RESPONSES,
+    "set_aside": SET_ASIDE, "codebook": CODEBOOK, "codings": CODINGS,
+    "sentiment": SENTIMENT, "themes": THEMES, "scores": SCORES,
+    "priorities": PRIORITIES, "action_plan": ACTION_PLAN,
+}
+
+
+def empty(table: str) -> pd.DataFrame:
+    """An empty DataFrame with the columns of ``table``."""
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in TABLES[table]})
+
+
+def require_columns(df: pd.DataFrame, columns: Iterable[str], *, table: str, path=None) -> None:
+    """Raise :class:`MissingColumnError` naming every absent column.
+
+    >>> require_columns(pd.DataFrame({"a": [1]}), ["a", "b"], table="demo")
+    Traceback (most recent call last):
+    ...
+    pledge_analysis.errors.MissingColumnError: demo is missing column(s) ['b'] (found ['a']). Check the column mapping in project.yaml or rename the columns.
+    """
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise MissingColumnError(
+            f"{table} is missing column(s) {missing} (found {list(df.columns)[:20]})"
+            + (f" in file {str(path)!r}" if path else ""),
+            hint="Check the column mapping in project.yaml or rename the columns.",
+        ) from None
+
+
+def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Return ``df`` with exactly the contract columns of ``table`` first (extra columns kept after)."""
+    cols = list(TABLES[table])
+    for c in cols:
+        if c not in df.columns:
+            df = df.assign(**{c: None})
+    extra = [c for c in df.columns if c not in cols]
+    return df[cols + extra]

@@ -1,0 +1,402 @@
+"""De-identification: find and replace names, phone numbers, NHS numbers and other identifiers.
+
+:func:`redact` works on one string; :func:`redact_frame` on a whole table (and returns a
+review table of what was redacted that never shows the original value unless asked).
+The same recognizers run inside spaCy as the ``pledge_deidentify`` component.
+
+Recognizers (no trained NER model needed):
+
+- ``EMAIL``, ``URL``: standard patterns.
+- ``PHONE``: UK landlines and mobiles, ``+44`` and ``(0)`` forms, spaces, dashes, brackets;
+  the digits must form a 10 or 11 digit UK number starting 01, 02, 03, 05, 07, 08 or 09.
+- ``NHS_NUMBER``: 10 digits (``3 3 4`` grouping allowed) that pass the mod-11 check digit.
+- ``POSTCODE``: UK postcodes, either case.
+- ``DATE``: numeric dates and day + month (+ year) forms; a month or weekday alone is not an identifier.
+- ``ADDRESS``: a house number and a street name ending in a street word (Road, Lane, Close ...).
+- ``ID``: hospital / MRN / reference numbers after a cue word, and letter+digit record numbers.
+- ``PERSON``: a title (Dr, Mrs, Sister, Nurse ...) before a name; a known first name followed by
+  a capitalised surname; a known first name that is not also a common English word; context
+  cues ("my nurse X", "X was lovely", "thanks to X"); and the user's deny-list.
+
+>>> r = redact("Sister Jane Okafor was wonderful, ring 07700 900461.")
+>>> r.text
+'Sister [PERSON] was wonderful, ring [PHONE].'
+>>> r.spans
+[(7, 18, 'PERSON'), (38, 51, 'PHONE')]
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import pandas as pd
+
+from ..errors import ConfigError
+from .names import common_words, gazetteers
+
+LABELS = ("PERSON", "PHONE", "EMAIL", "NHS_NUMBER", "POSTCODE", "ADDRESS", "DATE", "URL", "ID")
+#: Higher wins when two recognizers claim overlapping text.
+PRIORITY = {"EMAIL": 9, "URL": 8, "NHS_NUMBER": 7, "PHONE": 6, "POSTCODE": 5, "ADDRESS": 4, "ID": 3, "DATE": 2, "PERSON": 1}
+
+#: Words and services that must never be redacted (extend with ``allow=``).
+DEFAULT_ALLOW = (
+    "Breast Care Nurse", "Clinical Nurse Specialist", "Macmillan", "Maggie's", "Maggies", "Open Access",
+    "Breast Cancer Now", "Breast Cancer Care", "Cancer Research UK", "Marie Curie", "NHS", "GP", "CNS",
+    "Herceptin", "Tamoxifen", "Letrozole", "Anastrozole", "Exemestane", "Zoladex", "Trastuzumab",
+    "Pertuzumab", "Docetaxel", "Paclitaxel", "Capecitabine", "Palbociclib", "Ribociclib", "Abemaciclib",
+    "Denosumab", "Zoledronic", "Kadcyla", "Phesgo", "Enhertu", "Covid", "Christmas", "Easter",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December", "God", "Lord",
+)
+TITLES = frozenset({"dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "nurse", "sister", "matron", "prof",
+                    "professor", "sr", "dame", "sir"})
+ROLE_WORDS = ("nurse", "doctor", "surgeon", "consultant", "oncologist", "radiographer", "radiologist",
+              "physio", "physiotherapist", "counsellor", "receptionist", "cns", "specialist nurse",
+              "breast care nurse", "registrar", "secretary", "volunteer", "therapist", "key worker")
+PRAISE = ("lovely", "wonderful", "amazing", "brilliant", "fantastic", "great", "fab", "fabulous", "kind",
+          "so kind", "helpful", "excellent", "superb", "outstanding", "rude", "dismissive", "unhelpful",
+          "an angel", "a star", "a godsend", "incredible", "marvellous", "caring", "fantastic")
+
+_MONTHS = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+_PATTERNS = {
+    "EMAIL": re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
+    "URL": re.compile(r"(?:\bhttps?://|\bwww\.)[^\s<>\"']+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|co\.uk|org\.uk|nhs\.uk|gov\.uk|ac\.uk|uk|io)(?:/[^\s<>\"']*)?\b", re.I),
+    "PHONE": re.compile(r"(?<![\w+])(?:\+\s?44\s?(?:\(0\)\s?)?|\(?0)[\d\s\-().]{8,17}\d(?!\w)"),
+    "NHS_NUMBER": re.compile(r"(?<![\w-])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\w-])"),
+    "POSTCODE": re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b", re.I),
+    "DATE": re.compile(
+        r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b"
+        r"|\b\d{4}-\d{2}-\d{2}\b"
+        rf"|\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTHS}\.?(?:,?\s+\d{{4}})?\b"
+        rf"|\b{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b",
+        re.I),
+    "ADDRESS": re.compile(
+        r"\b(?:flat\s+\d+[a-z]?,?\s+)?\d{1,4}[a-z]?,?\s+(?:[A-Za-z][a-z'-]+\s+){1,3}"
+        r"(?:road|rd|street|st|avenue|ave|lane|ln|close|drive|way|crescent|court|place|gardens|grove|terrace|"
+        r"park|view|walk|row|square|mews|rise|parade)\b", re.I),
+    "ID": re.compile(
+        r"(?:\b(?:mrn|hospital\s+(?:number|no\.?)|patient\s+(?:number|no\.?|id)|unit\s+number|ref(?:erence)?"
+        r"(?:\s+(?:number|no\.?))?|case\s+number)\s*[:#]?\s*)(?P<id>[A-Z]{0,3}\d[\dA-Z-]{3,}\d?)"
+        r"|\b(?P<id2>[A-Z]{1,3}\d{6,9})\b", re.I),
+}
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
+_DOB = re.compile(r"\b(?:dob|d\.o\.b\.?|date of birth|born on)\b", re.I)
+
+
+@dataclass
+class Redaction:
+    """The result of :func:`redact`: the redacted text and the spans found in the original."""
+
+    text: str
+    spans: list[tuple[int, int, str]] = field(default_factory=list)
+    placeholders: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(label for _s, _e, label in self.spans))
+
+
+@dataclass(frozen=True)
+class Options:
+    labels: frozenset[str] = frozenset(LABELS)
+    allow: tuple[str, ...] = DEFAULT_ALLOW
+    deny: tuple[str, ...] = ()
+    pseudonyms: bool = False
+
+    @classmethod
+    def make(cls, labels=None, allow=(), deny=(), pseudonyms=False, replace_default_allow=False) -> "Options":
+        labels = frozenset(labels or LABELS)
+        unknown = labels - set(LABELS)
+        if unknown:
+            raise ConfigError(f"unknown redaction label(s) {sorted(unknown)}; choose from {list(LABELS)}.")
+        allow = tuple(allow or ()) if replace_default_allow else DEFAULT_ALLOW + tuple(allow or ())
+        return cls(labels, allow, tuple(d for d in deny or () if d and d.strip()), bool(pseudonyms))
+
+
+def nhs_number_valid(digits: str) -> bool:
+    """The NHS number mod-11 check.
+
+    >>> nhs_number_valid("9434765919"), nhs_number_valid("9434765918")
+    (True, False)
+    """
+    digits = re.sub(r"\D", "", digits)
+    if len(digits) != 10:
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1)))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(digits[9])
+
+
+def _uk_phone(raw: str) -> bool:
+    digits = re.sub(r"\D", "", raw)
+    if raw.lstrip().startswith("+"):
+        if not digits.startswith("44"):
+            return False
+        digits = "0" + digits[2:].lstrip("0")
+    if "(0)" in raw and not raw.lstrip().startswith("+"):
+        return False
+    return len(digits) in (10, 11) and digits[0] == "0" and digits[1] in "1235789"
+
+
+def _regex_spans(text: str, labels: frozenset[str]) -> list[tuple[int, int, str]]:
+    spans = []
+    for label, pattern in _PATTERNS.items():
+        if label not in labels and not (label == "NHS_NUMBER" and "ID" in labels):
+            continue
+        for m in pattern.finditer(text):
+            s, e = m.span()
+            raw = m.group(0)
+            if label == "PHONE":
+                raw_stripped = raw.rstrip(" -().")
+                e = s + len(raw_stripped)
+                if not _uk_phone(raw_stripped):
+                    continue
+            elif label == "NHS_NUMBER":
+                if not nhs_number_valid(raw):
+                    continue
+                if "NHS_NUMBER" not in labels:
+                    label_out = "ID"
+                    spans.append((s, e, label_out))
+                    continue
+            elif label == "URL" and s > 0 and text[s - 1] == "@":
+                continue
+            elif label == "ID":
+                g = "id" if m.group("id") else "id2"
+                s, e = m.span(g)
+                if not any(c.isdigit() for c in m.group(g)):
+                    continue
+            elif label == "DATE":
+                pass
+            spans.append((s, e, label))
+    return spans
+
+
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
+
+
+def _is_cap(word: str) -> bool:
+    return word[0].isupper() and not (len(word) > 3 and word.isupper())
+
+
+def _gap_ok(text: str, a_end: int, b_start: int, allow_dot: bool = False) -> bool:
+    gap = text[a_end:b_start]
+    return gap.strip() == "" or (allow_dot and gap.strip() == ".")
+
+
+def _person_spans(text: str, opts: Options) -> list[tuple[int, int, str]]:
+    first, last = gazetteers()
+    common = common_words()
+    toks = _tokens(text)
+    spans: list[tuple[int, int, str]] = []
+    lower = [w.lower().replace("’", "'") for _s, _e, w in toks]
+
+    def namelike(i: int, *, strict_case: bool = True) -> bool:
+        w, lw = toks[i][2], lower[i]
+        if lw in TITLES:
+            return False
+        if _is_cap(w):
+            return lw not in common or lw in first or lw in last
+        if strict_case:
+            return False
+        return (lw in first or lw in last) and lw not in common
+
+    n = len(toks)
+    i = 0
+    while i < n:
+        s, e, w = toks[i]
+        lw = lower[i]
+        # 1. title + name(s)
+        if lw in TITLES and i + 1 < n and _gap_ok(text, e, toks[i + 1][0], allow_dot=True):
+            title_cap = _is_cap(w)
+            j = i + 1
+            if namelike(j, strict_case=title_cap or lw in ("nurse", "sister", "doctor")) or (
+                    not title_cap and lower[j] in last and lower[j] not in common):
+                k = j
+                while k + 1 < n and k - j < 2 and _gap_ok(text, toks[k][1], toks[k + 1][0]) and \
+                        _is_cap(toks[k + 1][2]) and namelike(k + 1):
+                    k += 1
+                spans.append((toks[j][0], toks[k][1], "PERSON"))
+                i = k + 1
+                continue
+        # 2. known first name + capitalised surname
+        if _is_cap(w) and lw in first and i + 1 < n and _gap_ok(text, e, toks[i + 1][0]) and \
+                _is_cap(toks[i + 1][2]) and (lower[i + 1] in last or lower[i + 1] not in common):
+            spans.append((s, toks[i + 1][1], "PERSON"))
+            i += 2
+            continue
+        # 3. a known first name that is not also a common word
+        if _is_cap(w) and lw in first and lw not in common:
+            spans.append((s, e, "PERSON"))
+        i += 1
+    # 4. context cues: "my nurse X", "called X", "thanks to X", "X was lovely"
+    role = "|".join(re.escape(r) for r in ROLE_WORDS)
+    praise = "|".join(re.escape(p) for p in PRAISE)
+    cue_before = re.compile(
+        rf"\b(?:(?:my|our|the|a|her|his)\s+(?:{role})(?:\s+(?:called|named))?|(?:called|named)|thanks?\s+(?:you\s+)?to"
+        rf"|thank\s+you|ask(?:ed)?\s+for|spoke\s+to|(?:{role})\s+(?:called|named))\s+(?P<name>[A-Za-z][a-z'’-]+)", re.I)
+    cue_after = re.compile(rf"\b(?P<name>[A-Z][a-z'’-]+)\s+(?:was|is|has\s+been|were)\s+(?:so\s+|very\s+|really\s+|just\s+)?(?:{praise})\b")
+    for m in list(cue_before.finditer(text)) + list(cue_after.finditer(text)):
+        name = m.group("name")
+        ln = name.lower()
+        if ln in common and ln not in first:
+            continue
+        if ln in TITLES or ln in ("you", "them", "him", "her", "me", "us", "everyone", "all"):
+            continue
+        if not _is_cap(name) and ln not in first and ln not in last:
+            continue
+        s, e = m.span("name")
+        # extend over a following capitalised surname
+        nxt = re.match(r"\s+([A-Z][a-z'’-]+)", text[e:])
+        if nxt and (nxt.group(1).lower() in last or nxt.group(1).lower() not in common):
+            e += nxt.end()
+        spans.append((s, e, "PERSON"))
+    return spans
+
+
+def _deny_spans(text: str, deny: Sequence[str]) -> list[tuple[int, int, str]]:
+    spans = []
+    for entry in deny:
+        parts = [entry] + [p for p in entry.split() if len(p) > 2 and p[0].isupper()] if " " in entry else [entry]
+        for p in parts:
+            for m in re.finditer(rf"(?<!\w){re.escape(p)}(?!\w)", text, re.I):
+                spans.append((m.start(), m.end(), "PERSON"))
+    return spans
+
+
+def _allowed_ranges(text: str, allow: Sequence[str]) -> list[tuple[int, int]]:
+    out = []
+    low = text.lower()
+    for phrase in allow:
+        p = phrase.lower()
+        start = 0
+        while (k := low.find(p, start)) != -1:
+            before = k == 0 or not low[k - 1].isalnum()
+            after = k + len(p) >= len(low) or not low[k + len(p)].isalnum()
+            if before and after:
+                out.append((k, k + len(p)))
+            start = k + 1
+    return out
+
+
+def _resolve(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Drop overlaps: the longer span wins, then the higher-priority label."""
+    ranked = sorted(set(spans), key=lambda sp: (-(sp[1] - sp[0]), -PRIORITY[sp[2]], sp[0]))
+    kept: list[tuple[int, int, str]] = []
+    for sp in ranked:
+        if all(sp[1] <= k[0] or sp[0] >= k[1] for k in kept):
+            kept.append(sp)
+    return sorted(kept)
+
+
+def find_identifiers(text: str, opts: Options | None = None) -> list[tuple[int, int, str]]:
+    """Spans ``(start, end, label)`` of identifiers in ``text`` (end exclusive), without replacing."""
+    opts = opts or Options()
+    if not text:
+        return []
+    spans = _regex_spans(text, opts.labels)
+    if "PERSON" in opts.labels:
+        allowed = _allowed_ranges(text, opts.allow)
+        person = [sp for sp in _person_spans(text, opts)
+                  if not any(a < sp[1] and sp[0] < b for a, b in allowed)]
+        spans += person + _deny_spans(text, opts.deny)
+    spans = [sp for sp in spans if sp[2] in opts.labels]
+    return _resolve(spans)
+
+
+def _apply(text: str, spans, pseudonyms: bool, registry: dict) -> Redaction:
+    out, placeholders, pos = [], [], 0
+    for s, e, label in spans:
+        if pseudonyms:
+            key = (label, re.sub(r"\s+", " ", text[s:e].lower()))
+            if key not in registry:
+                registry[key] = f"[{label}_{1 + sum(1 for k in registry if k[0] == label)}]"
+            ph = registry[key]
+        else:
+            ph = f"[{label}]"
+        out.append(text[pos:s])
+        out.append(ph)
+        placeholders.append(ph)
+        pos = e
+    out.append(text[pos:])
+    return Redaction("".join(out), list(spans), placeholders)
+
+
+def redact(text: str | None, *, labels: Iterable[str] | None = None, allow: Iterable[str] = (),
+           deny: Iterable[str] = (), pseudonyms: bool = False, options: Options | None = None,
+           _registry: dict | None = None) -> Redaction:
+    """Redact identifiers from one text.
+
+    Parameters
+    ----------
+    labels : which labels to redact (default: all of :data:`LABELS`).
+    allow : extra words and phrases that must stay (added to :data:`DEFAULT_ALLOW`).
+    deny : names that are always redacted (e.g. the hospital's staff list).
+    pseudonyms : ``[PERSON_1]``, ``[PERSON_2]`` ... consistent within the call instead of ``[PERSON]``.
+
+    ``None`` and non-strings are treated as empty text.
+
+    >>> redact("Thanks to Dr Hughes and Dr Hughes's team", pseudonyms=True).text
+    "Thanks to Dr [PERSON_1] and Dr [PERSON_1]'s team"
+    """
+    opts = options or Options.make(labels, allow, deny, pseudonyms)
+    if not isinstance(text, str):
+        text = "" if text is None or (isinstance(text, float) and text != text) else str(text)
+    return _apply(text, find_identifiers(text, opts), opts.pseudonyms, {} if _registry is None else _registry)
+
+
+def _masked_context(redacted: str, placeholder_pos: int, placeholder: str, width: int = 30) -> str:
+    a = max(0, placeholder_pos - width)
+    b = min(len(redacted), placeholder_pos + len(placeholder) + width)
+    return ("…" if a else "") + redacted[a:b] + ("…" if b < len(redacted) else "")
+
+
+def redact_frame(df: pd.DataFrame, column: str = "text", *, id_column: str | None = "segment_id",
+                 source_column: str | None = "source_id", show_values: bool = False,
+                 labels=None, allow=(), deny=(), pseudonyms: bool = False,
+                 progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Redact a whole column; return ``(redacted_df, review)``.
+
+    ``review`` has one row per redaction: ``row`` (the id column, or the index), ``label``,
+    ``placeholder``, ``start``, ``end`` (in the original text) and ``context`` (a snippet of the
+    *redacted* text around the placeholder). The original value is included as ``value`` only
+    with ``show_values=True``. With ``pseudonyms=True`` numbering is consistent within each
+    source (``source_column``).
+    """
+    from ..errors import MissingColumnError
+
+    if column not in df.columns:
+        raise MissingColumnError(f"table has no column {column!r} to redact (columns: {list(df.columns)})",
+                                 hint="Pass column= naming the text column.")
+    opts = Options.make(labels, allow, deny, pseudonyms)
+    ids = df[id_column].tolist() if id_column and id_column in df.columns else df.index.tolist()
+    sources = df[source_column].tolist() if source_column and source_column in df.columns else [None] * len(df)
+    registries: dict = {}
+    new_texts, review = [], []
+    texts = df[column].tolist()
+    iterator = zip(ids, sources, texts)
+    if progress:
+        from tqdm.auto import tqdm
+
+        iterator = tqdm(iterator, total=len(df), desc="de-identifying", unit="text")
+    for rid, src, text in iterator:
+        r = redact(text, options=opts, _registry=registries.setdefault(src, {}))
+        new_texts.append(r.text if isinstance(text, str) else text)
+        if r.spans:
+            # placeholder positions in the redacted text
+            offset = 0
+            for (s, e, label), ph in zip(r.spans, r.placeholders):
+                pos = s + offset
+                row = {"row": rid, "label": label, "placeholder": ph, "start": s, "end": e,
+                       "context": _masked_context(r.text, pos, ph)}
+                if show_values:
+                    row["value"] = text[s:e]
+                review.append(row)
+                offset += len(ph) - (e - s)
+    out = df.copy()
+    out[column] = new_texts
+    cols = ["row", "label", "placeholder", "start", "end", "context"] + (["value"] if show_values else [])
+    return out, pd.DataFrame(review, columns=cols)

@@ -1,0 +1,57 @@
+"""Name gazetteers and a common-word filter, built from installed packages' data.
+
+First names and surnames come from Faker's person providers (a well-kept package)
+for English-speaking locales and the main languages of UK communities. Whether a
+word is *also* a common English word ("Grace", "Hope", "Will") comes from the word
+probabilities in spacy-lookups-data: such words need stronger evidence (a title or a
+context such as "my nurse ...") before they are treated as names.
+"""
+from __future__ import annotations
+
+import gzip
+import importlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+LOCALES = ("en_GB", "en_US", "en_IE", "en_IN", "en_NZ", "en_AU", "en_CA", "yo_NG", "tw_GH", "zu_ZA",
+           "pl_PL", "ro_RO", "it_IT", "fr_FR", "de_DE", "es_ES", "pt_PT", "tr_TR", "fil_PH")
+#: Log-probability above which a lower-cased word counts as common English.
+COMMON_LOGPROB = -12.5
+
+
+def _words(values) -> set[str]:
+    if isinstance(values, dict):
+        values = values.keys()
+    return {v.lower() for v in values if isinstance(v, str) and v.replace("-", "").replace("'", "").isalpha()}
+
+
+@lru_cache(maxsize=1)
+def gazetteers() -> tuple[frozenset[str], frozenset[str]]:
+    """``(first_names, surnames)``, lower-cased."""
+    first, last = set(), set()
+    for loc in LOCALES:
+        try:
+            provider = importlib.import_module(f"faker.providers.person.{loc}").Provider
+        except ImportError:  # a locale missing from an older Faker
+            continue
+        for attr in ("first_names", "first_names_male", "first_names_female"):
+            first |= _words(getattr(provider, attr, ()))
+        for attr in ("last_names",):
+            last |= _words(getattr(provider, attr, ()))
+    return frozenset(first), frozenset(last)
+
+
+@lru_cache(maxsize=1)
+def _probabilities() -> dict[str, float]:
+    import spacy_lookups_data
+
+    path = Path(spacy_lookups_data.__file__).parent / "data" / "en_lexeme_prob.json.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Lower-cased English words more frequent than :data:`COMMON_LOGPROB`."""
+    return frozenset(w for w, p in _probabilities().items() if p > COMMON_LOGPROB and w.isalpha())
