@@ -228,6 +228,13 @@ def _person_spans(text: str, opts: Options) -> list[tuple[int, int, str]]:
             spans.append((s, toks[i + 1][1], "PERSON"))
             i += 2
             continue
+        # 2b. an unknown capitalised word followed by a known surname ("Mei Chen")
+        if _is_cap(w) and lw not in common and lw not in TITLES and i + 1 < n and \
+                _gap_ok(text, e, toks[i + 1][0]) and _is_cap(toks[i + 1][2]) and \
+                lower[i + 1] in last and lower[i + 1] not in common:
+            spans.append((s, toks[i + 1][1], "PERSON"))
+            i += 2
+            continue
         # 3. a known first name that is not also a common word
         if _is_cap(w) and lw in first and lw not in common:
             spans.append((s, e, "PERSON"))
@@ -237,8 +244,8 @@ def _person_spans(text: str, opts: Options) -> list[tuple[int, int, str]]:
     praise = "|".join(re.escape(p) for p in PRAISE)
     cue_before = re.compile(
         rf"\b(?:(?:my|our|the|a|her|his)\s+(?:{role})(?:\s+(?:called|named))?|(?:called|named)|thanks?\s+(?:you\s+)?to"
-        rf"|thank\s+you|ask(?:ed)?\s+for|spoke\s+to|(?:{role})\s+(?:called|named))\s+(?P<name>[A-Za-z][a-z'’-]+)", re.I)
-    cue_after = re.compile(rf"\b(?P<name>[A-Z][a-z'’-]+)\s+(?:was|is|has\s+been|were)\s+(?:so\s+|very\s+|really\s+|just\s+)?(?:{praise})\b")
+        rf"|thank(?:\s+you)?|ask(?:ed)?\s+for|spoke\s+to|(?:{role})\s+(?:called|named))\s+(?P<name>[A-Za-z][A-Za-z'’-]+)", re.I)
+    cue_after = re.compile(rf"\b(?P<name>[A-Z][A-Za-z'’-]+)\s+(?:was|is|has\s+been|were)\s+(?:so\s+|very\s+|really\s+|just\s+)?(?:{praise})\b")
     for m in list(cue_before.finditer(text)) + list(cue_after.finditer(text)):
         name = m.group("name")
         ln = name.lower()
@@ -250,9 +257,12 @@ def _person_spans(text: str, opts: Options) -> list[tuple[int, int, str]]:
             continue
         s, e = m.span("name")
         # extend over a following capitalised surname
-        nxt = re.match(r"\s+([A-Z][a-z'’-]+)", text[e:])
+        nxt = re.match(r"\s+([A-Z][A-Za-z'’-]+)", text[e:])
         if nxt and (nxt.group(1).lower() in last or nxt.group(1).lower() not in common):
             e += nxt.end()
+        prev = re.search(r"([A-Z][A-Za-z'’-]+)\s+$", text[:s])
+        if prev and prev.group(1).lower() not in common and prev.group(1).lower() not in TITLES:
+            s = prev.start(1)
         spans.append((s, e, "PERSON"))
     return spans
 

@@ -17,7 +17,16 @@ TRAINED_MODELS = ("en_core_web_trf", "en_core_web_lg", "en_core_web_md", "en_cor
 
 @lru_cache(maxsize=4)
 def load_nlp(model: str | None = None, *, prefer_trained: bool = True):
-    """Return a spaCy ``Language`` for English feedback text (cached per arguments).
+    """Return a shared spaCy ``Language`` for English feedback text (cached per arguments).
+
+    See :func:`build_nlp` for the choice of pipeline; use ``build_nlp`` for a private
+    pipeline that you will add components to.
+    """
+    return build_nlp(model, prefer_trained=prefer_trained)
+
+
+def build_nlp(model: str | None = None, *, prefer_trained: bool = True):
+    """Build a new spaCy ``Language``: a trained English model if installed, else a blank one.
 
     ``nlp.meta["pledge_pipeline"]`` says which pipeline was chosen (also logged).
 

@@ -1,0 +1,111 @@
+"""The codebook: hierarchical codes read from YAML and validated.
+
+A codebook is a tidy table (columns :data:`pledge_analysis.schema.CODEBOOK`). Codes may
+have a ``parent_id``; the top-level ancestor of a code is its *theme*, the unit that
+priorities are computed on.
+
+>>> cb = codebook_from_records([{"id": "wait", "name": "Waiting", "keywords": ["wait"]},
+...                             {"id": "wait.clinic", "name": "Clinic", "parent": "wait"}])
+>>> theme_of(cb)["wait.clinic"]
+'wait'
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .. import schema
+from ..errors import CodebookError, MissingFileError
+
+PALETTE = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666")
+
+
+def codebook_from_records(records: list[dict], *, source: str = "codebook") -> pd.DataFrame:
+    """Build and validate a codebook table from a list of dicts (YAML style keys accepted)."""
+    rows = []
+    for i, r in enumerate(records):
+        if not isinstance(r, dict) or not r.get("id"):
+            raise CodebookError(f"{source}: code number {i + 1} has no 'id'. Give every code a unique id.")
+        rows.append({
+            "code_id": str(r["id"]), "name": str(r.get("name") or r["id"]),
+            "parent_id": (str(r.get("parent", r.get("parent_id"))) if r.get("parent", r.get("parent_id")) else None),
+            "description": r.get("description", "") or "", "include": r.get("include", "") or "",
+            "exclude": r.get("exclude", "") or "", "keywords": [str(k) for k in r.get("keywords") or []],
+            "examples": [str(k) for k in r.get("examples") or []], "colour": r.get("colour"),
+            "survey_items": [str(k) for k in r.get("survey_items") or []],
+        })
+    cb = pd.DataFrame(rows, columns=schema.CODEBOOK)
+    validate_codebook(cb, source=source)
+    top = theme_of(cb)
+    colours = {c: cb.set_index("code_id").at[c, "colour"] for c in cb["code_id"]}
+    themes = sorted(set(top.values()), key=list(cb["code_id"]).index)
+    for k, t in enumerate(themes):
+        if not colours.get(t):
+            colours[t] = PALETTE[k % len(PALETTE)]
+    cb["colour"] = [colours.get(c) or colours[top[c]] for c in cb["code_id"]]
+    return cb
+
+
+def validate_codebook(cb: pd.DataFrame, *, source: str = "codebook") -> None:
+    """Raise :class:`CodebookError` for duplicate ids, unknown parents or cycles."""
+    schema.require_columns(cb, ["code_id", "name", "parent_id"], table=source)
+    dup = cb["code_id"][cb["code_id"].duplicated()].tolist()
+    if dup:
+        raise CodebookError(f"{source}: duplicate code id(s) {dup}. Each code needs a unique id.")
+    ids = set(cb["code_id"])
+    for code, parent in zip(cb["code_id"], cb["parent_id"]):
+        if parent is not None and parent == parent and parent not in ids:
+            raise CodebookError(f"{source}: code {code!r} has parent {parent!r}, which is not in the codebook. "
+                                "Add the parent code or fix the parent id.")
+    parents = dict(zip(cb["code_id"], cb["parent_id"]))
+    for code in ids:
+        seen, cur = [code], parents.get(code)
+        while cur is not None and cur == cur:
+            if cur in seen:
+                raise CodebookError(f"{source}: codes form a cycle {' -> '.join(seen + [cur])}. "
+                                    "A code cannot be its own ancestor.")
+            seen.append(cur)
+            cur = parents.get(cur)
+
+
+def read_codebook(path: str | Path) -> pd.DataFrame:
+    """Read a YAML codebook (a list under ``codes:``)."""
+    path = Path(path)
+    if not path.exists():
+        raise MissingFileError("codebook not found", path=path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise CodebookError(f"{path}: not valid YAML: {exc}") from None
+    codes = raw.get("codes") if isinstance(raw, dict) else raw
+    if not codes:
+        raise CodebookError(f"{path}: no codes found. List them under 'codes:'.")
+    return codebook_from_records(codes, source=str(path))
+
+
+def write_codebook(cb: pd.DataFrame, path: str | Path) -> None:
+    """Write a codebook table to YAML (the format :func:`read_codebook` reads)."""
+    codes = []
+    for r in cb.to_dict("records"):
+        d = {"id": r["code_id"], "name": r["name"]}
+        if r.get("parent_id"):
+            d["parent"] = r["parent_id"]
+        for k in ("description", "include", "exclude", "keywords", "examples", "colour", "survey_items"):
+            if r.get(k):
+                d[k] = r[k]
+        codes.append(d)
+    Path(path).write_text(yaml.safe_dump({"codes": codes}, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def theme_of(cb: pd.DataFrame) -> dict[str, str]:
+    """Map every code id to its top-level ancestor (its theme)."""
+    parents = dict(zip(cb["code_id"], cb["parent_id"]))
+    out = {}
+    for code in cb["code_id"]:
+        cur = code
+        while parents.get(cur) is not None and parents.get(cur) == parents.get(cur):
+            cur = parents[cur]
+        out[code] = cur
+    return out

@@ -1,0 +1,162 @@
+"""Rule coding: the ``pledge_theme_ruler`` spaCy component built from the codebook.
+
+Each codebook keyword becomes a token pattern that matches any inflection of each word
+(from the lemma lookup table, so "waited", "waiting" and "wait" all match ``wait``) on
+lower-cased text; multi-word keywords match as sequences. Matches are grouped by code
+and sentence into span-level codings, with the matched words as ``evidence`` and
+``negated=True`` when a negation cue ("no", "not", "never", "n't" ...) comes shortly before.
+
+>>> import pandas as pd
+>>> from pledge_analysis.coding.codebook import codebook_from_records
+>>> cb = codebook_from_records([{"id": "waiting", "name": "Waiting", "keywords": ["wait", "delay"]}])
+>>> segs = pd.DataFrame({"segment_id": ["s1"], "text": ["Lovely staff. I waited three hours!"], "role": ["participant"]})
+>>> code_segments(segs, cb)[["segment_id", "code_id", "start", "end", "evidence"]].values.tolist()
+[['s1', 'waiting', 14, 35, 'waited']]
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import lru_cache
+
+import pandas as pd
+
+from .. import schema
+
+COMPONENT = "pledge_theme_ruler"
+COMPONENT_VERSION = 1
+NEGATIONS = frozenset({"no", "not", "never", "n't", "without", "nothing", "none", "nobody", "neither", "nor",
+                       "cannot", "hardly", "wasn't", "didn't", "don't", "isn't"})
+NEGATION_WINDOW = 3
+
+
+@lru_cache(maxsize=1)
+def _reverse_lemmas() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    from spacy.lookups import load_lookups
+
+    table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+    forward = {str(k).lower(): str(v).lower() for k, v in table.items() if isinstance(k, str)}
+    reverse: dict[str, set[str]] = defaultdict(set)
+    for form, lemma in forward.items():
+        reverse[lemma].add(form)
+    return forward, {k: frozenset(v) for k, v in reverse.items()}
+
+
+def word_forms(word: str) -> list[str]:
+    """All lower-cased forms sharing ``word``'s lemma.
+
+    >>> word_forms("wait")
+    ['wait', 'waited', 'waiting', 'waits']
+    >>> "assessments" in word_forms("assessment")
+    True
+    """
+    forward, reverse = _reverse_lemmas()
+    w = word.lower()
+    lemma = forward.get(w, w)
+    forms = {w, lemma} | reverse.get(lemma, frozenset())
+    if len(w) > 3 and w.isalpha() and not w.endswith("s"):
+        forms.add(w + "s")  # plurals the lookup table lacks ("assessments")
+    return sorted(forms)
+
+
+def patterns_from_codebook(codebook: pd.DataFrame, nlp) -> list[dict]:
+    """Token patterns (as data) for every keyword: ``{"code_id", "keyword", "pattern"}``."""
+    out = []
+    for code, keywords in zip(codebook["code_id"], codebook["keywords"]):
+        for kw in keywords or []:
+            words = [t.text for t in nlp.make_doc(str(kw)) if not t.is_space]
+            if not words:
+                continue
+            pattern = [{"LOWER": {"IN": word_forms(w)}} if w.isalpha() else {"LOWER": w.lower()} for w in words]
+            out.append({"code_id": code, "keyword": str(kw), "pattern": pattern})
+    return out
+
+
+class ThemeRuler:
+    """spaCy component: finds codebook keywords; results in ``doc._.pledge_codes``.
+
+    Each entry is ``(start_char, end_char, code_id, matched_text, negated)``.
+    """
+
+    def __init__(self, nlp, name: str = COMPONENT):
+        from spacy.matcher import Matcher
+
+        self.nlp, self.name = nlp, name
+        self.matcher = Matcher(nlp.vocab)
+        self.patterns: list[dict] = []
+
+    def add_patterns(self, patterns: list[dict]) -> None:
+        for p in patterns:
+            self.matcher.add(p["code_id"], [p["pattern"]])
+            self.patterns.append(p)
+
+    def __call__(self, doc):
+        found = []
+        for match_id, start, end in self.matcher(doc):
+            code = self.nlp.vocab.strings[match_id]
+            span = doc[start:end]
+            sent_start = span.sent.start if doc.has_annotation("SENT_START") else 0
+            window = doc[max(sent_start, start - NEGATION_WINDOW):start]
+            negated = any(t.lower_ in NEGATIONS for t in window)
+            found.append((span.start_char, span.end_char, code, span.text, negated))
+        doc._.pledge_codes = sorted(set(found))
+        return doc
+
+
+def _register() -> None:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    if not Doc.has_extension("pledge_codes"):
+        Doc.set_extension("pledge_codes", default=None)
+    if COMPONENT not in Language.factories:
+        Language.factory(COMPONENT, default_config={})(lambda nlp, name: ThemeRuler(nlp, name))
+
+
+def add_theme_ruler(nlp, codebook: pd.DataFrame) -> ThemeRuler:
+    """Add (or refresh) the ``pledge_theme_ruler`` on ``nlp`` with the codebook's keywords."""
+    _register()
+    if COMPONENT in nlp.pipe_names:
+        nlp.remove_pipe(COMPONENT)
+    ruler = nlp.add_pipe(COMPONENT, last=True)
+    ruler.add_patterns(patterns_from_codebook(codebook, nlp))
+    return ruler
+
+
+def code_segments(segments: pd.DataFrame, codebook: pd.DataFrame, *, nlp=None, coder: str = "rules",
+                  batch_size: int = 256, progress: bool = False) -> pd.DataFrame:
+    """Rule-code segments into the ``codings`` table (``method="rules"``, ``status="suggested"``).
+
+    One coding per segment, code and sentence: ``start``/``end`` give the sentence, ``evidence``
+    the matched words, ``confidence`` grows with the number of distinct keywords matched.
+    Facilitator turns are not coded.
+    """
+    from ..text.nlp import build_nlp
+
+    schema.require_columns(segments, ["segment_id", "text"], table="segments")
+    if nlp is None:
+        nlp = build_nlp()  # a private pipeline: adding the ruler never changes a shared one
+    add_theme_ruler(nlp, codebook)
+    segs = segments
+    if "role" in segs.columns:
+        segs = segs[segs["role"].fillna("participant") != "facilitator"]
+    rows = []
+    texts = segs["text"].fillna("").astype(str).tolist()
+    docs = nlp.pipe(texts, batch_size=batch_size)
+    if progress:
+        from tqdm.auto import tqdm
+
+        docs = tqdm(docs, total=len(texts), desc="rule coding", unit="segment")
+    for seg_id, doc in zip(segs["segment_id"].tolist(), docs):
+        by_key: dict[tuple, list] = defaultdict(list)
+        for s, e, code, matched, negated in doc._.pledge_codes or []:
+            sent = doc.char_span(s, e, alignment_mode="expand").sent if doc.has_annotation("SENT_START") else doc[:]
+            by_key[(code, sent.start_char, sent.end_char)].append((matched.lower(), negated))
+        for (code, s, e), hits in by_key.items():
+            words = sorted({m for m, _n in hits})
+            rows.append({"segment_id": seg_id, "code_id": code, "coder": coder, "method": "rules",
+                         "confidence": round(min(1.0, 0.5 + 0.25 * len(words)), 2), "start": s, "end": e,
+                         "status": "suggested", "created_at": None, "memo": None,
+                         "evidence": "; ".join(words), "negated": any(n for _m, n in hits)})
+    if not rows:
+        return schema.empty("codings")
+    return schema.conform(pd.DataFrame(rows), "codings")

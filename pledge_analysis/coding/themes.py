@@ -1,0 +1,76 @@
+"""From codings to themes: the coded evidence units and the per-theme summary.
+
+A *coded unit* is one coded sentence of one segment, rolled up to its theme (the code's
+top-level ancestor), with the sentiment of that sentence. The ``themes`` table summarises
+units per scope: everyone (``scope_type="all"``), each group and each site.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import schema
+from .codebook import theme_of
+from .sentiment import SentimentClassifier
+
+
+def coded_units(segments: pd.DataFrame, codings: pd.DataFrame, codebook: pd.DataFrame,
+                model: SentimentClassifier | None = None) -> pd.DataFrame:
+    """One row per (segment, theme, coded span) with the span's text and sentiment.
+
+    Rejected codings are left out. Columns: ``segment_id, theme, codes, start, end, text,
+    sentiment, score, site, group, source_type, source_id, question_id, respondent_id, speaker``.
+    """
+    top = theme_of(codebook)
+    c = codings[codings["status"].fillna("suggested") != "rejected"].copy()
+    if c.empty:
+        return pd.DataFrame(columns=["segment_id", "theme", "codes", "start", "end", "text", "sentiment", "score",
+                                     "site", "group", "source_type", "source_id", "question_id", "respondent_id", "speaker"])
+    c["theme"] = c["code_id"].map(top)
+    c = c.dropna(subset=["theme"])
+    units = (c.groupby(["segment_id", "theme", "start", "end"], dropna=False)["code_id"]
+             .agg(lambda s: ";".join(sorted(set(s)))).rename("codes").reset_index())
+    seg_cols = ["segment_id", "site", "group", "source_type", "source_id", "question_id", "respondent_id", "speaker", "text"]
+    units = units.merge(segments[seg_cols], on="segment_id", how="inner")
+    spans = []
+    for text, s, e in zip(units["text"], units["start"], units["end"]):
+        spans.append(text[int(s):int(e)] if pd.notna(s) and pd.notna(e) else text)
+    units["text"] = spans
+    pred = (model or SentimentClassifier().fit()).predict(units[["text", "question_id"]])
+    units["sentiment"] = pred["sentiment"].values
+    units["score"] = pred["score"].values
+    return units
+
+
+def _scopes(segments: pd.DataFrame):
+    yield "all", "all", segments
+    for col in ("group", "site"):
+        for value in sorted(segments[col].dropna().unique()):
+            yield col, value, segments[segments[col] == value]
+
+
+def summarise_themes(segments: pd.DataFrame, units: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFrame:
+    """The ``themes`` table (columns :data:`schema.THEMES`): per scope and theme, how many
+    segments and people raise it, the share of segments (``prevalence``), and the share of its
+    coded segments that are negative (``negativity``), across how many sites and groups."""
+    names = dict(zip(codebook["code_id"], codebook["name"]))
+    themes = [c for c, p in zip(codebook["code_id"], codebook["parent_id"]) if p is None or p != p]
+    participants = segments[segments["role"].fillna("participant") != "facilitator"]
+    # one row per (segment, theme): negative if its most negative coded sentence is negative
+    per_seg = (units.sort_values("score").drop_duplicates(["segment_id", "theme"])
+               if len(units) else units)
+    rows = []
+    for scope_type, scope, segs in _scopes(participants):
+        n_total = len(segs)
+        u = per_seg[per_seg["segment_id"].isin(segs["segment_id"])] if len(per_seg) else per_seg
+        for theme in themes:
+            t = u[u["theme"] == theme] if len(u) else u
+            n = len(t)
+            n_neg = int((t["sentiment"] == "negative").sum()) if n else 0
+            rows.append({
+                "scope_type": scope_type, "scope": scope, "theme": theme, "name": names.get(theme, theme),
+                "n_segments": n, "n_respondents": int(t["respondent_id"].nunique()) if n else 0,
+                "prevalence": n / n_total if n_total else 0.0, "n_negative": n_neg,
+                "negativity": n_neg / n if n else 0.0, "n_sites": int(t["site"].nunique()) if n else 0,
+                "n_groups": int(t["group"].nunique()) if n else 0, "n_scope_segments": n_total,
+            })
+    return schema.conform(pd.DataFrame(rows), "themes")

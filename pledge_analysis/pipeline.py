@@ -1,0 +1,209 @@
+"""The end-to-end run: project.yaml in, tables, a report and an action plan out.
+
+:func:`run_project` chains the stages of DESIGN.md (ingest -> de-identify -> code ->
+survey -> prioritise -> action plan) and :func:`write_outputs` writes what a run produces.
+Both the command line and the quickstart notebook call these.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import platform
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .config import ProjectConfig
+from .io import Ingested, load_questions, read_survey, read_transcript
+
+log = logging.getLogger(__name__)
+
+OUTPUTS = ("report.html", "segments.csv", "codings.csv", "themes.csv", "survey_scores.csv", "priorities.csv",
+           "action_plan.xlsx", "redactions.csv", "set_aside.csv", "project.sqlite", "run_log.json")
+
+
+@dataclass
+class RunResult:
+    """Everything a run computed: tidy tables plus the run log."""
+
+    config: ProjectConfig
+    segments: pd.DataFrame
+    respondents: pd.DataFrame
+    responses: pd.DataFrame
+    set_aside: pd.DataFrame
+    redactions: pd.DataFrame
+    codebook: pd.DataFrame
+    codings: pd.DataFrame
+    units: pd.DataFrame
+    themes: pd.DataFrame
+    scores: pd.DataFrame
+    priorities: pd.DataFrame
+    action_plan: pd.DataFrame
+    questions: pd.DataFrame
+    run_log: dict = field(default_factory=dict)
+
+
+class _Steps:
+    def __init__(self, total: int, show: bool):
+        self.total, self.show, self.n, self.timings = total, show, 0, {}
+
+    @contextmanager
+    def step(self, name: str):
+        self.n += 1
+        if self.show:
+            print(f"[{self.n}/{self.total}] {name}", file=sys.stderr, flush=True)
+        t = time.perf_counter()
+        yield
+        self.timings[name] = round(time.perf_counter() - t, 3)
+        if self.show:
+            print(f"      done in {self.timings[name]:.1f} s", file=sys.stderr, flush=True)
+
+
+def ingest(cfg: ProjectConfig, questions: pd.DataFrame | None) -> Ingested:
+    """Read every survey file and transcript named by the project."""
+    sites = cfg.site_lookup()
+    parts = []
+    for spec in cfg.surveys:
+        for path in spec.files:
+            parts.append(read_survey(path, columns=spec.columns, questions=questions, comments=spec.comments,
+                                     values=spec.values, group=spec.group, sites=sites,
+                                     source_id=str(path.relative_to(cfg.root)) if path.is_relative_to(cfg.root) else path.name))
+    for t in cfg.transcripts:
+        sid = str(t.path.relative_to(cfg.root)) if t.path.is_relative_to(cfg.root) else t.path.name
+        parts.append(read_transcript(t.path, site=t.site, group=t.group, source_id=sid))
+    return Ingested.concat(parts)
+
+
+def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool = False,
+                progress: bool = False, store: str | Path | None = None) -> RunResult:
+    """Run the whole analysis on a project folder (one holding ``project.yaml``).
+
+    Text is de-identified right after ingest, before anything is stored, coded or exported.
+    With ``keep_original_text=True`` the original is kept in a ``text_original`` column of
+    ``segments`` (and the run log carries a warning). ``store`` names a SQLite project file to
+    write (default: none).
+    """
+    from .coding.codebook import read_codebook
+    from .coding.rules import code_segments
+    from .coding.themes import coded_units, summarise_themes
+    from .pledge import draft_action_plan
+    from .prioritise import prioritise
+    from .survey import compare_to_benchmark, read_national, score_questions, score_responses
+    from .text.deidentify import redact_frame
+    from .text.nlp import load_nlp
+
+    cfg = project if isinstance(project, ProjectConfig) else ProjectConfig.load(project)
+    steps = _Steps(8 if store else 7, progress)
+    with steps.step("reading surveys and transcripts"):
+        questions = load_questions(cfg.questions) if cfg.questions else None
+        data = ingest(cfg, questions)
+    with steps.step(f"de-identifying {len(data.segments):,} segments"):
+        d = cfg.deidentify
+        original = data.segments["text"].copy()
+        segments, redactions = redact_frame(data.segments, "text", allow=d.get("allow") or (),
+                                            deny=d.get("deny") or (), pseudonyms=bool(d.get("pseudonyms")),
+                                            labels=d.get("labels"), progress=progress)
+        if keep_original_text:
+            segments["text_original"] = original.values
+            log.warning("original (not de-identified) text is kept in segments.text_original at the user's request")
+    with steps.step("rule coding with the codebook"):
+        codebook = read_codebook(cfg.codebook)
+        codings = code_segments(segments, codebook, progress=progress)
+    with steps.step("sentiment and theme summary"):
+        units = coded_units(segments, codings, codebook)
+        themes = summarise_themes(segments, units, codebook)
+    with steps.step("scoring the survey"):
+        if questions is not None and len(data.responses):
+            scored = score_responses(data.responses, questions)
+            scores = pd.concat([score_questions(scored, questions, by=b)
+                                for b in ([], ["group"], ["site"], ["site", "group"])], ignore_index=True)
+            national = read_national(cfg.benchmark) if cfg.benchmark else None
+            scores = compare_to_benchmark(scores, questions, national)
+        else:
+            scores = None
+    with steps.step("prioritising improvement areas"):
+        priorities = prioritise(themes, units, codebook, scores)
+    with steps.step("drafting the action plan"):
+        plan = draft_action_plan(priorities)
+    if store:
+        with steps.step("writing the project store"):
+            write_store(store, data, segments, codebook, codings)
+    run_log = {
+        "project": cfg.name, "round": cfg.round, "pledge_analysis": __version__,
+        "python": platform.python_version(), "packages": _versions(),
+        "nlp_pipeline": load_nlp().meta.get("pledge_pipeline"), "random_state": cfg.random_state,
+        "sources": data.sources,
+        "rows": {"respondents_kept": len(data.respondents), "answers_kept": len(data.responses),
+                 "segments_kept": len(segments), "set_aside": len(data.set_aside)},
+        "set_aside_by_reason": _reasons(data.set_aside),
+        "redactions_by_label": redactions["label"].value_counts().sort_index().to_dict() if len(redactions) else {},
+        "original_text_written": bool(keep_original_text),
+        "warnings": (["original (not de-identified) text is included in segments.csv as text_original"]
+                     if keep_original_text else []),
+        "codings": len(codings), "timings_s": steps.timings,
+    }
+    return RunResult(cfg, segments, data.respondents, data.responses, data.set_aside, redactions, codebook,
+                     codings, units, themes, scores if scores is not None else pd.DataFrame(), priorities, plan,
+                     questions if questions is not None else pd.DataFrame(), run_log)
+
+
+def write_store(path, data: Ingested, segments, codebook, codings) -> None:
+    from .project import Project
+
+    path = Path(path)
+    if path.exists():
+        path.unlink()
+    with Project.open(path) as p:
+        p.write_table("sources", pd.DataFrame(data.sources))
+        p.write_table("segments", segments)
+        p.write_table("respondents", data.respondents)
+        p.write_table("responses", data.responses)
+        p.write_table("set_aside", data.set_aside)
+        p.write_table("codebook", codebook)
+        p.add_codings(codings)
+        p.log("run", rows=len(segments))
+
+
+def _reasons(set_aside: pd.DataFrame) -> dict:
+    if set_aside.empty:
+        return {}
+    return {str(k): int(v) for k, v in set_aside["reason"].value_counts().sort_index().items()}
+
+
+def _versions() -> dict:
+    out = {}
+    for pkg in ("pandas", "numpy", "scipy", "spacy", "scikit-learn", "plotly", "openpyxl", "vaderSentiment"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = None
+    return out
+
+
+def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = False) -> list[Path]:
+    """Write a run's tables, report and action plan into ``out_dir``; return the paths."""
+    from .pledge import write_action_plan_xlsx
+    from .report import write_report
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    result.segments.to_csv(out / "segments.csv", index=False)
+    result.codings.to_csv(out / "codings.csv", index=False)
+    result.themes.to_csv(out / "themes.csv", index=False)
+    result.scores.to_csv(out / "survey_scores.csv", index=False)
+    result.priorities.to_csv(out / "priorities.csv", index=False)
+    result.redactions.to_csv(out / "redactions.csv", index=False)
+    result.set_aside.to_csv(out / "set_aside.csv", index=False)
+    write_action_plan_xlsx(result.action_plan, out / "action_plan.xlsx")
+    write_report(result, out / "report.html")
+    result.run_log["timings_s"]["writing outputs"] = round(time.perf_counter() - t, 3)
+    result.run_log["outputs"] = sorted(p.name for p in out.iterdir())
+    (out / "run_log.json").write_text(json.dumps(result.run_log, indent=2, default=str), encoding="utf-8")
+    return [out / name for name in OUTPUTS if (out / name).exists()]

@@ -1,0 +1,78 @@
+"""A self-contained HTML report of a run (plotly.js is embedded once; no network needed)."""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+
+from . import plots
+
+CSS = """
+body{font-family:Arial,Helvetica,sans-serif;max-width:1100px;margin:2em auto;color:#212b32;line-height:1.45}
+h1{color:#005eb8}h2{border-bottom:3px solid #005eb8;padding-bottom:.2em;margin-top:2em}
+table{border-collapse:collapse;font-size:.9em;margin:1em 0}th,td{border:1px solid #d8dde0;padding:.35em .6em;vertical-align:top}
+th{background:#f0f4f5;text-align:left}.note{color:#4c6272;font-size:.9em}.warn{background:#fff9c4;padding:.6em}
+"""
+
+
+def _table(df: pd.DataFrame, columns: list[str] | None = None, max_rows: int = 50) -> str:
+    df = df[columns] if columns else df
+    return df.head(max_rows).to_html(index=False, escape=True, border=0, float_format=lambda x: f"{x:.3g}")
+
+
+def write_report(result, path: str | Path) -> None:
+    """Write ``report.html`` for a :class:`pledge_analysis.pipeline.RunResult`."""
+    figs = []
+    pr = result.priorities
+    if len(pr):
+        figs.append(("Priorities: everyone", plots.priority_bars(pr, scope="all")))
+        for g in sorted(pr.loc[pr["scope_type"] == "group", "scope"].unique()):
+            figs.append((f"Priorities: {g}", plots.priority_bars(pr, scope=g)))
+    if len(result.themes):
+        figs.append(("Negativity by theme and group", plots.theme_heatmap(result.themes, scope_type="group")))
+        figs.append(("Prevalence by theme and site", plots.theme_heatmap(result.themes, scope_type="site", value="prevalence")))
+    if len(result.scores):
+        figs.append(("Survey", plots.survey_forest(result.scores)))
+    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(result.config.name)}</title>"
+             f"<style>{CSS}</style></head><body>",
+             f"<h1>{html.escape(result.config.name)}</h1>",
+             f"<p class='note'>Round {html.escape(result.config.round)} · pledge_analysis "
+             f"{result.run_log.get('pledge_analysis')} · text pipeline: {html.escape(str(result.run_log.get('nlp_pipeline')))}</p>"]
+    for w in result.run_log.get("warnings", []):
+        parts.append(f"<p class='warn'>Warning: {html.escape(w)}</p>")
+    rows = result.run_log["rows"]
+    parts.append("<h2>What was read</h2><p>"
+                 f"{rows['respondents_kept']:,} respondents, {rows['answers_kept']:,} survey answers and "
+                 f"{rows['segments_kept']:,} comments and transcript turns kept; {rows['set_aside']:,} rows or answers "
+                 "set aside (listed in <code>set_aside.csv</code>).</p>")
+    parts.append(_table(pd.DataFrame(result.run_log["sources"])))
+    if result.run_log.get("set_aside_by_reason"):
+        parts.append(_table(pd.Series(result.run_log["set_aside_by_reason"], name="rows").rename_axis("reason").reset_index()))
+    parts.append("<h2>De-identification</h2><p>Identifiers were replaced before coding or export "
+                 "(review them in <code>redactions.csv</code>, which never shows the original values).</p>")
+    parts.append(_table(pd.Series(result.run_log.get("redactions_by_label", {}), name="redactions")
+                        .rename_axis("label").reset_index()))
+    parts.append("<h2>Prioritised improvement areas</h2><p class='note'>Score = mean of prevalence, negativity "
+                 "(shrunk towards the scope's average) and survey gap to benchmark, each scaled to the "
+                 "largest in its scope.</p>")
+    first = True
+    for title, fig in figs:
+        parts.append(f"<h3>{html.escape(title)}</h3>")
+        parts.append(fig.to_html(full_html=False, include_plotlyjs=True if first else False,
+                                 config={"displaylogo": False}, div_id=f"fig{len(parts)}"))
+        first = False
+    if len(pr):
+        top = pr[pr["rank"] <= 5]
+        parts.append(_table(top, ["scope_type", "scope", "rank", "name", "score", "reason", "quotes"], 80))
+    parts.append("<h2>Draft action plan</h2><p class='note'>“You said” is drawn from de-identified comments; "
+                 "the co-design group fills “We plan to” and “By” (edit <code>action_plan.xlsx</code>).</p>")
+    if len(result.action_plan):
+        parts.append(_table(result.action_plan, ["goal_id", "scope", "theme", "you_said", "we_plan_to", "by", "status"]))
+    if len(result.scores):
+        parts.append("<h2>Survey scores (all respondents)</h2>")
+        s = result.scores[(result.scores["site"] == "all") & (result.scores["group"] == "all")]
+        parts.append(_table(s, [c for c in ["question_id", "n", "estimate", "ci_low", "ci_high", "benchmark", "gap",
+                                           "suppressed"] if c in s.columns]))
+    parts.append("</body></html>")
+    Path(path).write_text("\n".join(parts), encoding="utf-8")

@@ -1,0 +1,160 @@
+"""Scoring survey answers the CPES way: percentage positive with Wilson intervals.
+
+Each categorical question has a scoring map (in ``questions.yaml``): answers that count as
+positive, answers that count as negative, and everything else (neutral, "don't know",
+"not applicable") *excluded* from the denominator, as the national Cancer Patient
+Experience Survey does. 0-10 ratings are scored as means with t intervals. Results with
+fewer than ``min_n`` respondents (21, as CPES) are marked ``suppressed``, not dropped.
+Proportions are fractions in [0, 1].
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .. import schema
+
+MIN_N = 21
+
+
+def wilson_ci(k, n, confidence: float = 0.95):
+    """Wilson score interval for ``k`` successes out of ``n`` (scalars or arrays).
+
+    Matches ``statsmodels.stats.proportion.proportion_confint(k, n, method="wilson")``.
+
+    >>> [round(x, 4) for x in wilson_ci(81, 100)]
+    [0.7222, 0.8749]
+    """
+    k = np.asarray(k, dtype=float)
+    n = np.asarray(n, dtype=float)
+    z = stats.norm.ppf(1 - (1 - confidence) / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = k / n
+        denom = 1 + z * z / n
+        centre = (p + z * z / (2 * n)) / denom
+        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+        low, high = centre - half, centre + half
+    if low.ndim == 0:
+        return float(low), float(high)
+    return low, high
+
+
+def score_responses(responses: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:
+    """Add ``score`` (positive / negative / excluded; ``rating`` for 0-10 items) and ``rating``."""
+    schema.require_columns(responses, ["question_id", "value"], table="responses")
+    pos = {(q, v): "positive" for q, vs in zip(questions["question_id"], questions["positive"]) for v in vs}
+    neg = {(q, v): "negative" for q, vs in zip(questions["question_id"], questions["negative"]) for v in vs}
+    kind = dict(zip(questions["question_id"], questions["kind"]))
+    scores, ratings = [], []
+    for q, v in zip(responses["question_id"], responses["value"]):
+        if kind.get(q) == "rating":
+            scores.append("rating")
+            ratings.append(float(v))
+        else:
+            scores.append(pos.get((q, v)) or neg.get((q, v)) or "excluded")
+            ratings.append(np.nan)
+    return responses.assign(score=scores, rating=ratings)
+
+
+def score_questions(responses: pd.DataFrame, questions: pd.DataFrame, by: Sequence[str] = ("site", "group"),
+                    *, min_n: int = MIN_N, confidence: float = 0.95) -> pd.DataFrame:
+    """One row per ``by`` cell and question: n, positives, estimate and its interval.
+
+    Columns: ``site, group, question_id, n, positives, estimate, ci_low, ci_high, suppressed, kind``
+    (``site``/``group`` are ``"all"`` when not in ``by``). For ratings ``estimate`` is the mean
+    and ``positives`` is empty.
+    """
+    scored = responses if "score" in responses.columns else score_responses(responses, questions)
+    by = list(by)
+    rows = []
+    cat = scored[scored["score"].isin(["positive", "negative"])]
+    if len(cat):
+        g = cat.groupby(by + ["question_id"], dropna=False)["score"]
+        agg = g.agg(n="size", positives=lambda s: int((s == "positive").sum())).reset_index()
+        lo, hi = wilson_ci(agg["positives"].to_numpy(), agg["n"].to_numpy(), confidence)
+        agg = agg.assign(estimate=agg["positives"] / agg["n"], ci_low=lo, ci_high=hi, kind="proportion")
+        rows.append(agg)
+    rat = scored[scored["score"] == "rating"]
+    if len(rat):
+        g = rat.groupby(by + ["question_id"], dropna=False)["rating"]
+        agg = g.agg(n="size", estimate="mean", sd="std").reset_index()
+        t = stats.t.ppf(1 - (1 - confidence) / 2, np.maximum(agg["n"] - 1, 1))
+        half = t * agg["sd"].fillna(0) / np.sqrt(agg["n"])
+        agg = agg.assign(positives=np.nan, ci_low=agg["estimate"] - half, ci_high=agg["estimate"] + half,
+                         kind="mean").drop(columns="sd")
+        rows.append(agg)
+    if not rows:
+        return schema.empty("scores")
+    out = pd.concat(rows, ignore_index=True)
+    for col in ("site", "group"):
+        if col not in out.columns:
+            out[col] = "all"
+    out["suppressed"] = out["n"] < min_n
+    order = {q: i for i, q in enumerate(questions["question_id"])}
+    out = out.sort_values(["site", "group"] + ["question_id"], key=lambda s: s.map(order) if s.name == "question_id" else s)
+    return schema.conform(out.reset_index(drop=True), "scores")
+
+
+def read_national(path) -> pd.DataFrame:
+    """Read national results in the published CPES layout into a tidy table.
+
+    Columns: ``geog, trust_code, trust_name, year, cancer_type, question_id, n, estimate,
+    ci_low, ci_high, expected_low, expected_high`` with proportions as fractions (ratings,
+    such as Q59, keep their 0-10 scale).
+    """
+    from ..io.files import read_text_file
+    import io
+
+    text, _ = read_text_file(path)
+    raw = pd.read_csv(io.StringIO(text), low_memory=False)
+    schema.require_columns(raw, ["Geog", "Question.Number", "Number.of.responses", "scored.percentage"],
+                           table="national results", path=path)
+    is_rating = raw["Question.Number"].astype(str).eq("Q59")
+    scale = np.where(is_rating, 1.0, 100.0)
+
+    def col(name):
+        return pd.to_numeric(raw[name], errors="coerce") if name in raw.columns else np.nan
+
+    return pd.DataFrame({
+        "geog": raw["Geog"], "trust_code": raw.get("Trust.Code"), "trust_name": raw.get("Trust.Name"),
+        "year": raw.get("Year"), "cancer_type": raw.get("Cancer.Type"),
+        "question_id": raw["Question.Number"].astype(str), "n": col("Number.of.responses"),
+        "estimate": col("scored.percentage") / scale, "ci_low": col("Lower.95..confidence.interval") / scale,
+        "ci_high": col("Upper.95..confidence.interval") / scale,
+        "expected_low": col("Expected.Range..lower.") / scale, "expected_high": col("Expected.Range..upper.") / scale,
+    })
+
+
+def compare_to_benchmark(scores: pd.DataFrame, questions: pd.DataFrame, national: pd.DataFrame | None) -> pd.DataFrame:
+    """Add ``benchmark`` (national estimate, else the mean over all respondents) and ``gap``.
+
+    ``gap = benchmark - estimate``: positive means *below* the benchmark (worse).
+    ``benchmark_source`` says which benchmark was used.
+    """
+    bench: dict[str, tuple[float, str]] = {}
+    if national is not None and len(national):
+        nat = national[national["geog"].astype(str).str.lower() == "national"]
+        by_number = dict(zip(nat["question_id"], nat["estimate"]))
+        for qid, number in zip(questions["question_id"], questions["national"]):
+            if number and number in by_number and not pd.isna(by_number[number]):
+                bench[qid] = (float(by_number[number]), "national")
+    overall = scores[(scores["site"] == "all") & (scores["group"] == "all")] if "all" in set(scores["site"]) else None
+    out = scores.copy()
+    b, src = [], []
+    for qid in out["question_id"]:
+        if qid in bench:
+            b.append(bench[qid][0])
+            src.append("national")
+        elif overall is not None and qid in set(overall["question_id"]):
+            b.append(float(overall.loc[overall["question_id"] == qid, "estimate"].iloc[0]))
+            src.append("all respondents")
+        else:
+            b.append(np.nan)
+            src.append(None)
+    out["benchmark"] = b
+    out["benchmark_source"] = src
+    out["gap"] = out["benchmark"] - out["estimate"]
+    return out
