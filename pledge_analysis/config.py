@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError, MissingFileError
+from .io.yamlfile import load_yaml
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class ProjectConfig:
             raise MissingFileError("project.yaml not found", path=path,
                                    hint="Pass a project folder that holds a project.yaml (see data_samples/).")
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            raw = load_yaml(path) or {}
         except yaml.YAMLError as exc:
             raise ConfigError(f"project.yaml is not valid YAML ({path}): {exc}") from None
         if not isinstance(raw, dict):

@@ -18,21 +18,19 @@ WHO = {"all": "Patients and staff", "primary": "Primary breast cancer patients",
 
 
 def draft_action_plan(priorities: pd.DataFrame, *, top: int = 3, scope_types=("all", "group")) -> pd.DataFrame:
-    """One goal per top-ranked area in each scope; themes already drafted for a wider scope are
-    not repeated, so the plan stays short.
+    """One goal per top-ranked area in each scope (everyone, and each group, so that secondary
+    breast cancer patients' priorities are drafted in their own words even when a theme is also
+    a priority for everyone). The co-design group then merges and chooses.
 
     >>> pr = pd.DataFrame({"scope_type": ["all"], "scope": ["all"], "rank": [1], "theme": ["waiting"],
     ...     "name": ["Waiting"], "reason": ["r"], "quotes": ["“I waited three hours.” (primary, NGU)"]})
     >>> draft_action_plan(pr)["you_said"].tolist()
     ['Patients and staff told us: “I waited three hours.”']
     """
-    rows, seen = [], set()
+    rows = []
     for scope_type in scope_types:
         sub = priorities[(priorities["scope_type"] == scope_type) & (priorities["rank"] <= top)]
         for r in sub.sort_values(["scope", "rank"]).itertuples(index=False):
-            if r.theme in seen and scope_type != "all":
-                continue
-            seen.add(r.theme)
             quote = str(r.quotes).split(" | ")[0] if isinstance(r.quotes, str) and r.quotes else ""
             quote = quote.rsplit(" (", 1)[0] if quote else f"{r.name} needs to improve."
             who = WHO.get(r.scope, f"People at {r.scope}" if scope_type == "site" else str(r.scope))

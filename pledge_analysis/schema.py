@@ -45,7 +45,7 @@ SENTIMENT = ("segment_id", "sentiment", "score")
 #: One row per theme (and scope) summarising its codings.
 THEMES = (
     "scope_type", "scope", "theme", "name", "n_segments", "n_respondents", "prevalence",
-    "n_negative", "negativity", "n_sites", "n_groups",
+    "n_negative", "negativity", "n_sites", "n_groups", "n_scope_segments",
 )
 #: Survey scores: one row per estimate.
 SCORES = (

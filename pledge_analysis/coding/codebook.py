@@ -18,6 +18,7 @@ import yaml
 
 from .. import schema
 from ..errors import CodebookError, MissingFileError
+from ..io.yamlfile import load_yaml
 
 PALETTE = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666")
 
@@ -42,9 +43,9 @@ def codebook_from_records(records: list[dict], *, source: str = "codebook") -> p
     colours = {c: cb.set_index("code_id").at[c, "colour"] for c in cb["code_id"]}
     themes = sorted(set(top.values()), key=list(cb["code_id"]).index)
     for k, t in enumerate(themes):
-        if not colours.get(t):
+        if not _present(colours.get(t)):
             colours[t] = PALETTE[k % len(PALETTE)]
-    cb["colour"] = [colours.get(c) or colours[top[c]] for c in cb["code_id"]]
+    cb["colour"] = [colours[c] if _present(colours.get(c)) else colours[top[c]] for c in cb["code_id"]]
     return cb
 
 
@@ -56,13 +57,13 @@ def validate_codebook(cb: pd.DataFrame, *, source: str = "codebook") -> None:
         raise CodebookError(f"{source}: duplicate code id(s) {dup}. Each code needs a unique id.")
     ids = set(cb["code_id"])
     for code, parent in zip(cb["code_id"], cb["parent_id"]):
-        if parent is not None and parent == parent and parent not in ids:
+        if _present(parent) and parent not in ids:
             raise CodebookError(f"{source}: code {code!r} has parent {parent!r}, which is not in the codebook. "
                                 "Add the parent code or fix the parent id.")
     parents = dict(zip(cb["code_id"], cb["parent_id"]))
     for code in ids:
         seen, cur = [code], parents.get(code)
-        while cur is not None and cur == cur:
+        while _present(cur):
             if cur in seen:
                 raise CodebookError(f"{source}: codes form a cycle {' -> '.join(seen + [cur])}. "
                                     "A code cannot be its own ancestor.")
@@ -76,7 +77,7 @@ def read_codebook(path: str | Path) -> pd.DataFrame:
     if not path.exists():
         raise MissingFileError("codebook not found", path=path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = load_yaml(path) or {}
     except yaml.YAMLError as exc:
         raise CodebookError(f"{path}: not valid YAML: {exc}") from None
     codes = raw.get("codes") if isinstance(raw, dict) else raw
@@ -90,7 +91,7 @@ def write_codebook(cb: pd.DataFrame, path: str | Path) -> None:
     codes = []
     for r in cb.to_dict("records"):
         d = {"id": r["code_id"], "name": r["name"]}
-        if r.get("parent_id"):
+        if _present(r.get("parent_id")):
             d["parent"] = r["parent_id"]
         for k in ("description", "include", "exclude", "keywords", "examples", "colour", "survey_items"):
             if r.get(k):
@@ -99,13 +100,17 @@ def write_codebook(cb: pd.DataFrame, path: str | Path) -> None:
     Path(path).write_text(yaml.safe_dump({"codes": codes}, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
+def _present(value) -> bool:
+    return value is not None and value == value and value != ""
+
+
 def theme_of(cb: pd.DataFrame) -> dict[str, str]:
     """Map every code id to its top-level ancestor (its theme)."""
     parents = dict(zip(cb["code_id"], cb["parent_id"]))
     out = {}
     for code in cb["code_id"]:
         cur = code
-        while parents.get(cur) is not None and parents.get(cur) == parents.get(cur):
+        while _present(parents.get(cur)):
             cur = parents[cur]
         out[code] = cur
     return out

@@ -31,10 +31,16 @@ NEGATION_WINDOW = 3
 
 @lru_cache(maxsize=1)
 def _reverse_lemmas() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
-    from spacy.lookups import load_lookups
+    import gzip
+    import json
+    from pathlib import Path
 
-    table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
-    forward = {str(k).lower(): str(v).lower() for k, v in table.items() if isinstance(k, str)}
+    import spacy_lookups_data
+
+    path = Path(spacy_lookups_data.__file__).parent / "data" / "en_lemma_lookup.json.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        table = json.load(fh)
+    forward = {k.lower(): v.lower() for k, v in table.items()}
     reverse: dict[str, set[str]] = defaultdict(set)
     for form, lemma in forward.items():
         reverse[lemma].add(form)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 import pandas as pd
-import yaml
+from .yamlfile import load_yaml
 
 from .. import schema
 from ..errors import ConfigError, EmptyInputError, InputError, MissingColumnError, MissingFileError
@@ -61,7 +61,7 @@ def segment_id(*parts) -> str:
     """A stable id from a segment's source and position (not its text, which redaction changes).
 
     >>> segment_id("patients_NGU.csv", "NGU-0001", "good", 0)
-    'ad3e2d5d0b5d7a0b'
+    '03201297d9438439'
     """
     return hashlib.sha1("|".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
 
@@ -77,7 +77,7 @@ def load_questions(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         raise MissingFileError("questions file not found", path=path)
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = load_yaml(path) or {}
     rows = []
     for i, q in enumerate(raw.get("questions") or []):
         if "id" not in q:

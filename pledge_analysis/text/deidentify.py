@@ -22,7 +22,7 @@ Recognizers (no trained NER model needed):
 >>> r.text
 'Sister [PERSON] was wonderful, ring [PHONE].'
 >>> r.spans
-[(7, 18, 'PERSON'), (38, 51, 'PHONE')]
+[(7, 18, 'PERSON'), (39, 51, 'PHONE')]
 """
 from __future__ import annotations
 
@@ -161,8 +161,10 @@ def _regex_spans(text: str, labels: frozenset[str]) -> list[tuple[int, int, str]
                     label_out = "ID"
                     spans.append((s, e, label_out))
                     continue
-            elif label == "URL" and s > 0 and text[s - 1] == "@":
-                continue
+            elif label == "URL":
+                if s > 0 and text[s - 1] == "@":
+                    continue
+                e = s + len(raw.rstrip(".,;:!?)'\""))
             elif label == "ID":
                 g = "id" if m.group("id") else "id2"
                 s, e = m.span(g)
@@ -264,7 +266,9 @@ def _person_spans(text: str, opts: Options) -> list[tuple[int, int, str]]:
         if prev and prev.group(1).lower() not in common and prev.group(1).lower() not in TITLES:
             s = prev.start(1)
         spans.append((s, e, "PERSON"))
-    return spans
+    # a possessive is not part of the name: "Dr Hughes's team" -> "Hughes"
+    return [(s, e - 2, lab) if text[s:e].lower().endswith(("'s", "’s")) and e - s > 3 else (s, e, lab)
+            for s, e, lab in spans]
 
 
 def _deny_spans(text: str, deny: Sequence[str]) -> list[tuple[int, int, str]]:

@@ -1,0 +1,27 @@
+"""Shared fixtures: the sample project run once per test session."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "data_samples"
+EXTERNAL = ROOT.parent / "shared" / "external"
+
+
+@pytest.fixture(scope="session")
+def truth() -> dict:
+    return json.loads((SAMPLES / "truth.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory):
+    """The whole pipeline on data_samples/, outputs written to a temporary folder."""
+    from pledge_analysis.pipeline import run_project, write_outputs
+
+    out = tmp_path_factory.mktemp("run")
+    result = run_project(SAMPLES, store=out / "project.sqlite")
+    write_outputs(result, out)
+    return result, out

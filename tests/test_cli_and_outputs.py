@@ -1,0 +1,49 @@
+"""The command line runs the sample project and writes every promised output."""
+import json
+import subprocess
+import sys
+
+import pandas as pd
+
+from conftest import ROOT, SAMPLES
+from pledge_analysis.pipeline import OUTPUTS
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "pledge_analysis.cli", *map(str, args)], capture_output=True,
+                          text=True, cwd=ROOT)
+
+
+def test_run_writes_every_output(tmp_path):
+    proc = run_cli("run", SAMPLES, "--out", tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "[1/8] reading surveys and transcripts" in proc.stderr  # progress on long steps
+    assert "top priority (secondary): Information and Open Access follow-up" in proc.stdout
+    for name in OUTPUTS:
+        assert (tmp_path / name).stat().st_size > 0, name
+    log = json.loads((tmp_path / "run_log.json").read_text())
+    assert log["rows"]["respondents_kept"] == 1650
+    assert log["set_aside_by_reason"]["empty row"] == 1
+    assert log["random_state"] == 0 and log["packages"]["spacy"]
+    assert set(log["timings_s"]) >= {"reading surveys and transcripts", "writing outputs"}
+    report = (tmp_path / "report.html").read_text()
+    assert report.count("plotly-graph-div") >= 4 and "Draft action plan" in report
+    assert "<script src=\"http" not in report  # self-contained: no network needed to view it
+    segs = pd.read_csv(tmp_path / "segments.csv")
+    assert "text_original" not in segs.columns
+
+
+def test_keep_original_text_is_explicit_and_warned(tmp_path):
+    proc = run_cli("run", SAMPLES, "--out", tmp_path, "--quiet", "--keep-original-text")
+    assert proc.returncode == 0
+    assert "original (not de-identified) text" in proc.stderr
+    assert "text_original" in pd.read_csv(tmp_path / "segments.csv").columns
+    assert json.loads((tmp_path / "run_log.json").read_text())["warnings"]
+
+
+def test_help_version_and_clear_errors(tmp_path):
+    assert "PROJECT_DIR" in run_cli("run", "--help").stdout
+    assert run_cli("--version").stdout.startswith("pledge-analysis 0.1.0")
+    proc = run_cli("run", tmp_path / "missing", "--out", tmp_path / "o")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: project.yaml not found") and "Traceback" not in proc.stderr

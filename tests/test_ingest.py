@@ -1,0 +1,131 @@
+"""Survey and transcript readers: encodings, column mappings, accounting and located errors."""
+import pandas as pd
+import pytest
+
+from conftest import SAMPLES
+from pledge_analysis.config import ProjectConfig
+from pledge_analysis.errors import (ConfigError, EmptyInputError, MissingColumnError, MissingFileError,
+                                    TranscriptFormatError)
+from pledge_analysis.io import load_questions, read_survey, read_transcript
+from pledge_analysis.pipeline import ingest
+
+COLUMNS = {"respondent_id": "id", "site": "hospital", "group": "group"}
+
+
+@pytest.fixture
+def questions(tmp_path):
+    p = tmp_path / "q.yaml"
+    p.write_text("questions:\n"
+                 "  - {id: Q1, column: Q1, kind: categorical, options: [Yes, No, Not sure], positive: [Yes], negative: [No]}\n"
+                 "  - {id: R, column: R, kind: rating, min: 0, max: 10}\n", encoding="utf-8")
+    return load_questions(p)
+
+
+def write(tmp_path, text, encoding="utf-8", name="s.csv"):
+    p = tmp_path / name
+    p.write_bytes(text.encode(encoding))
+    return p
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+def test_reads_utf8_bom_and_cp1252(tmp_path, questions, encoding):
+    p = write(tmp_path, "id,hospital,group,Q1,R,comment\n1,A,primary,Yes,9,Café parking cost £12\n", encoding)
+    got = read_survey(p, columns=COLUMNS, questions=questions, comments={"c": "comment"})
+    assert got.segments["text"].tolist() == ["Café parking cost £12"]
+    assert got.respondents["respondent_id"].tolist() == ["1"]
+
+
+def test_every_row_is_kept_or_set_aside_with_its_reason(tmp_path, questions):
+    p = write(tmp_path, "id,hospital,group,Q1,R,comment\n"
+                        "1,A,primary,Yes,9,Lovely\n"
+                        "1,A,primary,No,3,Duplicate\n"
+                        ",,,,,\n"
+                        "2,A,secondary,Yess,12,N/A\n"
+                        ",A,primary,Yes,5,no id\n")
+    got = read_survey(p, columns=COLUMNS, questions=questions, comments={"c": "comment"})
+    aside = got.set_aside.set_index("row")
+    assert got.respondents["respondent_id"].tolist() == ["1", "2"]
+    assert aside.loc[3, "reason"].startswith("duplicate respondent id (first seen at row 2)")
+    assert aside.loc[4, "reason"] == "empty row"
+    reasons = set(got.set_aside.loc[got.set_aside["row"] == 5, "reason"])
+    assert reasons == {"answer to Q1 is not one of its options", "answer to R out of range 0 to 10",
+                       "placeholder answer with no content to code"}
+    assert aside.loc[6, "reason"] == "no respondent id"
+    assert got.responses["value"].tolist() == ["Yes", "9"]  # respondent 2's bad answers are set aside
+    assert got.sources[0]["rows_read"] == 5
+
+
+def test_missing_column_error_names_file_columns_and_fix(tmp_path, questions):
+    p = write(tmp_path, "id,hospital,Q1,R\n1,A,Yes,3\n")
+    with pytest.raises(MissingColumnError) as e:
+        read_survey(p, columns=COLUMNS, questions=questions)
+    msg = str(e.value)
+    assert "s.csv" in msg and "['group']" in msg and "project.yaml" in msg
+
+
+def test_missing_and_empty_files(tmp_path, questions):
+    with pytest.raises(MissingFileError, match="nope.csv"):
+        read_survey(tmp_path / "nope.csv", columns=COLUMNS)
+    with pytest.raises(EmptyInputError):
+        read_survey(write(tmp_path, ""), columns=COLUMNS)
+    with pytest.raises(EmptyInputError, match="no rows"):
+        read_survey(write(tmp_path, "id,hospital,group\n"), columns=COLUMNS)
+
+
+def test_xlsx_export_reads_like_csv():
+    cfg = ProjectConfig.load(SAMPLES)
+    spec = cfg.surveys[0]
+    q = load_questions(cfg.questions)
+    got = read_survey(SAMPLES / "survey" / "patients_WRI.xlsx", columns=spec.columns, questions=q,
+                      comments=spec.comments, values=spec.values, sites=cfg.site_lookup())
+    assert len(got.respondents) == 250
+    assert set(got.respondents["site"]) == {"WRI"}
+    assert set(got.respondents["group"]) == {"primary", "secondary"}
+
+
+def test_transcripts_txt_docx_vtt_give_turns_roles_and_timestamps():
+    vtt = read_transcript(SAMPLES / "transcripts" / "MDH_primary.vtt", site="MDH", group="primary").segments
+    assert vtt["timestamp"].iloc[0] == "00:00:02.000"
+    assert vtt["role"].iloc[0] == "facilitator" and set(vtt["role"]) == {"facilitator", "participant"}
+    docx = read_transcript(SAMPLES / "transcripts" / "SAH_secondary.docx", site="SAH", group="secondary").segments
+    assert docx["speaker"].iloc[0] == "Facilitator" and len(docx) > 10
+    txt = read_transcript(SAMPLES / "transcripts" / "NGU_primary.txt", site="NGU", group="primary").segments
+    assert txt["speaker"].str.match(r"^(Facilitator|P\d)$").all()
+    assert txt.loc[txt["role"] == "participant", "respondent_id"].str.startswith("NGU_primary.txt:P").all()
+
+
+def test_transcript_line_without_speaker_is_located(tmp_path):
+    p = tmp_path / "t.txt"
+    p.write_text("just some text\nFacilitator: hello\n", encoding="utf-8")
+    with pytest.raises(TranscriptFormatError) as e:
+        read_transcript(p, site="A", group="primary")
+    assert "row 1" in str(e.value) and "Speaker" in str(e.value)
+    p.write_text("Facilitator: hello\nwrapped line\nP1: hi\n", encoding="utf-8")
+    turns = read_transcript(p, site="A", group="primary").segments
+    assert turns["text"].tolist() == ["hello wrapped line", "hi"]
+    with pytest.raises(TranscriptFormatError, match="row 2"):
+        read_transcript(p, site="A", group="primary", strict=True)
+
+
+def test_project_config_errors(tmp_path):
+    with pytest.raises(MissingFileError, match="project.yaml"):
+        ProjectConfig.load(tmp_path)
+    (tmp_path / "project.yaml").write_text("surveys:\n  - files: [a.csv]\n    columns: {respondent_id: id, site: h}\n")
+    (tmp_path / "a.csv").write_text("id,h\n1,A\n")
+    with pytest.raises(ConfigError, match="group"):
+        ProjectConfig.load(tmp_path)
+
+
+def test_sample_ingest_accounts_for_planted_anomalies(truth):
+    cfg = ProjectConfig.load(SAMPLES)
+    data = ingest(cfg, load_questions(cfg.questions))
+    reasons = data.set_aside["reason"]
+    assert reasons.str.startswith("duplicate respondent id").sum() == 1
+    assert (reasons == "empty row").sum() == 1
+    assert reasons.str.contains("out of range").sum() == 1
+    assert reasons.str.contains("not one of its options").sum() == 1
+    assert len(truth["anomalies"]) == 4
+    rows_read = sum(s["rows_read"] for s in data.sources if s["kind"] == "survey")
+    row_level = data.set_aside[data.set_aside["reason"].isin(["empty row"]) | reasons.str.startswith("duplicate")]
+    assert rows_read == len(data.respondents) + len(row_level)
+    assert len(data.respondents) == 1650 and 2700 <= (data.segments["source_type"] == "survey").sum() <= 3200
