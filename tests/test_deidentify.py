@@ -115,3 +115,26 @@ def test_sample_run_removes_every_planted_identifier(sample_run, truth):
     assert leaked == []
     assert result.run_log["redactions_by_label"]["PERSON"] >= 50
     assert result.run_log["original_text_written"] is False
+
+
+def test_held_out_evaluation_meets_the_targets():
+    """Quality gate (not timed) on the held-out set; benchmarks/deidentify_benchmark.py prints the full table."""
+    from pledge_analysis.text.evaluation import evaluate, make_heldout_set
+
+    scores = evaluate(make_heldout_set(1000, seed=1)).set_index("label")
+    for label in ("PHONE", "EMAIL", "NHS_NUMBER", "POSTCODE"):
+        assert scores.at[label, "recall"] >= 0.98, label
+    assert scores.at["PERSON", "recall"] >= 0.90
+    assert scores.at["ALL", "precision"] >= 0.90
+
+
+def test_deidentify_component_in_spacy():
+    from pledge_analysis.text import build_nlp
+    from pledge_analysis.text.deidentify import add_deidentifier
+
+    nlp = build_nlp(prefer_trained=False)
+    add_deidentifier(nlp, allow=["Rosewood Ward"])
+    assert "pledge_deidentify" in nlp.pipe_names
+    docs = list(nlp.pipe(["Dr Hughes on Rosewood Ward", "Call 07700 900461"]))
+    assert [[(s.text, s.label_) for s in d.spans["pledge_pii"]] for d in docs] == [[("Hughes", "PERSON")],
+                                                                                  [("07700 900461", "PHONE")]]

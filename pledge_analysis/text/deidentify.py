@@ -44,6 +44,9 @@ PRIORITY = {"EMAIL": 9, "URL": 8, "NHS_NUMBER": 7, "PHONE": 6, "POSTCODE": 5, "A
 DEFAULT_ALLOW = (
     "Breast Care Nurse", "Clinical Nurse Specialist", "Macmillan", "Maggie's", "Maggies", "Open Access",
     "Breast Cancer Now", "Breast Cancer Care", "Cancer Research UK", "Marie Curie", "NHS", "GP", "CNS",
+    # services and places named after people
+    "Sue Ryder", "Linda McCartney", "Royal Marsden", "The Christie", "Penny Brohn", "Haven", "Mount Vernon",
+    "Addenbrooke's", "Guy's", "St Thomas'", "Bart's", "Barts", "Clatterbridge", "Velindre", "Weston Park",
     "Herceptin", "Tamoxifen", "Letrozole", "Anastrozole", "Exemestane", "Zoladex", "Trastuzumab",
     "Pertuzumab", "Docetaxel", "Paclitaxel", "Capecitabine", "Palbociclib", "Ribociclib", "Abemaciclib",
     "Denosumab", "Zoledronic", "Kadcyla", "Phesgo", "Enhertu", "Covid", "Christmas", "Easter",
@@ -79,10 +82,11 @@ _PATTERNS = {
         r"park|view|walk|row|square|mews|rise|parade)\b", re.I),
     "ID": re.compile(
         r"(?:\b(?:mrn|hospital\s+(?:number|no\.?)|patient\s+(?:number|no\.?|id)|unit\s+number|ref(?:erence)?"
-        r"(?:\s+(?:number|no\.?))?|case\s+number)\s*[:#]?\s*)(?P<id>[A-Z]{0,3}\d[\dA-Z-]{3,}\d?)"
+        r"(?:\s+(?:number|no\.?))?|case\s+number)\s*(?:is\s+|was\s+)?[:#]?\s*)(?P<id>[A-Z]{0,3}\d[\dA-Z-]{3,}\d?)"
         r"|\b(?P<id2>[A-Z]{1,3}\d{6,9})\b", re.I),
 }
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
+#: A word of letters (any script), with inner apostrophes or hyphens; never part of "CF10" or "x2".
+_TOKEN = re.compile(r"(?<![\w'’-])[^\W\d_](?:(?:[^\W\d_]|['’-])*[^\W\d_])?(?!\w)")
 _DOB = re.compile(r"\b(?:dob|d\.o\.b\.?|date of birth|born on)\b", re.I)
 
 
@@ -181,7 +185,8 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
 
 
 def _is_cap(word: str) -> bool:
-    return word[0].isupper() and not (len(word) > 3 and word.isupper())
+    """Capitalised like a name: "Jane" or "McAllister", not an acronym ("CPN") or "I've"."""
+    return word[0].isupper() and not (len(word) > 1 and word.isupper()) and not word.lower().startswith(("i'", "i’"))
 
 
 def _gap_ok(text: str, a_end: int, b_start: int, allow_dot: bool = False) -> bool:
@@ -237,6 +242,13 @@ def _person_spans(text: str, opts: Options) -> list[tuple[int, int, str]]:
             spans.append((s, toks[i + 1][1], "PERSON"))
             i += 2
             continue
+        # 2c. two adjacent capitalised words that are neither common words nor titles ("Bartosz Oyelaran")
+        if _is_cap(w) and lw not in common and lw not in TITLES and i + 1 < n and \
+                _gap_ok(text, e, toks[i + 1][0]) and _is_cap(toks[i + 1][2]) and \
+                lower[i + 1] not in common and lower[i + 1] not in TITLES:
+            spans.append((s, toks[i + 1][1], "PERSON"))
+            i += 2
+            continue
         # 3. a known first name that is not also a common word
         if _is_cap(w) and lw in first and lw not in common:
             spans.append((s, e, "PERSON"))
@@ -246,29 +258,56 @@ def _person_spans(text: str, opts: Options) -> list[tuple[int, int, str]]:
     praise = "|".join(re.escape(p) for p in PRAISE)
     cue_before = re.compile(
         rf"\b(?:(?:my|our|the|a|her|his)\s+(?:{role})(?:\s+(?:called|named))?|(?:called|named)|thanks?\s+(?:you\s+)?to"
-        rf"|thank(?:\s+you)?|ask(?:ed)?\s+for|spoke\s+to|(?:{role})\s+(?:called|named))\s+(?P<name>[A-Za-z][A-Za-z'’-]+)", re.I)
-    cue_after = re.compile(rf"\b(?P<name>[A-Z][A-Za-z'’-]+)\s+(?:was|is|has\s+been|were)\s+(?:so\s+|very\s+|really\s+|just\s+)?(?:{praise})\b")
-    for m in list(cue_before.finditer(text)) + list(cue_after.finditer(text)):
-        name = m.group("name")
+        rf"|thank(?:\s+you)?|ask(?:ed)?\s+for|spoke\s+to|(?:{role})\s+(?:called|named))\s+(?P<name>[^\W\d_][\w'’-]*)", re.I)
+    cue_after = re.compile(rf"\b(?P<name>[A-ZÀ-Þ][\w'’-]+)\s+(?:was|is|has\s+been|were)\s+(?:so\s+|very\s+|really\s+|just\s+)?(?:{praise})\b")
+    verbs = ("phoned|rang|called|said|told|explained|sorted|helped|came|took|held|made|listened|visited|"
+             "arranged|organised|organized|who|has|had|will|would|always|never|did|went|gave|showed|looked")
+    cue_verb = re.compile(rf"\b(?P<name>[A-ZÀ-Þ][\w'’-]+)\s+(?:{verbs})\b")
+    cue_apposition = re.compile(rf"\b(?P<name>[A-ZÀ-Þ][\w'’-]+),\s+(?:the|my|our|a)\s+(?:{role})\b"
+                                rf"|\b(?:{role})\s+\((?P<name2>[A-ZÀ-Þ][\w'’-]+)\)"
+                                rf"|\b[Ii]t\s+was\s+(?P<name3>[A-ZÀ-Þ][\w'’-]+)\s+who\b")
+    cue_place = re.compile(r"\b(?P<name>[A-ZÀ-Þ][\w'’-]+)\s+(?:from|on|at|in)\s+(?:the\s+)?(?:support\s+group|"
+                           r"breast\s+unit|ward|clinic|team|reception|hospice|unit|chemo\s+suite|helpline)\b")
+    matches = list(cue_before.finditer(text)) + list(cue_after.finditer(text)) + list(cue_place.finditer(text))
+    for m in cue_verb.finditer(text):  # "When Winifred phoned": not at the start of a sentence
+        if not _sentence_initial(text, m.start("name")) or m.group("name").lower() in first:
+            matches.append(m)
+    for m in cue_apposition.finditer(text):
+        matches.append(m)
+    for m in matches:
+        group = next(g for g in ("name", "name2", "name3") if g in m.re.groupindex and m.group(g))
+        name = m.group(group)
         ln = name.lower()
         if ln in common and ln not in first:
             continue
-        if ln in TITLES or ln in ("you", "them", "him", "her", "me", "us", "everyone", "all"):
+        if ln in TITLES or ln in ("you", "them", "him", "her", "me", "us", "everyone", "all") \
+                or (name.isupper() and len(name) > 1) or ln.startswith(("i'", "i’")):
             continue
-        if not _is_cap(name) and ln not in first and ln not in last:
-            continue
-        s, e = m.span("name")
+        if not _is_cap(name) and ln not in first and ln not in last and not m.group(0).lower().startswith(
+                ("my ", "our ", "her ", "his ")):
+            continue  # lower-case words count as names only after "my nurse ..." style cues
+        s, e = m.span(group)
         # extend over a following capitalised surname
-        nxt = re.match(r"\s+([A-Z][A-Za-z'’-]+)", text[e:])
+        nxt = re.match(r"\s+([A-ZÀ-Þ][\w'’-]+)", text[e:])
         if nxt and (nxt.group(1).lower() in last or nxt.group(1).lower() not in common):
             e += nxt.end()
-        prev = re.search(r"([A-Z][A-Za-z'’-]+)\s+$", text[:s])
+        prev = re.search(r"([A-ZÀ-Þ][\w'’-]+)\s+$", text[:s])
         if prev and prev.group(1).lower() not in common and prev.group(1).lower() not in TITLES:
             s = prev.start(1)
         spans.append((s, e, "PERSON"))
+    # names joined by "and" to a name found above: "Thanks to Ngozi and Temitope"
+    for s0, e0, _lab in list(spans):
+        m = re.match(r"\s+(?:and|&)\s+([A-ZÀ-Þ][\w'’-]+)", text[e0:])
+        if m and m.group(1).lower() not in common and m.group(1).lower() not in TITLES:
+            spans.append((e0 + m.start(1), e0 + m.end(1), "PERSON"))
     # a possessive is not part of the name: "Dr Hughes's team" -> "Hughes"
     return [(s, e - 2, lab) if text[s:e].lower().endswith(("'s", "’s")) and e - s > 3 else (s, e, lab)
             for s, e, lab in spans]
+
+
+def _sentence_initial(text: str, pos: int) -> bool:
+    before = text[:pos].rstrip()
+    return not before or before[-1] in ".!?\n:;\"“("
 
 
 def _deny_spans(text: str, deny: Sequence[str]) -> list[tuple[int, int, str]]:
@@ -297,8 +336,8 @@ def _allowed_ranges(text: str, allow: Sequence[str]) -> list[tuple[int, int]]:
 
 
 def _resolve(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Drop overlaps: the longer span wins, then the higher-priority label."""
-    ranked = sorted(set(spans), key=lambda sp: (-(sp[1] - sp[0]), -PRIORITY[sp[2]], sp[0]))
+    """Drop overlaps: the higher-priority label wins (structured identifiers before names), then the longer span."""
+    ranked = sorted(set(spans), key=lambda sp: (-PRIORITY[sp[2]], -(sp[1] - sp[0]), sp[0]))
     kept: list[tuple[int, int, str]] = []
     for sp in ranked:
         if all(sp[1] <= k[0] or sp[0] >= k[1] for k in kept):
@@ -414,3 +453,50 @@ def redact_frame(df: pd.DataFrame, column: str = "text", *, id_column: str | Non
     out[column] = new_texts
     cols = ["row", "label", "placeholder", "start", "end", "context"] + (["value"] if show_values else [])
     return out, pd.DataFrame(review, columns=cols)
+
+
+# ---------------------------------------------------------------------------- spaCy component
+COMPONENT = "pledge_deidentify"
+COMPONENT_VERSION = 1
+
+
+class DeidentifyComponent:
+    """spaCy component: identifiers as ``doc.spans["pledge_pii"]`` (labels as span labels).
+
+    >>> from pledge_analysis.text.nlp import build_nlp
+    >>> nlp = build_nlp(prefer_trained=False)
+    >>> _ = add_deidentifier(nlp)
+    >>> doc = nlp("Ring Sister Okafor on 07700 900461")
+    >>> [(s.text, s.label_) for s in doc.spans["pledge_pii"]]
+    [('Okafor', 'PERSON'), ('07700 900461', 'PHONE')]
+    """
+
+    def __init__(self, nlp, name: str = COMPONENT, labels=None, allow=(), deny=(), use_entities: bool = True):
+        self.name = name
+        self.options = Options.make(labels, allow, deny)
+        self.use_entities = use_entities
+
+    def __call__(self, doc):
+        spans = find_identifiers(doc.text, self.options)
+        if self.use_entities and doc.has_annotation("ENT_IOB"):  # a trained NER model adds its PERSON entities
+            spans = _resolve(spans + [(e.start_char, e.end_char, "PERSON") for e in doc.ents if e.label_ == "PERSON"
+                                      and not any(a < e.end_char and e.start_char < b
+                                                  for a, b in _allowed_ranges(doc.text, self.options.allow))])
+        out = []
+        for s, e, label in spans:
+            span = doc.char_span(s, e, label=label, alignment_mode="expand")
+            if span is not None:
+                out.append(span)
+        doc.spans["pledge_pii"] = out
+        return doc
+
+
+def add_deidentifier(nlp, **options):
+    """Add the ``pledge_deidentify`` component to ``nlp`` (registered once)."""
+    from spacy.language import Language
+
+    if COMPONENT not in Language.factories:
+        Language.factory(COMPONENT, default_config={"labels": None, "allow": [], "deny": [], "use_entities": True})(
+            lambda nlp, name, labels, allow, deny, use_entities: DeidentifyComponent(nlp, name, labels, allow, deny,
+                                                                                     use_entities))
+    return nlp.add_pipe(COMPONENT, config={k: list(v) if isinstance(v, tuple) else v for k, v in options.items()})

@@ -14,8 +14,13 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-LOCALES = ("en_GB", "en_US", "en_IE", "en_IN", "en_NZ", "en_AU", "en_CA", "yo_NG", "tw_GH", "zu_ZA",
-           "pl_PL", "ro_RO", "it_IT", "fr_FR", "de_DE", "es_ES", "pt_PT", "tr_TR", "fil_PH")
+def _locales() -> list[str]:
+    """Every person locale Faker ships (Latin-script names are kept from each)."""
+    import pkgutil
+
+    import faker.providers.person as person
+
+    return sorted(m.name for m in pkgutil.iter_modules(person.__path__))
 #: Log-probability above which a lower-cased word counts as common English.
 COMMON_LOGPROB = -12.5
 
@@ -23,14 +28,17 @@ COMMON_LOGPROB = -12.5
 def _words(values) -> set[str]:
     if isinstance(values, dict):
         values = values.keys()
-    return {v.lower() for v in values if isinstance(v, str) and v.replace("-", "").replace("'", "").isalpha()}
+    if not isinstance(values, (list, tuple, set, frozenset, type({}.keys()))):
+        return set()  # some locales compute names in a property
+    return {v.lower() for v in values if isinstance(v, str) and v.replace("-", "").replace("'", "").isalpha()
+            and all(ord(c) < 0x250 for c in v)}  # Latin script only
 
 
 @lru_cache(maxsize=1)
 def gazetteers() -> tuple[frozenset[str], frozenset[str]]:
     """``(first_names, surnames)``, lower-cased."""
     first, last = set(), set()
-    for loc in LOCALES:
+    for loc in _locales():
         try:
             provider = importlib.import_module(f"faker.providers.person.{loc}").Provider
         except ImportError:  # a locale missing from an older Faker
