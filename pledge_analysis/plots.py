@@ -52,3 +52,71 @@ def survey_forest(scores: pd.DataFrame, *, site: str = "all", group: str = "all"
     fig.update_layout(title=f"Survey: % positive with 95% Wilson intervals ({site}, {group})",
                       xaxis_title="% positive", height=140 + 24 * len(s), margin=dict(l=10, r=10, t=50, b=40))
     return fig
+
+
+def funnel_plot(f: pd.DataFrame, *, label: str = "site", title: str = "Funnel plot"):
+    """Units against their size with 95% and 99.8% limits (from :func:`pledge_analysis.survey.funnel`)."""
+    import numpy as np
+    import plotly.graph_objects as go
+
+    from .survey.funnel import funnel as _funnel
+
+    n_grid = np.linspace(max(5, f["n"].min() * 0.6), f["n"].max() * 1.2, 120)
+    target, tau2 = float(f["target"].iloc[0]), float(f["tau2"].iloc[0])
+    lim = _funnel(pd.DataFrame({"n": n_grid, "estimate": target}), target=target, tau2=tau2)
+    fig = go.Figure()
+    for col, dash, name in (("95", "dash", "95% limits"), ("998", "dot", "99.8% limits")):
+        for side in ("lower", "upper"):
+            fig.add_scatter(x=n_grid, y=100 * lim[f"{side}{col}"], mode="lines", line=dict(color="#768692", dash=dash),
+                            name=name, showlegend=side == "lower", hoverinfo="skip")
+    fig.add_hline(y=100 * target, line_color="#005EB8")
+    colours = f["flag"].map({"above": "#009639", "within": "#768692", "below": "#DA291C"})
+    size = 14 if "is_focus" not in f.columns else np.where(f["is_focus"], 16, 8)
+    fig.add_scatter(x=f["n"], y=100 * f["estimate"], mode="markers", marker=dict(color=colours, size=size),
+                    text=f[label] if label in f.columns else None, name="units",
+                    hovertemplate="%{text}: %{y:.1f}% of %{x}<extra></extra>")
+    fig.update_layout(title=title, xaxis_title="respondents", yaxis_title="% positive", height=450)
+    return fig
+
+
+def spc_chart(t: pd.DataFrame, *, title: str = "XmR chart"):
+    """An XmR chart from :func:`pledge_analysis.survey.xmr`, special-cause points coloured."""
+    import plotly.graph_objects as go
+
+    x = list(t.index)
+    fig = go.Figure()
+    fig.add_scatter(x=x, y=t["x"], mode="lines+markers", line_color="#768692", name="value",
+                    marker=dict(color=t["variation"].map({"common": "#768692", "improvement": "#41B6E6",
+                                                          "concern": "#ED8B00"}), size=9))
+    for col, dash in (("mean", "solid"), ("ucl", "dash"), ("lcl", "dash")):
+        fig.add_scatter(x=x, y=t[col], mode="lines", line=dict(color="#231f20", dash=dash), name=col)
+    fig.update_layout(title=title, height=380)
+    return fig
+
+
+def importance_performance(drivers: pd.DataFrame, *, title: str = "What drives the overall rating"):
+    """Importance (share of R-squared) against performance (% positive), with median lines."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure(go.Scatter(x=100 * drivers["performance"], y=100 * drivers["share"], mode="markers+text",
+                               text=drivers["question_id"], textposition="top center",
+                               marker=dict(size=10, color="#005EB8"),
+                               hovertext=drivers["quadrant"], hoverinfo="text"))
+    fig.add_vline(x=100 * drivers["performance"].median(), line_dash="dot")
+    fig.add_hline(y=100 * drivers["share"].median(), line_dash="dot")
+    fig.update_layout(title=title, xaxis_title="performance (% positive)", yaxis_title="importance (% of R²)",
+                      height=450)
+    return fig
+
+
+def sites_heatmap(scores: pd.DataFrame, *, group: str = "all"):
+    """Sites x questions heatmap of % positive (suppressed cells left blank)."""
+    import plotly.graph_objects as go
+
+    s = scores[(scores["group"] == group) & (scores["site"] != "all") & (scores["kind"] == "proportion")]
+    s = s.assign(pct=(100 * s["estimate"]).where(~s["suppressed"].astype(bool)))
+    m = s.pivot_table(index="site", columns="question_id", values="pct", aggfunc="first")
+    fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=list(m.index), colorscale="Blues",
+                               hovertemplate="%{y} %{x}: %{z:.0f}%<extra></extra>"))
+    fig.update_layout(title=f"% positive by site and question ({group})", height=120 + 40 * len(m))
+    return fig

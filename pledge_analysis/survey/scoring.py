@@ -108,8 +108,11 @@ def read_national(path) -> pd.DataFrame:
     from ..io.files import read_text_file
     import io
 
-    text, _ = read_text_file(path)
-    raw = pd.read_csv(io.StringIO(text), low_memory=False)
+    if str(path).endswith((".gz", ".zip", ".bz2", ".xz")):
+        raw = pd.read_csv(path, low_memory=False, encoding="utf-8")
+    else:
+        text, _ = read_text_file(path)
+        raw = pd.read_csv(io.StringIO(text), low_memory=False)
     schema.require_columns(raw, ["Geog", "Question.Number", "Number.of.responses", "scored.percentage"],
                            table="national results", path=path)
     is_rating = raw["Question.Number"].astype(str).eq("Q59")

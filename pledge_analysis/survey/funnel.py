@@ -1,0 +1,97 @@
+"""Funnel plot limits and CPES expected ranges for proportions.
+
+:func:`funnel` follows Spiegelhalter (2005) as implemented for proportions in NHS-R's
+FunnelPlotR: on the arcsine-square-root scale ``y = asin(sqrt(p))`` with standard error
+``s = 1 / (2 sqrt(n))``; z-scores winsorised at 10% / 90%; dispersion ``phi = mean(z^2)``; when
+``phi > 1`` the DerSimonian-Laird between-unit variance
+
+    tau^2 = max(0, (k phi - (k - 1)) / (sum w - sum w^2 / sum w)),  w = 1 / s^2
+
+widens the limits ``sin^2(y0 +/- z_alpha sqrt(s^2 + tau^2))``. A supplied ``target`` (e.g. the
+national score) and a supplied ``tau2`` override the estimates.
+
+>>> import pandas as pd
+>>> f = funnel(pd.DataFrame({"n": [100], "estimate": [0.6]}), target=0.5, overdispersion=False)
+>>> round(float(f["upper95"].iloc[0]), 4), f["flag"].iloc[0]
+(0.5974, 'above')
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..errors import InputError
+
+
+def _winsorise(z: np.ndarray, fraction: float) -> np.ndarray:
+    lo, hi = np.quantile(z, [fraction, 1 - fraction])
+    return np.clip(z, lo, hi)
+
+
+def dispersion(y: np.ndarray, s: np.ndarray, y0: float, *, winsorise: float = 0.1) -> tuple[float, float]:
+    """``(phi, tau2)`` for unit estimates ``y`` with standard errors ``s`` around target ``y0``."""
+    z = (y - y0) / s
+    zw = _winsorise(z, winsorise) if winsorise else z
+    k = len(z)
+    phi = float(np.mean(zw ** 2))
+    w = 1 / s ** 2
+    denom = w.sum() - (w ** 2).sum() / w.sum()
+    tau2 = max(0.0, (k * phi - (k - 1)) / denom) if phi > 1 and denom > 0 else 0.0
+    return phi, float(tau2)
+
+
+def funnel(df: pd.DataFrame, *, n: str = "n", estimate: str = "estimate", target: float | None = None,
+           tau2: float | None = None, overdispersion: bool = True, winsorise: float = 0.1,
+           levels: tuple[float, ...] = (0.95, 0.998)) -> pd.DataFrame:
+    """Funnel limits for each unit (row) of ``df``.
+
+    Adds ``target, phi, tau2, z`` and, for each level, ``lower95/upper95`` and
+    ``lower998/upper998``, and ``flag`` (95%) and ``flag998`` (99.8%): ``above``, ``within`` or
+    ``below``. Estimates are fractions in [0, 1].
+    """
+    if n not in df.columns or estimate not in df.columns:
+        raise InputError(f"funnel needs columns {n!r} and {estimate!r}; found {list(df.columns)}",
+                         hint="Pass n= and estimate= naming your columns.")
+    out = df.copy()
+    nn = out[n].to_numpy(dtype=float)
+    p = out[estimate].to_numpy(dtype=float)
+    if np.any((p < 0) | (p > 1)):
+        raise InputError("funnel estimates must be fractions in [0, 1] (percentages? divide by 100)",
+                         column=estimate)
+    if target is None:
+        target = float(np.sum(p * nn) / np.sum(nn))
+    y0 = np.arcsin(np.sqrt(target))
+    y = np.arcsin(np.sqrt(p))
+    s = 1 / (2 * np.sqrt(nn))
+    phi, tau2_est = dispersion(y, s, y0, winsorise=winsorise) if len(out) > 2 else (np.nan, 0.0)
+    use_tau2 = tau2 if tau2 is not None else (tau2_est if overdispersion else 0.0)
+    out["target"] = target
+    out["phi"] = phi
+    out["tau2"] = use_tau2
+    out["z"] = (y - y0) / np.sqrt(s ** 2 + use_tau2)
+    for level in levels:
+        zc = stats.norm.ppf(1 - (1 - level) / 2)
+        half = zc * np.sqrt(s ** 2 + use_tau2)
+        tag = f"{level * 100:g}".replace(".", "")
+        out[f"lower{tag}"] = np.sin(np.clip(y0 - half, 0, np.pi / 2)) ** 2
+        out[f"upper{tag}"] = np.sin(np.clip(y0 + half, 0, np.pi / 2)) ** 2
+    for level, col in zip(levels, ("flag", "flag998")):
+        tag = f"{level * 100:g}".replace(".", "")
+        out[col] = np.where(p > out[f"upper{tag}"], "above", np.where(p < out[f"lower{tag}"], "below", "within"))
+    return out
+
+
+def expected_range(p0, n, *, tau: float = 0.0, z: float = 1.96):
+    """The CPES expected range ``p0 +/- z sqrt(p0 (1 - p0) / n + tau^2)``, clipped to [0, 1].
+
+    >>> [round(x, 4) for x in expected_range(0.8, 100)]
+    [0.7216, 0.8784]
+    """
+    p0 = np.asarray(p0, dtype=float)
+    n = np.asarray(n, dtype=float)
+    half = z * np.sqrt(p0 * (1 - p0) / n + tau ** 2)
+    lo, hi = np.clip(p0 - half, 0, 1), np.clip(p0 + half, 0, 1)
+    if lo.ndim == 0:
+        return float(lo), float(hi)
+    return lo, hi
