@@ -117,11 +117,9 @@ def test_spc_rules():
     assert run["run"].iloc[-7:].all() and not run["run"].iloc[:5].any()
     trend = xmr([50, 51, 49, 50, 52, 48, 50, 49, 50, 51, 52, 53, 54, 55, 56])
     assert trend["trend"].iloc[-8:].all() and not trend["trend"].iloc[:7].any()  # 49 -> 56: 8 rising points
-    t = xmr(flat)
-    sigma = (t["ucl"].iloc[0] - t["mean"].iloc[0]) / 3
-    near = t["mean"].iloc[0] + 2.5 * sigma
-    two3 = xmr(flat + [near, 50, near])
-    assert two3["two_of_three"].iloc[-3:].tolist() == [True, False, True]
+    two3 = xmr([49, 51] * 10 + [55, 54.8, 50])  # two points between 2 and 3 sigma above the mean
+    assert two3["two_of_three"].iloc[-3:].tolist() == [True, True, False]
+    assert not two3["beyond_limits"].any() and not two3["two_of_three"].iloc[:-3].any()
     down = xmr(flat + [30], improvement="decrease")
     assert down["beyond_limits"].iloc[-1] and down["variation"].iloc[-1] == "improvement"
 
