@@ -182,6 +182,7 @@ PHONES = ["01632 960 123", "07700 900461", "+44 7700 900 982", "(01632) 960-555"
 class Generator:
     def __init__(self, seed: int = SEED):
         self.rng = random.Random(seed)
+        self.dates = random.Random(seed + 1)  # a separate stream, so dates leave the rest unchanged
         self.identifiers: list[dict] = []
         self.anomalies: list[dict] = []
 
@@ -244,7 +245,9 @@ class Generator:
             imd = rng.choice([1, 2, 3, 4, 5])
             row = {"Respondent ID": rid, "Hospital": name,
                    "Patient group": "Secondary breast cancer" if group == "secondary" else "Primary breast cancer",
-                   "Age band": age, "Ethnicity": eth, "IMD quintile": imd}
+                   "Age band": age, "Ethnicity": eth, "IMD quintile": imd,
+                   "Date completed": f"{2025 + (m := self.dates.randrange(4, 16)) // 13}-{(m - 1) % 12 + 1:02d}-"
+                                     f"{self.dates.randrange(1, 29):02d}"}
             n_pos = n_scored = 0
             for qid, _nat, _text, options, pos, neg, base in QUESTIONS:
                 if rng.random() < 0.04:
@@ -427,7 +430,12 @@ def benchmark_rows(rng: random.Random) -> list[dict]:
                      "Upper.95..confidence.interval": round(100 * hi, 1), "Expected.Range..lower.": "", "Expected.Range..upper.": ""})
         for code, name in trusts:
             n = rng.randint(60, 400)
-            p = min(0.99, max(0.05, rng.gauss(base, 0.04)))
+            shift = 0.0
+            if code in {c for c, *_ in SITES}:  # the sample's own hospitals carry the planted signal
+                shift = p_positive(qid, base, code, "primary", 3, "35-54") - base
+                if ITEM_THEME.get(qid) in ("information", "support"):
+                    shift -= 0.3 * 0.28  # about 30% of respondents are secondary patients
+            p = min(0.99, max(0.05, rng.gauss(base + shift, 0.04 if not shift else 0.01)))
             k = sum(rng.random() < p for _ in range(n))
             lo, hi = wilson(k, n)
             half = 1.96 * math.sqrt(base * (1 - base) / n)

@@ -85,7 +85,7 @@ def key_drivers(scored: pd.DataFrame, *, items: Sequence[str], outcome: str = "Q
 
     Columns: ``question_id, n, r`` (Pearson correlation with the outcome), ``weight`` (relative
     weight), ``share`` (of R-squared), ``ci_low``/``ci_high`` (bootstrap percentile interval of
-    the weight), ``performance`` (% positive), ``quadrant`` and ``r2`` (of the full model).
+    the share), ``performance`` (% positive), ``quadrant`` and ``r2`` (of the full model).
     """
     m = respondent_matrix(scored, items, outcome).dropna()
     items = [i for i in items if i in m.columns and m[i].std() > 0]
@@ -100,12 +100,13 @@ def key_drivers(scored: pd.DataFrame, *, items: Sequence[str], outcome: str = "Q
             continue
         boots.append(relative_weights(xb, y[idx]))
     boots = np.array(boots)
+    shares = boots / boots.sum(axis=1, keepdims=True)
     alpha = (1 - confidence) / 2
     perf = m[items].mean().to_numpy()
     out = pd.DataFrame({
         "question_id": items, "n": len(m), "r": [np.corrcoef(x[:, j], y)[0, 1] for j in range(len(items))],
-        "weight": w, "share": w / w.sum(), "ci_low": np.quantile(boots, alpha, axis=0),
-        "ci_high": np.quantile(boots, 1 - alpha, axis=0), "performance": perf, "r2": w.sum(),
+        "weight": w, "share": w / w.sum(), "ci_low": np.quantile(shares, alpha, axis=0),
+        "ci_high": np.quantile(shares, 1 - alpha, axis=0), "performance": perf, "r2": w.sum(),
     })
     hi_imp = out["share"] >= out["share"].median()
     hi_perf = out["performance"] >= out["performance"].median()
