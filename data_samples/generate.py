@@ -45,6 +45,8 @@ SITES = [
 ]
 WEAK_WAITING_SITE = "RGH"
 STRONG_COMMUNICATION_SITE = "VVH"
+#: Size of the planted waiting problem at RGH; round 2 (``--round2``) models it largely fixed.
+WAITING_EFFECT = {"survey": -0.30, "comments": 4.0}
 
 YES3 = ["Yes, definitely", "Yes, to some extent", "No", "Don't know / can't say"]
 QUESTIONS = [
@@ -139,7 +141,7 @@ def theme_weights(kind: str, site: str, group: str) -> dict[str, float]:
     if site == WEAK_WAITING_SITE and kind == "improve":
         for t in list(w):
             if top(t) == "waiting":
-                w[t] *= 4.0
+                w[t] *= WAITING_EFFECT["comments"]
     if site == STRONG_COMMUNICATION_SITE:
         for t in list(w):
             if top(t) == "communication":
@@ -154,7 +156,7 @@ def p_positive(qid: str, base: float, site: str, group: str, imd: int, age: str)
     if group == "secondary" and theme in ("information", "support"):
         p -= 0.28
     if site == WEAK_WAITING_SITE and theme == "waiting":
-        p -= 0.30
+        p += WAITING_EFFECT["survey"]
     if site == STRONG_COMMUNICATION_SITE and theme == "communication":
         p += 0.12
     p += {1: -0.05, 2: -0.02, 3: 0.0, 4: 0.02, 5: 0.03}[imd]
@@ -515,11 +517,38 @@ def generate(out: Path, seed: int = SEED) -> None:
     (out / "truth.json").write_text(json.dumps(truth, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def generate_round2(out: Path, seed: int = SEED + 2) -> None:
+    """A second review round (patient survey only) after RGH acted on waiting: the planted
+    waiting problem shrinks from -30 to -8 points. Its project.yaml reuses the round-1 files."""
+    WAITING_EFFECT.update(survey=-0.08, comments=1.5)
+    g = Generator(seed)
+    (out / "survey").mkdir(parents=True, exist_ok=True)
+    files = []
+    for code, name, *_ in SITES:
+        rows = g.patient_rows(code, name)
+        write_csv(out / f"survey/patients_{code}.csv", rows, "utf-8")
+        files.append(f"survey/patients_{code}.csv")
+    shared = Path(__file__).resolve().parent
+    project = yaml.safe_load((shared / "project.yaml").read_text(encoding="utf-8"))
+    project["round"] = "2027-R2"
+    project["surveys"] = [dict(project["surveys"][0], files=files)]
+    project["transcripts"] = []
+    for key in ("questions", "codebook", "benchmark"):
+        project[key] = str(shared / project[key])
+    (out / "project.yaml").write_text(yaml.safe_dump(project, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    WAITING_EFFECT.update(survey=-0.30, comments=4.0)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=HERE, help="output folder (default: data_samples/)")
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--round2", action="store_true", help="write a second review round instead (to --out)")
     args = parser.parse_args(argv)
+    if args.round2:
+        generate_round2(args.out)
+        print(f"wrote round 2 to {args.out}")
+        return
     generate(args.out, args.seed)
     print(f"wrote the synthetic sample to {args.out}")
 

@@ -25,7 +25,8 @@ from .io import Ingested, load_questions, read_survey, read_transcript
 log = logging.getLogger(__name__)
 
 OUTPUTS = ("report.html", "segments.csv", "codings.csv", "themes.csv", "survey_scores.csv", "priorities.csv",
-           "action_plan.xlsx", "redactions.csv", "set_aside.csv", "project.sqlite", "run_log.json")
+           "action_plan.xlsx", "action_plan.docx", "action_plan.md", "cross_site.csv", "buddy_pairs.csv",
+           "redactions.csv", "set_aside.csv", "project.sqlite", "run_log.json")
 
 
 @dataclass
@@ -46,6 +47,10 @@ class RunResult:
     priorities: pd.DataFrame
     action_plan: pd.DataFrame
     questions: pd.DataFrame
+    scored: pd.DataFrame | None = None
+    drivers: pd.DataFrame | None = None
+    cross_site: pd.DataFrame | None = None
+    buddies: pd.DataFrame | None = None
     run_log: dict = field(default_factory=dict)
 
 
@@ -92,9 +97,10 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     from .coding.codebook import read_codebook
     from .coding.rules import code_segments
     from .coding.themes import coded_units, summarise_themes
+    from .benchmark import buddy_pairs, site_theme_matrix
     from .pledge import draft_action_plan
     from .prioritise import prioritise
-    from .survey import compare_to_benchmark, read_national, score_questions, score_responses
+    from .survey import compare_to_benchmark, key_drivers, read_national, score_questions, score_responses
     from .text.deidentify import redact_frame
     from .text.nlp import load_nlp
 
@@ -126,11 +132,19 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
             national = read_national(cfg.benchmark) if cfg.benchmark else None
             scores = compare_to_benchmark(scores, questions, national)
         else:
-            scores = None
+            scores = scored = None
     with steps.step("prioritising improvement areas"):
-        priorities = prioritise(themes, units, codebook, scores)
-    with steps.step("drafting the action plan"):
+        drivers = None
+        if questions is not None and scores is not None and (questions["kind"] == "rating").any():
+            outcome = questions.loc[questions["kind"] == "rating", "question_id"].iloc[0]
+            items = [q for q in questions.loc[(questions["kind"] == "categorical")
+                                              & (questions["respondents"] == "patient"), "question_id"]]
+            drivers = key_drivers(scored, items=items, outcome=outcome, n_boot=100, random_state=cfg.random_state)
+        priorities = prioritise(themes, units, codebook, scores, drivers)
+    with steps.step("drafting the action plan and cross-site learning"):
         plan = draft_action_plan(priorities)
+        cross_site = site_theme_matrix(priorities, themes, codebook, scores, cfg.sites)
+        buddies = buddy_pairs(cross_site) if cfg.sites else None
     if store:
         with steps.step("writing the project store"):
             write_store(store, data, segments, codebook, codings)
@@ -150,7 +164,8 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     }
     return RunResult(cfg, segments, data.respondents, data.responses, data.set_aside, redactions, codebook,
                      codings, units, themes, scores if scores is not None else pd.DataFrame(), priorities, plan,
-                     questions if questions is not None else pd.DataFrame(), run_log)
+                     questions if questions is not None else pd.DataFrame(), scored, drivers, cross_site,
+                     buddies, run_log)
 
 
 def write_store(path, data: Ingested, segments, codebook, codings) -> None:
@@ -188,7 +203,7 @@ def _versions() -> dict:
 
 def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = False) -> list[Path]:
     """Write a run's tables, report and action plan into ``out_dir``; return the paths."""
-    from .pledge import write_action_plan_xlsx
+    from .pledge import plan_markdown, write_action_plan_xlsx, write_booklet_docx
     from .report import write_report
 
     out = Path(out_dir)
@@ -202,6 +217,12 @@ def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = Fa
     result.redactions.to_csv(out / "redactions.csv", index=False)
     result.set_aside.to_csv(out / "set_aside.csv", index=False)
     write_action_plan_xlsx(result.action_plan, out / "action_plan.xlsx")
+    write_booklet_docx(result.action_plan, out / "action_plan.docx", hospital=result.config.name)
+    (out / "action_plan.md").write_text(plan_markdown(result.action_plan), encoding="utf-8")
+    if result.cross_site is not None:
+        result.cross_site.to_csv(out / "cross_site.csv", index=False)
+    if result.buddies is not None:
+        result.buddies.to_csv(out / "buddy_pairs.csv", index=False)
     write_report(result, out / "report.html")
     result.run_log["timings_s"]["writing outputs"] = round(time.perf_counter() - t, 3)
     result.run_log["outputs"] = sorted(p.name for p in out.iterdir())

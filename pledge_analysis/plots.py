@@ -4,20 +4,22 @@ from __future__ import annotations
 import pandas as pd
 
 
-def priority_bars(priorities: pd.DataFrame, *, scope: str = "all", top: int = 10):
+def priority_bars(priorities: pd.DataFrame, *, scope: str = "all", top: int = 10, weights: dict | None = None):
     """Ranked priorities in one scope, each bar split into its weighted components."""
     import plotly.graph_objects as go
 
-    from .prioritise import COMPONENTS
+    from .prioritise import COMPONENTS, DEFAULT_WEIGHTS
 
+    w = dict(DEFAULT_WEIGHTS, **(weights or {}))
+    total = sum(w.values())
     p = priorities[priorities["scope"] == scope].nsmallest(top, "rank").iloc[::-1]
     fig = go.Figure()
-    colours = {"prevalence": "#005EB8", "negativity": "#DA291C", "survey_gap": "#FFB81C"}
+    colours = {"prevalence": "#005EB8", "negativity": "#DA291C", "survey_gap": "#FFB81C", "breadth": "#768692",
+               "driver": "#330072"}
     for comp in COMPONENTS:
-        fig.add_bar(y=p["name"], x=p[f"{comp}_norm"] / len(COMPONENTS), name=comp.replace("_", " "),
-                    orientation="h", marker_color=colours[comp],
-                    hovertext=p["reason"], hoverinfo="text+name")
-    fig.update_layout(barmode="stack", title=f"Priorities ({scope})", xaxis_title="score (equal weights)",
+        fig.add_bar(y=p["name"], x=p[f"{comp}_norm"] * w[comp] / total, name=comp.replace("_", " "),
+                    orientation="h", marker_color=colours[comp], hovertext=p["reason"], hoverinfo="text+name")
+    fig.update_layout(barmode="stack", title=f"Priorities ({scope})", xaxis_title="score",
                       height=120 + 32 * len(p), margin=dict(l=10, r=10, t=50, b=40), legend_orientation="h")
     return fig
 
@@ -119,4 +121,29 @@ def sites_heatmap(scores: pd.DataFrame, *, group: str = "all"):
     fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=list(m.index), colorscale="Blues",
                                hovertemplate="%{y} %{x}: %{z:.0f}%<extra></extra>"))
     fig.update_layout(title=f"% positive by site and question ({group})", height=120 + 40 * len(m))
+    return fig
+
+
+def site_priority_heatmap(matrix: pd.DataFrame, *, value: str = "score"):
+    """Sites x themes heatmap of the priority score (from :func:`pledge_analysis.benchmark.site_theme_matrix`)."""
+    import plotly.graph_objects as go
+
+    m = matrix.pivot_table(index="name", columns="site", values=value, aggfunc="first")
+    fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=list(m.index), colorscale="OrRd",
+                               hovertemplate="%{y} at %{x}: %{z:.2f}<extra></extra>"))
+    fig.update_layout(title=f"Priority {value} by site and theme", height=120 + 26 * len(m),
+                      margin=dict(l=10, r=10, t=50, b=40))
+    return fig
+
+
+def ranks_with_intervals(intervals: pd.DataFrame, *, scope: str = "all", top: int = 8):
+    """Bootstrap rank intervals (from :func:`pledge_analysis.uncertainty.rank_intervals`)."""
+    import plotly.graph_objects as go
+
+    d = intervals[intervals["scope"] == scope].nsmallest(top, "rank").iloc[::-1]
+    fig = go.Figure(go.Scatter(x=d["rank"], y=d["theme"], mode="markers", marker=dict(size=11, color="#005EB8"),
+                               error_x=dict(type="data", symmetric=False, array=d["rank_high"] - d["rank"],
+                                            arrayminus=d["rank"] - d["rank_low"])))
+    fig.update_layout(title=f"Rank with 95% bootstrap interval ({scope})", xaxis_title="rank (1 = top priority)",
+                      xaxis_autorange="reversed", height=120 + 30 * len(d))
     return fig

@@ -1,7 +1,7 @@
 """Prioritised improvement areas: comments and survey evidence combined, per theme and scope.
 
 For every scope (everyone; each group, so that secondary breast cancer patients are never
-averaged away; each site) and theme, three components, each a column:
+averaged away; each site) and theme, five components, each a column:
 
 ``prevalence``
     share of participants' comments (segments) in the scope that raise the theme.
@@ -13,10 +13,18 @@ averaged away; each site) and theme, three components, each a column:
     mean shortfall of the theme's survey items (``survey_items`` in the codebook) below their
     benchmark (the national score where there is one, else all respondents), as a fraction;
     0 when the items meet the benchmark or the theme has no items.
+``breadth``
+    how widely the theme is raised *as a problem*: the mean of the share of sites and the share
+    of groups (within the scope) in which at least 3 of its comments are negative.
+``driver``
+    how much the theme's survey items drive the overall care rating: the mean share of R-squared
+    of its items in :func:`pledge_analysis.survey.key_drivers` (0 without drivers or items).
 
 Each is divided by its maximum within the scope (``*_norm``, 0..1). ``score`` is the weighted
-mean of the normalised components (default weights equal: no component is privileged without
-a reason), ``rank`` orders themes within a scope, and ``reason`` says why in plain English.
+mean of the normalised components. Default weights (:data:`DEFAULT_WEIGHTS`): the three kinds of
+direct evidence (how many, how negative, how far below benchmark) weigh equally; breadth and
+driver importance are modifiers with half that weight each. ``rank`` orders themes within a
+scope, and ``reason`` says why in plain English.
 """
 from __future__ import annotations
 
@@ -27,7 +35,7 @@ import pandas as pd
 
 from . import schema
 
-DEFAULT_WEIGHTS = {"prevalence": 1 / 3, "negativity": 1 / 3, "survey_gap": 1 / 3}
+DEFAULT_WEIGHTS = {"prevalence": 0.25, "negativity": 0.25, "survey_gap": 0.25, "breadth": 0.125, "driver": 0.125}
 COMPONENTS = tuple(DEFAULT_WEIGHTS)
 
 
@@ -39,19 +47,45 @@ def _scope_scores(scores: pd.DataFrame, scope_type: str, scope: str) -> pd.DataF
     return scores[(scores["site"] == scope) & (scores["group"] == "all")]
 
 
-def survey_gaps(themes: pd.DataFrame, codebook: pd.DataFrame, scores: pd.DataFrame | None) -> pd.Series:
-    """Mean shortfall below benchmark of each theme's survey items, per row of ``themes``."""
+def _theme_items(scope_scores: pd.DataFrame, items: list[str]) -> pd.DataFrame:
+    s = scope_scores[scope_scores["question_id"].isin(items) & ~scope_scores["suppressed"].astype(bool)]
+    return s[s["gap"].notna()] if "gap" in s.columns else s.iloc[0:0]
+
+
+def survey_evidence(themes: pd.DataFrame, codebook: pd.DataFrame, scores: pd.DataFrame | None
+                    ) -> tuple[pd.Series, pd.Series]:
+    """Per row of ``themes``: the mean shortfall of the theme's items below benchmark, and a
+    plain-text summary of those items ("Q10 46% (benchmark 78%); ...")."""
     items = dict(zip(codebook["code_id"], codebook["survey_items"]))
-    out = []
+    gaps, texts = [], []
+    cache: dict = {}
     for scope_type, scope, theme in zip(themes["scope_type"], themes["scope"], themes["theme"]):
-        qs = items.get(theme) or []
+        qs = list(items.get(theme) or [])
         if scores is None or not qs:
-            out.append(np.nan)
+            gaps.append(np.nan)
+            texts.append("")
             continue
-        s = _scope_scores(scores, scope_type, scope)
-        s = s[s["question_id"].isin(qs) & ~s["suppressed"].astype(bool) & s["gap"].notna()]
-        out.append(float(np.clip(s["gap"], 0, None).mean()) if len(s) else np.nan)
-    return pd.Series(out, index=themes.index, dtype=float)
+        key = (scope_type, scope)
+        if key not in cache:
+            cache[key] = _scope_scores(scores, scope_type, scope)
+        s = _theme_items(cache[key], qs)
+        gaps.append(float(np.clip(s["gap"], 0, None).mean()) if len(s) else np.nan)
+        texts.append("; ".join(f"{q} {100 * e:.0f}% (benchmark {100 * b:.0f}%)"
+                               for q, e, b in zip(s["question_id"], s["estimate"], s["benchmark"])))
+    return pd.Series(gaps, index=themes.index, dtype=float), pd.Series(texts, index=themes.index, dtype=object)
+
+
+def driver_importance(codebook: pd.DataFrame, drivers: pd.DataFrame | None) -> dict[str, float]:
+    """Mean share of R-squared of each theme's survey items (from ``key_drivers``)."""
+    if drivers is None or drivers.empty:
+        return {}
+    share = dict(zip(drivers["question_id"], drivers["share"]))
+    out = {}
+    for code, items in zip(codebook["code_id"], codebook["survey_items"]):
+        vals = [share[i] for i in items or [] if i in share]
+        if vals:
+            out[code] = float(np.mean(vals))
+    return out
 
 
 def _quotes(units: pd.DataFrame, scope_type: str, scope: str, theme: str, n: int) -> list[str]:
@@ -61,13 +95,14 @@ def _quotes(units: pd.DataFrame, scope_type: str, scope: str, theme: str, n: int
     u = u.sort_values(["score", "segment_id"])
     picked, seen = [], set()
     diversity = "source_id" if scope_type == "site" else "site"
-    for _pass in (0, 1):  # first from different sites/sources, then fill up
+    for _pass in (0, 1):  # first from different sites (or sources), then fill up
         for rec in u.itertuples(index=False):
             if len(picked) >= n:
                 break
-            key = getattr(rec, diversity)
+            key = (getattr(rec, diversity), rec.speaker if isinstance(rec.speaker, str) else None)
             text = str(rec.text).strip()
-            if text.lower() in {p[0].lower() for p in picked} or (_pass == 0 and key in seen) or len(text) < 12:
+            if text.lower() in {p[0].lower() for p in picked} or (_pass == 0 and key[0] in {k[0] for k in seen}) \
+                    or len(text) < 12:
                 continue
             seen.add(key)
             who = rec.group + (f", {rec.site}" if scope_type != "site" else f", {rec.source_type.replace('_', ' ')}")
@@ -76,28 +111,25 @@ def _quotes(units: pd.DataFrame, scope_type: str, scope: str, theme: str, n: int
 
 
 def _reason(r) -> str:
-    parts = [f"raised in {r.prevalence:.0%} of comments ({r.n_segments} comments, {r.n_respondents} people)"]
-    parts.append(f"{r.negativity_raw:.0%} of them negative")
+    parts = [f"raised in {r.prevalence:.0%} of comments ({r.n_segments} comments, {r.n_respondents} people)",
+             f"{r.negativity_raw:.0%} of them negative"]
     if pd.notna(r.survey_gap):
         parts.append(f"its survey items are {100 * r.survey_gap:.0f} points below benchmark on average"
                      if r.survey_gap > 0.005 else "its survey items meet their benchmark")
     else:
         parts.append("no survey items measure it")
+    parts.append(f"raised negatively in {r.n_sites_negative} of {r.n_sites} sites")
+    if r.driver > 0:
+        parts.append(f"its survey items carry {100 * r.driver:.0f}% each of what explains the overall rating")
     return f"{r.name}: " + "; ".join(parts) + "."
 
 
-def prioritise(themes: pd.DataFrame, units: pd.DataFrame, codebook: pd.DataFrame,
-               scores: pd.DataFrame | None = None, *, weights: Mapping[str, float] | None = None,
-               prior_strength: float = 10.0, n_quotes: int = 3) -> pd.DataFrame:
-    """Rank improvement areas within each scope (columns :data:`schema.PRIORITIES`).
+def score_components(themes: pd.DataFrame, codebook: pd.DataFrame, scores: pd.DataFrame | None = None,
+                     drivers: pd.DataFrame | None = None, *, weights: Mapping[str, float] | None = None,
+                     prior_strength: float = 10.0) -> pd.DataFrame:
+    """The components, their normalised forms, ``score`` and ``rank`` (no quotes or reasons).
 
-    Parameters
-    ----------
-    themes : the table from :func:`pledge_analysis.coding.summarise_themes`.
-    units : coded units (:func:`pledge_analysis.coding.coded_units`), for quotes.
-    scores : survey scores with ``gap`` (:func:`pledge_analysis.survey.compare_to_benchmark`),
-        scored by site and by group as well as overall.
-    weights : weights of ``prevalence``, ``negativity`` and ``survey_gap`` (normalised to sum 1).
+    The fast core of :func:`prioritise`, also used by the bootstrap and the sensitivity table.
     """
     w = dict(DEFAULT_WEIGHTS, **(weights or {}))
     unknown = set(w) - set(COMPONENTS)
@@ -109,18 +141,45 @@ def prioritise(themes: pd.DataFrame, units: pd.DataFrame, codebook: pd.DataFrame
     w = {k: v / total for k, v in w.items()}
     df = themes.copy()
     df["negativity_raw"] = df["negativity"]
+    keys = [df["scope_type"], df["scope"]]
     base = df.groupby(["scope_type", "scope"])[["n_negative", "n_segments"]].transform("sum")
     p0 = (base["n_negative"] / base["n_segments"].replace(0, np.nan)).fillna(0)
     df["negativity"] = (df["n_negative"] + prior_strength * p0) / (df["n_segments"] + prior_strength)
-    df["survey_gap"] = survey_gaps(df, codebook, scores)
+    if "survey_gap" not in df.columns:
+        df["survey_gap"], df["survey_evidence"] = survey_evidence(df, codebook, scores)
+    max_sites = df.groupby(["scope_type", "scope"])["n_sites"].transform("max").replace(0, np.nan)
+    max_groups = df.groupby(["scope_type", "scope"])["n_groups"].transform("max").replace(0, np.nan)
+    df["breadth"] = ((df["n_sites_negative"] / max_sites).fillna(0)
+                     + (df["n_groups_negative"] / max_groups).fillna(0)) / 2
+    imp = driver_importance(codebook, drivers)
+    df["driver"] = df["theme"].map(imp).fillna(0.0)
     for comp in COMPONENTS:
         values = df[comp].fillna(0)
-        peak = values.groupby([df["scope_type"], df["scope"]]).transform("max")
+        peak = values.groupby(keys).transform("max")
         df[f"{comp}_norm"] = (values / peak.replace(0, np.nan)).fillna(0)
     df["score"] = sum(w[c] * df[f"{c}_norm"] for c in COMPONENTS).round(4)
     df = df[df["n_segments"] > 0].sort_values(["scope_type", "scope", "score", "theme"],
                                               ascending=[True, True, False, True])
     df["rank"] = df.groupby(["scope_type", "scope"]).cumcount() + 1
+    return df
+
+
+def prioritise(themes: pd.DataFrame, units: pd.DataFrame, codebook: pd.DataFrame,
+               scores: pd.DataFrame | None = None, drivers: pd.DataFrame | None = None, *,
+               weights: Mapping[str, float] | None = None, prior_strength: float = 10.0,
+               n_quotes: int = 3) -> pd.DataFrame:
+    """Rank improvement areas within each scope (columns :data:`schema.PRIORITIES`).
+
+    Parameters
+    ----------
+    themes : the table from :func:`pledge_analysis.coding.summarise_themes`.
+    units : coded units (:func:`pledge_analysis.coding.coded_units`), for quotes.
+    scores : survey scores with ``gap`` (:func:`pledge_analysis.survey.compare_to_benchmark`),
+        scored by site and by group as well as overall.
+    drivers : key drivers of the overall rating (:func:`pledge_analysis.survey.key_drivers`).
+    weights : weights of the components (:data:`COMPONENTS`), normalised to sum 1.
+    """
+    df = score_components(themes, codebook, scores, drivers, weights=weights, prior_strength=prior_strength)
     df["reason"] = [_reason(r) for r in df.itertuples(index=False)]
     df["quotes"] = [" | ".join(_quotes(units, st, sc, th, n_quotes))
                     for st, sc, th in zip(df["scope_type"], df["scope"], df["theme"])]

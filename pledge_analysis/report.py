@@ -69,6 +69,14 @@ def write_report(result, path: str | Path) -> None:
                  "the co-design group fills “We plan to” and “By” (edit <code>action_plan.xlsx</code>).</p>")
     if len(result.action_plan):
         parts.append(_table(result.action_plan, ["goal_id", "scope", "theme", "you_said", "we_plan_to", "by", "status"]))
+    if result.cross_site is not None and len(result.cross_site):
+        parts.append("<h2>Learning across hospitals</h2><p class='note'>Priority score of each theme at each "
+                     "site; buddy pairs match a site's weakest themes with a service strong on them "
+                     "(optimal assignment, each mentor helps at most two others, same region preferred).</p>")
+        parts.append(plots.site_priority_heatmap(result.cross_site).to_html(full_html=False, include_plotlyjs=False,
+                                                                           div_id="cross_site"))
+        if result.buddies is not None and len(result.buddies):
+            parts.append(_table(result.buddies, ["site", "name", "buddy", "same_region", "reason"]))
     if len(result.scores):
         parts.append("<h2>Survey scores (all respondents)</h2>")
         s = result.scores[(result.scores["site"] == "all") & (result.scores["group"] == "all")]

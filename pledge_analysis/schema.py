@@ -45,7 +45,8 @@ SENTIMENT = ("segment_id", "sentiment", "score")
 #: One row per theme (and scope) summarising its codings.
 THEMES = (
     "scope_type", "scope", "theme", "name", "n_segments", "n_respondents", "prevalence",
-    "n_negative", "negativity", "n_sites", "n_groups", "n_scope_segments",
+    "n_negative", "negativity", "n_sites", "n_groups", "n_sites_negative", "n_groups_negative",
+    "n_scope_segments",
 )
 #: Survey scores: one row per estimate.
 SCORES = (
@@ -55,8 +56,8 @@ SCORES = (
 #: Prioritised improvement areas.
 PRIORITIES = (
     "scope_type", "scope", "rank", "theme", "name", "score", "prevalence", "negativity",
-    "survey_gap", "prevalence_norm", "negativity_norm", "survey_gap_norm", "n_segments",
-    "reason", "quotes",
+    "survey_gap", "breadth", "driver", "prevalence_norm", "negativity_norm", "survey_gap_norm",
+    "breadth_norm", "driver_norm", "n_segments", "n_respondents", "reason", "survey_evidence", "quotes",
 )
 #: The action plan ("You said / We plan to / By").
 ACTION_PLAN = (

@@ -48,10 +48,12 @@ def _scopes(segments: pd.DataFrame):
             yield col, value, segments[segments[col] == value]
 
 
-def summarise_themes(segments: pd.DataFrame, units: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFrame:
+def summarise_themes(segments: pd.DataFrame, units: pd.DataFrame, codebook: pd.DataFrame, *,
+                     min_negative: int = 3) -> pd.DataFrame:
     """The ``themes`` table (columns :data:`schema.THEMES`): per scope and theme, how many
-    segments and people raise it, the share of segments (``prevalence``), and the share of its
-    coded segments that are negative (``negativity``), across how many sites and groups."""
+    segments and people raise it, the share of segments (``prevalence``), the share of its
+    coded segments that are negative (``negativity``), across how many sites and groups, and in
+    how many sites and groups it is raised negatively at least ``min_negative`` times."""
     names = dict(zip(codebook["code_id"], codebook["name"]))
     themes = [c for c, p in zip(codebook["code_id"], codebook["parent_id"]) if p is None or p != p]
     participants = segments[segments["role"].fillna("participant") != "facilitator"]
@@ -66,7 +68,10 @@ def summarise_themes(segments: pd.DataFrame, units: pd.DataFrame, codebook: pd.D
             t = u[u["theme"] == theme] if len(u) else u
             n = len(t)
             n_neg = int((t["sentiment"] == "negative").sum()) if n else 0
+            neg = t[t["sentiment"] == "negative"] if n else t
             rows.append({
+                "n_sites_negative": int((neg["site"].value_counts() >= min_negative).sum()) if n else 0,
+                "n_groups_negative": int((neg["group"].value_counts() >= min_negative).sum()) if n else 0,
                 "scope_type": scope_type, "scope": scope, "theme": theme, "name": names.get(theme, theme),
                 "n_segments": n, "n_respondents": int(t["respondent_id"].nunique()) if n else 0,
                 "prevalence": n / n_total if n_total else 0.0, "n_negative": n_neg,
