@@ -147,3 +147,24 @@ def ranks_with_intervals(intervals: pd.DataFrame, *, scope: str = "all", top: in
     fig.update_layout(title=f"Rank with 95% bootstrap interval ({scope})", xaxis_title="rank (1 = top priority)",
                       xaxis_autorange="reversed", height=120 + 30 * len(d))
     return fig
+
+
+def code_frequency_bars(freq: pd.DataFrame, *, colour_by: str = "group"):
+    """Stacked bars of segments per code, coloured by an attribute (from ``code_frequencies``)."""
+    import plotly.express as px
+
+    f = freq.groupby(["code_id", colour_by], as_index=False)["n_segments"].sum()
+    fig = px.bar(f, x="n_segments", y="code_id", color=colour_by, orientation="h",
+                 title=f"Coded segments by {colour_by}")
+    fig.update_layout(height=140 + 22 * f["code_id"].nunique(), yaxis_title=None)
+    return fig
+
+
+def cooccurrence_heatmap(matrix: pd.DataFrame):
+    """Code co-occurrence counts (from ``cooccurrence``)."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure(go.Heatmap(z=matrix.values, x=list(matrix.columns), y=list(matrix.index), colorscale="Blues",
+                               hovertemplate="%{y} & %{x}: %{z} segments<extra></extra>"))
+    fig.update_layout(title="Code co-occurrence (segments)", height=200 + 22 * len(matrix))
+    return fig

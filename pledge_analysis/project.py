@@ -159,6 +159,58 @@ class Project:
                 raise ProjectStoreError(f"no coding with coding_id={coding_id} in {str(self.path)!r}.")
             self._log(coder, f"coding {status}", {"coding_id": int(coding_id)})
 
+    def record_decision(self, coding_id: int, status: str, *, coder: str, memo: str | None = None) -> int:
+        """A coder's own decision on a suggestion, kept apart from other coders' (blind double coding).
+
+        Inserts a ``method="manual"`` coding by ``coder`` with the suggestion's segment, code and span and
+        ``status`` ``accepted`` or ``rejected``; the suggestion itself is left as it is. Returns the new id.
+        """
+        if status not in ("accepted", "rejected"):
+            raise ProjectStoreError(f"a decision is accepted or rejected, not {status!r}.")
+        row = self.conn.execute("SELECT segment_id, code_id, start, end, confidence, evidence FROM codings "
+                                "WHERE coding_id=?", (int(coding_id),)).fetchone()
+        if row is None:
+            raise ProjectStoreError(f"no coding with coding_id={coding_id} in {str(self.path)!r}.")
+        with self.conn:
+            self.conn.execute("DELETE FROM codings WHERE method='manual' AND coder=? AND segment_id=? AND code_id=? "
+                              "AND start IS ? AND end IS ?", (coder, row[0], row[1], row[2], row[3]))
+            cur = self.conn.execute(
+                "INSERT INTO codings (segment_id, code_id, coder, method, confidence, start, end, status, created_at, "
+                "memo, evidence, negated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (row[0], row[1], coder, "manual", row[4], row[2], row[3], status, now(), memo, row[5], None))
+            self._log(coder, f"decision {status}", {"suggestion": int(coding_id), "coding_id": cur.lastrowid})
+        return cur.lastrowid
+
+    def add_manual_coding(self, segment_id: str, code_id: str, *, coder: str, start: int | None = None,
+                          end: int | None = None, memo: str | None = None) -> int:
+        """A code the coder adds by hand (``method="manual"``, ``status="accepted"``)."""
+        return self.add_codings(pd.DataFrame([{"segment_id": segment_id, "code_id": code_id, "coder": coder,
+                                               "method": "manual", "confidence": 1.0, "start": start, "end": end,
+                                               "status": "accepted", "memo": memo}]))[0]
+
+    def review_queue(self, coder: str, *, code: str | None = None, site: str | None = None, group: str | None = None,
+                     method: str | None = None, uncertain_first: bool = False) -> pd.DataFrame:
+        """Suggestions (rules, model or topic) that ``coder`` has not yet decided, with their segments.
+
+        Other coders' decisions are never shown, so two coders can code the same segments blind.
+        """
+        sugg = pd.read_sql_query(
+            "SELECT c.coding_id, c.segment_id, c.code_id, c.method, c.confidence, c.start, c.end, c.evidence, "
+            "c.negated, s.text, s.site, s.\"group\", s.speaker, s.source_id, s.position, s.source_type, s.question_id "
+            "FROM codings c JOIN segments s ON s.segment_id = c.segment_id "
+            "WHERE c.status = 'suggested' AND c.method IN ('rules', 'model', 'topic')", self.conn)
+        mine = pd.read_sql_query("SELECT segment_id, code_id, start, end FROM codings WHERE method='manual' AND coder=?",
+                                 self.conn, params=(coder,))
+        if len(mine):
+            done = set(zip(mine["segment_id"], mine["code_id"], mine["start"].astype("Int64"), mine["end"].astype("Int64")))
+            keys = zip(sugg["segment_id"], sugg["code_id"], sugg["start"].astype("Int64"), sugg["end"].astype("Int64"))
+            sugg = sugg[[k not in done for k in keys]]
+        for col, val in (("code_id", code), ("site", site), ("group", group), ("method", method)):
+            if val is not None:
+                sugg = sugg[sugg[col] == val] if col != "code_id" else sugg[(sugg[col] == val) | sugg[col].str.startswith(val + ".")]
+        order = ["confidence", "coding_id"] if uncertain_first else ["source_id", "position", "coding_id"]
+        return sugg.sort_values(order).reset_index(drop=True)
+
     def add_memo(self, text: str, *, coder: str, segment_id: str | None = None, code_id: str | None = None) -> None:
         with self.conn:
             self.conn.execute("INSERT INTO memos (segment_id, code_id, coder, text, created_at) VALUES (?,?,?,?,?)",
