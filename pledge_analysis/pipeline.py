@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 OUTPUTS = ("report.html", "segments.csv", "codings.csv", "themes.csv", "survey_scores.csv", "priorities.csv",
            "action_plan.xlsx", "action_plan.docx", "action_plan.md", "cross_site.csv", "buddy_pairs.csv",
+           "project.qdpx", "codebook.qdc", "codings.xlsx", "quotes.xlsx",
            "redactions.csv", "set_aside.csv", "project.sqlite", "run_log.json")
 
 
@@ -203,6 +204,8 @@ def _versions() -> dict:
 
 def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = False) -> list[Path]:
     """Write a run's tables, report and action plan into ``out_dir``; return the paths."""
+    from .coding.queries import quotes_table
+    from .io.refi import write_codebook_qdc, write_project_qdpx
     from .pledge import plan_markdown, write_action_plan_xlsx, write_booklet_docx
     from .report import write_report
 
@@ -224,6 +227,13 @@ def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = Fa
     if result.buddies is not None:
         result.buddies.to_csv(out / "buddy_pairs.csv", index=False)
     write_report(result, out / "report.html")
+    # exchange with NVivo, ATLAS.ti, MAXQDA and QualCoder (REFI-QDA), and spreadsheets
+    write_project_qdpx(out / "project.qdpx", segments=result.segments, codebook=result.codebook,
+                       codings=result.codings, respondents=result.respondents, name=result.config.name)
+    write_codebook_qdc(result.codebook, out / "codebook.qdc")
+    result.codings.to_excel(out / "codings.xlsx", index=False, sheet_name="Codings")
+    quotes_table(result.codings, result.segments, result.codebook).to_excel(out / "quotes.xlsx", index=False,
+                                                                           sheet_name="Quotes")
     result.run_log["timings_s"]["writing outputs"] = round(time.perf_counter() - t, 3)
     result.run_log["outputs"] = sorted(p.name for p in out.iterdir())
     (out / "run_log.json").write_text(json.dumps(result.run_log, indent=2, default=str), encoding="utf-8")

@@ -37,7 +37,7 @@ def codebook_from_records(records: list[dict], *, source: str = "codebook") -> p
             "examples": [str(k) for k in r.get("examples") or []], "colour": r.get("colour"),
             "survey_items": [str(k) for k in r.get("survey_items") or []],
         })
-    cb = pd.DataFrame(rows, columns=schema.CODEBOOK)
+    cb = pd.DataFrame(rows, columns=schema.CODEBOOK, dtype=object)
     validate_codebook(cb, source=source)
     top = theme_of(cb)
     colours = {c: cb.set_index("code_id").at[c, "colour"] for c in cb["code_id"]}
@@ -46,7 +46,7 @@ def codebook_from_records(records: list[dict], *, source: str = "codebook") -> p
         if not _present(colours.get(t)):
             colours[t] = PALETTE[k % len(PALETTE)]
     cb["colour"] = [colours[c] if _present(colours.get(c)) else colours[top[c]] for c in cb["code_id"]]
-    return cb
+    return cb.astype(object)
 
 
 def validate_codebook(cb: pd.DataFrame, *, source: str = "codebook") -> None:
@@ -61,7 +61,7 @@ def validate_codebook(cb: pd.DataFrame, *, source: str = "codebook") -> None:
             raise CodebookError(f"{source}: code {code!r} has parent {parent!r}, which is not in the codebook. "
                                 "Add the parent code or fix the parent id.")
     parents = dict(zip(cb["code_id"], cb["parent_id"]))
-    for code in ids:
+    for code in cb["code_id"]:  # in codebook order, so that the message is the same on every run
         seen, cur = [code], parents.get(code)
         while _present(cur):
             if cur in seen:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .. import schema
 from ..errors import CodebookError, MissingFileError
-from .codebook import _present, codebook_from_records, validate_codebook
+from .codebook import PALETTE, _present, codebook_from_records, validate_codebook
 
 _LIST_COLUMNS = ("keywords", "examples", "survey_items")
 
@@ -87,7 +87,11 @@ def add_code(cb: pd.DataFrame, code_id: str, name: str, *, parent: str | None = 
     row = {"code_id": code_id, "name": name, "parent_id": parent, "description": "", "include": "", "exclude": "",
            "keywords": [], "examples": [], "colour": None, "survey_items": []}
     row.update(fields)
-    out = pd.concat([cb, pd.DataFrame([row])], ignore_index=True)
+    if not _present(row.get("colour")):  # a child takes its parent's colour, a new theme the next in the palette
+        n_top = int((~cb["parent_id"].map(_present)).sum())
+        row["colour"] = (cb.set_index("code_id").at[parent, "colour"] if parent in set(cb["code_id"])
+                         else PALETTE[n_top % len(PALETTE)])
+    out = pd.concat([cb, pd.DataFrame([row], dtype=object)], ignore_index=True)
     validate_codebook(out)
     return out
 

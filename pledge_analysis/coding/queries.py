@@ -73,3 +73,16 @@ def retrieve(codings: pd.DataFrame, segments: pd.DataFrame, code_id: str, *, con
     d["before"], d["after"] = before, after
     return d[["segment_id", "code_id", "coder", "method", "status", "coded_text", "text", "speaker", "site", "group",
               "source_id", "before", "after"]].reset_index(drop=True)
+
+
+def quotes_table(codings: pd.DataFrame, segments: pd.DataFrame, codebook: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per coded span: ``code_id, code, quote, site, group, speaker, source_id, segment_id, coder, status``."""
+    c = codings[codings["status"].fillna("suggested") != "rejected"]
+    d = c.merge(segments, on="segment_id", how="inner", suffixes=("", "_segment"))
+    names = dict(zip(codebook["code_id"], codebook["name"])) if codebook is not None else {}
+    return pd.DataFrame({
+        "code_id": d["code_id"], "code": d["code_id"].map(names).fillna(d["code_id"]),
+        "quote": [t[int(s):int(e)] if pd.notna(s) and pd.notna(e) else t for t, s, e in zip(d["text"], d["start"], d["end"])],
+        "site": d["site"], "group": d["group"], "speaker": d["speaker"], "source_id": d["source_id"],
+        "segment_id": d["segment_id"], "coder": d["coder"], "status": d["status"],
+    }).sort_values(["code_id", "site", "segment_id"]).reset_index(drop=True)

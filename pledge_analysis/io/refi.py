@@ -1,0 +1,389 @@
+"""REFI-QDA exchange: projects (``.qdpx``) and codebooks (``.qdc``) for NVivo, ATLAS.ti, MAXQDA, QualCoder.
+
+A ``.qdpx`` is a zip of ``project.qde`` (XML in the ``urn:QDA-XML:project:1.0`` namespace) and a
+``sources/`` folder of plain-text documents. Our mapping:
+
+- each source file (a survey export or a transcript) is a ``TextSource``: one line per segment,
+  ``"<speaker or respondent [question]>: <text>"``;
+- each segment is a ``PlainTextSelection`` named ``segment <id>`` (its metadata in the description);
+- each coding is a ``PlainTextSelection`` with a ``Coding`` of its code (offsets are Unicode code
+  points, end exclusive), made by its coder as a ``User``; method, status and confidence travel in
+  the selection's description;
+- respondents and focus-group participants are ``Cases`` with ``Variables`` (site, group,
+  demographics) and references to their segments; memos are ``Notes``.
+- codes keep hierarchy, colour and description; our id, keywords, criteria and survey items are
+  appended to the description as labelled lines, so that a round trip loses nothing.
+
+Writers use lxml; :func:`validate` checks a document against the REFI-QDA XSDs.
+"""
+from __future__ import annotations
+
+import io
+import uuid
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+from lxml import etree
+
+from .. import schema
+from ..errors import InputError
+
+NS_PROJECT = "urn:QDA-XML:project:1.0"
+NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
+_GUID_NS = uuid.UUID("6b1c7f3e-8d0a-4c55-9b57-2f4f0c1e7a10")
+_CODE_LABELS = (("include", "Include"), ("exclude", "Exclude"), ("keywords", "Keywords"), ("examples", "Examples"),
+                ("survey_items", "Survey items"), ("code_id", "Code id"))
+_SEP = " | "
+
+
+def guid(kind: str, key) -> str:
+    """A stable GUID for an object, so that re-exports keep identities."""
+    return str(uuid.uuid5(_GUID_NS, f"{kind}:{key}"))
+
+
+def _present(v) -> bool:
+    return v is not None and not (isinstance(v, float) and v != v) and v != ""
+
+
+def _colour(c) -> str | None:
+    if isinstance(c, str) and len(c) in (4, 7) and c.startswith("#"):
+        return c
+    return None
+
+
+# ------------------------------------------------------------------------------ codes
+def _code_description(r) -> str:
+    lines = [str(r["description"] or "")]
+    for col, label in _CODE_LABELS:
+        v = r[col] if col in r else None
+        if isinstance(v, list):
+            v = _SEP.join(v)
+        if _present(v):
+            lines.append(f"{label}: {v}")
+    return "\n".join(lines)
+
+
+def _parse_code_description(text: str) -> dict:
+    out = {"description": ""}
+    desc = []
+    labels = {label: col for col, label in _CODE_LABELS}
+    for line in (text or "").split("\n"):
+        head, _, rest = line.partition(": ")
+        if head in labels and rest:
+            col = labels[head]
+            out[col] = rest.split(_SEP) if col in ("keywords", "examples", "survey_items") else rest
+        else:
+            desc.append(line)
+    out["description"] = "\n".join(desc).strip()
+    return out
+
+
+def _codes_element(parent, cb: pd.DataFrame, ns: str) -> None:
+    codes = etree.SubElement(parent, f"{{{ns}}}Codes")
+    children: dict = {}
+    for r in cb.to_dict("records"):
+        children.setdefault(r["parent_id"] if _present(r["parent_id"]) else None, []).append(r)
+
+    def add(el, r):
+        attrs = {"guid": guid("code", r["code_id"]), "name": str(r["name"]), "isCodable": "true"}
+        if _colour(r.get("colour")):
+            attrs["color"] = _colour(r["colour"])
+        code = etree.SubElement(el, f"{{{ns}}}Code", attrs)
+        etree.SubElement(code, f"{{{ns}}}Description").text = _code_description(r)
+        for child in children.get(r["code_id"], []):
+            add(code, child)
+
+    for r in children.get(None, []):
+        add(codes, r)
+
+
+def codebook_qdc_bytes(cb: pd.DataFrame, *, origin: str = "pledge_analysis") -> bytes:
+    root = etree.Element(f"{{{NS_CODEBOOK}}}CodeBook", {"origin": origin}, nsmap={None: NS_CODEBOOK})
+    _codes_element(root, cb, NS_CODEBOOK)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def write_codebook_qdc(cb: pd.DataFrame, path: str | Path) -> None:
+    """Write a REFI-QDA codebook (``.qdc``)."""
+    Path(path).write_bytes(codebook_qdc_bytes(cb))
+
+
+def _read_codes(codes_el, ns: str) -> pd.DataFrame:
+    from ..coding.codebook import codebook_from_records
+
+    records = []
+
+    def walk(el, parent):
+        for code in el.findall(f"{{{ns}}}Code"):
+            d = code.find(f"{{{ns}}}Description")
+            meta = _parse_code_description(d.text if d is not None else "")
+            code_id = meta.pop("code_id", None) or code.get("guid")
+            records.append({"id": code_id, "name": code.get("name"), "parent": parent,
+                            "colour": code.get("color"), **meta, "_guid": code.get("guid")})
+            walk(code, code_id)
+
+    walk(codes_el, None)
+    cb = codebook_from_records([{k: v for k, v in r.items() if k != "_guid"} for r in records], source="REFI-QDA")
+    cb.attrs["guids"] = {r["_guid"]: r["id"] for r in records}
+    return cb
+
+
+def read_codebook_qdc(path: str | Path) -> pd.DataFrame:
+    """Read a REFI-QDA codebook (``.qdc``) into a codebook table."""
+    root = etree.parse(str(path)).getroot()
+    ns = root.nsmap.get(None, NS_CODEBOOK)
+    codes = root.find(f"{{{ns}}}Codes")
+    if codes is None:
+        raise InputError("not a REFI-QDA codebook: no <Codes> element", path=path)
+    return _read_codes(codes, ns)
+
+
+# ------------------------------------------------------------------------------ project
+def _meta(pairs: dict) -> str:
+    return "\n".join(f"{k}={'' if not _present(v) else v}" for k, v in pairs.items())
+
+
+def _parse_meta(text: str | None) -> dict:
+    out = {}
+    for line in (text or "").split("\n"):
+        k, sep, v = line.partition("=")
+        if sep:
+            out[k.strip()] = v if v != "" else None
+    return out
+
+
+def _iso(ts) -> str:
+    if _present(ts):
+        try:
+            return pd.Timestamp(ts).tz_localize(None).strftime("%Y-%m-%dT%H:%M:%SZ")
+        except (ValueError, TypeError):
+            pass
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _source_layout(segs: pd.DataFrame) -> tuple[str, dict[str, int]]:
+    """The document text of one source and each segment's offset in it."""
+    lines, offsets, pos = [], {}, 0
+    for r in segs.to_dict("records"):
+        if r["source_type"] == "survey":
+            label = f"{r['respondent_id']} [{r['question_id']}]"
+        else:
+            label = str(r["speaker"] or "")
+        prefix = f"{label}: "
+        offsets[r["segment_id"]] = pos + len(prefix)
+        line = prefix + str(r["text"])
+        lines.append(line)
+        pos += len(line) + 1
+    return "\n".join(lines), offsets
+
+
+def project_qdpx_bytes(*, segments: pd.DataFrame, codebook: pd.DataFrame, codings: pd.DataFrame,
+                       respondents: pd.DataFrame | None = None, memos: pd.DataFrame | None = None,
+                       name: str = "Service Pledge project") -> bytes:
+    """The ``.qdpx`` archive (zip bytes) for these tables."""
+    P = NS_PROJECT
+    q = lambda tag: f"{{{P}}}{tag}"  # noqa: E731
+    now = _iso(None)
+    root = etree.Element(q("Project"), {"name": name, "origin": "pledge_analysis", "creationDateTime": now},
+                         nsmap={None: P})
+    coders = sorted(set(codings["coder"].dropna().astype(str)) | set((memos["coder"].dropna().astype(str))
+                                                                      if memos is not None and len(memos) else set()))
+    if coders:
+        users = etree.SubElement(root, q("Users"))
+        for c in coders:
+            etree.SubElement(users, q("User"), {"guid": guid("user", c), "name": c})
+    cb_el = etree.SubElement(root, q("CodeBook"))
+    _codes_element(cb_el, codebook, P)
+    people = respondents if respondents is not None else pd.DataFrame(columns=["respondent_id"])
+    attr_cols = [c for c in ("site", "group", "source_type", "age_band", "ethnicity", "imd_quintile", "role")
+                 if c in people.columns]
+    segs = segments.copy()
+    segs["_order"] = segs["respondent_id"].fillna("").astype(str)
+    segs = segs.sort_values(["source_id", "_order", "position"], kind="stable")
+    # participants of focus groups become cases too
+    extra = segs[segs["source_type"] != "survey"].dropna(subset=["respondent_id"]).drop_duplicates("respondent_id")
+    case_rows = pd.concat([people, extra[["respondent_id", "site", "group", "source_type"]]], ignore_index=True) \
+        .drop_duplicates("respondent_id")
+    if len(case_rows):
+        variables = etree.SubElement(root, q("Variables"))
+        for col in attr_cols or ["site", "group"]:
+            etree.SubElement(variables, q("Variable"), {"guid": guid("variable", col), "name": col,
+                                                        "typeOfVariable": "Text"})
+    selection_guid = {s: guid("segment", s) for s in segs["segment_id"]}
+    by_person = segs.dropna(subset=["respondent_id"]).groupby("respondent_id")["segment_id"].apply(list).to_dict()
+    if len(case_rows):
+        cases = etree.SubElement(root, q("Cases"))
+        for r in case_rows.to_dict("records"):
+            case = etree.SubElement(cases, q("Case"), {"guid": guid("case", r["respondent_id"]),
+                                                       "name": str(r["respondent_id"])})
+            for col in attr_cols or ["site", "group"]:
+                if _present(r.get(col)):
+                    vv = etree.SubElement(case, q("VariableValue"))
+                    etree.SubElement(vv, q("VariableRef"), {"targetGUID": guid("variable", col)})
+                    etree.SubElement(vv, q("TextValue")).text = str(r[col])
+            for s in by_person.get(r["respondent_id"], []):
+                etree.SubElement(case, q("SelectionRef"), {"targetGUID": selection_guid[s]})
+    memo_by_segment: dict = {}
+    if memos is not None and len(memos):
+        for m in memos.to_dict("records"):
+            memo_by_segment.setdefault(m.get("segment_id"), []).append(m)
+    files = {}
+    sources = etree.SubElement(root, q("Sources"))
+    code_guid = {c: guid("code", c) for c in codebook["code_id"]}
+    for source_id, g in segs.groupby("source_id", sort=True):
+        text, offsets = _source_layout(g)
+        sg = guid("source", source_id)
+        files[f"sources/{sg}.txt"] = text.encode("utf-8")
+        src = etree.SubElement(sources, q("TextSource"), {"guid": sg, "name": str(source_id),
+                                                          "plainTextPath": f"internal://{sg}.txt"})
+        for r in g.to_dict("records"):
+            start = offsets[r["segment_id"]]
+            sel = etree.SubElement(src, q("PlainTextSelection"), {
+                "guid": selection_guid[r["segment_id"]], "name": f"segment {r['segment_id']}",
+                "startPosition": str(start), "endPosition": str(start + len(str(r["text"])))})
+            etree.SubElement(sel, q("Description")).text = _meta(
+                {k: r.get(k) for k in schema.SEGMENTS if k not in ("text",)})
+            for m in memo_by_segment.get(r["segment_id"], []):
+                etree.SubElement(sel, q("NoteRef"), {"targetGUID": guid("memo", m["memo_id"])})
+        seg_ids = set(g["segment_id"])
+        for k, c in enumerate(codings[codings["segment_id"].isin(seg_ids)].to_dict("records")):
+            if c["code_id"] not in code_guid:
+                continue
+            base = offsets[c["segment_id"]]
+            seg_len = len(str(g.loc[g["segment_id"] == c["segment_id"], "text"].iloc[0]))
+            s = base + (int(c["start"]) if _present(c["start"]) else 0)
+            e = base + (int(c["end"]) if _present(c["end"]) else seg_len)
+            key = (c.get("coding_id"), c["segment_id"], c["code_id"], c["coder"], c["start"], c["end"], k)
+            sel = etree.SubElement(src, q("PlainTextSelection"), {
+                "guid": guid("selection", key), "name": str(c["code_id"]), "startPosition": str(s),
+                "endPosition": str(e), "creatingUser": guid("user", c["coder"]), "creationDateTime": _iso(c.get("created_at"))})
+            etree.SubElement(sel, q("Description")).text = _meta(
+                {"segment_id": c["segment_id"], "method": c.get("method"), "status": c.get("status"),
+                 "confidence": c.get("confidence"), "evidence": c.get("evidence"),
+                 "negated": bool(float(c["negated"])) if _present(c.get("negated")) else None,
+                 "memo": c.get("memo"), "created_at": c.get("created_at"), "has_span": _present(c["start"])})
+            coding = etree.SubElement(sel, q("Coding"), {"guid": guid("coding", key),
+                                                         "creatingUser": guid("user", c["coder"]),
+                                                         "creationDateTime": _iso(c.get("created_at"))})
+            etree.SubElement(coding, q("CodeRef"), {"targetGUID": code_guid[c["code_id"]]})
+    if memos is not None and len(memos):
+        notes = etree.SubElement(root, q("Notes"))
+        for m in memos.to_dict("records"):
+            note = etree.SubElement(notes, q("Note"), {"guid": guid("memo", m["memo_id"]), "name": f"memo {m['memo_id']}",
+                                                       "creatingUser": guid("user", m["coder"]),
+                                                       "creationDateTime": _iso(m.get("created_at"))})
+            etree.SubElement(note, q("Description")).text = _meta(
+                {"segment_id": m.get("segment_id"), "code_id": m.get("code_id"), "coder": m.get("coder"),
+                 "created_at": m.get("created_at")})
+            etree.SubElement(note, q("PlainTextContent")).text = str(m["text"])
+    qde = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("project.qde", qde)
+        for name_, data in files.items():
+            z.writestr(name_, data)
+    return buf.getvalue()
+
+
+def write_project_qdpx(path: str | Path, **tables) -> None:
+    """Write a ``.qdpx`` project (keyword tables as in :func:`project_qdpx_bytes`)."""
+    Path(path).write_bytes(project_qdpx_bytes(**tables))
+
+
+def read_project_qdpx(path: str | Path) -> dict[str, pd.DataFrame]:
+    """Read a ``.qdpx`` into ``segments``, ``codebook``, ``codings``, ``respondents`` and ``memos`` tables.
+
+    Projects made by other tools (without our segment selections) become one segment per source.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError("REFI-QDA project not found", path=path)
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        qde = next((n for n in names if n.lower().endswith(".qde")), None)
+        if qde is None:
+            raise InputError("not a REFI-QDA project: no .qde file inside", path=path)
+        root = etree.fromstring(z.read(qde))
+        texts = {n.split("/", 1)[1]: z.read(n).decode("utf-8") for n in names if n.lower().startswith("sources/")}
+    P = root.nsmap.get(None, NS_PROJECT)
+    q = lambda tag: f"{{{P}}}{tag}"  # noqa: E731
+    users = {u.get("guid"): u.get("name") for u in root.iter(q("User"))}
+    cb_el = root.find(q("CodeBook"))
+    codebook = _read_codes(cb_el.find(q("Codes")), P) if cb_el is not None else schema.empty("codebook")
+    code_of = codebook.attrs.get("guids", {})
+    variables = {v.get("guid"): v.get("name") for v in root.iter(q("Variable"))}
+    people = []
+    for case in root.iter(q("Case")):
+        rec = {"respondent_id": case.get("name")}
+        for vv in case.findall(q("VariableValue")):
+            ref = vv.find(q("VariableRef")).get("targetGUID")
+            val = next((c.text for c in vv if c.tag != q("VariableRef")), None)
+            rec[variables.get(ref, ref)] = val
+        people.append(rec)
+    segments, codings = [], []
+    for src in root.iter(q("TextSource")):
+        content = src.find(q("PlainTextContent"))
+        rel = (src.get("plainTextPath") or "").replace("internal://", "")
+        text = texts.get(rel, content.text if content is not None else "") or ""
+        sels = src.findall(q("PlainTextSelection"))
+        seg_sels = [s for s in sels if (s.get("name") or "").startswith("segment ") and s.find(q("Coding")) is None]
+        spans = {}
+        for s in seg_sels:
+            meta = _parse_meta((s.find(q("Description")).text if s.find(q("Description")) is not None else ""))
+            a, b = int(s.get("startPosition")), int(s.get("endPosition"))
+            rec = {k: meta.get(k) for k in schema.SEGMENTS if k != "text"}
+            rec["position"] = int(rec["position"]) if _present(rec.get("position")) else None
+            rec["text"] = text[a:b]
+            segments.append(rec)
+            spans[rec["segment_id"]] = a
+        if not seg_sels:  # a source from another tool: the whole document is one segment
+            sid = src.get("guid")
+            segments.append({"segment_id": sid, "source_id": src.get("name") or sid, "source_type": "document",
+                             "position": 0, "text": text})
+            spans[sid] = 0
+        for s in sels:
+            coding = s.find(q("Coding"))
+            if coding is None:
+                continue
+            meta = _parse_meta(s.find(q("Description")).text if s.find(q("Description")) is not None else "")
+            a, b = int(s.get("startPosition")), int(s.get("endPosition"))
+            seg = meta.get("segment_id") or next((k for k, off in sorted(spans.items(), key=lambda kv: -kv[1])
+                                                  if off <= a), next(iter(spans)))
+            has_span = meta.get("has_span", "True") != "False"
+            conf = meta.get("confidence")
+            codings.append({
+                "segment_id": seg, "code_id": code_of.get(coding.find(q("CodeRef")).get("targetGUID")),
+                "coder": users.get(coding.get("creatingUser") or s.get("creatingUser"), "unknown"),
+                "method": meta.get("method") or "manual", "confidence": float(conf) if _present(conf) else None,
+                "start": a - spans[seg] if has_span else None, "end": b - spans[seg] if has_span else None,
+                "status": meta.get("status") or "accepted", "created_at": meta.get("created_at"),
+                "memo": meta.get("memo"), "evidence": meta.get("evidence"),
+                "negated": {"True": True, "False": False, "1": True, "0": False}.get(meta.get("negated")),
+            })
+    memos = []
+    for note in root.iter(q("Note")):
+        meta = _parse_meta(note.find(q("Description")).text if note.find(q("Description")) is not None else "")
+        content = note.find(q("PlainTextContent"))
+        memos.append({"segment_id": meta.get("segment_id"), "code_id": meta.get("code_id"),
+                      "coder": meta.get("coder") or users.get(note.get("creatingUser")),
+                      "text": content.text if content is not None else "", "created_at": meta.get("created_at")})
+    return {"segments": schema.conform(pd.DataFrame(segments), "segments"), "codebook": codebook,
+            "codings": schema.conform(pd.DataFrame(codings), "codings") if codings else schema.empty("codings"),
+            "respondents": pd.DataFrame(people), "memos": pd.DataFrame(memos)}
+
+
+def validate(document: bytes | str | Path, xsd: str | Path) -> list[str]:
+    """Validate an XML document (bytes, or a path; for a ``.qdpx`` its ``project.qde``) against an XSD.
+
+    Returns the schema's error messages (empty when valid).
+    """
+    if isinstance(document, (str, Path)) and str(document).lower().endswith(".qdpx"):
+        with zipfile.ZipFile(document) as z:
+            document = z.read("project.qde")
+    elif isinstance(document, (str, Path)):
+        document = Path(document).read_bytes()
+    schema_ = etree.XMLSchema(etree.parse(str(xsd)))
+    doc = etree.fromstring(document)
+    return [] if schema_.validate(doc) else [f"line {e.line}: {e.message}" for e in schema_.error_log]
