@@ -28,6 +28,8 @@ _EXPORTS = {
     # coding
     "read_codebook": "coding.codebook", "write_codebook": "coding.codebook", "code_segments": "coding.rules",
     "SentimentClassifier": "coding.sentiment", "coded_units": "coding.themes", "summarise_themes": "coding.themes",
+    "ThemeClassifier": "coding.classifier", "TopicExplorer": "coding.topics", "embed": "coding.embeddings",
+    "krippendorff_alpha": "coding.agreement", "ReviewWidget": "coding.review",
     # survey
     "wilson_ci": "survey.scoring", "score_responses": "survey.scoring", "score_questions": "survey.scoring",
     "read_national": "survey.scoring", "compare_to_benchmark": "survey.scoring",

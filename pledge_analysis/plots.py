@@ -168,3 +168,36 @@ def cooccurrence_heatmap(matrix: pd.DataFrame):
                                hovertemplate="%{y} & %{x}: %{z} segments<extra></extra>"))
     fig.update_layout(title="Code co-occurrence (segments)", height=200 + 22 * len(matrix))
     return fig
+
+
+def topic_bars(topic_info: pd.DataFrame, *, top: int = 20):
+    """The largest topics (from ``TopicExplorer.topic_info_``)."""
+    import plotly.graph_objects as go
+
+    t = topic_info[topic_info["topic_id"] >= 0].nlargest(top, "n").iloc[::-1]
+    fig = go.Figure(go.Bar(x=t["n"], y=t["label"], orientation="h", marker_color="#005EB8",
+                           hovertext=t["representative"], hoverinfo="text+x"))
+    fig.update_layout(title="Topics", xaxis_title="segments", height=140 + 24 * len(t))
+    return fig
+
+
+def topic_map(coords: pd.DataFrame):
+    """A 2-D map of segments coloured by topic (from ``TopicExplorer.coordinates()``)."""
+    import plotly.express as px
+
+    fig = px.scatter(coords, x="x", y="y", color=coords["label"].astype(str), hover_data={"text": True},
+                     title="Segments by topic (2-D UMAP)")
+    fig.update_layout(showlegend=False, height=550)
+    return fig
+
+
+def topic_group_heatmap(by_group: pd.DataFrame, *, column: str = "group", top: int = 20):
+    """Share of each group's segments in each topic (from ``TopicExplorer.by``)."""
+    import plotly.graph_objects as go
+
+    keep = by_group.groupby("label")["n"].sum().nlargest(top).index
+    m = by_group[by_group["label"].isin(keep)].pivot_table(index="label", columns=column, values="share", fill_value=0)
+    fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=list(m.index), colorscale="Blues",
+                               hovertemplate="%{y} / %{x}: %{z:.1%}<extra></extra>"))
+    fig.update_layout(title=f"Topics by {column}", height=140 + 24 * len(m))
+    return fig

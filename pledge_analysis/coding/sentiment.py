@@ -38,37 +38,92 @@ def _analyzer():
     return analyzer
 
 
+LABELS_5 = ("very negative", "negative", "neutral", "positive", "very positive")
+
+
 class SentimentClassifier:
-    """A scikit-learn style sentiment model; the default (``method="lexicon"``) needs no fit.
+    """A scikit-learn style sentiment model.
+
+    ``method="lexicon"`` (default) needs no training data: VADER with the domain lexicon and the
+    prompt prior described above. ``method="trained"`` learns from labelled examples with the
+    theme classifier's features (TF-IDF and sentence embeddings) plus the VADER score, in one
+    multinomial logistic regression. ``scale=5`` gives very negative ... very positive (for the
+    lexicon: compound beyond +/-0.5 is "very").
 
     ``predict(X)`` takes a list of texts, or a DataFrame with ``text`` and optionally
-    ``question_id`` (used for the prompt prior), and returns a DataFrame with
-    ``sentiment`` and ``score`` (-1 .. 1) aligned to the input.
+    ``question_id`` (for the prompt prior), and returns a DataFrame with ``sentiment`` and
+    ``score`` (-1 .. 1) aligned to the input.
 
     >>> SentimentClassifier().predict(["The staff were wonderful", "I waited weeks, the delay was awful"])["sentiment"].tolist()
     ['positive', 'negative']
     """
 
-    def __init__(self, *, method: str = "lexicon", threshold: float = THRESHOLD, use_prompt: bool = True):
+    def __init__(self, *, method: str = "lexicon", scale: int = 3, threshold: float = THRESHOLD,
+                 use_prompt: bool = True, embedding_model: str | None = "minilm", C: float = 4.0):
         self.method = method
+        self.scale = scale
         self.threshold = threshold
         self.use_prompt = use_prompt
+        self.embedding_model = embedding_model
+        self.C = C
 
-    def fit(self, X=None, y=None):
-        self.classes_ = np.array(LABELS)
-        return self
-
-    def _scores(self, texts: Sequence[str], prompts: Sequence | None) -> np.ndarray:
+    def _lexicon_scores(self, texts: Sequence[str], prompts: Sequence | None) -> np.ndarray:
         analyzer = _analyzer()
         scores = np.array([analyzer.polarity_scores(t or "")["compound"] for t in texts], dtype=float)
         if self.use_prompt and prompts is not None:
             scores = scores + np.array([PROMPT_PRIOR.get(p, 0.0) if isinstance(p, str) else 0.0 for p in prompts])
         return np.clip(scores, -1, 1)
 
+    def _features(self, texts, prompts):
+        from scipy import sparse
+
+        F = self.features_.transform(texts)
+        lex = self._lexicon_scores(texts, prompts)[:, None]
+        return sparse.hstack([F, sparse.csr_matrix(np.hstack([lex, lex ** 2]))], format="csr")
+
+    def fit(self, X=None, y=None):
+        if self.method == "lexicon":
+            self.classes_ = np.array(LABELS if self.scale == 3 else LABELS_5)
+            return self
+        if self.method != "trained":
+            from ..errors import ConfigError
+
+            raise ConfigError(f"method must be 'lexicon' or 'trained', not {self.method!r}.")
+        from sklearn.linear_model import LogisticRegression
+
+        from .classifier import TextFeatures
+
+        texts, prompts, _ = _unpack(X)
+        y = np.asarray(y).astype(str)
+        self.features_ = TextFeatures(embedding_model=self.embedding_model).fit(texts)
+        self.model_ = LogisticRegression(C=self.C, max_iter=3000).fit(self._features(texts, prompts), y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X) -> pd.DataFrame:
+        texts, prompts, index = _unpack(X)
+        if self.method == "trained":
+            return pd.DataFrame(self.model_.predict_proba(self._features(texts, prompts)), index=index,
+                                columns=self.classes_)
+        labels = self.predict(X)["sentiment"]
+        classes = LABELS if self.scale == 3 else LABELS_5
+        return pd.DataFrame([[float(lab == c) for c in classes] for lab in labels], index=index, columns=classes)
+
     def predict(self, X) -> pd.DataFrame:
         texts, prompts, index = _unpack(X)
-        scores = self._scores(texts, prompts)
-        labels = np.where(scores <= -self.threshold, "negative", np.where(scores >= self.threshold, "positive", "neutral"))
+        if self.method == "trained":
+            P = self.predict_proba(X)
+            labels = P.idxmax(axis=1).to_numpy()
+            neg = P[[c for c in P.columns if "negative" in c]].sum(axis=1)
+            pos = P[[c for c in P.columns if "positive" in c]].sum(axis=1)
+            return pd.DataFrame({"sentiment": labels, "score": (pos - neg).round(4).to_numpy()}, index=index)
+        scores = self._lexicon_scores(texts, prompts)
+        t = self.threshold
+        if self.scale == 5:
+            labels = np.select([scores <= -0.5, scores <= -t, scores < t, scores < 0.5],
+                               list(LABELS_5[:4]), LABELS_5[4])
+        else:
+            labels = np.where(scores <= -t, "negative", np.where(scores >= t, "positive", "neutral"))
         return pd.DataFrame({"sentiment": labels, "score": scores.round(4)}, index=index)
 
 

@@ -1,0 +1,173 @@
+"""Topic discovery: a small adapter over BERTopic that returns tidy tables.
+
+``TopicExplorer(random_state=0).fit(segments)`` embeds the texts (cached, offline), reduces them
+with a seeded UMAP (same input, same topics), clusters with HDBSCAN at a size that suits the
+corpus (``min_topic_size`` defaults to about n / 150, at least 5: sensible for one hospital's few
+hundred comments and for tens of thousands), reassigns outliers to their nearest topic by
+embedding, and describes topics with c-TF-IDF terms. The codebook can guide it: its code
+names and keywords become seed words (BERTopic's ``seed_topic_list``) and, with
+``zeroshot=True``, zero-shot topics that comments join when similar enough.
+
+Outputs (DataFrames): :attr:`topic_info_` (``topic_id, label, n, top_terms, representative``),
+:attr:`segment_topics_` (``segment_id, topic_id, label``), :meth:`by` (topics by group or site),
+:meth:`over_time`, :meth:`map_to_codebook` (each topic's most similar code, and proposals for new
+codes where none is similar), and :meth:`coordinates` for a 2-D map. :func:`accept_proposals`
+adds chosen proposals to the codebook in one call.
+"""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+
+
+class TopicExplorer:
+    """BERTopic behind tidy tables; see the module docstring."""
+
+    def __init__(self, *, random_state: int = 0, min_topic_size: int | None = None, n_neighbors: int = 15,
+                 n_components: int = 5, embedding_model: str = "minilm", reduce_outliers: bool = True,
+                 codebook: pd.DataFrame | None = None, zeroshot: bool = False, zeroshot_min_similarity: float = 0.45,
+                 min_chars: int = 12):
+        self.random_state = random_state
+        self.min_topic_size = min_topic_size
+        self.n_neighbors = n_neighbors
+        self.n_components = n_components
+        self.embedding_model = embedding_model
+        self.reduce_outliers = reduce_outliers
+        self.codebook = codebook
+        self.zeroshot = zeroshot
+        self.zeroshot_min_similarity = zeroshot_min_similarity
+        self.min_chars = min_chars
+
+    def _codebook_themes(self):
+        cb = self.codebook
+        top = cb[cb["parent_id"].map(lambda p: p is None or p != p or p == "")]
+        seeds = [[w.lower() for w in (kw or []) if " " not in w][:8] for kw in top["keywords"]]
+        labels = [f"{n}: {d}"[:120] for n, d in zip(top["name"], top["description"])]
+        return [s for s in seeds if s], labels
+
+    def fit(self, segments: pd.DataFrame | list[str], embeddings: np.ndarray | None = None) -> "TopicExplorer":
+        from bertopic import BERTopic
+        from hdbscan import HDBSCAN
+        from sklearn.feature_extraction.text import CountVectorizer
+        from umap import UMAP
+
+        from .embeddings import embed, load_model
+
+        if not isinstance(segments, pd.DataFrame):
+            segments = pd.DataFrame({"segment_id": [f"t{i}" for i in range(len(segments))], "text": list(segments)})
+        segs = segments
+        if "role" in segs.columns:
+            segs = segs[segs["role"].fillna("participant") != "facilitator"]
+        segs = segs[segs["text"].fillna("").str.len() >= self.min_chars].reset_index(drop=True)
+        if len(segs) < 20:
+            raise InputError(f"topic discovery needs at least 20 texts of {self.min_chars}+ characters; got {len(segs)}",
+                             hint="Use more comments (or all hospitals together).")
+        docs = segs["text"].tolist()
+        emb = embed(docs, self.embedding_model) if embeddings is None else embeddings
+        size = self.min_topic_size or max(5, round(len(docs) / 150))
+        umap = UMAP(n_neighbors=min(self.n_neighbors, len(docs) - 1), n_components=self.n_components, min_dist=0.0,
+                    metric="cosine", random_state=self.random_state)
+        hdb = HDBSCAN(min_cluster_size=size, metric="euclidean", cluster_selection_method="eom", prediction_data=True)
+        vec = CountVectorizer(stop_words="english", ngram_range=(1, 2), min_df=2 if len(docs) >= 100 else 1)
+        kwargs = {}
+        if self.codebook is not None:
+            seeds, labels = self._codebook_themes()
+            kwargs["seed_topic_list"] = seeds or None
+            if self.zeroshot:
+                kwargs.update(zeroshot_topic_list=labels, zeroshot_min_similarity=self.zeroshot_min_similarity)
+        self.model_ = BERTopic(embedding_model=load_model(self.embedding_model), umap_model=umap, hdbscan_model=hdb,
+                               vectorizer_model=vec, min_topic_size=size, calculate_probabilities=False, **kwargs)
+        logging.disable(logging.WARNING)  # BERTopic's advice on manual topic assignment is about our own step
+        try:
+            topics, _ = self.model_.fit_transform(docs, embeddings=emb)
+            if self.reduce_outliers and -1 in set(topics) and len(set(topics)) > 1:
+                topics = self.model_.reduce_outliers(docs, topics, strategy="embeddings", embeddings=emb)
+                self.model_.update_topics(docs, topics=topics, vectorizer_model=vec)
+        finally:
+            logging.disable(logging.NOTSET)
+        self.docs_, self.embeddings_, self.segments_ = docs, emb, segs
+        self.topics_ = np.asarray(self.model_.topics_)
+        self._build_tables()
+        return self
+
+    def _build_tables(self) -> None:
+        info = self.model_.get_topic_info()
+        rows = []
+        for tid in info["Topic"]:
+            terms = [w for w, _s in (self.model_.get_topic(tid) or [])][:8]
+            members = np.flatnonzero(self.topics_ == tid)
+            rep = ""
+            if len(members):
+                centre = self.embeddings_[members].mean(axis=0)
+                best = members[np.argmax(self.embeddings_[members] @ centre)]
+                rep = self.docs_[best]
+            label = "outliers" if tid == -1 else ", ".join(terms[:3])
+            rows.append({"topic_id": int(tid), "label": label, "n": int(len(members)), "top_terms": ", ".join(terms),
+                         "representative": rep})
+        self.topic_info_ = pd.DataFrame(rows).query("n > 0").sort_values(["topic_id"]).reset_index(drop=True)
+        labels = dict(zip(self.topic_info_["topic_id"], self.topic_info_["label"]))
+        self.segment_topics_ = pd.DataFrame({"segment_id": self.segments_["segment_id"].to_numpy(),
+                                             "topic_id": self.topics_, "label": [labels.get(t) for t in self.topics_]})
+
+    def by(self, column: str) -> pd.DataFrame:
+        """Counts and shares of each topic within each value of ``column`` (e.g. ``group`` or ``site``)."""
+        d = self.segment_topics_.merge(self.segments_[["segment_id", column]], on="segment_id")
+        out = d.groupby([column, "topic_id", "label"]).size().rename("n").reset_index()
+        out["share"] = out["n"] / out.groupby(column)["n"].transform("sum")
+        return out
+
+    def over_time(self, dates: pd.Series, freq: str = "M") -> pd.DataFrame:
+        """Topic counts per period; ``dates`` is indexed by ``segment_id`` (e.g. survey completion dates)."""
+        d = self.segment_topics_.assign(date=pd.to_datetime(self.segment_topics_["segment_id"].map(dates),
+                                                            errors="coerce")).dropna(subset=["date"])
+        d["period"] = d["date"].dt.to_period(freq).astype(str)
+        return d.groupby(["period", "topic_id", "label"]).size().rename("n").reset_index()
+
+    def map_to_codebook(self, codebook: pd.DataFrame, *, min_similarity: float = 0.35) -> pd.DataFrame:
+        """Each topic's most similar code (cosine similarity of embeddings of the topic's centroid and
+        the code's name, description and keywords); ``proposed_new`` marks topics that match no code."""
+        from .embeddings import embed
+
+        code_text = [f"{n}. {d or ''} {' '.join(k or [])}" for n, d, k in
+                     zip(codebook["name"], codebook["description"], codebook["keywords"])]
+        C = embed(code_text, self.embedding_model)
+        rows = []
+        for r in self.topic_info_.itertuples(index=False):
+            if r.topic_id == -1:
+                continue
+            members = np.flatnonzero(self.topics_ == r.topic_id)
+            centre = self.embeddings_[members].mean(axis=0)
+            centre /= max(np.linalg.norm(centre), 1e-12)
+            sims = C @ centre
+            j = int(np.argmax(sims))
+            rows.append({"topic_id": r.topic_id, "label": r.label, "n": r.n, "code_id": codebook["code_id"].iloc[j],
+                         "code_name": codebook["name"].iloc[j], "similarity": float(sims[j]),
+                         "proposed_new": bool(sims[j] < min_similarity), "top_terms": r.top_terms,
+                         "representative": r.representative})
+        return pd.DataFrame(rows)
+
+    def coordinates(self) -> pd.DataFrame:
+        """2-D coordinates of every segment (a seeded UMAP of the embeddings) with its topic."""
+        from umap import UMAP
+
+        xy = UMAP(n_components=2, n_neighbors=min(15, len(self.docs_) - 1), min_dist=0.1, metric="cosine",
+                  random_state=self.random_state).fit_transform(self.embeddings_)
+        return self.segment_topics_.assign(x=xy[:, 0], y=xy[:, 1], text=self.docs_)
+
+
+def accept_proposals(codebook: pd.DataFrame, mapping: pd.DataFrame, topic_ids, *, parent: str | None = None
+                     ) -> pd.DataFrame:
+    """Add the chosen topics (``topic_ids`` from :meth:`TopicExplorer.map_to_codebook`) as new codes."""
+    from .codebook_ops import add_code
+
+    cb = codebook
+    for r in mapping[mapping["topic_id"].isin(list(topic_ids))].itertuples(index=False):
+        terms = [t.strip() for t in r.top_terms.split(",") if t.strip()][:6]
+        code_id = "topic_" + "_".join(terms[:2]).replace(" ", "_")
+        cb = add_code(cb, code_id, r.label.capitalize(), parent=parent, keywords=terms,
+                      description=f"Proposed from topic discovery: {r.representative[:160]}", examples=[r.representative])
+    return cb

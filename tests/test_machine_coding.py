@@ -1,0 +1,142 @@
+"""Embeddings (offline, cached), the theme classifier, trained sentiment, active learning, BERTopic topics."""
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from pledge_analysis.coding.classifier import (ThemeClassifier, model_codings, suggest_for_review, training_data)
+from pledge_analysis.coding.codebook import theme_of
+from pledge_analysis.coding.embeddings import cache_dir, embed
+from pledge_analysis.coding.sentiment import SentimentClassifier
+
+
+@pytest.fixture(scope="module")
+def labelled(sample_run):
+    """Sample segments with theme labels from the rule coder (the machine must learn to generalise them)."""
+    r = sample_run[0]
+    segs = r.segments[r.segments["role"] != "facilitator"].reset_index(drop=True)
+    c = r.codings.assign(theme=r.codings["code_id"].map(theme_of(r.codebook)))
+    Y = pd.crosstab(c["segment_id"], c["theme"]).clip(upper=1).reindex(segs["segment_id"], fill_value=0)
+    return segs, Y.reset_index(drop=True)
+
+
+def test_embed_offline_cached_float32(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLEDGE_CACHE_DIR", str(tmp_path))
+    texts = ["The staff were lovely", "I waited three hours", "The staff were lovely"]
+    a = embed(texts)
+    assert a.shape == (3, 384) and a.dtype == np.float32
+    assert np.allclose(np.linalg.norm(a, axis=1), 1, atol=1e-5) and np.array_equal(a[0], a[2])
+    assert (tmp_path / "embeddings.sqlite").exists()
+    import sqlite3
+
+    assert sqlite3.connect(tmp_path / "embeddings.sqlite").execute("SELECT count(*) FROM vectors_minilm").fetchone()[0] == 2
+    assert np.array_equal(embed(texts), a)  # from the cache
+    sims = a @ embed(["Everyone was kind and caring", "The clinic ran hours late"]).T
+    assert sims[0, 0] > sims[0, 1] and sims[1, 1] > sims[1, 0]  # real semantics, not noise
+    s = embed(texts, model="static")
+    assert s.shape == (3, 256) and s.dtype == np.float32
+
+
+def test_theme_classifier_follows_sklearn_conventions():
+    model = ThemeClassifier(C=2.0, cv=2)
+    assert clone(model).get_params() == model.get_params()
+    with pytest.raises(NotFittedError):
+        model.predict_proba(["text"])
+    assert not [k for k in vars(model) if k.endswith("_")]  # __init__ only stores parameters
+
+
+def test_theme_classifier_learns_and_generalises(labelled):
+    segs, Y = labelled
+    Y = Y[[c for c in Y.columns if Y[c].sum() >= 30]]
+    rng = np.random.default_rng(0)
+    train = rng.random(len(segs)) < 0.5
+    model = ThemeClassifier(cv=3, random_state=0).fit(segs.loc[train, ["text"]], Y[train])
+    assert model.fit(segs.loc[train, ["text"]], Y[train]) is not None
+    P = model.predict_proba(segs.loc[~train, ["text"]])
+    pred = model.predict(segs.loc[~train, ["text"]])
+    assert list(pred.columns) == list(Y.columns) and P.index.equals(segs.index[~train])
+    assert P.to_numpy().min() >= 0 and P.to_numpy().max() <= 1
+    truth = Y[~train].to_numpy()
+    tp = (pred.to_numpy() & truth).sum()
+    micro_f1 = 2 * tp / (pred.to_numpy().sum() + truth.sum())
+    assert micro_f1 > 0.8
+    report = model.cv_report_.set_index("label")
+    assert set(report.columns) == {"precision", "recall", "f1", "support"} and (report["support"] > 0).all()
+    assert ((model.thresholds_ > 0) & (model.thresholds_ < 1)).all()
+
+
+def test_active_learning_suggestions_enter_the_review_queue(labelled, tmp_path):
+    from pledge_analysis.project import Project
+
+    segs, Y = labelled
+    Y = Y[[c for c in Y.columns if Y[c].sum() >= 30]]
+    model = ThemeClassifier(cv=2).fit(segs.head(600)[["text"]], Y.head(600))
+    sugg = suggest_for_review(model, segs, n=25, exclude=segs["segment_id"].head(600))
+    assert len(sugg) == 25 and set(sugg["method"]) == {"model"} and set(sugg["status"]) == {"suggested"}
+    assert not set(sugg["segment_id"]) & set(segs["segment_id"].head(600))
+    margins = (sugg["confidence"] - sugg["code_id"].map(model.thresholds_)).abs()
+    assert margins.max() < 0.5
+    with Project.open(tmp_path / "p.sqlite") as p:
+        p.write_table("segments", segs)
+        p.add_codings(sugg)
+        assert len(p.review_queue("alice", method="model")) == 25
+    all_model = model_codings(model, segs.head(50))
+    assert (all_model["confidence"] >= all_model["code_id"].map(model.thresholds_)).all()
+
+
+def test_training_data_from_reviewed_codings(sample_run):
+    r = sample_run[0]
+    reviewed = pd.DataFrame({"segment_id": ["a", "a", "b"], "code_id": ["waiting.clinic", "kindness", "kindness"],
+                             "method": "manual", "status": ["accepted", "accepted", "rejected"]})
+    segs = pd.DataFrame({"segment_id": ["a", "b"], "text": ["Waited 3 hours, staff kind", "Rude receptionist"]})
+    texts, Y = training_data(reviewed, segs, r.codebook)
+    assert texts == ["Waited 3 hours, staff kind", "Rude receptionist"]
+    assert Y.to_dict("list") == {"kindness": [1, 0], "waiting": [1, 0]}
+
+
+def test_sentiment_trained_and_five_point(sample_run):
+    r = sample_run[0]
+    s = r.segments[r.segments["question_id"].isin(["good", "improve"])].reset_index(drop=True)
+    y = np.where(s["question_id"] == "good", "positive", "negative")
+    rng = np.random.default_rng(1)
+    train = rng.random(len(s)) < 0.5
+    model = SentimentClassifier(method="trained").fit(s.loc[train, ["text"]], y[train])
+    pred = model.predict(s.loc[~train, ["text"]])
+    assert (pred["sentiment"].to_numpy() == y[~train]).mean() > 0.9
+    assert set(model.predict_proba(s.loc[~train, ["text"]]).columns) == {"negative", "positive"}
+    five = SentimentClassifier(scale=5).fit().predict(["Absolutely wonderful, amazing staff", "The appointment was on Tuesday",
+                                                       "Terrible, awful, rude and dismissive"])
+    assert five["sentiment"].tolist() == ["very positive", "neutral", "very negative"]
+
+
+@pytest.fixture(scope="module")
+def topics(sample_run):
+    from pledge_analysis.coding.topics import TopicExplorer
+
+    r = sample_run[0]
+    segs = r.segments[r.segments["source_type"] == "survey"].head(900)
+    return TopicExplorer(random_state=0, codebook=r.codebook).fit(segs), segs, r
+
+
+def test_topic_explorer_reproducible_tidy_and_mapped(topics):
+    from pledge_analysis.coding.topics import TopicExplorer, accept_proposals
+
+    te, segs, r = topics
+    info = te.topic_info_
+    assert list(info.columns) == ["topic_id", "label", "n", "top_terms", "representative"]
+    assert len(info) >= 5 and info["n"].sum() == len(te.segment_topics_)
+    assert (te.segment_topics_["topic_id"] >= 0).all()  # outliers reassigned
+    again = TopicExplorer(random_state=0, codebook=r.codebook).fit(segs)
+    assert np.array_equal(again.topics_, te.topics_)  # same input, same topics
+    by = te.by("group")
+    assert np.allclose(by.groupby("group")["share"].sum(), 1)
+    mapping = te.map_to_codebook(r.codebook, min_similarity=0.5)
+    assert mapping["similarity"].between(-1, 1).all() and mapping["code_id"].isin(r.codebook["code_id"]).all()
+    waiting = mapping[mapping["top_terms"].str.contains("wait")]
+    assert waiting["code_id"].str.startswith("waiting").mean() >= 0.5
+    new = mapping.head(1)["topic_id"].tolist()
+    cb = accept_proposals(r.codebook, mapping, new)
+    assert len(cb) == len(r.codebook) + 1
+    xy = te.coordinates()
+    assert {"x", "y", "topic_id"} <= set(xy.columns) and len(xy) == len(te.segment_topics_)
