@@ -73,6 +73,15 @@ TABLES = {
 }
 
 
+def present(value) -> bool:
+    """True unless ``value`` is None, NaN or an empty string.
+
+    >>> [present(v) for v in (None, float("nan"), "", "x", 0)]
+    [False, False, False, True, True]
+    """
+    return value is not None and value == value and value != ""
+
+
 def empty(table: str) -> pd.DataFrame:
     """An empty DataFrame with the columns of ``table``."""
     return pd.DataFrame({c: pd.Series(dtype="object") for c in TABLES[table]})

@@ -17,6 +17,7 @@ import pandas as pd
 import yaml
 
 from .. import schema
+from ..schema import present as _present
 from ..errors import CodebookError, MissingFileError
 from ..io.yamlfile import load_yaml
 
@@ -98,10 +99,6 @@ def write_codebook(cb: pd.DataFrame, path: str | Path) -> None:
                 d[k] = r[k]
         codes.append(d)
     Path(path).write_text(yaml.safe_dump({"codes": codes}, sort_keys=False, allow_unicode=True), encoding="utf-8")
-
-
-def _present(value) -> bool:
-    return value is not None and value == value and value != ""
 
 
 def theme_of(cb: pd.DataFrame) -> dict[str, str]:

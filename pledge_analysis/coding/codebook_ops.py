@@ -18,7 +18,8 @@ import pandas as pd
 
 from .. import schema
 from ..errors import CodebookError, MissingFileError
-from .codebook import PALETTE, _present, codebook_from_records, validate_codebook
+from ..schema import present as _present
+from .codebook import PALETTE, codebook_from_records, validate_codebook
 
 _LIST_COLUMNS = ("keywords", "examples", "survey_items")
 

@@ -29,6 +29,7 @@ from lxml import etree
 
 from .. import schema
 from ..errors import InputError
+from ..schema import present as _present
 
 NS_PROJECT = "urn:QDA-XML:project:1.0"
 NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
@@ -41,10 +42,6 @@ _SEP = " | "
 def guid(kind: str, key) -> str:
     """A stable GUID for an object, so that re-exports keep identities."""
     return str(uuid.uuid5(_GUID_NS, f"{kind}:{key}"))
-
-
-def _present(v) -> bool:
-    return v is not None and not (isinstance(v, float) and v != v) and v != ""
 
 
 def _colour(c) -> str | None:
