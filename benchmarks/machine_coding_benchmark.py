@@ -88,6 +88,12 @@ def sentiment(d: pd.DataFrame) -> list[dict]:
     rows.append({"target": "sentiment (3 classes)", "model": "ours: trained (TF-IDF + MiniLM + VADER)",
                  "accuracy": accuracy_score(te["y"], pred), "macro_f1": f1_score(te["y"], pred, average="macro"),
                  "fit_s": fit_t, "predict_s": pred_t})
+    model = SentimentClassifier(method="finetuned", epochs=2)
+    _, fit_t = timed(lambda: model.fit(tr["feedback"].tolist(), tr["y"]))
+    pred, pred_t = timed(lambda: model.predict(te["feedback"].tolist())["sentiment"])
+    rows.append({"target": "sentiment (3 classes)", "model": "ours: fine-tuned MiniLM + trained, averaged",
+                 "accuracy": accuracy_score(te["y"], pred), "macro_f1": f1_score(te["y"], pred, average="macro"),
+                 "fit_s": fit_t, "predict_s": pred_t})
     return rows
 
 

@@ -140,3 +140,20 @@ def test_topic_explorer_reproducible_tidy_and_mapped(topics):
     assert len(cb) == len(r.codebook) + 1
     xy = te.coordinates()
     assert {"x", "y", "topic_id"} <= set(xy.columns) and len(xy) == len(te.segment_topics_)
+
+
+def test_finetuned_sentiment_learns_on_a_small_set(sample_run):
+    from pledge_analysis.coding.finetune import FineTunedClassifier
+
+    r = sample_run[0]
+    s = r.segments[r.segments["question_id"].isin(["good", "improve"])].reset_index(drop=True)
+    s = s.drop_duplicates("text").head(240).reset_index(drop=True)
+    y = np.where(s["question_id"] == "good", "positive", "negative")
+    train = np.arange(len(s)) % 2 == 0
+    net = FineTunedClassifier(epochs=3, batch_size=16, learning_rate=1e-4).fit(s.loc[train, ["text"]], y[train])
+    P = net.predict_proba(s.loc[~train, ["text"]])
+    assert np.allclose(P.sum(axis=1), 1, atol=1e-5) and list(P.columns) == ["negative", "positive"]
+    assert (P.idxmax(axis=1).to_numpy() == y[~train]).mean() > 0.8  # the fine-tuned network alone learned
+    model = SentimentClassifier(method="finetuned", epochs=1).fit(s.loc[train, ["text"]], y[train])
+    assert hasattr(model, "finetuned_")
+    assert (model.predict(s.loc[~train, ["text"]])["sentiment"].to_numpy() == y[~train]).mean() > 0.85

@@ -47,7 +47,9 @@ class SentimentClassifier:
     ``method="lexicon"`` (default) needs no training data: VADER with the domain lexicon and the
     prompt prior described above. ``method="trained"`` learns from labelled examples with the
     theme classifier's features (TF-IDF and sentence embeddings) plus the VADER score, in one
-    multinomial logistic regression. ``scale=5`` gives very negative ... very positive (for the
+    multinomial logistic regression (seconds). ``method="finetuned"`` also fine-tunes the MiniLM
+    encoder (:class:`pledge_analysis.coding.finetune.FineTunedClassifier`, minutes on a CPU) and
+    averages its probabilities with the trained model's, with equal weight. ``scale=5`` gives very negative ... very positive (for the
     lexicon: compound beyond +/-0.5 is "very").
 
     ``predict(X)`` takes a list of texts, or a DataFrame with ``text`` and optionally
@@ -59,13 +61,17 @@ class SentimentClassifier:
     """
 
     def __init__(self, *, method: str = "lexicon", scale: int = 3, threshold: float = THRESHOLD,
-                 use_prompt: bool = True, embedding_model: str | None = "minilm", C: float = 4.0):
+                 use_prompt: bool = True, embedding_model: str | None = "minilm", C: float = 4.0,
+                 epochs: int = 2, random_state: int = 0, progress: bool = False):
         self.method = method
         self.scale = scale
         self.threshold = threshold
         self.use_prompt = use_prompt
         self.embedding_model = embedding_model
         self.C = C
+        self.epochs = epochs
+        self.random_state = random_state
+        self.progress = progress
 
     def _lexicon_scores(self, texts: Sequence[str], prompts: Sequence | None) -> np.ndarray:
         analyzer = _analyzer()
@@ -85,10 +91,10 @@ class SentimentClassifier:
         if self.method == "lexicon":
             self.classes_ = np.array(LABELS if self.scale == 3 else LABELS_5)
             return self
-        if self.method != "trained":
+        if self.method not in ("trained", "finetuned"):
             from ..errors import ConfigError
 
-            raise ConfigError(f"method must be 'lexicon' or 'trained', not {self.method!r}.")
+            raise ConfigError(f"method must be 'lexicon', 'trained' or 'finetuned', not {self.method!r}.")
         from sklearn.linear_model import LogisticRegression
 
         from .classifier import TextFeatures
@@ -98,20 +104,29 @@ class SentimentClassifier:
         self.features_ = TextFeatures(embedding_model=self.embedding_model).fit(texts)
         self.model_ = LogisticRegression(C=self.C, max_iter=3000).fit(self._features(texts, prompts), y)
         self.classes_ = self.model_.classes_
+        if self.method == "finetuned":
+            from .finetune import FineTunedClassifier
+
+            self.finetuned_ = FineTunedClassifier(epochs=self.epochs, random_state=self.random_state,
+                                                  progress=self.progress).fit(texts, y)
         return self
 
     def predict_proba(self, X) -> pd.DataFrame:
         texts, prompts, index = _unpack(X)
-        if self.method == "trained":
-            return pd.DataFrame(self.model_.predict_proba(self._features(texts, prompts)), index=index,
-                                columns=self.classes_)
+        if self.method in ("trained", "finetuned"):
+            P = pd.DataFrame(self.model_.predict_proba(self._features(texts, prompts)), index=index,
+                             columns=self.classes_)
+            if self.method == "finetuned":
+                F = self.finetuned_.predict_proba(texts)
+                P = (P + F[list(self.classes_)].set_index(index)) / 2
+            return P
         labels = self.predict(X)["sentiment"]
         classes = LABELS if self.scale == 3 else LABELS_5
         return pd.DataFrame([[float(lab == c) for c in classes] for lab in labels], index=index, columns=classes)
 
     def predict(self, X) -> pd.DataFrame:
         texts, prompts, index = _unpack(X)
-        if self.method == "trained":
+        if self.method in ("trained", "finetuned"):
             P = self.predict_proba(X)
             labels = P.idxmax(axis=1).to_numpy()
             neg = P[[c for c in P.columns if "negative" in c]].sum(axis=1)
