@@ -103,7 +103,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     from .prioritise import prioritise
     from .survey import compare_to_benchmark, key_drivers, read_national, score_questions, score_responses
     from .text.deidentify import redact_frame
-    from .text.nlp import load_nlp
+    from .text.nlp import build_nlp
 
     cfg = project if isinstance(project, ProjectConfig) else ProjectConfig.load(project)
     steps = _Steps(8 if store else 7, progress)
@@ -121,7 +121,8 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
             log.warning("original (not de-identified) text is kept in segments.text_original at the user's request")
     with steps.step("rule coding with the codebook"):
         codebook = read_codebook(cfg.codebook)
-        codings = code_segments(segments, codebook, progress=progress)
+        nlp = build_nlp()  # one private pipeline: the ruler is added to it, and the run log names it
+        codings = code_segments(segments, codebook, nlp=nlp, progress=progress)
     with steps.step("sentiment and theme summary"):
         units = coded_units(segments, codings, codebook)
         themes = summarise_themes(segments, units, codebook)
@@ -152,7 +153,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     run_log = {
         "project": cfg.name, "round": cfg.round, "pledge_analysis": __version__,
         "python": platform.python_version(), "packages": _versions(),
-        "nlp_pipeline": load_nlp().meta.get("pledge_pipeline"), "random_state": cfg.random_state,
+        "nlp_pipeline": nlp.meta.get("pledge_pipeline"), "random_state": cfg.random_state,
         "sources": data.sources,
         "rows": {"respondents_kept": len(data.respondents), "answers_kept": len(data.responses),
                  "segments_kept": len(segments), "set_aside": len(data.set_aside)},

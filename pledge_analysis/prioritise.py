@@ -39,7 +39,8 @@ DEFAULT_WEIGHTS = {"prevalence": 0.25, "negativity": 0.25, "survey_gap": 0.25, "
 COMPONENTS = tuple(DEFAULT_WEIGHTS)
 
 
-def _scope_scores(scores: pd.DataFrame, scope_type: str, scope: str) -> pd.DataFrame:
+def scope_scores(scores: pd.DataFrame, scope_type: str, scope: str) -> pd.DataFrame:
+    """The rows of a scores table for one scope (everyone, a group or a site)."""
     if scope_type == "all":
         return scores[(scores["site"] == "all") & (scores["group"] == "all")]
     if scope_type == "group":
@@ -67,7 +68,7 @@ def survey_evidence(themes: pd.DataFrame, codebook: pd.DataFrame, scores: pd.Dat
             continue
         key = (scope_type, scope)
         if key not in cache:
-            cache[key] = _scope_scores(scores, scope_type, scope)
+            cache[key] = scope_scores(scores, scope_type, scope)
         s = _theme_items(cache[key], qs)
         gaps.append(float(np.clip(s["gap"], 0, None).mean()) if len(s) else np.nan)
         texts.append("; ".join(f"{q} {100 * e:.0f}% (benchmark {100 * b:.0f}%)"

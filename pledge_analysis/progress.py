@@ -11,15 +11,13 @@ from datetime import date
 import pandas as pd
 
 from .pledge import effective_status
+from .prioritise import scope_scores
 from .survey.compare import two_proportions
 
 
 def _scope_filter(df: pd.DataFrame, scope: str) -> pd.DataFrame:
-    if scope == "all":
-        return df[(df["site"] == "all") & (df["group"] == "all")]
-    if scope in set(df["group"]):
-        return df[(df["site"] == "all") & (df["group"] == scope)]
-    return df[(df["site"] == scope) & (df["group"] == "all")]
+    scope_type = "all" if scope == "all" else "group" if scope in set(df["group"]) else "site"
+    return scope_scores(df, scope_type, scope)
 
 
 def plan_summary(plan: pd.DataFrame, today: date | None = None) -> dict:
