@@ -191,6 +191,18 @@ def topic_map(coords: pd.DataFrame):
     return fig
 
 
+def topic_trends(over_time: pd.DataFrame, *, top: int = 6):
+    """Share of each period's segments in the largest topics (from ``TopicExplorer.over_time``)."""
+    import plotly.express as px
+
+    keep = over_time.groupby("label")["n"].sum().nlargest(top).index
+    d = over_time[over_time["label"].isin(keep)].sort_values("period")
+    fig = px.line(d, x="period", y="share", color="label", markers=True, hover_data={"n": True},
+                  title="Topics over time")
+    fig.update_layout(yaxis_tickformat=".0%", xaxis_title=None, legend_title_text="topic", height=420)
+    return fig
+
+
 def topic_group_heatmap(by_group: pd.DataFrame, *, column: str = "group", top: int = 20):
     """Share of each group's segments in each topic (from ``TopicExplorer.by``)."""
     import plotly.graph_objects as go

@@ -16,7 +16,8 @@ import pandas as pd
 
 from .errors import MissingColumnError
 
-#: One row per unit of text that can be coded (a survey comment or a transcript turn).
+#: One row per unit of text that can be coded (a survey comment or a transcript turn). ``timestamp``
+#: is when it was said: a survey's completion date (mapped as ``completed``) or a turn's time in a recording.
 SEGMENTS = (
     "segment_id", "source_id", "site", "group", "source_type", "question_id",
     "respondent_id", "speaker", "role", "position", "timestamp", "text",

@@ -131,6 +131,10 @@ def test_topic_explorer_reproducible_tidy_and_mapped(topics):
     assert np.array_equal(again.topics_, te.topics_)  # same input, same topics
     by = te.by("group")
     assert np.allclose(by.groupby("group")["share"].sum(), 1)
+    over = te.over_time()  # from the survey's completion dates, carried on each comment
+    assert np.allclose(over.groupby("period")["share"].sum(), 1)
+    assert over["period"].min() >= "2025-04" and over["period"].max() <= "2026-03"
+    assert over["n"].sum() == segs["timestamp"].notna().sum() > 0.9 * len(segs)
     mapping = te.map_to_codebook(r.codebook, min_similarity=0.5)
     assert mapping["similarity"].between(-1, 1).all() and mapping["code_id"].isin(r.codebook["code_id"]).all()
     waiting = mapping[mapping["top_terms"].str.contains("wait")]
@@ -157,3 +161,25 @@ def test_finetuned_sentiment_learns_on_a_small_set(sample_run):
     model = SentimentClassifier(method="finetuned", epochs=1).fit(s.loc[train, ["text"]], y[train])
     assert hasattr(model, "finetuned_")
     assert (model.predict(s.loc[~train, ["text"]])["sentiment"].to_numpy() == y[~train]).mean() > 0.85
+
+
+def test_sentiment_learns_from_the_question_a_comment_answers():
+    """Identical wording means praise under "What was good?" and a complaint under "What could be
+    improved?": with question_id the trained and fine-tuned models learn it, without it they cannot."""
+    from pledge_analysis.coding.finetune import FineTunedClassifier
+
+    topics = ["the clinic", "the car park", "the letters", "the phone line", "the waiting room", "the nurses",
+              "the scan", "the ward", "the food", "the leaflets"]
+    rows = [(f"{t} visit number {i}", q) for i in range(12) for t in topics for q in ("good", "improve")]
+    X = pd.DataFrame(rows, columns=["text", "question_id"])
+    y = np.where(X["question_id"] == "good", "positive", "negative")
+    train = np.arange(len(X)) % 4 != 0
+    with_q = SentimentClassifier(method="trained").fit(X[train], y[train])
+    assert (with_q.predict(X[~train])["sentiment"].to_numpy() == y[~train]).mean() == 1.0
+    text_only = SentimentClassifier(method="trained", use_prompt=False).fit(X[train], y[train])
+    assert (text_only.predict(X[~train])["sentiment"].to_numpy() == y[~train]).mean() < 0.75
+    unseen = with_q.predict(X[~train].assign(question_id="other"))  # an unseen question counts as unknown
+    assert len(unseen) == (~train).sum()
+    net = FineTunedClassifier(epochs=2, batch_size=16, learning_rate=1e-4).fit(X[train], y[train])
+    assert net.contexts_ == ["good", "improve"]
+    assert (net.predict(X[~train]).to_numpy() == y[~train]).mean() > 0.9

@@ -26,6 +26,8 @@ DOMAIN_LEXICON = {
     "lifeline": 2.2, "joined": 0.8, "smoothly": 1.6, "clearly": 1.0, "quickly": 1.0,
 }
 PROMPT_PRIOR = {"improve": -0.35, "staff_improve": -0.35, "good": 0.35}
+#: Scale of the one-hot question columns the trained modes add (a larger value is a weaker penalty).
+PROMPT_FEATURE_WEIGHT = 3.0
 THRESHOLD = 0.05
 
 
@@ -49,8 +51,10 @@ class SentimentClassifier:
     theme classifier's features (TF-IDF and sentence embeddings) plus the VADER score, in one
     multinomial logistic regression (seconds). ``method="finetuned"`` also fine-tunes the MiniLM
     encoder (:class:`pledge_analysis.coding.finetune.FineTunedClassifier`, minutes on a CPU) and
-    averages its probabilities with the trained model's, with equal weight. ``scale=5`` gives very negative ... very positive (for the
-    lexicon: compound beyond +/-0.5 is "very").
+    averages its probabilities with the trained model's, with equal weight. In both trained modes,
+    when ``X`` has ``question_id`` (and ``use_prompt``), the question is an input too, so the model
+    learns what each prompt does to the labels. ``scale=5`` gives very negative ... very positive
+    (for the lexicon: compound beyond +/-0.5 is "very").
 
     ``predict(X)`` takes a list of texts, or a DataFrame with ``text`` and optionally
     ``question_id`` (for the prompt prior), and returns a DataFrame with ``sentiment`` and
@@ -85,7 +89,15 @@ class SentimentClassifier:
 
         F = self.features_.transform(texts)
         lex = self._lexicon_scores(texts, prompts)[:, None]
-        return sparse.hstack([F, sparse.csr_matrix(np.hstack([lex, lex ** 2]))], format="csr")
+        parts = [F, sparse.csr_matrix(np.hstack([lex, lex ** 2]))]
+        if self.prompts_:
+            pos = {q: i for i, q in enumerate(self.prompts_)}
+            onehot = np.zeros((len(texts), len(pos)))
+            for row, q in enumerate(prompts if prompts is not None else []):
+                if q in pos:
+                    onehot[row, pos[q]] = PROMPT_FEATURE_WEIGHT
+            parts.append(sparse.csr_matrix(onehot))
+        return sparse.hstack(parts, format="csr")
 
     def fit(self, X=None, y=None):
         if self.method == "lexicon":
@@ -101,23 +113,32 @@ class SentimentClassifier:
 
         texts, prompts, _ = _unpack(X)
         y = np.asarray(y).astype(str)
+        use = self.use_prompt and prompts is not None
+        self.prompts_ = sorted({q for q in prompts if isinstance(q, str)}) if use else []
         self.features_ = TextFeatures(embedding_model=self.embedding_model).fit(texts)
         self.model_ = LogisticRegression(C=self.C, max_iter=3000).fit(self._features(texts, prompts), y)
         self.classes_ = self.model_.classes_
         if self.method == "finetuned":
             from .finetune import FineTunedClassifier
 
+            frame = pd.DataFrame({"text": texts, "question_id": prompts if use else None})
             self.finetuned_ = FineTunedClassifier(epochs=self.epochs, random_state=self.random_state,
-                                                  progress=self.progress).fit(texts, y)
+                                                  progress=self.progress).fit(frame if use else texts, y)
         return self
 
     def predict_proba(self, X) -> pd.DataFrame:
         texts, prompts, index = _unpack(X)
+        if self.method in ("trained", "finetuned") and self.prompts_ and prompts is None:
+            import warnings
+
+            warnings.warn("this sentiment model learned from question_id, but X has none: predictions ignore the "
+                          "question. Pass a DataFrame with 'text' and 'question_id'.", UserWarning, stacklevel=2)
         if self.method in ("trained", "finetuned"):
             P = pd.DataFrame(self.model_.predict_proba(self._features(texts, prompts)), index=index,
                              columns=self.classes_)
             if self.method == "finetuned":
-                F = self.finetuned_.predict_proba(texts)
+                frame = pd.DataFrame({"text": texts, "question_id": prompts}) if prompts is not None else texts
+                F = self.finetuned_.predict_proba(frame)
                 P = (P + F[list(self.classes_)].set_index(index)) / 2
             return P
         labels = self.predict(X)["sentiment"]

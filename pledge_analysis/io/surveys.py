@@ -213,7 +213,7 @@ def read_survey(
             seg_rows.append({"segment_id": segment_id(source_id, rid, qid, pos), "source_id": source_id,
                              "site": site, "group": grp, "source_type": "survey", "question_id": qid,
                              "respondent_id": rid, "speaker": None, "role": "participant",
-                             "position": pos, "timestamp": None, "text": text})
+                             "position": pos, "timestamp": person.get("completed"), "text": text})
     out = Ingested(
         respondents=schema.conform(pd.DataFrame(resp_rows), "respondents") if resp_rows else schema.empty("respondents"),
         responses=schema.conform(pd.DataFrame(answer_rows), "responses") if answer_rows else schema.empty("responses"),
