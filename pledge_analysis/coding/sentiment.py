@@ -57,8 +57,8 @@ class SentimentClassifier:
     (for the lexicon: compound beyond +/-0.5 is "very").
 
     ``predict(X)`` takes a list of texts, or a DataFrame with ``text`` and optionally
-    ``question_id`` (for the prompt prior), and returns a DataFrame with ``sentiment`` and
-    ``score`` (-1 .. 1) aligned to the input.
+    ``question_id`` (the lexicon's prompt prior; an input of the trained modes), and returns a
+    DataFrame with ``sentiment`` and ``score`` (-1 .. 1) aligned to the input.
 
     >>> SentimentClassifier().predict(["The staff were wonderful", "I waited weeks, the delay was awful"])["sentiment"].tolist()
     ['positive', 'negative']
@@ -121,9 +121,9 @@ class SentimentClassifier:
         if self.method == "finetuned":
             from .finetune import FineTunedClassifier
 
-            frame = pd.DataFrame({"text": texts, "question_id": prompts if use else None})
+            inputs = pd.DataFrame({"text": texts, "question_id": prompts}) if use else texts
             self.finetuned_ = FineTunedClassifier(epochs=self.epochs, random_state=self.random_state,
-                                                  progress=self.progress).fit(frame if use else texts, y)
+                                                  progress=self.progress).fit(inputs, y)
         return self
 
     def predict_proba(self, X) -> pd.DataFrame:
