@@ -41,6 +41,8 @@ def test_embed_offline_cached_float32(tmp_path, monkeypatch):
 def test_theme_classifier_follows_sklearn_conventions():
     model = ThemeClassifier(C=2.0, cv=2)
     assert clone(model).get_params() == model.get_params()
+    sentiment = SentimentClassifier(method="trained", C=2.0)
+    assert clone(sentiment).get_params() == sentiment.get_params() and not [k for k in vars(sentiment) if k.endswith("_")]
     with pytest.raises(NotFittedError):
         model.predict_proba(["text"])
     assert not [k for k in vars(model) if k.endswith("_")]  # __init__ only stores parameters

@@ -14,6 +14,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 
 LABELS = ("negative", "neutral", "positive")
 #: Words whose polarity in patient feedback VADER's general lexicon misses (VADER's -4..+4 scale).
@@ -43,7 +44,7 @@ def _analyzer():
 LABELS_5 = ("very negative", "negative", "neutral", "positive", "very positive")
 
 
-class SentimentClassifier:
+class SentimentClassifier(BaseEstimator):
     """A scikit-learn style sentiment model.
 
     ``method="lexicon"`` (default) needs no training data: VADER with the domain lexicon and the
