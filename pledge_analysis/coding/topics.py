@@ -1,7 +1,7 @@
 """Topic discovery: a small adapter over BERTopic that returns tidy tables.
 
 ``TopicExplorer(random_state=0).fit(segments)`` embeds the texts (cached, offline), reduces them
-with a seeded UMAP (same input, same topics), clusters with HDBSCAN at a size that suits the
+with a seeded UMAP on centred embeddings (same input, same topics; see :func:`_umap`), clusters with HDBSCAN at a size that suits the
 corpus (``min_topic_size`` defaults to about n / 150, at least 5: sensible for one hospital's few
 hundred comments and for tens of thousands), reassigns outliers to their nearest topic by
 embedding, and describes topics with c-TF-IDF terms. The codebook can guide it: its code
@@ -10,7 +10,7 @@ names and keywords become seed words (BERTopic's ``seed_topic_list``) and, with
 
 Outputs (DataFrames): :attr:`topic_info_` (``topic_id, label, n, top_terms, representative``),
 :attr:`segment_topics_` (``segment_id, topic_id, label``), :meth:`by` (topics by group or site),
-:meth:`over_time`, :meth:`map_to_codebook` (each topic's most similar code, and proposals for new
+:meth:`over_time` (by month from the segments' dates), :meth:`map_to_codebook` (each topic's most similar code, and proposals for new
 codes where none is similar), and :meth:`coordinates` for a 2-D map. :func:`accept_proposals`
 adds chosen proposals to the codebook in one call.
 """
