@@ -32,7 +32,7 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from pledge_analysis.coding.codebook import codebook_from_records
 from pledge_analysis.coding.embeddings import embed
-from pledge_analysis.coding.topics import TopicExplorer
+from pledge_analysis.coding.topics import TopicExplorer, code_texts
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "external" / "pxtextmining" / "phase1_text_data.csv"
 STOP = {"of", "and", "the", "for", "with", "to", "in", "on", "was", "general", "user", "service", "services"}
@@ -74,7 +74,7 @@ def main() -> int:
     print(f"{len(segs):,} comments of 12+ characters, {truth.nunique()} themes; majority class "
           f"{truth.value_counts(normalize=True).iloc[0]:.3f}")
 
-    C = embed([f"{n}. {t} {' '.join(k)}" for n, t, k in zip(cb["name"], cb["description"], cb["keywords"])])
+    C = embed(code_texts(cb))
     E = embed(segs["text"].tolist())
     nearest = cb["name"].to_numpy()[np.argmax(E @ C.T, axis=1)]
     print(f"nearest code, no topics: accuracy {(nearest == truth.to_numpy()).mean():.3f}")

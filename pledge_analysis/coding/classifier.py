@@ -38,6 +38,21 @@ def _texts(X) -> list[str]:
     return ["" if t is None or (isinstance(t, float) and t != t) else str(t) for t in X]
 
 
+def question_categories(questions) -> list[str]:
+    """The distinct question ids a model learns from (missing ones left out), sorted."""
+    return sorted({q for q in questions if isinstance(q, str)})
+
+
+def question_onehot(questions, categories: Sequence[str], weight: float = 1.0) -> np.ndarray:
+    """One row per text, one column per known question; unknown or missing questions are all zeros."""
+    out = np.zeros((len(questions), len(categories)), dtype=np.float32)
+    pos = {c: i for i, c in enumerate(categories)}
+    for row, q in enumerate(questions):
+        if q in pos:
+            out[row, pos[q]] = weight
+    return out
+
+
 class TextFeatures(TransformerMixin, BaseEstimator):
     """TF-IDF (words 1-2, characters 2-5 within words) and sentence embeddings, side by side."""
 
@@ -85,20 +100,15 @@ def _two_d(z: np.ndarray) -> np.ndarray:
     return np.column_stack([np.zeros_like(z), z]) if z.ndim == 1 else z
 
 
-def _softmax(Z: np.ndarray) -> np.ndarray:
-    Z = Z - Z.max(axis=1, keepdims=True)
-    E = np.exp(Z)
-    return E / E.sum(axis=1, keepdims=True)
-
-
 def _temperature(Z: np.ndarray, y: np.ndarray) -> float:
     """Temperature scaling (Guo et al. 2017): the T that minimises the log loss of softmax(Z / T)
     on out-of-fold scores. Keeps every prediction. T >= 1: it only softens, since on a small,
     easily separated training set the out-of-fold fit would sharpen every probability to 1."""
     from scipy.optimize import minimize_scalar
+    from scipy.special import softmax
 
     def loss(log_t: float) -> float:
-        P = _softmax(Z / np.exp(log_t))
+        P = softmax(Z / np.exp(log_t), axis=1)
         return -np.log(np.clip(P[np.arange(len(y)), y], 1e-12, None)).mean()
 
     best = minimize_scalar(loss, bounds=(0.0, 3.0), method="bounded")
@@ -209,8 +219,10 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             cols = {c: (np.full(F.shape[0], m) if isinstance(m, float) else m.predict_proba(F)[:, 1])
                     for c, m in self.models_.items()}
             return pd.DataFrame(cols, index=index)[list(self.classes_)]
+        from scipy.special import softmax
+
         proba = np.zeros((F.shape[0], len(self.classes_)))
-        proba[:, self.model_.classes_] = _softmax(_two_d(self.model_.decision_function(F)) / self.temperature_)
+        proba[:, self.model_.classes_] = softmax(_two_d(self.model_.decision_function(F)) / self.temperature_, axis=1)
         return pd.DataFrame(proba, index=index, columns=self.classes_)
 
     def predict(self, X) -> pd.DataFrame:

@@ -36,13 +36,10 @@ class FineTunedClassifier(ClassifierMixin, BaseEstimator):
 
     def _contexts(self, X, n: int) -> np.ndarray:
         """One-hot question_id rows (n x len(contexts_)); zeros when absent or unseen."""
-        out = np.zeros((n, len(self.contexts_)), dtype=np.float32)
-        if len(self.contexts_) and isinstance(X, pd.DataFrame) and "question_id" in X.columns:
-            pos = {c: i for i, c in enumerate(self.contexts_)}
-            for row, q in enumerate(X["question_id"].tolist()):
-                if q in pos:
-                    out[row, pos[q]] = 1.0
-        return out
+        from .classifier import question_onehot
+
+        has_q = isinstance(X, pd.DataFrame) and "question_id" in X.columns
+        return question_onehot(X["question_id"].tolist() if has_q else [None] * n, self.contexts_)
 
     def _build(self, n_classes: int, n_contexts: int):
         import torch
@@ -80,14 +77,14 @@ class FineTunedClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X, y):
         import torch
 
-        from .classifier import _texts
+        from .classifier import _texts, question_categories
 
         texts = _texts(X)
         y = np.asarray(y).astype(str)
         self.classes_ = np.unique(y)
         target = torch.tensor(np.searchsorted(self.classes_, y))
         has_q = isinstance(X, pd.DataFrame) and "question_id" in X.columns
-        self.contexts_ = sorted({q for q in X["question_id"].tolist() if isinstance(q, str)}) if has_q else []
+        self.contexts_ = question_categories(X["question_id"]) if has_q else []
         context = torch.tensor(self._contexts(X, len(texts)))
         self.tokenizer_, self.model_ = self._build(len(self.classes_), len(self.contexts_))
         if len(self.contexts_):  # start each question's shift at its log-odds against the overall class mix

@@ -92,12 +92,10 @@ class SentimentClassifier(BaseEstimator):
         lex = self._lexicon_scores(texts, prompts)[:, None]
         parts = [F, sparse.csr_matrix(np.hstack([lex, lex ** 2]))]
         if self.prompts_:
-            pos = {q: i for i, q in enumerate(self.prompts_)}
-            onehot = np.zeros((len(texts), len(pos)))
-            for row, q in enumerate(prompts if prompts is not None else []):
-                if q in pos:
-                    onehot[row, pos[q]] = PROMPT_FEATURE_WEIGHT
-            parts.append(sparse.csr_matrix(onehot))
+            from .classifier import question_onehot
+
+            questions = prompts if prompts is not None else [None] * len(texts)
+            parts.append(sparse.csr_matrix(question_onehot(questions, self.prompts_, PROMPT_FEATURE_WEIGHT)))
         return sparse.hstack(parts, format="csr")
 
     def fit(self, X=None, y=None):
@@ -110,21 +108,20 @@ class SentimentClassifier(BaseEstimator):
             raise ConfigError(f"method must be 'lexicon', 'trained' or 'finetuned', not {self.method!r}.")
         from sklearn.linear_model import LogisticRegression
 
-        from .classifier import TextFeatures
+        from .classifier import TextFeatures, question_categories
 
         texts, prompts, _ = _unpack(X)
         y = np.asarray(y).astype(str)
         use = self.use_prompt and prompts is not None
-        self.prompts_ = sorted({q for q in prompts if isinstance(q, str)}) if use else []
+        self.prompts_ = question_categories(prompts) if use else []
         self.features_ = TextFeatures(embedding_model=self.embedding_model).fit(texts)
         self.model_ = LogisticRegression(C=self.C, max_iter=3000).fit(self._features(texts, prompts), y)
         self.classes_ = self.model_.classes_
         if self.method == "finetuned":
             from .finetune import FineTunedClassifier
 
-            inputs = pd.DataFrame({"text": texts, "question_id": prompts}) if use else texts
             self.finetuned_ = FineTunedClassifier(epochs=self.epochs, random_state=self.random_state,
-                                                  progress=self.progress).fit(inputs, y)
+                                                  progress=self.progress).fit(X if use else texts, y)
         return self
 
     def predict_proba(self, X) -> pd.DataFrame:
@@ -138,8 +135,7 @@ class SentimentClassifier(BaseEstimator):
             P = pd.DataFrame(self.model_.predict_proba(self._features(texts, prompts)), index=index,
                              columns=self.classes_)
             if self.method == "finetuned":
-                frame = pd.DataFrame({"text": texts, "question_id": prompts}) if prompts is not None else texts
-                F = self.finetuned_.predict_proba(frame)
+                F = self.finetuned_.predict_proba(X if prompts is not None else texts)
                 P = (P + F[list(self.classes_)].set_index(index)) / 2
             return P
         labels = self.predict(X)["sentiment"]

@@ -145,9 +145,7 @@ class TopicExplorer:
         the code's name, description and keywords); ``proposed_new`` marks topics that match no code."""
         from .embeddings import embed
 
-        code_text = [f"{n}. {d or ''} {' '.join(k or [])}" for n, d, k in
-                     zip(codebook["name"], codebook["description"], codebook["keywords"])]
-        C = embed(code_text, self.embedding_model)
+        C = embed(code_texts(codebook), self.embedding_model)
         rows = []
         for r in self.topic_info_.itertuples(index=False):
             if r.topic_id == -1:
@@ -168,6 +166,12 @@ class TopicExplorer:
         xy = _umap(len(self.docs_), n_components=2, n_neighbors=min(15, len(self.docs_) - 1), min_dist=0.1,
                    random_state=self.random_state).fit_transform(self.embeddings_)
         return self.segment_topics_.assign(x=xy[:, 0], y=xy[:, 1], text=self.docs_)
+
+
+def code_texts(codebook: pd.DataFrame) -> list[str]:
+    """What a code means, as one text to embed: name, description and keywords."""
+    return [f"{n}. {d or ''} {' '.join(k or [])}" for n, d, k in
+            zip(codebook["name"], codebook["description"], codebook["keywords"])]
 
 
 def _umap(n_rows: int, **kwargs):
