@@ -10,7 +10,9 @@ theme, as an optimal assignment (Hungarian algorithm, scipy's ``linear_sum_assig
 each strong service mentors at most ``capacity`` others, nobody mentors itself, and a buddy in
 the same region is preferred by ``region_bonus``. Strength on a theme combines the survey
 position (mean funnel z-score of the theme's items against the benchmark) and comment
-negativity (standardised across sites, lower is better).
+negativity (standardised across sites, lower is better). Ties between equally good
+assignments are broken by a documented rule (see :func:`buddy_pairs`), so that the pairs do
+not depend on the row order of the input or on the scipy version.
 """
 from __future__ import annotations
 
@@ -28,7 +30,8 @@ def _site_scores(scores: pd.DataFrame) -> pd.DataFrame:
 
 def site_theme_matrix(priorities: pd.DataFrame, themes: pd.DataFrame, codebook: pd.DataFrame,
                       scores: pd.DataFrame | None, sites: Mapping[str, Mapping[str, str]] | None = None) -> pd.DataFrame:
-    """Long table ``site, alliance, theme, name, rank, score, negativity, survey_estimate, survey_z``."""
+    """Long table ``site, alliance, theme, name, rank, score, negativity, survey_estimate, survey_z``,
+    ordered by site code and rank."""
     items = dict(zip(codebook["code_id"], codebook["survey_items"]))
     pr = priorities[priorities["scope_type"] == "site"][["scope", "theme", "name", "rank", "score"]]
     th = themes[themes["scope_type"] == "site"][["scope", "theme", "negativity", "n_segments"]]
@@ -71,14 +74,23 @@ def alliance_rollup(matrix: pd.DataFrame) -> pd.DataFrame:
     return matrix.groupby(["alliance", "theme"]).apply(agg, include_groups=False).reset_index()
 
 
+GOAL_ORDER = ["theme", "site", "we_plan_to", "you_said", "by"]
+
+
 def goal_library(plans: pd.DataFrame) -> pd.DataFrame:
-    """Achieved goals from many sites' plans (a ``site`` column is required) by theme."""
+    """Achieved goals from many sites' plans (a ``site`` column is required) by theme.
+
+    Ordered by :data:`GOAL_ORDER` (theme, site code, then the text of the goal), whatever the
+    order in which the plans were put together.
+    """
     done = plans[plans["status"] == "achieved"]
-    return done[["site", "theme", "you_said", "we_plan_to", "by"]].sort_values(["theme", "site"]).reset_index(drop=True)
+    cols = ["site", "theme", "you_said", "we_plan_to", "by"]
+    return done[cols].sort_values(GOAL_ORDER, kind="mergesort").reset_index(drop=True)
 
 
 def suggest_actions(theme: str, library: pd.DataFrame, *, exclude_site: str | None = None, n: int = 5) -> pd.DataFrame:
-    """"We plan to" ideas for ``theme`` from goals other services achieved."""
+    """"We plan to" ideas for ``theme`` from goals other services achieved: the first ``n`` in
+    the library's order (:data:`GOAL_ORDER`)."""
     lib = library[(library["theme"] == theme) & (library["site"] != exclude_site)]
     return lib.head(n).reset_index(drop=True)
 
@@ -92,35 +104,103 @@ def theme_strength(matrix: pd.DataFrame) -> pd.Series:
     return pd.Series(strength, index=pd.MultiIndex.from_frame(m[["site", "theme"]]), name="strength")
 
 
+#: Strengths are compared in steps of this size: differences below it (floating-point noise
+#: from summation order or library versions) count as ties.
+STRENGTH_RESOLUTION = 1e-6
+
+
+def _solve(cost: np.ndarray) -> tuple[np.ndarray, float] | None:
+    """Optimal column of every row and the total cost, or None if no assignment is feasible."""
+    from scipy.optimize import linear_sum_assignment
+
+    try:
+        rows, cols = linear_sum_assignment(cost)
+    except ValueError:  # "cost matrix is infeasible": the forced choices cannot all be met
+        return None
+    out = np.empty(len(rows), dtype=int)
+    out[rows] = cols
+    return out, float(cost[rows, cols].sum())
+
+
+def _canonical_assignment(gain: np.ndarray, capacity: int, need_order: list[int]) -> list[int]:
+    """Mentor (column of ``gain``) of each need, or -1 for unpaired: the optimal assignment, with
+    ties broken in ``need_order`` by each need's best option (largest gain, then lowest column).
+
+    ``gain`` holds integers (strength in :data:`STRENGTH_RESOLUTION` steps) and NaN where a
+    mentor is not allowed. Optimal means the most needs paired, then the largest total gain.
+    """
+    n_needs, n_mentors = gain.shape
+    if n_needs == 0:
+        return []
+    slot_mentor = np.repeat(np.arange(n_mentors), capacity)
+    big = 1.0 + float(np.abs(np.nan_to_num(gain)).max(axis=1, initial=0).sum())  # unpaired: worse than any pairing
+    # columns: every mentor's places, then one "unpaired" place per need (always feasible);
+    # integer costs keep every total exact in float64, so ties are exact ties
+    cost = np.full((n_needs, len(slot_mentor) + n_needs), big)
+    cost[:, :len(slot_mentor)] = np.where(np.isnan(gain), np.inf, -gain)[:, slot_mentor]
+    column_mentor = np.concatenate([slot_mentor, np.full(n_needs, -1)])
+    solution = _solve(cost)
+    assert solution is not None
+    cols, best = solution
+    forced = cost.copy()
+    for i in need_order:
+        options = sorted((j for j in range(n_mentors) if not np.isnan(gain[i, j])), key=lambda j: (-gain[i, j], j))
+        for option in options + [-1]:
+            if column_mentor[cols[i]] != option:
+                trial = forced.copy()
+                trial[i, column_mentor != option] = np.inf
+                found = _solve(trial)
+                if found is None or found[1] != best:
+                    continue
+                cols = found[0]
+            forced[i, column_mentor != option] = np.inf
+            break
+    return [int(column_mentor[c]) for c in cols]
+
+
 def buddy_pairs(matrix: pd.DataFrame, *, weakest: int = 2, capacity: int = 2, region_bonus: float = 0.5,
                 min_strength: float = 0.0) -> pd.DataFrame:
     """Pair each site's ``weakest`` top-priority themes with a strong buddy site (optimal assignment).
 
-    Columns: ``site, theme, name, buddy, same_region, buddy_strength, site_strength, reason``.
-    A need is left unpaired (``buddy`` empty) when no other site is stronger than ``min_strength``.
-    """
-    from scipy.optimize import linear_sum_assignment
+    Columns: ``site, theme, name, buddy, same_region, buddy_strength, site_strength, reason``,
+    one row per need, ordered by site, rank and theme.
+    A need is left unpaired (``buddy`` empty) when no other site is stronger than ``min_strength``
+    and than the site itself.
 
+    The assignment pairs as many needs as possible and, among those assignments, maximises the
+    total strength of the buddies (plus ``region_bonus`` for each buddy in the same region).
+    Strengths are compared in steps of :data:`STRENGTH_RESOLUTION`. When several assignments are
+    equally good (two services needing help on the same theme can often swap their buddies),
+    the weakest service on the theme chooses first: needs are taken in order of the site's own
+    strength on the theme (weakest first; then by site code and rank), and each gets its best
+    buddy that still leaves an optimal assignment for the others: the strongest (region bonus
+    included), then the alphabetically first site code; unpaired last. The result does not
+    depend on the row order of ``matrix`` or on how scipy breaks ties.
+    """
     strength = theme_strength(matrix)
     alliance = dict(zip(matrix["site"], matrix["alliance"]))
     names = dict(zip(matrix["theme"], matrix["name"]))
-    needs = matrix[matrix["rank"] <= weakest][["site", "theme"]].to_records(index=False).tolist()
+    step = STRENGTH_RESOLUTION
+    level = {k: (np.nan if pd.isna(v) else round(v / step)) for k, v in strength.items()}
+    needs = list(matrix[matrix["rank"] <= weakest].sort_values(["site", "rank", "theme"], kind="mergesort")
+                 [["site", "theme"]].itertuples(index=False, name=None))
     mentors = sorted(matrix["site"].unique())
-    slots = [m for m in mentors for _ in range(capacity)]
-    big = 1e6
-    cost = np.full((len(needs), len(slots)), big)
+    floor, bonus_steps = round(min_strength / step), round(region_bonus / step)
+    gain = np.full((len(needs), len(mentors)), np.nan)
     for i, (site, theme) in enumerate(needs):
-        for j, mentor in enumerate(slots):
-            s = strength.get((mentor, theme), np.nan)
-            if mentor == site or np.isnan(s) or s <= min_strength or s <= strength.get((site, theme), -np.inf):
+        own = level.get((site, theme), np.nan)
+        for j, mentor in enumerate(mentors):
+            s = level.get((mentor, theme), np.nan)
+            if mentor == site or np.isnan(s) or s <= floor or (not np.isnan(own) and s <= own):
                 continue
-            bonus = region_bonus if alliance.get(mentor) == alliance.get(site) and alliance.get(site) else 0.0
-            cost[i, j] = -(s + bonus)
-    rows_i, cols_j = linear_sum_assignment(cost)
-    assigned = {i: slots[j] for i, j in zip(rows_i, cols_j) if cost[i, j] < big}
+            bonus = bonus_steps if alliance.get(mentor) == alliance.get(site) and alliance.get(site) else 0
+            gain[i, j] = s + bonus
+    order = sorted(range(len(needs)), key=lambda i: (np.isnan(level.get(needs[i], np.nan)),
+                                                     np.nan_to_num(level.get(needs[i], np.nan)), needs[i][0], i))
+    choice = _canonical_assignment(gain, capacity, order)
     out = []
-    for i, (site, theme) in enumerate(needs):
-        buddy = assigned.get(i, "")
+    for (site, theme), j in zip(needs, choice):
+        buddy = mentors[j] if j >= 0 else ""
         bs, ss = strength.get((buddy, theme), np.nan), strength.get((site, theme), np.nan)
         same = bool(buddy) and alliance.get(buddy) == alliance.get(site)
         reason = (f"{buddy} is strong on {names.get(theme, theme).lower()} (strength {bs:+.2f} vs {ss:+.2f} at {site})"
@@ -128,4 +208,5 @@ def buddy_pairs(matrix: pd.DataFrame, *, weakest: int = 2, capacity: int = 2, re
                   if buddy else "no other service is clearly stronger on this theme")
         out.append({"site": site, "theme": theme, "name": names.get(theme, theme), "buddy": buddy,
                     "same_region": same, "buddy_strength": bs, "site_strength": ss, "reason": reason})
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, columns=["site", "theme", "name", "buddy", "same_region", "buddy_strength",
+                                      "site_strength", "reason"])

@@ -24,7 +24,9 @@ Each is divided by its maximum within the scope (``*_norm``, 0..1). ``score`` is
 mean of the normalised components. Default weights (:data:`DEFAULT_WEIGHTS`): the three kinds of
 direct evidence (how many, how negative, how far below benchmark) weigh equally; breadth and
 driver importance are modifiers with half that weight each. ``rank`` orders themes within a
-scope, and ``reason`` says why in plain English.
+scope by ``score`` (rounded to 4 decimals, so that floating-point noise does not reorder them),
+highest first; equal scores are ranked by theme id (the codebook's ``code_id``, alphabetical),
+whatever the row order of the input. ``reason`` says why in plain English.
 """
 from __future__ import annotations
 

@@ -6,6 +6,10 @@ priorities, and reports each theme's rank interval and how often it lands in the
 
 :func:`weight_sensitivity` re-ranks under other defensible weightings (each component dropped,
 each doubled, all equal) and marks the priorities that stay in the top ``k`` under every one.
+
+Every ranking here is :func:`pledge_analysis.prioritise.score_components`'s: equal scores are
+ranked by theme id, so a resample or a weighting that makes two themes tie ranks them the same
+way every time.
 """
 from __future__ import annotations
 
