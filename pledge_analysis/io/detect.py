@@ -1,0 +1,387 @@
+"""Guessing the layout of a user's survey export: which column is what, and each scale's reading.
+
+Used by ``pledge-analysis init`` (:mod:`pledge_analysis.scaffold`). Everything here is a guess
+for a person to confirm: a column's role from its header and values, a tick-box question's
+answer options in scale order and which answers count as positive or negative (the CPES way:
+"Don't know" and "Not applicable" are neither, i.e. excluded from the percentage).
+
+>>> reading_of(["Agree", "Disagree", "Strongly agree", "Agree"])["positive"]
+['Strongly agree', 'Agree']
+>>> reading_of(["Yes", "No", "Don't know"])["options"]
+['Yes', 'No', "Don't know"]
+>>> reading_of(["Letter", "Email"])["positive"] is None
+True
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .surveys import _read_table
+
+#: Known answer scales, in scale order; "+" positive, "-" negative, "0" neither (excluded).
+SCALES: dict[str, list[tuple[str, str]]] = {
+    "yes/no": [("Yes", "+"), ("No", "-")],
+    "agree/disagree": [("Strongly agree", "+"), ("Agree", "+"), ("Neither agree nor disagree", "0"),
+                       ("Disagree", "-"), ("Strongly disagree", "-")],
+    "tend to agree": [("Strongly agree", "+"), ("Tend to agree", "+"), ("Neither agree nor disagree", "0"),
+                      ("Tend to disagree", "-"), ("Strongly disagree", "-")],
+    "yes, definitely": [("Yes, definitely", "+"), ("Yes, to some extent", "-"), ("No", "-")],
+    "yes, completely": [("Yes, completely", "+"), ("Yes, to some extent", "-"), ("No", "-")],
+    "understood": [("Yes, I completely understood it", "+"), ("Yes, I understood some of it", "-"),
+                   ("No, I did not understand it", "-")],
+    "written information": [("Yes, and it was easy to understand", "+"),
+                            ("Yes, but it was difficult to understand", "-"), ("No", "-")],
+    "involved": [("Yes, definitely", "+"), ("Yes, to some extent", "-"), ("No, but I would have liked to be", "-")],
+    "information offered": [("Yes", "+"), ("No, but I would have liked information", "-")],
+    "yes, always": [("Yes, always", "+"), ("Yes, most of the time", "+"), ("No, only some of the time", "-"),
+                    ("No, never", "-")],
+    "always/never": [("Always", "+"), ("Most of the time", "+"), ("Sometimes", "-"), ("Rarely", "-"),
+                     ("Never", "-")],
+    "very good/very poor": [("Very good", "+"), ("Good", "+"), ("Neither good nor poor", "0"), ("Poor", "-"),
+                            ("Very poor", "-")],
+    "excellent/poor": [("Excellent", "+"), ("Very good", "+"), ("Good", "+"), ("Fair", "-"), ("Poor", "-")],
+    "waiting time": [("It was about right", "+"), ("It was a little too long", "-"), ("It was much too long", "-")],
+    "easy/difficult": [("Very easy", "+"), ("Quite easy", "+"), ("Quite difficult", "-"), ("Very difficult", "-")],
+    "satisfied": [("Very satisfied", "+"), ("Satisfied", "+"), ("Neither satisfied nor dissatisfied", "0"),
+                  ("Dissatisfied", "-"), ("Very dissatisfied", "-")],
+    "likely": [("Extremely likely", "+"), ("Likely", "+"), ("Neither likely nor unlikely", "0"),
+               ("Unlikely", "-"), ("Extremely unlikely", "-")],
+}
+#: Answers that are neither positive nor negative (excluded from the percentage, as in CPES).
+EXCLUDED = re.compile(r"don'?t know|do not know|can'?t (say|remember)|cannot (say|remember)|not applicable|^n/?a$"
+                      r"|did not need|didn'?t need|not necessary|no need|have not tried|haven'?t tried|prefer not"
+                      r"|not sure|no opinion|^neither\b|not relevant|does not apply")
+NEGATIVE = re.compile(r"^no\b|disagree|dissatisf|unlikely|poor|never|too long|too short|difficult|rarely|bad"
+                      r"|worse|unhelpful|not at all|some of the time|to some extent")
+POSITIVE = re.compile(r"^yes\b|agree|satisf|likely|excellent|good|easy|always|about right|helpful|better")
+_KNOWN = {}
+for _options in SCALES.values():
+    for _answer, _r in _options:
+        _KNOWN.setdefault(_answer.lower(), _r)
+_READING = {"+": "positive", "-": "negative", "0": "neither"}
+
+
+def norm(text: str) -> str:
+    """Lower case, straight apostrophes, single spaces, no trailing full stop: ``"Don’t know."`` -> ``"don't know"``."""
+    return re.sub(r"\s+", " ", str(text).replace("\u2019", "'").replace("\u2018", "'")).strip().rstrip(".").lower()
+
+
+def answer_reading(answer: str) -> str | None:
+    """``"+"``, ``"-"``, ``"0"`` (neither) or None (unknown) for one answer, from the lexicon."""
+    a = norm(answer)
+    if a in _KNOWN:
+        return _KNOWN[a]
+    if EXCLUDED.search(a):
+        return "0"
+    if NEGATIVE.search(a):
+        return "-"
+    if POSITIVE.search(a):
+        return "+"
+    return None
+
+
+def reading_of(values: list[str]) -> dict:
+    """Guess a tick-box question's scale from its answers (one item per answer given).
+
+    Returns ``{"scale", "options", "positive", "negative", "dropped"}``; ``positive``/``negative``
+    are None when some answer is not a known scale word (the user must fill them in). Unknown
+    answers given by at most 1% (``"Yess"``) are ``dropped`` from the options when the rest is a
+    known scale: the reader then sets them aside as answers that are not an option.
+    """
+    counts = Counter(v for v in values if v)
+    out = _reading(counts)
+    rare = [v for v in counts if answer_reading(v) is None and counts[v] <= 0.01 * sum(counts.values())]
+    if out["positive"] is None and rare:
+        retry = _reading(Counter({v: n for v, n in counts.items() if v not in rare}))
+        if retry["positive"] is not None:
+            return {**retry, "dropped": rare}
+    return {**out, "dropped": []}
+
+
+def _reading(counts: Counter) -> dict:
+    by_freq = sorted(counts, key=lambda v: -counts[v])  # stable: ties keep first appearance
+    seen = {norm(v): v for v in by_freq}
+    core = {k for k in seen if answer_reading(k) != "0" or k in _KNOWN}
+    covering = [(name, opts) for name, opts in SCALES.items() if core <= {norm(o) for o, _ in opts}]
+    if covering:
+        name, opts = min(covering, key=lambda s: len(s[1]))
+        options = [seen.get(norm(o), o) for o, _ in opts]
+        options += [v for v in by_freq if v not in options]
+    else:
+        name, order = None, {"+": 0, "-": 1, "0": 2, None: 3}
+        options = sorted(by_freq, key=lambda v: order[answer_reading(v)])
+    scale = {norm(a): r for a, r in SCALES[name]} if name else {}
+    readings = {o: scale.get(norm(o)) or answer_reading(o) for o in options}
+    if None in readings.values() or "+" not in readings.values() or "-" not in readings.values():
+        return {"scale": name, "options": options, "positive": None, "negative": None}
+    return {"scale": name or "known scale words", "options": options,
+            "positive": [o for o in options if readings[o] == "+"],
+            "negative": [o for o in options if readings[o] == "-"]}
+
+
+def _words(header: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", header.lower())
+
+
+#: Header words of the columns that are not questions, checked in this order (a short header only).
+ROLE_WORDS: list[tuple[str, set[str]]] = [
+    ("personal", {"name", "email", "phone", "telephone", "mobile", "postcode", "address", "dob", "birth", "nhs"}),
+    ("respondent_id", {"id", "ref", "reference", "respondent", "number", "no", "urn", "identifier", "record"}),
+    ("age_band", {"age"}),
+    ("ethnicity", {"ethnicity", "ethnic"}),
+    ("imd_quintile", {"imd", "deprivation", "quintile", "decile"}),
+    ("sex", {"sex", "gender"}),
+    ("role", {"role", "job", "profession", "occupation", "position"}),
+    ("site", {"hospital", "site", "trust", "location", "centre", "center", "unit", "organisation", "provider"}),
+    ("group", {"group", "cohort", "diagnosis", "stage", "type"}),
+    ("completed", {"date", "completed", "submitted", "timestamp", "time"}),
+]
+GROUP_WORDS = {"secondary": re.compile(r"secondary|metasta|advanced|stage (4|iv)|\bmbc\b|\bsbc\b"),
+               "primary": re.compile(r"primary|early|\bpbc\b|\bebc\b"), "staff": re.compile(r"staff")}
+_DATE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_INT = re.compile(r"^-?\d+(?:\.0+)?$")
+_RANGE = re.compile(r"\(?\b(\d{1,2})\s*(?:-|–|to)\s*(\d{1,2})\b|\b(\d{1,2})\s*=.*?\b(\d{1,2})\s*=")
+_STOP = {"the", "a", "an", "of", "to", "was", "were", "you", "your", "my", "i", "me", "did", "do", "how", "what",
+         "is", "are", "and", "in", "on", "for", "about", "with", "we", "our", "it", "be", "would", "has", "have"}
+MAX_OPTIONS = 12
+
+
+def group_of(value: str) -> str | None:
+    """``primary``/``secondary``/``staff`` for a group label such as ``"Metastatic"``, else None."""
+    v = norm(value)
+    return next((g for g, rx in GROUP_WORDS.items() if rx.search(v)), None)
+
+
+def slug(text: str, *, words: int = 3) -> str:
+    """A short identifier from a header: ``"What was good about your care?"`` -> ``"good_care"``."""
+    ws = [w for w in _words(text) if w not in _STOP][:words] or _words(text)[:words] or ["item"]
+    s = "_".join(ws)
+    return s if s[0].isalpha() else "q_" + s
+
+
+def question_id(header: str) -> tuple[str, str]:
+    """``(id, text)`` from a header: ``"Q1 Overall, how ... care?"`` -> ``("Q1", "Overall, how ... care?")``."""
+    m = re.match(r"^\s*(Q\s?\d+[a-z]?)(?![A-Za-z0-9])[\s.:)\-–]*", header, re.I)
+    if m:
+        return m[1].upper().replace(" ", ""), header[m.end():].strip() or header
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,11}", header.strip()):  # already an id, e.g. "HNA"
+        return header.strip(), header
+    return slug(header), header
+
+
+@dataclass
+class QuestionGuess:
+    """A tick-box question as it will be written to questions.yaml, with why it was guessed."""
+
+    id: str
+    column: str
+    text: str
+    kind: str
+    respondents: str
+    options: list[str] = field(default_factory=list)
+    positive: list[str] | None = None
+    negative: list[str] | None = None
+    min: int | None = None
+    max: int | None = None
+    note: str = ""
+
+    def as_yaml(self) -> dict:
+        d = {"id": self.id, "column": self.column, "text": self.text, "kind": self.kind}
+        if self.kind == "rating":
+            d.update(min=self.min, max=self.max)
+        else:
+            d.update(options=self.options, positive=self.positive or [], negative=self.negative or [])
+        d["respondents"] = self.respondents
+        return d
+
+
+@dataclass
+class SurveyGuess:
+    """One survey layout (files with the same columns) and what each column was taken to be."""
+
+    name: str
+    files: list[Path]
+    rows: int
+    columns: dict[str, str]
+    comments: dict[str, str]
+    values: dict[str, dict[str, str]]
+    group: str | None
+    questions: list[QuestionGuess]
+    site_values: list[str]
+    ignored: dict[str, str]
+    notes: list[str]
+
+
+def _rating(header: str, numbers: list[float]) -> tuple[int, int, str]:
+    m = _RANGE.search(header)
+    if m:
+        lo, hi = (int(x) for x in (m.groups()[:2] if m[1] else m.groups()[2:]))
+        if lo < hi and lo <= min(numbers) and max(numbers) <= hi:
+            return lo, hi, f"range {lo}-{hi} read from the header"
+    hi = 10 if max(numbers) > 5 else 5
+    lo = 0 if hi == 10 or min(numbers) == 0 else 1  # 0-10 is the NHS surveys' rating
+    return lo, hi, f"range {lo}-{hi} guessed from the answers (lowest {min(numbers):g}, highest {max(numbers):g})"
+
+
+def detect_survey(files: list[Path], *, name: str, taken: set[str]) -> SurveyGuess:
+    """Guess the columns, tick-box questions and comment columns of files sharing one layout.
+
+    ``taken`` holds question ids already used in the project; new ids are added to it.
+    """
+    import pandas as pd
+
+    df = pd.concat([_read_table(Path(f)) for f in files], ignore_index=True)
+    columns, ignored, notes, candidates = {}, {}, [], {}
+    for col in df.columns:
+        vals = [v.strip() for v in df[col] if v.strip()]
+        words = set(_words(col))
+        short = len(_words(col)) <= 4 and not re.match(r"^\s*Q\s?\d", col, re.I)  # "Q7 Hospital food" is a question
+        role = next((r for r, ws in ROLE_WORDS if words & ws), None) if short else None
+        if role not in (None, "personal", "respondent_id", "completed") and vals and \
+                sum(answer_reading(v) is not None for v in vals) >= 0.8 * len(vals):
+            role = None  # scale answers ("Very good", "Yes"): a question, whatever its header says
+        dates = sum(bool(_DATE.match(v)) for v in vals)
+        if role == "completed" and dates < 0.5 * len(vals):
+            role = None  # "Waiting time" is not a date
+        if role is None and vals and len(set(vals)) <= MAX_OPTIONS and \
+                sum(bool(group_of(v)) for v in vals) >= 0.5 * len(vals):
+            role = "group"
+        if role is None and vals and dates >= 0.9 * len(vals):
+            role = "completed"
+        if role == "respondent_id" and len(set(vals)) < 0.95 * max(len(vals), 1):
+            role = None  # not unique enough to be an id
+        if role is not None:
+            candidates.setdefault(role, []).append(col)
+    if "respondent_id" not in candidates:  # no id-like header: the first column of unique, short values
+        for col in [c for c in df.columns if not any(c in cols for cols in candidates.values())]:
+            vals = [v.strip() for v in df[col]]
+            if all(vals) and len(set(vals)) == len(vals) and sum(map(len, vals)) / len(vals) < 20:
+                candidates["respondent_id"] = [col]
+                notes.append(f"respondent id: {col!r} guessed from its unique values (its header is not id-like)")
+                break
+    for role, cols in candidates.items():
+        if role == "personal":
+            for col in cols:
+                ignored[col] = "looks like personal data: not read"
+            continue
+        columns[role] = cols[0]
+        for col in cols[1:]:
+            ignored[col] = f"also looks like a {role.replace('_', ' ')} column; {cols[0]!r} was used"
+    staff = any("staff" in Path(f).name.lower() for f in files) or ("role" in columns and "group" not in columns)
+    values, group = {}, None
+    if staff:
+        group = "staff"
+        if "group" in columns:
+            ignored[columns.pop("group")] = "a staff survey: every row is group staff"
+    elif "group" in columns:
+        mapping, unknown = {}, []
+        for v in sorted({v.strip() for v in df[columns["group"]] if v.strip()}):
+            g = group_of(v)
+            if g is None:
+                unknown.append(v)
+            elif g != v:
+                mapping[v] = g
+        if mapping:
+            values["group"] = mapping
+        if unknown:
+            notes.append(f"MUST FILL IN: group values {unknown} of column {columns['group']!r} are not primary, "
+                         "secondary or staff: map them under values: group:")
+    else:
+        notes.append("MUST FILL IN: no patient group column found; add columns: group: (a column saying primary or "
+                     "secondary) or a fixed group:")
+    if "completed" in columns:
+        dates = [v.strip() for v in df[columns["completed"]] if v.strip()]
+        if sum(bool(re.match(r"^\d{4}-\d{2}-\d{2}", v)) for v in dates) < 0.9 * len(dates):
+            notes.append(f"CHECK: dates in {columns['completed']!r} are not ISO (2026-03-31, e.g. {dates[0]!r}): "
+                         "trends over time need ISO dates, so re-export them or leave columns: completed: out")
+    for role in ("respondent_id", "site"):
+        if role not in columns:
+            notes.append(f"MUST FILL IN: no {role.replace('_', ' ')} column found: add columns: {role}:")
+            columns[role] = "CHANGE_ME"
+    used = set(columns.values()) | set(ignored)
+    comments, questions = {}, []
+    for col in df.columns:
+        if col in used:
+            continue
+        vals = [v.strip() for v in df[col] if v.strip()]
+        distinct = set(vals)
+        if not vals:
+            ignored[col] = "empty column"
+            continue
+        mean_len = sum(map(len, vals)) / len(vals)
+        if len(distinct) > MAX_OPTIONS or (len(distinct) > 0.5 * len(vals) and mean_len >= 15):
+            if mean_len < 15:
+                ignored[col] = "many different short values (a code or an id?): not read"
+                continue
+            qid, _ = question_id(col)
+            comments[_unique(qid, taken)] = col
+            continue
+        qid, text = question_id(col)
+        qid = _unique(qid, taken)
+        respondents = "staff" if staff else "patient"
+        numbers = [float(v) for v in vals if _INT.match(v)]
+        in_range = [x for x in numbers if 0 <= x <= 10]
+        if len(in_range) >= 0.98 * len(vals) and len(set(in_range)) >= 3:
+            lo, hi, why = _rating(col, in_range)
+            odd = sorted(set(vals) - {v for v in vals if _INT.match(v) and lo <= float(v) <= hi})
+            if odd:
+                why += f"; answers {odd} are outside it and will be set aside"
+            questions.append(QuestionGuess(qid, col, text, "rating", respondents, min=lo, max=hi, note=why))
+            continue
+        r = reading_of(vals)
+        if r["positive"] is None:
+            why = (f"MUST FILL IN positive/negative: answers {sorted(distinct)} are not a scale init knows"
+                   + (f" (looks like the {r['scale']!r} scale)" if r["scale"] else ""))
+        else:
+            neither = [o for o in r["options"] if o not in r["positive"] + r["negative"]]
+            why = (f"{r['scale']!r} scale: positive {r['positive']}, negative {r['negative']}"
+                   + (f"; neither (excluded from the percentage): {neither}" if neither else ""))
+            if r["dropped"]:
+                why += f"; rare answers {r['dropped']} left out of the options (they will be set aside)"
+            if re.search(r"\b(not|problems?|worse|too long|pain|worr\w*)\b", col.lower()):
+                why += "; CHECK: the question may be worded negatively (then swap positive and negative)"
+        questions.append(QuestionGuess(qid, col, text, "categorical", respondents, options=r["options"],
+                                       positive=r["positive"], negative=r["negative"], note=why))
+    sites = sorted({v.strip() for v in df[columns["site"]] if v.strip()} if columns["site"] in df.columns else set())
+    return SurveyGuess(name=name, files=[Path(f) for f in files], rows=len(df), columns=columns, comments=comments,
+                       values=values, group=group, questions=questions, site_values=sites, ignored=ignored,
+                       notes=notes)
+
+
+def _unique(qid: str, taken: set[str]) -> str:
+    out, k = qid, 2
+    while out.lower() in {t.lower() for t in taken}:
+        out, k = f"{qid}_{k}", k + 1
+    taken.add(out)
+    return out
+
+
+def layouts(paths: list[Path]) -> list[list[Path]]:
+    """Group survey files by layout (same column names, staff or not), in the order given."""
+    groups: dict[tuple, list[Path]] = {}
+    for p in paths:
+        key = (frozenset(_read_table(Path(p)).columns), "staff" in Path(p).name.lower())
+        groups.setdefault(key, []).append(Path(p))
+    return list(groups.values())
+
+
+def site_codes(names: list[str]) -> dict[str, str]:
+    """A short upper-case code for each site name: ``"St Aidan's Hospital"`` -> ``"SAH"``, ``"RGH"`` -> ``"RGH"``."""
+    out: dict[str, str] = {}
+    for name in names:
+        ws = [w for w in re.findall(r"[A-Za-z0-9]+", name.replace("'s", ""))
+              if w.lower() not in {"the", "of", "and", "nhs", "foundation", "ft"}]
+        if len(name) <= 6 and re.fullmatch(r"[A-Za-z0-9_-]+", name):
+            code = name.upper()
+        elif len(ws) >= 2:
+            code = "".join(w if w.isdigit() else w[0] for w in ws).upper()
+        else:
+            code = (ws[0] if ws else "SITE")[:3].upper()
+        base, k = code, 2
+        while code in out.values():
+            code, k = f"{base}{k}", k + 1
+        out[name] = code
+    return out
