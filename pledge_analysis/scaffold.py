@@ -203,8 +203,8 @@ def init_project(project_dir: str | Path, *, surveys: list[str | Path], transcri
     root = Path(project_dir).resolve()
     if root.exists() and not root.is_dir():
         raise ConfigError(f"{root} is a file, not a project folder. Choose a folder name.")
-    in_place = Path(codebook).resolve() == root / "codebook.yaml" if str(codebook) not in (
-        "service-pledge", "nhs-framework") else False
+    named_codebook = str(codebook) in ("service-pledge", "nhs-framework")
+    in_place = not named_codebook and Path(codebook).resolve() == root / "codebook.yaml"  # the user's own, kept
     existing = [n for n in PROJECT_FILES if (root / n).exists() and not (n == "codebook.yaml" and in_place)]
     if existing and not force:
         raise ConfigError(f"{root} already holds {', '.join(existing)}: init never overwrites a project's files. "
@@ -219,8 +219,7 @@ def init_project(project_dir: str | Path, *, surveys: list[str | Path], transcri
     taken: set[str] = set()
     named: dict[str, int] = {}
     for files in layouts(surveys):
-        staff = any("staff" in f.name.lower() for f in files)
-        guess = detect_survey(files, name="staff survey" if staff else "patient survey", taken=taken)
+        guess = detect_survey(files, name="survey", taken=taken)
         base = "staff survey" if guess.group == "staff" else "patient survey"
         named[base] = named.get(base, 0) + 1
         guess.name = base if named[base] == 1 else f"{base} {named[base]}"
