@@ -1,4 +1,8 @@
-"""Command line: ``pledge-analysis run PROJECT_DIR --out OUT_DIR``."""
+"""Command line: ``pledge-analysis {validate,run,import-plan} PROJECT_DIR ...``.
+
+Every command prints ``error: ...`` (what, where, what to do) and exits 2 on bad input;
+no raw tracebacks.
+"""
 from __future__ import annotations
 
 import argparse
@@ -15,42 +19,124 @@ def _parser() -> argparse.ArgumentParser:
                                 description="Service Pledge research workbench: from feedback to an action plan.")
     p.add_argument("--version", action="version", version=f"pledge-analysis {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
+
+    val = sub.add_parser("validate", help="check a project's files and dry-read its data (writes nothing)",
+                         description="Check project.yaml, questions.yaml and the codebook against their schemas "
+                                     "and each other, read every input file, and list every problem (file, "
+                                     "line or row, key or column) and every row a run would set aside. "
+                                     "Exits 0 when the project is ready to run, 2 otherwise.")
+    val.add_argument("project_dir", type=Path, help="folder holding project.yaml")
+
     run = sub.add_parser("run", help="run the whole analysis on a project folder",
-                         description="Read the surveys and transcripts named in PROJECT_DIR/project.yaml, "
-                                     "de-identify, code, score, prioritise and draft an action plan.")
+                         description="Validate the project, read the surveys and transcripts named in "
+                                     "PROJECT_DIR/project.yaml, de-identify, code, score, prioritise and draft an "
+                                     "action plan. The project store (PROJECT_DIR/project.sqlite by default) is "
+                                     "updated, never replaced: review decisions, memos and plan edits are kept.")
     run.add_argument("project_dir", type=Path, help="folder holding project.yaml")
-    run.add_argument("--out", type=Path, required=True, help="output folder (created if needed)")
+    run.add_argument("--out", type=Path, required=True, help="output folder for exports (created if needed)")
+    run.add_argument("--store", type=Path, default=None,
+                     help="project store to update (default: `store:` in project.yaml, i.e. "
+                          "PROJECT_DIR/project.sqlite)")
     run.add_argument("--keep-original-text", action="store_true",
                      help="also write the original, NOT de-identified text (text_original column); "
                           "only for secure environments")
     run.add_argument("--quiet", action="store_true", help="no progress output")
+
+    imp = sub.add_parser("import-plan", help="store an action plan edited in Excel",
+                         description="Read an action_plan.xlsx edited by the co-design group, check every cell, "
+                                     "store it in the project store (kept by later runs) and print what changed.")
+    imp.add_argument("project_dir", type=Path, help="folder holding project.yaml")
+    imp.add_argument("workbook", type=Path, help="the edited action_plan.xlsx")
+    imp.add_argument("--by", default="co-design group", help="who made the edits (for the audit log)")
+    imp.add_argument("--store", type=Path, default=None, help="project store (default: the project's)")
+
+    ini = sub.add_parser("init", help="set up a new project folder from your own files",
+                         description="Guess a commented project.yaml, questions.yaml (scales to be confirmed) and "
+                                     "a starter codebook from your survey exports and transcripts, and print what "
+                                     "was guessed and what you must check. Never overwrites a project's files.")
+    ini.add_argument("project_dir", type=Path, help="the new project folder (created if needed)")
+    ini.add_argument("--survey", type=Path, nargs="+", default=[], metavar="FILE", help="survey exports (CSV, XLSX)")
+    ini.add_argument("--transcripts", type=Path, metavar="DIR", help="folder of transcripts (.txt, .docx, .vtt)")
+    ini.add_argument("--codebook", default="service-pledge", metavar="{service-pledge,nhs-framework,FILE}",
+                     help="starter codebook: the Service Pledge themes (default), the NHS feedback framework v7, "
+                          "or your own codebook (.yaml, .xlsx)")
+    ini.add_argument("--framework-csv", type=Path, metavar="FILE",
+                     help="the NHS framework v7 CSV for --codebook nhs-framework (or set PLEDGE_NHS_FRAMEWORK)")
+    ini.add_argument("--no-copy", action="store_true",
+                     help="refer to input files where they are instead of copying them into the project")
+    ini.add_argument("--force", action="store_true", help="overwrite an existing project.yaml, questions.yaml "
+                                                          "and codebook.yaml")
     return p
+
+
+def _validate(args) -> int:
+    from .validate import validate_project
+
+    report = validate_project(args.project_dir)
+    print(report.format(), file=sys.stdout if report.ok else sys.stderr)
+    return 0 if report.ok else 2
+
+
+def _run(args) -> int:
+    from .pipeline import run_project, write_outputs
+
+    if args.out.exists() and not args.out.is_dir():
+        raise PledgeError(f"--out {str(args.out)!r} is a file, not a folder. Name a folder for the exports.")
+    result = run_project(args.project_dir, keep_original_text=args.keep_original_text,
+                         progress=not args.quiet, store=args.store or True)
+    paths = write_outputs(result, args.out)
+    if not args.quiet:
+        rows = result.run_log["rows"]
+        print(f"Read {rows['respondents_kept']:,} respondents and {rows['segments_kept']:,} segments "
+              f"({rows['set_aside']:,} set aside, see set_aside.csv).")
+        top = result.priorities[result.priorities["scope_type"].isin(["all", "group"])
+                                & (result.priorities["rank"] == 1)]
+        for r in top.itertuples(index=False):
+            print(f"  top priority ({r.scope}): {r.name}")
+        sync = result.run_log.get("store_update") or {}
+        if sync:
+            print(f"Updated the project store {result.run_log['store']}: {sync['human_codings']:,} human "
+                  f"codings and {sync['memos']:,} memos kept, {sync['orphans']:,} orphaned (see Project.orphans()).")
+        print(f"Wrote {len(paths)} files to {args.out}: " + ", ".join(p.name for p in paths))
+    return 0
+
+
+def _import_plan(args) -> int:
+    from .config import ProjectConfig
+    from .pledge import read_action_plan_xlsx
+    from .project import Project
+
+    cfg = ProjectConfig.load(args.project_dir)
+    with Project.open(args.store or cfg.store) as p:
+        plan, _ = read_action_plan_xlsx(args.workbook, previous=p.action_plan())
+        changes = p.save_action_plan(plan, actor=args.by, note=f"imported from {args.workbook.name}")
+    print(f"{len(changes)} change(s) stored in {args.store or cfg.store}:")
+    for r in changes.itertuples(index=False):
+        print(f"  {r.goal_id} {r.field}: {r.before!r} -> {r.after!r}")
+    return 0
+
+
+def _init(args) -> int:
+    from .scaffold import format_report, init_project
+
+    report = init_project(args.project_dir, surveys=args.survey, transcripts=args.transcripts,
+                          codebook=args.codebook, force=args.force, copy=not args.no_copy,
+                          framework_csv=args.framework_csv)
+    print(format_report(report))
+    return 0
+
+
+COMMANDS = {"validate": _validate, "run": _run, "import-plan": _import_plan, "init": _init}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    if args.command == "run":
-        from .pipeline import run_project, write_outputs
-
-        try:
-            args.out.mkdir(parents=True, exist_ok=True)
-            result = run_project(args.project_dir, keep_original_text=args.keep_original_text,
-                                 progress=not args.quiet, store=args.out / "project.sqlite")
-            paths = write_outputs(result, args.out)
-        except PledgeError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        if not args.quiet:
-            rows = result.run_log["rows"]
-            print(f"Read {rows['respondents_kept']:,} respondents and {rows['segments_kept']:,} segments "
-                  f"({rows['set_aside']:,} set aside, see set_aside.csv).")
-            top = result.priorities[result.priorities["scope_type"].isin(["all", "group"])
-                                    & (result.priorities["rank"] == 1)]
-            for r in top.itertuples(index=False):
-                print(f"  top priority ({r.scope}): {r.name}")
-            print(f"Wrote {len(paths)} files to {args.out}: " + ", ".join(p.name for p in paths))
-    return 0
+    try:
+        return COMMANDS[args.command](args)
+    except PledgeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,19 +1,24 @@
 """Reading ``project.yaml``: what a project's inputs are and how their columns map.
 
-A project folder holds a ``project.yaml`` naming the survey files, transcripts,
-questions, codebook and benchmark, with paths relative to the YAML file. See
-``data_samples/project.yaml`` for a complete, commented example.
+A project folder holds a ``project.yaml`` naming the survey files, transcripts, questions,
+codebook and benchmark, with paths relative to the YAML file. It is parsed with the typed
+schema of :mod:`pledge_analysis.project_schema` (unknown keys, wrong types and missing files
+are errors naming the file, line and key) and every path must exist inside the project folder
+unless ``allow_paths_outside: true``. See ``data_samples/project.yaml`` for a complete,
+commented example and ``docs/project-files.md`` for every key.
+
+Identity does not depend on how the project is named on the command line: ``root`` is the
+resolved folder, and :meth:`ProjectConfig.source_id` is a file's path relative to it.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .errors import ConfigError, MissingFileError
-from .io.yamlfile import load_yaml
+from .errors import MissingFileError, Problem, ProjectFileError
+from .io.yamlfile import load_yaml_located
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,7 @@ class SurveySpec:
     comments: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     group: str | None = None  # a fixed group for every row (e.g. "staff")
+    key: str = ""  # where it is in project.yaml, e.g. "surveys[0]"
 
     @property
     def respondents(self) -> str:
@@ -37,6 +43,8 @@ class TranscriptSpec:
     path: Path
     site: str
     group: str
+    source_type: str = "focus_group"
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,61 +62,81 @@ class ProjectConfig:
     codebook: Path | None
     benchmark: Path | None
     deidentify: dict[str, Any]
+    groups: tuple[str, ...] = ("primary", "secondary", "staff")
+    store: Path | None = None
+    file: Path | None = None  # the project.yaml itself
+    lines: Any = field(default=None, repr=False, compare=False)  # a Locator into project.yaml
 
     @classmethod
     def load(cls, path: str | Path) -> "ProjectConfig":
-        """Read ``project.yaml`` (or a folder holding one) and check that its files exist."""
-        path = Path(path)
+        """Read ``project.yaml`` (or a folder holding one); check its keys, types and files."""
+        from .project_schema import ProjectFile, key_path, parse
+
+        path = Path(path).expanduser()
         if path.is_dir():
             path = path / "project.yaml"
         if not path.exists():
             raise MissingFileError("project.yaml not found", path=path,
-                                   hint="Pass a project folder that holds a project.yaml (see data_samples/).")
-        try:
-            raw = load_yaml(path) or {}
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"project.yaml is not valid YAML ({path}): {exc}") from None
-        if not isinstance(raw, dict):
-            raise ConfigError(f"{path}: expected a mapping at the top level, found {type(raw).__name__}.")
+                                   hint="Pass a project folder that holds a project.yaml (see data_samples/), "
+                                        "or create one with `pledge-analysis init`.")
+        path = path.resolve()
         root = path.parent
+        data, where = load_yaml_located(path)
+        model = parse(ProjectFile, data, where, path)
+        problems: list[Problem] = []
 
-        def file(key: str, value) -> Path | None:
+        def file(key: tuple, value: str | None) -> Path | None:
             if value in (None, ""):
                 return None
             p = (root / value).resolve()
+            line, dotted = where.line(key), key_path(key)
             if not p.exists():
-                raise MissingFileError(f"file named by '{key}' in project.yaml does not exist", path=p,
-                                       hint="Fix the path (relative to project.yaml) or add the file.")
+                problems.append(Problem(path, line, dotted, f"file {value!r} does not exist (looked for {p}). "
+                                        "Fix the path (relative to project.yaml) or add the file."))
+            elif not model.allow_paths_outside and not p.is_relative_to(root):
+                problems.append(Problem(path, line, dotted, f"{value!r} is outside the project folder {root}. "
+                                        "Copy it into the folder, or set allow_paths_outside: true."))
             return p
 
-        surveys = []
-        for i, s in enumerate(raw.get("surveys") or []):
-            where = f"surveys[{i}]"
-            if "files" not in s or "columns" not in s:
-                raise ConfigError(f"{path}: {where} needs 'files' and 'columns'.")
-            for key in ("respondent_id", "site"):
-                if key not in s["columns"]:
-                    raise ConfigError(f"{path}: {where}.columns must map '{key}' to a column of the file.")
-            if s.get("group") is None and "group" not in s["columns"]:
-                raise ConfigError(f"{path}: {where} needs columns.group or a fixed 'group' (e.g. staff).")
-            surveys.append(SurveySpec(
-                name=s.get("name", f"survey {i + 1}"),
-                files=tuple(file(f"{where}.files", f) for f in s["files"]),
-                columns=dict(s["columns"]), comments=dict(s.get("comments") or {}),
-                values={k: dict(v) for k, v in (s.get("values") or {}).items()}, group=s.get("group"),
-            ))
-        transcripts = []
-        for i, t in enumerate(raw.get("transcripts") or []):
-            if not {"path", "site", "group"} <= set(t):
-                raise ConfigError(f"{path}: transcripts[{i}] needs path, site and group.")
-            transcripts.append(TranscriptSpec(file(f"transcripts[{i}]", t["path"]), str(t["site"]), str(t["group"])))
+        surveys = tuple(
+            SurveySpec(name=s.name or f"survey {i + 1}",
+                       files=tuple(file(("surveys", i, "files", j), f) for j, f in enumerate(s.files)),
+                       columns=s.columns.mapping(), comments=dict(s.comments), values=dict(s.values),
+                       group=s.group, key=f"surveys[{i}]")
+            for i, s in enumerate(model.surveys))
+        transcripts = tuple(
+            TranscriptSpec(file(("transcripts", i, "path"), t.path), t.site, t.group, t.source_type,
+                           key=f"transcripts[{i}]")
+            for i, t in enumerate(model.transcripts))
+        questions = file(("questions",), model.questions)
+        codebook = file(("codebook",), model.codebook)
+        benchmark = file(("benchmark",), model.benchmark)
+        store = (root / model.store).resolve()
+        if not model.allow_paths_outside and not store.is_relative_to(root):
+            problems.append(Problem(path, where.line(("store",)), "store",
+                                    "the project store must be inside the project folder (or set "
+                                    "allow_paths_outside: true)"))
+        if problems:
+            raise ProjectFileError(problems)
         return cls(
-            root=root, name=str(raw.get("name", root.name)), round=str(raw.get("round", "")),
-            random_state=int(raw.get("random_state", 0)), sites=dict(raw.get("sites") or {}),
-            surveys=tuple(surveys), transcripts=tuple(transcripts),
-            questions=file("questions", raw.get("questions")), codebook=file("codebook", raw.get("codebook")),
-            benchmark=file("benchmark", raw.get("benchmark")), deidentify=dict(raw.get("deidentify") or {}),
+            root=root, name=model.name or root.name, round=model.round, random_state=model.random_state,
+            sites={k: v.model_dump(exclude_none=True) for k, v in model.sites.items()},
+            surveys=surveys, transcripts=transcripts, questions=questions, codebook=codebook,
+            benchmark=benchmark, deidentify=model.deidentify.model_dump(), groups=tuple(model.groups),
+            store=store, file=path, lines=where,
         )
+
+    def source_id(self, path: str | Path) -> str:
+        """A file's stable id: its path relative to the project folder, with ``/`` separators.
+
+        The same whatever the working directory or the way the folder was named
+        (``run p`` or ``run /abs/p``); two files of the same name in different folders differ.
+        """
+        return Path(os.path.relpath(Path(path).resolve(), self.root)).as_posix()
+
+    def line(self, *key) -> int | None:
+        """The line of ``key`` (e.g. ``"surveys", 0, "columns"``) in project.yaml, if known."""
+        return self.lines.line(key) if self.lines is not None else None
 
     def site_lookup(self) -> dict[str, str]:
         """Map both site codes and site names (case-insensitive) to the site code."""
@@ -118,3 +146,4 @@ class ProjectConfig:
             if isinstance(info, dict) and info.get("name"):
                 out[str(info["name"]).lower()] = code
         return out
+

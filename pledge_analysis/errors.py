@@ -9,6 +9,7 @@ Every error says what was wrong, where (file, row, column) and what to do::
     │   ├── EmptyInputError          a file or table has no usable rows
     │   └── TranscriptFormatError    a transcript line cannot be read as a speaker turn
     ├── ConfigError                  project.yaml or an option is invalid
+    │   └── ProjectFileError         project files fail validation: a list of located problems
     ├── CodebookError                the codebook is inconsistent (ids, parents, cycles)
     ├── ProjectStoreError            the SQLite project store cannot be used
     └── ModelUnavailableError        an optional model or package is not installed
@@ -73,6 +74,38 @@ class TranscriptFormatError(InputError):
 
 class ConfigError(PledgeError):
     """project.yaml, or an option passed to a function, is invalid."""
+
+
+class Problem:
+    """One located problem in a project file: file, line, key path, what is wrong and what to do.
+
+    >>> str(Problem("project.yaml", 4, "surveys", "unknown key 'survey'. Did you mean 'surveys'?"))
+    "project.yaml, line 4, key 'surveys': unknown key 'survey'. Did you mean 'surveys'?"
+    """
+
+    def __init__(self, file, line: int | None, key: str | None, message: str):
+        self.file, self.line, self.key, self.message = str(file), line, key, message
+
+    def __str__(self) -> str:
+        where = self.file + (f", line {self.line}" if self.line else "") + (f", key {self.key!r}" if self.key else "")
+        return f"{where}: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"Problem({str(self)!r})"
+
+
+class ProjectFileError(ConfigError):
+    """The project's files (project.yaml, questions.yaml, the codebook, the data) fail validation.
+
+    ``problems`` lists every :class:`Problem` found, not only the first.
+    """
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n != 1 else ''} in the project files"
+        super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems)
+                         + "\nFix them and run `pledge-analysis validate PROJECT_DIR` again.")
 
 
 class CodebookError(PledgeError):

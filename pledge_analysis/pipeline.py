@@ -20,14 +20,16 @@ import pandas as pd
 
 from . import __version__
 from .config import ProjectConfig
-from .io import Ingested, load_questions, read_survey, read_transcript
+from .errors import ProjectFileError
+from .io import Ingested
+from .validate import check_data, load_and_check, read_inputs
 
 log = logging.getLogger(__name__)
 
 OUTPUTS = ("report.html", "segments.csv", "codings.csv", "themes.csv", "survey_scores.csv", "priorities.csv",
            "action_plan.xlsx", "action_plan.docx", "action_plan.md", "cross_site.csv", "buddy_pairs.csv",
            "project.qdpx", "codebook.qdc", "codings.xlsx", "quotes.xlsx",
-           "redactions.csv", "set_aside.csv", "project.sqlite", "run_log.json")
+           "redactions.csv", "set_aside.csv", "run_log.json")
 
 
 @dataclass
@@ -72,30 +74,25 @@ class _Steps:
 
 
 def ingest(cfg: ProjectConfig, questions: pd.DataFrame | None) -> Ingested:
-    """Read every survey file and transcript named by the project."""
-    sites = cfg.site_lookup()
-    parts = []
-    for spec in cfg.surveys:
-        for path in spec.files:
-            parts.append(read_survey(path, columns=spec.columns, questions=questions, comments=spec.comments,
-                                     values=spec.values, group=spec.group, sites=sites,
-                                     source_id=str(path.relative_to(cfg.root)) if path.is_relative_to(cfg.root) else path.name))
-    for t in cfg.transcripts:
-        sid = str(t.path.relative_to(cfg.root)) if t.path.is_relative_to(cfg.root) else t.path.name
-        parts.append(read_transcript(t.path, site=t.site, group=t.group, source_id=sid))
-    return Ingested.concat(parts)
+    """Read every survey file and transcript named by the project (see :func:`validate.read_inputs`)."""
+    return read_inputs(cfg, questions)
 
 
 def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool = False,
-                progress: bool = False, store: str | Path | None = None) -> RunResult:
+                progress: bool = False, store: str | Path | bool | None = None) -> RunResult:
     """Run the whole analysis on a project folder (one holding ``project.yaml``).
 
-    Text is de-identified right after ingest, before anything is stored, coded or exported.
+    The project is validated first (:mod:`pledge_analysis.validate`): any problem in its files
+    or data raises :class:`~pledge_analysis.errors.ProjectFileError` before anything is
+    de-identified, coded or written. Text is de-identified right after it is read.
     With ``keep_original_text=True`` the original is kept in a ``text_original`` column of
-    ``segments`` (and the run log carries a warning). ``store`` names a SQLite project file to
-    write (default: none).
+    ``segments`` (and the run log carries a warning).
+
+    ``store``: ``True`` updates the project's own store (``store:`` in project.yaml, by default
+    ``project.sqlite`` in the project folder); a path updates that store; ``None`` writes none.
+    Updating never loses human work: see :meth:`pledge_analysis.project.Project.sync_run`. The
+    action plan of the result is then the store's plan (human edits kept, new drafts added).
     """
-    from .coding.codebook import read_codebook
     from .coding.rules import code_segments
     from .coding.themes import coded_units, summarise_themes
     from .benchmark import buddy_pairs, site_theme_matrix
@@ -105,11 +102,17 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     from .text.deidentify import redact_frame
     from .text.nlp import build_nlp
 
-    cfg = project if isinstance(project, ProjectConfig) else ProjectConfig.load(project)
-    steps = _Steps(8 if store else 7, progress)
+    cfg, questions, codebook, problems = load_and_check(project)
+    if problems:
+        raise ProjectFileError(problems)
+    store_path = cfg.store if store is True else (Path(store) if store else None)
+    steps = _Steps(8 if store_path else 7, progress)
     with steps.step("reading surveys and transcripts"):
-        questions = load_questions(cfg.questions) if cfg.questions else None
-        data = ingest(cfg, questions)
+        problems = []
+        data = read_inputs(cfg, questions, problems)
+        problems += check_data(cfg, data)
+        if problems:
+            raise ProjectFileError(problems)
     with steps.step(f"de-identifying {len(data.segments):,} segments"):
         d = cfg.deidentify
         original = data.segments["text"].copy()
@@ -120,7 +123,6 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
             segments["text_original"] = original.values
             log.warning("original (not de-identified) text is kept in segments.text_original at the user's request")
     with steps.step("rule coding with the codebook"):
-        codebook = read_codebook(cfg.codebook)
         nlp = build_nlp()  # one private pipeline: the ruler is added to it, and the run log names it
         codings = code_segments(segments, codebook, nlp=nlp, progress=progress)
     with steps.step("sentiment and theme summary"):
@@ -147,9 +149,10 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         plan = draft_action_plan(priorities)
         cross_site = site_theme_matrix(priorities, themes, codebook, scores, cfg.sites)
         buddies = buddy_pairs(cross_site) if cfg.sites else None
-    if store:
-        with steps.step("writing the project store"):
-            write_store(store, data, segments, codebook, codings)
+    sync = None
+    if store_path:
+        with steps.step("updating the project store"):
+            sync, plan = write_store(store_path, data, segments, codebook, codings, plan)
     run_log = {
         "project": cfg.name, "round": cfg.round, "pledge_analysis": __version__,
         "python": platform.python_version(), "packages": _versions(),
@@ -163,6 +166,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         "warnings": (["original (not de-identified) text is included in segments.csv as text_original"]
                      if keep_original_text else []),
         "codings": len(codings), "timings_s": steps.timings,
+        "store": str(store_path) if store_path else None, "store_update": sync,
     }
     return RunResult(cfg, segments, data.respondents, data.responses, data.set_aside, redactions, codebook,
                      codings, units, themes, scores if scores is not None else pd.DataFrame(), priorities, plan,
@@ -170,21 +174,18 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
                      buddies, run_log)
 
 
-def write_store(path, data: Ingested, segments, codebook, codings) -> None:
+def write_store(path, data: Ingested, segments, codebook, codings, plan):
+    """Update the project store at ``path`` with this run; return ``(summary, plan)``.
+
+    The plan returned is the store's (human edits kept, this run's new drafts added).
+    """
     from .project import Project
 
-    path = Path(path)
-    if path.exists():
-        path.unlink()
     with Project.open(path) as p:
-        p.write_table("sources", pd.DataFrame(data.sources))
-        p.write_table("segments", segments)
-        p.write_table("respondents", data.respondents)
-        p.write_table("responses", data.responses)
-        p.write_table("set_aside", data.set_aside)
-        p.write_table("codebook", codebook)
-        p.add_codings(codings)
-        p.log("run", rows=len(segments))
+        summary = p.sync_run(sources=pd.DataFrame(data.sources), segments=segments, respondents=data.respondents,
+                             responses=data.responses, set_aside=data.set_aside, codebook=codebook,
+                             codings=codings, plan=plan)
+        return summary, p.action_plan()
 
 
 def _reasons(set_aside: pd.DataFrame) -> dict:

@@ -1,14 +1,27 @@
-"""The project store: one SQLite file holding a project's tables and an audit log.
+"""The project store: one SQLite file holding a project's tables, its human work and an audit log.
 
-Tables: ``sources``, ``segments``, ``respondents``, ``responses``, ``set_aside``, ``codebook``,
-``codings``, ``memos``, ``audit_log`` and ``meta`` (with ``schema_version``). Every write runs
-in a transaction, so a crash never leaves half a table; each review decision is its own
-transaction, so a closed notebook tab loses nothing.
+The store is the project's source of truth for human work: manual codings, review decisions,
+memos, the action plan and its status history. It lives in the project folder
+(``store:`` in project.yaml, default ``project.sqlite``); ``--out`` only receives exports.
+
+Tables: ``sources``, ``segments``, ``respondents``, ``responses``, ``set_aside``, ``codebook``
+(refreshed from the inputs by every run), ``codings``, ``memos``, ``orphans``, ``action_plan``,
+``plan_history``, ``audit_log`` and ``meta`` (with ``schema_version``).
+
+A re-run *updates* the store (:meth:`Project.sync_run`), in one transaction: input tables are
+refreshed; machine suggestions are refreshed (a suggestion still produced keeps its
+``coding_id``, a suggestion no longer produced is removed only if nobody decided on it or wrote
+a memo); human codings are never removed, and those whose segment vanished or changed, or whose
+code left the codebook, are listed in ``orphans``; edited goals of the action plan are kept and
+only untouched drafts are replaced. Every write is a transaction, so a crash or ``kill -9``
+leaves the previous store intact; each review decision is its own transaction, so a closed
+notebook tab loses nothing. Opening a store of an older schema version migrates it after
+copying it to ``<name>.v<old>-backup-<time>.sqlite``.
 
 >>> import tempfile, os, pandas as pd
 >>> p = Project.open(os.path.join(tempfile.mkdtemp(), "demo.sqlite"))
 >>> p.schema_version
-1
+2
 >>> p.write_table("segments", pd.DataFrame({"segment_id": ["a"], "text": ["Lovely staff"]}))
 >>> p.read_table("segments")[["segment_id", "text"]].values.tolist()
 [['a', 'Lovely staff']]
@@ -18,7 +31,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime, timezone
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pandas as pd
@@ -26,7 +40,9 @@ import pandas as pd
 from . import schema
 from .errors import ProjectStoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: Methods whose codings are machine suggestions, refreshed by the process that made them.
+MACHINE_METHODS = ("rules", "model", "topic")
 _JSON_COLUMNS = {"keywords", "examples", "survey_items", "include", "exclude"}
 _TABLE_COLUMNS = {
     "sources": ("source_id", "path", "kind", "rows_read", "respondents_kept"),
@@ -35,6 +51,7 @@ _TABLE_COLUMNS = {
     "responses": schema.RESPONSES,
     "set_aside": schema.SET_ASIDE,
     "codebook": schema.CODEBOOK,
+    "action_plan": schema.ACTION_PLAN + ("origin", "updated_at", "updated_by"),
 }
 _CODING_COLUMNS = tuple(c for c in schema.CODINGS)
 
@@ -49,6 +66,7 @@ class Project:
 
     def __init__(self, conn: sqlite3.Connection, path: Path):
         self.conn, self.path = conn, path
+        self.backup: Path | None = None  # set when opening migrated an older store
 
     @classmethod
     def open(cls, path: str | Path) -> "Project":
@@ -77,15 +95,24 @@ class Project:
 
     # ------------------------------------------------------------------ schema
     def _migrate(self) -> None:
+        try:
+            row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            if "no such table" not in str(exc):
+                raise ProjectStoreError(f"{str(self.path)!r} is not a pledge_analysis project store ({exc}). "
+                                        "Point store: at another file, or move this one away.") from None
+            row = None
+        if row and int(row[0]) > SCHEMA_VERSION:
+            raise ProjectStoreError(
+                f"project store {str(self.path)!r} has schema version {row[0]}, newer than this "
+                f"pledge_analysis ({SCHEMA_VERSION}). Upgrade pledge_analysis to open it.")
+        if row and int(row[0]) < SCHEMA_VERSION:
+            self.backup = self._backup(int(row[0]))
         with self.conn:
             self.conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-            row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            if row and int(row[0]) > SCHEMA_VERSION:
-                raise ProjectStoreError(
-                    f"project store {str(self.path)!r} has schema version {row[0]}, newer than this "
-                    f"pledge_analysis ({SCHEMA_VERSION}). Upgrade pledge_analysis to open it.")
             for table, cols in _TABLE_COLUMNS.items():
-                pk = {"sources": "source_id", "segments": "segment_id", "codebook": "code_id"}.get(table)
+                pk = {"sources": "source_id", "segments": "segment_id", "codebook": "code_id",
+                      "action_plan": "goal_id"}.get(table)
                 defs = ", ".join(f'"{c}"' + (" PRIMARY KEY" if c == pk else "") for c in cols)
                 self.conn.execute(f"CREATE TABLE IF NOT EXISTS {table} ({defs})")
             coding_defs = ", ".join(f'"{c}"' for c in _CODING_COLUMNS)
@@ -95,28 +122,143 @@ class Project:
                               "segment_id, code_id, coder, text, created_at)")
             self.conn.execute("CREATE TABLE IF NOT EXISTS audit_log (entry_id INTEGER PRIMARY KEY AUTOINCREMENT, "
                               "at, actor, action, detail)")
+            # schema 2: orphaned human work, the action plan and its history
+            self.conn.execute("CREATE TABLE IF NOT EXISTS orphans (kind, item_id INTEGER, segment_id, code_id, coder, "
+                              "reason, old_text, detected_at, PRIMARY KEY (kind, item_id))")
+            self.conn.execute("CREATE TABLE IF NOT EXISTS plan_history (entry_id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                              "goal_id, date, status, note, actor, at)")
+            if row and int(row[0]) < SCHEMA_VERSION:
+                self._log("pledge-analysis", "migrate store", {"from": int(row[0]), "to": SCHEMA_VERSION,
+                                                               "backup": str(self.backup)})
             self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def _backup(self, version: int) -> Path:
+        """Copy the whole store (SQLite's online backup) before a migration changes it."""
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        target = self.path.with_name(f"{self.path.stem}.v{version}-backup-{stamp}{self.path.suffix}")
+        dst = sqlite3.connect(str(target))
+        try:
+            self.conn.backup(dst)
+        finally:
+            dst.close()
+        return target
 
     @property
     def schema_version(self) -> int:
         return int(self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0])
 
     # ------------------------------------------------------------------ tables
+    @contextmanager
+    def transaction(self):
+        """One write transaction (``BEGIN IMMEDIATE``): all of it is stored, or none of it."""
+        if self.conn.in_transaction:
+            self.conn.commit()
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.rollback()
+            raise
+        self.conn.commit()
+
+    @staticmethod
+    def table_columns(name: str) -> tuple[str, ...]:
+        if name not in _TABLE_COLUMNS:
+            raise ProjectStoreError(f"unknown table {name!r}; choose from {sorted(_TABLE_COLUMNS)}.")
+        return _TABLE_COLUMNS[name]
+
+    def _insert_rows(self, name: str, df: pd.DataFrame) -> int:
+        cols = self.table_columns(name)
+        rows = [tuple(_encode(c, rec.get(c)) for c in cols) for rec in df.to_dict("records")]
+        self.conn.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(cols))})", rows)
+        return len(rows)
+
+    def _replace_rows(self, name: str, df: pd.DataFrame) -> int:
+        self.conn.execute(f"DELETE FROM {name}")
+        return self._insert_rows(name, df)
+
     def write_table(self, name: str, df: pd.DataFrame, *, replace: bool = True) -> None:
         """Write a tidy table (one of sources, segments, respondents, responses, set_aside, codebook)."""
-        if name not in _TABLE_COLUMNS:
-            raise ProjectStoreError(f"unknown table {name!r}; choose from {sorted(_TABLE_COLUMNS)}.")
-        cols = _TABLE_COLUMNS[name]
-        rows = [tuple(_encode(c, rec.get(c)) for c in cols) for rec in df.to_dict("records")]
-        with self.conn:
-            if replace:
-                self.conn.execute(f"DELETE FROM {name}")
-            self.conn.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(cols))})", rows)
-            self._log("store", f"write {name}", {"rows": len(rows), "replace": replace})
+        self.table_columns(name)
+        with self.transaction():
+            n = self._replace_rows(name, df) if replace else self._insert_rows(name, df)
+            self._log("store", f"write {name}", {"rows": n, "replace": replace})
+
+    def sync_run(self, *, sources: pd.DataFrame, segments: pd.DataFrame, respondents: pd.DataFrame,
+                 responses: pd.DataFrame, set_aside: pd.DataFrame, codebook: pd.DataFrame, codings: pd.DataFrame,
+                 plan: pd.DataFrame | None = None, methods: tuple[str, ...] = ("rules",)) -> dict:
+        """Update the store with a run, keeping all human work (see :mod:`pledge_analysis.project_sync`)."""
+        from .project_sync import sync_run
+
+        tables = {"sources": sources, "segments": segments, "respondents": respondents, "responses": responses,
+                  "set_aside": set_aside, "codebook": codebook}
+        try:
+            return sync_run(self, tables=tables, codings=codings, plan=plan, methods=methods)
+        except sqlite3.Error as exc:
+            raise ProjectStoreError(f"could not update the project store {str(self.path)!r}: {exc}. Nothing was "
+                                    "changed; check the disk has space and the file is writable.") from None
+
+    def orphans(self) -> pd.DataFrame:
+        """Human codings and memos that need a look: their segment vanished or changed, or their code left
+        the codebook (``kind``, ``item_id`` = coding_id or memo_id, ``reason``, ``old_text``)."""
+        return pd.read_sql_query("SELECT * FROM orphans ORDER BY kind, item_id", self.conn)
+
+    def resolve_orphan(self, kind: str, item_id: int, *, coder: str, note: str = "") -> None:
+        """Mark an orphan as looked at (the coding or memo itself is left as it is)."""
+        with self.transaction():
+            cur = self.conn.execute("DELETE FROM orphans WHERE kind=? AND item_id=?", (kind, int(item_id)))
+            if cur.rowcount != 1:
+                raise ProjectStoreError(f"no orphaned {kind} {item_id} in {str(self.path)!r}.")
+            self._log(coder, "orphan resolved", {"kind": kind, "item_id": int(item_id), "note": note})
+
+    # ------------------------------------------------------------------ action plan
+    def action_plan(self) -> pd.DataFrame:
+        """The stored plan (contract columns of :data:`schema.ACTION_PLAN`, then ``origin``, ``updated_*``)."""
+        df = pd.read_sql_query("SELECT * FROM action_plan", self.conn)
+        if len(df):
+            df = df.iloc[sorted(range(len(df)), key=lambda i: _goal_order(df["goal_id"].iloc[i]))]
+        return df.reset_index(drop=True)
+
+    def plan_history(self) -> pd.DataFrame:
+        return pd.read_sql_query("SELECT goal_id, date, status, note, actor, at FROM plan_history ORDER BY entry_id",
+                                 self.conn)
+
+    def save_action_plan(self, plan: pd.DataFrame, *, actor: str, note: str = "") -> pd.DataFrame:
+        """Store a plan edited by people (the notebook editor or :func:`pledge.read_action_plan_xlsx`).
+
+        Goals that differ from the stored ones become ``origin="edited"`` (a later run keeps them);
+        goals missing from ``plan`` are removed; a status change adds a dated ``plan_history`` row.
+        Returns the changes (``goal_id, field, before, after``).
+        """
+        fields = ("scope", "theme", "you_said", "we_plan_to", "by", "owner", "status", "evidence")
+        before = self.action_plan().set_index("goal_id")
+        plan = schema.conform(plan.copy(), "action_plan")
+        changes = []
+        with self.transaction():
+            for rec in plan.to_dict("records"):
+                g = str(rec["goal_id"])
+                old = before.loc[g] if g in before.index else None
+                diff = [f for f in fields if old is None or str(old[f] or "") != str(rec.get(f) or "")]
+                if not diff:
+                    continue
+                changes += [{"goal_id": g, "field": f, "before": "" if old is None else str(old[f] or ""),
+                             "after": str(rec.get(f) or "")} for f in diff]
+                self.conn.execute("DELETE FROM action_plan WHERE goal_id=?", (g,))
+                self._insert_rows("action_plan", pd.DataFrame([rec | {"origin": "edited", "updated_at": now(),
+                                                                      "updated_by": actor}]))
+                if "status" in diff:
+                    self.conn.execute("INSERT INTO plan_history (goal_id, date, status, note, actor, at) "
+                                      "VALUES (?,?,?,?,?,?)", (g, date.today().isoformat(), rec["status"], note,
+                                                                actor, now()))
+            for g in sorted(set(before.index) - set(plan["goal_id"].astype(str))):
+                self.conn.execute("DELETE FROM action_plan WHERE goal_id=?", (g,))
+                changes.append({"goal_id": g, "field": "(removed)", "before": str(before.at[g, "you_said"]),
+                                "after": ""})
+            self._log(actor, "action plan saved", {"changes": len(changes)})
+        return pd.DataFrame(changes, columns=["goal_id", "field", "before", "after"])
 
     def read_table(self, name: str) -> pd.DataFrame:
-        if name not in _TABLE_COLUMNS:
-            raise ProjectStoreError(f"unknown table {name!r}; choose from {sorted(_TABLE_COLUMNS)}.")
+        self.table_columns(name)
         df = pd.read_sql_query(f"SELECT * FROM {name}", self.conn)
         for c in df.columns:
             if c in _JSON_COLUMNS:
@@ -231,6 +373,12 @@ class Project:
 
     def audit_log(self) -> pd.DataFrame:
         return pd.read_sql_query("SELECT * FROM audit_log ORDER BY entry_id", self.conn)
+
+
+def _goal_order(goal_id) -> tuple:
+    text = str(goal_id)
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return (text.rstrip("0123456789"), int(digits) if digits else 0, text)
 
 
 def _encode(column: str, value):

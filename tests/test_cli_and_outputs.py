@@ -15,7 +15,7 @@ def run_cli(*args):
 
 
 def test_run_writes_every_output(tmp_path):
-    proc = run_cli("run", SAMPLES, "--out", tmp_path)
+    proc = run_cli("run", SAMPLES, "--out", tmp_path, "--store", tmp_path / "store.sqlite")
     assert proc.returncode == 0, proc.stderr
     assert "[1/8] reading surveys and transcripts" in proc.stderr  # progress on long steps
     assert "top priority (secondary): Information and Open Access follow-up" in proc.stdout
@@ -26,6 +26,8 @@ def test_run_writes_every_output(tmp_path):
     assert log["set_aside_by_reason"]["empty row"] == 1
     assert log["random_state"] == 0 and log["packages"]["spacy"]
     assert set(log["timings_s"]) >= {"reading surveys and transcripts", "writing outputs"}
+    assert log["store"] == str(tmp_path / "store.sqlite") and log["store_update"]["suggestions"]["new"] > 0
+    assert "Updated the project store" in proc.stdout
     report = (tmp_path / "report.html").read_text()
     assert report.count("plotly-graph-div") >= 4 and "Draft action plan" in report
     assert "<script src=\"http" not in report  # self-contained: no network needed to view it
@@ -34,7 +36,8 @@ def test_run_writes_every_output(tmp_path):
 
 
 def test_keep_original_text_is_explicit_and_warned(tmp_path):
-    proc = run_cli("run", SAMPLES, "--out", tmp_path, "--quiet", "--keep-original-text")
+    proc = run_cli("run", SAMPLES, "--out", tmp_path, "--quiet", "--keep-original-text",
+                   "--store", tmp_path / "store.sqlite")
     assert proc.returncode == 0
     assert "original (not de-identified) text" in proc.stderr
     assert "text_original" in pd.read_csv(tmp_path / "segments.csv").columns
@@ -47,3 +50,6 @@ def test_help_version_and_clear_errors(tmp_path):
     proc = run_cli("run", tmp_path / "missing", "--out", tmp_path / "o")
     assert proc.returncode == 2
     assert proc.stderr.startswith("error: project.yaml not found") and "Traceback" not in proc.stderr
+    (tmp_path / "afile").write_text("x")
+    proc = run_cli("run", SAMPLES, "--out", tmp_path / "afile", "--store", tmp_path / "s.sqlite")
+    assert proc.returncode == 2 and "is a file, not a folder" in proc.stderr and "Traceback" not in proc.stderr

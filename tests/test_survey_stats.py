@@ -140,3 +140,24 @@ def test_funnel_flags_agree_with_published_cpes_ratings():
     assert np.average(r["agree_funnel_dl"], weights=r["trusts"]) > 0.88
     f = trust_funnel(read_national(CPES), "Q17", year=2018, focus="RA9")
     assert f["is_focus"].sum() == 1 and len(f) > 100
+
+
+def test_key_drivers_with_one_item_is_its_squared_correlation():
+    """A user's survey with a single tick-box item crashed the run (numpy LinAlgError on a 0-d matrix)."""
+    import numpy as np
+    import pandas as pd
+    from pledge_analysis.survey.adjust import key_drivers
+
+    rng = np.random.default_rng(1)
+    pos = rng.random(60) < 0.6
+    rating = np.where(pos, 8, 5) + rng.integers(-2, 3, 60)
+    rows = [{"respondent_id": i, "question_id": "listened", "value": "x", "score": "positive" if p else "negative"}
+            for i, p in enumerate(pos)]
+    rows += [{"respondent_id": i, "question_id": "overall", "value": str(r), "score": None}
+             for i, r in enumerate(rating)]
+    out = key_drivers(pd.DataFrame(rows), items=["listened"], outcome="overall", n_boot=20)
+    r = np.corrcoef(pos.astype(float), rating)[0, 1]
+    assert out["question_id"].tolist() == ["listened"]
+    assert abs(out.loc[0, "weight"] - r ** 2) < 1e-9 and out.loc[0, "share"] == 1.0
+    empty = key_drivers(pd.DataFrame(rows[:2] + rows[60:62]), items=["listened"], outcome="overall", n_boot=5)
+    assert empty.empty and "share" in empty.columns

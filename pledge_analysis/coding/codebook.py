@@ -19,7 +19,6 @@ import yaml
 from .. import schema
 from ..schema import present as _present
 from ..errors import CodebookError, MissingFileError
-from ..io.yamlfile import load_yaml
 
 PALETTE = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666")
 
@@ -73,18 +72,29 @@ def validate_codebook(cb: pd.DataFrame, *, source: str = "codebook") -> None:
 
 
 def read_codebook(path: str | Path) -> pd.DataFrame:
-    """Read a YAML codebook (a list under ``codes:``)."""
+    """Read a codebook: YAML (a list under ``codes:``, checked against the typed schema of
+    :class:`pledge_analysis.project_schema.CodebookFile`, errors with their line) or Excel
+    (:func:`pledge_analysis.coding.codebook_ops.read_codebook_xlsx`)."""
+    from ..io.yamlfile import load_yaml_located
+    from ..project_schema import CodebookFile, parse
+
     path = Path(path)
     if not path.exists():
         raise MissingFileError("codebook not found", path=path)
-    try:
-        raw = load_yaml(path) or {}
-    except yaml.YAMLError as exc:
-        raise CodebookError(f"{path}: not valid YAML: {exc}") from None
-    codes = raw.get("codes") if isinstance(raw, dict) else raw
-    if not codes:
-        raise CodebookError(f"{path}: no codes found. List them under 'codes:'.")
-    return codebook_from_records(codes, source=str(path))
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from .codebook_ops import read_codebook_xlsx
+
+        return read_codebook_xlsx(path)
+    data, where = load_yaml_located(path)
+    if isinstance(data, list):  # a bare list of codes
+        data = {"codes": data}
+        where = None
+    model = parse(CodebookFile, data, where, path)
+    records = [c.model_dump(exclude_defaults=True) | {"id": c.id} for c in model.codes]
+    cb = codebook_from_records(records, source=str(path))
+    if any(c.retired for c in model.codes):
+        cb["retired"] = [c.retired for c in model.codes]
+    return cb
 
 
 def write_codebook(cb: pd.DataFrame, path: str | Path) -> None:

@@ -20,10 +20,9 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 import pandas as pd
-from .yamlfile import load_yaml
 
 from .. import schema
-from ..errors import ConfigError, EmptyInputError, InputError, MissingColumnError, MissingFileError
+from ..errors import EmptyInputError, InputError, MissingColumnError, MissingFileError
 from .files import read_text_file
 
 #: Answers that carry no content to code ("N/A", "Nothing"): kept out of segments, listed in set_aside.
@@ -42,6 +41,9 @@ class Ingested:
     segments: pd.DataFrame = field(default_factory=lambda: schema.empty("segments"))
     set_aside: pd.DataFrame = field(default_factory=lambda: schema.empty("set_aside"))
     sources: list[dict] = field(default_factory=list)
+    #: values that do not match the project's declared sites or groups:
+    #: ``{"source_id", "row", "column", "value", "kind"}`` (kind ``site`` or ``group``)
+    unknown: list[dict] = field(default_factory=list)
 
     @classmethod
     def concat(cls, parts: Iterable["Ingested"]) -> "Ingested":
@@ -54,7 +56,7 @@ class Ingested:
             return schema.conform(pd.concat(frames, ignore_index=True), name)
 
         return cls(cat("respondents"), cat("responses"), cat("segments"), cat("set_aside"),
-                   [s for p in parts for s in p.sources])
+                   [s for p in parts for s in p.sources], [u for p in parts for u in p.unknown])
 
 
 def segment_id(*parts) -> str:
@@ -74,30 +76,19 @@ def load_questions(path: str | Path) -> pd.DataFrame:
     from scoring, as in CPES), ``min``, ``max`` (ratings), ``national`` (the CPES question
     number, or None) and ``respondents`` (``patient`` or ``staff``).
     """
+    from ..project_schema import QuestionsFile, parse
+    from .yamlfile import load_yaml_located
+
     path = Path(path)
     if not path.exists():
         raise MissingFileError("questions file not found", path=path)
-    raw = load_yaml(path) or {}
-    rows = []
-    for i, q in enumerate(raw.get("questions") or []):
-        if "id" not in q:
-            raise ConfigError(f"{path}: question {i + 1} has no 'id'.")
-        kind = q.get("kind", "categorical")
-        if kind not in ("categorical", "rating"):
-            raise ConfigError(f"{path}: question {q['id']}: kind must be 'categorical' or 'rating', not {kind!r}.")
-        options = list(q.get("options") or [])
-        for key in ("positive", "negative"):
-            unknown = [o for o in q.get(key) or [] if o not in options]
-            if unknown:
-                raise ConfigError(f"{path}: question {q['id']}: {key} answers {unknown} are not among its options.")
-        rows.append({
-            "question_id": str(q["id"]), "column": str(q.get("column", q["id"])), "text": q.get("text", ""),
-            "kind": kind, "options": options, "positive": list(q.get("positive") or []),
-            "negative": list(q.get("negative") or []), "min": q.get("min"), "max": q.get("max"),
-            "national": q.get("national"), "respondents": q.get("respondents", "patient"),
-        })
-    if not rows:
-        raise EmptyInputError("no questions defined", path=path, hint="List questions under 'questions:'.")
+    data, where = load_yaml_located(path)
+    model = parse(QuestionsFile, data, where, path)
+    rows = [{
+        "question_id": q.id, "column": q.column or q.id, "text": q.text, "kind": q.kind,
+        "options": list(q.options), "positive": list(q.positive), "negative": list(q.negative),
+        "min": q.min, "max": q.max, "national": q.national, "respondents": q.respondents,
+    } for q in model.questions]
     return pd.DataFrame(rows)
 
 
@@ -131,6 +122,7 @@ def read_survey(
     group: str | None = None,
     sites: Mapping[str, str] | None = None,
     source_id: str | None = None,
+    groups: Iterable[str] | None = None,
 ) -> Ingested:
     """Read one survey export into respondents, responses, segments and set_aside.
 
@@ -143,11 +135,19 @@ def read_survey(
     comments : question id -> file column for free-text answers.
     values : canonical column -> {file value: canonical value}, e.g. group labels.
     group : a fixed group for every row (e.g. ``"staff"``) instead of a group column.
-    sites : lower-cased site name or code -> site code.
+    sites : lower-cased site name or code -> site code; when given, any other site value is
+        listed in ``unknown`` (the project's validation turns these into errors).
+    groups : the declared groups; any other group value (after ``values`` recoding) is listed in ``unknown``.
+    source_id : the file's id (its path relative to the project folder); also used as ``path`` in
+        ``set_aside`` and ``sources`` so that outputs do not depend on where the project lies.
+
+    A row with no site, or no group (and no fixed ``group``), is set aside with that reason.
     """
     path = Path(path)
     source_id = source_id or path.name
     df = _read_table(path)
+    known_groups = set(groups) if groups is not None else None
+    unknown: list[dict] = []
     comments = dict(comments or {})
     values = {k: dict(v) for k, v in (values or {}).items()}
     needed = [c for c in columns.values()] + list(comments.values())
@@ -166,7 +166,7 @@ def read_survey(
     first_seen: dict[str, int] = {}
 
     def aside(row: int, column: str | None, reason: str, value="") -> None:
-        set_aside.append({"source_id": source_id, "path": str(path), "row": row, "column": column,
+        set_aside.append({"source_id": source_id, "path": source_id, "row": row, "column": column,
                           "reason": reason, "value": value})
 
     for i, rec in enumerate(df.to_dict("records")):
@@ -181,11 +181,24 @@ def read_survey(
         if rid in first_seen:
             aside(row, columns["respondent_id"], f"duplicate respondent id (first seen at row {first_seen[rid]})", rid)
             continue
-        first_seen[rid] = row
         site_raw = rec[columns["site"]].strip()
+        site_raw = values.get("site", {}).get(site_raw, site_raw)
+        if not site_raw:
+            aside(row, columns["site"], "no site")
+            continue
+        grp_raw = group if group is not None else rec[columns["group"]].strip()
+        if not grp_raw:
+            aside(row, columns["group"], "no group")
+            continue
+        first_seen[rid] = row
         site = (sites or {}).get(site_raw.lower(), site_raw)
-        grp = group if group is not None else rec[columns["group"]].strip()
-        grp = values.get("group", {}).get(grp, grp)
+        if sites and site_raw.lower() not in sites:
+            unknown.append({"source_id": source_id, "row": row, "column": columns["site"], "value": site_raw,
+                            "kind": "site"})
+        grp = values.get("group", {}).get(grp_raw, grp_raw)
+        if known_groups is not None and grp not in known_groups:
+            unknown.append({"source_id": source_id, "row": row, "column": columns.get("group", "group"),
+                            "value": grp, "kind": "group"})
         person = {"respondent_id": rid, "source_id": source_id, "site": site, "group": grp,
                   "source_type": "survey"}
         for name, col in attrs.items():
@@ -219,8 +232,9 @@ def read_survey(
         responses=schema.conform(pd.DataFrame(answer_rows), "responses") if answer_rows else schema.empty("responses"),
         segments=schema.conform(pd.DataFrame(seg_rows), "segments") if seg_rows else schema.empty("segments"),
         set_aside=schema.conform(pd.DataFrame(set_aside), "set_aside") if set_aside else schema.empty("set_aside"),
-        sources=[{"source_id": source_id, "path": str(path), "kind": "survey", "rows_read": len(df),
+        sources=[{"source_id": source_id, "path": source_id, "kind": "survey", "rows_read": len(df),
                   "respondents_kept": len(resp_rows)}],
+        unknown=unknown,
     )
     return out
 

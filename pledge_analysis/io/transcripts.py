@@ -108,7 +108,7 @@ def read_transcript(path: str | Path, *, site: str, group: str, source_id: str |
     rows, aside = [], []
     for pos, t in enumerate(turns):
         if not t["text"]:
-            aside.append({"source_id": source_id, "path": str(path), "row": t["line"], "column": None,
+            aside.append({"source_id": source_id, "path": source_id, "row": t["line"], "column": None,
                           "reason": "speaker turn with no text", "value": t["speaker"]})
             continue
         role = _role(t["speaker"])
@@ -120,6 +120,6 @@ def read_transcript(path: str | Path, *, site: str, group: str, source_id: str |
     return Ingested(
         segments=schema.conform(pd.DataFrame(rows), "segments"),
         set_aside=schema.conform(pd.DataFrame(aside), "set_aside") if aside else schema.empty("set_aside"),
-        sources=[{"source_id": source_id, "path": str(path), "kind": source_type, "rows_read": len(turns),
+        sources=[{"source_id": source_id, "path": source_id, "kind": source_type, "rows_read": len(turns),
                   "respondents_kept": None}],
     )

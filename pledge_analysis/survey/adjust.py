@@ -71,7 +71,7 @@ def relative_weights(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Johnson's relative weights: each predictor's share of R-squared (they sum to R-squared)."""
     xs = (x - x.mean(0)) / x.std(0, ddof=1)
     ys = (y - y.mean()) / y.std(ddof=1)
-    rxx = np.corrcoef(xs, rowvar=False)
+    rxx = np.atleast_2d(np.corrcoef(xs, rowvar=False))  # one predictor: corrcoef gives a scalar
     rxy = np.array([np.corrcoef(xs[:, j], ys)[0, 1] for j in range(xs.shape[1])])
     evals, evecs = np.linalg.eigh(rxx)
     lam = evecs @ np.diag(np.sqrt(np.clip(evals, 0, None))) @ evecs.T
@@ -89,6 +89,9 @@ def key_drivers(scored: pd.DataFrame, *, items: Sequence[str], outcome: str = "Q
     """
     m = respondent_matrix(scored, items, outcome).dropna()
     items = [i for i in items if i in m.columns and m[i].std() > 0]
+    if not items or len(m) < len(items) + 2 or m[outcome].std() == 0:  # nothing to explain, or too few people
+        return pd.DataFrame(columns=["question_id", "n", "r", "weight", "share", "ci_low", "ci_high",
+                                     "performance", "r2", "quadrant"])
     x, y = m[items].to_numpy(), m[outcome].to_numpy()
     w = relative_weights(x, y)
     rng = np.random.default_rng(random_state)

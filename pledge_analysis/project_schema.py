@@ -1,0 +1,394 @@
+"""Typed schemas of the three project files: ``project.yaml``, ``questions.yaml``, the codebook.
+
+Each file is parsed into a pydantic model that forbids unknown keys (with a "did you mean"
+hint), checks types (text where a list is wanted is an error, not a list of letters; a yes/no
+switch reads ``no``/``off``/``false`` as false) and reports *every* problem with its file,
+line and key path as a :class:`~pledge_analysis.errors.ProjectFileError`.
+
+The reference documentation (``docs/project-files.md``) is generated from these models by
+:func:`reference_markdown`, and a test checks that the committed file matches, so the
+documentation cannot drift from what the code accepts.
+
+>>> from pledge_analysis.io.yamlfile import load_yaml_located_text
+>>> data, where = load_yaml_located_text("name: demo\\ncodebook: codebook.yaml\\nsurvey: []\\n")
+>>> try:
+...     parse(ProjectFile, data, where, "project.yaml")
+... except ProjectFileError as exc:
+...     print(exc.problems[0])
+project.yaml, line 3, key 'survey': unknown key. Did you mean 'surveys'?
+"""
+from __future__ import annotations
+
+import difflib
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import Problem, ProjectFileError
+
+DEFAULT_GROUPS = ("primary", "secondary", "staff")
+REDACTION_LABELS = ("PERSON", "PHONE", "EMAIL", "NHS_NUMBER", "POSTCODE", "ADDRESS", "DATE", "URL", "ID")
+
+
+class _Strict(BaseModel):
+    """Unknown keys are errors; numbers are accepted where text is wanted (a site code ``101``)."""
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, str_strip_whitespace=True)
+
+
+# ---------------------------------------------------------------------------------- project.yaml
+class Site(_Strict):
+    """One hospital (site) taking part. Its key under ``sites:`` is the short site code."""
+
+    name: Optional[str] = Field(None, description="Full name, as it may appear in the survey's site column "
+                                                  "(matched case-insensitively, like the code).")
+    alliance: Optional[str] = Field(None, description="Cancer Alliance (or region) it belongs to, for roll-ups "
+                                                      "and same-region buddy pairing.")
+    region: Optional[str] = Field(None, description="Optional region, if different from the alliance.")
+    contact: Optional[str] = Field(None, description="Optional contact for the booklet (a team or a role, not "
+                                                     "a patient).")
+
+
+class SurveyColumns(_Strict):
+    """Which column of the export holds what (canonical name: column header in the file)."""
+
+    respondent_id: str = Field(description="Column with each respondent's id (unique within the survey).")
+    site: str = Field(description="Column with the hospital: a site code or name listed under `sites:`.")
+    group: Optional[str] = Field(None, description="Column with the patient group (mapped to the names in "
+                                                   "`groups:` through `values: group:`). Leave out when the "
+                                                   "survey has a fixed `group:`.")
+    completed: Optional[str] = Field(None, description="Column with the date the survey was completed "
+                                                       "(used for trends over time).")
+    age_band: Optional[str] = Field(None, description="Column with the age band.")
+    ethnicity: Optional[str] = Field(None, description="Column with ethnicity.")
+    imd_quintile: Optional[str] = Field(None, description="Column with the deprivation (IMD) quintile.")
+    sex: Optional[str] = Field(None, description="Column with sex or gender.")
+    role: Optional[str] = Field(None, description="Column with the staff role (staff surveys).")
+    attributes: dict[str, str] = Field(default_factory=dict, description="Any other respondent attribute to "
+                                       "keep: attribute name: column header.")
+
+    def mapping(self) -> dict[str, str]:
+        """canonical name -> file column, for :func:`pledge_analysis.io.read_survey`."""
+        fixed = {k: v for k, v in self.model_dump(exclude={"attributes"}).items() if v}
+        return fixed | dict(self.attributes)
+
+
+class Survey(_Strict):
+    """One survey export: one or more files with the same columns."""
+
+    name: Optional[str] = Field(None, description="A name for messages and the report, e.g. `patient survey`.")
+    files: list[str] = Field(min_length=1, description="CSV (UTF-8, UTF-8 with BOM or Windows-1252) or XLSX "
+                             "files, relative to project.yaml.")
+    columns: SurveyColumns = Field(description="Which column holds what; see below.")
+    comments: dict[str, str] = Field(default_factory=dict, description="Free-text questions: question id: "
+                                     "column header. Each non-empty answer becomes a segment to code.")
+    values: dict[str, dict[str, str]] = Field(default_factory=dict, description="Recoding of values: canonical "
+                                              "column: {value in the file: value to use}, e.g. `group: "
+                                              "{Metastatic: secondary}`.")
+    group: Optional[str] = Field(None, description="A fixed group for every row (e.g. `staff`), instead of "
+                                                   "`columns.group`.")
+
+    @model_validator(mode="after")
+    def _group_given(self):
+        if self.group is None and self.columns.group is None:
+            raise ValueError("give columns.group (the column with the patient group) or a fixed group: "
+                             "(e.g. group: staff)")
+        return self
+
+
+class Transcript(_Strict):
+    """One focus-group or interview transcript (.txt with `Speaker:` turns, .docx, WebVTT .vtt)."""
+
+    path: str = Field(description="The transcript file, relative to project.yaml.")
+    site: str = Field(description="Site code (a key of `sites:`).")
+    group: str = Field(description="Group of the participants (one of `groups:`).")
+    source_type: Literal["focus_group", "interview"] = Field("focus_group", description="`focus_group` or "
+                                                                                        "`interview`.")
+
+
+class Deidentify(_Strict):
+    """De-identification options (every text is de-identified right after it is read)."""
+
+    allow: list[str] = Field(default_factory=list, description="Words and names never to redact (services such "
+                             "as `Macmillan`, `Open Access`), added to the built-in allow-list.")
+    deny: list[str] = Field(default_factory=list, description="Names always to redact wherever they appear "
+                            "(e.g. staff surnames).")
+    pseudonyms: bool = Field(False, description="`true`: numbered placeholders ([PERSON 1], [PERSON 2]) "
+                                                "consistent within a source; `false`: plain [PERSON].")
+    labels: Optional[list[Literal[REDACTION_LABELS]]] = Field(  # type: ignore[valid-type]
+        None, description="Which kinds of identifier to redact (default: all of " + ", ".join(REDACTION_LABELS)
+        + ").")
+
+
+class ProjectFile(_Strict):
+    """``project.yaml``: what a project's inputs are and how their columns map."""
+
+    name: Optional[str] = Field(None, description="Project name shown in the report and booklets (default: the "
+                                                  "folder name).")
+    round: str = Field("", description="The round of the programme, e.g. `2026-R1`.")
+    random_state: int = Field(0, description="Seed of every random step (a whole number), so a re-run gives "
+                                             "the same tables.")
+    store: str = Field("project.sqlite", description="The project store (SQLite) holding every human decision, "
+                       "relative to project.yaml. A re-run updates it and never replaces it.")
+    allow_paths_outside: bool = Field(False, description="`true` lets files named here lie outside the project "
+                                      "folder (otherwise an error, so the folder is self-contained).")
+    sites: dict[str, Site] = Field(default_factory=dict, description="The hospitals: site code: {name, "
+                                   "alliance}. Every site value in the data must be one of these codes or names.")
+    groups: list[str] = Field(list(DEFAULT_GROUPS), description="The groups that feedback comes from; every "
+                              "group value in the data (after `values:` recoding) must be one of these.")
+    questions: Optional[str] = Field(None, description="questions.yaml: the tick-box questions and how each "
+                                     "answer is scored.")
+    codebook: str = Field(description="The codebook (YAML or XLSX): the themes to code free text into.")
+    benchmark: Optional[str] = Field(None, description="National benchmark results in the CPES layout (CSV).")
+    surveys: list[Survey] = Field(default_factory=list, description="Survey exports; see below.")
+    transcripts: list[Transcript] = Field(default_factory=list, description="Focus-group and interview "
+                                          "transcripts; see below.")
+    deidentify: Deidentify = Field(default_factory=Deidentify, description="De-identification options; see below.")
+
+    @field_validator("sites", mode="before")
+    @classmethod
+    def _site_shorthand(cls, value):
+        """``NGU: Northgate University Hospital`` is short for ``NGU: {name: ...}``."""
+        if isinstance(value, dict):
+            return {k: ({"name": v} if isinstance(v, str) else ({} if v is None else v)) for k, v in value.items()}
+        return value
+
+    @model_validator(mode="after")
+    def _something_to_read(self):
+        if not self.surveys and not self.transcripts:
+            raise ValueError("no inputs: list at least one survey under surveys: or one transcript under "
+                             "transcripts:")
+        return self
+
+
+# ---------------------------------------------------------------------------------- questions.yaml
+class Question(_Strict):
+    """One tick-box question and how its answers are scored (as CPES: neutral answers are excluded)."""
+
+    id: str = Field(description="Question id used everywhere else (codebook `survey_items`, reports).")
+    column: Optional[str] = Field(None, description="Column header in the survey file (default: the id).")
+    text: str = Field("", description="The question as respondents saw it (shown in reports).")
+    kind: Literal["categorical", "rating"] = Field("categorical", description="`categorical` (answer options) "
+                                                   "or `rating` (a number between `min` and `max`).")
+    options: list[str] = Field(default_factory=list, description="Every answer option, exactly as in the file; "
+                               "any other answer is set aside.")
+    positive: list[str] = Field(default_factory=list, description="Options that count as positive.")
+    negative: list[str] = Field(default_factory=list, description="Options that count as negative; options in "
+                                "neither list are excluded from the percentage (e.g. `Don't know`).")
+    min: Optional[float] = Field(None, description="Lowest valid rating (rating questions).")
+    max: Optional[float] = Field(None, description="Highest valid rating (rating questions).")
+    national: Optional[str] = Field(None, description="The matching question number in the national benchmark.")
+    respondents: Literal["patient", "staff"] = Field("patient", description="Who is asked: `patient` or `staff`.")
+
+    @model_validator(mode="after")
+    def _readings_are_options(self):
+        for key in ("positive", "negative"):
+            unknown = [o for o in getattr(self, key) if o not in self.options]
+            if unknown and self.options:
+                raise ValueError(f"{key} answers {unknown} are not among the options {self.options}")
+        both = set(self.positive) & set(self.negative)
+        if both:
+            raise ValueError(f"answers {sorted(both)} are both positive and negative")
+        if self.kind == "rating" and self.min is not None and self.max is not None and self.min >= self.max:
+            raise ValueError(f"min ({self.min:g}) must be below max ({self.max:g})")
+        return self
+
+
+class QuestionsFile(_Strict):
+    """``questions.yaml``: the survey's tick-box questions."""
+
+    questions: list[Question] = Field(min_length=1, description="The questions; see below.")
+
+    @model_validator(mode="after")
+    def _unique_ids(self):
+        ids = [q.id for q in self.questions]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise ValueError(f"duplicate question id(s) {dup}: each question needs a unique id")
+        return self
+
+
+# ---------------------------------------------------------------------------------- codebook
+class Code(_Strict):
+    """One code of the codebook. A code without a parent is a *theme*, the unit priorities rank."""
+
+    id: str = Field(description="Unique id; children are usually written `parent.child`.")
+    name: Optional[str] = Field(None, description="Label shown to coders and in reports (default: the id).")
+    parent: Optional[str] = Field(None, description="Id of the parent code (leave out for a theme).")
+    description: str = Field("", description="What the code means.")
+    include: str = Field("", description="What to code here.")
+    exclude: str = Field("", description="What not to code here (and where it goes instead).")
+    keywords: list[str] = Field(default_factory=list, description="Words (matched on their lemma) and phrases "
+                                "(matched on lower-cased text) that suggest the code.")
+    examples: list[str] = Field(default_factory=list, description="Example quotes.")
+    colour: Optional[str] = Field(None, description="Colour in charts, e.g. `\"#1b9e77\"` (quote it).")
+    survey_items: list[str] = Field(default_factory=list, description="Ids of questions in questions.yaml that "
+                                    "measure the same theme (its survey evidence).")
+    retired: bool = Field(False, description="`true`: kept for old codings, no longer applied.")
+
+
+class CodebookFile(_Strict):
+    """The codebook file (YAML): a list of codes under ``codes:``."""
+
+    codes: list[Code] = Field(min_length=1, description="The codes; see below.")
+
+
+# ---------------------------------------------------------------------------------- parsing
+_TYPE_WORDS = {"list_type": "a list", "dict_type": "a mapping of `key: value` lines",
+               "int_parsing": "a whole number", "int_type": "a whole number", "int_from_float": "a whole number",
+               "bool_parsing": "true or false (yes/no)", "bool_type": "true or false (yes/no)",
+               "string_type": "text", "float_parsing": "a number", "float_type": "a number",
+               "model_type": "a mapping of `key: value` lines", "model_attributes_type": "a mapping of `key: value` lines"}
+
+
+def _found(value) -> str:
+    if isinstance(value, str):
+        return f"text {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing"
+    return f"{type(value).__name__} {value!r}"
+
+
+def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Field names allowed at ``loc`` (the container of an unknown key), for 'did you mean'."""
+    current = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(str(part)) if current else None
+        if field is None:
+            return []
+        ann = field.annotation
+        inner = getattr(ann, "__args__", None)
+        candidates = [ann] + list(inner or [])
+        current = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        if current is None:  # dict[str, Site] or list[Survey]
+            for c in candidates:
+                for a in getattr(c, "__args__", ()) or ():
+                    if isinstance(a, type) and issubclass(a, BaseModel):
+                        current = a
+            if current is None:
+                return []
+    return list(current.model_fields) if current else []
+
+
+def _message(err: dict, model: type[BaseModel]) -> str:
+    kind, value = err["type"], err.get("input")
+    if kind == "extra_forbidden":
+        key = str(err["loc"][-1])
+        allowed = _fields_at(model, err["loc"][:-1])
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        if close:
+            return f"unknown key. Did you mean {close[0]!r}?"
+        return "unknown key" + (f"; allowed here: {', '.join(allowed)}" if allowed else "")
+    if kind == "missing":
+        return "required key is missing"
+    if kind in _TYPE_WORDS:
+        msg = f"expected {_TYPE_WORDS[kind]}, found {_found(value)}"
+        if kind == "list_type" and isinstance(value, str):
+            msg += f". Write a list, e.g. [{value}]"
+        return msg
+    if kind == "literal_error":
+        return f"{_found(value)} is not allowed; {err['msg'].replace('Input should be', 'use')}"
+    if kind == "too_short":
+        return "must not be empty"
+    if kind == "value_error":
+        return err["msg"].removeprefix("Value error, ")
+    return err["msg"] + (f" (found {_found(value)})" if value is not None else "")
+
+
+def key_path(loc: tuple) -> str:
+    """``('surveys', 0, 'files')`` -> ``'surveys[0].files'``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (("." if out else "") + str(part))
+    return out
+
+
+def parse(model: type[BaseModel], data, locator, file) -> BaseModel:
+    """Validate ``data`` (from YAML) as ``model``; raise :class:`ProjectFileError` listing every problem."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ProjectFileError([Problem(file, 1, None, f"expected a mapping of `key: value` lines at the top "
+                                                       f"level, found {_found(data)}")])
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+            problems.append(Problem(file, locator.line(loc) if locator else None, key_path(loc) or None,
+                                    _message(err, model)))
+        raise ProjectFileError(problems) from None
+
+
+# ---------------------------------------------------------------------------------- documentation
+def _type_name(ann) -> str:
+    """A reader's name for a type annotation: ``list[str]`` -> "list of text"."""
+    import types
+    import typing
+
+    origin, args = typing.get_origin(ann), typing.get_args(ann)
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_type_name(a) for a in args if a is not type(None))
+    if origin is Literal:
+        return "one of " + ", ".join(f"`{a}`" for a in args)
+    if origin is list:
+        return "list of " + _type_name(args[0])
+    if origin is dict:
+        return f"mapping of text to {_type_name(args[1])}"
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return "mapping (keys below)"
+    return {str: "text", int: "whole number", float: "number", bool: "true/false"}.get(ann, str(ann))
+
+
+def _default(field) -> str:
+    value = field.get_default(call_default_factory=True)
+    if value is None or value == "" or isinstance(value, BaseModel):
+        return ""
+    if isinstance(value, bool):
+        return "`" + str(value).lower() + "`"
+    return f"`{value}`" if not isinstance(value, (list, dict)) else f"`{value!r}`".replace("'", "")
+
+
+def _table(model: type[BaseModel]) -> list[str]:
+    lines = ["| key | type | required | default | meaning |", "|---|---|---|---|---|"]
+    for name, field in model.model_fields.items():
+        required = field.is_required()
+        default = "" if required else _default(field)
+        lines.append(f"| `{name}` | {_type_name(field.annotation)} | {'yes' if required else 'no'} | "
+                     f"{default} | {field.description or ''} |")
+    return lines
+
+
+DOC_SECTIONS = (
+    ("project.yaml", ProjectFile, ("sites: CODE", Site), ("surveys[]", Survey), ("surveys[].columns", SurveyColumns),
+     ("transcripts[]", Transcript), ("deidentify", Deidentify)),
+    ("questions.yaml", QuestionsFile, ("questions[]", Question)),
+    ("codebook (YAML)", CodebookFile, ("codes[]", Code)),
+)
+
+
+def reference_markdown() -> str:
+    """The reference of every key of the three project files, generated from the schema."""
+    out = ["# Project files: reference", "",
+           "Generated from `pledge_analysis/project_schema.py` by "
+           "`python -m pledge_analysis.project_schema > docs/project-files.md`; a test checks it is current.",
+           "Unknown keys are errors (with a \"did you mean\" hint); a key that wants a list needs a list "
+           "(`deny: [Smith]`, not `deny: Smith`); yes/no switches accept `true/false`, `yes/no`, `on/off`. "
+           "Paths are relative to project.yaml. See [the worked example](new-project.md) for a project built "
+           "from a user's own CSV.", ""]
+    for title, model, *parts in DOC_SECTIONS:
+        out += [f"## {title}", "", (model.__doc__ or "").strip(), ""] + _table(model) + [""]
+        for sub, submodel in parts:
+            out += [f"### `{sub}`", "", (submodel.__doc__ or "").strip(), ""] + _table(submodel) + [""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(reference_markdown(), end="")

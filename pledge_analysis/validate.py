@@ -1,0 +1,189 @@
+"""Checking a whole project before any work: its files, how they fit together, and its data.
+
+:func:`validate_project` (the ``pledge-analysis validate`` command) runs every check and a dry
+read of every input, and returns a :class:`ValidationReport`: the problems (each with file,
+line or row, key or column, and what to do), what each file holds, and which rows a run
+would set aside and why. :func:`pledge_analysis.pipeline.run_project` runs the same checks
+and stops with a :class:`~pledge_analysis.errors.ProjectFileError` before de-identifying,
+coding or writing anything.
+
+Checks beyond the typed schema of :mod:`pledge_analysis.project_schema`:
+
+- every site value in the data is a code or name under ``sites:``; every group value (after
+  ``values:`` recoding) is one of ``groups:``; so are the transcripts' sites and groups;
+- every codebook ``survey_items`` entry names a question in ``questions.yaml``;
+- ``values:`` recodes a column that the survey maps;
+- every survey file can be read and has the mapped columns; every transcript parses.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .config import ProjectConfig
+from .errors import InputError, PledgeError, Problem, ProjectFileError
+from .io import Ingested, load_questions, read_survey, read_transcript
+
+
+def read_inputs(cfg: ProjectConfig, questions: pd.DataFrame | None,
+                problems: list[Problem] | None = None) -> Ingested:
+    """Read every survey file and transcript named by the project.
+
+    With ``problems`` (a list), a file that cannot be read adds a :class:`Problem` and the
+    reading goes on with the next file; without it the first such error is raised.
+    """
+    sites = cfg.site_lookup() or None
+    parts = []
+
+    def attempt(read, path: Path):
+        try:
+            parts.append(read())
+        except InputError as exc:
+            if problems is None:
+                raise
+            problems.append(Problem(cfg.source_id(path), exc.row, exc.column, str(exc)))
+
+    for spec in cfg.surveys:
+        for path in spec.files:
+            attempt(lambda path=path, spec=spec: read_survey(
+                path, columns=spec.columns, questions=questions, comments=spec.comments, values=spec.values,
+                group=spec.group, sites=sites, source_id=cfg.source_id(path), groups=cfg.groups), path)
+    for t in cfg.transcripts:
+        attempt(lambda t=t: read_transcript(t.path, site=t.site, group=t.group, source_id=cfg.source_id(t.path),
+                                            source_type=t.source_type), t.path)
+    return Ingested.concat(parts)
+
+
+def check_files(cfg: ProjectConfig, questions: pd.DataFrame | None, codebook: pd.DataFrame) -> list[Problem]:
+    """Problems in how project.yaml, questions.yaml and the codebook fit together."""
+    problems = []
+    yaml_file = cfg.file or cfg.root / "project.yaml"
+    site_names = cfg.site_lookup()
+    for i, t in enumerate(cfg.transcripts):
+        if cfg.sites and t.site.lower() not in site_names:
+            problems.append(Problem(yaml_file, cfg.line("transcripts", i, "site"), f"transcripts[{i}].site",
+                                    f"site {t.site!r} is not under sites: ({', '.join(cfg.sites)})"))
+        if t.group not in cfg.groups:
+            problems.append(Problem(yaml_file, cfg.line("transcripts", i, "group"), f"transcripts[{i}].group",
+                                    f"group {t.group!r} is not one of groups: {list(cfg.groups)}"))
+    for i, s in enumerate(cfg.surveys):
+        if s.group is not None and s.group not in cfg.groups:
+            problems.append(Problem(yaml_file, cfg.line("surveys", i, "group"), f"surveys[{i}].group",
+                                    f"group {s.group!r} is not one of groups: {list(cfg.groups)}"))
+        for col in s.values:
+            if col not in s.columns:
+                problems.append(Problem(yaml_file, cfg.line("surveys", i, "values", col), f"surveys[{i}].values.{col}",
+                                        f"recodes {col!r}, which columns: does not map; mapped: "
+                                        f"{', '.join(s.columns)}"))
+    known = set(questions["question_id"]) if questions is not None else set()
+    for code, items in zip(codebook["code_id"], codebook["survey_items"]):
+        missing = [q for q in items or [] if q not in known]
+        if missing:
+            where = "questions.yaml" if questions is not None else "project.yaml has no questions: file, and"
+            problems.append(Problem(cfg.codebook, None, f"{code}.survey_items",
+                                    f"names question(s) {missing} that {where} does not define"
+                                    + (f" (defined: {', '.join(sorted(known))})" if known else "")
+                                    + ". Fix the ids or remove them, or the theme has no survey evidence."))
+    return problems
+
+
+def check_data(cfg: ProjectConfig, data: Ingested) -> list[Problem]:
+    """Site and group values in the data that the project does not declare (one problem per value)."""
+    out = []
+    groups = Counter((u["kind"], u["value"], u["source_id"], u["column"]) for u in data.unknown)
+    first = {}
+    for u in data.unknown:
+        first.setdefault((u["kind"], u["value"], u["source_id"], u["column"]), u["row"])
+    for (kind, value, source, column), n in groups.items():
+        declared = (", ".join(f"{c} ({v.get('name')})" if v.get("name") else c for c, v in cfg.sites.items())
+                    if kind == "site" else ", ".join(cfg.groups))
+        fix = ("add it under sites: (a code, with its name as it appears in the data) or correct the data"
+               if kind == "site" else "map it to a declared group under values: group:, or add it to groups:")
+        out.append(Problem(source, first[(kind, value, source, column)], column,
+                           f"{kind} {value!r} ({n} row{'s' if n != 1 else ''}, first shown) is not declared; "
+                           f"declared: {declared}. To fix, {fix}."))
+    return out
+
+
+@dataclass
+class ValidationReport:
+    """What :func:`validate_project` found."""
+
+    project: Path
+    problems: list[Problem] = field(default_factory=list)
+    files: pd.DataFrame = field(default_factory=pd.DataFrame)
+    set_aside: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def raise_for_problems(self) -> None:
+        if self.problems:
+            raise ProjectFileError(self.problems)
+
+    def format(self) -> str:
+        lines = [f"Project {self.project}"]
+        if len(self.files):
+            lines.append(f"  {len(self.files)} input file(s):")
+            for r in self.files.itertuples(index=False):
+                lines.append(f"    {r.source_id}: {r.kind}, {r.rows_read:,} rows read")
+        if len(self.set_aside):
+            lines.append(f"  a run would set aside {int(self.set_aside['rows'].sum()):,} row(s) or answer(s):")
+            for r in self.set_aside.itertuples(index=False):
+                lines.append(f"    {r.rows:>6,}  {r.reason} ({r.source_id})")
+        if self.problems:
+            lines.append(f"  {len(self.problems)} problem(s):")
+            lines += [f"    - {p}" for p in self.problems]
+        else:
+            lines.append("  no problems: `pledge-analysis run` will read this project.")
+        return "\n".join(lines)
+
+
+def load_and_check(project: str | Path | ProjectConfig):
+    """``(cfg, questions, codebook, problems)``: the three files parsed and checked together.
+
+    Problems in one file do not hide problems in another: each file is parsed, and every
+    problem found is returned (raised as one :class:`ProjectFileError` by callers).
+    """
+    from .coding.codebook import read_codebook
+
+    cfg = project if isinstance(project, ProjectConfig) else ProjectConfig.load(project)
+    problems: list[Problem] = []
+    questions = codebook = None
+    try:
+        questions = load_questions(cfg.questions) if cfg.questions else None
+    except ProjectFileError as exc:
+        problems += exc.problems
+    try:
+        codebook = read_codebook(cfg.codebook)
+    except ProjectFileError as exc:
+        problems += exc.problems
+    except PledgeError as exc:
+        problems.append(Problem(cfg.codebook, None, None, str(exc)))
+    if codebook is not None and (questions is not None or not cfg.questions):
+        problems += check_files(cfg, questions, codebook)
+    return cfg, questions, codebook, problems
+
+
+def validate_project(project: str | Path) -> ValidationReport:
+    """Every check and a dry read of every input; nothing is written.
+
+    >>> from pathlib import Path
+    >>> report = validate_project(Path(__file__).parents[1] / "data_samples")
+    >>> report.ok, len(report.files)
+    (True, 19)
+    """
+    try:
+        cfg, questions, codebook, problems = load_and_check(project)
+    except ProjectFileError as exc:
+        return ValidationReport(Path(project), list(exc.problems))
+    data = read_inputs(cfg, questions, problems)
+    problems += check_data(cfg, data)
+    files = pd.DataFrame(data.sources, columns=["source_id", "path", "kind", "rows_read", "respondents_kept"])
+    aside = (data.set_aside.groupby(["source_id", "reason"]).size().rename("rows").reset_index()
+             if len(data.set_aside) else pd.DataFrame(columns=["source_id", "reason", "rows"]))
+    return ValidationReport(cfg.root, problems, files, aside)
