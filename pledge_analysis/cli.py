@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import PledgeError
+from .errors import InputError, PledgeError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("workbook", type=Path, help="the edited action_plan.xlsx")
     imp.add_argument("--by", default="co-design group", help="who made the edits (for the audit log)")
     imp.add_argument("--store", type=Path, default=None, help="project store (default: the project's)")
+    imp.add_argument("--force", action="store_true",
+                     help="import even where the store holds newer edits of the same goals")
 
     ini = sub.add_parser("init", help="set up a new project folder from your own files",
                          description="Guess a commented project.yaml, questions.yaml (scales to be confirmed) and "
@@ -103,14 +105,22 @@ def _run(args) -> int:
 
 def _import_plan(args) -> int:
     from .config import ProjectConfig
-    from .pledge import read_action_plan_xlsx
+    from .pledge import plan_conflicts, read_action_plan_xlsx
     from .project import Project
 
     cfg = ProjectConfig.load(args.project_dir)
-    with Project.open(args.store or cfg.store) as p:
-        plan, _ = read_action_plan_xlsx(args.workbook, previous=p.action_plan())
+    store = args.store or cfg.store
+    with Project.open(store) as p:
+        stored = p.action_plan()
+        plan, _ = read_action_plan_xlsx(args.workbook, previous=stored)
+        conflicts = plan_conflicts(plan, stored, args.workbook)
+        if conflicts and not args.force:
+            raise InputError(f"goal(s) {', '.join(conflicts)} were edited in the project store after this workbook "
+                             "was exported; importing it would undo those edits", path=args.workbook,
+                             hint="Export a fresh action_plan.xlsx with `pledge-analysis run`, make the edits "
+                                  "there, or pass --force to overwrite.")
         changes = p.save_action_plan(plan, actor=args.by, note=f"imported from {args.workbook.name}")
-    print(f"{len(changes)} change(s) stored in {args.store or cfg.store}:")
+    print(f"{len(changes)} change(s) stored in {store}:")
     for r in changes.itertuples(index=False):
         print(f"  {r.goal_id} {r.field}: {r.before!r} -> {r.after!r}")
     return 0

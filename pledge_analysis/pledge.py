@@ -192,6 +192,29 @@ def read_action_plan_xlsx(path: str | Path, previous: pd.DataFrame | None = None
     return plan, pd.DataFrame(changes, columns=["goal_id", "field", "before", "after"])
 
 
+def plan_conflicts(plan: pd.DataFrame, stored: pd.DataFrame, workbook: str | Path) -> list[str]:
+    """Goals that ``plan`` (read from ``workbook``) would change although the store's copy was edited
+    after the workbook was exported (the workbook's creation time, which Excel keeps on save)."""
+    from openpyxl import load_workbook
+
+    created = load_workbook(workbook, read_only=True).properties.created
+    if created is None or stored.empty or "updated_at" not in stored.columns:
+        return []
+    exported = pd.Timestamp(created).tz_localize("UTC") if pd.Timestamp(created).tzinfo is None else pd.Timestamp(created)
+    before = stored.set_index("goal_id")
+    out = []
+    for rec in plan.to_dict("records"):
+        g = rec["goal_id"]
+        if g not in before.index or before.at[g, "origin"] != "edited":
+            continue
+        newer = pd.Timestamp(before.at[g, "updated_at"]) >= exported.floor("s")  # both kept to the second
+        differs = any(str(before.at[g, f] or "") != str(rec.get(f) or "")
+                      for f in ("you_said", "we_plan_to", "by", "owner", "status"))
+        if newer and differs:
+            out.append(g)
+    return out
+
+
 # ------------------------------------------------------------------------------ publishing
 def _by_text(rec, today: date | None) -> str:
     status = effective_status(pd.DataFrame([rec]), today).iloc[0]

@@ -74,7 +74,8 @@ class Project:
         path = Path(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(path))
+            # widget callbacks may run off the kernel's main thread; each call is its own transaction
+            conn = sqlite3.connect(str(path), check_same_thread=False)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA foreign_keys=ON")
         except sqlite3.Error as exc:

@@ -13,11 +13,25 @@ class PlanEditor:
 
     ``editor.plan`` and ``editor.history`` always hold the current tables; display the editor
     with ``editor.widget`` (or just ``editor`` as the last line of a cell).
+
+    With ``project`` (a :class:`~pledge_analysis.project.Project` or the path of its store) the
+    plan is read from the project store when ``plan`` is not given, and every Save writes it
+    back at once (``origin="edited"``, so later runs keep it; status changes go to the store's
+    ``plan_history``), recorded in the audit log under ``editor``.
     """
 
-    def __init__(self, plan: pd.DataFrame, history: pd.DataFrame | None = None):
+    def __init__(self, plan: pd.DataFrame | None = None, history: pd.DataFrame | None = None, *,
+                 project=None, editor: str = "notebook"):
         import ipywidgets as w
 
+        from .project import Project
+
+        self.project = project if project is None or isinstance(project, Project) else Project.open(project)
+        self.editor = editor
+        if plan is None:
+            if self.project is None:
+                raise TypeError("PlanEditor needs a plan or a project to read it from")
+            plan = self.project.action_plan()
         self.plan = plan.copy()
         self.history = history if history is not None else pd.DataFrame(columns=["goal_id", "date", "status", "note"])
         self.goal = w.Dropdown(options=list(self.plan["goal_id"]), description="Goal")
@@ -51,7 +65,9 @@ class PlanEditor:
         if self.plan.at[i, "status"] != self.status.value:
             self.plan, self.history = record_status(self.plan, self.history, self.goal.value, self.status.value,
                                                     on=today)
-        self.message.value = f"Saved {self.goal.value}."
+        if self.project is not None:
+            self.project.save_action_plan(self.plan, actor=self.editor)
+        self.message.value = f"Saved {self.goal.value}" + (" to the project store." if self.project else ".")
 
     def _ipython_display_(self):
         from IPython.display import display

@@ -220,3 +220,52 @@ def test_ids_do_not_depend_on_how_the_folder_is_named(tmp_path):
     for name in ("codings.csv", "priorities.csv", "set_aside.csv"):
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes() == (outs[2] / name).read_bytes()
     assert str(tmp_path) not in (outs[0] / "set_aside.csv").read_text()  # no machine paths in outputs
+
+
+def test_plan_editor_saves_to_the_store_and_a_rerun_keeps_it(reviewed):
+    from pledge_analysis.widgets import PlanEditor
+
+    project, store, tmp, _ = reviewed
+    editor = PlanEditor(project=store, editor="dana")
+    goal = editor.plan["goal_id"].iloc[-1]
+    editor.goal.value = goal
+    editor.we_plan_to.value, editor.by.value, editor.status.value = "Quiet room by the clinic", "March 2027", "ongoing"
+    editor.commit()
+    assert "project store" in editor.message.value
+    run(project, tmp / "out2")
+    with Project.open(store) as p:
+        row = p.action_plan().set_index("goal_id").loc[goal]
+        assert (row["we_plan_to"], row["status"], row["origin"], row["updated_by"]) == \
+            ("Quiet room by the clinic", "ongoing", "edited", "dana")
+        assert [goal, "ongoing"] in p.plan_history()[["goal_id", "status"]].values.tolist()
+
+
+def test_import_plan_command_stores_the_workbook_edits(reviewed, capsys):
+    from openpyxl import load_workbook
+
+    project, store, tmp, _ = reviewed
+    run(project, tmp / "out2")  # a fresh export that carries the reviewers' G01 edit
+    for book in (tmp / "out1" / "action_plan.xlsx", tmp / "out2" / "action_plan.xlsx"):
+        wb = load_workbook(book)
+        ws = wb.active
+        header = [c.value for c in ws[1]]
+        ws.cell(row=3, column=header.index("We plan to") + 1, value="Text reminders before every appointment")
+        wb.save(book)
+    capsys.readouterr()
+    # the old workbook predates the G01 edit in the store: importing it would undo that edit
+    assert main(["import-plan", str(project), str(tmp / "out1" / "action_plan.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert "G01" in err and "edited in the project store after this workbook was exported" in err
+    assert main(["import-plan", str(project), str(tmp / "out2" / "action_plan.xlsx"), "--by", "erin"]) == 0
+    assert "G02 we_plan_to: '' -> 'Text reminders before every appointment'" in capsys.readouterr().out
+    with Project.open(store) as p:
+        plan = p.action_plan().set_index("goal_id")
+        assert plan.at["G02", "we_plan_to"] == "Text reminders before every appointment"
+        assert plan.at["G02", "origin"] == "edited" and plan.at["G02", "updated_by"] == "erin"
+        assert plan.at["G01", "we_plan_to"] == "Call every patient within 48 hours"
+    book = tmp / "out2" / "action_plan.xlsx"
+    wb = load_workbook(book)
+    wb.active.cell(row=3, column=header.index("Status") + 1, value="finished")
+    wb.save(book)
+    assert main(["import-plan", str(project), str(book)]) == 2
+    assert "row 3, column 'Status'" in capsys.readouterr().err
