@@ -81,12 +81,15 @@ def check_files(cfg: ProjectConfig, questions: pd.DataFrame | None, codebook: pd
     known = set(questions["question_id"]) if questions is not None else set()
     for code, items in zip(codebook["code_id"], codebook["survey_items"]):
         missing = [q for q in items or [] if q not in known]
-        if missing:
-            where = "questions.yaml" if questions is not None else "project.yaml has no questions: file, and"
+        if missing and questions is None:
             problems.append(Problem(cfg.codebook, None, f"{code}.survey_items",
-                                    f"names question(s) {missing} that {where} does not define"
-                                    + (f" (defined: {', '.join(sorted(known))})" if known else "")
-                                    + ". Fix the ids or remove them, or the theme has no survey evidence."))
+                                    f"names question(s) {missing}, but project.yaml names no questions: file. "
+                                    "Add one, or remove the survey_items."))
+        elif missing:
+            problems.append(Problem(cfg.codebook, None, f"{code}.survey_items",
+                                    f"names question(s) {missing} that questions.yaml does not define (defined: "
+                                    f"{', '.join(sorted(known))}). Fix the ids or remove them, or the theme has "
+                                    "no survey evidence."))
     return problems
 
 

@@ -157,9 +157,14 @@ def read_survey(
         needed += list(qs["column"])
     missing = [c for c in needed if c not in df.columns]
     if missing:
+        import difflib
+
+        close = {m: difflib.get_close_matches(m, list(df.columns), n=1, cutoff=0.6) for m in missing}
+        guesses = "; ".join(f"For {m!r}, did you mean {c[0]!r}?" for m, c in close.items() if c)
         raise MissingColumnError(
-            f"survey file {str(path)!r} is missing column(s) {missing}",
-            hint=f"Its columns are {list(df.columns)}. Fix the column mapping in project.yaml.")
+            f"survey file {source_id!r} is missing column(s) {missing}",
+            hint=(guesses + " " if guesses else "") + f"Its columns are {list(df.columns)}. "
+                 "Fix the column mapping in project.yaml (or the column in questions.yaml).")
 
     attrs = {k: v for k, v in columns.items() if k not in ("respondent_id", "site", "group")}
     set_aside, resp_rows, answer_rows, seg_rows = [], [], [], []
