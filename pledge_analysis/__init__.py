@@ -4,6 +4,7 @@ The public API is re-exported here and loaded lazily, so ``import pledge_analysi
 fast (no spaCy, torch or BERTopic at import time)::
 
     import pledge_analysis as pa
+    pa.validate_project("data_samples").ok           # True: files, cross-checks and a dry read
     result = pa.run_project("data_samples")          # ingest, de-identify, code, score, prioritise
     result.priorities.query("scope == 'secondary'")  # ranked improvement areas for one group
     pa.redact("Sister Jane Okafor was lovely").text  # 'Sister [PERSON] was lovely'
@@ -20,9 +21,10 @@ _EXPORTS = {
     "PledgeError": "errors", "InputError": "errors", "ConfigError": "errors", "CodebookError": "errors",
     "ProjectStoreError": "errors", "MissingFileError": "errors", "MissingColumnError": "errors",
     "EmptyInputError": "errors", "TranscriptFormatError": "errors", "ModelUnavailableError": "errors",
-    # configuration, ingest and store
+    "ProjectFileError": "errors", "Problem": "errors",
+    # project files, ingest and store
     "ProjectConfig": "config", "read_survey": "io", "read_transcript": "io", "load_questions": "io",
-    "Project": "project",
+    "Project": "project", "validate_project": "validate", "init_project": "scaffold",
     # text
     "load_nlp": "text.nlp", "redact": "text.deidentify", "redact_frame": "text.deidentify",
     # coding
