@@ -77,17 +77,23 @@ class ConfigError(PledgeError):
 
 
 class Problem:
-    """One located problem in a project file: file, line, key path, what is wrong and what to do.
+    """One located problem: in a project file (file, line, key path) or in a data file (file, row, column),
+    what is wrong and what to do.
 
     >>> str(Problem("project.yaml", 4, "surveys", "unknown key 'survey'. Did you mean 'surveys'?"))
     "project.yaml, line 4, key 'surveys': unknown key 'survey'. Did you mean 'surveys'?"
+    >>> str(Problem("exports/a.csv", None, None, "site 'X' is not declared", row=31, column="Trust site"))
+    "exports/a.csv, row 31, column 'Trust site': site 'X' is not declared"
     """
 
-    def __init__(self, file, line: int | None, key: str | None, message: str):
+    def __init__(self, file, line: int | None, key: str | None, message: str, *, row: int | None = None,
+                 column: str | None = None):
         self.file, self.line, self.key, self.message = str(file), line, key, message
+        self.row, self.column = row, column
 
     def __str__(self) -> str:
         where = self.file + (f", line {self.line}" if self.line else "") + (f", key {self.key!r}" if self.key else "")
+        where += (f", row {self.row}" if self.row else "") + (f", column {self.column!r}" if self.column else "")
         return f"{where}: {self.message}"
 
     def __repr__(self) -> str:

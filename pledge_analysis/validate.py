@@ -44,7 +44,8 @@ def read_inputs(cfg: ProjectConfig, questions: pd.DataFrame | None,
         except InputError as exc:
             if problems is None:
                 raise
-            problems.append(Problem(cfg.source_id(path), exc.row, exc.column, str(exc)))
+            problems.append(Problem(cfg.source_id(path), None, None, exc.what + (". " + exc.hint if exc.hint else ""),
+                                    row=exc.row, column=exc.column))
 
     for spec in cfg.surveys:
         for path in spec.files:
@@ -79,18 +80,29 @@ def check_files(cfg: ProjectConfig, questions: pd.DataFrame | None, codebook: pd
                                         f"recodes {col!r}, which columns: does not map; mapped: "
                                         f"{', '.join(s.columns)}"))
     known = set(questions["question_id"]) if questions is not None else set()
-    for code, items in zip(codebook["code_id"], codebook["survey_items"]):
+    line = _codebook_lines(cfg.codebook)
+    for i, (code, items) in enumerate(zip(codebook["code_id"], codebook["survey_items"])):
         missing = [q for q in items or [] if q not in known]
         if missing and questions is None:
-            problems.append(Problem(cfg.codebook, None, f"{code}.survey_items",
+            problems.append(Problem(cfg.codebook, line(i), f"{code}.survey_items",
                                     f"names question(s) {missing}, but project.yaml names no questions: file. "
                                     "Add one, or remove the survey_items."))
         elif missing:
-            problems.append(Problem(cfg.codebook, None, f"{code}.survey_items",
+            problems.append(Problem(cfg.codebook, line(i), f"{code}.survey_items",
                                     f"names question(s) {missing} that questions.yaml does not define (defined: "
                                     f"{', '.join(sorted(known))}). Fix the ids or remove them, or the theme has "
                                     "no survey evidence."))
     return problems
+
+
+def _codebook_lines(path: Path | None):
+    """``line(i)``: the line of the i-th code's ``survey_items`` in a YAML codebook (None for Excel)."""
+    from .io.yamlfile import load_yaml_located
+
+    if path is None or path.suffix.lower() not in (".yaml", ".yml"):
+        return lambda i: None
+    data, where = load_yaml_located(path)
+    return lambda i: where.line(("codes", i, "survey_items")) if isinstance(data, dict) else None
 
 
 def check_data(cfg: ProjectConfig, data: Ingested) -> list[Problem]:
@@ -105,8 +117,8 @@ def check_data(cfg: ProjectConfig, data: Ingested) -> list[Problem]:
                     if kind == "site" else ", ".join(cfg.groups))
         fix = ("add it under sites: (a code, with its name as it appears in the data) or correct the data"
                if kind == "site" else "map it to a declared group under values: group:, or add it to groups:")
-        out.append(Problem(source, first[(kind, value, source, column)], column,
-                           f"{kind} {value!r} ({n} row{'s' if n != 1 else ''}, first shown) is not declared; "
+        out.append(Problem(source, None, None, row=first[(kind, value, source, column)], column=column,
+                           message=f"{kind} {value!r} ({n} row{'s' if n != 1 else ''}, first shown) is not declared; "
                            f"declared: {declared}. To fix, {fix}."))
     return out
 

@@ -41,7 +41,7 @@ MISTAKES = [
     ("questions.yaml", "positive: [Strongly agree, Agree]", "positive: [Strongly agree, Agreed]", "questions[0]",
      "positive answers ['Agreed'] are not among the options", "- id: listened"),
     ("codebook.yaml", "survey_items: [listened]", "survey_items: [listend]", "listening.survey_items",
-     "names question(s) ['listend'] that questions.yaml does not define", None),
+     "names question(s) ['listend'] that questions.yaml does not define", "survey_items: [listend]"),
     ("codebook.yaml", "    keywords: [leaflet", "    keyword: [leaflet", "codes[2].keyword",
      "Did you mean 'keywords'?", "keyword:"),
 ]
@@ -74,10 +74,11 @@ def test_values_in_the_data_must_be_declared(tmp_path):
     report = validate_project(project)
     by_kind = {p.message.split()[0]: p for p in report.problems}
     site, group = by_kind["site"], by_kind["group"]
-    assert site.file == "exports/feedback_2027.csv" and site.key == "Trust site" and "'LWC'" in site.message
+    assert site.file == "exports/feedback_2027.csv" and site.column == "Trust site" and "'LWC'" in site.message
     rows = (project / "exports/feedback_2027.csv").read_bytes().decode("cp1252").splitlines()
-    assert rows[site.line - 1].split(",")[1] == "LWC"  # the first row really holds it (spreadsheet numbering)
-    assert "'Metastatic'" in group.message and group.key == "Cohort" and "values: group:" in group.message
+    assert rows[site.row - 1].split(",")[1] == "LWC"  # the first row really holds it (spreadsheet numbering)
+    assert str(site).startswith(f"exports/feedback_2027.csv, row {site.row}, column 'Trust site': site 'LWC'")
+    assert "'Metastatic'" in group.message and group.column == "Cohort" and "values: group:" in group.message
     with pytest.raises(ProjectFileError) as exc:
         from pledge_analysis.pipeline import run_project
         run_project(project)
