@@ -55,6 +55,9 @@ class RunResult:
     cross_site: pd.DataFrame | None = None
     buddies: pd.DataFrame | None = None
     run_log: dict = field(default_factory=dict)
+    #: with a store: every coding in it (this run's suggestions and all human work, with ``coding_id``),
+    #: which the exports (codings.csv/.xlsx, quotes.xlsx, project.qdpx) carry; else None
+    store_codings: pd.DataFrame | None = None
 
 
 class _Steps:
@@ -149,10 +152,10 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         plan = draft_action_plan(priorities)
         cross_site = site_theme_matrix(priorities, themes, codebook, scores, cfg.sites)
         buddies = buddy_pairs(cross_site) if cfg.sites else None
-    sync = None
+    sync = store_codings = None
     if store_path:
         with steps.step("updating the project store"):
-            sync, plan = write_store(store_path, data, segments, codebook, codings, plan)
+            sync, plan, store_codings = write_store(store_path, data, segments, codebook, codings, plan)
     run_log = {
         "project": cfg.name, "round": cfg.round, "pledge_analysis": __version__,
         "python": platform.python_version(), "packages": _versions(),
@@ -171,13 +174,13 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     return RunResult(cfg, segments, data.respondents, data.responses, data.set_aside, redactions, codebook,
                      codings, units, themes, scores if scores is not None else pd.DataFrame(), priorities, plan,
                      questions if questions is not None else pd.DataFrame(), scored, drivers, cross_site,
-                     buddies, run_log)
+                     buddies, run_log, store_codings)
 
 
 def write_store(path, data: Ingested, segments, codebook, codings, plan):
-    """Update the project store at ``path`` with this run; return ``(summary, plan)``.
+    """Update the project store at ``path`` with this run; return ``(summary, plan, codings)``.
 
-    The plan returned is the store's (human edits kept, this run's new drafts added).
+    The plan and codings returned are the store's (human work kept, this run's drafts and suggestions added).
     """
     from .project import Project
 
@@ -185,7 +188,7 @@ def write_store(path, data: Ingested, segments, codebook, codings, plan):
         summary = p.sync_run(sources=pd.DataFrame(data.sources), segments=segments, respondents=data.respondents,
                              responses=data.responses, set_aside=data.set_aside, codebook=codebook,
                              codings=codings, plan=plan)
-        return summary, p.action_plan()
+        return summary, p.action_plan(), p.codings()
 
 
 def _reasons(set_aside: pd.DataFrame) -> dict:
@@ -214,8 +217,9 @@ def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = Fa
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
+    codings = result.store_codings if result.store_codings is not None else result.codings
     result.segments.to_csv(out / "segments.csv", index=False)
-    result.codings.to_csv(out / "codings.csv", index=False)
+    codings.to_csv(out / "codings.csv", index=False)
     result.themes.to_csv(out / "themes.csv", index=False)
     result.scores.to_csv(out / "survey_scores.csv", index=False)
     result.priorities.to_csv(out / "priorities.csv", index=False)
@@ -231,10 +235,10 @@ def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = Fa
     write_report(result, out / "report.html")
     # exchange with NVivo, ATLAS.ti, MAXQDA and QualCoder (REFI-QDA), and spreadsheets
     write_project_qdpx(out / "project.qdpx", segments=result.segments, codebook=result.codebook,
-                       codings=result.codings, respondents=result.respondents, name=result.config.name)
+                       codings=codings, respondents=result.respondents, name=result.config.name)
     write_codebook_qdc(result.codebook, out / "codebook.qdc")
-    result.codings.to_excel(out / "codings.xlsx", index=False, sheet_name="Codings")
-    quotes_table(result.codings, result.segments, result.codebook).to_excel(out / "quotes.xlsx", index=False,
+    codings.to_excel(out / "codings.xlsx", index=False, sheet_name="Codings")
+    quotes_table(codings, result.segments, result.codebook).to_excel(out / "quotes.xlsx", index=False,
                                                                            sheet_name="Quotes")
     result.run_log["timings_s"]["writing outputs"] = round(time.perf_counter() - t, 3)
     result.run_log["outputs"] = sorted(p.name for p in out.iterdir())

@@ -76,6 +76,12 @@ def test_rerun_keeps_every_decision_memo_and_plan_edit(reviewed):
         assert p.orphans().empty
         assert "run" in set(p.audit_log()["action"])
         assert p.review_queue("bob")["coding_id"].isin([third]).sum() == 0  # bob's decision still counts
+    # the exports carry the human work: codings.csv and the REFI-QDA project hold the decisions and codes
+    exported = pd.read_csv(tmp / "out2" / "codings.csv")
+    assert exported.set_index("coding_id").loc[first, "status"] == "accepted"
+    assert ((exported["method"] == "manual") & (exported["memo"] == "added by hand")).sum() == 1
+    with zipfile.ZipFile(tmp / "out2" / "project.qdpx") as z:
+        assert b"added by hand" in z.read("project.qde") or b"clear example of waiting" in z.read("project.qde")
     # the exported plan carries the human edit, and the drafts are still there for other goals
     plan, _ = read_action_plan_xlsx(tmp / "out2" / "action_plan.xlsx")
     assert plan.loc[plan["goal_id"] == "G01", "we_plan_to"].item() == "Call every patient within 48 hours"
