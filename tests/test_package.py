@@ -1,4 +1,5 @@
-"""Packaging: the public API, lazy imports, and environment.yml in step with pyproject.toml."""
+"""Packaging: the public API, lazy imports, and the lock file (constraints.txt) that every install uses."""
+import re
 import subprocess
 import sys
 import tomllib
@@ -14,7 +15,8 @@ def test_public_api_is_pinned():
     assert pledge_analysis.__all__ == sorted(pledge_analysis.__all__[:-1]) + ["__version__"]
     for name in pledge_analysis.__all__:
         assert getattr(pledge_analysis, name) is not None, name
-    assert {"run_project", "redact", "prioritise", "wilson_ci", "draft_action_plan", "Project"} <= set(pledge_analysis.__all__)
+    assert {"run_project", "redact", "prioritise", "wilson_ci", "draft_action_plan", "Project", "validate_project",
+            "init_project", "ProjectFileError"} <= set(pledge_analysis.__all__)
 
 
 def test_import_is_light():
@@ -25,24 +27,62 @@ def test_import_is_light():
 def _name(req: str) -> str:
     for sep in ("==", ">=", "<=", "<", ">", "[", " ", ";"):
         req = req.split(sep)[0]
-    return req.strip().lower().replace("_", "-")
+    return re.sub(r"[-_.]+", "-", req.strip()).lower()  # PEP 503
 
 
-def test_environment_yml_matches_pyproject():
+def _lock() -> dict[str, str]:
+    """constraints.txt as {normalised name: version}; every line a comment or ``name==version``."""
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*==[A-Za-z0-9.+!-]+", line), line
+        name, version = line.split("==")
+        assert _name(name) not in pins, f"{name} pinned twice"
+        pins[_name(name)] = version
+    return pins
+
+
+def test_lock_pins_every_dependency():
+    lines = [l for l in (ROOT / "constraints.txt").read_text().splitlines() if l and not l.startswith("#")]
+    assert lines == sorted(lines, key=lambda l: _name(l)), "constraints.txt is sorted by name"
+    pins = _lock()
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]}
+    assert wanted - set(pins) == set(), "run tools/update_lock.py after changing dependencies"
+    assert pins["torch"] == "2.13.0"  # the CPU build; anything else pulls several GB of CUDA packages
+    assert not [n for n in pins if n.startswith(("nvidia-", "cuda", "triton"))]
+    assert "pledge-analysis" not in pins
+
+
+def test_installed_versions_are_the_locked_ones():
+    from importlib.metadata import distributions
+
+    from packaging.specifiers import SpecifierSet
+
+    pins = _lock()
+    wrong = {}
+    for dist in distributions():
+        name = _name(dist.metadata["Name"])
+        if name in pins and dist.version not in SpecifierSet(f"=={pins[name]}"):
+            wrong[name] = (dist.version, pins[name])
+    assert wrong == {}, "installed without -c constraints.txt? (installed, locked): " + repr(wrong)
+
+
+def test_environment_yml_installs_the_lock():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    have = set()
-    for dep in env["dependencies"]:
-        if isinstance(dep, dict):
-            have |= {_name(r) for r in dep["pip"] if not r.startswith("-")}
-        elif _name(dep) not in ("python", "pip"):
-            have.add(_name(dep))
-    assert have == wanted
+    conda = [d for d in env["dependencies"] if isinstance(d, str)]
+    pip = [d["pip"] for d in env["dependencies"] if isinstance(d, dict)]
+    assert conda == ["python=3.11", "pip"]  # conda gives only Python and pip: no second set of versions
+    assert pip == [["-c constraints.txt", "-e .[test]"]]
+    assert env["channels"] == ["conda-forge"]
 
 
-def test_constraints_pin_cpu_torch():
-    assert "torch==2.13.0" in (ROOT / "constraints.txt").read_text()
+def test_install_commands_use_the_lock():
     readme = (ROOT / "README.md").read_text()
-    assert "-c constraints.txt" in readme
-    assert "pytest" in (ROOT / ".ci" / "run").read_text()
+    installs = re.findall(r"pip install [^&\n]*", readme)
+    assert installs and all("-c constraints.txt" in i for i in installs), installs
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "-c constraints.txt" in ci and "pytest" in ci
+    assert "tools/update_lock.py" in (ROOT / "constraints.txt").read_text()
+    assert (ROOT / "tools" / "update_lock.py").exists()
