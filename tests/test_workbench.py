@@ -174,3 +174,106 @@ def test_unicode_offsets_are_code_points(tmp_path):
     back = read_project_qdpx(tmp_path / "u.qdpx")
     row = back["codings"].iloc[0]
     assert segs["text"].iloc[0][int(row["start"]):int(row["end"])] == "staff were kind"
+
+
+def _export_tables(n_fg: int = 40) -> dict:
+    """Deterministic tables touching every part of the .qdpx export: survey and focus-group sources, respondents with
+    attributes, codings with and without spans, a code not in the codebook, two coders, memos, non-ASCII text."""
+    segs, codings = [], []
+    for i in range(12):
+        rid = f"NGU-{i % 5:04d}"
+        segs.append({"segment_id": f"sv{i:03d}", "source_id": "survey/patients_NGU.csv", "site": "NGU",
+                     "group": "primary" if i % 2 else "secondary", "source_type": "survey",
+                     "question_id": ["good", "improve"][i % 2], "respondent_id": rid, "speaker": None, "role": None,
+                     "position": i, "timestamp": "2026-02-0%d" % (i % 9 + 1), "text": f"Comment {i}: café staff 😀 kind"})
+    for i in range(n_fg):
+        sp = "Facilitator" if i % 6 == 0 else f"P{i % 5 + 1}"
+        segs.append({"segment_id": f"fg{i:04d}", "source_id": "transcripts/RGH_primary.txt", "site": "RGH",
+                     "group": "primary", "source_type": "focus_group", "question_id": None,
+                     "respondent_id": f"transcripts/RGH_primary.txt:{sp}", "speaker": sp,
+                     "role": "facilitator" if sp == "Facilitator" else "participant", "position": n_fg - i,
+                     "timestamp": None, "text": f"Turn {i}, the nurses were kind but the wait was long."})
+    for k, s in enumerate(segs):
+        codings.append({"segment_id": s["segment_id"], "code_id": ["kind", "wait", "kind.nurse"][k % 3],
+                        "coder": "rules", "method": "rules", "confidence": 0.5 + (k % 5) / 10, "start": 4, "end": 12,
+                        "status": "suggested", "created_at": "2026-03-01T10:00:00+00:00", "memo": None,
+                        "evidence": "kind", "negated": k % 4 == 0})
+        if k % 3 == 0:
+            codings.append({"segment_id": s["segment_id"], "code_id": "wait", "coder": "alice", "method": "manual",
+                            "confidence": None, "start": None, "end": None, "status": "accepted",
+                            "created_at": None if k % 2 else "2026-03-02T09:30:00", "memo": "check" if k % 2 else None,
+                            "evidence": None, "negated": None})
+        if k % 7 == 0:
+            codings.append({"segment_id": s["segment_id"], "code_id": "retired", "coder": "bob", "method": "manual",
+                            "confidence": 1.0, "start": 0, "end": 3, "status": "accepted",
+                            "created_at": "2026-03-03T08:00:00Z", "memo": None, "evidence": None, "negated": False})
+    cb = codebook_from_records([{"id": "kind", "name": "Kindness", "keywords": ["kind", "caring"], "colour": "#aa3377"},
+                                {"id": "kind.nurse", "name": "Nurses", "parent": "kind", "include": "nurses"},
+                                {"id": "wait", "name": "Waiting", "survey_items": ["Q12"]}])
+    people = pd.DataFrame({"respondent_id": [f"NGU-{i:04d}" for i in range(5)], "site": ["NGU"] * 5,
+                           "group": ["primary", "secondary"] * 2 + ["primary"], "source_type": ["survey"] * 5,
+                           "age_band": ["50-59", None, "60-69", "70+", "40-49"]})
+    memos = pd.DataFrame([{"memo_id": 1, "segment_id": "fg0003", "code_id": None, "coder": "carol",
+                           "text": "ask the group", "created_at": "2026-03-01T10:00:00+00:00"},
+                          {"memo_id": 2, "segment_id": "sv001", "code_id": "wait", "coder": "alice",
+                           "text": "long waits at clinic", "created_at": None}])
+    return dict(segments=pd.DataFrame(segs), codebook=cb, codings=pd.DataFrame(codings), respondents=people,
+                memos=memos, name="Export fixture")
+
+
+def _qdpx_digest(data: bytes) -> str:
+    import hashlib
+    import io
+    import zipfile
+
+    h = hashlib.sha256()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for n in z.namelist():
+            h.update(n.encode() + b"\0" + z.read(n) + b"\0")
+    return h.hexdigest()
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """The export stamps 'now' where a table has no date: freeze it so that the output can be compared."""
+    import datetime as dt
+
+    from pledge_analysis.io import refi
+
+    class Frozen(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return cls(2026, 1, 1, 12, 0, 0, tzinfo=tz)
+
+    monkeypatch.setattr(refi, "datetime", Frozen)
+
+
+#: sha256 over the archive's members of the export of ``_export_tables()``, computed with the export as it was
+#: before it was made linear (the quadratic version of 2026-12): the linear one must write the same bytes.
+QDPX_EXPORT_DIGEST = "a8528b9f87032cf04e6e9f670dd6de1290ea01e56dcc974148a5c6e8c2cf0152"
+
+
+def test_qdpx_export_is_unchanged(frozen_clock):
+    from pledge_analysis.io.refi import project_qdpx_bytes
+
+    assert _qdpx_digest(project_qdpx_bytes(**_export_tables())) == QDPX_EXPORT_DIGEST
+
+
+def test_qdpx_export_is_linear_in_segments_per_source():
+    """One 10,000-turn transcript with 15,000 codings: the quadratic export took 19 s here, the linear one < 1 s."""
+    import time
+
+    from pledge_analysis.io.refi import project_qdpx_bytes
+
+    n = 10_000
+    segs = pd.DataFrame({"segment_id": [f"s{i:05d}" for i in range(n)], "source_id": "t.txt", "site": "A",
+                         "group": "primary", "source_type": "focus_group", "question_id": None,
+                         "respondent_id": [f"t.txt:P{i % 12}" for i in range(n)],
+                         "speaker": [f"P{i % 12}" for i in range(n)], "role": "participant", "position": range(n),
+                         "timestamp": None, "text": "The nurses were kind but the wait was long."})
+    c = pd.DataFrame({"segment_id": [f"s{i // 3 * 2 + i % 3 // 2:05d}" for i in range(n * 3 // 2)],
+                      "code_id": "kind", "coder": "rules", "method": "rules", "start": 4, "end": 10,
+                      "status": "suggested", "created_at": "2026-03-01T10:00:00+00:00"})
+    t = time.perf_counter()
+    project_qdpx_bytes(segments=segs, codebook=codebook_from_records([{"id": "kind", "name": "Kindness"}]), codings=c)
+    assert time.perf_counter() - t < 5

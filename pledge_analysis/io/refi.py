@@ -18,6 +18,7 @@ Writers use lxml; :func:`validate` checks a document against the REFI-QDA XSDs.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import uuid
 import zipfile
@@ -34,14 +35,30 @@ from ..schema import present as _present
 NS_PROJECT = "urn:QDA-XML:project:1.0"
 NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
 _GUID_NS = uuid.UUID("6b1c7f3e-8d0a-4c55-9b57-2f4f0c1e7a10")
+_GUID_NS_BYTES = _GUID_NS.bytes
 _CODE_LABELS = (("include", "Include"), ("exclude", "Exclude"), ("keywords", "Keywords"), ("examples", "Examples"),
                 ("survey_items", "Survey items"), ("code_id", "Code id"))
 _SEP = " | "
 
 
 def guid(kind: str, key) -> str:
-    """A stable GUID for an object, so that re-exports keep identities."""
-    return str(uuid.uuid5(_GUID_NS, f"{kind}:{key}"))
+    """A stable GUID for an object, so that re-exports keep identities: ``uuid5`` of ``"kind:key"``, computed
+    without building a UUID object (an export makes several per segment).
+
+    >>> guid("code", "kind") == str(uuid.uuid5(_GUID_NS, "code:kind"))
+    True
+    """
+    h = bytearray(hashlib.sha1(_GUID_NS_BYTES + f"{kind}:{key}".encode("utf-8")).digest()[:16])
+    h[6] = (h[6] & 0x0F) | 0x50  # version 5
+    h[8] = (h[8] & 0x3F) | 0x80  # RFC 4122 variant
+    x = h.hex()
+    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    """``df.to_dict("records")`` with plain Python values, several times faster on large tables."""
+    cols = list(df.columns)
+    return [dict(zip(cols, row)) for row in zip(*(df[c].tolist() for c in cols))] if len(cols) else [{}] * len(df)
 
 
 def _colour(c) -> str | None:
@@ -160,10 +177,10 @@ def _iso(ts) -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _source_layout(segs: pd.DataFrame) -> tuple[str, dict[str, int]]:
-    """The document text of one source and each segment's offset in it."""
+def _source_layout(records: list[dict]) -> tuple[str, dict[str, int]]:
+    """The document text of one source and each segment's offset in it, in one pass over its segments."""
     lines, offsets, pos = [], {}, 0
-    for r in segs.to_dict("records"):
+    for r in records:
         if r["source_type"] == "survey":
             label = f"{r['respondent_id']} [{r['question_id']}]"
         else:
@@ -229,41 +246,65 @@ def project_qdpx_bytes(*, segments: pd.DataFrame, codebook: pd.DataFrame, coding
     files = {}
     sources = etree.SubElement(root, q("Sources"))
     code_guid = {c: guid("code", c) for c in codebook["code_id"]}
+    user_guid: dict = {}
+    iso: dict = {}
+
+    def user(c):
+        if c not in user_guid:
+            user_guid[c] = guid("user", c)
+        return user_guid[c]
+
+    def stamp(ts):
+        key = ts if _present(ts) else None
+        if key not in iso:
+            iso[key] = _iso(key)
+        return iso[key]
+
+    # each source's codings in table order, found through a dict (no scan of the table per source or segment)
+    sources_of: dict = {}
+    for source_id, seg_id in zip(segs["source_id"], segs["segment_id"]):
+        sources_of.setdefault(seg_id, set()).add(source_id)
+    codings_of: dict = {}
+    for c in _records(codings):
+        for source_id in sources_of.get(c["segment_id"], ()):
+            codings_of.setdefault(source_id, []).append(c)
     for source_id, g in segs.groupby("source_id", sort=True):
-        text, offsets = _source_layout(g)
+        records = _records(g)
+        text, offsets = _source_layout(records)
+        seg_len: dict = {}
         sg = guid("source", source_id)
         files[f"sources/{sg}.txt"] = text.encode("utf-8")
         src = etree.SubElement(sources, q("TextSource"), {"guid": sg, "name": str(source_id),
                                                           "plainTextPath": f"internal://{sg}.txt"})
-        for r in g.to_dict("records"):
+        for r in records:
             start = offsets[r["segment_id"]]
+            length = len(str(r["text"]))
+            seg_len.setdefault(r["segment_id"], length)
             sel = etree.SubElement(src, q("PlainTextSelection"), {
                 "guid": selection_guid[r["segment_id"]], "name": f"segment {r['segment_id']}",
-                "startPosition": str(start), "endPosition": str(start + len(str(r["text"])))})
+                "startPosition": str(start), "endPosition": str(start + length)})
             etree.SubElement(sel, q("Description")).text = _meta(
                 {k: r.get(k) for k in schema.SEGMENTS if k not in ("text",)})
             for m in memo_by_segment.get(r["segment_id"], []):
                 etree.SubElement(sel, q("NoteRef"), {"targetGUID": guid("memo", m["memo_id"])})
-        seg_ids = set(g["segment_id"])
-        for k, c in enumerate(codings[codings["segment_id"].isin(seg_ids)].to_dict("records")):
+        for k, c in enumerate(codings_of.get(source_id, [])):
             if c["code_id"] not in code_guid:
                 continue
             base = offsets[c["segment_id"]]
-            seg_len = len(str(g.loc[g["segment_id"] == c["segment_id"], "text"].iloc[0]))
             s = base + (int(c["start"]) if _present(c["start"]) else 0)
-            e = base + (int(c["end"]) if _present(c["end"]) else seg_len)
+            e = base + (int(c["end"]) if _present(c["end"]) else seg_len[c["segment_id"]])
             key = (c.get("coding_id"), c["segment_id"], c["code_id"], c["coder"], c["start"], c["end"], k)
+            when = stamp(c.get("created_at"))
             sel = etree.SubElement(src, q("PlainTextSelection"), {
                 "guid": guid("selection", key), "name": str(c["code_id"]), "startPosition": str(s),
-                "endPosition": str(e), "creatingUser": guid("user", c["coder"]), "creationDateTime": _iso(c.get("created_at"))})
+                "endPosition": str(e), "creatingUser": user(c["coder"]), "creationDateTime": when})
             etree.SubElement(sel, q("Description")).text = _meta(
                 {"segment_id": c["segment_id"], "method": c.get("method"), "status": c.get("status"),
                  "confidence": c.get("confidence"), "evidence": c.get("evidence"),
                  "negated": bool(float(c["negated"])) if _present(c.get("negated")) else None,
                  "memo": c.get("memo"), "created_at": c.get("created_at"), "has_span": _present(c["start"])})
-            coding = etree.SubElement(sel, q("Coding"), {"guid": guid("coding", key),
-                                                         "creatingUser": guid("user", c["coder"]),
-                                                         "creationDateTime": _iso(c.get("created_at"))})
+            coding = etree.SubElement(sel, q("Coding"), {"guid": guid("coding", key), "creatingUser": user(c["coder"]),
+                                                         "creationDateTime": when})
             etree.SubElement(coding, q("CodeRef"), {"targetGUID": code_guid[c["code_id"]]})
     if memos is not None and len(memos):
         notes = etree.SubElement(root, q("Notes"))
