@@ -10,11 +10,17 @@ and free-text answers. :func:`read_survey` turns one file into
 - ``set_aside``: every row, answer or comment that was not kept, with the reason.
 
 Row numbers in messages are spreadsheet rows: the header is row 1, the first answer row 2.
+Every row read is either a kept respondent or set aside as a whole (:func:`is_row_set_aside`
+tells these reasons from those of a single answer), so for each source
+``rows_read == rows_kept + rows_set_aside`` (see :func:`accounting`).
+
+Cells are read as text and stay text: an empty cell is ``""``, and the text ``nan``, ``NULL``,
+``None`` or ``#N/A`` is not mistaken for an answer (it is set aside as a missing-value marker).
 """
 from __future__ import annotations
 
 import hashlib
-import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -22,14 +28,52 @@ from typing import Iterable, Mapping
 import pandas as pd
 
 from .. import schema
-from ..errors import EmptyInputError, InputError, MissingColumnError, MissingFileError
-from .files import read_text_file
+from ..errors import InputError, MissingColumnError, MissingFileError
+from .files import read_table
+
+#: Text that spreadsheets, databases and pandas write for "no value": never an answer, id, site or group.
+MISSING_MARKERS = frozenset({"nan", "nat", "none", "null", "nil", "na", "n/a", "#n/a", "<na>", "missing"})
+#: Excel's error values, as a workbook or a CSV saved from one holds them.
+EXCEL_ERRORS = frozenset({"#null!", "#div/0!", "#value!", "#ref!", "#name?", "#num!", "#n/a", "#getting_data",
+                          "#spill!", "#calc!"})
+#: Reasons for which a whole row (a respondent) is set aside, as opposed to one answer of a kept respondent.
+ROW_REASONS = ("empty row", "no respondent id", "duplicate respondent id", "no site", "no group")
+_NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def is_row_set_aside(reason: str) -> bool:
+    """True for a reason that sets a whole survey row aside (the respondent is not kept).
+
+    >>> is_row_set_aside("duplicate respondent id (first seen at row 3)"), is_row_set_aside("answer to Q2 is not a number")
+    (True, False)
+    """
+    return str(reason).startswith(ROW_REASONS)
+
+
+def _marker(value: str) -> str | None:
+    """Why ``value`` is not a value (a missing-value marker or an Excel error), or None.
+
+    >>> _marker("NaN"), _marker("#DIV/0!"), _marker("Yes")
+    ("'NaN' is a missing-value marker", "'#DIV/0!' is an Excel error value", None)
+    """
+    low = value.strip().lower()
+    if low in EXCEL_ERRORS and low != "#n/a":
+        return f"{value!r} is an Excel error value"
+    if low in MISSING_MARKERS:
+        return f"{value!r} is a missing-value marker"
+    return None
+
+
+def _clean(value) -> str:
+    """A cell without surrounding spaces, no-break spaces or invisible zero-width characters."""
+    return str(value).strip().strip(_INVISIBLE).strip()
 
 #: Answers that carry no content to code ("N/A", "Nothing"): kept out of segments, listed in set_aside.
 PLACEHOLDERS = frozenset({
     "", "-", "--", ".", "n/a", "na", "n.a.", "none", "nothing", "no", "nil", "not applicable",
     "nothing to add", "nothing to add.", "nothing.", "no comment", "no comments", "did not answer",
-})
+}) | MISSING_MARKERS
 
 
 @dataclass
@@ -92,24 +136,9 @@ def load_questions(path: str | Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _read_table(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        raise MissingFileError("survey file not found", path=path, hint="Check the path in project.yaml.")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        df = pd.read_excel(path, dtype=str, keep_default_na=False)
-    elif path.suffix.lower() in (".csv", ".txt", ".tsv"):
-        text, _enc = read_text_file(path)
-        if not text.strip():
-            raise EmptyInputError("survey file is empty", path=path, hint="Export the survey again.")
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                         sep="\t" if path.suffix.lower() == ".tsv" else ",")
-    else:
-        raise InputError(f"unsupported survey file type {path.suffix!r}", path=path,
-                         hint="Use CSV (.csv) or Excel (.xlsx).")
-    df.columns = [str(c).strip() for c in df.columns]
-    if df.empty:
-        raise EmptyInputError("survey file has a header but no rows", path=path)
-    return df.fillna("").astype(str)
+def _read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
+    """The export as a DataFrame of text cells (see :func:`pledge_analysis.io.files.read_table`)."""
+    return read_table(path, sheet=sheet).frame
 
 
 def read_survey(
@@ -123,6 +152,8 @@ def read_survey(
     sites: Mapping[str, str] | None = None,
     source_id: str | None = None,
     groups: Iterable[str] | None = None,
+    sheet: str | None = None,
+    seen_ids: dict[str, tuple[str, int]] | None = None,
 ) -> Ingested:
     """Read one survey export into respondents, responses, segments and set_aside.
 
@@ -140,12 +171,21 @@ def read_survey(
     groups : the declared groups; any other group value (after ``values`` recoding) is listed in ``unknown``.
     source_id : the file's id (its path relative to the project folder); also used as ``path`` in
         ``set_aside`` and ``sources`` so that outputs do not depend on where the project lies.
+    sheet : the sheet to read from a workbook (required when several sheets hold rows).
+    seen_ids : respondent id -> ``(source_id, row)`` of the files of the same survey read before this
+        one; filled in as respondents are kept, so an id seen in an earlier file is set aside here as
+        ``duplicate respondent id (first seen in FILE row N)``.
 
-    A row with no site, or no group (and no fixed ``group``), is set aside with that reason.
+    A row with no site, or no group (and no fixed ``group``), is set aside with that reason (a blank
+    cell inside merged cells says so). ``sources[0]`` counts ``rows_read``, ``rows_kept`` and
+    ``rows_set_aside``; ``rows_read == rows_kept + rows_set_aside``.
     """
     path = Path(path)
     source_id = source_id or path.name
-    df = _read_table(path)
+    if not path.exists():
+        raise MissingFileError("survey file not found", path=path, hint="Check the path in project.yaml.")
+    table = read_table(path, sheet=sheet)
+    df = table.frame
     known_groups = set(groups) if groups is not None else None
     unknown: list[dict] = []
     comments = dict(comments or {})
@@ -162,57 +202,82 @@ def read_survey(
         close = {m: difflib.get_close_matches(m, list(df.columns), n=1, cutoff=0.6) for m in missing}
         guesses = "; ".join(f"For {m!r}, did you mean {c[0]!r}?" for m, c in close.items() if c)
         raise MissingColumnError(
-            f"survey file {source_id!r} is missing column(s) {missing}",
+            f"survey file {source_id!r}{f' (sheet {table.sheet!r})' if table.sheet else ''} is missing column(s) "
+            f"{missing}",
             hint=(guesses + " " if guesses else "") + f"Its columns are {list(df.columns)}. "
                  "Fix the column mapping in project.yaml (or the column in questions.yaml).")
+    for c in dict.fromkeys(needed):
+        n = table.repeated(c)
+        if n > 1:
+            raise InputError(f"column {c!r} appears {'twice' if n == 2 else f'{n} times'} in the header, so which "
+                             "one holds the answers is unclear", path=path, column=c,
+                             hint="Rename the other columns in the file so that every header is unique.")
 
     attrs = {k: v for k, v in columns.items() if k not in ("respondent_id", "site", "group")}
     set_aside, resp_rows, answer_rows, seg_rows = [], [], [], []
     first_seen: dict[str, int] = {}
+    rows_aside = 0
 
     def aside(row: int, column: str | None, reason: str, value="") -> None:
+        nonlocal rows_aside
+        rows_aside += is_row_set_aside(reason)
         set_aside.append({"source_id": source_id, "path": source_id, "row": row, "column": column,
                           "reason": reason, "value": value})
 
-    for i, rec in enumerate(df.to_dict("records")):
-        row = i + 2
-        if not any(str(v).strip() for v in rec.values()):
+    def blank_reason(what: str, row: int, column: str, raw: str) -> str:
+        if raw:
+            return f"no {what} ({_marker(raw)})"
+        merged = table.merged_range(row, column) if column else None
+        if merged:
+            return f"no {what} (the cell is inside merged cells {merged}: unmerge them and fill in every row)"
+        return f"no {what}"
+
+    for row, rec in zip(table.rows, df.to_dict("records")):
+        if not any(_clean(v) for v in rec.values()):
             aside(row, None, "empty row")
             continue
-        rid = rec[columns["respondent_id"]].strip()
+        rid_raw = _clean(rec[columns["respondent_id"]])
+        rid = "" if _marker(rid_raw) else rid_raw
         if not rid:
-            aside(row, columns["respondent_id"], "no respondent id")
+            aside(row, columns["respondent_id"], blank_reason("respondent id", row, columns["respondent_id"], rid_raw),
+                  rid_raw)
             continue
         if rid in first_seen:
             aside(row, columns["respondent_id"], f"duplicate respondent id (first seen at row {first_seen[rid]})", rid)
             continue
-        site_raw = rec[columns["site"]].strip()
-        site_raw = values.get("site", {}).get(site_raw, site_raw)
-        if not site_raw:
-            aside(row, columns["site"], "no site")
+        if seen_ids is not None and rid in seen_ids:
+            other, other_row = seen_ids[rid]
+            aside(row, columns["respondent_id"], f"duplicate respondent id (first seen in {other} row {other_row})", rid)
             continue
-        grp_raw = group if group is not None else rec[columns["group"]].strip()
-        if not grp_raw:
-            aside(row, columns["group"], "no group")
+        site_cell = _clean(rec[columns["site"]])
+        site_raw = values.get("site", {}).get(site_cell, site_cell)
+        if not site_raw or _marker(site_raw):
+            aside(row, columns["site"], blank_reason("site", row, columns["site"], site_raw), site_cell)
+            continue
+        grp_cell = group if group is not None else _clean(rec[columns["group"]])
+        grp = values.get("group", {}).get(grp_cell, grp_cell)
+        if not grp or _marker(grp):
+            aside(row, columns.get("group"), blank_reason("group", row, columns.get("group", ""), grp), grp_cell)
             continue
         first_seen[rid] = row
+        if seen_ids is not None:
+            seen_ids[rid] = (source_id, row)
         site = (sites or {}).get(site_raw.lower(), site_raw)
         if sites and site_raw.lower() not in sites:
             unknown.append({"source_id": source_id, "row": row, "column": columns["site"], "value": site_raw,
                             "kind": "site"})
-        grp = values.get("group", {}).get(grp_raw, grp_raw)
         if known_groups is not None and grp not in known_groups:
             unknown.append({"source_id": source_id, "row": row, "column": columns.get("group", "group"),
                             "value": grp, "kind": "group"})
         person = {"respondent_id": rid, "source_id": source_id, "site": site, "group": grp,
                   "source_type": "survey"}
         for name, col in attrs.items():
-            raw = rec[col].strip()
+            raw = _clean(rec[col])
             person[name] = values.get(name, {}).get(raw, raw) or None
         resp_rows.append(person)
         if qs is not None:
             for q in qs.itertuples(index=False):
-                raw = rec[q.column].strip()
+                raw = _clean(rec[q.column])
                 if not raw:
                     continue  # item non-response: not an answer, nothing to keep
                 ok, why = _valid_answer(raw, q)
@@ -222,7 +287,7 @@ def read_survey(
                 answer_rows.append({"respondent_id": rid, "site": site, "group": grp,
                                     "question_id": q.question_id, "value": raw})
         for pos, (qid, col) in enumerate(comments.items()):
-            text = rec[col].strip()
+            text = _clean(rec[col])
             if not text:
                 continue
             if text.lower().strip(" .!") in PLACEHOLDERS or text.lower() in PLACEHOLDERS:
@@ -232,27 +297,64 @@ def read_survey(
                              "site": site, "group": grp, "source_type": "survey", "question_id": qid,
                              "respondent_id": rid, "speaker": None, "role": "participant",
                              "position": pos, "timestamp": person.get("completed"), "text": text})
+    source = {"source_id": source_id, "path": source_id, "kind": "survey", "rows_read": len(df),
+              "respondents_kept": len(resp_rows), "rows_kept": len(resp_rows), "rows_set_aside": rows_aside}
+    if table.sheet is not None:
+        source["sheet"] = table.sheet
     out = Ingested(
         respondents=schema.conform(pd.DataFrame(resp_rows), "respondents") if resp_rows else schema.empty("respondents"),
         responses=schema.conform(pd.DataFrame(answer_rows), "responses") if answer_rows else schema.empty("responses"),
         segments=schema.conform(pd.DataFrame(seg_rows), "segments") if seg_rows else schema.empty("segments"),
         set_aside=schema.conform(pd.DataFrame(set_aside), "set_aside") if set_aside else schema.empty("set_aside"),
-        sources=[{"source_id": source_id, "path": source_id, "kind": "survey", "rows_read": len(df),
-                  "respondents_kept": len(resp_rows)}],
+        sources=[source],
         unknown=unknown,
     )
     return out
 
 
+def accounting(data: Ingested) -> pd.DataFrame:
+    """Per source: ``rows_read``, ``rows_kept``, ``rows_set_aside`` and whether they balance.
+
+    Surveys count rows (a kept row is a respondent; a row set aside has a reason for which
+    :func:`is_row_set_aside` is true); transcripts count speaker turns (a kept turn is a segment).
+    The counts are recomputed from the tables, so ``balanced`` is a real check of the reader.
+    """
+    rows = []
+    aside = data.set_aside
+    for s in data.sources:
+        mine = aside[aside["source_id"] == s["source_id"]]
+        if s["kind"] == "survey":
+            kept = int((data.respondents["source_id"] == s["source_id"]).sum())
+            n_aside = sum(map(is_row_set_aside, mine["reason"]))
+        else:
+            kept = int((data.segments["source_id"] == s["source_id"]).sum())
+            n_aside = len(mine)
+        rows.append({"source_id": s["source_id"], "kind": s["kind"], "rows_read": s["rows_read"],
+                     "rows_kept": kept, "rows_set_aside": n_aside,
+                     "balanced": s["rows_read"] == kept + n_aside})
+    return pd.DataFrame(rows, columns=["source_id", "kind", "rows_read", "rows_kept", "rows_set_aside", "balanced"])
+
+
 def _valid_answer(raw: str, q) -> tuple[bool, str]:
+    """``(ok, reason)``: a rating is a plain number within range; an option one of the options.
+
+    Text such as ``nan``, ``NULL`` or ``#N/A`` is not an answer (unless it is one of the options),
+    and ``float()``'s extras (``inf``, ``1_0``, non-ASCII digits) are not numbers here.
+    """
+    if q.kind != "rating" and q.options and raw in q.options:
+        return True, ""
+    why = _marker(raw)
+    if why:
+        return False, f"answer to {q.question_id} is not an answer ({why})"
     if q.kind == "rating":
-        try:
-            value = float(raw)
-        except ValueError:
+        if not _NUMBER.match(raw):
             return False, f"answer to {q.question_id} is not a number"
+        value = float(raw)
         lo, hi = q.min, q.max
         if (lo is not None and value < lo) or (hi is not None and value > hi):
-            return False, f"answer to {q.question_id} out of range {lo:g} to {hi:g}"
+            span = f"{lo:g} to {hi:g}" if lo is not None and hi is not None else (
+                f"at least {lo:g}" if lo is not None else f"at most {hi:g}")
+            return False, f"answer to {q.question_id} out of range {span}"
         return True, ""
     if q.options and raw not in q.options:
         return False, f"answer to {q.question_id} is not one of its options"
