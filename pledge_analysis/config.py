@@ -31,6 +31,7 @@ class SurveySpec:
     comments: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     group: str | None = None  # a fixed group for every row (e.g. "staff")
+    sheet: str | None = None  # the sheet to read from XLSX files
     key: str = ""  # where it is in project.yaml, e.g. "surveys[0]"
 
     @property
@@ -102,7 +103,7 @@ class ProjectConfig:
             SurveySpec(name=s.name or f"survey {i + 1}",
                        files=tuple(file(("surveys", i, "files", j), f) for j, f in enumerate(s.files)),
                        columns=s.columns.mapping(), comments=dict(s.comments), values=dict(s.values),
-                       group=s.group, key=f"surveys[{i}]")
+                       group=s.group, sheet=s.sheet, key=f"surveys[{i}]")
             for i, s in enumerate(model.surveys))
         transcripts = tuple(
             TranscriptSpec(file(("transcripts", i, "path"), t.path), t.site, t.group, t.source_type,

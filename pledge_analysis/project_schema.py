@@ -87,6 +87,10 @@ class Survey(_Strict):
                                               "{Metastatic: secondary}`.")
     group: Optional[str] = Field(None, description="A fixed group for every row (e.g. `staff`), instead of "
                                                    "`columns.group`.")
+    sheet: Optional[str] = Field(None, description="The sheet to read from each XLSX file (its name as on the "
+                                 "tab). Needed when a workbook has several sheets holding rows; without it such a "
+                                 "workbook is an error, so rows on another sheet are never silently left out. "
+                                 "Empty and header-only sheets are ignored.")
 
     @model_validator(mode="after")
     def _group_given(self):

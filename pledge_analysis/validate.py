@@ -13,10 +13,13 @@ Checks beyond the typed schema of :mod:`pledge_analysis.project_schema`:
   ``values:`` recoding) is one of ``groups:``; so are the transcripts' sites and groups;
 - every codebook ``survey_items`` entry names a question in ``questions.yaml``;
 - ``values:`` recodes a column that the survey maps;
-- every survey file can be read and has the mapped columns; every transcript parses.
+- every survey file can be read and has the mapped columns; every transcript parses;
+- a respondent id is kept once per survey: a repeat in a later file of the same survey is set aside;
+- every source is accounted for: rows (or turns) read = kept + set aside.
 """
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +28,9 @@ import pandas as pd
 
 from .config import ProjectConfig
 from .errors import InputError, PledgeError, Problem, ProjectFileError
-from .io import Ingested, load_questions, read_survey, read_transcript
+from .io import Ingested, accounting, load_questions, read_survey, read_transcript
+
+log = logging.getLogger(__name__)
 
 
 def read_inputs(cfg: ProjectConfig, questions: pd.DataFrame | None,
@@ -34,24 +39,46 @@ def read_inputs(cfg: ProjectConfig, questions: pd.DataFrame | None,
 
     With ``problems`` (a list), a file that cannot be read adds a :class:`Problem` and the
     reading goes on with the next file; without it the first such error is raised.
+
+    The files of one survey share their respondent ids: an id already kept from an earlier file
+    of the same survey is set aside in the later one as ``duplicate respondent id (first seen in
+    FILE row N)``, so each source's accounting (rows read = kept + set aside) still holds.
+    A problem that is fixed in project.yaml (a workbook with several sheets and no ``sheet:``)
+    is located there, by line and key, and names the data file.
     """
     sites = cfg.site_lookup() or None
     parts = []
+    yaml_file = cfg.file or cfg.root / "project.yaml"
 
-    def attempt(read, path: Path):
+    def attempt(read, path: Path, spec_key: str | None = None, index: int | None = None):
         try:
             parts.append(read())
         except InputError as exc:
             if problems is None:
                 raise
-            problems.append(Problem(cfg.source_id(path), None, None, exc.what + (". " + exc.hint if exc.hint else ""),
-                                    row=exc.row, column=exc.column))
+            source = cfg.source_id(path)
+            message = exc.what + (". " + exc.hint if exc.hint else "")
+            key = getattr(exc, "key", None)
+            if key and spec_key:
+                line = cfg.line("surveys", index, key) or cfg.line("surveys", index)
+                problems.append(Problem(yaml_file, line, f"{spec_key}.{key}", f"{source}: {message}"))
+            else:
+                problems.append(Problem(source, None, None, message, row=exc.row, column=exc.column))
+        except Exception as exc:  # a reader's bug must not end the dry read with a traceback
+            if problems is None:
+                raise
+            log.debug("reading %s failed", path, exc_info=True)
+            problems.append(Problem(cfg.source_id(path), None, None,
+                                    f"could not be read ({type(exc).__name__}: {exc}). Check the file opens in the "
+                                    "program that made it; if it does, please report this."))
 
-    for spec in cfg.surveys:
+    for i, spec in enumerate(cfg.surveys):
+        seen: dict[str, tuple[str, int]] = {}
         for path in spec.files:
-            attempt(lambda path=path, spec=spec: read_survey(
+            attempt(lambda path=path, spec=spec, seen=seen: read_survey(
                 path, columns=spec.columns, questions=questions, comments=spec.comments, values=spec.values,
-                group=spec.group, sites=sites, source_id=cfg.source_id(path), groups=cfg.groups), path)
+                group=spec.group, sites=sites, source_id=cfg.source_id(path), groups=cfg.groups, sheet=spec.sheet,
+                seen_ids=seen), path, spec.key or f"surveys[{i}]", i)
     for t in cfg.transcripts:
         attempt(lambda t=t: read_transcript(t.path, site=t.site, group=t.group, source_id=cfg.source_id(t.path),
                                             source_type=t.source_type), t.path)
@@ -64,7 +91,10 @@ def check_files(cfg: ProjectConfig, questions: pd.DataFrame | None, codebook: pd
     yaml_file = cfg.file or cfg.root / "project.yaml"
     site_names = cfg.site_lookup()
     for i, t in enumerate(cfg.transcripts):
-        if cfg.sites and t.site.lower() not in site_names:
+        if not t.site.strip():
+            problems.append(Problem(yaml_file, cfg.line("transcripts", i, "site"), f"transcripts[{i}].site",
+                                    "the site is empty; give the site code of the hospital (a key of sites:)"))
+        elif cfg.sites and t.site.lower() not in site_names:
             problems.append(Problem(yaml_file, cfg.line("transcripts", i, "site"), f"transcripts[{i}].site",
                                     f"site {t.site!r} is not under sites: ({', '.join(cfg.sites)})"))
         if t.group not in cfg.groups:
@@ -106,8 +136,9 @@ def _codebook_lines(path: Path | None):
 
 
 def check_data(cfg: ProjectConfig, data: Ingested) -> list[Problem]:
-    """Site and group values in the data that the project does not declare (one problem per value)."""
-    out = []
+    """Site and group values in the data that the project does not declare (one problem per value), and
+    any source whose rows are not all kept or set aside (:func:`check_accounting`)."""
+    out = check_accounting(data)
     groups = Counter((u["kind"], u["value"], u["source_id"], u["column"]) for u in data.unknown)
     first = {}
     for u in data.unknown:
@@ -121,6 +152,15 @@ def check_data(cfg: ProjectConfig, data: Ingested) -> list[Problem]:
                            message=f"{kind} {value!r} ({n} row{'s' if n != 1 else ''}, first shown) is not declared; "
                            f"declared: {declared}. To fix, {fix}."))
     return out
+
+
+def check_accounting(data: Ingested) -> list[Problem]:
+    """A problem for any source whose rows read are not all kept or set aside (a reader's bug, never the
+    user's: the promise is that nothing is lost silently)."""
+    acc = accounting(data)
+    return [Problem(r.source_id, None, None, f"{r.rows_read:,} rows read but {r.rows_kept:,} kept and "
+                    f"{r.rows_set_aside:,} set aside: some rows are unaccounted for. Please report this.")
+            for r in acc.itertuples(index=False) if not r.balanced]
 
 
 @dataclass
@@ -144,8 +184,14 @@ class ValidationReport:
         lines = [f"Project {self.project}"]
         if len(self.files):
             lines.append(f"  {len(self.files)} input file(s):")
-            for r in self.files.itertuples(index=False):
-                lines.append(f"    {r.source_id}: {r.kind}, {r.rows_read:,} rows read")
+            for r in self.files.to_dict("records"):
+                unit = "rows" if r["kind"] == "survey" else "turns"
+                line = f"    {r['source_id']}: {r['kind']}, {r['rows_read']:,} {unit} read"
+                if r.get("rows_set_aside"):
+                    line += f" = {r['rows_kept']:,} kept + {r['rows_set_aside']:,} set aside"
+                if isinstance(r.get("sheet"), str):
+                    line += f" (sheet {r['sheet']!r})"
+                lines.append(line)
         if len(self.set_aside):
             lines.append(f"  a run would set aside {int(self.set_aside['rows'].sum()):,} row(s) or answer(s):")
             for r in self.set_aside.itertuples(index=False):
@@ -198,7 +244,8 @@ def validate_project(project: str | Path) -> ValidationReport:
         return ValidationReport(Path(project), list(exc.problems))
     data = read_inputs(cfg, questions, problems)
     problems += check_data(cfg, data)
-    files = pd.DataFrame(data.sources, columns=["source_id", "path", "kind", "rows_read", "respondents_kept"])
+    files = pd.DataFrame(data.sources, columns=["source_id", "path", "kind", "rows_read", "respondents_kept",
+                                                "rows_kept", "rows_set_aside", "sheet"])
     aside = (data.set_aside.groupby(["source_id", "reason"]).size().rename("rows").reset_index()
              if len(data.set_aside) else pd.DataFrame(columns=["source_id", "reason", "rows"]))
     return ValidationReport(cfg.root, problems, files, aside)
