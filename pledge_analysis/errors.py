@@ -7,7 +7,8 @@ Every error says what was wrong, where (file, row, column) and what to do::
     │   ├── MissingFileError         a named file does not exist
     │   ├── MissingColumnError       a required column is absent
     │   ├── EmptyInputError          a file or table has no usable rows
-    │   └── TranscriptFormatError    a transcript line cannot be read as a speaker turn
+    │   ├── TranscriptFormatError    a transcript line cannot be read as a speaker turn
+    │   └── UnsafeInputError         a file refused as hostile: inflates past a cap, a DTD or entities, a path outside
     ├── ConfigError                  project.yaml or an option is invalid
     │   └── ProjectFileError         project files fail validation: a list of located problems
     ├── CodebookError                the codebook is inconsistent (ids, parents, cycles)
@@ -70,6 +71,22 @@ class EmptyInputError(InputError):
 
 class TranscriptFormatError(InputError):
     """A transcript line cannot be read as a speaker turn."""
+
+
+class UnsafeInputError(InputError):
+    """A file is refused because reading it would be unsafe: a zip member that inflates beyond a cap, a
+    DTD or entity declarations in XML, a member or document path that points outside the archive.
+
+    ``member`` names the part of an archive at fault and ``line`` the XML line, when known.
+
+    >>> str(UnsafeInputError("inflates beyond 200 MB", path="p.qdpx", member="project.qde", hint="Export again."))
+    "member 'project.qde': inflates beyond 200 MB (file 'p.qdpx'). Export again."
+    """
+
+    def __init__(self, what: str, *, path=None, member: str | None = None, line: int | None = None, hint: str = ""):
+        self.member, self.line = member, line
+        where = ", ".join(([f"member {member!r}"] if member is not None else []) + ([f"line {line}"] if line else []))
+        super().__init__((where + ": " if where else "") + what, path=path, hint=hint)
 
 
 class ConfigError(PledgeError):

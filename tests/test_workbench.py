@@ -277,3 +277,28 @@ def test_qdpx_export_is_linear_in_segments_per_source():
     t = time.perf_counter()
     project_qdpx_bytes(segments=segs, codebook=codebook_from_records([{"id": "kind", "name": "Kindness"}]), codings=c)
     assert time.perf_counter() - t < 5
+
+
+def test_qdpx_from_another_tool_whole_document_codings_and_other_sources(tmp_path):
+    """A project as other tools write it: one document, a selection coded without our segment metadata, a coding
+    of the whole document, and a PDF source, which is reported (not silently dropped)."""
+    import zipfile
+
+    from pledge_analysis.io.refi import NS_PROJECT
+
+    g = ["%08d-1111-4111-8111-111111111111" % i for i in range(8)]
+    qde = (f'<Project xmlns="{NS_PROJECT}" name="t"><Users><User guid="{g[0]}" name="ann"/></Users>'
+           f'<CodeBook><Codes><Code guid="{g[1]}" name="Kindness" isCodable="true"/></Codes></CodeBook><Sources>'
+           f'<TextSource guid="{g[2]}" name="interview.txt"><PlainTextContent>The nurses were kind.</PlainTextContent>'
+           f'<PlainTextSelection guid="{g[3]}" startPosition="4" endPosition="10" creatingUser="{g[0]}">'
+           f'<Coding guid="{g[4]}"><CodeRef targetGUID="{g[1]}"/></Coding></PlainTextSelection>'
+           f'<Coding guid="{g[5]}" creatingUser="{g[0]}"><CodeRef targetGUID="{g[1]}"/></Coding></TextSource>'
+           f'<PDFSource guid="{g[6]}" name="leaflet.pdf" path="internal://{g[6]}.pdf"/></Sources></Project>')
+    with zipfile.ZipFile(tmp_path / "other.qdpx", "w") as z:
+        z.writestr("project.qde", qde)
+    with pytest.warns(UserWarning, match="1 PDFSource not imported"):
+        back = read_project_qdpx(tmp_path / "other.qdpx")
+    assert back["segments"]["text"].tolist() == ["The nurses were kind."]
+    c = back["codings"]
+    assert c["coder"].tolist() == ["ann", "ann"] and c["code_id"].tolist() == [g[1], g[1]]
+    assert c["start"].tolist()[0] == 4 and c["end"].tolist()[0] == 10 and pd.isna(c["start"].tolist()[1])

@@ -14,14 +14,27 @@ A ``.qdpx`` is a zip of ``project.qde`` (XML in the ``urn:QDA-XML:project:1.0`` 
 - codes keep hierarchy, colour and description; our id, keywords, criteria and survey items are
   appended to the description as labelled lines, so that a round trip loses nothing.
 
-Writers use lxml; :func:`validate` checks a document against the REFI-QDA XSDs.
+Writers use lxml; :func:`validate` checks a document against the REFI-QDA XSDs. The export is linear in
+the number of segments and codings (100,000 transcript turns in seconds).
+
+The readers treat every file as hostile: archive members are inflated in bounded chunks within caps
+(:data:`MAX_MEMBER_BYTES`, :data:`MAX_TOTAL_BYTES`, :data:`MAX_MEMBERS`, :data:`MAX_XML_ELEMENTS`), XML is
+parsed without DTDs, entity expansion or network access, member and document paths that leave the archive
+are refused, nothing is extracted to disk, and every refusal is an :class:`~pledge_analysis.errors.InputError`
+(:class:`~pledge_analysis.errors.UnsafeInputError` for a hostile file) naming the file, the member and the line.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import io
+import lzma
+import re
 import uuid
+import warnings
 import zipfile
+import zlib
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -29,7 +42,7 @@ import pandas as pd
 from lxml import etree
 
 from .. import schema
-from ..errors import InputError
+from ..errors import InputError, MissingFileError, UnsafeInputError
 from ..schema import present as _present
 
 NS_PROJECT = "urn:QDA-XML:project:1.0"
@@ -124,7 +137,7 @@ def write_codebook_qdc(cb: pd.DataFrame, path: str | Path) -> None:
     Path(path).write_bytes(codebook_qdc_bytes(cb))
 
 
-def _read_codes(codes_el, ns: str) -> pd.DataFrame:
+def _read_codes(codes_el, ns: str, *, source: str = "REFI-QDA") -> pd.DataFrame:
     from ..coding.codebook import codebook_from_records
 
     records = []
@@ -139,19 +152,27 @@ def _read_codes(codes_el, ns: str) -> pd.DataFrame:
             walk(code, code_id)
 
     walk(codes_el, None)
-    cb = codebook_from_records([{k: v for k, v in r.items() if k != "_guid"} for r in records], source="REFI-QDA")
+    cb = codebook_from_records([{k: v for k, v in r.items() if k != "_guid"} for r in records], source=source)
     cb.attrs["guids"] = {r["_guid"]: r["id"] for r in records}
     return cb
 
 
 def read_codebook_qdc(path: str | Path) -> pd.DataFrame:
-    """Read a REFI-QDA codebook (``.qdc``) into a codebook table."""
-    root = etree.parse(str(path)).getroot()
-    ns = root.nsmap.get(None, NS_CODEBOOK)
-    codes = root.find(f"{{{ns}}}Codes")
+    """Read a REFI-QDA codebook (``.qdc``) into a codebook table.
+
+    Read as :func:`read_project_qdpx` reads: a file past the caps, with a DTD or entities, or not a
+    ``<CodeBook>`` in the REFI-QDA 1.0 namespace is refused with a located :class:`InputError`.
+    """
+    path = _existing_file(path, "REFI-QDA codebook")
+    data = _read_xml_file(path)
+    if data[:4] == b"PK\x03\x04":
+        raise InputError("not a REFI-QDA codebook: this file is a zip archive (a .qdpx project?)", path=path,
+                         hint="Read a .qdpx project with read_project_qdpx; a .qdc codebook is one XML file.")
+    root = _parse_xml(data, path=path, member=None, root=_CODEBOOK_ROOT)
+    codes = root.find(f"{{{NS_CODEBOOK}}}Codes")
     if codes is None:
-        raise InputError("not a REFI-QDA codebook: no <Codes> element", path=path)
-    return _read_codes(codes, ns)
+        _Where(path, None).fail("<CodeBook> has no <Codes> element", root)
+    return _read_codes(codes, NS_CODEBOOK, source=f"REFI-QDA codebook {str(path)!r}")
 
 
 # ------------------------------------------------------------------------------ project
@@ -334,46 +355,63 @@ def read_project_qdpx(path: str | Path) -> dict[str, pd.DataFrame]:
     """Read a ``.qdpx`` into ``segments``, ``codebook``, ``codings``, ``respondents`` and ``memos`` tables.
 
     Projects made by other tools (without our segment selections) become one segment per source.
+    The archive is read safely (see :data:`MAX_MEMBER_BYTES` and the other caps): a malformed file is
+    refused with a located :class:`InputError`, a hostile one (a zip bomb, a DTD or entities, a path
+    outside the archive) with :class:`UnsafeInputError`; nothing is extracted to disk and no file or
+    network address named inside is ever opened.
     """
-    path = Path(path)
-    if not path.exists():
-        raise InputError("REFI-QDA project not found", path=path)
-    with zipfile.ZipFile(path) as z:
-        names = z.namelist()
-        qde = next((n for n in names if n.lower().endswith(".qde")), None)
-        if qde is None:
-            raise InputError("not a REFI-QDA project: no .qde file inside", path=path)
-        root = etree.fromstring(z.read(qde))
-        texts = {n.split("/", 1)[1]: z.read(n).decode("utf-8") for n in names if n.lower().startswith("sources/")}
-    P = root.nsmap.get(None, NS_PROJECT)
-    q = lambda tag: f"{{{P}}}{tag}"  # noqa: E731
+    path = _existing_file(path, "REFI-QDA project")
+    with _Archive(path) as archive:
+        member = archive.project_member()
+        root = _parse_xml(archive.read(member), path=path, member=member, root=_PROJECT_ROOT)
+        where = _Where(path, member)
+        documents = {src: _document_member(src, archive, where) for src in root.iter(f"{{{NS_PROJECT}}}TextSource")}
+        archive.reserve({m for m in documents.values() if m})
+        texts = {m: archive.text(m) for m in sorted({m for m in documents.values() if m})}
+    return _project_tables(root, {src: texts.get(m) for src, m in documents.items()}, where)
+
+
+def _project_tables(root, texts: dict, where: "_Where") -> dict[str, pd.DataFrame]:
+    q = lambda tag: f"{{{NS_PROJECT}}}{tag}"  # noqa: E731
+
+    def description(el) -> dict:
+        d = el.find(q("Description"))
+        return _parse_meta(d.text if d is not None else "")
+
     users = {u.get("guid"): u.get("name") for u in root.iter(q("User"))}
     cb_el = root.find(q("CodeBook"))
-    codebook = _read_codes(cb_el.find(q("Codes")), P) if cb_el is not None else schema.empty("codebook")
+    if cb_el is not None and cb_el.find(q("Codes")) is None:
+        where.fail("<CodeBook> has no <Codes> element", cb_el)
+    codebook = (_read_codes(cb_el.find(q("Codes")), NS_PROJECT, source=f"the <CodeBook> of {str(where.path)!r}")
+                if cb_el is not None else schema.empty("codebook"))
     code_of = codebook.attrs.get("guids", {})
     variables = {v.get("guid"): v.get("name") for v in root.iter(q("Variable"))}
     people = []
     for case in root.iter(q("Case")):
         rec = {"respondent_id": case.get("name")}
         for vv in case.findall(q("VariableValue")):
-            ref = vv.find(q("VariableRef")).get("targetGUID")
-            val = next((c.text for c in vv if c.tag != q("VariableRef")), None)
-            rec[variables.get(ref, ref)] = val
+            ref_el = vv.find(q("VariableRef"))
+            if ref_el is None:
+                where.fail(f"a <VariableValue> of case {case.get('name')!r} has no <VariableRef>", vv)
+            ref = ref_el.get("targetGUID")
+            rec[variables.get(ref, ref)] = next((c.text for c in vv if c.tag != q("VariableRef")), None)
         people.append(rec)
     segments, codings = [], []
-    for src in root.iter(q("TextSource")):
-        content = src.find(q("PlainTextContent"))
-        rel = (src.get("plainTextPath") or "").replace("internal://", "")
-        text = texts.get(rel, content.text if content is not None else "") or ""
+    for src, text in texts.items():
+        if text is None:
+            content = src.find(q("PlainTextContent"))
+            text = (content.text if content is not None else "") or ""
         sels = src.findall(q("PlainTextSelection"))
         seg_sels = [s for s in sels if (s.get("name") or "").startswith("segment ") and s.find(q("Coding")) is None]
-        spans = {}
+        spans: dict = {}
         for s in seg_sels:
-            meta = _parse_meta((s.find(q("Description")).text if s.find(q("Description")) is not None else ""))
-            a, b = int(s.get("startPosition")), int(s.get("endPosition"))
+            meta = description(s)
+            a, b = where.span(s, len(text))
             rec = {k: meta.get(k) for k in schema.SEGMENTS if k != "text"}
-            rec["position"] = int(rec["position"]) if _present(rec.get("position")) else None
+            rec["position"] = where.number(s, "position", rec.get("position"), int)
             rec["text"] = text[a:b]
+            if not _present(rec.get("segment_id")):
+                where.fail("a segment's <PlainTextSelection> has no segment_id in its <Description>", s)
             segments.append(rec)
             spans[rec["segment_id"]] = a
         if not seg_sels:  # a source from another tool: the whole document is one segment
@@ -381,28 +419,55 @@ def read_project_qdpx(path: str | Path) -> dict[str, pd.DataFrame]:
             segments.append({"segment_id": sid, "source_id": src.get("name") or sid, "source_type": "document",
                              "position": 0, "text": text})
             spans[sid] = 0
+        by_offset: dict = {}
+        for seg, off in spans.items():
+            by_offset.setdefault(off, seg)
+        offsets = sorted(by_offset)
+        for el in src.findall(q("Coding")):  # a coding of the whole document
+            sels.append(el)
         for s in sels:
-            coding = s.find(q("Coding"))
+            coding = s if s.tag == q("Coding") else s.find(q("Coding"))
             if coding is None:
                 continue
-            meta = _parse_meta(s.find(q("Description")).text if s.find(q("Description")) is not None else "")
-            a, b = int(s.get("startPosition")), int(s.get("endPosition"))
-            seg = meta.get("segment_id") or next((k for k, off in sorted(spans.items(), key=lambda kv: -kv[1])
-                                                  if off <= a), next(iter(spans)))
+            if coding is s:
+                if seg_sels:
+                    where.fail("a <Coding> of a whole <TextSource> that is split into segments is not supported", s,
+                               hint="Code the segments (selections) instead, and export again.")
+                meta, a, b = {"has_span": "False"}, 0, len(text)
+            else:
+                meta = description(s)
+                a, b = where.span(s, len(text))
+            seg = meta.get("segment_id")
+            if seg is None:  # the segment the selection starts in
+                seg = by_offset[offsets[max(bisect.bisect_right(offsets, a) - 1, 0)]]
+            elif seg not in spans:
+                where.fail(f"a coding names segment {seg!r}, which is not a segment of this source", s)
+            ref = coding.find(q("CodeRef"))
+            if ref is None:
+                where.fail("a <Coding> has no <CodeRef> to say which code it applies", coding)
+            code = code_of.get(ref.get("targetGUID"))
+            if code is None:
+                where.fail(f"a <CodeRef> points to code {ref.get('targetGUID')!r}, which is not in the project's "
+                           "<CodeBook>", ref)
             has_span = meta.get("has_span", "True") != "False"
-            conf = meta.get("confidence")
             codings.append({
-                "segment_id": seg, "code_id": code_of.get(coding.find(q("CodeRef")).get("targetGUID")),
+                "segment_id": seg, "code_id": code,
                 "coder": users.get(coding.get("creatingUser") or s.get("creatingUser"), "unknown"),
-                "method": meta.get("method") or "manual", "confidence": float(conf) if _present(conf) else None,
+                "method": meta.get("method") or "manual",
+                "confidence": where.number(s, "confidence", meta.get("confidence"), float),
                 "start": a - spans[seg] if has_span else None, "end": b - spans[seg] if has_span else None,
                 "status": meta.get("status") or "accepted", "created_at": meta.get("created_at"),
                 "memo": meta.get("memo"), "evidence": meta.get("evidence"),
                 "negated": {"True": True, "False": False, "1": True, "0": False}.get(meta.get("negated")),
             })
+    others = Counter(etree.QName(el).localname for el in root.iterfind(q("Sources") + "/*")
+                     if el.tag != q("TextSource"))
+    if others:
+        warnings.warn(f"{where.path}: {', '.join(f'{n} {k}' for k, n in sorted(others.items()))} not imported "
+                      "(only text sources are read)", stacklevel=3)
     memos = []
     for note in root.iter(q("Note")):
-        meta = _parse_meta(note.find(q("Description")).text if note.find(q("Description")) is not None else "")
+        meta = description(note)
         content = note.find(q("PlainTextContent"))
         memos.append({"segment_id": meta.get("segment_id"), "code_id": meta.get("code_id"),
                       "coder": meta.get("coder") or users.get(note.get("creatingUser")),
@@ -415,13 +480,308 @@ def read_project_qdpx(path: str | Path) -> dict[str, pd.DataFrame]:
 def validate(document: bytes | str | Path, xsd: str | Path) -> list[str]:
     """Validate an XML document (bytes, or a path; for a ``.qdpx`` its ``project.qde``) against an XSD.
 
-    Returns the schema's error messages (empty when valid).
+    Returns the schema's error messages (empty when valid). The document is read as the readers read.
     """
-    if isinstance(document, (str, Path)) and str(document).lower().endswith(".qdpx"):
-        with zipfile.ZipFile(document) as z:
-            document = z.read("project.qde")
-    elif isinstance(document, (str, Path)):
-        document = Path(document).read_bytes()
+    path, member = None, None
+    if isinstance(document, (str, Path)):
+        path = _existing_file(document, "REFI-QDA file")
+        if path.suffix.lower() == ".qdpx":
+            with _Archive(path) as archive:
+                member = archive.project_member()
+                document = archive.read(member)
+        else:
+            document = _read_xml_file(path)
     schema_ = etree.XMLSchema(etree.parse(str(xsd)))
-    doc = etree.fromstring(document)
+    doc = _parse_xml(document, path=path or "<bytes>", member=member, root=None)
     return [] if schema_.validate(doc) else [f"line {e.line}: {e.message}" for e in schema_.error_log]
+
+
+# ------------------------------------------------------------------------------ safe reading
+#: Caps on a REFI-QDA import. A file past one is refused with :class:`UnsafeInputError` before more is inflated:
+#: bytes inflated from one zip member (and the largest ``.qdc``), bytes inflated from all the members one read
+#: needs, entries listed in the archive, and elements in one XML document. For scale: our own export of a
+#: 100,000-turn transcript with 150,000 codings has a 150 MB ``project.qde`` of 0.9 million elements.
+MAX_MEMBER_BYTES = 512 * 2 ** 20
+MAX_TOTAL_BYTES = 2 ** 30
+MAX_MEMBERS = 100_000
+MAX_XML_ELEMENTS = 10_000_000
+_CHUNK = 2 ** 20
+_INFLATE_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError,
+                   lzma.LZMAError)
+_PROJECT_ROOT = f"{{{NS_PROJECT}}}Project"
+_CODEBOOK_ROOT = f"{{{NS_CODEBOOK}}}CodeBook"
+_AGAIN = "Export the project again from your QDA software as a REFI-QDA 1.0 project (.qdpx) and read that file."
+_HOSTILE = "The file may have been made to attack the program that opens it; it was not read further. "
+_CAP_HINT = ("If this really is your project it is larger than pledge_analysis reads (the caps are MAX_MEMBER_BYTES "
+             "and MAX_TOTAL_BYTES in pledge_analysis.io.refi); otherwise do not open it in other software either.")
+#: a DOCTYPE after the XML declaration, comments and processing instructions (each alternative unambiguous, so
+#: the match is linear in the length of the head it scans)
+_DOCTYPE = re.compile(r"\A\ufeff?(?:\s|<\?(?:[^?]|\?(?!>))*\?>|<!--(?:[^-]|-(?!->))*-->)*<!DOCTYPE")
+
+
+def _located(what: str, member: str | None, line: int | None) -> str:
+    """``member 'project.qde', line 4: what`` (as :class:`UnsafeInputError` writes it).
+
+    >>> _located("not well formed", None, 3)
+    'line 3: not well formed'
+    """
+    where = ", ".join(([f"member {member!r}"] if member else []) + ([f"line {line}"] if line else []))
+    return (where + ": " if where else "") + what
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2 ** 20:,.0f} MB" if n >= 2 ** 20 else f"{n:,} bytes"
+
+
+def _outside(name: str) -> bool:
+    """Whether a member or document path is absolute or climbs out of its folder (zip slip).
+
+    >>> [_outside(n) for n in ("sources/a.txt", "../a", "a/../../b", "/etc/passwd", "C:/x", "..\\\\x")]
+    [False, True, True, True, True, True]
+    """
+    return (name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name) is not None
+            or ".." in name.replace("\\", "/").split("/") or any(ord(ch) < 32 for ch in name))
+
+
+def _existing_file(path, what: str) -> Path:
+    path = Path(path)
+    if not path.exists():
+        raise MissingFileError(f"{what} not found", path=path,
+                               hint="Check the path (a REFI-QDA project ends in .qdpx, a codebook in .qdc).")
+    if not path.is_file():
+        raise InputError(f"not a {what}: this is a folder, not a file", path=path,
+                         hint="Name the .qdpx or .qdc file itself.")
+    return path
+
+
+def _read_xml_file(path: Path) -> bytes:
+    size = path.stat().st_size
+    with open(path, "rb") as f:
+        data = f.read(min(size, MAX_MEMBER_BYTES) + 1)
+    if len(data) > MAX_MEMBER_BYTES:
+        raise UnsafeInputError(f"the file is {_mb(max(size, len(data)))}, more than the cap of "
+                               f"{_mb(MAX_MEMBER_BYTES)} for one XML document", path=path, hint=_CAP_HINT)
+    return data
+
+
+class _Where:
+    """Raises located errors about one XML document (a file, or a member of an archive)."""
+
+    def __init__(self, path, member: str | None):
+        self.path, self.member = path, member
+
+    def fail(self, what: str, el=None, hint: str = _AGAIN, *, line: int | None = None):
+        raise InputError(_located(what, self.member, line or getattr(el, "sourceline", None)), path=self.path,
+                         hint=hint)
+
+    def number(self, el, name: str, value, kind=int):
+        if not _present(value):
+            return None
+        try:
+            return kind(value)
+        except (TypeError, ValueError):
+            self.fail(f"<{etree.QName(el).localname}> has {name}={value!r} in its description, not a number", el)
+
+    def span(self, el, length: int) -> tuple[int, int]:
+        tag = etree.QName(el).localname
+        a, b = (el.get(k) for k in ("startPosition", "endPosition"))
+        try:
+            a, b = int(a), int(b)
+        except (TypeError, ValueError):
+            self.fail(f"<{tag}> has startPosition={a!r} and endPosition={b!r}: each must be a whole number", el)
+        if a < 0 or b < 0:
+            self.fail(f"<{tag}> has a negative position (startPosition {a}, endPosition {b})", el)
+        if a > b:
+            self.fail(f"<{tag}> has startPosition {a} after its endPosition {b}", el)
+        if b > length:
+            self.fail(f"<{tag}> has endPosition {b}, past the end of its document ({length:,} characters)", el)
+        return a, b
+
+
+class _Archive:
+    """A ``.qdpx`` opened within the caps: member names checked, members inflated in bounded chunks, never
+    extracted to disk."""
+
+    def __init__(self, path: Path):
+        self.path, self.read_total = path, 0
+        if path.stat().st_size > MAX_TOTAL_BYTES:
+            raise UnsafeInputError(f"the file is {_mb(path.stat().st_size)}, more than the cap of "
+                                   f"{_mb(MAX_TOTAL_BYTES)}", path=path, hint=_CAP_HINT)
+        try:
+            self.zip = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError) as exc:
+            raise InputError(f"not a REFI-QDA project: the file is not a zip archive, or it is truncated or damaged "
+                             f"({exc})", path=path,
+                             hint="A .qdpx is a zip of project.qde and a sources/ folder. " + _AGAIN) from None
+        try:
+            self.members = self._members()
+        except BaseException:
+            self.zip.close()
+            raise
+
+    def _members(self) -> dict:
+        infos = self.zip.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise UnsafeInputError(f"the archive lists {len(infos):,} members, more than the cap of {MAX_MEMBERS:,}",
+                                   path=self.path, hint=_HOSTILE + _AGAIN)
+        members: dict = {}
+        for info in infos:
+            if _outside(info.filename):
+                raise UnsafeInputError("a member's path is absolute or climbs out of the archive (zip slip)",
+                                       path=self.path, member=info.filename,
+                                       hint=_HOSTILE + "Nothing was extracted. " + _AGAIN)
+            if info.filename in members:
+                raise InputError(f"member {info.filename!r} appears twice in the archive", path=self.path, hint=_AGAIN)
+            members[info.filename] = info
+        return members
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.zip.close()
+
+    def project_member(self) -> str:
+        if "project.qde" in self.members:
+            return "project.qde"
+        found = [n for n in self.members if n.lower().endswith(".qde") and "/" not in n]
+        if len(found) == 1:
+            return found[0]
+        listed = ", ".join(repr(n) for n in list(self.members)[:5]) + (", ..." if len(self.members) > 5 else "")
+        raise InputError(f"not a REFI-QDA project: no project.qde inside (members: {listed or 'none'})",
+                         path=self.path, hint=_AGAIN)
+
+    def source_member(self, rel: str) -> str | None:
+        name = "sources/" + rel
+        if name in self.members:
+            return name
+        return next((n for n in self.members if n.lower() == name.lower()), None)
+
+    def reserve(self, names) -> None:
+        """Refuse at once when the declared sizes of the members still to read pass a cap."""
+        for name in sorted(names):
+            self._cap(name, self.members[name].file_size, declared=True)
+        total = self.read_total + sum(self.members[n].file_size for n in names)
+        if total > MAX_TOTAL_BYTES:
+            raise UnsafeInputError(f"its {len(names):,} documents declare {_mb(total)} in total when inflated, "
+                                   f"more than the cap of {_mb(MAX_TOTAL_BYTES)} in total (a zip bomb?)",
+                                   path=self.path, hint=_CAP_HINT)
+
+    def _cap(self, name: str, n: int, declared: bool) -> None:
+        verb = "declares an inflated size of" if declared else "inflates to more than"
+        if n > MAX_MEMBER_BYTES:
+            raise UnsafeInputError(f"{verb} {_mb(n)}, more than the cap of {_mb(MAX_MEMBER_BYTES)} per member "
+                                   "(a zip bomb?)", path=self.path, member=name, hint=_CAP_HINT)
+        if self.read_total + n > MAX_TOTAL_BYTES:
+            raise UnsafeInputError(f"would take the archive past the cap of {_mb(MAX_TOTAL_BYTES)} inflated in total "
+                                   "(a zip bomb?)", path=self.path, member=name, hint=_CAP_HINT)
+
+    def read(self, name: str) -> bytes:
+        info = self.members[name]
+        self._cap(name, info.file_size, declared=True)
+        if info.flag_bits & 0x1:
+            raise InputError(f"member {name!r} is encrypted (password protected)", path=self.path,
+                             hint="Export the project again without a password, as a REFI-QDA 1.0 .qdpx.")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA):
+            raise InputError(f"member {name!r} uses compression method {info.compress_type}, which this reader "
+                             "cannot inflate (stored, deflate, bzip2 and lzma are read)", path=self.path, hint=_AGAIN)
+        chunks, n = [], 0
+        try:
+            with self.zip.open(info) as f:
+                while chunk := f.read(_CHUNK):
+                    n += len(chunk)
+                    self._cap(name, n, declared=False)  # the declared size can lie: count what is inflated
+                    chunks.append(chunk)
+        except _INFLATE_ERRORS as exc:
+            raise InputError(f"member {name!r} is damaged and cannot be inflated ({exc})", path=self.path,
+                             hint=_AGAIN) from None
+        self.read_total += n
+        return b"".join(chunks)
+
+    def text(self, name: str) -> str:
+        data = self.read(name)
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"member {name!r} is not UTF-8 text (byte {exc.start:,} is not valid UTF-8)",
+                             path=self.path, hint="REFI-QDA documents are plain UTF-8 text. " + _AGAIN) from None
+
+
+def _document_member(src, archive: _Archive, where: _Where) -> str | None:
+    """The archive member holding a TextSource's document (None when its text is inline). Only members of the
+    archive are ever read: a path to a file on this machine or on the network is refused."""
+    name, text_path = src.get("name"), src.get("plainTextPath")
+    if text_path is None:
+        if src.find(f"{{{NS_PROJECT}}}PlainTextContent") is None:
+            where.fail(f"<TextSource> {name!r} has neither a plainTextPath nor a <PlainTextContent>", src)
+        return None
+    if not text_path.startswith("internal://"):
+        where.fail(f"<TextSource> {name!r} points to a document outside the archive ({text_path!r})", src,
+                   hint="pledge_analysis reads only documents inside the .qdpx, never other files on this machine "
+                        "or the network: export the project again with its documents embedded (internal:// paths).")
+    rel = text_path[len("internal://"):]
+    if not rel or _outside(rel):
+        raise UnsafeInputError(f"<TextSource> {name!r} has plainTextPath {text_path!r}, which climbs out of the "
+                               "archive's sources/ folder", path=where.path, member=where.member,
+                               line=src.sourceline, hint=_HOSTILE + _AGAIN)
+    member = archive.source_member(rel)
+    if member is None:
+        where.fail(f"the document of <TextSource> {name!r} ({text_path!r}) is missing: no member "
+                   f"{'sources/' + rel!r} in the archive", src)
+    return member
+
+
+def _dtd_refused(path, member, line) -> UnsafeInputError:
+    return UnsafeInputError("the XML declares a DTD (<!DOCTYPE>): entity declarations, external entities and "
+                            "DTD or network loading are refused", path=path, member=member, line=line,
+                            hint="REFI-QDA files never need a DTD. " + _HOSTILE + _AGAIN)
+
+
+def _parse_xml(data: bytes, *, path, member: str | None, root: str | None):
+    """Parse XML without DTDs, entity expansion, network access or huge nodes, at most MAX_XML_ELEMENTS elements,
+    and check its root element (``root``, a Clark name) as soon as it is read."""
+    head = data[:65536]
+    head = head.decode("utf-16", "replace") if head.startswith((b"\xff\xfe", b"\xfe\xff")) else head.decode("latin-1")
+    found = _DOCTYPE.match(head)
+    if found:
+        raise _dtd_refused(path, member, head[:found.end()].count("\n") + 1)
+    where, count = _Where(path, member), 0
+    try:
+        events = etree.iterparse(io.BytesIO(data), events=("start",), resolve_entities=False, no_network=True,
+                                 load_dtd=False, dtd_validation=False, huge_tree=False)
+        for _, el in events:
+            if count == 0:
+                info = el.getroottree().docinfo
+                if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
+                    raise _dtd_refused(path, member, el.sourceline)
+                if root is not None and el.tag != root:
+                    _wrong_root(el, root, where)
+            count += 1
+            if count > MAX_XML_ELEMENTS:
+                raise UnsafeInputError(f"the XML has more elements than the cap of {MAX_XML_ELEMENTS:,}",
+                                       path=path, member=member, line=el.sourceline, hint=_CAP_HINT)
+        return events.root
+    except etree.XMLSyntaxError as exc:
+        message = re.sub(r",? line \d+, column \d+$", "", exc.msg or "").strip()
+        if "amplification" in message or "entity reference loop" in message.lower():
+            raise _dtd_refused(path, member, exc.lineno) from None
+        if count == 0 and not data.strip():
+            where.fail("the XML document is empty", hint=_AGAIN)
+        if "Excessive depth" in message:
+            message = "elements are nested more than 256 deep"
+        raise InputError(_located(f"the XML is not well formed: {message}", member, exc.lineno), path=path,
+                         hint=_AGAIN) from None
+
+
+def _wrong_root(el, expected: str, where: _Where) -> None:
+    found = etree.QName(el)
+    if el.tag == _CODEBOOK_ROOT:
+        where.fail("this is a REFI-QDA codebook (<CodeBook>), not a project", el,
+                   hint="Read a .qdc codebook with read_codebook_qdc, or export the whole project as a .qdpx.")
+    if el.tag == _PROJECT_ROOT:
+        where.fail("this is a REFI-QDA project (<Project>), not a codebook (<CodeBook>)", el,
+                   hint="Read a .qdpx project with read_project_qdpx, or export the codebook alone as a .qdc.")
+    want = etree.QName(expected)
+    where.fail(f"the root element is <{found.localname}> in namespace {found.namespace or '(none)'!r}, not "
+               f"<{want.localname}> in the REFI-QDA 1.0 namespace {want.namespace!r}", el,
+               hint="This is not a REFI-QDA 1.0 file. " + _AGAIN)
