@@ -4,9 +4,9 @@ import pytest
 
 from conftest import SAMPLES
 from pledge_analysis.config import ProjectConfig
-from pledge_analysis.errors import (ConfigError, EmptyInputError, MissingColumnError, MissingFileError,
+from pledge_analysis.errors import (ConfigError, EmptyInputError, InputError, MissingColumnError, MissingFileError,
                                     TranscriptFormatError)
-from pledge_analysis.io import load_questions, read_survey, read_transcript
+from pledge_analysis.io import accounting, load_questions, read_survey, read_table, read_text_file, read_transcript
 from pledge_analysis.pipeline import ingest
 
 COLUMNS = {"respondent_id": "id", "site": "hospital", "group": "group"}
@@ -27,12 +27,46 @@ def write(tmp_path, text, encoding="utf-8", name="s.csv"):
     return p
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
-def test_reads_utf8_bom_and_cp1252(tmp_path, questions, encoding):
-    p = write(tmp_path, "id,hospital,group,Q1,R,comment\n1,A,primary,Yes,9,Café parking cost £12\n", encoding)
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+@pytest.mark.parametrize("sep", [",", "\t", ";"])
+def test_reads_every_encoding_and_delimiter_excel_writes(tmp_path, questions, encoding, sep):
+    text = "id,hospital,group,Q1,R,comment\n1,A,primary,Yes,9,Café parking cost £12\n".replace(",", sep)
+    p = write(tmp_path, text.replace("£12", "£12, no less") if sep != "," else text, encoding)
     got = read_survey(p, columns=COLUMNS, questions=questions, comments={"c": "comment"})
-    assert got.segments["text"].tolist() == ["Café parking cost £12"]
+    assert got.segments["text"].tolist() == ["Café parking cost £12" + (", no less" if sep != "," else "")]
     assert got.respondents["respondent_id"].tolist() == ["1"]
+    assert got.responses["value"].tolist() == ["Yes", "9"]
+
+
+def test_text_files_that_are_not_text_are_named_for_what_they_are(tmp_path):
+    from openpyxl import Workbook
+
+    p = tmp_path / "export.csv"
+    Workbook().save(p)
+    with pytest.raises(InputError, match="is an Excel workbook.*Rename it to .xlsx"):
+        read_text_file(p)
+    p.write_bytes(b"%PDF-1.7 ...")
+    with pytest.raises(InputError, match="is a PDF"):
+        read_text_file(p)
+    with pytest.raises(InputError, match="folder"):
+        read_text_file(tmp_path)
+
+
+def test_csv_rows_are_spreadsheet_rows_even_with_multiline_answers(tmp_path):
+    p = write(tmp_path, 'id,hospital,group,comment\n1,A,primary,"two\nlines"\n\n2,A,primary,"x"\n\n\n')
+    t = read_table(p)
+    assert t.rows == [2, 3, 4] and t.frame["comment"].tolist() == ["two\nlines", "", "x"]
+    got = read_survey(p, columns=COLUMNS, comments={"c": "comment"})
+    assert got.set_aside[["row", "reason"]].values.tolist() == [[3, "empty row"]]
+    assert got.sources[0] | {} == {"source_id": "s.csv", "path": "s.csv", "kind": "survey", "rows_read": 3,
+                                   "respondents_kept": 2, "rows_kept": 2, "rows_set_aside": 1}
+
+
+def test_parse_errors_name_the_line(tmp_path):
+    with pytest.raises(InputError, match="line 3 has 5 values but the header has 4 columns"):
+        read_table(write(tmp_path, "id,hospital,group,c\n1,A,primary,ok\n2,A,primary,a,b\n"))
+    with pytest.raises(InputError, match="line 2: a quote"):
+        read_table(write(tmp_path, 'id,hospital,group,c\n1,A,primary,"open\n2,A,primary,x\n'))
 
 
 def test_every_row_is_kept_or_set_aside_with_its_reason(tmp_path, questions):
@@ -53,6 +87,48 @@ def test_every_row_is_kept_or_set_aside_with_its_reason(tmp_path, questions):
     assert aside.loc[6, "reason"] == "no respondent id"
     assert got.responses["value"].tolist() == ["Yes", "9"]  # respondent 2's bad answers are set aside
     assert got.sources[0]["rows_read"] == 5
+    assert (got.sources[0]["rows_kept"], got.sources[0]["rows_set_aside"]) == (2, 3)
+    assert accounting(got).to_dict("records") == [{"source_id": "s.csv", "kind": "survey", "rows_read": 5,
+                                                   "rows_kept": 2, "rows_set_aside": 3, "balanced": True}]
+
+
+def test_missing_value_text_is_never_an_answer(tmp_path, questions):
+    p = write(tmp_path, "id,hospital,group,Q1,R\n1,A,primary,nan,NaN\n2,A,primary,#N/A,1e1\n3,A,primary,No,٣\n"
+                        "4,A,primary,Yes,10.0\n")
+    got = read_survey(p, columns=COLUMNS, questions=questions)
+    reasons = got.set_aside.set_index(["row", "column"])["reason"].to_dict()
+    assert reasons == {(2, "Q1"): "answer to Q1 is not an answer ('nan' is a missing-value marker)",
+                       (2, "R"): "answer to R is not an answer ('NaN' is a missing-value marker)",
+                       (3, "Q1"): "answer to Q1 is not an answer ('#N/A' is a missing-value marker)",
+                       (3, "R"): "answer to R is not a number", (4, "R"): "answer to R is not a number"}
+    assert got.responses["value"].tolist() == ["No", "Yes", "10.0"]
+
+
+def test_duplicate_ids_across_files_and_the_sheet_to_read(tmp_path, questions):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "Summary"
+    wb.active.append(["Total", "2"])
+    ws = wb.create_sheet("Responses")
+    for r in (["id", "hospital", "group", "Q1", "R"], ["7", "A", "primary", "Yes", 9], ["8", "A", "primary", "No", 3]):
+        ws.append(r)
+    wb.create_sheet("More").append(["id", "hospital"])
+    wb["More"].append(["9", "A"])
+    book = tmp_path / "late.xlsx"
+    wb.save(book)
+    first = write(tmp_path, "id,hospital,group,Q1,R\n8,A,primary,Yes,5\n")
+    with pytest.raises(InputError, match=r"2 sheets with rows \('Responses', 'More'\)") as e:  # Summary: header only
+        read_survey(book, columns=COLUMNS)
+    assert e.value.key == "sheet"
+    with pytest.raises(InputError, match="no sheet 'Answers'"):
+        read_survey(book, columns=COLUMNS, sheet="Answers")
+    seen = {}
+    a = read_survey(first, columns=COLUMNS, questions=questions, seen_ids=seen)
+    b = read_survey(book, columns=COLUMNS, questions=questions, sheet="Responses", seen_ids=seen, source_id="late.xlsx")
+    assert a.respondents["respondent_id"].tolist() == ["8"] and b.respondents["respondent_id"].tolist() == ["7"]
+    assert b.set_aside[["row", "reason"]].values.tolist() == [[3, "duplicate respondent id (first seen in s.csv row 2)"]]
+    assert b.sources[0]["sheet"] == "Responses" and b.responses["value"].tolist() == ["Yes", "9"]
 
 
 def test_missing_column_error_names_file_columns_and_fix(tmp_path, questions):
@@ -92,6 +168,20 @@ def test_transcripts_txt_docx_vtt_give_turns_roles_and_timestamps():
     txt = read_transcript(SAMPLES / "transcripts" / "NGU_primary.txt", site="NGU", group="primary").segments
     assert txt["speaker"].str.match(r"^(Facilitator|P\d)$").all()
     assert txt.loc[txt["role"] == "participant", "respondent_id"].str.startswith("NGU_primary.txt:P").all()
+
+
+def test_captions_every_cue_kept_or_set_aside_with_its_line(tmp_path):
+    p = tmp_path / "t.srt"
+    p.write_text("1\n00:00:01,000 --> 00:00:02,500\nFacilitator: Hello\n\n2\n00:00:03,000 --> 00:00:04\nP1: Hi\n\n"
+                 "3\n00:00:05,000 --> 00:00:06,000\n<i>[laughter]</i>\n\n4\n00:00:07,000 --> 00:00:09,000\n"
+                 "P2: Yes &amp; no\n", encoding="utf-8")
+    got = read_transcript(p, site="A", group="primary")
+    assert got.segments[["speaker", "text", "timestamp"]].values.tolist() == [
+        ["Facilitator", "Hello", "00:00:01.000"], ["P2", "Yes & no", "00:00:07.000"]]
+    assert got.set_aside[["row", "reason"]].values.tolist() == [
+        [6, "malformed cue timing '00:00:03,000 --> 00:00:04' (expected e.g. 00:00:05.000 --> 00:00:09.500)"],
+        [11, "cue has no speaker (give it as '<v Name>' or 'Name: ')"]]
+    assert accounting(got)["balanced"].all() and got.sources[0]["rows_read"] == 4
 
 
 def test_transcript_line_without_speaker_is_located(tmp_path):
