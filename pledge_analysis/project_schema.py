@@ -77,8 +77,8 @@ class Survey(_Strict):
     """One survey export: one or more files with the same columns."""
 
     name: Optional[str] = Field(None, description="A name for messages and the report, e.g. `patient survey`.")
-    files: list[str] = Field(min_length=1, description="CSV (UTF-8, UTF-8 with BOM or Windows-1252) or XLSX "
-                             "files, relative to project.yaml.")
+    files: list[str] = Field(min_length=1, description="CSV or TSV (UTF-8, UTF-8 with BOM, UTF-16 or "
+                             "Windows-1252; comma, tab or semicolon) or XLSX files, relative to project.yaml.")
     columns: SurveyColumns = Field(description="Which column holds what; see below.")
     comments: dict[str, str] = Field(default_factory=dict, description="Free-text questions: question id: "
                                      "column header. Each non-empty answer becomes a segment to code.")
@@ -101,7 +101,7 @@ class Survey(_Strict):
 
 
 class Transcript(_Strict):
-    """One focus-group or interview transcript (.txt with `Speaker:` turns, .docx, WebVTT .vtt)."""
+    """One focus-group or interview transcript (.txt with `Speaker:` turns, .docx, WebVTT .vtt, SubRip .srt)."""
 
     path: str = Field(description="The transcript file, relative to project.yaml.")
     site: str = Field(description="Site code (a key of `sites:`).")

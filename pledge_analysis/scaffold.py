@@ -28,6 +28,7 @@ from pathlib import Path
 
 from .errors import ConfigError, InputError, MissingFileError, PledgeError
 from .io.detect import SurveyGuess, detect_survey, layouts, site_codes
+from .io.transcripts import SUFFIXES as TRANSCRIPT_TYPES  # .txt, .docx, .vtt, .srt
 from .io.transcripts import read_transcript
 from .scaffold_yaml import PLACEHOLDER, codebook_header, project_yaml, questions_yaml, suggest_links
 
@@ -35,7 +36,6 @@ PROJECT_FILES = ("project.yaml", "questions.yaml", "codebook.yaml")
 FRAMEWORK_ENV = "PLEDGE_NHS_FRAMEWORK"
 FRAMEWORK_SOURCE = ("github.com/CDU-data-science-team/pxtextmining (the NHS patient feedback framework v7, "
                     "framework_v7_details.csv)")
-TRANSCRIPT_TYPES = (".txt", ".docx", ".vtt")
 GROUP_TOKENS = {"primary": "primary", "early": "primary", "pbc": "primary", "ebc": "primary", "prim": "primary",
                 "secondary": "secondary", "metastatic": "secondary", "mets": "secondary", "mbc": "secondary",
                 "sbc": "secondary", "advanced": "secondary", "sec": "secondary", "staff": "staff"}
