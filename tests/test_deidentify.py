@@ -1,5 +1,8 @@
 """De-identification: each recognizer, hard negatives, malformed input, tables and review."""
+import html
 import re
+import sqlite3
+import zipfile
 
 import pandas as pd
 import pytest
@@ -104,17 +107,40 @@ def test_spacy_pipeline_without_trained_model():
     assert sentences(["Lovely staff. Parking was awful!"]) == [(0, 0, 13, "Lovely staff."), (0, 14, 32, "Parking was awful!")]
 
 
-def test_sample_run_removes_every_planted_identifier(sample_run, truth):
-    result, out = sample_run
-    written = "\n".join((out / name).read_text(encoding="utf-8") for name in
-                        ("segments.csv", "codings.csv", "priorities.csv", "redactions.csv", "themes.csv"))
+def _everything_written(out):
+    """Every text in the run's output folder (zip members of xlsx/docx/qdpx apart, XML entities decoded)
+    and in its project store (an SQL dump)."""
+    texts = {}
+    for f in sorted(p for p in out.iterdir() if p.is_file()):
+        if f.suffix == ".sqlite":
+            con = sqlite3.connect(f)
+            texts[f.name] = "\n".join(con.iterdump())
+            con.close()
+        elif zipfile.is_zipfile(f):
+            with zipfile.ZipFile(f) as z:
+                for m in z.namelist():
+                    texts[f"{f.name}/{m}"] = html.unescape(z.read(m).decode("utf-8", "replace"))
+        elif f.suffix in (".csv", ".md", ".json", ".html", ".qdc"):
+            texts[f.name] = f.read_text(encoding="utf-8")
     # the report, without the plotly.js library embedded in it (which has a Mayan month "Chen")
-    written += re.sub(r"<script[^>]*>.{100000,}?</script>", "", (out / "report.html").read_text(encoding="utf-8"),
-                      flags=re.S)
-    leaked = [i for i in truth["identifiers"] if i["value"] in written]
-    assert leaked == []
+    texts["report.html"] = re.sub(r"<script[^>]*>.{100000,}?</script>", "", texts["report.html"], flags=re.S)
+    return texts
+
+
+def test_sample_run_removes_every_planted_identifier(sample_run, truth):
+    from pledge_analysis.text.speakers import is_anonymous, is_facilitator
+
+    result, out = sample_run
+    texts = _everything_written(out)
+    assert {"segments.csv", "quotes.xlsx/xl/worksheets/sheet1.xml", "project.qdpx/project.qde", "project.sqlite",
+            "action_plan.docx/word/document.xml", "set_aside.csv", "redactions.csv"} <= set(texts)
+    leaked = [(i["value"], name) for i in truth["identifiers"] for name, t in texts.items() if i["value"] in t]
+    assert leaked == []  # 0 of 172 planted identifiers in any output, the store included
     assert result.run_log["redactions_by_label"]["PERSON"] >= 50
     assert result.run_log["original_text_written"] is False
+    # speaker labels name no one; set-aside values hold no identifiers
+    assert all(is_anonymous(s) or is_facilitator(s) for s in result.segments["speaker"].dropna())
+    assert [v for v in result.set_aside["value"].dropna() if redact(v).spans] == []
 
 
 def test_held_out_evaluation_meets_the_targets():
@@ -138,3 +164,27 @@ def test_deidentify_component_in_spacy():
     docs = list(nlp.pipe(["Dr Hughes on Rosewood Ward", "Call 07700 900461"]))
     assert [[(s.text, s.label_) for s in d.spans["pledge_pii"]] for d in docs] == [[("Hughes", "PERSON")],
                                                                                   [("07700 900461", "PHONE")]]
+
+
+def test_deidentify_tables_covers_speakers_mentions_and_set_aside_values():
+    from pledge_analysis.text.deidentify import deidentify_tables
+
+    segs = pd.DataFrame({
+        "segment_id": ["a", "b", "c", "d"], "source_id": ["fg.txt"] * 3 + ["s.csv"], "position": [0, 1, 2, 0],
+        "source_type": ["focus_group"] * 3 + ["survey"], "speaker": ["Facilitator", "Margaret Okafor", "P2", None],
+        "role": ["facilitator", "participant", "participant", "participant"],
+        "respondent_id": [None, "fg.txt:Margaret Okafor", "fg.txt:P2", "R1"],
+        "text": ["Welcome.", "The wait\x0b was long.", "I agree with Margaret; Okafor's right.", "Fine."]})
+    aside = pd.DataFrame({"source_id": ["s.csv", "fg.txt"], "path": ["s.csv", "fg.txt"], "row": [3, 9],
+                          "column": ["Q1", None], "reason": ["answer to Q1 is not one of its options",
+                                                             "speaker turn with no text"],
+                          "value": ["ring me 07700 900461", "Margaret Okafor"]})
+    out, aside_out, review = deidentify_tables(segs, aside)
+    assert out["speaker"].fillna("-").tolist() == ["Facilitator", "Participant 1", "P2", "-"]
+    assert out["respondent_id"].fillna("-").tolist() == ["-", "fg.txt:Participant 1", "fg.txt:P2", "R1"]
+    assert out["text"].tolist()[1:3] == ["The wait  was long.", "I agree with Participant 1; Participant 1's right."]
+    assert aside_out["value"].tolist() == ["ring me [PHONE]", "Participant 1"]
+    assert review.groupby("table")["label"].apply(list).to_dict() == {
+        "segments": ["PERSON", "PERSON"], "set_aside": ["PHONE"], "speakers": ["PERSON"]}
+    assert review.loc[review["table"] == "set_aside", "row"].item() == "s.csv, row 3, column 'Q1'"
+    assert "Okafor" not in review.to_csv() and "07700" not in review.to_csv()

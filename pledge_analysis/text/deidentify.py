@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -360,10 +360,59 @@ def find_identifiers(text: str, opts: Options | None = None) -> list[tuple[int, 
     return _resolve(spans)
 
 
-def _apply(text: str, spans, pseudonyms: bool, registry: dict) -> Redaction:
+def _name_spans(text: str, names: Mapping[str, str | None]) -> list[tuple[int, int, str | None]]:
+    """Where the known ``names`` (e.g. speakers' names, with their pseudonyms) occur in ``text``.
+
+    A name of several words, or one that is not a common English word, matches in any case; a
+    single common word ("Grace", "Hope") only capitalised and not at the start of a sentence.
+    """
+    common = common_words()
+    found = []
+    for name, pseudonym in names.items():
+        name = str(name).strip()
+        if not name:
+            continue
+        loose = " " in name or name.lower() not in common
+        body = r"\s+".join(re.escape(w) for w in name.split())
+        for m in re.finditer(rf"(?<![\w'’-]){body}(?![\w-])", text, re.I if loose else 0):
+            if not loose and _sentence_initial(text, m.start()):
+                continue
+            found.append((m.start(), m.end(), pseudonym))
+    chosen: list[tuple[int, int, str | None]] = []
+    for sp in sorted(found, key=lambda x: (-(x[1] - x[0]), x[0])):  # the longest name wins an overlap
+        if all(sp[1] <= c[0] or sp[0] >= c[1] for c in chosen):
+            chosen.append(sp)
+    return chosen
+
+
+def _with_names(text: str, spans: list[tuple[int, int, str]], names: Mapping[str, str | None]
+                ) -> tuple[list[tuple[int, int, str]], dict[tuple[int, int], str]]:
+    """Merge known-name spans into ``spans``; return the spans and the fixed placeholders of the named ones.
+
+    A named span replaces the PERSON spans it covers; a structured identifier (phone, email ...)
+    or a wider PERSON span that overlaps it wins, with its ordinary placeholder.
+    """
+    named = _name_spans(text, names)
+    if not named:
+        return spans, {}
+    kept = []
+    for sp in spans:
+        over = [c for c in named if c[0] < sp[1] and sp[0] < c[1]]
+        if sp[2] == "PERSON" and len(over) == 1 and over[0][0] <= sp[0] and sp[1] <= over[0][1]:
+            continue  # the known name covers this one
+        if over:
+            named = [c for c in named if c not in over]
+        kept.append(sp)
+    fixed = {(s, e): ph for s, e, ph in named if ph}
+    return sorted(kept + [(s, e, "PERSON") for s, e, _ph in named]), fixed
+
+
+def _apply(text: str, spans, pseudonyms: bool, registry: dict, fixed: dict | None = None) -> Redaction:
     out, placeholders, pos = [], [], 0
     for s, e, label in spans:
-        if pseudonyms:
+        if fixed and (s, e) in fixed:
+            ph = fixed[(s, e)]
+        elif pseudonyms:
             key = (label, re.sub(r"\s+", " ", text[s:e].lower()))
             if key not in registry:
                 registry[key] = f"[{label}_{1 + sum(1 for k in registry if k[0] == label)}]"
@@ -380,7 +429,7 @@ def _apply(text: str, spans, pseudonyms: bool, registry: dict) -> Redaction:
 
 def redact(text: str | None, *, labels: Iterable[str] | None = None, allow: Iterable[str] = (),
            deny: Iterable[str] = (), pseudonyms: bool = False, options: Options | None = None,
-           _registry: dict | None = None) -> Redaction:
+           names: Mapping[str, str | None] | None = None, _registry: dict | None = None) -> Redaction:
     """Redact identifiers from one text.
 
     Parameters
@@ -389,16 +438,25 @@ def redact(text: str | None, *, labels: Iterable[str] | None = None, allow: Iter
     allow : extra words and phrases that must stay (added to :data:`DEFAULT_ALLOW`).
     deny : names that are always redacted (e.g. the hospital's staff list).
     pseudonyms : ``[PERSON_1]``, ``[PERSON_2]`` ... consistent within the call instead of ``[PERSON]``.
+    names : known names and what replaces them, e.g. a transcript's speakers and their pseudonyms
+        (``{"Margaret Okafor": "Participant 1", "Okafor": "Participant 1"}``); ``None`` as a
+        replacement means an ordinary ``[PERSON]``. Used when ``PERSON`` is among the labels.
 
     ``None`` and non-strings are treated as empty text.
 
     >>> redact("Thanks to Dr Hughes and Dr Hughes's team", pseudonyms=True).text
     "Thanks to Dr [PERSON_1] and Dr [PERSON_1]'s team"
+    >>> redact("I agree with Margaret, and okafor's point.", names={"Margaret": "Participant 1",
+    ...                                                             "Okafor": "Participant 1"}).text
+    "I agree with Participant 1, and Participant 1's point."
     """
     opts = options or Options.make(labels, allow, deny, pseudonyms)
     if not isinstance(text, str):
         text = "" if text is None or (isinstance(text, float) and text != text) else str(text)
-    return _apply(text, find_identifiers(text, opts), opts.pseudonyms, {} if _registry is None else _registry)
+    spans, fixed = find_identifiers(text, opts), None
+    if names and "PERSON" in opts.labels and text:
+        spans, fixed = _with_names(text, spans, names)
+    return _apply(text, spans, opts.pseudonyms, {} if _registry is None else _registry, fixed)
 
 
 def _masked_context(redacted: str, placeholder_pos: int, placeholder: str, width: int = 30) -> str:
@@ -410,14 +468,17 @@ def _masked_context(redacted: str, placeholder_pos: int, placeholder: str, width
 def redact_frame(df: pd.DataFrame, column: str = "text", *, id_column: str | None = "segment_id",
                  source_column: str | None = "source_id", show_values: bool = False,
                  labels=None, allow=(), deny=(), pseudonyms: bool = False,
-                 progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 progress: bool = False, names: Mapping[str, Mapping[str, str | None]] | None = None,
+                 registries: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Redact a whole column; return ``(redacted_df, review)``.
 
     ``review`` has one row per redaction: ``row`` (the id column, or the index), ``label``,
     ``placeholder``, ``start``, ``end`` (in the original text) and ``context`` (a snippet of the
     *redacted* text around the placeholder). The original value is included as ``value`` only
     with ``show_values=True``. With ``pseudonyms=True`` numbering is consistent within each
-    source (``source_column``).
+    source (``source_column``); pass the same ``registries`` dict to several calls to keep it
+    consistent across tables. ``names`` gives, per source, known names and their replacements
+    (see :func:`redact`).
     """
     from ..errors import MissingColumnError
 
@@ -427,7 +488,8 @@ def redact_frame(df: pd.DataFrame, column: str = "text", *, id_column: str | Non
     opts = Options.make(labels, allow, deny, pseudonyms)
     ids = df[id_column].tolist() if id_column and id_column in df.columns else df.index.tolist()
     sources = df[source_column].tolist() if source_column and source_column in df.columns else [None] * len(df)
-    registries: dict = {}
+    registries = {} if registries is None else registries
+    names = names or {}
     new_texts, review = [], []
     texts = df[column].tolist()
     iterator = zip(ids, sources, texts)
@@ -436,7 +498,7 @@ def redact_frame(df: pd.DataFrame, column: str = "text", *, id_column: str | Non
 
         iterator = tqdm(iterator, total=len(df), desc="de-identifying", unit="text")
     for rid, src, text in iterator:
-        r = redact(text, options=opts, _registry=registries.setdefault(src, {}))
+        r = redact(text, options=opts, names=names.get(src), _registry=registries.setdefault(src, {}))
         new_texts.append(r.text if isinstance(text, str) else text)
         if r.spans:
             # placeholder positions in the redacted text
@@ -453,6 +515,57 @@ def redact_frame(df: pd.DataFrame, column: str = "text", *, id_column: str | Non
     out[column] = new_texts
     cols = ["row", "label", "placeholder", "start", "end", "context"] + (["value"] if show_values else [])
     return out, pd.DataFrame(review, columns=cols)
+
+
+def deidentify_tables(segments: pd.DataFrame, set_aside: pd.DataFrame | None = None, *, labels=None, allow=(),
+                      deny=(), pseudonyms: bool = False, progress: bool = False
+                      ) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame]:
+    """De-identify everything text-like that a run has read, before anything is stored or written.
+
+    1. control characters that XML (so XLSX, DOCX, REFI-QDA) cannot hold become spaces;
+    2. transcript speaker labels become a consistent pseudonym per speaker within its source
+       (:mod:`pledge_analysis.text.speakers`), in ``speaker``, ``respondent_id`` and set-aside rows;
+    3. segment ``text`` is redacted, the speakers' names in it becoming their pseudonyms;
+    4. every set-aside ``value`` (an out-of-range answer can hold a phone number) is redacted.
+
+    Returns ``(segments, set_aside, review)``; ``review`` is :func:`redact_frame`'s table for all of
+    it, with ``table`` saying where each redaction was (``segments``, ``speakers``, ``set_aside``).
+    Speaker rows give the source in ``row`` and the pseudonym as ``placeholder``.
+    """
+    from ..io.safe import clean_text
+    from .speakers import apply_speaker_pseudonyms, mention_names, speaker_pseudonyms
+
+    opts = Options.make(labels, allow, deny, pseudonyms)
+    segments = segments.copy()
+    for col in ("text", "speaker"):
+        if col in segments.columns:
+            segments[col] = segments[col].map(clean_text)
+    mapping = speaker_pseudonyms(segments, set_aside) if "PERSON" in opts.labels else {}
+    segments, set_aside = apply_speaker_pseudonyms(segments, set_aside, mapping)
+    registries: dict = {}
+    kw = dict(labels=sorted(opts.labels), allow=allow, deny=deny, pseudonyms=pseudonyms)
+    segments, review = redact_frame(segments, "text", progress=progress, registries=registries,
+                                    names=mention_names(mapping, titles=TITLES), **kw)
+    parts = [review.assign(table="segments")]
+    parts.append(pd.DataFrame([{"row": src, "label": "PERSON", "placeholder": ph, "start": None, "end": None,
+                                "context": "speaker label", "table": "speakers"}
+                               for src, labels_ in mapping.items() for ph in labels_.values()],
+                              columns=list(review.columns) + ["table"]))
+    if set_aside is not None and len(set_aside) and "value" in set_aside.columns:
+        aside = set_aside.copy()
+        aside["value"] = aside["value"].map(clean_text)
+        where = [f"{src}, row {r}" + (f", column {c!r}" if isinstance(c, str) and c else "")
+                 for src, r, c in zip(aside["source_id"], aside.get("row", [None] * len(aside)),
+                                      aside.get("column", [None] * len(aside)))]
+        redacted, aside_review = redact_frame(aside.assign(_where=where), "value", id_column="_where",
+                                              registries=registries, **kw)
+        set_aside = redacted.drop(columns="_where")
+        parts.append(aside_review.assign(table="set_aside"))
+    review = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
+        else parts[0]
+    for col in ("start", "end"):
+        review[col] = review[col].astype("Int64")
+    return segments, set_aside, review
 
 
 # ---------------------------------------------------------------------------- spaCy component
