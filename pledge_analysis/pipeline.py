@@ -102,7 +102,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     from .pledge import draft_action_plan
     from .prioritise import prioritise
     from .survey import compare_to_benchmark, key_drivers, read_national, score_questions, score_responses
-    from .text.deidentify import redact_frame
+    from .text.deidentify import deidentify_tables
     from .text.nlp import build_nlp
 
     cfg, questions, codebook, problems = load_and_check(project)
@@ -119,9 +119,11 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     with steps.step(f"de-identifying {len(data.segments):,} segments"):
         d = cfg.deidentify
         original = data.segments["text"].copy()
-        segments, redactions = redact_frame(data.segments, "text", allow=d.get("allow") or (),
-                                            deny=d.get("deny") or (), pseudonyms=bool(d.get("pseudonyms")),
-                                            labels=d.get("labels"), progress=progress)
+        # text, speaker labels and set-aside values: nothing identifying is stored or written after this
+        segments, set_aside, redactions = deidentify_tables(
+            data.segments, data.set_aside, allow=d.get("allow") or (), deny=d.get("deny") or (),
+            pseudonyms=bool(d.get("pseudonyms")), labels=d.get("labels"), progress=progress)
+        data.segments, data.set_aside = segments, set_aside
         if keep_original_text:
             segments["text_original"] = original.values
             log.warning("original (not de-identified) text is kept in segments.text_original at the user's request")
@@ -208,39 +210,46 @@ def _versions() -> dict:
 
 
 def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = False) -> list[Path]:
-    """Write a run's tables, report and action plan into ``out_dir``; return the paths."""
+    """Write a run's tables, report and action plan into ``out_dir``; return the paths.
+
+    Every file is written to a temporary name in ``out_dir`` and moved into place when complete,
+    so a failure (full disk, no permission) leaves the previous file or none, never a half-written
+    one; it raises :class:`~pledge_analysis.io.safe.OutputError` naming the file. Spreadsheet
+    cells that a spreadsheet would run as a formula are neutralised (:mod:`pledge_analysis.io.safe`).
+    """
     from .coding.queries import quotes_table
+    from .io.safe import atomic_path, output_error, safe_to_csv, safe_to_excel, write_text
     from .io.refi import write_codebook_qdc, write_project_qdpx
     from .pledge import plan_markdown, write_action_plan_xlsx, write_booklet_docx
     from .report import write_report
 
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise output_error(exc, out, "could not create the output folder") from None
     t = time.perf_counter()
     codings = result.store_codings if result.store_codings is not None else result.codings
-    result.segments.to_csv(out / "segments.csv", index=False)
-    codings.to_csv(out / "codings.csv", index=False)
-    result.themes.to_csv(out / "themes.csv", index=False)
-    result.scores.to_csv(out / "survey_scores.csv", index=False)
-    result.priorities.to_csv(out / "priorities.csv", index=False)
-    result.redactions.to_csv(out / "redactions.csv", index=False)
-    result.set_aside.to_csv(out / "set_aside.csv", index=False)
+    tables = {"segments.csv": result.segments, "codings.csv": codings, "themes.csv": result.themes,
+              "survey_scores.csv": result.scores, "priorities.csv": result.priorities,
+              "redactions.csv": result.redactions, "set_aside.csv": result.set_aside,
+              "cross_site.csv": result.cross_site, "buddy_pairs.csv": result.buddies}
+    for name, table in tables.items():
+        if table is not None:
+            safe_to_csv(table, out / name)
     write_action_plan_xlsx(result.action_plan, out / "action_plan.xlsx")
     write_booklet_docx(result.action_plan, out / "action_plan.docx", hospital=result.config.name)
-    (out / "action_plan.md").write_text(plan_markdown(result.action_plan), encoding="utf-8")
-    if result.cross_site is not None:
-        result.cross_site.to_csv(out / "cross_site.csv", index=False)
-    if result.buddies is not None:
-        result.buddies.to_csv(out / "buddy_pairs.csv", index=False)
+    write_text(out / "action_plan.md", plan_markdown(result.action_plan))
     write_report(result, out / "report.html")
     # exchange with NVivo, ATLAS.ti, MAXQDA and QualCoder (REFI-QDA), and spreadsheets
-    write_project_qdpx(out / "project.qdpx", segments=result.segments, codebook=result.codebook,
-                       codings=codings, respondents=result.respondents, name=result.config.name)
-    write_codebook_qdc(result.codebook, out / "codebook.qdc")
-    codings.to_excel(out / "codings.xlsx", index=False, sheet_name="Codings")
-    quotes_table(codings, result.segments, result.codebook).to_excel(out / "quotes.xlsx", index=False,
-                                                                           sheet_name="Quotes")
+    with atomic_path(out / "project.qdpx") as tmp:
+        write_project_qdpx(tmp, segments=result.segments, codebook=result.codebook, codings=codings,
+                           respondents=result.respondents, name=result.config.name)
+    with atomic_path(out / "codebook.qdc") as tmp:
+        write_codebook_qdc(result.codebook, tmp)
+    safe_to_excel(codings, out / "codings.xlsx", sheet_name="Codings")
+    safe_to_excel(quotes_table(codings, result.segments, result.codebook), out / "quotes.xlsx", sheet_name="Quotes")
     result.run_log["timings_s"]["writing outputs"] = round(time.perf_counter() - t, 3)
-    result.run_log["outputs"] = sorted(p.name for p in out.iterdir())
-    (out / "run_log.json").write_text(json.dumps(result.run_log, indent=2, default=str), encoding="utf-8")
+    result.run_log["outputs"] = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    write_text(out / "run_log.json", json.dumps(result.run_log, indent=2, default=str))
     return [out / name for name in OUTPUTS if (out / name).exists()]

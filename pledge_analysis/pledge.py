@@ -103,10 +103,17 @@ def record_status(plan: pd.DataFrame, history: pd.DataFrame | None, goal_id: str
 
 # ------------------------------------------------------------------------------ Excel round trip
 def write_action_plan_xlsx(plan: pd.DataFrame, path: str | Path) -> None:
-    """Write the plan to Excel for the co-design group: readable columns, a status drop-down."""
+    """Write the plan to Excel for the co-design group: readable columns, a status drop-down.
+
+    Every text cell is text, never a formula: a cell that a spreadsheet would run (``=...``,
+    ``+...``, ``-...``, ``@...``) gets a protective ``'``, which :func:`read_action_plan_xlsx`
+    takes off again. The file is written atomically (complete, or not at all).
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
+
+    from .io.safe import atomic_path, text_cell
 
     widths = {"you_said": 60, "we_plan_to": 45, "evidence": 70, "theme": 16, "scope": 12}
     wb = Workbook()
@@ -114,8 +121,9 @@ def write_action_plan_xlsx(plan: pd.DataFrame, path: str | Path) -> None:
     ws.title = "Action plan"
     cols = list(HEADERS)
     ws.append([HEADERS[c] for c in cols])
-    for rec in plan[cols].fillna("").to_dict("records"):
-        ws.append([rec[c] for c in cols])
+    for r, rec in enumerate(plan[cols].fillna("").to_dict("records"), start=2):
+        for i, c in enumerate(cols, start=1):
+            text_cell(ws.cell(row=r, column=i), rec[c])
     for i, c in enumerate(cols, start=1):
         cell = ws.cell(row=1, column=i)
         cell.font = Font(bold=True, color="FFFFFF")
@@ -129,7 +137,8 @@ def write_action_plan_xlsx(plan: pd.DataFrame, path: str | Path) -> None:
     dv.add(f"{status_col}2:{status_col}{max(2, len(plan) + 1)}")
     ws.add_data_validation(dv)
     ws.freeze_panes = "A2"
-    wb.save(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
 
 
 def read_action_plan_xlsx(path: str | Path, previous: pd.DataFrame | None = None
@@ -140,10 +149,12 @@ def read_action_plan_xlsx(path: str | Path, previous: pd.DataFrame | None = None
     its spreadsheet row and column in one :class:`InputError`. ``changes`` lists
     ``goal_id, field, before, after`` against ``previous`` (new goals have field ``"(new goal)"``).
     """
+    from .io.safe import unneutralise_frame
+
     path = Path(path)
     if not path.exists():
         raise InputError("action plan workbook not found", path=path)
-    raw = pd.read_excel(path, dtype=object).fillna("")
+    raw = unneutralise_frame(_read_workbook(path)).fillna("")
     inverse = {v.lower(): k for k, v in HEADERS.items()}
     raw.columns = [inverse.get(str(c).strip().lower(), str(c).strip()) for c in raw.columns]
     missing = [HEADERS[c] for c in ("goal_id", "you_said", "we_plan_to", "by", "status") if c not in raw.columns]
@@ -192,6 +203,28 @@ def read_action_plan_xlsx(path: str | Path, previous: pd.DataFrame | None = None
     return plan, pd.DataFrame(changes, columns=["goal_id", "field", "before", "after"])
 
 
+def _read_workbook(path: Path) -> pd.DataFrame:
+    """The first sheet of an .xlsx as text cells; a damaged or non-Excel file is a clear InputError."""
+    import zipfile
+
+    hint = ("Open it in Excel and save it again as an Excel workbook (.xlsx), or export a fresh "
+            "action_plan.xlsx with `pledge-analysis run`.")
+    try:
+        with zipfile.ZipFile(path) as z:
+            if "xl/workbook.xml" not in z.namelist():
+                raise InputError("this file is not an Excel workbook (.xlsx)", path=path, hint=hint)
+        return pd.read_excel(path, dtype=object, engine="openpyxl")
+    except InputError:
+        raise
+    except zipfile.BadZipFile:
+        raise InputError("cannot read the workbook: it is not an .xlsx file, or it is truncated or damaged",
+                         path=path, hint=hint) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the workbook ({exc.strerror or exc})", path=path, hint=hint) from None
+    except (KeyError, ValueError, TypeError, EOFError) as exc:
+        raise InputError(f"cannot read the workbook: it is damaged ({exc})", path=path, hint=hint) from None
+
+
 def plan_conflicts(plan: pd.DataFrame, stored: pd.DataFrame, workbook: str | Path) -> list[str]:
     """Goals that ``plan`` (read from ``workbook``) would change although the store's copy was edited
     after the workbook was exported (the workbook's creation time, which Excel keeps on save)."""
@@ -229,6 +262,8 @@ def write_booklet_docx(plan: pd.DataFrame, path: str | Path, *, title: str = "Yo
     from docx import Document
     from docx.shared import Pt, RGBColor
 
+    from .io.safe import atomic_path, clean_text
+
     doc = Document()
     style = doc.styles["Normal"]
     style.font.name = "Arial"
@@ -237,8 +272,8 @@ def write_booklet_docx(plan: pd.DataFrame, path: str | Path, *, title: str = "Yo
     for run in heading.runs:
         run.font.size = Pt(28)
         run.font.color.rgb = RGBColor(0x00, 0x5E, 0xB8)
-    intro = (f"{hospital + ': ' if hospital else ''}Patients and staff told us what matters. Together we agreed "
-             "these goals. We will tell you how we are getting on.")
+    intro = clean_text(f"{hospital + ': ' if hospital else ''}Patients and staff told us what matters. Together "
+                       "we agreed these goals. We will tell you how we are getting on.")
     doc.add_paragraph(intro)
     table = doc.add_table(rows=1, cols=3)
     table.style = "Table Grid"
@@ -249,12 +284,13 @@ def write_booklet_docx(plan: pd.DataFrame, path: str | Path, *, title: str = "Yo
         run.font.size = Pt(16)
     for rec in plan.fillna("").to_dict("records"):
         cells = table.add_row().cells
-        cells[0].text = str(rec["you_said"])
-        cells[1].text = str(rec["we_plan_to"] or "To be agreed with patients and staff")
-        cells[2].text = _by_text(rec, today)
+        cells[0].text = clean_text(str(rec["you_said"]))
+        cells[1].text = clean_text(str(rec["we_plan_to"] or "To be agreed with patients and staff"))
+        cells[2].text = clean_text(_by_text(rec, today))
     doc.add_paragraph("✓ Achieved   ◐ Ongoing   ! Overdue", style=None)
-    doc.core_properties.title = title
-    doc.save(path)
+    doc.core_properties.title = clean_text(title)
+    with atomic_path(path) as tmp:
+        doc.save(str(tmp))
 
 
 def booklet_html(plan: pd.DataFrame, *, title: str = "You said, we plan to", hospital: str = "",
@@ -275,12 +311,37 @@ def booklet_html(plan: pd.DataFrame, *, title: str = "You said, we plan to", hos
             "</table></body></html>")
 
 
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
+_MD_LEADING = re.compile(r"^(#{1,6}|[-+=!]|&gt;|\d+[.)])")  # after HTML escaping: ">" is "&gt;"
+
+
+def md_cell(value) -> str:
+    r"""User text made safe for one cell of a Markdown table: HTML (``<``, ``>``, ``&``) as entities,
+    Markdown's inline syntax (backslash, backticks, ``*``, ``_``, brackets, ``|``, ``~``) escaped, a
+    leading heading, list, quote or numbering mark escaped, line breaks as spaces.
+
+    >>> md_cell("<script>alert(1)</script> | `x` # not a heading")
+    '&lt;script&gt;alert(1)&lt;/script&gt; \\| \\`x\\` # not a heading'
+    >>> md_cell("# Heading"), md_cell("- item"), md_cell("1. first")
+    ('\\# Heading', '\\- item', '1\\. first')
+    """
+    text = " ".join(str(value).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_INLINE.sub(r"\\\1", text)
+    m = _MD_LEADING.match(text)
+    if m:
+        mark = m.group(1)
+        text = ("\\" + mark if not mark[0].isdigit() else mark[:-1] + "\\" + mark[-1]) + text[m.end():]
+    return text
+
+
 def plan_markdown(plan: pd.DataFrame, *, today: date | None = None) -> str:
-    """The plan for staff as a Markdown table (with owner, status and evidence)."""
+    """The plan for staff as a Markdown table (with owner, status and evidence); user text is
+    escaped (:func:`md_cell`), so a comment can neither break the table nor carry markup."""
     eff = effective_status(plan, today)
     lines = ["| Goal | Who | You said | We plan to | By | Owner | Status | Evidence |", "|---|---|---|---|---|---|---|---|"]
     for (_, r), st in zip(plan.fillna("").iterrows(), eff):
         cells = [r["goal_id"], r["scope"], r["you_said"], r["we_plan_to"], r["by"], r["owner"], MARKS.get(st, st),
                  r["evidence"]]
-        lines.append("| " + " | ".join(re.sub(r"\s*\|\s*", " / ", str(c)) for c in cells) + " |")
+        lines.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"

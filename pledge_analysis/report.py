@@ -1,4 +1,8 @@
-"""A self-contained HTML report of a run (plotly.js is embedded once; no network needed)."""
+"""A self-contained HTML report of a run (plotly.js is embedded once; no network needed).
+
+All user text is escaped: tables through ``DataFrame.to_html(escape=True)``, titles and notes
+through :func:`html.escape`; plotly writes its figures' text as JSON with ``<`` as ``\\u003c``.
+"""
 from __future__ import annotations
 
 import html
@@ -7,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import plots
+from .io.safe import write_text
 
 CSS = """
 body{font-family:Arial,Helvetica,sans-serif;max-width:1100px;margin:2em auto;color:#212b32;line-height:1.45}
@@ -83,4 +88,4 @@ def write_report(result, path: str | Path) -> None:
         parts.append(_table(s, [c for c in ["question_id", "n", "estimate", "ci_low", "ci_high", "benchmark", "gap",
                                            "suppressed"] if c in s.columns]))
     parts.append("</body></html>")
-    Path(path).write_text("\n".join(parts), encoding="utf-8")
+    write_text(path, "\n".join(parts))  # complete, or not at all

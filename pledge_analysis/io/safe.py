@@ -1,0 +1,245 @@
+"""Safe writers: spreadsheet cells that cannot run, files that are never half-written.
+
+**Formula (CSV) injection.** A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or
+``@`` (and, in some, a tab, carriage return or NUL first) as a formula, whether the file is CSV
+or XLSX: a patient comment ``=cmd|' /C calc'!A0`` would run on the researcher's machine.
+Following OWASP's CSV-injection guidance (and ASVS 1.2.10), :func:`neutralise` prefixes such a
+string with a single quote, so that it shows as the text it is; a string that is just a number
+(``-1.5``, ``+44``) cannot be a formula and is left alone, and numbers stay numbers.
+:func:`unneutralise` takes the quote off again (reading our own workbooks back is lossless: a
+string that itself starts with a quote before such a character gets a second one). CSV fields
+are quoted as RFC 4180 says (records end in CRLF, so a field holding a line break is quoted). XLSX cells holding strings are always
+written as text (``data_type "s"``): openpyxl would otherwise store any string starting with ``=``
+as a formula.
+
+**Atomic files.** :func:`atomic_path` gives a temporary name in the same folder; the file is
+moved over the real name (``os.replace``) only once it is complete, so a failed or killed write
+(full disk, no permission) leaves the previous file or none, never an empty or half-written one.
+A write that fails raises :class:`OutputError` naming the file and what to do.
+
+>>> neutralise("=1+2"), neutralise("-1.5"), neutralise(-3), neutralise("Lovely staff")
+("'=1+2", '-1.5', -3, 'Lovely staff')
+>>> unneutralise(neutralise("=1+2"))
+'=1+2'
+"""
+from __future__ import annotations
+
+import errno
+import os
+import re
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pandas as pd
+
+from ..errors import PledgeError
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP; NUL from ASVS 1.2.10).
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+#: Characters XML (and so XLSX and DOCX) cannot hold: C0 controls other than tab, newline, return.
+ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+class OutputError(PledgeError, OSError):
+    """An output file cannot be written (no permission, disk full, a file in the way)."""
+
+    def __init__(self, message: str, path=None, err: int | None = None):
+        self.path = path
+        PledgeError.__init__(self, message)
+        if err is not None:
+            self.errno = err
+
+
+def _risky(text: str) -> bool:
+    return text[:1] in TRIGGERS and not _NUMBER.fullmatch(text)
+
+
+def neutralise(value):
+    """``value`` as a spreadsheet will show it, never run it: strings that a spreadsheet would read as a
+    formula get a leading ``'``; anything else (numbers, ``None``, plain text) is returned as it is."""
+    if not isinstance(value, str) or not value:
+        return value
+    if _risky(value) or (value[0] == "'" and _risky(value.lstrip("'"))):
+        return "'" + value
+    return value
+
+
+def unneutralise(value):
+    """The inverse of :func:`neutralise` (for reading our own exports back)."""
+    if isinstance(value, str) and value[:1] == "'" and _risky(value.lstrip("'")):
+        return value[1:]
+    return value
+
+
+def clean_text(value):
+    """``value`` without the control characters that XML cannot hold (each becomes a space)."""
+    return ILLEGAL_XML.sub(" ", value) if isinstance(value, str) else value
+
+
+def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` with every string cell and column name passed through :func:`neutralise`."""
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+            out[col] = s.astype(object).map(neutralise)
+    out.columns = [neutralise(c) for c in out.columns]
+    return out
+
+
+def unneutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` (read from one of our CSV or XLSX exports) with the protective quotes taken off."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
+            out[col] = out[col].astype(object).map(unneutralise)
+    out.columns = [unneutralise(c) for c in out.columns]
+    return out
+
+
+# ---------------------------------------------------------------------------------- atomic files
+def advice(err: OSError) -> str:
+    """What to do about a failed write, by its errno."""
+    code = getattr(err, "errno", None)
+    if code in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+        return "The disk is full (or the file is larger than allowed): free some space, or choose another folder."
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "Permission denied: check that you may write to that folder, or choose another one."
+    if code in (errno.ENOTDIR, errno.EEXIST, errno.EISDIR):
+        return "A file is in the way of that folder: move it, or choose another folder."
+    return "Check the folder exists, is writable and has space, then run again."
+
+
+def output_error(err: OSError, path, what: str = "could not write") -> OutputError:
+    """An :class:`OutputError` for ``err``, naming ``path`` and what to do."""
+    reason = err.strerror or str(err)
+    return OutputError(f"{what} {str(path)!r}: {reason}. {advice(err)}", path=path, err=err.errno)
+
+
+def _fsync(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path next to ``path`` (same suffix); when the block ends without error the
+    temporary file replaces ``path`` at once, otherwise it is removed and ``path`` is left as it was.
+    An ``OSError`` on the way becomes an :class:`OutputError` naming ``path``.
+
+    >>> import tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "a.txt"
+    >>> with atomic_path(target) as tmp:
+    ...     _ = tmp.write_text("complete")
+    >>> target.read_text(), sorted(p.name for p in target.parent.iterdir())
+    ('complete', ['a.txt'])
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp{path.suffix}")
+    try:
+        yield tmp
+        _fsync(tmp)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        if isinstance(exc, OSError) and not isinstance(exc, PledgeError):
+            raise output_error(exc, path) from exc
+        raise
+
+
+def write_text(path: str | Path, text: str) -> None:
+    """Write a UTF-8 text file atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def write_bytes(path: str | Path, data: bytes) -> None:
+    """Write a binary file atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+
+
+# ---------------------------------------------------------------------------------- tables
+def safe_to_csv(df: pd.DataFrame, path: str | Path, **kwargs) -> None:
+    """``df.to_csv(path, index=False)`` with every risky cell neutralised, written atomically.
+
+    Records end in CRLF as RFC 4180 says, so that a field holding a carriage return is quoted
+    (with a bare ``\\n`` ending, pandas would leave it unquoted and a spreadsheet would start a new
+    row there, whose first cell could be a formula).
+    """
+    kwargs.setdefault("index", False)
+    kwargs.setdefault("lineterminator", "\r\n")
+    frame = neutralise_frame(df)
+    with atomic_path(path) as tmp:
+        frame.to_csv(tmp, **kwargs)
+
+
+def excel_value(value):
+    """A cell value openpyxl can store: neutralised, XML-safe text; plain Python numbers; None for missing."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple, set, dict)):
+        value = str(value)
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, str):
+        return neutralise(clean_text(value))
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
+        value = value.replace(tzinfo=None)
+    if hasattr(value, "item") and not isinstance(value, (int, float, bool)):
+        value = value.item()  # numpy scalars
+    if isinstance(value, (int, float, bool)) or hasattr(value, "isoformat"):
+        return value
+    return neutralise(clean_text(str(value)))
+
+
+def text_cell(cell, value) -> None:
+    """Set an openpyxl ``cell`` to :func:`excel_value` of ``value``; strings are always text, never formulas."""
+    cell.value = excel_value(value)
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+
+
+def safe_to_excel(df: pd.DataFrame, path: str | Path, *, sheet_name: str = "Sheet1") -> None:
+    """Write ``df`` (no index) to a one-sheet workbook: a bold header row, every string cell text
+    (neutralised, never a formula), numbers as numbers; written atomically."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet_name)
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+
+    def cell(value, font=None):
+        c = WriteOnlyCell(ws)
+        text_cell(c, value)
+        if font is not None:
+            c.font = font
+        return c
+
+    ws.append([cell(str(c), bold) for c in df.columns])
+    for rec in df.itertuples(index=False, name=None):
+        ws.append([cell(v) for v in rec])
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
