@@ -134,9 +134,10 @@ def code_segments(segments: pd.DataFrame, codebook: pd.DataFrame, *, nlp=None, c
 
     One coding per segment, code and sentence: ``start``/``end`` give the sentence, ``evidence``
     the matched words, ``confidence`` grows with the number of distinct keywords matched.
-    Facilitator turns are not coded.
+    Facilitator turns are not coded. Texts of any length are coded whole: those longer than spaCy
+    takes at once are cut at sentence ends (:func:`pledge_analysis.text.nlp.chunks`).
     """
-    from ..text.nlp import build_nlp
+    from ..text.nlp import build_nlp, pipe_chunked
 
     schema.require_columns(segments, ["segment_id", "text"], table="segments")
     if nlp is None:
@@ -147,22 +148,37 @@ def code_segments(segments: pd.DataFrame, codebook: pd.DataFrame, *, nlp=None, c
         segs = segs[segs["role"].fillna("participant") != "facilitator"]
     rows = []
     texts = segs["text"].fillna("").astype(str).tolist()
-    docs = nlp.pipe(texts, batch_size=batch_size)
+    seg_ids = segs["segment_id"].tolist()
+    # texts longer than spaCy takes at once (E088) are coded piece by piece, cut at sentence ends
+    docs = pipe_chunked(nlp, texts, batch_size=batch_size)
     if progress:
         from tqdm.auto import tqdm
 
         docs = tqdm(docs, total=len(texts), desc="rule coding", unit="segment")
-    for seg_id, doc in zip(segs["segment_id"].tolist(), docs):
-        by_key: dict[tuple, list] = defaultdict(list)
+    by_key: dict[tuple, list] = defaultdict(list)
+    current = None
+    for i, offset, doc in docs:
+        if i != current:
+            if current is not None:
+                rows += _codings(seg_ids[current], by_key, coder)
+            current, by_key = i, defaultdict(list)
         for s, e, code, matched, negated in doc._.pledge_codes or []:
             sent = doc.char_span(s, e, alignment_mode="expand").sent if doc.has_annotation("SENT_START") else doc[:]
-            by_key[(code, sent.start_char, sent.end_char)].append((matched.lower(), negated))
-        for (code, s, e), hits in by_key.items():
-            words = sorted({m for m, _n in hits})
-            rows.append({"segment_id": seg_id, "code_id": code, "coder": coder, "method": "rules",
-                         "confidence": round(min(1.0, 0.5 + 0.25 * len(words)), 2), "start": s, "end": e,
-                         "status": "suggested", "created_at": None, "memo": None,
-                         "evidence": "; ".join(words), "negated": any(n for _m, n in hits)})
+            by_key[(code, offset + sent.start_char, offset + sent.end_char)].append((matched.lower(), negated))
+    if current is not None:
+        rows += _codings(seg_ids[current], by_key, coder)
     if not rows:
         return schema.empty("codings")
     return schema.conform(pd.DataFrame(rows), "codings")
+
+
+def _codings(seg_id, by_key: dict, coder: str) -> list[dict]:
+    """One coding per (code, sentence) of a segment, from the keyword hits grouped in ``by_key``."""
+    rows = []
+    for (code, s, e), hits in by_key.items():
+        words = sorted({m for m, _n in hits})
+        rows.append({"segment_id": seg_id, "code_id": code, "coder": coder, "method": "rules",
+                     "confidence": round(min(1.0, 0.5 + 0.25 * len(words)), 2), "start": s, "end": e,
+                     "status": "suggested", "created_at": None, "memo": None,
+                     "evidence": "; ".join(words), "negated": any(n for _m, n in hits)})
+    return rows

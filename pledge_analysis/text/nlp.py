@@ -7,6 +7,7 @@ POS tags and silently does nothing on a blank pipeline).
 from __future__ import annotations
 
 import logging
+import re
 from functools import lru_cache
 from typing import Iterable, Iterator
 
@@ -59,6 +60,56 @@ def build_nlp(model: str | None = None, *, prefer_trained: bool = True):
     return nlp
 
 
+#: Longest piece of text given to spaCy at once. spaCy refuses texts over ``nlp.max_length``
+#: (1,000,000 characters, error E088) and a parser needs about 1 GB per 100,000 characters;
+#: longer texts are cut at sentence ends into pieces of at most this length (:func:`chunks`).
+CHUNK_CHARS = 50_000
+_BREAK = re.compile(r"(?<=[.!?:;\n])\s+|\n")
+
+
+def chunks(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, str]]:
+    """``text`` cut into ``(offset, piece)`` pieces of at most ``limit`` characters, each cut at the last
+    sentence end (else whitespace, else anywhere) before the limit; pieces joined give ``text`` back.
+
+    >>> chunks("One. Two. Three.", limit=10)
+    [(0, 'One. Two. '), (10, 'Three.')]
+    >>> "".join(p for _o, p in chunks("x" * 25, limit=10)) == "x" * 25
+    True
+    """
+    if len(text) <= limit:
+        return [(0, text)]
+    out, start = [], 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        cut = max((m.end() for m in _BREAK.finditer(window, limit // 2)), default=0)
+        if not cut:
+            cut = window.rfind(" ", limit // 2) + 1
+        if cut <= 0:
+            cut = limit
+        out.append((start, text[start:start + cut]))
+        start += cut
+    out.append((start, text[start:]))
+    return out
+
+
+def pipe_chunked(nlp, texts: Iterable[str], *, batch_size: int = 256, limit: int | None = None
+                 ) -> Iterator[tuple[int, int, object]]:
+    """``nlp.pipe`` over texts of any length: yields ``(text_index, offset, doc)`` for each piece
+    (:func:`chunks`), in order; character offsets in a doc plus ``offset`` are offsets in the text."""
+    limit = min(limit or CHUNK_CHARS, nlp.max_length)
+    keys: list[tuple[int, int]] = []
+
+    def pieces():
+        for i, text in enumerate(texts):
+            for offset, piece in chunks(text or "", limit):
+                keys.append((i, offset))
+                yield piece
+
+    for n, doc in enumerate(nlp.pipe(pieces(), batch_size=batch_size)):
+        i, offset = keys[n]
+        yield i, offset, doc
+
+
 def pipe(nlp, texts: Iterable[str], *, batch_size: int = 256, n_process: int = 1) -> Iterator:
     """``nlp.pipe`` with sensible batching; ``n_process > 1`` pays only for tens of thousands of texts."""
     return nlp.pipe((t or "" for t in texts), batch_size=batch_size, n_process=n_process)
@@ -72,7 +123,7 @@ def sentences(texts: Iterable[str], nlp=None) -> "list[tuple[int, int, int, str]
     """
     nlp = nlp or load_nlp(prefer_trained=False)
     out = []
-    for i, doc in enumerate(pipe(nlp, texts)):
+    for i, offset, doc in pipe_chunked(nlp, texts):  # texts of any length (cut at sentence ends)
         for s in doc.sents:
-            out.append((i, s.start_char, s.end_char, s.text))
+            out.append((i, offset + s.start_char, offset + s.end_char, s.text))
     return out
