@@ -1,13 +1,25 @@
-"""Command line: ``pledge-analysis {validate,run,import-plan} PROJECT_DIR ...``.
+"""Command line: ``pledge-analysis [--debug] {init,validate,run,import-plan} PROJECT_DIR ...``.
 
-Every command prints ``error: ...`` (what, where, what to do) and exits 2 on bad input;
-no raw tracebacks.
+No raw tracebacks: every failure prints one ``error: ...`` line (what, where, what to do).
+
+========  ==================================================================================
+exit 0    done
+exit 2    bad input or a fault we can name: a project file, a data file, the output folder
+          (a file in the way, no permission, disk full), the project store (in use by another
+          program, disk full, damaged)
+exit 3    an unexpected error (a bug): run again with ``--debug`` and report it
+exit 130  interrupted (Ctrl-C)
+========  ==================================================================================
+
+``--debug`` (before or after the command) also prints the traceback.
 """
 from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
+import traceback
 from pathlib import Path
 
 from . import __version__
@@ -18,16 +30,21 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pledge-analysis",
                                 description="Service Pledge research workbench: from feedback to an action plan.")
     p.add_argument("--version", action="version", version=f"pledge-analysis {__version__}")
+    p.add_argument("--debug", action="store_true",
+                   help="on an error, also print the Python traceback (to report a bug)")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     sub = p.add_subparsers(dest="command", required=True)
 
-    val = sub.add_parser("validate", help="check a project's files and dry-read its data (writes nothing)",
+    val = sub.add_parser("validate", parents=[common],
+                         help="check a project's files and dry-read its data (writes nothing)",
                          description="Check project.yaml, questions.yaml and the codebook against their schemas "
                                      "and each other, read every input file, and list every problem (file, "
                                      "line or row, key or column) and every row a run would set aside. "
                                      "Exits 0 when the project is ready to run, 2 otherwise.")
     val.add_argument("project_dir", type=Path, help="folder holding project.yaml")
 
-    run = sub.add_parser("run", help="run the whole analysis on a project folder",
+    run = sub.add_parser("run", parents=[common], help="run the whole analysis on a project folder",
                          description="Validate the project, read the surveys and transcripts named in "
                                      "PROJECT_DIR/project.yaml, de-identify, code, score, prioritise and draft an "
                                      "action plan. The project store (PROJECT_DIR/project.sqlite by default) is "
@@ -42,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
                           "only for secure environments")
     run.add_argument("--quiet", action="store_true", help="no progress output")
 
-    imp = sub.add_parser("import-plan", help="store an action plan edited in Excel",
+    imp = sub.add_parser("import-plan", parents=[common], help="store an action plan edited in Excel",
                          description="Read an action_plan.xlsx edited by the co-design group, check every cell, "
                                      "store it in the project store (kept by later runs) and print what changed.")
     imp.add_argument("project_dir", type=Path, help="folder holding project.yaml")
@@ -52,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--force", action="store_true",
                      help="import even where the store holds newer edits of the same goals")
 
-    ini = sub.add_parser("init", help="set up a new project folder from your own files",
+    ini = sub.add_parser("init", parents=[common], help="set up a new project folder from your own files",
                          description="Guess a commented project.yaml, questions.yaml (scales to be confirmed) and "
                                      "a starter codebook from your survey exports and transcripts, and print what "
                                      "was guessed and what you must check. Never overwrites a project's files.")
@@ -79,14 +96,35 @@ def _validate(args) -> int:
     return 0 if report.ok else 2
 
 
+def _check_out(out: Path) -> None:
+    """Fail before any work when --out cannot be a folder of exports."""
+    from .io.safe import OutputError
+
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {str(out)!r} is a file, not a folder. Name a folder for the exports.", path=out)
+    parent = out
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if parent.exists() and not parent.is_dir():
+        raise OutputError(f"--out {str(out)!r} cannot be created: {str(parent)!r} is a file, not a folder. "
+                          "Name another folder for the exports.", path=parent)
+
+
 def _run(args) -> int:
+    from .io.safe import OutputError
     from .pipeline import run_project, write_outputs
 
-    if args.out.exists() and not args.out.is_dir():
-        raise PledgeError(f"--out {str(args.out)!r} is a file, not a folder. Name a folder for the exports.")
+    _check_out(args.out)
     result = run_project(args.project_dir, keep_original_text=args.keep_original_text,
                          progress=not args.quiet, store=args.store or True)
-    paths = write_outputs(result, args.out)
+    try:
+        paths = write_outputs(result, args.out)
+    except OutputError as exc:
+        stored = (f" The project store {result.run_log['store']} was updated; only the exports are missing."
+                  if result.run_log.get("store") else "")
+        raise OutputError(f"{exc}{stored} Files already in {str(args.out)!r} are complete (from this run or an "
+                          "earlier one). Fix this and run again, or choose another folder with --out.",
+                          path=exc.path) from exc
     if not args.quiet:
         rows = result.run_log["rows"]
         print(f"Read {rows['respondents_kept']:,} respondents and {rows['segments_kept']:,} segments "
@@ -139,14 +177,48 @@ def _init(args) -> int:
 COMMANDS = {"validate": _validate, "run": _run, "import-plan": _import_plan, "init": _init}
 
 
+def _os_message(exc: OSError) -> str:
+    from .io.safe import advice
+
+    where = f" {exc.filename!r}" if exc.filename else ""
+    if exc.filename2:
+        where += f" -> {exc.filename2!r}"
+    return f"could not use{where}: {exc.strerror or exc}. {advice(exc)}"
+
+
+def _error_exit(exc: BaseException, debug: bool = False, args=None) -> int:
+    """Print one ``error: ...`` line for ``exc`` (and the traceback with ``--debug``); return the exit code."""
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    if isinstance(exc, PledgeError):
+        message, code = str(exc), 2
+    elif isinstance(exc, KeyboardInterrupt):
+        message, code = ("interrupted. The project store is left as it was before the run, or fully updated; "
+                         "run again to finish."), 130
+    elif isinstance(exc, OSError):
+        message, code = _os_message(exc), 2
+    elif isinstance(exc, sqlite3.Error):
+        store = getattr(args, "store", None) or "the project store (store: in project.yaml)"
+        message, code = (f"the project store {str(store)!r} could not be used ({exc}). Check that no other "
+                         "program is writing to it, that the disk has space and the file is writable."), 2
+    elif isinstance(exc, MemoryError):
+        message, code = ("unexpected: ran out of memory. Close other programs, or split the input files "
+                         "(run again with --debug and report it)"), 3
+    else:
+        message, code = f"unexpected {type(exc).__name__}: {exc} (run again with --debug and report it)", 3
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
         return COMMANDS[args.command](args)
-    except PledgeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    except SystemExit:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - the one place where every failure becomes a message
+        return _error_exit(exc, bool(getattr(args, "debug", False)), args)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -41,6 +41,8 @@ from . import schema
 from .errors import ProjectStoreError
 
 SCHEMA_VERSION = 2
+#: Seconds to wait for another program (a run, a notebook, the review app) to finish writing the store.
+LOCK_TIMEOUT = 5.0
 #: Methods whose codings are machine suggestions, refreshed by the process that made them.
 MACHINE_METHODS = ("rules", "model", "topic")
 _JSON_COLUMNS = {"keywords", "examples", "survey_items", "include", "exclude"}
@@ -67,22 +69,40 @@ class Project:
     def __init__(self, conn: sqlite3.Connection, path: Path):
         self.conn, self.path = conn, path
         self.backup: Path | None = None  # set when opening migrated an older store
+        self.timeout = LOCK_TIMEOUT
 
     @classmethod
-    def open(cls, path: str | Path) -> "Project":
-        """Open (or create) the store at ``path``."""
+    def open(cls, path: str | Path, *, timeout: float | None = None) -> "Project":
+        """Open (or create) the store at ``path``.
+
+        While another program writes to the store, waits up to ``timeout`` seconds (default
+        :data:`LOCK_TIMEOUT`), then raises :class:`ProjectStoreError` ("in use by another program");
+        a store that cannot be created, read or written is a :class:`ProjectStoreError` too.
+        """
         path = Path(path)
+        timeout = LOCK_TIMEOUT if timeout is None else float(timeout)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ProjectStoreError(f"cannot create the folder of the project store {str(path)!r}: "
+                                    f"{exc.strerror or exc} ({exc.filename}). Point store: (or --store) at a "
+                                    "file in a folder you can write to.") from None
+        try:
             # widget callbacks may run off the kernel's main thread; each call is its own transaction
-            conn = sqlite3.connect(str(path), check_same_thread=False)
+            conn = sqlite3.connect(str(path), check_same_thread=False, timeout=timeout)
+        except sqlite3.Error as exc:
+            raise store_error(exc, path, "open", timeout) from None
+        try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA foreign_keys=ON")
-        except sqlite3.Error as exc:
-            raise ProjectStoreError(f"cannot open project store {str(path)!r}: {exc}. "
-                                    "Check that the folder exists and is writable.") from None
-        project = cls(conn, path)
-        project._migrate()
+            project = cls(conn, path)
+            project.timeout = timeout
+            project._migrate()
+        except BaseException as exc:
+            conn.close()
+            if isinstance(exc, sqlite3.Error):
+                raise store_error(exc, path, "open", timeout) from None
+            raise
         return project
 
     def __enter__(self) -> "Project":
@@ -152,15 +172,23 @@ class Project:
     @contextmanager
     def transaction(self):
         """One write transaction (``BEGIN IMMEDIATE``): all of it is stored, or none of it."""
-        if self.conn.in_transaction:
-            self.conn.commit()
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            if self.conn.in_transaction:
+                self.conn.commit()
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise store_error(exc, self.path, "write to", self.timeout) from None
         try:
             yield self.conn
-        except BaseException:
-            self.conn.rollback()
+            self.conn.commit()
+        except BaseException as exc:
+            try:
+                self.conn.rollback()
+            except sqlite3.Error:
+                pass
+            if isinstance(exc, sqlite3.OperationalError):  # locked, full, read-only: not a bug in the data
+                raise store_error(exc, self.path, "write to", self.timeout) from None
             raise
-        self.conn.commit()
 
     @staticmethod
     def table_columns(name: str) -> tuple[str, ...]:
@@ -196,8 +224,7 @@ class Project:
         try:
             return sync_run(self, tables=tables, codings=codings, plan=plan, methods=methods)
         except sqlite3.Error as exc:
-            raise ProjectStoreError(f"could not update the project store {str(self.path)!r}: {exc}. Nothing was "
-                                    "changed; check the disk has space and the file is writable.") from None
+            raise store_error(exc, self.path, "update", self.timeout) from None
 
     def orphans(self) -> pd.DataFrame:
         """Human codings and memos that need a look: their segment vanished or changed, or their code left
@@ -374,6 +401,37 @@ class Project:
 
     def audit_log(self) -> pd.DataFrame:
         return pd.read_sql_query("SELECT * FROM audit_log ORDER BY entry_id", self.conn)
+
+
+def store_error(exc: sqlite3.Error, path, doing: str = "use", timeout: float | None = None) -> ProjectStoreError:
+    """A :class:`ProjectStoreError` for an SQLite error: what happened to which store, and what to do.
+
+    >>> str(store_error(sqlite3.OperationalError("database is locked"), "p/project.sqlite", "open", 5))[:78]
+    "the project store 'p/project.sqlite' is in use by another program (waited 5 s)"
+    """
+    text = str(exc)
+    low = text.lower()
+    where = f"the project store {str(path)!r}"
+    if "locked" in low or "busy" in low:
+        waited = f" (waited {timeout:g} s)" if timeout is not None else ""
+        return ProjectStoreError(f"{where} is in use by another program{waited}: another run, a notebook or the "
+                                 "review app is writing to it. Let it finish (or close it) and try again.")
+    if "full" in low:
+        return ProjectStoreError(f"could not {doing} {where}: {text}. Nothing was changed; free some disk space "
+                                 "and try again.")
+    if "readonly" in low or "read-only" in low:
+        return ProjectStoreError(f"could not {doing} {where}: the file or its folder is read-only. Make it "
+                                 "writable, or point store: (or --store) elsewhere. Nothing was changed.")
+    if "unable to open" in low:
+        return ProjectStoreError(f"cannot open {where}: {text}. Check that its folder exists and is writable.")
+    if "not a database" in low or "malformed" in low or "corrupt" in low:
+        return ProjectStoreError(f"{where} is damaged or not a pledge_analysis project store ({text}). Restore it "
+                                 "from a backup, or point store: at another file.")
+    if "disk i/o" in low:
+        return ProjectStoreError(f"could not {doing} {where}: {text}. Check the disk (space, connection) and "
+                                 "try again; nothing was changed.")
+    return ProjectStoreError(f"could not {doing} {where}: {text}. Nothing was changed; check the disk has space "
+                             "and the file is writable.")
 
 
 def _goal_order(goal_id) -> tuple:
