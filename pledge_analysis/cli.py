@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sqlite3
 import sys
 import traceback
@@ -108,6 +109,9 @@ def _check_out(out: Path) -> None:
     if parent.exists() and not parent.is_dir():
         raise OutputError(f"--out {str(out)!r} cannot be created: {str(parent)!r} is a file, not a folder. "
                           "Name another folder for the exports.", path=parent)
+    if parent.exists() and not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(f"--out {str(out)!r}: the folder {str(parent)!r} is not writable. Check its permissions, "
+                          "or name another folder for the exports.", path=parent)
 
 
 def _run(args) -> int:
@@ -178,12 +182,12 @@ COMMANDS = {"validate": _validate, "run": _run, "import-plan": _import_plan, "in
 
 
 def _os_message(exc: OSError) -> str:
-    from .io.safe import advice
+    from .io.safe import advice, reason
 
     where = f" {exc.filename!r}" if exc.filename else ""
     if exc.filename2:
         where += f" -> {exc.filename2!r}"
-    return f"could not use{where}: {exc.strerror or exc}. {advice(exc)}"
+    return f"could not use{where}: {reason(exc)}. {advice(exc)}"
 
 
 def _error_exit(exc: BaseException, debug: bool = False, args=None) -> int:

@@ -109,6 +109,11 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     if problems:
         raise ProjectFileError(problems)
     store_path = cfg.store if store is True else (Path(store) if store else None)
+    if store_path and Path(store_path).exists():
+        from .project import Project
+
+        with Project.open(store_path):  # in use by another program, damaged, newer: say so before any work
+            pass
     steps = _Steps(8 if store_path else 7, progress)
     with steps.step("reading surveys and transcripts"):
         problems = []

@@ -312,7 +312,7 @@ def booklet_html(plan: pd.DataFrame, *, title: str = "You said, we plan to", hos
 
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
-_MD_LEADING = re.compile(r"^(#{1,6}|[-+=!]|&gt;|\d+[.)])")  # after HTML escaping: ">" is "&gt;"
+_MD_LEADING = re.compile(r"^(#{1,6}|[-+]|\d+[.)])(?=\s|$)")  # ">" is already the entity "&gt;"
 
 
 def md_cell(value) -> str:

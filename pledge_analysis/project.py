@@ -84,9 +84,10 @@ class Project:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise ProjectStoreError(f"cannot create the folder of the project store {str(path)!r}: "
-                                    f"{exc.strerror or exc} ({exc.filename}). Point store: (or --store) at a "
-                                    "file in a folder you can write to.") from None
+            from .io.safe import reason
+
+            raise ProjectStoreError(f"cannot create the folder of the project store {str(path)!r}: {reason(exc)}. "
+                                    "Point store: (or --store) at a file in a folder you can write to.") from None
         try:
             # widget callbacks may run off the kernel's main thread; each call is its own transaction
             conn = sqlite3.connect(str(path), check_same_thread=False, timeout=timeout)

@@ -1,6 +1,7 @@
 """ipywidgets apps for JupyterLab: editing the action plan in the notebook."""
 from __future__ import annotations
 
+import html
 from datetime import date
 
 import pandas as pd
@@ -53,7 +54,7 @@ class PlanEditor:
 
     def _load(self) -> None:
         r = self.plan.loc[self._row()]
-        self.you_said.value = f"<b>You said:</b> {r['you_said']}"
+        self.you_said.value = f"<b>You said:</b> {html.escape(str(r['you_said']))}"  # patients' text, not markup
         self.we_plan_to.value, self.by.value = str(r["we_plan_to"] or ""), str(r["by"] or "")
         self.owner.value, self.status.value = str(r["owner"] or ""), r["status"]
 
@@ -67,7 +68,8 @@ class PlanEditor:
                                                     on=today)
         if self.project is not None:
             self.project.save_action_plan(self.plan, actor=self.editor)
-        self.message.value = f"Saved {self.goal.value}" + (" to the project store." if self.project else ".")
+        self.message.value = f"Saved {html.escape(str(self.goal.value))}" + (" to the project store." if self.project
+                                                                            else ".")
 
     def _ipython_display_(self):
         from IPython.display import display

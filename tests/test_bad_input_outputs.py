@@ -331,6 +331,18 @@ def test_script_in_a_comment_is_escaped_in_html_markdown_and_office_files(tmp_pa
     assert "&lt;script&gt;" in raw["report.html"]
 
 
+def test_plan_editor_shows_user_text_as_text():
+    from pledge_analysis.widgets import PlanEditor
+
+    hostile = "<img src=x onerror=alert(1)> I waited"
+    plan = pd.DataFrame([{"goal_id": "<b>G01</b>", "scope": "all", "theme": "waiting", "you_said": hostile,
+                          "we_plan_to": "", "by": "", "owner": "", "status": "not started", "evidence": ""}])
+    editor = PlanEditor(plan)
+    editor.commit()
+    assert "<img" not in editor.you_said.value and "&lt;img src=x" in editor.you_said.value
+    assert "<b>G01" not in editor.message.value
+
+
 @pytest.mark.parametrize("text,cells", [
     pytest.param("A | B | C", 8, id="pipes"),
     pytest.param("`rm -rf` and ``x``", 8, id="backticks"),

@@ -33,6 +33,9 @@ def test_run_writes_every_output(tmp_path):
     assert "<script src=\"http" not in report  # self-contained: no network needed to view it
     segs = pd.read_csv(tmp_path / "segments.csv")
     assert "text_original" not in segs.columns
+    # written whole (temporary files moved into place), CSV records as RFC 4180 says
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".") or ".tmp" in p.name]
+    assert (tmp_path / "segments.csv").read_bytes().split(b"\n", 1)[0].endswith(b"\r")
 
 
 def test_keep_original_text_is_explicit_and_warned(tmp_path):
@@ -46,6 +49,7 @@ def test_keep_original_text_is_explicit_and_warned(tmp_path):
 
 def test_help_version_and_clear_errors(tmp_path):
     assert "PROJECT_DIR" in run_cli("run", "--help").stdout
+    assert "--debug" in run_cli("--help").stdout
     assert run_cli("--version").stdout.startswith("pledge-analysis 0.1.0")
     proc = run_cli("run", tmp_path / "missing", "--out", tmp_path / "o")
     assert proc.returncode == 2
@@ -53,3 +57,6 @@ def test_help_version_and_clear_errors(tmp_path):
     (tmp_path / "afile").write_text("x")
     proc = run_cli("run", SAMPLES, "--out", tmp_path / "afile", "--store", tmp_path / "s.sqlite")
     assert proc.returncode == 2 and "is a file, not a folder" in proc.stderr and "Traceback" not in proc.stderr
+    # --debug (before or after the command) shows the traceback of the same error
+    proc = run_cli("run", SAMPLES, "--out", tmp_path / "afile", "--store", tmp_path / "s.sqlite", "--debug")
+    assert proc.returncode == 2 and "Traceback" in proc.stderr and "OutputError" in proc.stderr

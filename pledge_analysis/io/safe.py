@@ -105,18 +105,24 @@ def advice(err: OSError) -> str:
     """What to do about a failed write, by its errno."""
     code = getattr(err, "errno", None)
     if code in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
-        return "The disk is full (or the file is larger than allowed): free some space, or choose another folder."
+        return "Free some disk space (or choose another folder) and run again."
     if code in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "Permission denied: check that you may write to that folder, or choose another one."
+        return "Check that you may write to that folder, or choose another one."
     if code in (errno.ENOTDIR, errno.EEXIST, errno.EISDIR):
-        return "A file is in the way of that folder: move it, or choose another folder."
-    return "Check the folder exists, is writable and has space, then run again."
+        return "Move the file that is in the way, or choose another folder."
+    return "Check that the folder exists, is writable and has space, then run again."
+
+
+def reason(err: OSError) -> str:
+    """What an ``OSError`` means, in words (a file in the way is named)."""
+    if isinstance(err, (FileExistsError, NotADirectoryError)) and err.filename:
+        return f"{os.fsdecode(err.filename)!r} is a file, not a folder"
+    return err.strerror or str(err)
 
 
 def output_error(err: OSError, path, what: str = "could not write") -> OutputError:
     """An :class:`OutputError` for ``err``, naming ``path`` and what to do."""
-    reason = err.strerror or str(err)
-    return OutputError(f"{what} {str(path)!r}: {reason}. {advice(err)}", path=path, err=err.errno)
+    return OutputError(f"{what} {str(path)!r}: {reason(err)}. {advice(err)}", path=path, err=err.errno)
 
 
 def _fsync(path: Path) -> None:
