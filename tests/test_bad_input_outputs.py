@@ -229,6 +229,9 @@ SPEAKER_CASES = [
     pytest.param("Facilitator: Hello.\nMargaret Okafor:\nP1: I waited weeks for the scan.\n"
                  "Margaret Okafor: Nobody listened.\n", ["Margaret", "Okafor"],
                  ["Facilitator", "P1", "Participant 1"], id="speaker-with-an-empty-turn-set-aside"),
+    pytest.param("Interviewer Jane Smith: How was the wait?\nMargaret: Long, I waited weeks.\n"
+                 "Margaret: Jane Smith listened though.\n", ["Jane", "Smith", "Margaret"],
+                 ["Interviewer", "Participant 1"], id="speaker-named-facilitator-keeps-its-role"),
     pytest.param("Facilitator: Hello.\nP1: I waited weeks.\nParticipant 3: Nobody listened.\nSpeaker 2: The leaflet "
                  "helped.\nInterviewer: Thank you.\n", [],
                  ["Facilitator", "P1", "Participant 3", "Speaker 2", "Interviewer"], id="speaker-anonymous-labels-kept"),

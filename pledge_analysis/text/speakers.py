@@ -7,7 +7,8 @@ replaced right after ingest, before anything is coded, stored or written:
   appearance in its source (numbers already used by a kept ``Participant N`` label are skipped);
 - labels that are already anonymous are kept: ``P1``, ``Participant 3``, ``Speaker 2``,
   ``Respondent 4``, ``R2``, role words such as ``Nurse`` or ``Patient``;
-- facilitator labels (``Facilitator``, ``Interviewer``, ``Moderator`` ...) are kept as their role.
+- facilitator labels (``Facilitator``, ``Interviewer``, ``Moderator`` ...) are kept as their role; one
+  that also names the person (``Interviewer Jane Smith``, ``Jane Smith (facilitator)``) becomes the role.
 
 The same mapping is applied to ``respondent_id`` of the turns (``"<source_id>:<speaker>"``), to
 set-aside rows that carry a label (a turn with no text), and, through :func:`mention_names`, to
@@ -40,6 +41,8 @@ ROLE_WORDS = frozenset({
     "male", "female", "man", "woman", "young", "older", "new", "another", "secondary", "primary", "team",
     "facilitator", "interviewer", "moderator", "researcher", "chair", "host", "observer", "q", "a",
 })
+#: The set-aside reason of a turn with a speaker label and no text (its ``value`` is the label).
+EMPTY_TURN = "speaker turn with no text"
 _ANON_CODE = re.compile(r"^(?:[A-Za-z] ?\d*|[A-Z]{2,3}[_-]?\d+|\d+|#\d+)$")  # P, P1, P 1, PT03, R-2, 7
 _PSEUDONYM = re.compile(r"^participant\s*(\d+)$", re.I)
 
@@ -84,14 +87,23 @@ def speaker_pseudonyms(segments: pd.DataFrame, set_aside: pd.DataFrame | None = 
             labels[src].append(label)
     if set_aside is not None and len(set_aside) and "value" in set_aside.columns:
         for src, value, reason in set_aside[["source_id", "value", "reason"]].itertuples(index=False):
-            if src in labels and isinstance(value, str) and "speaker" in str(reason) and value not in labels[src]:
+            if src in labels and isinstance(value, str) and str(reason).startswith(EMPTY_TURN) \
+                    and value not in labels[src]:
                 labels[src].append(value)
     for src, names in labels.items():
         taken = {int(m.group(1)) for n in names if (m := _PSEUDONYM.match(str(n).strip()))}
-        number, mapping = 0, {}
+        number, mapping, roles = 0, {}, set(names)
         for label in names:
             label_s = str(label)
             if is_facilitator(label_s) or is_anonymous(label_s):
+                continue
+            role = _named_role(label_s)
+            if role:  # "Interviewer Jane Smith": the role, without the name
+                k = 1
+                while (f"{role} {k}" if k > 1 else role) in roles:
+                    k += 1
+                mapping[label] = f"{role} {k}" if k > 1 else role
+                roles.add(mapping[label])
                 continue
             number += 1
             while number in taken:
@@ -100,6 +112,15 @@ def speaker_pseudonyms(segments: pd.DataFrame, set_aside: pd.DataFrame | None = 
         if mapping:
             out[src] = mapping
     return out
+
+
+def _named_role(label: str) -> str | None:
+    """``"Facilitator"`` for a label such as ``Facilitator Jane Smith`` or ``Jane Smith (interviewer)``."""
+    words = [w for w in re.split(r"[\s()\[\],:;-]+", label.lower()) if w]
+    for w in (words[:1] + words[-1:]) if words else []:
+        if w in FACILITATOR_LABELS:
+            return w.capitalize()
+    return None
 
 
 def apply_speaker_pseudonyms(segments: pd.DataFrame, set_aside: pd.DataFrame | None,
@@ -143,9 +164,12 @@ def mention_names(mapping: Mapping[str, Mapping[str, str]], *, titles=()) -> dic
         parts: dict[str, set[str]] = {}
         for label, pseudonym in labels.items():
             label = re.sub(r"\s+", " ", str(label)).strip()
-            words = [w for w in re.split(r"[\s.]+", label) if len(w) > 1 and w.lower().strip(".") not in titles]
+            words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", label) if len(w) > 1
+                     and w.lower() not in titles and w.lower() not in ROLE_WORDS]
             if " " in label:
                 names[label] = pseudonym
+            if len(words) > 1:  # the name without its title or role: "Interviewer Jane Smith" -> "Jane Smith"
+                names.setdefault(" ".join(words), pseudonym)
             for w in words:
                 parts.setdefault(w, set()).add(pseudonym)
         for w, who in parts.items():
