@@ -177,7 +177,8 @@ def read_codebook_qdc(path: str | Path) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------------ project
 def _meta(pairs: dict) -> str:
-    return "\n".join(f"{k}={'' if not _present(v) else v}" for k, v in pairs.items())
+    """``key=value`` lines; a missing value (None, NaN, "") gives ``key=``."""
+    return "\n".join([f"{k}={v}" if v is not None and v == v and v != "" else f"{k}=" for k, v in pairs.items()])
 
 
 def _parse_meta(text: str | None) -> dict:
@@ -289,6 +290,7 @@ def project_qdpx_bytes(*, segments: pd.DataFrame, codebook: pd.DataFrame, coding
     for c in _records(codings):
         for source_id in sources_of.get(c["segment_id"], ()):
             codings_of.setdefault(source_id, []).append(c)
+    seg_meta = [k for k in schema.SEGMENTS if k != "text"]
     for source_id, g in segs.groupby("source_id", sort=True):
         records = _records(g)
         text, offsets = _source_layout(records)
@@ -304,8 +306,7 @@ def project_qdpx_bytes(*, segments: pd.DataFrame, codebook: pd.DataFrame, coding
             sel = etree.SubElement(src, q("PlainTextSelection"), {
                 "guid": selection_guid[r["segment_id"]], "name": f"segment {r['segment_id']}",
                 "startPosition": str(start), "endPosition": str(start + length)})
-            etree.SubElement(sel, q("Description")).text = _meta(
-                {k: r.get(k) for k in schema.SEGMENTS if k not in ("text",)})
+            etree.SubElement(sel, q("Description")).text = _meta({k: r.get(k) for k in seg_meta})
             for m in memo_by_segment.get(r["segment_id"], []):
                 etree.SubElement(sel, q("NoteRef"), {"targetGUID": guid("memo", m["memo_id"])})
         for k, c in enumerate(codings_of.get(source_id, [])):
