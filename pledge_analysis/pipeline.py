@@ -223,7 +223,7 @@ def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = Fa
     cells that a spreadsheet would run as a formula are neutralised (:mod:`pledge_analysis.io.safe`).
     """
     from .coding.queries import quotes_table
-    from .io.safe import atomic_path, output_error, safe_to_csv, safe_to_excel, write_text
+    from .io.safe import atomic_path, output_error, remove_stale_temporaries, safe_to_csv, safe_to_excel, write_text
     from .io.refi import write_codebook_qdc, write_project_qdpx
     from .pledge import plan_markdown, write_action_plan_xlsx, write_booklet_docx
     from .report import write_report
@@ -233,6 +233,7 @@ def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = Fa
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise output_error(exc, out, "could not create the output folder") from None
+    remove_stale_temporaries(out)  # left by a run that was killed while writing
     t = time.perf_counter()
     codings = result.store_codings if result.store_codings is not None else result.codings
     tables = {"segments.csv": result.segments, "codings.csv": codings, "themes.csv": result.themes,

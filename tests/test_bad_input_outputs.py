@@ -567,6 +567,19 @@ def test_disk_full_while_writing_an_output(tmp_path, cli, project, monkeypatch, 
     assert (out / target).read_bytes() == before[target]  # the earlier complete file, not a half-written one
 
 
+def test_run_killed_while_writing_leaves_no_half_file_and_the_next_run_cleans_up(tmp_path, cli, project):
+    out = tmp_path / "out"
+    run_ok(cli, project, out)
+    before = (out / "segments.csv").read_bytes()
+    # what a `kill -9` during the write of segments.csv leaves: the complete old file and a partial temporary
+    dead = 2 ** 22 + 12345  # above pid_max on this machine: no such process
+    stale = out / f".segments.csv.{dead}-0123abcd.tmp.csv"
+    stale.write_bytes(before[:50])
+    assert (out / "segments.csv").read_bytes() == before
+    run_ok(cli, project, out)
+    assert leftovers(out) == []
+
+
 def test_file_size_limit_while_writing_the_report(tmp_path, cli, project):
     """A real refusal by the kernel: RLIMIT_FSIZE 1 MB (report.html is ~5 MB), SIGXFSZ ignored -> EFBIG."""
     out = tmp_path / "out"

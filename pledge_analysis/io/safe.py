@@ -8,13 +8,15 @@ string with a single quote, so that it shows as the text it is; a string that is
 (``-1.5``, ``+44``) cannot be a formula and is left alone, and numbers stay numbers.
 :func:`unneutralise` takes the quote off again (reading our own workbooks back is lossless: a
 string that itself starts with a quote before such a character gets a second one). CSV fields
-are quoted as RFC 4180 says (records end in CRLF, so a field holding a line break is quoted). XLSX cells holding strings are always
-written as text (``data_type "s"``): openpyxl would otherwise store any string starting with ``=``
-as a formula.
+are quoted as RFC 4180 says (records end in CRLF, so a field holding a line break is quoted).
+XLSX cells holding strings are always written as text (``data_type "s"``): openpyxl would
+otherwise store any string starting with ``=`` as a formula. Control characters that XML cannot
+hold become spaces (:func:`clean_text`).
 
 **Atomic files.** :func:`atomic_path` gives a temporary name in the same folder; the file is
 moved over the real name (``os.replace``) only once it is complete, so a failed or killed write
-(full disk, no permission) leaves the previous file or none, never an empty or half-written one.
+(full disk, no permission, ``kill -9``) leaves the previous file or none, never an empty or
+half-written one; :func:`remove_stale_temporaries` clears what a killed process left behind.
 A write that fails raises :class:`OutputError` naming the file and what to do.
 
 >>> neutralise("=1+2"), neutralise("-1.5"), neutralise(-3), neutralise("Lovely staff")
@@ -165,6 +167,37 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         if isinstance(exc, OSError) and not isinstance(exc, PledgeError):
             raise output_error(exc, path) from exc
         raise
+
+
+_TEMP_NAME = re.compile(r"^\..+\.(?P<pid>\d+)-[0-9a-f]{8}\.tmp(?:\.[^.]*)?$")
+
+
+def remove_stale_temporaries(folder: str | Path) -> list[str]:
+    """Remove temporary files that :func:`atomic_path` left in ``folder`` when its process was killed
+    (``kill -9``, a power cut) and that no running process is still writing; return their names."""
+    removed = []
+    for p in Path(folder).iterdir() if Path(folder).is_dir() else ():
+        m = _TEMP_NAME.match(p.name)
+        if not m or not p.is_file() or _running(int(m.group("pid"))):
+            continue
+        try:
+            p.unlink()
+            removed.append(p.name)
+        except OSError:
+            pass
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone else's process (or not ours to judge): leave its file alone
+    return True
 
 
 def write_text(path: str | Path, text: str) -> None:
