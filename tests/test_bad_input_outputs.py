@@ -108,6 +108,29 @@ def cli(monkeypatch, capsys):
     return call
 
 
+@pytest.fixture(scope="module")
+def ran_once(tmp_path_factory):
+    """The user-like project run once (store in the project, exports in ``out``); read-only for tests."""
+    import contextlib
+
+    root = tmp_path_factory.mktemp("ran_once")
+    project = make_project(root)
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert main(["run", str(project), "--out", str(root / "out"), "--quiet"]) == 0
+    return project, root / "out"
+
+
+@pytest.fixture()
+def ran(tmp_path, ran_once):
+    """A copy of :func:`ran_once` (project with its store, and the exports) that a test may change."""
+    import shutil
+
+    project, out = ran_once
+    shutil.copytree(project, tmp_path / "p")
+    shutil.copytree(out, tmp_path / "out")
+    return tmp_path / "p", tmp_path / "out"
+
+
 def run_ok(cli, project: Path, out: Path, *extra) -> Ran:
     r = cli("run", project, "--out", out, "--quiet", *extra)
     assert r.code == 0, r.err
@@ -301,18 +324,17 @@ def test_formula_code_names_and_respondent_ids_are_neutralised(tmp_path, cli):
     assert "'=X1+1" in set(pd.read_csv(tmp_path / "out" / "segments.csv")["respondent_id"])
 
 
-def test_negative_numbers_stay_numbers(tmp_path, cli):
+def test_negative_numbers_stay_numbers(ran_once):
     from openpyxl import load_workbook
 
-    project = make_project(tmp_path)
-    run_ok(cli, project, tmp_path / "out")
+    _project, out = ran_once
     for name, column in (("survey_scores.csv", "gap"), ("cross_site.csv", "survey_z")):
-        values = pd.read_csv(tmp_path / "out" / name)[column]
+        values = pd.read_csv(out / name)[column]
         assert values.dtype.kind == "f" and (values < 0).any(), name  # negative numbers, read back as numbers
-        assert re.search(r",-\d", (tmp_path / "out" / name).read_text()), name  # written bare, not quoted
-    pri = pd.read_csv(tmp_path / "out" / "priorities.csv")
+        assert re.search(r",-\d", (out / name).read_text()), name  # written bare, not quoted
+    pri = pd.read_csv(out / "priorities.csv")
     assert all(pri[c].dtype.kind in "fi" for c in ("rank", "score"))
-    ws = load_workbook(tmp_path / "out" / "codings.xlsx").active
+    ws = load_workbook(out / "codings.xlsx").active
     header = [c.value for c in ws[1]]
     cells = [ws.cell(row=2, column=header.index(c) + 1) for c in ("confidence", "start", "end")]
     assert [c.data_type for c in cells] == ["n", "n", "n"]
@@ -399,14 +421,13 @@ def test_safe_writers_neutralise_csv_and_write_xlsx_cells_as_text(tmp_path):
     assert ws["B2"].data_type == "n" and ws["C1"].value == "'=head"
 
 
-def test_action_plan_workbook_round_trip_is_lossless(tmp_path, cli):
+def test_action_plan_workbook_round_trip_is_lossless(tmp_path, cli, ran):
     from openpyxl import load_workbook
 
     from pledge_analysis.pledge import read_action_plan_xlsx
     from pledge_analysis.project import Project
 
-    project = make_project(tmp_path)
-    run_ok(cli, project, tmp_path / "out")
+    project, _out = ran
     store = project / "project.sqlite"
     hostile = ["=SUM(A1:A3) then call", "'=quoted before", "- a dash first", "@everyone"]
     with Project.open(store) as p:
@@ -497,11 +518,10 @@ def permission_denied(path):
 
 
 @pytest.mark.parametrize("previous", [False, True], ids=["read-only-out-empty", "read-only-out-with-earlier-run"])
-def test_read_only_output_folder(tmp_path, cli, project, monkeypatch, previous):
-    out = tmp_path / "out"
-    if previous:
-        run_ok(cli, project, out)
-    else:
+def test_read_only_output_folder(tmp_path, cli, ran, monkeypatch, previous):
+    project, out = ran
+    if not previous:
+        out = tmp_path / "empty"
         out.mkdir()
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     with monkeypatch.context() as m:
@@ -544,9 +564,8 @@ class _FillsUp:
 
 @pytest.mark.parametrize("target", ["segments.csv", "report.html", "quotes.xlsx", "action_plan.docx",
                                     "project.qdpx", "run_log.json"], ids=lambda t: f"disk-full-writing-{t}")
-def test_disk_full_while_writing_an_output(tmp_path, cli, project, monkeypatch, target):
-    out = tmp_path / "out"
-    run_ok(cli, project, out)
+def test_disk_full_while_writing_an_output(tmp_path, cli, ran, monkeypatch, target):
+    project, out = ran
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     real_open = builtins.open
 
@@ -567,9 +586,8 @@ def test_disk_full_while_writing_an_output(tmp_path, cli, project, monkeypatch, 
     assert (out / target).read_bytes() == before[target]  # the earlier complete file, not a half-written one
 
 
-def test_run_killed_while_writing_leaves_no_half_file_and_the_next_run_cleans_up(tmp_path, cli, project):
-    out = tmp_path / "out"
-    run_ok(cli, project, out)
+def test_run_killed_while_writing_leaves_no_half_file_and_the_next_run_cleans_up(tmp_path, cli, ran):
+    project, out = ran
     before = (out / "segments.csv").read_bytes()
     # what a `kill -9` during the write of segments.csv leaves: the complete old file and a partial temporary
     dead = 2 ** 22 + 12345  # above pid_max on this machine: no such process
@@ -604,11 +622,11 @@ def store_dump(store: Path) -> list[str]:
         con.close()
 
 
-def test_disk_full_while_writing_the_store(tmp_path, cli, project, monkeypatch):
+def test_disk_full_while_writing_the_store(tmp_path, cli, ran, monkeypatch):
     from pledge_analysis.project import Project
 
+    project, _out = ran
     store = project / "project.sqlite"
-    run_ok(cli, project, tmp_path / "out1")
     before = store_dump(store)
     # a second run with much more data, on a disk with no room for the store to grow
     make_more = [row(f"Y{i:04d}", could_be=f"I waited {i} weeks for my scan results, far too long.")
@@ -685,9 +703,9 @@ def test_store_below_a_file(tmp_path, cli, project):
 
 
 @pytest.mark.parametrize("damage", ["truncated", "text"], ids=["import-plan-truncated-xlsx", "import-plan-not-xlsx"])
-def test_import_plan_of_a_damaged_workbook(tmp_path, cli, project, damage):
-    run_ok(cli, project, tmp_path / "out")
-    book = tmp_path / "out" / "action_plan.xlsx"
+def test_import_plan_of_a_damaged_workbook(tmp_path, cli, ran, damage):
+    project, out = ran
+    book = out / "action_plan.xlsx"
     data = book.read_bytes()
     book.write_bytes(data[:len(data) // 2] if damage == "truncated" else b"Goal,You said\nG01,x\n")
     r = cli("import-plan", project, book)
