@@ -21,7 +21,7 @@ _EXPORTS = {
     "PledgeError": "errors", "InputError": "errors", "ConfigError": "errors", "CodebookError": "errors",
     "ProjectStoreError": "errors", "MissingFileError": "errors", "MissingColumnError": "errors",
     "EmptyInputError": "errors", "TranscriptFormatError": "errors", "ModelUnavailableError": "errors",
-    "ProjectFileError": "errors", "Problem": "errors",
+    "ProjectFileError": "errors", "Problem": "errors", "OutputError": "errors", "UnsafeInputError": "errors",
     # project files, ingest and store
     "ProjectConfig": "config", "read_survey": "io", "read_transcript": "io", "load_questions": "io",
     "Project": "project", "validate_project": "validate", "init_project": "scaffold",

@@ -13,6 +13,7 @@ Every error says what was wrong, where (file, row, column) and what to do::
     │   └── ProjectFileError         project files fail validation: a list of located problems
     ├── CodebookError                the codebook is inconsistent (ids, parents, cycles)
     ├── ProjectStoreError            the SQLite project store cannot be used
+    ├── OutputError                  an output file cannot be written (permission, disk full, a file in the way)
     └── ModelUnavailableError        an optional model or package is not installed
 
 Errors are raised, never asserted. Rows that are merely bad (a duplicate id, an
@@ -137,6 +138,16 @@ class CodebookError(PledgeError):
 
 class ProjectStoreError(PledgeError):
     """The SQLite project store cannot be opened or written."""
+
+
+class OutputError(PledgeError, OSError):
+    """An output file cannot be written (no permission, disk full, a file in the way)."""
+
+    def __init__(self, message: str, path=None, err: int | None = None):
+        self.path = path
+        PledgeError.__init__(self, message)
+        if err is not None:
+            self.errno = err
 
 
 class ModelUnavailableError(PledgeError):

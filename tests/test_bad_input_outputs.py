@@ -769,3 +769,19 @@ def test_a_comment_over_a_million_characters_is_coded_whole(tmp_path, cli):
     assert len(waiting) == 1 and waiting["start"].item() > 1_000_000  # found past spaCy's 1,000,000 limit
     assert long[int(waiting["start"].item()):int(waiting["end"].item())].strip() == \
         "In the end I waited six weeks for my results."
+
+
+def test_codebook_workbook_never_holds_a_live_formula(tmp_path):
+    """A code name or keyword that starts like a formula stays text in codebook.xlsx and reads back as written."""
+    from openpyxl import load_workbook
+
+    from pledge_analysis.coding.codebook import codebook_from_records
+    from pledge_analysis.coding.codebook_ops import read_codebook_xlsx, write_codebook_xlsx
+
+    cb = codebook_from_records([{"id": "w", "name": '=HYPERLINK("http://x","y")', "keywords": ["-wait", "@home"]}])
+    path = tmp_path / "codebook.xlsx"
+    write_codebook_xlsx(cb, path)
+    cells = [c for row in load_workbook(path).active.iter_rows() for c in row if isinstance(c.value, str)]
+    assert cells and all(c.data_type == "s" and not c.value.startswith(("=", "-", "@", "+")) for c in cells)
+    back = read_codebook_xlsx(path)
+    assert back.loc[0, "name"] == '=HYPERLINK("http://x","y")' and back.loc[0, "keywords"] == ["-wait", "@home"]

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import schema
+from ..io.safe import safe_to_excel, unneutralise_frame
 from ..errors import CodebookError, MissingFileError
 from ..schema import present as _present
 from .codebook import PALETTE, codebook_from_records, validate_codebook
@@ -29,7 +30,7 @@ def write_codebook_xlsx(cb: pd.DataFrame, path: str | Path) -> None:
     out = cb.copy()
     for c in _LIST_COLUMNS:
         out[c] = out[c].map(lambda v: "\n".join(v) if isinstance(v, list) else "")
-    out.to_excel(path, index=False, sheet_name="Codebook")
+    safe_to_excel(out, path, sheet_name="Codebook")  # no cell a spreadsheet would run as a formula
 
 
 def read_codebook_xlsx(path: str | Path) -> pd.DataFrame:
@@ -37,7 +38,7 @@ def read_codebook_xlsx(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         raise MissingFileError("codebook workbook not found", path=path)
-    raw = pd.read_excel(path, dtype=str).fillna("")
+    raw = unneutralise_frame(pd.read_excel(path, dtype=str).fillna(""))  # drop write_codebook_xlsx's guard quote
     schema.require_columns(raw, ["code_id", "name"], table="codebook workbook", path=path)
     records = []
     for rec in raw.to_dict("records"):

@@ -36,23 +36,13 @@ from typing import Iterator
 
 import pandas as pd
 
-from ..errors import PledgeError
+from ..errors import OutputError, PledgeError
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP; NUL from ASVS 1.2.10).
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 #: Characters XML (and so XLSX and DOCX) cannot hold: C0 controls other than tab, newline, return.
 ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-class OutputError(PledgeError, OSError):
-    """An output file cannot be written (no permission, disk full, a file in the way)."""
-
-    def __init__(self, message: str, path=None, err: int | None = None):
-        self.path = path
-        PledgeError.__init__(self, message)
-        if err is not None:
-            self.errno = err
 
 
 def _risky(text: str) -> bool:
