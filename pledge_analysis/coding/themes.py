@@ -6,6 +6,7 @@ units per scope: everyone (``scope_type="all"``), each group and each site.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .. import schema
@@ -27,18 +28,37 @@ def coded_units(segments: pd.DataFrame, codings: pd.DataFrame, codebook: pd.Data
                                      "site", "group", "source_type", "source_id", "question_id", "respondent_id", "speaker"])
     c["theme"] = c["code_id"].map(top)
     c = c.dropna(subset=["theme"])
-    units = (c.groupby(["segment_id", "theme", "start", "end"], dropna=False)["code_id"]
-             .agg(lambda s: ";".join(sorted(set(s)))).rename("codes").reset_index())
+    units = _units(c)
     seg_cols = ["segment_id", "site", "group", "source_type", "source_id", "question_id", "respondent_id", "speaker", "text"]
     units = units.merge(segments[seg_cols], on="segment_id", how="inner")
     spans = []
     for text, s, e in zip(units["text"], units["start"], units["end"]):
         spans.append(text[int(s):int(e)] if pd.notna(s) and pd.notna(e) else text)
     units["text"] = spans
-    pred = (model or SentimentClassifier().fit()).predict(units[["text", "question_id"]])
-    units["sentiment"] = pred["sentiment"].values
-    units["score"] = pred["score"].values
+    # each distinct (text, question) is scored once: a sentence coded under several themes shares its sentiment
+    first: dict = {}
+    inverse = np.array([first.setdefault((t, q if isinstance(q, str) else None), i)
+                        for i, (t, q) in enumerate(zip(units["text"], units["question_id"]))], dtype=np.int64)
+    distinct = np.unique(inverse)
+    pred = (model or SentimentClassifier().fit()).predict(units.iloc[distinct][["text", "question_id"]])
+    at = np.searchsorted(distinct, inverse)
+    units["sentiment"] = pred["sentiment"].to_numpy()[at]
+    units["score"] = pred["score"].to_numpy()[at]
     return units
+
+
+def _units(c: pd.DataFrame) -> pd.DataFrame:
+    """One row per (segment, theme, start, end), in sorted key order, with its distinct codes joined in ``codes``
+    (sorted, ``;``-separated): a vectorised ``groupby(...).agg(lambda s: ";".join(sorted(set(s))))``."""
+    keys = ["segment_id", "theme", "start", "end"]
+    if c.empty:
+        return pd.DataFrame(columns=keys + ["codes"])
+    c = c[keys + ["code_id"]].drop_duplicates().sort_values("code_id", kind="stable")
+    gid = c.groupby(keys, dropna=False, sort=True).ngroup().to_numpy()
+    order = np.argsort(gid, kind="stable")
+    bounds = np.flatnonzero(np.diff(gid[order])) + 1
+    codes = [";".join(g) for g in np.split(c["code_id"].to_numpy()[order], bounds)]
+    return c.iloc[order].iloc[np.r_[0, bounds]][keys].reset_index(drop=True).assign(codes=codes)
 
 
 def _scopes(segments: pd.DataFrame):
