@@ -96,21 +96,21 @@ def _quotes(units: pd.DataFrame, scope_type: str, scope: str, theme: str, n: int
     if scope_type != "all":
         u = u[u[scope_type] == scope]
     u = u.sort_values(["score", "segment_id"])
-    picked, seen = [], set()
+    picked, seen, taken = [], set(), set()
     diversity = "source_id" if scope_type == "site" else "site"
+    rows = list(zip(*(u[c].tolist() for c in (diversity, "text", "group", "site", "source_type")))) if len(u) else []
     for _pass in (0, 1):  # first from different sites (or sources), then fill up
-        for rec in u.itertuples(index=False):
+        for first, text, group, site, source_type in rows:
             if len(picked) >= n:
                 break
-            key = (getattr(rec, diversity), rec.speaker if isinstance(rec.speaker, str) else None)
-            text = str(rec.text).strip()
-            if text.lower() in {p[0].lower() for p in picked} or (_pass == 0 and key[0] in {k[0] for k in seen}) \
-                    or len(text) < 12:
+            text = str(text).strip()
+            if text.lower() in taken or (_pass == 0 and first in seen) or len(text) < 12:
                 continue
-            seen.add(key)
-            who = rec.group + (f", {rec.site}" if scope_type != "site" else f", {rec.source_type.replace('_', ' ')}")
-            picked.append((text, f"“{text}” ({who})"))
-    return [p[1] for p in picked]
+            seen.add(first)
+            taken.add(text.lower())
+            who = group + (f", {site}" if scope_type != "site" else f", {source_type.replace('_', ' ')}")
+            picked.append(f"“{text}” ({who})")
+    return picked
 
 
 def _reason(r) -> str:
@@ -184,7 +184,10 @@ def prioritise(themes: pd.DataFrame, units: pd.DataFrame, codebook: pd.DataFrame
     """
     df = score_components(themes, codebook, scores, drivers, weights=weights, prior_strength=prior_strength)
     df["reason"] = [_reason(r) for r in df.itertuples(index=False)]
-    df["quotes"] = [" | ".join(_quotes(units, st, sc, th, n_quotes))
+    # candidate quotes split by theme once (row order kept), not filtered out of every unit for each row
+    negative = units[units["sentiment"] == "negative"] if len(units) else units
+    by_theme = dict(tuple(negative.groupby("theme", sort=False))) if len(negative) else {}
+    df["quotes"] = [" | ".join(_quotes(by_theme.get(th, negative.iloc[:0]), st, sc, th, n_quotes))
                     for st, sc, th in zip(df["scope_type"], df["scope"], df["theme"])]
     order = {"all": 0, "group": 1, "site": 2}
     df = df.sort_values(["scope_type", "scope", "rank"], key=lambda s: s.map(order) if s.name == "scope_type" else s)
