@@ -8,7 +8,7 @@ Every error says what was wrong, where (file, row, column) and what to do::
     │   ├── MissingColumnError       a required column is absent
     │   ├── EmptyInputError          a file or table has no usable rows
     │   ├── TranscriptFormatError    a transcript line cannot be read as a speaker turn
-    │   └── UnsafeInputError         a file refused as hostile: inflates past a cap, a DTD or entities, a path outside
+    │   └── UnsafeInputError         a hostile file refused: past a cap, a DTD or entities, a path outside
     ├── ConfigError                  project.yaml or an option is invalid
     │   └── ProjectFileError         project files fail validation: a list of located problems
     ├── CodebookError                the codebook is inconsistent (ids, parents, cycles)

@@ -185,7 +185,8 @@ def _export_tables(n_fg: int = 40) -> dict:
         segs.append({"segment_id": f"sv{i:03d}", "source_id": "survey/patients_NGU.csv", "site": "NGU",
                      "group": "primary" if i % 2 else "secondary", "source_type": "survey",
                      "question_id": ["good", "improve"][i % 2], "respondent_id": rid, "speaker": None, "role": None,
-                     "position": i, "timestamp": "2026-02-0%d" % (i % 9 + 1), "text": f"Comment {i}: café staff 😀 kind"})
+                     "position": i, "timestamp": "2026-02-0%d" % (i % 9 + 1),
+                     "text": f"Comment {i}: café staff 😀 kind"})
     for i in range(n_fg):
         sp = "Facilitator" if i % 6 == 0 else f"P{i % 5 + 1}"
         segs.append({"segment_id": f"fg{i:04d}", "source_id": "transcripts/RGH_primary.txt", "site": "RGH",

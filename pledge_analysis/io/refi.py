@@ -656,7 +656,11 @@ class _Archive:
         name = "sources/" + rel
         if name in self.members:
             return name
-        return next((n for n in self.members if n.lower() == name.lower()), None)
+        if not hasattr(self, "_lower"):
+            self._lower = {}
+            for n in self.members:
+                self._lower.setdefault(n.lower(), n)
+        return self._lower.get(name.lower())
 
     def reserve(self, names) -> None:
         """Refuse at once when the declared sizes of the members still to read pass a cap."""
