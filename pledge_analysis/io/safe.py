@@ -268,7 +268,9 @@ def safe_to_excel(df: pd.DataFrame, path: str | Path, *, sheet_name: str = "Shee
         return c
 
     ws.append([cell(str(c), bold) for c in df.columns])
+    # Plain values are much faster than a cell object each (333k rows: ~200 s -> a fraction). They are
+    # safe: excel_value neutralises every string, and openpyxl makes a formula only of a leading "=".
     for rec in df.itertuples(index=False, name=None):
-        ws.append([cell(v) for v in rec])
+        ws.append([excel_value(v) for v in rec])
     with atomic_path(path) as tmp:
         wb.save(tmp)
