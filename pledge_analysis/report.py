@@ -54,10 +54,14 @@ def write_report(result, path: str | Path) -> None:
     parts.append(_table(pd.DataFrame(result.run_log["sources"])))
     if result.run_log.get("set_aside_by_reason"):
         parts.append(_table(pd.Series(result.run_log["set_aside_by_reason"], name="rows").rename_axis("reason").reset_index()))
-    parts.append("<h2>De-identification</h2><p>Identifiers were replaced before coding or export "
-                 "(review them in <code>redactions.csv</code>, which never shows the original values).</p>")
-    parts.append(_table(pd.Series(result.run_log.get("redactions_by_label", {}), name="redactions")
-                        .rename_axis("label").reset_index()))
+    counts = result.run_log.get("redactions_by_label", {})
+    if counts:
+        parts.append("<h2>De-identification</h2><p>Identifiers were replaced before coding or export "
+                     "(review them in <code>redactions.csv</code>, which never shows the original values).</p>")
+        parts.append(_table(pd.Series(counts, name="redactions").rename_axis("label").reset_index()))
+    else:
+        parts.append("<h2>De-identification</h2><p>Every comment, turn, speaker label and set-aside value was "
+                     "checked; no identifier was found to replace.</p>")
     parts.append("<h2>Prioritised improvement areas</h2><p class='note'>Score = mean of prevalence, negativity "
                  "(shrunk towards the scope's average) and survey gap to benchmark, each scaled to the "
                  "largest in its scope.</p>")

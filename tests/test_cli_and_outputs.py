@@ -60,3 +60,15 @@ def test_help_version_and_clear_errors(tmp_path):
     # --debug (before or after the command) shows the traceback of the same error
     proc = run_cli("run", SAMPLES, "--out", tmp_path / "afile", "--store", tmp_path / "s.sqlite", "--debug")
     assert proc.returncode == 2 and "Traceback" in proc.stderr and "OutputError" in proc.stderr
+
+
+def test_report_says_so_when_nothing_needed_redacting(tmp_path):
+    from pledge_analysis.cli import main
+    from userlike import edit, write_project
+
+    project = write_project(tmp_path / "p")
+    edit(project / "groups" / "hillside_primary.txt", "P1: Mr Pemberton listened to me, which helped.\n", "")
+    assert main(["run", str(project), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "no identifier was found to replace" in report
+    assert json.loads((tmp_path / "out" / "run_log.json").read_text())["redactions_by_label"] == {}
