@@ -99,11 +99,12 @@ def key_drivers(scored: pd.DataFrame, *, items: Sequence[str], outcome: str = "Q
     for _ in range(n_boot):
         idx = rng.integers(0, len(y), len(y))
         xb = x[idx]
-        if np.any(xb.std(0) == 0):
+        if np.any(xb.std(0) == 0) or y[idx].std() == 0:  # a resample with nothing to explain
             continue
         boots.append(relative_weights(xb, y[idx]))
-    boots = np.array(boots)
-    shares = boots / boots.sum(axis=1, keepdims=True)
+    boots = np.array(boots).reshape(-1, len(items))
+    boots = boots[boots.sum(axis=1) > 0]
+    shares = boots / boots.sum(axis=1, keepdims=True) if len(boots) else np.full((1, len(items)), np.nan)
     alpha = (1 - confidence) / 2
     perf = m[items].mean().to_numpy()
     out = pd.DataFrame({
