@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +29,8 @@ WHO = {"all": "Patients and staff", "primary": "Primary breast cancer patients",
 HEADERS = {"goal_id": "Goal", "scope": "Who", "theme": "Theme", "you_said": "You said", "we_plan_to": "We plan to",
            "by": "By", "owner": "Owner", "status": "Status", "evidence": "Evidence"}
 HISTORY = ("goal_id", "date", "status", "note")
+#: custom document property of action_plan.xlsx: when it was exported (ISO 8601, UTC, microseconds)
+EXPORTED_AT = "pledge_exported_at"
 
 
 def draft_action_plan(priorities: pd.DataFrame, *, top: int = 3, scope_types=("all", "group")) -> pd.DataFrame:
@@ -115,8 +117,13 @@ def write_action_plan_xlsx(plan: pd.DataFrame, path: str | Path) -> None:
 
     from .io.safe import atomic_path, text_cell
 
+    from openpyxl.packaging.custom import StringProperty
+
     widths = {"you_said": 60, "we_plan_to": 45, "evidence": 70, "theme": 16, "scope": 12}
     wb = Workbook()
+    # when it was exported, to the microsecond (Excel keeps custom properties on save): an import can then
+    # tell edits made in the store after this export (see plan_conflicts)
+    wb.custom_doc_props.append(StringProperty(name=EXPORTED_AT, value=datetime.now(timezone.utc).isoformat()))
     ws = wb.active
     ws.title = "Action plan"
     cols = list(HEADERS)
@@ -227,20 +234,26 @@ def _read_workbook(path: Path) -> pd.DataFrame:
 
 def plan_conflicts(plan: pd.DataFrame, stored: pd.DataFrame, workbook: str | Path) -> list[str]:
     """Goals that ``plan`` (read from ``workbook``) would change although the store's copy was edited
-    after the workbook was exported (the workbook's creation time, which Excel keeps on save)."""
+    after the workbook was exported: the export time written by :func:`write_action_plan_xlsx` (to the
+    microsecond), else the workbook's creation time (to the second; an edit in that same second counts
+    as later, so an ambiguous case is refused rather than an edit lost)."""
     from openpyxl import load_workbook
 
-    created = load_workbook(workbook, read_only=True).properties.created
+    book = load_workbook(workbook, read_only=True)
+    mark = next((p.value for p in book.custom_doc_props.props if p.name == EXPORTED_AT), None)
+    created = pd.Timestamp(mark) if mark else (pd.Timestamp(book.properties.created)
+                                               if book.properties.created else None)
     if created is None or stored.empty or "updated_at" not in stored.columns:
         return []
-    exported = pd.Timestamp(created).tz_localize("UTC") if pd.Timestamp(created).tzinfo is None else pd.Timestamp(created)
+    exported = created.tz_localize("UTC") if created.tzinfo is None else created
     before = stored.set_index("goal_id")
     out = []
     for rec in plan.to_dict("records"):
         g = rec["goal_id"]
         if g not in before.index or before.at[g, "origin"] != "edited":
             continue
-        newer = pd.Timestamp(before.at[g, "updated_at"]) >= exported.floor("s")  # both kept to the second
+        edited = pd.Timestamp(before.at[g, "updated_at"])
+        newer = edited > exported if mark else edited >= exported.floor("s")
         differs = any(str(before.at[g, f] or "") != str(rec.get(f) or "")
                       for f in ("you_said", "we_plan_to", "by", "owner", "status"))
         if newer and differs:

@@ -58,6 +58,11 @@ _TABLE_COLUMNS = {
 _CODING_COLUMNS = tuple(c for c in schema.CODINGS)
 
 
+def now_precise() -> str:
+    """The current UTC time as ISO 8601 with microseconds (orders plan edits against workbook exports)."""
+    return datetime.now(timezone.utc).isoformat()
+
+
 def now() -> str:
     """The current UTC time as ISO 8601 (seconds)."""
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
@@ -273,7 +278,7 @@ class Project:
                 changes += [{"goal_id": g, "field": f, "before": "" if old is None else str(old[f] or ""),
                              "after": str(rec.get(f) or "")} for f in diff]
                 self.conn.execute("DELETE FROM action_plan WHERE goal_id=?", (g,))
-                self._insert_rows("action_plan", pd.DataFrame([rec | {"origin": "edited", "updated_at": now(),
+                self._insert_rows("action_plan", pd.DataFrame([rec | {"origin": "edited", "updated_at": now_precise(),
                                                                       "updated_by": actor}]))
                 if "status" in diff:
                     self.conn.execute("INSERT INTO plan_history (goal_id, date, status, note, actor, at) "
