@@ -29,6 +29,8 @@ WHO = {"all": "Patients and staff", "primary": "Primary breast cancer patients",
 HEADERS = {"goal_id": "Goal", "scope": "Who", "theme": "Theme", "you_said": "You said", "we_plan_to": "We plan to",
            "by": "By", "owner": "Owner", "status": "Status", "evidence": "Evidence"}
 HISTORY = ("goal_id", "date", "status", "note")
+#: the fields people edit: compared by the change report and by the stale-workbook check
+EDITABLE = ("you_said", "we_plan_to", "by", "owner", "status")
 #: custom document property of action_plan.xlsx: when it was exported (ISO 8601, UTC, microseconds)
 EXPORTED_AT = "pledge_exported_at"
 
@@ -201,7 +203,7 @@ def read_action_plan_xlsx(path: str | Path, previous: pd.DataFrame | None = None
             if g not in before.index:
                 changes.append({"goal_id": g, "field": "(new goal)", "before": "", "after": rec["you_said"]})
                 continue
-            for field in ("you_said", "we_plan_to", "by", "owner", "status"):
+            for field in EDITABLE:
                 old, new = str(before.at[g, field] or ""), str(rec[field] or "")
                 if old != new:
                     changes.append({"goal_id": g, "field": field, "before": old, "after": new})
@@ -255,7 +257,7 @@ def plan_conflicts(plan: pd.DataFrame, stored: pd.DataFrame, workbook: str | Pat
         edited = pd.Timestamp(before.at[g, "updated_at"])
         newer = edited > exported if mark else edited >= exported.floor("s")
         differs = any(str(before.at[g, f] or "") != str(rec.get(f) or "")
-                      for f in ("you_said", "we_plan_to", "by", "owner", "status"))
+                      for f in EDITABLE)
         if newer and differs:
             out.append(g)
     return out
