@@ -141,10 +141,10 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     with steps.step("scoring the survey"):
         if questions is not None and len(data.responses):
             scored = score_responses(data.responses, questions)
-            scores = pd.concat([score_questions(scored, questions, by=b)
+            scores = pd.concat([score_questions(scored, questions, by=b, min_n=cfg.suppress_below)
                                 for b in ([], ["group"], ["site"], ["site", "group"])], ignore_index=True)
             national = read_national(cfg.benchmark) if cfg.benchmark else None
-            scores = compare_to_benchmark(scores, questions, national)
+            scores = compare_to_benchmark(scores, questions, national, path=cfg.benchmark, **cfg.benchmark_select)
         else:
             scores = scored = None
     with steps.step("prioritising improvement areas"):
