@@ -208,8 +208,9 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
 
 
 def _is_cap(word: str) -> bool:
-    """Capitalised like a name: "Jane" or "McAllister", not an acronym ("CPN") or "I've"."""
-    return word[0].isupper() and not (len(word) > 1 and word.isupper()) and not word.lower().startswith(("i'", "i’"))
+    """Capitalised like a name: "Jane", "McAllister" or "O'Neil", not an acronym ("CPN", "TIWs"), "I" or "I've"."""
+    return word[0].isupper() and not (len(word) > 1 and (word.isupper() or word[1].isupper())) \
+        and word != "I" and not word.lower().startswith(("i'", "i’"))
 
 
 def _gap_ok(text: str, a_end: int, b_start: int, allow_dot: bool = False) -> bool:
@@ -274,7 +275,8 @@ def _person_spans(text: str, opts: Options) -> list[tuple[int, int, str]]:
                 continue
         # 2. known first name + capitalised surname
         if _is_cap(w) and lw in first and i + 1 < n and _gap_ok(text, e, toks[i + 1][0]) and \
-                _is_cap(toks[i + 1][2]) and (lower[i + 1] in last or lower[i + 1] not in common):
+                _is_cap(toks[i + 1][2]) and lower[i + 1] not in TITLES and \
+                (lower[i + 1] in last or lower[i + 1] not in common):
             spans.append((s, toks[i + 1][1], "PERSON", SCORE["first_surname"]))
             i += 2
             continue
@@ -314,9 +316,9 @@ def _person_spans(text: str, opts: Options) -> list[tuple[int, int, str]]:
         if ln in TITLES or ln in ("you", "them", "him", "her", "me", "us", "everyone", "all") \
                 or (name.isupper() and len(name) > 1) or ln.startswith(("i'", "i’")):
             continue
-        if not _is_cap(name) and ln not in first and ln not in last and not m.group(0).lower().startswith(
-                ("my ", "our ", "her ", "his ")):
-            continue  # lower-case words count as names only after "my nurse ..." style cues
+        if not _is_cap(name) and (ln in common or "'" in ln or "’" in ln or not m.group(0).lower().startswith(
+                ("my ", "our ", "her ", "his "))):
+            continue  # lower-case words count as names only after "my nurse ..." style cues, never common words
         s, e = m.span(group)
         # extend over a following capitalised surname
         nxt = re.match(r"\s+([A-ZÀ-Þ][\w'’-]+)", text[e:])
@@ -391,7 +393,8 @@ def _more_person_spans(text, toks, lower, first, last, common) -> list[tuple[int
                 and not (_sentence_initial(text, m.start()) and not strict(f)):
             out.append((m.start(), m.end(), "PERSON", SCORE["middle_initial"]))
     for m in _FAMILY_LOWER.finditer(text):
-        if m.group("name").islower() and strict(m.group("name")):
+        nm = m.group("name")
+        if nm.islower() and strict(nm) and nm in first and "'" not in nm and "’" not in nm:
             out.append((*m.span("name"), "PERSON", SCORE["cue"]))
     for rx, key in ((_SPEECH_BEFORE, "speech"), (_SPEECH_AFTER, "speech"), (_OBJECT_CUE, "cue"),
                     (_APPOSITION, "apposition")):
@@ -412,10 +415,57 @@ def _more_person_spans(text, toks, lower, first, last, common) -> list[tuple[int
             continue
         lw, ln = lower[i], lower[i + 1]
         ln = ln[:-2] if ln.endswith("'s") else ln
-        if lw not in common and ln not in common and lw not in TITLES and (lw in first or not known_word(lw)) \
-                and (ln in last or not known_word(ln)):
+        if lw not in common and ln not in common and lw not in TITLES and "'" not in lw \
+                and (lw in first or not known_word(lw)) and (ln in last or not known_word(ln)):
             out.append((toks[i][0], toks[i + 1][1], "PERSON", SCORE["lower_case_pair"]))
     return out
+
+
+#: Words that are never (part of) a person's name: job titles, services and the nouns of places
+#: named after people ("Cherry Ward", "Park House", "George Eliot Hospital").
+NOT_NAMES = frozenset(
+    {w for r in ROLE_WORDS for w in r.split()} | {
+        "cpn", "hca", "gp", "physio", "physiotherapy", "pharmacy", "pharmacist", "psychologist", "psychiatrist",
+        "podiatrist", "podiatric", "podiatry", "visitor", "caller", "lady", "gentleman", "co-ordinator",
+        "coordinator", "manager", "worker", "consultation", "hospitality", "reception", "chemo", "radiotherapy",
+        "oncology", "staff", "team", "matron", "sister", "nurse", "nurses", "dr", "my", "the", "our"})
+PLACE_NOUNS = frozenset({
+    "ward", "hospital", "house", "centre", "center", "clinic", "unit", "grange", "lodge", "court", "surgery",
+    "practice", "road", "street", "lane", "avenue", "palace", "city", "trust", "group", "hall", "park", "school",
+    "college", "hospice", "infirmary", "suite", "wing", "building", "campus", "site", "village", "town",
+    "county", "university", "foundation", "charity", "society"})
+_MONTH_WORDS = frozenset({"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+                          "january", "february", "march", "april", "june", "july", "august", "september", "october",
+                          "november", "december"})
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+
+
+def _plausible(text: str, sp):
+    """A PERSON span without role words at its edges ("CPN Matt" -> "Matt"), or None when it names a
+    place ("Cherry Ward", "St Lukes", "Melton hospital"), a month before a number ("Jan 2021"), or nothing."""
+    s, e, label, sc = sp
+    words = [(m.start() + s, m.end() + s) for m in _WORD.finditer(text[s:e])]
+
+    def norm(a, b):
+        w = text[a:b].lower().replace("’", "'").rstrip(".")
+        return w[:-2] if w.endswith("'s") else w
+
+    while words and (norm(*words[0]) in NOT_NAMES or text[words[0][0]:words[0][1]] == "I"):
+        words.pop(0)
+    while words and (norm(*words[-1]) in NOT_NAMES or text[words[-1][0]:words[-1][1]] == "I"):
+        words.pop()
+    if not words or (len(words) > 1 and norm(*words[-1]) in PLACE_NOUNS):  # "Cherry Ward"; "Dr Ward" stays
+        return None
+    s2, e2 = words[0][0], words[-1][1]
+    after = re.match(r"(?:['’]s)?\s+([^\W\d_]+)", text[e2:])
+    if after and after.group(1).lower() in PLACE_NOUNS:
+        return None
+    before = re.search(r"\b(st|st\.|saint|royal)\s+$", text[:s2], re.I)
+    if before:
+        return None
+    if len(words) == 1 and norm(*words[0]) in _MONTH_WORDS and re.match(r"\s+\d", text[e2:]):
+        return None
+    return (s2, e2, label, sc)
 
 
 def _sentence_initial(text: str, pos: int) -> bool:
@@ -473,8 +523,8 @@ def find_scored(text: str, opts: Options | None = None, nlp=None) -> list[tuple[
     spans = _regex_spans(text, opts.labels)
     if "PERSON" in opts.labels:
         allowed = _allowed_ranges(text, opts.allow)
-        person = [sp for sp in _person_spans(text, opts)
-                  if not any(a < sp[1] and sp[0] < b for a, b in allowed)]
+        person = [sp for sp in (_plausible(text, sp) for sp in _person_spans(text, opts))
+                  if sp and not any(a < sp[1] and sp[0] < b for a, b in allowed)]
         spans += person + _deny_spans(text, opts.deny)
         if nlp is not None:
             spans += _ner_spans(nlp(text), allowed)
