@@ -172,6 +172,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
                  "segments_kept": len(segments), "set_aside": len(data.set_aside)},
         "set_aside_by_reason": _reasons(data.set_aside),
         "redactions_by_label": redactions["label"].value_counts().sort_index().to_dict() if len(redactions) else {},
+        "redactions_by_source": _redaction_counts(redactions),
         "original_text_written": bool(keep_original_text),
         "warnings": (["original (not de-identified) text is included in segments.csv as text_original"]
                      if keep_original_text else []),
@@ -196,6 +197,13 @@ def write_store(path, data: Ingested, segments, codebook, codings, plan):
                              responses=data.responses, set_aside=data.set_aside, codebook=codebook,
                              codings=codings, plan=plan)
         return summary, p.action_plan(), p.codings()
+
+
+def _redaction_counts(redactions) -> dict:
+    """``{source: {label: n}}`` for the run log (see ``text.deidentify.counts_by_source``)."""
+    from .text.deidentify import counts_by_source
+
+    return counts_by_source(redactions)
 
 
 def _reasons(set_aside: pd.DataFrame) -> dict:
