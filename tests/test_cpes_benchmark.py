@@ -107,3 +107,7 @@ def test_real_cpes_breast_service_is_below_its_benchmark():
     assert out["benchmark_source"].iloc[0] == "national Q1: 2018, Breast, unadjusted (n 9,046)"
     with pytest.raises(InputError, match="adjustments: unadjusted, yearonyear"):  # no adjusted national rows exist
         compare_to_benchmark(sc, q, nat, year=2018, cancer_type="Breast", adjustment="adjusted")
+    from pledge_analysis.survey import trust_funnel
+
+    with pytest.raises(InputError, match="ambiguous"):  # the funnel's target was the first of 4 national rows
+        trust_funnel(nat, "Q17", cancer_type="All Cancers")
