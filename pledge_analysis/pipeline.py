@@ -141,10 +141,10 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     with steps.step("scoring the survey"):
         if questions is not None and len(data.responses):
             scored = score_responses(data.responses, questions)
-            scores = pd.concat([score_questions(scored, questions, by=b)
+            scores = pd.concat([score_questions(scored, questions, by=b, min_n=cfg.suppress_below)
                                 for b in ([], ["group"], ["site"], ["site", "group"])], ignore_index=True)
             national = read_national(cfg.benchmark) if cfg.benchmark else None
-            scores = compare_to_benchmark(scores, questions, national)
+            scores = compare_to_benchmark(scores, questions, national, path=cfg.benchmark, **cfg.benchmark_select)
         else:
             scores = scored = None
     with steps.step("prioritising improvement areas"):
@@ -178,6 +178,11 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
                      if keep_original_text else []),
         "codings": len(codings), "timings_s": steps.timings,
         "store": str(store_path) if store_path else None, "store_update": sync,
+        "survey": {"suppress_below": cfg.suppress_below,
+                   "benchmark_file": cfg.source_id(cfg.benchmark) if cfg.benchmark else None,
+                   "benchmark_select": dict(cfg.benchmark_select),
+                   "benchmark_rows": (sorted(set(scores.loc[scores["benchmark_kind"] == "national", "benchmark_source"]))
+                                      if scores is not None and "benchmark_kind" in scores.columns else [])},
     }
     return RunResult(cfg, segments, data.respondents, data.responses, data.set_aside, redactions, codebook,
                      codings, units, themes, scores if scores is not None else pd.DataFrame(), priorities, plan,
