@@ -103,6 +103,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     from .prioritise import prioritise
     from .survey import compare_to_benchmark, key_drivers, read_national, score_questions, score_responses
     from .text.deidentify import deidentify_tables
+    from .text.deidentify_inputs import deidentify_attributes, deidentify_source_ids
     from .text.nlp import build_nlp
 
     cfg, questions, codebook, problems = load_and_check(project)
@@ -123,12 +124,18 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
             raise ProjectFileError(problems)
     with steps.step(f"de-identifying {len(data.segments):,} segments"):
         d = cfg.deidentify
+        opts = dict(allow=d.get("allow") or (), deny=d.get("deny") or (), labels=d.get("labels"))
+        # names in file names, text, speaker labels, set-aside values and free-text respondent attributes:
+        # nothing identifying is stored or written after this
+        renamed_sources = deidentify_source_ids(data, **opts)
         original = data.segments["text"].copy()
-        # text, speaker labels and set-aside values: nothing identifying is stored or written after this
         segments, set_aside, redactions = deidentify_tables(
-            data.segments, data.set_aside, allow=d.get("allow") or (), deny=d.get("deny") or (),
-            pseudonyms=bool(d.get("pseudonyms")), labels=d.get("labels"), progress=progress)
-        data.segments, data.set_aside = segments, set_aside
+            data.segments, data.set_aside, pseudonyms=bool(d.get("pseudonyms")), progress=progress, **opts)
+        respondents, attribute_review = deidentify_attributes(data.respondents, pseudonyms=bool(d.get("pseudonyms")),
+                                                              **opts)
+        if len(attribute_review):
+            redactions = pd.concat([redactions, attribute_review], ignore_index=True)
+        data.segments, data.set_aside, data.respondents = segments, set_aside, respondents
         if keep_original_text:
             segments["text_original"] = original.values
             log.warning("original (not de-identified) text is kept in segments.text_original at the user's request")
@@ -171,6 +178,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         "rows": {"respondents_kept": len(data.respondents), "answers_kept": len(data.responses),
                  "segments_kept": len(segments), "set_aside": len(data.set_aside)},
         "set_aside_by_reason": _reasons(data.set_aside),
+        "source_ids_deidentified": renamed_sources,
         "redactions_by_label": redactions["label"].value_counts().sort_index().to_dict() if len(redactions) else {},
         "original_text_written": bool(keep_original_text),
         "warnings": (["original (not de-identified) text is included in segments.csv as text_original"]
