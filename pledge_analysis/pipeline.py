@@ -149,10 +149,10 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     with steps.step("scoring the survey"):
         if questions is not None and len(data.responses):
             scored = score_responses(data.responses, questions)
-            scores = pd.concat([score_questions(scored, questions, by=b)
+            scores = pd.concat([score_questions(scored, questions, by=b, min_n=cfg.suppress_below)
                                 for b in ([], ["group"], ["site"], ["site", "group"])], ignore_index=True)
             national = read_national(cfg.benchmark) if cfg.benchmark else None
-            scores = compare_to_benchmark(scores, questions, national)
+            scores = compare_to_benchmark(scores, questions, national, path=cfg.benchmark, **cfg.benchmark_select)
         else:
             scores = scored = None
     with steps.step("prioritising improvement areas"):
@@ -181,6 +181,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         "set_aside_by_reason": _reasons(data.set_aside),
         "source_ids_deidentified": renamed_sources,
         "redactions_by_label": redactions["label"].value_counts().sort_index().to_dict() if len(redactions) else {},
+        "redactions_by_source": _redaction_counts(redactions),
         "original_text_written": bool(keep_original_text),
         "warnings": (["original (not de-identified) text is included in segments.csv as text_original"]
                      if keep_original_text else []),
@@ -205,6 +206,13 @@ def write_store(path, data: Ingested, segments, codebook, codings, plan):
                              responses=data.responses, set_aside=data.set_aside, codebook=codebook,
                              codings=codings, plan=plan)
         return summary, p.action_plan(), p.codings()
+
+
+def _redaction_counts(redactions) -> dict:
+    """``{source: {label: n}}`` for the run log (see ``text.deidentify.counts_by_source``)."""
+    from .text.deidentify import counts_by_source
+
+    return counts_by_source(redactions)
 
 
 def _reasons(set_aside: pd.DataFrame) -> dict:

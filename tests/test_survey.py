@@ -44,8 +44,10 @@ def test_benchmark_gap_uses_national_where_available():
                            "estimate": [0.7, 8.0], "n": [100, 100], "suppressed": [False, False]})
     national = pd.DataFrame({"geog": ["National"], "question_id": ["Q1"], "estimate": [0.8]})
     out = compare_to_benchmark(scores, questions(), national).set_index("question_id")
-    assert out.loc["Q1", "gap"] == pytest.approx(0.1) and out.loc["Q1", "benchmark_source"] == "national"
-    assert out.loc["R", "benchmark_source"] == "all respondents" and out.loc["R", "gap"] == 0
+    assert out.loc["Q1", "gap"] == pytest.approx(0.1) and out.loc["Q1", "benchmark_kind"] == "national"
+    assert out.loc["Q1", "benchmark_source"].startswith("national Q1")
+    # no national row: the all-respondents row is not its own benchmark (it used to read gap 0)
+    assert out.loc["R", "benchmark_kind"] == "none" and np.isnan(out.loc["R", "gap"])
 
 
 CPES = EXTERNAL / "cpes" / "ncpes_2015_2018_CentreForCancerOutcomes.csv.gz"
