@@ -187,6 +187,12 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
                      if keep_original_text else []),
         "codings": len(codings), "timings_s": steps.timings, "cpu_s": steps.cpu,
         "store": str(store_path) if store_path else None, "store_update": sync,
+        "survey": {"suppress_below": cfg.suppress_below,
+                   "benchmark_file": cfg.source_id(cfg.benchmark) if cfg.benchmark else None,
+                   "benchmark_select": dict(cfg.benchmark_select),
+                   "benchmark_rows": (
+                       sorted(set(scores.loc[scores["benchmark_kind"] == "national", "benchmark_source"]))
+                       if scores is not None and "benchmark_kind" in scores.columns else [])},
     }
     return RunResult(cfg, segments, data.respondents, data.responses, data.set_aside, redactions, codebook,
                      codings, units, themes, scores if scores is not None else pd.DataFrame(), priorities, plan,
