@@ -78,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     ini.add_argument("project_dir", type=Path, help="the new project folder (created if needed)")
     ini.add_argument("--survey", type=Path, nargs="+", default=[], metavar="FILE", help="survey exports (CSV, XLSX)")
     ini.add_argument("--transcripts", type=Path, metavar="DIR", help="folder of transcripts (.txt, .docx, .vtt)")
+    ini.add_argument("--sheet", metavar="NAME", help="the sheet to read from survey workbooks with several sheets "
+                                                     "(by default the one that looks like a survey)")
     ini.add_argument("--codebook", default="service-pledge", metavar="{service-pledge,nhs-framework,FILE}",
                      help="starter codebook: the Service Pledge themes (default), the NHS feedback framework v7, "
                           "or your own codebook (.yaml, .xlsx)")
@@ -214,7 +216,7 @@ def _init(args) -> int:
 
     report = init_project(args.project_dir, surveys=args.survey, transcripts=args.transcripts,
                           codebook=args.codebook, force=args.force, copy=not args.no_copy,
-                          framework_csv=args.framework_csv)
+                          framework_csv=args.framework_csv, sheet=args.sheet)
     print(format_report(report))
     return 0
 

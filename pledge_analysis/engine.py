@@ -421,8 +421,12 @@ def code_comments(input: str | Path, codebook: pd.DataFrame | str | Path, out: s
     cb = codebook if isinstance(codebook, pd.DataFrame) else read_codebook(codebook)
     inputs = find_inputs(input)
     roles = resolve_columns(inputs, id_column=id_column, text_column=text_column, optional=columns)
-    if model is not None and not Path(model).exists():
-        raise MissingFileError("model file not found", path=model, hint="Save one with ThemeClassifier.save(path).")
+    if model is not None:
+        from .coding_job import load_theme_model
+
+        if not Path(model).exists():
+            raise MissingFileError("model file not found", path=model, hint="Save one with ThemeClassifier.save(path).")
+        load_theme_model(str(model), cb)  # fails here, before any work, if it cannot be used with this codebook
     job = CodingJob(cb, roles, model_path=str(model) if model else None)
     out = Path(out)
     targets = [out] + ([Path(codings)] if codings else [])

@@ -829,11 +829,9 @@ class DeidentifyComponent:
 
 
 def add_deidentifier(nlp, **options):
-    """Add the ``pledge_deidentify`` component to ``nlp`` (registered once)."""
-    from spacy.language import Language
+    """Add the ``pledge_deidentify`` component to ``nlp`` (factory ``pledge_deidentify_v1``, registered in
+    :mod:`pledge_analysis.text.components`)."""
+    from . import components
 
-    if COMPONENT not in Language.factories:
-        Language.factory(COMPONENT, default_config={"labels": None, "allow": [], "deny": [], "use_entities": True})(
-            lambda nlp, name, labels, allow, deny, use_entities: DeidentifyComponent(nlp, name, labels, allow, deny,
-                                                                                     use_entities))
-    return nlp.add_pipe(COMPONENT, config={k: list(v) if isinstance(v, tuple) else v for k, v in options.items()})
+    return nlp.add_pipe(components.DEIDENTIFY_FACTORY, name=COMPONENT,
+                        config={k: list(v) if isinstance(v, tuple) else v for k, v in options.items()})
