@@ -84,7 +84,9 @@ def theme_aggregates(comments, codebook: pd.DataFrame, *, min_negative: int = 3)
     ...     "site": ["A", "B", "A"], "group": ["p", "p", "p"], "month": ["2025-01"] * 3, "respondent_id": ["", "", ""]})
     >>> t = theme_aggregates(comments, cb)
     >>> t[t.scope_type == "site"][["scope", "theme", "n_segments", "prevalence", "negativity"]].values.tolist()
-    [['A', 'waiting', 1, 0.5, 1.0], ['A', 'staff', 0, 0.0, 0.0], ['B', 'waiting', 1, 1.0, 0.0], ['B', 'staff', 1, 1.0, 0.0]]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [['A', 'waiting', 1, 0.5, 1.0], ['A', 'staff', 0, 0.0, 0.0],
+     ['B', 'waiting', 1, 1.0, 0.0], ['B', 'staff', 1, 1.0, 0.0]]
     """
     schema.require_columns(comments, NEEDED, table="comments")
     lazy = hasattr(comments, "map_partitions")
@@ -136,7 +138,8 @@ def _assemble(parts: dict, codebook: pd.DataFrame, min_negative: int) -> pd.Data
         df["name"] = df["theme"].map(names)
         for c in ("n", "n_negative", "n_respondents", "n_sites", "n_groups"):
             df["n_segments" if c == "n" else c] = col(parts[c])
-        df["n_sites_negative"], df["n_groups_negative"] = negative_in(parts["neg_site"]), negative_in(parts["neg_group"])
+        df["n_sites_negative"] = negative_in(parts["neg_site"])
+        df["n_groups_negative"] = negative_in(parts["neg_group"])
         denom = denominator.loc[scope_type].reindex(scopes).to_numpy()
         df["n_scope_segments"] = np.repeat(denom, len(themes)).astype("int64")
         df["prevalence"] = np.where(df["n_scope_segments"] > 0,

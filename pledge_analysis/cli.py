@@ -91,7 +91,8 @@ def _parser() -> argparse.ArgumentParser:
                                                           "and codebook.yaml")
     cod = sub.add_parser("code", parents=[common], help="code a large table of comments (local or on Dask)",
                          description="De-identify, rule-code and score the sentiment of every comment in INPUT (a CSV "
-                                     "or Parquet file, a glob, or a folder of partitions) and write one row per comment "
+                                     "or Parquet file, a glob, or a folder of partitions) and write one row per "
+                                     "comment "
                                      "to the Parquet dataset OUTPUT (a folder of part files). Every input row comes "
                                      "back once; rows that cannot be coded are kept with a reason. --engine dask runs "
                                      "the same function on a Dask cluster; the results are identical.")

@@ -197,7 +197,9 @@ def code_partition(df: pd.DataFrame, job: CodingJob) -> pd.DataFrame:
     >>> job = CodingJob(cb)
     >>> part = pd.DataFrame({"comment_id": ["a", "b"], "text": ["I waited for hours, awful.", "N/A"]})
     >>> code_partition(part, job)[["comment_id", "status", "reason", "codes", "negative_themes"]].values.tolist()
-    [['a', 'coded', '', ['waiting'], ['waiting']], ['b', 'not coded', 'placeholder answer with no content to code', [], []]]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [['a', 'coded', '', ['waiting'], ['waiting']],
+     ['b', 'not coded', 'placeholder answer with no content to code', [], []]]
     """
     if len(df) == 0:
         return empty_comments()

@@ -97,7 +97,8 @@ def find_inputs(spec: str | Path) -> Inputs:
                        and not any(part.startswith((".", "_")) for part in f.relative_to(p).parts))
         if not paths:
             raise MissingFileError("the folder holds no CSV or Parquet files", path=p,
-                                   hint="Name a .csv or .parquet file, a folder of them, or a glob such as 'data/*.csv'.")
+                                   hint="Name a .csv or .parquet file, a folder of them, or a glob such as "
+                                        "'data/*.csv'.")
     elif p.exists():
         paths = [p]
     else:
@@ -214,7 +215,8 @@ def local_chunks(inputs: Inputs, chunk_rows: int = CHUNK_ROWS):
             continue
         except pd.errors.ParserError as exc:
             raise InputError(f"cannot read the file as CSV ({exc})", path=path,
-                             hint="Fix that line (an unclosed quote or a stray delimiter) or export the file again.") from None
+                             hint="Fix that line (an unclosed quote or a stray delimiter) or export the file "
+                                  "again.") from None
 
 
 def dask_frame(inputs: Inputs, workers: int = 1):
@@ -252,7 +254,8 @@ def codings_schema():
     s = pa.string()
     return pa.schema([("segment_id", s), ("code_id", s), ("coder", s), ("method", s), ("confidence", pa.float64()),
                       ("start", pa.int64()), ("end", pa.int64()), ("status", s), ("created_at", s), ("memo", s),
-                      ("evidence", s), ("negated", pa.bool_()), ("theme", s), ("sentiment", s), ("score", pa.float64())])
+                      ("evidence", s), ("negated", pa.bool_()), ("theme", s), ("sentiment", s),
+                      ("score", pa.float64())])
 
 
 def part_name(i: int) -> str:
