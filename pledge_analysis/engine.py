@@ -5,8 +5,9 @@
 when asked, the long codings table) as a Parquet dataset, and computes theme prevalence and
 negativity by scope (:func:`pledge_analysis.aggregates.theme_aggregates`) on the same engine.
 
-- ``engine="local"`` streams the input in chunks of ``chunk_rows`` rows through this process:
-  memory stays bounded by a chunk, whatever the input's size.
+- ``engine="local"`` streams the input in chunks of ``chunk_rows`` rows through this process, and
+  computes the themes from the written parts with dask's synchronous scheduler (part by part, in
+  this process): memory stays bounded by a chunk, whatever the input's size.
 - ``engine="dask"`` reads the input as a dask DataFrame and runs ``map_partitions(code_partition)``
   on a ``distributed`` cluster: the one at ``scheduler`` (an address such as ``tcp://host:8786``;
   its workers need pledge_analysis installed), else a ``LocalCluster`` of ``workers`` processes with
@@ -442,13 +443,17 @@ def code_comments(input: str | Path, codebook: pd.DataFrame | str | Path, out: s
     try:
         for t in temps:
             t.mkdir()
+        import dask
+        import dask.dataframe as dd
+
         if engine == "local":
             _run_local(inputs, job, temps[0], temps[1] if codings else None, chunk_rows=chunk_rows, progress=progress)
-            frame = pd.read_parquet(temps[0], columns=list(_needed()))
+            # the themes from the written parts, part by part in this process (memory bounded by a part)
+            with dask.config.set(scheduler="synchronous"):
+                table, status, reasons, rows = _summaries(dd.read_parquet(str(temps[0]), columns=list(_needed())),
+                                                          cb, min_negative)
             n_workers = 1
         else:
-            import dask.dataframe as dd
-
             if client is None:
                 client = own_client = connect(scheduler, workers)
             n_workers = len(client.scheduler_info().get("workers", {})) or (workers or 1)
@@ -457,8 +462,8 @@ def code_comments(input: str | Path, codebook: pd.DataFrame | str | Path, out: s
                           workers=n_workers)
             except Exception as exc:  # noqa: BLE001 - re-raised, named when we can
                 raise _translate(exc, inputs) from exc
-            frame = dd.read_parquet(str(temps[0]), columns=list(_needed()))
-        table, status, reasons, rows = _summaries(frame, cb, min_negative)
+            table, status, reasons, rows = _summaries(dd.read_parquet(str(temps[0]), columns=list(_needed())),
+                                                      cb, min_negative)
         for t, tmp in zip(targets, temps):
             _move_into_place(tmp, t)
         if themes is not None:
