@@ -100,7 +100,8 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     from .coding.themes import coded_units, summarise_themes
     from .benchmark import buddy_pairs, site_theme_matrix
     from .pledge import draft_action_plan
-    from .prioritise import prioritise
+    from .prioritise import method, prioritise
+    from .uncertainty import N_BOOT, rank_intervals, with_rank_intervals
     from .survey import compare_to_benchmark, key_drivers, read_national, score_questions, score_responses
     from .text.deidentify import deidentify_tables
     from .text.nlp import build_nlp
@@ -114,7 +115,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
 
         with Project.open(store_path):  # in use by another program, damaged, newer: say so before any work
             pass
-    steps = _Steps(8 if store_path else 7, progress)
+    steps = _Steps(9 if store_path else 8, progress)
     with steps.step("reading surveys and transcripts"):
         problems = []
         data = read_inputs(cfg, questions, problems)
@@ -155,6 +156,14 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
                                               & (questions["respondents"] == "patient"), "question_id"]]
             drivers = key_drivers(scored, items=items, outcome=outcome, n_boot=100, random_state=cfg.random_state)
         priorities = prioritise(themes, units, codebook, scores, drivers)
+    with steps.step(f"rank intervals ({N_BOOT} resamples)"):
+        intervals = rank_intervals(segments, units, codebook, scored, scores, drivers, themes=themes, n_boot=N_BOOT,
+                                   min_n=getattr(cfg, "suppress_below", None), random_state=cfg.random_state)
+        priorities = with_rank_intervals(priorities, intervals)
+        priority_method = dict(method(), rank_intervals={
+            "n_boot": N_BOOT, "confidence": 0.95, "top": 3, "random_state": cfg.random_state,
+            "strata": "site", "units": "survey respondents; focus-group and interview sessions (all their speakers)",
+            "held_fixed": "key-driver importance"})
     with steps.step("drafting the action plan and cross-site learning"):
         plan = draft_action_plan(priorities)
         cross_site = site_theme_matrix(priorities, themes, codebook, scores, cfg.sites)
@@ -175,7 +184,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         "original_text_written": bool(keep_original_text),
         "warnings": (["original (not de-identified) text is included in segments.csv as text_original"]
                      if keep_original_text else []),
-        "codings": len(codings), "timings_s": steps.timings,
+        "codings": len(codings), "priorities": priority_method, "timings_s": steps.timings,
         "store": str(store_path) if store_path else None, "store_update": sync,
     }
     return RunResult(cfg, segments, data.respondents, data.responses, data.set_aside, redactions, codebook,

@@ -59,6 +59,8 @@ PRIORITIES = (
     "scope_type", "scope", "rank", "theme", "name", "score", "prevalence", "negativity",
     "survey_gap", "breadth", "driver", "prevalence_norm", "negativity_norm", "survey_gap_norm",
     "breadth_norm", "driver_norm", "n_segments", "n_respondents", "reason", "survey_evidence", "quotes",
+    "rank_low", "rank_high", "p_top3", "n_negative", "negativity_low", "negativity_high", "negativity_ref",
+    "survey_gap_low", "survey_gap_high", "n_items",
 )
 #: The action plan ("You said / We plan to / By").
 ACTION_PLAN = (
