@@ -89,17 +89,15 @@ def test_progress_between_rounds_sees_the_planted_improvement(sample_run, tmp_pa
 
 
 def test_rank_intervals_and_sensitivity(sample_run):
-    from pledge_analysis.survey import read_national
-
     r = sample_run[0]
-    ri = rank_intervals(r.segments, r.units, r.codebook, r.scored, r.questions, read_national(r.config.benchmark),
-                        r.drivers, n_boot=10, random_state=1)
+    ri = rank_intervals(r.segments, r.units, r.codebook, r.scored, r.scores, r.drivers, themes=r.themes,
+                        n_boot=10, random_state=1)
     top = ri[(ri["scope"] == "secondary") & (ri["rank"] == 1)].iloc[0]
-    assert top["theme"] == "information" and top["rank_low"] <= 1 <= top["rank_high"] and top["p_top"] >= 0.9
+    assert top["theme"] == "information" and top["rank_low"] <= 1 <= top["rank_high"] and top["p_top3"] >= 0.9
     assert (ri["rank_low"] <= ri["rank"]).all() and (ri["rank"] <= ri["rank_high"]).all()
     ws = weight_sensitivity(r.themes, r.codebook, r.scores, r.drivers, scope="secondary")
     assert ws.set_index("theme").at["information", "stable"]
-    assert len(ws.columns) == 1 + 12 + 2  # theme, 12 scenarios, share_top, stable
+    assert len(ws.columns) == 1 + 11 + 2  # theme, 11 scenarios (breadth has weight 0: one "with_breadth"), share_top, stable
 
 
 def test_cross_site_matrix_library_and_buddies(sample_run):
