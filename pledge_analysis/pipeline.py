@@ -115,7 +115,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
 
         with Project.open(store_path):  # in use by another program, damaged, newer: say so before any work
             pass
-    steps = _Steps(9 if store_path else 8, progress)
+    steps = _Steps(8 if store_path else 7, progress)
     with steps.step("reading surveys and transcripts"):
         problems = []
         data = read_inputs(cfg, questions, problems)
@@ -148,7 +148,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
             scores = compare_to_benchmark(scores, questions, national, path=cfg.benchmark, **cfg.benchmark_select)
         else:
             scores = scored = None
-    with steps.step("prioritising improvement areas"):
+    with steps.step(f"prioritising improvement areas (rank intervals: {N_BOOT} resamples)"):
         drivers = None
         if questions is not None and scores is not None and (questions["kind"] == "rating").any():
             outcome = questions.loc[questions["kind"] == "rating", "question_id"].iloc[0]
@@ -156,10 +156,12 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
                                               & (questions["respondents"] == "patient"), "question_id"]]
             drivers = key_drivers(scored, items=items, outcome=outcome, n_boot=100, random_state=cfg.random_state)
         priorities = prioritise(themes, units, codebook, scores, drivers)
-    with steps.step(f"rank intervals ({N_BOOT} resamples)"):
-        intervals = rank_intervals(segments, units, codebook, scored, scores, drivers, themes=themes, n_boot=N_BOOT,
-                                   min_n=getattr(cfg, "suppress_below", None), random_state=cfg.random_state)
-        priorities = with_rank_intervals(priorities, intervals)
+        # rank intervals: a stratified cluster bootstrap (respondents and sessions within each site)
+        if len(priorities):
+            intervals = rank_intervals(segments, units, codebook, scored, scores, drivers, themes=themes,
+                                       n_boot=N_BOOT, min_n=getattr(cfg, "suppress_below", None),
+                                       random_state=cfg.random_state)
+            priorities = with_rank_intervals(priorities, intervals)
         priority_method = dict(method(), rank_intervals={
             "n_boot": N_BOOT, "confidence": 0.95, "top": 3, "random_state": cfg.random_state,
             "strata": "site", "units": "survey respondents; focus-group and interview sessions (all their speakers)",
