@@ -160,9 +160,10 @@ class _Counts:
         s["estimate"] = np.where(s["n"] > 0, s["positives"] / s["n"].where(s["n"] > 0, 1), np.nan)
         s = s.merge(benchmarks, on="question_id", how="left")
         overall = s[(s["site"] == "all") & (s["group"] == "all")].set_index("question_id")["estimate"]
-        own = s["benchmark_kind"] == "all respondents"
-        s.loc[own, "benchmark"] = s.loc[own, "question_id"].map(overall).to_numpy()
-        s.loc[own & (s["site"] == "all") & (s["group"] == "all"), "benchmark"] = np.nan
+        own = (s["benchmark_kind"] == "all respondents").to_numpy()
+        everyone = ((s["site"] == "all") & (s["group"] == "all")).to_numpy()
+        fixed = pd.to_numeric(s["benchmark"], errors="coerce").to_numpy(float)
+        s["benchmark"] = np.where(own, np.where(everyone, np.nan, s["question_id"].map(overall).to_numpy(float)), fixed)
         s["gap"] = s["benchmark"] - s["estimate"]
         return s
 
