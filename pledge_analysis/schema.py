@@ -54,7 +54,10 @@ SCORES = (
     "site", "group", "question_id", "n", "positives", "estimate", "ci_low", "ci_high",
     "suppressed", "kind",
 )
-#: Prioritised improvement areas.
+#: Prioritised improvement areas (meaning of each column: :mod:`pledge_analysis.prioritise`). ``rank_low``,
+#: ``rank_high`` (95% bootstrap interval of the rank) and ``p_top3`` (share of resamples with the theme in
+#: the top 3) come from :func:`pledge_analysis.uncertainty.rank_intervals`; ``n_items`` is the number of
+#: usable survey items (0: the survey gap is missing, never 0).
 PRIORITIES = (
     "scope_type", "scope", "rank", "theme", "name", "score", "prevalence", "negativity",
     "survey_gap", "breadth", "driver", "prevalence_norm", "negativity_norm", "survey_gap_norm",
