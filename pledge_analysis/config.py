@@ -67,6 +67,8 @@ class ProjectConfig:
     store: Path | None = None
     file: Path | None = None  # the project.yaml itself
     lines: Any = field(default=None, repr=False, compare=False)  # a Locator into project.yaml
+    #: the ``booklet:`` block (title, contact, logo as a resolved path, round); see project_schema.Booklet
+    booklet: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: str | Path) -> "ProjectConfig":
@@ -113,6 +115,9 @@ class ProjectConfig:
         codebook = file(("codebook",), model.codebook)
         benchmark = file(("benchmark",), model.benchmark)
         store = (root / model.store).resolve()
+        booklet = model.booklet.model_dump(exclude_none=True)
+        if model.booklet.logo:
+            booklet["logo"] = file(("booklet", "logo"), model.booklet.logo)
         if not model.allow_paths_outside and not store.is_relative_to(root):
             problems.append(Problem(path, where.line(("store",)), "store",
                                     "the project store must be inside the project folder (or set "
@@ -124,7 +129,7 @@ class ProjectConfig:
             sites={k: v.model_dump(exclude_none=True) for k, v in model.sites.items()},
             surveys=surveys, transcripts=transcripts, questions=questions, codebook=codebook,
             benchmark=benchmark, deidentify=model.deidentify.model_dump(), groups=tuple(model.groups),
-            store=store, file=path, lines=where,
+            store=store, file=path, lines=where, booklet=booklet,
         )
 
     def source_id(self, path: str | Path) -> str:

@@ -362,9 +362,11 @@ def test_plan_editor_shows_user_text_as_text():
     hostile = "<img src=x onerror=alert(1)> I waited"
     plan = pd.DataFrame([{"goal_id": "<b>G01</b>", "scope": "all", "theme": "waiting", "you_said": hostile,
                           "we_plan_to": "", "by": "", "owner": "", "status": "not started", "evidence": ""}])
+    plan["quotes"] = f"“{hostile}” (primary, NGU)"
     editor = PlanEditor(plan)
     editor.commit()
-    assert "<img" not in editor.you_said.value and "&lt;img src=x" in editor.you_said.value
+    assert editor.you_said.value == hostile and type(editor.you_said).__name__ == "Textarea"  # edited as plain text
+    assert "<img" not in editor.evidence.value and "&lt;img src=x" in editor.evidence.value  # quotes shown as text
     assert "<b>G01" not in editor.message.value
 
 

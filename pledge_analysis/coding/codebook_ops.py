@@ -43,7 +43,7 @@ def read_codebook_xlsx(path: str | Path) -> pd.DataFrame:
     records = []
     for rec in raw.to_dict("records"):
         r = {"id": rec["code_id"], "name": rec["name"], "parent": rec.get("parent_id") or None}
-        for k in ("description", "include", "exclude", "colour"):
+        for k in ("description", "include", "exclude", "colour", "concern"):
             r[k] = rec.get(k) or None
         for k in _LIST_COLUMNS:
             cell = str(rec.get(k, ""))
