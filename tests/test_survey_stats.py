@@ -98,7 +98,7 @@ def test_key_drivers_relative_weights_sum_to_r2(sample_run):
     result, _ = sample_run
     scored = score_responses(result.responses, result.questions)
     items = ["Q10", "Q11", "Q16", "Q18", "Q54", "Q57"]
-    kd = key_drivers(scored, items=items, outcome="Q59", n_boot=50)
+    kd = key_drivers(scored, items=items, outcome="Q59", n_boot=50, missing="complete")  # OLS on complete cases
     m = respondent_matrix(scored, items, "Q59").dropna()
     x = np.c_[np.ones(len(m)), m[items].to_numpy()]
     y = m["Q59"].to_numpy()
