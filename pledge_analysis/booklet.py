@@ -286,6 +286,20 @@ def write_booklet_docx(plan: pd.DataFrame, path: str | Path, *, logo: str | Path
 
 
 # ------------------------------------------------------------------------------ one per hospital
+def output_folder(path: str | Path) -> Path:
+    """Create a sub-folder of the outputs (``booklets/``, ``codesign/``), cleaning temporaries a killed run
+    left there; a folder that cannot be made is an :class:`~pledge_analysis.io.safe.OutputError`."""
+    from .io.safe import output_error, remove_stale_temporaries
+
+    out = Path(path)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise output_error(exc, out, "could not create the output folder") from None
+    remove_stale_temporaries(out)
+    return out
+
+
 def write_booklets(plan: pd.DataFrame, out_dir: str | Path, *, sites: dict, took_part: dict | None = None,
                    title: str = TITLE, round: str = "", contact: str | None = None, logo: str | Path | None = None,
                    today: date | None = None, formats=("docx", "html", "pdf")) -> list[Path]:
@@ -295,8 +309,7 @@ def write_booklets(plan: pd.DataFrame, out_dir: str | Path, *, sites: dict, took
     ``took_part``: site code -> the groups that gave feedback there (the booklet's wording); a site's
     own ``contact`` wins over ``contact``.
     """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = output_folder(out_dir)
     paths = []
     for code, info in sites.items():
         info = info if isinstance(info, dict) else {}

@@ -39,9 +39,14 @@ def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, code
     for r in pr.itertuples(index=False):
         u = here[here["theme"] == r.theme]
         neg = u[u["sentiment"] == "negative"].sort_values(["score", "segment_id"], kind="stable")
-        by_group = (u.groupby("group").agg(comments=("segment_id", "nunique"))
-                    .join(neg.groupby("group").agg(negative=("segment_id", "nunique"))).fillna(0).astype(int)
-                    .reset_index()) if len(u) else pd.DataFrame(columns=["group", "comments", "negative"])
+        comments: dict[str, set] = {}
+        negative: dict[str, set] = {}
+        for seg, group, sentiment in zip(u["segment_id"], u["group"].astype(str), u["sentiment"]):
+            comments.setdefault(group, set()).add(seg)
+            if sentiment == "negative":
+                negative.setdefault(group, set()).add(seg)
+        by_group = [{"group": g, "comments": len(comments[g]), "negative": len(negative.get(g, ()))}
+                    for g in sorted(comments)]
         concerns = []
         if plan is not None and len(plan):
             mine = plan[(plan["scope"].astype(str) == str(site)) & (plan["theme"] == r.theme)]
@@ -58,7 +63,7 @@ def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, code
         pages.append({
             "rank": int(r.rank), "theme": r.theme, "name": str(r.name), "concerns": concerns,
             "comments": int(u["segment_id"].nunique()), "people": int(u["respondent_id"].dropna().nunique()),
-            "negative": int(neg["segment_id"].nunique()), "by_group": by_group.to_dict("records"),
+            "negative": int(neg["segment_id"].nunique()), "by_group": by_group,
             "quotes": _pick_quotes(neg, "site", n_quotes, set()) if len(neg) else [], "survey": survey,
         })
     return pages
@@ -153,11 +158,10 @@ def write_codesign(result, out_dir: str | Path, *, top: int = 5, today: date | N
     """Write ``<out_dir>/<SITE>.html`` and ``.pdf`` for every hospital of a run (a
     :class:`~pledge_analysis.pipeline.RunResult`); return the paths. ``took_part``: site code -> the
     groups that gave feedback there (default: the groups in its coded comments)."""
-    from .booklet import write_booklet_pdf
+    from .booklet import output_folder, write_booklet_pdf
     from .io.safe import write_text
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = output_folder(out_dir)
     cfg = result.config
     paths = []
     for code, info in cfg.sites.items():

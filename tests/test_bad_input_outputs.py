@@ -525,13 +525,13 @@ def test_read_only_output_folder(tmp_path, cli, ran, monkeypatch, previous):
     if not previous:
         out = tmp_path / "empty"
         out.mkdir()
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     with monkeypatch.context() as m:
         deny_writes(m, out, permission_denied)
         r = cli("run", project, "--out", out, "--quiet")
     assert_clean_failure(r, 2, OSError, str(out))
     assert "ermission" in r.err and "--out" in r.err  # what went wrong and what to do
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # nothing half-written, nothing lost
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before  # nothing half-written, nothing lost
 
 
 class _FillsUp:
@@ -568,7 +568,7 @@ class _FillsUp:
                                     "project.qdpx", "run_log.json"], ids=lambda t: f"disk-full-writing-{t}")
 def test_disk_full_while_writing_an_output(tmp_path, cli, ran, monkeypatch, target):
     project, out = ran
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     real_open = builtins.open
 
     def fake_open(file, mode="r", *a, **k):

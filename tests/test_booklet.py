@@ -138,7 +138,7 @@ def test_the_run_writes_one_a4_booklet_per_hospital(sample_run):
         plan[(plan["scope"] == "RGH") & (plan["audience"] == "patients")])
 
 
-def test_the_run_writes_a_codesign_pack_one_printed_page_per_area(sample_run, tmp_path):
+def test_the_run_writes_a_codesign_pack_one_printed_page_per_area(sample_run, truth, tmp_path):
     from pledge_analysis.booklet import write_booklet_pdf
     from pledge_analysis.codesign import area_pages, codesign_html
 
@@ -148,6 +148,9 @@ def test_the_run_writes_a_codesign_pack_one_printed_page_per_area(sample_run, tm
         page = (out / "codesign" / f"{site}.html").read_text(encoding="utf-8")
         assert page.count("<section class='area'>") == 5 and page.count("<h3>We plan to</h3>") == 5
         assert questions["Q2"] in html.unescape(page) and "95% interval" in page and page.count("<blockquote>") >= 10
+        for folder in ("codesign", "booklets"):  # quotes are de-identified: no planted identifier gets through
+            text = html.unescape((out / folder / f"{site}.html").read_text(encoding="utf-8"))
+            assert [i["value"] for i in truth["identifiers"] if i["value"] in text] == []
     pages = area_pages("RGH", priorities=result.priorities, units=result.units, codebook=result.codebook,
                        plan=result.action_plan, scores=result.scores, questions=result.questions, top=2)
     assert [p["theme"] for p in pages] == ["waiting", "information"]  # the planted weakness first

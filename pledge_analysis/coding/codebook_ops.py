@@ -87,7 +87,7 @@ def add_code(cb: pd.DataFrame, code_id: str, name: str, *, parent: str | None = 
     if code_id in set(cb["code_id"]):
         raise CodebookError(f"code id {code_id!r} already exists; choose another id or edit that code.")
     row = {"code_id": code_id, "name": name, "parent_id": parent, "description": "", "include": "", "exclude": "",
-           "keywords": [], "examples": [], "colour": None, "survey_items": []}
+           "keywords": [], "examples": [], "colour": None, "survey_items": [], "concern": ""}
     row.update(fields)
     if not _present(row.get("colour")):  # a child takes its parent's colour, a new theme the next in the palette
         n_top = int((~cb["parent_id"].map(_present)).sum())
