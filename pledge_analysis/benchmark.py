@@ -53,15 +53,30 @@ def site_theme_matrix(priorities: pd.DataFrame, themes: pd.DataFrame, codebook: 
               "survey_estimate", "survey_z"]].sort_values(["site", "rank"]).reset_index(drop=True)
 
 
-def survey_z(scores: pd.DataFrame) -> pd.DataFrame:
-    """Funnel z-score of every site on every question (target: the benchmark where known)."""
+def survey_z(scores: pd.DataFrame, *, min_n: int | None = None,
+             tau2: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """Funnel z-score of every site on every question (target: the benchmark where known).
+
+    Columns ``site, question_id, n, estimate, z, flag, tau2_source``. Suppressed cells (fewer
+    than ``min_n`` respondents, or the scores table's ``suppressed`` column when ``min_n`` is not
+    given: :func:`pledge_analysis.survey.suppression.suppressed_mask`) are left out, so they
+    never feed buddy strength. With a handful of sites the limits are binomial (no
+    overdispersion estimated from the sites themselves) unless ``tau2`` gives a between-unit
+    variance per question, e.g. from the national distribution of trusts.
+    """
+    from .survey.suppression import suppressed_mask
+
+    cols = ["site", "question_id", "n", "estimate", "z", "flag", "tau2_source"]
+    site = _site_scores(scores)
+    site = site[~suppressed_mask(site, min_n)]
+    site = site[site["estimate"].notna()]
     out = []
-    for q, g in _site_scores(scores).groupby("question_id"):
+    for q, g in site.groupby("question_id"):
         target = g["benchmark"].dropna().iloc[0] if "benchmark" in g.columns and g["benchmark"].notna().any() else None
         if target is not None and not 0 < target < 1:
             target = None
-        out.append(funnel(g, target=target)[["site", "question_id", "n", "estimate", "z", "flag"]])
-    return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=["site", "question_id", "z"])
+        out.append(funnel(g, target=target, tau2=(tau2 or {}).get(q))[cols])
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=cols)
 
 
 def alliance_rollup(matrix: pd.DataFrame) -> pd.DataFrame:

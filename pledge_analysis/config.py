@@ -65,6 +65,9 @@ class ProjectConfig:
     deidentify: dict[str, Any]
     groups: tuple[str, ...] = ("primary", "secondary", "staff")
     store: Path | None = None
+    #: which national rows are the benchmark: ``year``, ``cancer_type``, ``adjustment``, ``fallback``
+    benchmark_select: dict[str, Any] = field(default_factory=dict)
+    suppress_below: int = 21  # the suppression rule's threshold (survey.suppression)
     file: Path | None = None  # the project.yaml itself
     lines: Any = field(default=None, repr=False, compare=False)  # a Locator into project.yaml
     #: the ``booklet:`` block (title, contact, logo as a resolved path, round); see project_schema.Booklet
@@ -113,7 +116,9 @@ class ProjectConfig:
             for i, t in enumerate(model.transcripts))
         questions = file(("questions",), model.questions)
         codebook = file(("codebook",), model.codebook)
-        benchmark = file(("benchmark",), model.benchmark)
+        benchmark = file(("benchmark", "file"), model.benchmark.file) if model.benchmark else None
+        benchmark_select = (model.benchmark.model_dump(exclude={"file"}) if model.benchmark
+                            else {"fallback": "all_respondents"})
         store = (root / model.store).resolve()
         booklet = model.booklet.model_dump(exclude_none=True)
         if model.booklet.logo:
@@ -129,7 +134,8 @@ class ProjectConfig:
             sites={k: v.model_dump(exclude_none=True) for k, v in model.sites.items()},
             surveys=surveys, transcripts=transcripts, questions=questions, codebook=codebook,
             benchmark=benchmark, deidentify=model.deidentify.model_dump(), groups=tuple(model.groups),
-            store=store, file=path, lines=where, booklet=booklet,
+            store=store, file=path, lines=where, benchmark_select=benchmark_select,
+            suppress_below=model.suppress_below, booklet=booklet,
         )
 
     def source_id(self, path: str | Path) -> str:

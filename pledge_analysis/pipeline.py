@@ -141,10 +141,10 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     with steps.step("scoring the survey"):
         if questions is not None and len(data.responses):
             scored = score_responses(data.responses, questions)
-            scores = pd.concat([score_questions(scored, questions, by=b)
+            scores = pd.concat([score_questions(scored, questions, by=b, min_n=cfg.suppress_below)
                                 for b in ([], ["group"], ["site"], ["site", "group"])], ignore_index=True)
             national = read_national(cfg.benchmark) if cfg.benchmark else None
-            scores = compare_to_benchmark(scores, questions, national)
+            scores = compare_to_benchmark(scores, questions, national, path=cfg.benchmark, **cfg.benchmark_select)
         else:
             scores = scored = None
     with steps.step("prioritising improvement areas"):
@@ -174,11 +174,17 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
                  "segments_kept": len(segments), "set_aside": len(data.set_aside)},
         "set_aside_by_reason": _reasons(data.set_aside),
         "redactions_by_label": redactions["label"].value_counts().sort_index().to_dict() if len(redactions) else {},
+        "redactions_by_source": _redaction_counts(redactions),
         "original_text_written": bool(keep_original_text),
         "warnings": (["original (not de-identified) text is included in segments.csv as text_original"]
                      if keep_original_text else []),
         "codings": len(codings), "timings_s": steps.timings,
         "store": str(store_path) if store_path else None, "store_update": sync,
+        "survey": {"suppress_below": cfg.suppress_below,
+                   "benchmark_file": cfg.source_id(cfg.benchmark) if cfg.benchmark else None,
+                   "benchmark_select": dict(cfg.benchmark_select),
+                   "benchmark_rows": (sorted(set(scores.loc[scores["benchmark_kind"] == "national", "benchmark_source"]))
+                                      if scores is not None and "benchmark_kind" in scores.columns else [])},
     }
     return RunResult(cfg, segments, data.respondents, data.responses, data.set_aside, redactions, codebook,
                      codings, units, themes, scores if scores is not None else pd.DataFrame(), priorities, plan,
@@ -198,6 +204,13 @@ def write_store(path, data: Ingested, segments, codebook, codings, plan):
                              responses=data.responses, set_aside=data.set_aside, codebook=codebook,
                              codings=codings, plan=plan)
         return summary, p.action_plan(), p.codings()
+
+
+def _redaction_counts(redactions) -> dict:
+    """``{source: {label: n}}`` for the run log (see ``text.deidentify.counts_by_source``)."""
+    from .text.deidentify import counts_by_source
+
+    return counts_by_source(redactions)
 
 
 def _reasons(set_aside: pd.DataFrame) -> dict:

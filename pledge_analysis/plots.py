@@ -89,7 +89,8 @@ def spc_chart(t: pd.DataFrame, *, title: str = "XmR chart"):
     fig = go.Figure()
     fig.add_scatter(x=x, y=t["x"], mode="lines+markers", line_color="#768692", name="value",
                     marker=dict(color=t["variation"].map({"common": "#768692", "improvement": "#41B6E6",
-                                                          "concern": "#ED8B00"}), size=9))
+                                                          "concern": "#ED8B00", "neutral": "#7C2855",
+                                                          "missing": "#E8EDEE"}), size=9))
     for col, dash in (("mean", "solid"), ("ucl", "dash"), ("lcl", "dash")):
         fig.add_scatter(x=x, y=t[col], mode="lines", line=dict(color="#231f20", dash=dash), name=col)
     fig.update_layout(title=title, height=380)

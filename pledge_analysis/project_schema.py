@@ -139,6 +139,22 @@ class Booklet(_Strict):
                                "(`codesign/<SITE>.html`, always written) to PDF (a few seconds per hospital).")
 
 
+class Benchmark(_Strict):
+    """The national benchmark: the file, and which of its rows each question is compared with."""
+
+    file: str = Field(description="National results in the CPES layout (CSV, optionally gzipped), relative to "
+                                  "project.yaml.")
+    year: Optional[int] = Field(None, description="Survey year of the benchmark rows, e.g. `2018`.")
+    cancer_type: Optional[str] = Field(None, description="Cancer type of the benchmark rows as the file spells it, "
+                                       "e.g. `Breast` or `All Cancers` (case-insensitive).")
+    adjustment: Optional[Literal["adjusted", "unadjusted", "yearonyear"]] = Field(
+        None, description="Which published series: `adjusted` (case-mix adjusted), `unadjusted` or `yearonyear`.")
+    fallback: Literal["all_respondents", "none"] = Field(
+        "all_respondents", description="For a question with no national row: `all_respondents` compares each "
+        "site and group with the programme's mean over all respondents (the all-respondents row itself gets no "
+        "benchmark); `none` gives no benchmark. Either way the output says which (`benchmark_source`).")
+
+
 class ProjectFile(_Strict):
     """``project.yaml``: what a project's inputs are and how their columns map."""
 
@@ -158,13 +174,30 @@ class ProjectFile(_Strict):
     questions: Optional[str] = Field(None, description="questions.yaml: the tick-box questions and how each "
                                      "answer is scored.")
     codebook: str = Field(description="The codebook (YAML or XLSX): the themes to code free text into.")
-    benchmark: Optional[str] = Field(None, description="National benchmark results in the CPES layout (CSV).")
+    benchmark: Optional[Benchmark] = Field(None, description="National results in the CPES layout and which "
+                                           "rows to use. A published CPES file holds many national rows per "
+                                           "question (years, all cancers and each tumour group, adjusted / "
+                                           "unadjusted / year-on-year): name the one with `year`, `cancer_type` "
+                                           "and `adjustment`. A choice that leaves several rows for a question, or "
+                                           "matches none, stops the run with the years, types and adjustments the "
+                                           "file has. `benchmark: national.csv` is short for `{file: "
+                                           "national.csv}` (enough for a file with one national row per "
+                                           "question). See below.")
+    suppress_below: int = Field(21, ge=1, description="Survey results from fewer respondents than this are "
+                                "suppressed everywhere (estimate blanked in survey_scores.csv, left out of "
+                                "z-scores, buddy pairing and comparisons), as CPES does with 21.")
     surveys: list[Survey] = Field(default_factory=list, description="Survey exports; see below.")
     transcripts: list[Transcript] = Field(default_factory=list, description="Focus-group and interview "
                                           "transcripts; see below.")
     deidentify: Deidentify = Field(default_factory=Deidentify, description="De-identification options; see below.")
     booklet: Booklet = Field(default_factory=Booklet, description="Title, contact line, logo and round name of "
                              "the per-hospital booklets; see below.")
+
+    @field_validator("benchmark", mode="before")
+    @classmethod
+    def _benchmark_shorthand(cls, value):
+        """``benchmark: national.csv`` is short for ``benchmark: {file: national.csv}``."""
+        return {"file": value} if isinstance(value, (str, int, float)) and not isinstance(value, bool) else value
 
     @field_validator("sites", mode="before")
     @classmethod
@@ -318,6 +351,9 @@ def _message(err: dict, model: type[BaseModel]) -> str:
         return msg
     if kind == "literal_error":
         return f"{_found(value)} is not allowed; {err['msg'].replace('Input should be', 'use')}"
+    if kind in ("greater_than_equal", "greater_than"):
+        bound = (err.get("ctx") or {}).get("ge", (err.get("ctx") or {}).get("gt"))
+        return f"must be {'at least' if kind == 'greater_than_equal' else 'more than'} {bound}, found {_found(value)}"
     if kind == "too_short":
         return "must not be empty"
     if kind == "value_error":
@@ -392,7 +428,7 @@ def _table(model: type[BaseModel]) -> list[str]:
 
 DOC_SECTIONS = (
     ("project.yaml", ProjectFile, ("sites: CODE", Site), ("surveys[]", Survey), ("surveys[].columns", SurveyColumns),
-     ("transcripts[]", Transcript), ("deidentify", Deidentify),
+     ("transcripts[]", Transcript), ("benchmark", Benchmark), ("deidentify", Deidentify),
      ("booklet", Booklet)),
     ("questions.yaml", QuestionsFile, ("questions[]", Question)),
     ("codebook (YAML)", CodebookFile, ("codes[]", Code)),

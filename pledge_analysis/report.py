@@ -26,6 +26,26 @@ def _table(df: pd.DataFrame, columns: list[str] | None = None, max_rows: int = 5
     return df.head(max_rows).to_html(index=False, escape=True, border=0, float_format=lambda x: f"{x:.3g}")
 
 
+def _survey_note(result) -> str:
+    """The suppression rule and the benchmark rows used, in words."""
+    sc, cfg = result.scores, result.config
+    min_n = getattr(cfg, "suppress_below", 21)
+    n_sup = int(sc["suppressed"].astype(bool).sum()) if "suppressed" in sc.columns else 0
+    note = (f"Results from fewer than {min_n} respondents are suppressed: shown blank and not used in gaps, "
+            f"z-scores, buddy pairing or comparisons ({n_sup:,} of {len(sc):,} cells in this run).")
+    if "benchmark_source" in sc.columns:
+        src = sc["benchmark_source"].dropna().astype(str)
+        national = sorted({x.split(": ", 1)[1].rsplit(" (n", 1)[0] for x in src if x.startswith("national ") and ": " in x})
+        sel = {k: v for k, v in (getattr(cfg, "benchmark_select", None) or {}).items() if v and k != "fallback"}
+        if national:
+            note += (" Benchmark: national rows " + "; ".join(national)
+                     + (" (selected by " + ", ".join(f"{k} {v}" for k, v in sel.items()) + ")" if sel else "") + ".")
+        other = src[~src.str.startswith("national ")].value_counts()
+        if len(other):
+            note += " Other cells: " + "; ".join(f"{k} ({v:,})" for k, v in other.items()) + "."
+    return note
+
+
 def write_report(result, path: str | Path) -> None:
     """Write ``report.html`` for a :class:`pledge_analysis.pipeline.RunResult`."""
     figs = []
@@ -89,7 +109,8 @@ def write_report(result, path: str | Path) -> None:
     if len(result.scores):
         parts.append("<h2>Survey scores (all respondents)</h2>")
         s = result.scores[(result.scores["site"] == "all") & (result.scores["group"] == "all")]
+        parts.append(f"<p class='note'>{html.escape(_survey_note(result))}</p>")
         parts.append(_table(s, [c for c in ["question_id", "n", "estimate", "ci_low", "ci_high", "benchmark", "gap",
-                                           "suppressed"] if c in s.columns]))
+                                           "benchmark_source", "suppressed"] if c in s.columns]))
     parts.append("</body></html>")
     write_text(path, "\n".join(parts))  # complete, or not at all

@@ -115,6 +115,10 @@ def ran_once(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("ran_once")
     project = make_project(root)
+    # 24 respondents: under the default rule (n < 21) every cell would be suppressed and the
+    # exports would hold no survey numbers to check; 5 keeps most cells shown
+    with open(project / "project.yaml", "a", encoding="utf-8") as f:
+        f.write("suppress_below: 5\n")
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         assert main(["run", str(project), "--out", str(root / "out"), "--quiet"]) == 0
     return project, root / "out"

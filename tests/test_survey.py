@@ -44,8 +44,10 @@ def test_benchmark_gap_uses_national_where_available():
                            "estimate": [0.7, 8.0], "n": [100, 100], "suppressed": [False, False]})
     national = pd.DataFrame({"geog": ["National"], "question_id": ["Q1"], "estimate": [0.8]})
     out = compare_to_benchmark(scores, questions(), national).set_index("question_id")
-    assert out.loc["Q1", "gap"] == pytest.approx(0.1) and out.loc["Q1", "benchmark_source"] == "national"
-    assert out.loc["R", "benchmark_source"] == "all respondents" and out.loc["R", "gap"] == 0
+    assert out.loc["Q1", "gap"] == pytest.approx(0.1) and out.loc["Q1", "benchmark_kind"] == "national"
+    assert out.loc["Q1", "benchmark_source"].startswith("national Q1")
+    # no national row: the all-respondents row is not its own benchmark (it used to read gap 0)
+    assert out.loc["R", "benchmark_kind"] == "none" and np.isnan(out.loc["R", "gap"])
 
 
 CPES = EXTERNAL / "cpes" / "ncpes_2015_2018_CentreForCancerOutcomes.csv.gz"
@@ -87,3 +89,23 @@ def test_read_national_sample_layout():
     nat = read_national(SAMPLES / "national_benchmark.csv")
     row = nat[(nat["geog"] == "National") & (nat["question_id"] == "Q17")].iloc[0]
     assert 0 < row["estimate"] < 1 and row["ci_low"] < row["estimate"] < row["ci_high"]
+
+
+def test_sample_outputs_show_suppression_and_benchmark_rows(sample_run):
+    """survey_scores.csv printed estimates for n 15-20; outputs did not say which benchmark rows were used."""
+    result, out = sample_run
+    csv = pd.read_csv(out / "survey_scores.csv")
+    small = csv[csv["n"] < 21]
+    assert len(small) and small["suppressed"].all() and small[["estimate", "ci_low", "ci_high", "gap"]].isna().all().all()
+    assert not csv.loc[csv["n"] >= 21, "suppressed"].any()
+    q2 = csv[(csv["question_id"] == "Q2") & (csv["site"] == "all") & (csv["group"] == "all")].iloc[0]
+    assert q2["benchmark_kind"] == "national" and q2["benchmark_source"] == "national Q2: 2024, Breast (n 10,533)"
+    hna = csv[(csv["question_id"] == "HNA") & (csv["site"] == "all") & (csv["group"] == "all")].iloc[0]
+    assert hna["benchmark_kind"] == "none" and np.isnan(hna["gap"])  # no national row: no gap of 0 to itself
+    report = (out / "report.html").read_text(encoding="utf-8")
+    n_sup = int(result.scores["suppressed"].sum())
+    assert "fewer than 21 respondents are suppressed" in report and f"({n_sup:,} of {len(result.scores):,} cells" in report
+    assert "Benchmark: national rows 2024, Breast." in report
+    log = result.run_log["survey"]
+    assert log["suppress_below"] == 21 and log["benchmark_file"] == "national_benchmark.csv"
+    assert "national Q2: 2024, Breast (n 10,533)" in log["benchmark_rows"]

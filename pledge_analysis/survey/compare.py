@@ -4,6 +4,9 @@
 the pooled two-proportion z test and Cohen's h. :func:`compare` runs it for every question
 and pair of groups (or sites) in long scored data and adjusts p-values by Holm (family-wise
 error) or Benjamini-Hochberg (false discovery rate), named in the ``p_adj_method`` column.
+A pair in which either cell has fewer than ``min_n`` respondents (the suppression rule of
+:mod:`pledge_analysis.survey.suppression`) is listed with its sizes and ``suppressed`` true but
+not tested: no estimates, no p-value, and it is not counted in the multiplicity family.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import pandas as pd
 from scipy import stats
 
 from .scoring import wilson_ci
+from .suppression import MIN_N, is_suppressed
 
 
 def two_proportions(k1, n1, k2, n2, *, confidence: float = 0.95) -> dict:
@@ -66,11 +70,14 @@ ADJUST = {"holm": holm, "fdr_bh": benjamini_hochberg}
 
 
 def compare(scored: pd.DataFrame, *, by: str = "group", pairs: Sequence[tuple[str, str]] | None = None,
-            questions: Sequence[str] | None = None, adjust: str = "holm", confidence: float = 0.95) -> pd.DataFrame:
+            questions: Sequence[str] | None = None, adjust: str = "holm", confidence: float = 0.95,
+            min_n: int = MIN_N) -> pd.DataFrame:
     """Compare % positive between levels of ``by`` for each question (scored long data).
 
     Columns: ``question_id, a, b, n_a, n_b, estimate_a, estimate_b, diff, ci_low, ci_high, z, p_val,
-    p_adj, p_adj_method, effect_size`` (Cohen's h). ``adjust`` is ``"holm"`` or ``"fdr_bh"``.
+    p_adj, p_adj_method, effect_size`` (Cohen's h), ``suppressed``. ``adjust`` is ``"holm"`` or
+    ``"fdr_bh"``. Pairs with a cell below ``min_n`` respondents have ``suppressed`` true and empty
+    statistics; the adjustment runs over the tested pairs only.
     """
     if adjust not in ADJUST:
         from ..errors import ConfigError
@@ -87,13 +94,23 @@ def compare(scored: pd.DataFrame, *, by: str = "group", pairs: Sequence[tuple[st
         for a, b in (pairs or list(combinations(sorted(levels), 2))):
             if a not in sub.index or b not in sub.index:
                 continue
+            if is_suppressed(sub.at[a, "n"], min_n) or is_suppressed(sub.at[b, "n"], min_n):
+                rows.append({"question_id": qid, "a": a, "b": b, "n_a": int(sub.at[a, "n"]),
+                             "n_b": int(sub.at[b, "n"]), "suppressed": True})
+                continue
             r = two_proportions(sub.at[a, "k"], sub.at[a, "n"], sub.at[b, "k"], sub.at[b, "n"], confidence=confidence)
             rows.append({"question_id": qid, "a": a, "b": b, "n_a": int(sub.at[a, "n"]), "n_b": int(sub.at[b, "n"]),
                          "estimate_a": sub.at[a, "k"] / sub.at[a, "n"], "estimate_b": sub.at[b, "k"] / sub.at[b, "n"],
-                         **r})
-    out = pd.DataFrame(rows)
+                         **r, "suppressed": False})
+    cols = ["question_id", "a", "b", "n_a", "n_b", "estimate_a", "estimate_b", "diff", "ci_low", "ci_high", "z",
+            "p_val", "effect_size", "suppressed"]
+    out = pd.DataFrame(rows, columns=cols)
     if out.empty:
         return out
-    out["p_adj"] = ADJUST[adjust](out["p_val"].to_numpy())
+    tested = ~out["suppressed"].astype(bool)
+    out["p_adj"] = np.nan
+    if tested.any():
+        out.loc[tested, "p_adj"] = ADJUST[adjust](out.loc[tested, "p_val"].to_numpy(dtype=float))
     out["p_adj_method"] = adjust
-    return out
+    order = cols[:13] + ["p_adj", "p_adj_method", "suppressed"]
+    return out[order]

@@ -10,6 +10,18 @@ FunnelPlotR: on the arcsine-square-root scale ``y = asin(sqrt(p))`` with standar
 widens the limits ``sin^2(y0 +/- z_alpha sqrt(s^2 + tau^2))``. A supplied ``target`` (e.g. the
 national score) and a supplied ``tau2`` override the estimates.
 
+**Few units.** tau^2 is estimated from the units themselves only when there are at least
+``min_units`` (20) of them, or when ``overdispersion=True`` says so. With a handful of
+hospitals against an external target, a shortfall that every one of them shares would be
+absorbed as "overdispersion" and nobody flagged (six sites 6-9 points below 0.80 at n ~240
+all read "within"); so with few units the limits are binomial unless a ``tau2`` is supplied,
+for example one estimated from the national distribution of trusts
+(:func:`pledge_analysis.survey.trust_funnel` shows it in its ``tau2`` column). ``tau2_source``
+says which applied.
+
+Both levels are flagged, in ``flag95`` and ``flag998``; ``flag`` repeats the *headline* level
+(95% unless ``headline=0.998``) and the ``headline`` column names it.
+
 >>> import pandas as pd
 >>> f = funnel(pd.DataFrame({"n": [100], "estimate": [0.6]}), target=0.5, overdispersion=False)
 >>> round(float(f["upper95"].iloc[0]), 4), f["flag"].iloc[0]
@@ -41,14 +53,27 @@ def dispersion(y: np.ndarray, s: np.ndarray, y0: float, *, winsorise: float = 0.
     return phi, float(tau2)
 
 
+MIN_UNITS_TAU2 = 20
+
+
+def _tag(level: float) -> str:
+    return f"{level * 100:g}".replace(".", "")
+
+
 def funnel(df: pd.DataFrame, *, n: str = "n", estimate: str = "estimate", target: float | None = None,
-           tau2: float | None = None, overdispersion: bool = True, winsorise: float = 0.1,
-           levels: tuple[float, ...] = (0.95, 0.998)) -> pd.DataFrame:
+           tau2: float | None = None, overdispersion: bool | None = None, winsorise: float = 0.1,
+           levels: tuple[float, ...] = (0.95, 0.998), headline: float = 0.95,
+           min_units: int = MIN_UNITS_TAU2) -> pd.DataFrame:
     """Funnel limits for each unit (row) of ``df``.
 
-    Adds ``target, phi, tau2, z`` and, for each level, ``lower95/upper95`` and
-    ``lower998/upper998``, and ``flag`` (95%) and ``flag998`` (99.8%): ``above``, ``within`` or
-    ``below``. Estimates are fractions in [0, 1].
+    Adds ``target, phi, tau2, tau2_source, z``; for each level ``lower95/upper95`` and
+    ``lower998/upper998`` and a flag ``flag95`` / ``flag998`` (``above``, ``within`` or
+    ``below``); ``flag`` is the flag at the ``headline`` level, named in ``headline`` (e.g.
+    ``"95%"``). Estimates are fractions in [0, 1].
+
+    ``overdispersion``: ``None`` (default) estimates tau^2 only with at least ``min_units``
+    units; ``True`` estimates it whatever the number (as FunnelPlotR); ``False`` never. A
+    supplied ``tau2`` is used as given.
     """
     if n not in df.columns or estimate not in df.columns:
         raise InputError(f"funnel needs columns {n!r} and {estimate!r}; found {list(df.columns)}",
@@ -64,21 +89,37 @@ def funnel(df: pd.DataFrame, *, n: str = "n", estimate: str = "estimate", target
     y0 = np.arcsin(np.sqrt(target))
     y = np.arcsin(np.sqrt(p))
     s = 1 / (2 * np.sqrt(nn))
-    phi, tau2_est = dispersion(y, s, y0, winsorise=winsorise) if len(out) > 2 else (np.nan, 0.0)
-    use_tau2 = tau2 if tau2 is not None else (tau2_est if overdispersion else 0.0)
+    if headline not in levels:
+        raise InputError(f"funnel headline level {headline} is not among levels {levels}",
+                         hint="Pass headline= one of the levels (0.95 or 0.998).")
+    k = len(out)
+    phi, tau2_est = dispersion(y, s, y0, winsorise=winsorise) if k > 2 else (np.nan, 0.0)
+    estimate_tau2 = overdispersion if overdispersion is not None else k >= min_units
+    if tau2 is not None:
+        use_tau2, source = float(tau2), "supplied"
+    elif not estimate_tau2:
+        use_tau2 = 0.0
+        source = ("none (overdispersion=False)" if overdispersion is False
+                  else f"none: {k} units, fewer than {min_units} (supply tau2)")
+    elif k <= 2 or not tau2_est > 0:
+        use_tau2, source = 0.0, f"none: no overdispersion among {k} units (phi {phi:.2f})"
+    else:
+        use_tau2, source = tau2_est, f"estimated from {k} units"
     out["target"] = target
     out["phi"] = phi
     out["tau2"] = use_tau2
+    out["tau2_source"] = source
     out["z"] = (y - y0) / np.sqrt(s ** 2 + use_tau2)
     for level in levels:
         zc = stats.norm.ppf(1 - (1 - level) / 2)
         half = zc * np.sqrt(s ** 2 + use_tau2)
-        tag = f"{level * 100:g}".replace(".", "")
+        tag = _tag(level)
         out[f"lower{tag}"] = np.sin(np.clip(y0 - half, 0, np.pi / 2)) ** 2
         out[f"upper{tag}"] = np.sin(np.clip(y0 + half, 0, np.pi / 2)) ** 2
-    for level, col in zip(levels, ("flag", "flag998")):
-        tag = f"{level * 100:g}".replace(".", "")
-        out[col] = np.where(p > out[f"upper{tag}"], "above", np.where(p < out[f"lower{tag}"], "below", "within"))
+        out[f"flag{tag}"] = np.where(p > out[f"upper{tag}"], "above",
+                                     np.where(p < out[f"lower{tag}"], "below", "within"))
+    out["flag"] = out[f"flag{_tag(headline)}"]
+    out["headline"] = f"{headline * 100:g}%"
     return out
 
 

@@ -16,8 +16,7 @@ import pandas as pd
 from scipy import stats
 
 from .. import schema
-
-MIN_N = 21
+from .suppression import MIN_N, check_min_n, suppress
 
 
 def wilson_ci(k, n, confidence: float = 0.95):
@@ -65,8 +64,10 @@ def score_questions(responses: pd.DataFrame, questions: pd.DataFrame, by: Sequen
 
     Columns: ``site, group, question_id, n, positives, estimate, ci_low, ci_high, suppressed, kind``
     (``site``/``group`` are ``"all"`` when not in ``by``). For ratings ``estimate`` is the mean
-    and ``positives`` is empty.
+    and ``positives`` is empty. Cells with fewer than ``min_n`` respondents keep their row and
+    ``n`` but have ``positives``, ``estimate`` and the interval blanked and ``suppressed`` true.
     """
+    check_min_n(min_n)
     scored = responses if "score" in responses.columns else score_responses(responses, questions)
     by = list(by)
     rows = []
@@ -92,7 +93,7 @@ def score_questions(responses: pd.DataFrame, questions: pd.DataFrame, by: Sequen
     for col in ("site", "group"):
         if col not in out.columns:
             out[col] = "all"
-    out["suppressed"] = out["n"] < min_n
+    out = suppress(out, min_n)
     order = {q: i for i, q in enumerate(questions["question_id"])}
     out = out.sort_values(["site", "group"] + ["question_id"], key=lambda s: s.map(order) if s.name == "question_id" else s)
     return schema.conform(out.reset_index(drop=True), "scores")
@@ -102,8 +103,11 @@ def read_national(path) -> pd.DataFrame:
     """Read national results in the published CPES layout into a tidy table.
 
     Columns: ``geog, trust_code, trust_name, year, cancer_type, question_id, n, estimate,
-    ci_low, ci_high, expected_low, expected_high`` with proportions as fractions (ratings,
-    such as Q59, keep their 0-10 scale).
+    ci_low, ci_high, expected_low, expected_high, adjustment, sex, imd`` with proportions as
+    fractions (ratings, such as Q59, keep their 0-10 scale). ``adjustment`` is the published
+    ``adjusted.unadjusted.yearonyear`` (``adjusted``, ``unadjusted`` or ``yearonyear``), ``sex``
+    and ``imd`` the published ``Gender`` and ``IMD`` breakdowns (``Both`` / ``All`` for the whole
+    population); each is empty when the file has no such column.
     """
     from ..io.files import read_text_file
     import io
@@ -121,6 +125,9 @@ def read_national(path) -> pd.DataFrame:
     def col(name):
         return pd.to_numeric(raw[name], errors="coerce") if name in raw.columns else np.nan
 
+    def text(name):
+        return raw[name] if name in raw.columns else pd.Series(None, index=raw.index, dtype=object)
+
     return pd.DataFrame({
         "geog": raw["Geog"], "trust_code": raw.get("Trust.Code"), "trust_name": raw.get("Trust.Name"),
         "year": raw.get("Year"), "cancer_type": raw.get("Cancer.Type"),
@@ -128,36 +135,73 @@ def read_national(path) -> pd.DataFrame:
         "estimate": col("scored.percentage") / scale, "ci_low": col("Lower.95..confidence.interval") / scale,
         "ci_high": col("Upper.95..confidence.interval") / scale,
         "expected_low": col("Expected.Range..lower.") / scale, "expected_high": col("Expected.Range..upper.") / scale,
+        "adjustment": text("adjusted.unadjusted.yearonyear"), "sex": text("Gender"), "imd": text("IMD"),
     })
 
 
-def compare_to_benchmark(scores: pd.DataFrame, questions: pd.DataFrame, national: pd.DataFrame | None) -> pd.DataFrame:
-    """Add ``benchmark`` (national estimate, else the mean over all respondents) and ``gap``.
+def compare_to_benchmark(scores: pd.DataFrame, questions: pd.DataFrame, national: pd.DataFrame | None, *,
+                         year: int | None = None, cancer_type: str | None = None, adjustment: str | None = None,
+                         fallback: str = "all_respondents", path=None) -> pd.DataFrame:
+    """Add ``benchmark``, ``benchmark_source`` and ``gap`` to a scores table.
 
     ``gap = benchmark - estimate``: positive means *below* the benchmark (worse).
-    ``benchmark_source`` says which benchmark was used.
+
+    The national benchmark is the one row per question that the selection names:
+    ``year``, ``cancer_type`` and ``adjustment`` (``benchmark:`` in project.yaml; see
+    :func:`pledge_analysis.survey.national.benchmark_rows`, which raises a located
+    :class:`~pledge_analysis.errors.InputError` when the selection leaves several rows for a
+    question or matches nothing). ``benchmark_source`` names the row used, e.g.
+    ``"national Q1: 2018, Breast, unadjusted (n 9,046)"``, and ``benchmark_kind`` says what kind
+    it is: ``national``, ``all respondents`` or ``none``.
+
+    A question with no national row is compared with the mean over all respondents when
+    ``fallback="all_respondents"`` (source ``"all respondents (no national benchmark)"``), except
+    for the all-respondents row itself, and with nothing when ``fallback="none"``: there
+    ``benchmark`` and ``gap`` are empty and ``benchmark_source`` is ``"none"``, never a gap of 0
+    against one's own mean. A suppressed cell has an empty estimate, hence an empty gap.
     """
+    from .national import benchmark_rows
+
+    if fallback not in FALLBACKS:
+        from ..errors import ConfigError
+
+        raise ConfigError(f"benchmark fallback must be one of {list(FALLBACKS)}, not {fallback!r}. "
+                          "Set benchmark: fallback: in project.yaml.")
     bench: dict[str, tuple[float, str]] = {}
+    missing: dict[str, str] = {}
     if national is not None and len(national):
-        nat = national[national["geog"].astype(str).str.lower() == "national"]
-        by_number = dict(zip(nat["question_id"], nat["estimate"]))
+        rows = benchmark_rows(national, year=year, cancer_type=cancer_type, adjustment=adjustment, path=path)
+        by_number = {q: (e, src) for q, e, src in zip(rows["question_id"], rows["estimate"], rows["benchmark_source"])}
         for qid, number in zip(questions["question_id"], questions["national"]):
-            if number and number in by_number and not pd.isna(by_number[number]):
-                bench[qid] = (float(by_number[number]), "national")
-    overall = scores[(scores["site"] == "all") & (scores["group"] == "all")] if "all" in set(scores["site"]) else None
+            if not number:
+                continue
+            if number in by_number and not pd.isna(by_number[number][0]):
+                bench[qid] = (float(by_number[number][0]), by_number[number][1])
+            else:
+                missing[qid] = f"none: {number} not among the selected national rows"
+    overall = scores[(scores["site"] == "all") & (scores["group"] == "all")]
+    overall_est = dict(zip(overall["question_id"], overall["estimate"]))
     out = scores.copy()
-    b, src = [], []
-    for qid in out["question_id"]:
+    b, src, kind = [], [], []
+    for qid, site, group in zip(out["question_id"], out["site"], out["group"]):
         if qid in bench:
             b.append(bench[qid][0])
-            src.append("national")
-        elif overall is not None and qid in set(overall["question_id"]):
-            b.append(float(overall.loc[overall["question_id"] == qid, "estimate"].iloc[0]))
-            src.append("all respondents")
+            src.append(bench[qid][1])
+            kind.append("national")
+        elif (fallback == "all_respondents" and not (site == "all" and group == "all")
+              and not pd.isna(overall_est.get(qid, np.nan))):
+            b.append(float(overall_est[qid]))
+            src.append("all respondents (no national benchmark)")
+            kind.append("all respondents")
         else:
             b.append(np.nan)
-            src.append(None)
-    out["benchmark"] = b
-    out["benchmark_source"] = src
-    out["gap"] = out["benchmark"] - out["estimate"]
+            src.append(missing.get(qid, "none"))
+            kind.append("none")
+    out["benchmark"] = pd.Series(b, index=out.index, dtype=float)
+    out["benchmark_source"] = pd.Series(src, index=out.index, dtype=object)
+    out["benchmark_kind"] = pd.Series(kind, index=out.index, dtype=object)
+    out["gap"] = out["benchmark"] - out["estimate"].astype(float)
     return out
+
+
+FALLBACKS = ("all_respondents", "none")

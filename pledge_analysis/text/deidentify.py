@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
@@ -39,6 +40,17 @@ from .names import common_words, gazetteers
 LABELS = ("PERSON", "PHONE", "EMAIL", "NHS_NUMBER", "POSTCODE", "ADDRESS", "DATE", "URL", "ID")
 #: Higher wins when two recognizers claim overlapping text.
 PRIORITY = {"EMAIL": 9, "URL": 8, "NHS_NUMBER": 7, "PHONE": 6, "POSTCODE": 5, "ADDRESS": 4, "ID": 3, "DATE": 2, "PERSON": 1}
+
+#: Confidence of each recognizer (0-1): a reviewer lists the least certain redactions first
+#: (:func:`least_certain`). PHONE scores come from :mod:`.phones`; a known name passed as
+#: ``names=`` or ``deny=`` scores 1.
+SCORE = {
+    "EMAIL": 0.99, "URL": 0.9, "NHS_NUMBER": 0.99, "NHS_NUMBER_NO_CUE": 0.85, "POSTCODE": 0.9, "ADDRESS": 0.8,
+    "ID_CUE": 0.9, "ID": 0.7, "DATE": 0.85,
+    "deny": 1.0, "title": 0.95, "first_surname": 0.9, "initials_surname": 0.85, "middle_initial": 0.85,
+    "first_name": 0.8, "speech": 0.75, "cue": 0.7, "capitalised_pair": 0.65, "apposition": 0.6,
+    "lower_case_pair": 0.55, "ner": 0.7,
+}
 
 #: Words and services that must never be redacted (extend with ``allow=``).
 DEFAULT_ALLOW = (
@@ -67,7 +79,6 @@ _MONTHS = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|
 _PATTERNS = {
     "EMAIL": re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
     "URL": re.compile(r"(?:\bhttps?://|\bwww\.)[^\s<>\"']+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|co\.uk|org\.uk|nhs\.uk|gov\.uk|ac\.uk|uk|io)(?:/[^\s<>\"']*)?\b", re.I),
-    "PHONE": re.compile(r"(?<![\w+])(?:\+\s?44\s?(?:\(0\)\s?)?|\(?0)[\d\s\-().]{8,17}\d(?!\w)"),
     "NHS_NUMBER": re.compile(r"(?<![\w-])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\w-])"),
     "POSTCODE": re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b", re.I),
     "DATE": re.compile(
@@ -97,6 +108,8 @@ class Redaction:
     text: str
     spans: list[tuple[int, int, str]] = field(default_factory=list)
     placeholders: list[str] = field(default_factory=list)
+    #: one confidence per span (:data:`SCORE`), for reviewing the least certain redactions
+    scores: list[float] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return dict(Counter(label for _s, _e, label in self.spans))
@@ -134,36 +147,31 @@ def nhs_number_valid(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
-def _uk_phone(raw: str) -> bool:
-    digits = re.sub(r"\D", "", raw)
-    if raw.lstrip().startswith("+"):
-        if not digits.startswith("44"):
-            return False
-        digits = "0" + digits[2:].lstrip("0")
-    if "(0)" in raw and not raw.lstrip().startswith("+"):
-        return False
-    return len(digits) in (10, 11) and digits[0] == "0" and digits[1] in "1235789"
+def _regex_spans(text: str, labels: frozenset[str]) -> list[tuple[int, int, str, float]]:
+    """Structured identifiers ``(start, end, label, score)``; phone numbers from :mod:`.phones`.
 
+    Where a phone number and another reading of the same digits meet: an NHS number wins only
+    with "NHS" in the 40 characters before it, an ID only after its cue word ("MRN", "hospital
+    number" ...), a date only when the digits are not a valid phone number.
+    """
+    from .phones import SCORE_VALID, phone_spans
 
-def _regex_spans(text: str, labels: frozenset[str]) -> list[tuple[int, int, str]]:
-    spans = []
+    spans: list[tuple[int, int, str, float]] = []
     for label, pattern in _PATTERNS.items():
         if label not in labels and not (label == "NHS_NUMBER" and "ID" in labels):
             continue
         for m in pattern.finditer(text):
             s, e = m.span()
             raw = m.group(0)
-            if label == "PHONE":
-                raw_stripped = raw.rstrip(" -().")
-                e = s + len(raw_stripped)
-                if not _uk_phone(raw_stripped):
-                    continue
-            elif label == "NHS_NUMBER":
+            if label == "NHS_NUMBER":
                 if not nhs_number_valid(raw):
                     continue
+                if "nhs" not in text[max(0, s - 40):s].lower():
+                    label_out = "NHS?"  # settled against phone numbers below
+                    spans.append((s, e, label_out, SCORE["NHS_NUMBER_NO_CUE"]))
+                    continue
                 if "NHS_NUMBER" not in labels:
-                    label_out = "ID"
-                    spans.append((s, e, label_out))
+                    spans.append((s, e, "ID", SCORE["NHS_NUMBER"]))
                     continue
             elif label == "URL":
                 if s > 0 and text[s - 1] == "@":
@@ -174,10 +182,25 @@ def _regex_spans(text: str, labels: frozenset[str]) -> list[tuple[int, int, str]
                 s, e = m.span(g)
                 if not any(c.isdigit() for c in m.group(g)):
                     continue
-            elif label == "DATE":
-                pass
-            spans.append((s, e, label))
-    return spans
+                spans.append((s, e, label, SCORE["ID_CUE"] if g == "id" else SCORE["ID"]))
+                continue
+            spans.append((s, e, label, SCORE[label]))
+    phones = phone_spans(text) if "PHONE" in labels else []
+    kept = []
+    for s, e, sc in phones:
+        over = [sp for sp in spans if sp[0] < e and s < sp[1]]
+        if any(sp[2] == "NHS_NUMBER" or (sp[2] == "ID" and sp[3] == SCORE["ID_CUE"]) for sp in over):
+            continue
+        if sc < SCORE_VALID and any(sp[2] == "DATE" for sp in over):
+            continue
+        kept.append((s, e, "PHONE", sc))
+        spans = [sp for sp in spans if not (sp[0] < e and s < sp[1] and sp[2] in ("NHS?", "DATE", "ID"))]
+    out = []
+    for s, e, label, sc in spans + kept:
+        if label == "NHS?":  # an NHS-valid number without the cue and not a phone number
+            label = "NHS_NUMBER" if "NHS_NUMBER" in labels else "ID"
+        out.append((s, e, label, sc))
+    return out
 
 
 def _tokens(text: str) -> list[tuple[int, int, str]]:
@@ -185,13 +208,34 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
 
 
 def _is_cap(word: str) -> bool:
-    """Capitalised like a name: "Jane" or "McAllister", not an acronym ("CPN") or "I've"."""
-    return word[0].isupper() and not (len(word) > 1 and word.isupper()) and not word.lower().startswith(("i'", "i’"))
+    """Capitalised like a name: "Jane", "McAllister" or "O'Neil", not an acronym ("CPN", "TIWs"), "I" or "I've"."""
+    return word[0].isupper() and not (len(word) > 1 and (word.isupper() or word[1].isupper())) \
+        and word != "I" and not word.lower().startswith(("i'", "i’"))
 
 
 def _gap_ok(text: str, a_end: int, b_start: int, allow_dot: bool = False) -> bool:
     gap = text[a_end:b_start]
     return gap.strip() == "" or (allow_dot and gap.strip() == ".")
+
+
+@lru_cache(maxsize=1)
+def _cues():
+    """The context-cue patterns of :func:`_person_spans`, compiled once."""
+    role = "|".join(re.escape(r) for r in ROLE_WORDS)
+    praise = "|".join(re.escape(p) for p in PRAISE)
+    cue_before = re.compile(
+        rf"\b(?:(?:my|our|the|a|her|his)\s+(?:{role})(?:\s+(?:called|named))?|(?:called|named)|thanks?\s+(?:you\s+)?to"
+        rf"|thank(?:\s+you)?|ask(?:ed)?\s+for|spoke\s+to|(?:{role})\s+(?:called|named))\s+(?P<name>[^\W\d_][\w'’-]*)", re.I)
+    cue_after = re.compile(rf"\b(?P<name>[A-ZÀ-Þ][\w'’-]+)\s+(?:was|is|has\s+been|were)\s+(?:so\s+|very\s+|really\s+|just\s+)?(?:{praise})\b")
+    verbs = ("phoned|rang|called|said|told|explained|sorted|helped|came|took|held|made|listened|visited|"
+             "arranged|organised|organized|who|has|had|will|would|always|never|did|went|gave|showed|looked")
+    cue_verb = re.compile(rf"\b(?P<name>[A-ZÀ-Þ][\w'’-]+)\s+(?:{verbs})\b")
+    cue_apposition = re.compile(rf"\b(?P<name>[A-ZÀ-Þ][\w'’-]+),\s+(?:the|my|our|a)\s+(?:{role})\b"
+                                rf"|\b(?:{role})\s+\((?P<name2>[A-ZÀ-Þ][\w'’-]+)\)"
+                                rf"|\b[Ii]t\s+was\s+(?P<name3>[A-ZÀ-Þ][\w'’-]+)\s+who\b")
+    cue_place = re.compile(r"\b(?P<name>[A-ZÀ-Þ][\w'’-]+)\s+(?:from|on|at|in)\s+(?:the\s+)?(?:support\s+group|"
+                           r"breast\s+unit|ward|clinic|team|reception|hospice|unit|chemo\s+suite|helpline|shift|duty|nights)\b")
+    return cue_before, cue_after, cue_verb, cue_apposition, cue_place
 
 
 def _person_spans(text: str, opts: Options) -> list[tuple[int, int, str]]:
@@ -226,51 +270,40 @@ def _person_spans(text: str, opts: Options) -> list[tuple[int, int, str]]:
                 while k + 1 < n and k - j < 2 and _gap_ok(text, toks[k][1], toks[k + 1][0]) and \
                         _is_cap(toks[k + 1][2]) and namelike(k + 1):
                     k += 1
-                spans.append((toks[j][0], toks[k][1], "PERSON"))
+                spans.append((toks[j][0], toks[k][1], "PERSON", SCORE["title"]))
                 i = k + 1
                 continue
         # 2. known first name + capitalised surname
         if _is_cap(w) and lw in first and i + 1 < n and _gap_ok(text, e, toks[i + 1][0]) and \
-                _is_cap(toks[i + 1][2]) and (lower[i + 1] in last or lower[i + 1] not in common):
-            spans.append((s, toks[i + 1][1], "PERSON"))
+                _is_cap(toks[i + 1][2]) and lower[i + 1] not in TITLES and \
+                (lower[i + 1] in last or lower[i + 1] not in common):
+            spans.append((s, toks[i + 1][1], "PERSON", SCORE["first_surname"]))
             i += 2
             continue
         # 2b. an unknown capitalised word followed by a known surname ("Mei Chen")
         if _is_cap(w) and lw not in common and lw not in TITLES and i + 1 < n and \
                 _gap_ok(text, e, toks[i + 1][0]) and _is_cap(toks[i + 1][2]) and \
                 lower[i + 1] in last and lower[i + 1] not in common:
-            spans.append((s, toks[i + 1][1], "PERSON"))
+            spans.append((s, toks[i + 1][1], "PERSON", SCORE["first_surname"]))
             i += 2
             continue
         # 2c. two adjacent capitalised words that are neither common words nor titles ("Bartosz Oyelaran")
         if _is_cap(w) and lw not in common and lw not in TITLES and i + 1 < n and \
                 _gap_ok(text, e, toks[i + 1][0]) and _is_cap(toks[i + 1][2]) and \
                 lower[i + 1] not in common and lower[i + 1] not in TITLES:
-            spans.append((s, toks[i + 1][1], "PERSON"))
+            spans.append((s, toks[i + 1][1], "PERSON", SCORE["capitalised_pair"]))
             i += 2
             continue
         # 3. a known first name that is not also a common word
         if _is_cap(w) and lw in first and lw not in common:
-            spans.append((s, e, "PERSON"))
+            spans.append((s, e, "PERSON", SCORE["first_name"]))
         i += 1
-    # 4. context cues: "my nurse X", "called X", "thanks to X", "X was lovely"
-    role = "|".join(re.escape(r) for r in ROLE_WORDS)
-    praise = "|".join(re.escape(p) for p in PRAISE)
-    cue_before = re.compile(
-        rf"\b(?:(?:my|our|the|a|her|his)\s+(?:{role})(?:\s+(?:called|named))?|(?:called|named)|thanks?\s+(?:you\s+)?to"
-        rf"|thank(?:\s+you)?|ask(?:ed)?\s+for|spoke\s+to|(?:{role})\s+(?:called|named))\s+(?P<name>[^\W\d_][\w'’-]*)", re.I)
-    cue_after = re.compile(rf"\b(?P<name>[A-ZÀ-Þ][\w'’-]+)\s+(?:was|is|has\s+been|were)\s+(?:so\s+|very\s+|really\s+|just\s+)?(?:{praise})\b")
-    verbs = ("phoned|rang|called|said|told|explained|sorted|helped|came|took|held|made|listened|visited|"
-             "arranged|organised|organized|who|has|had|will|would|always|never|did|went|gave|showed|looked")
-    cue_verb = re.compile(rf"\b(?P<name>[A-ZÀ-Þ][\w'’-]+)\s+(?:{verbs})\b")
-    cue_apposition = re.compile(rf"\b(?P<name>[A-ZÀ-Þ][\w'’-]+),\s+(?:the|my|our|a)\s+(?:{role})\b"
-                                rf"|\b(?:{role})\s+\((?P<name2>[A-ZÀ-Þ][\w'’-]+)\)"
-                                rf"|\b[Ii]t\s+was\s+(?P<name3>[A-ZÀ-Þ][\w'’-]+)\s+who\b")
-    cue_place = re.compile(r"\b(?P<name>[A-ZÀ-Þ][\w'’-]+)\s+(?:from|on|at|in)\s+(?:the\s+)?(?:support\s+group|"
-                           r"breast\s+unit|ward|clinic|team|reception|hospice|unit|chemo\s+suite|helpline)\b")
+    # 4. context cues: "my nurse X", "called X", "thanks to X", "X was lovely" (patterns in _cues())
+    cue_before, cue_after, cue_verb, cue_apposition, cue_place = _cues()
     matches = list(cue_before.finditer(text)) + list(cue_after.finditer(text)) + list(cue_place.finditer(text))
     for m in cue_verb.finditer(text):  # "When Winifred phoned": not at the start of a sentence
-        if not _sentence_initial(text, m.start("name")) or m.group("name").lower() in first:
+        ln = m.group("name").lower()
+        if not _sentence_initial(text, m.start("name")) or (ln in first and ln not in common):
             matches.append(m)
     for m in cue_apposition.finditer(text):
         matches.append(m)
@@ -283,9 +316,9 @@ def _person_spans(text: str, opts: Options) -> list[tuple[int, int, str]]:
         if ln in TITLES or ln in ("you", "them", "him", "her", "me", "us", "everyone", "all") \
                 or (name.isupper() and len(name) > 1) or ln.startswith(("i'", "i’")):
             continue
-        if not _is_cap(name) and ln not in first and ln not in last and not m.group(0).lower().startswith(
-                ("my ", "our ", "her ", "his ")):
-            continue  # lower-case words count as names only after "my nurse ..." style cues
+        if not _is_cap(name) and (ln in common or "'" in ln or "’" in ln or not m.group(0).lower().startswith(
+                ("my ", "our ", "her ", "his "))):
+            continue  # lower-case words count as names only after "my nurse ..." style cues, never common words
         s, e = m.span(group)
         # extend over a following capitalised surname
         nxt = re.match(r"\s+([A-ZÀ-Þ][\w'’-]+)", text[e:])
@@ -294,15 +327,145 @@ def _person_spans(text: str, opts: Options) -> list[tuple[int, int, str]]:
         prev = re.search(r"([A-ZÀ-Þ][\w'’-]+)\s+$", text[:s])
         if prev and prev.group(1).lower() not in common and prev.group(1).lower() not in TITLES:
             s = prev.start(1)
-        spans.append((s, e, "PERSON"))
+        spans.append((s, e, "PERSON", SCORE["cue"]))
+    spans += _more_person_spans(text, toks, lower, first, last, common)
     # names joined by "and" to a name found above: "Thanks to Ngozi and Temitope"
-    for s0, e0, _lab in list(spans):
+    for s0, e0, _lab, sc in list(spans):
         m = re.match(r"\s+(?:and|&)\s+([A-ZÀ-Þ][\w'’-]+)", text[e0:])
         if m and m.group(1).lower() not in common and m.group(1).lower() not in TITLES:
-            spans.append((e0 + m.start(1), e0 + m.end(1), "PERSON"))
+            spans.append((e0 + m.start(1), e0 + m.end(1), "PERSON", min(sc, SCORE["cue"])))
     # a possessive is not part of the name: "Dr Hughes's team" -> "Hughes"
-    return [(s, e - 2, lab) if text[s:e].lower().endswith(("'s", "’s")) and e - s > 3 else (s, e, lab)
-            for s, e, lab in spans]
+    return [(s, e - 2, lab, sc) if text[s:e].lower().endswith(("'s", "’s")) and e - s > 3 else (s, e, lab, sc)
+            for s, e, lab, sc in spans]
+
+
+_NAME = r"[A-ZÀ-ÞĀ-Ž][\w'’-]*[^\W\d_]"
+#: "H. Bamgbose", "L.J. Zhang", "S.C. Woldemariam": initials, then a surname.
+_INITIALS = re.compile(rf"(?<![\w.])(?:[A-Z]\.\s?){{1,3}}(?P<sur>{_NAME}(?:-{_NAME})?)")
+#: "Tom I. Holzman", "Xiaoling M Nwachukwu": a name, a middle initial, a surname.
+_MIDDLE = re.compile(rf"(?<![\w'’-])(?P<first>{_NAME})\s+(?P<mid>[A-Z])(?P<dot>\.?)\s+(?P<sur>{_NAME})")
+SPEECH_VERBS = ("says", "said", "explains", "explained", "adds", "added", "wrote", "writes", "asked", "asks",
+                "replied", "replies", "commented", "insists", "insisted", "recalls", "recalled", "admits",
+                "admitted", "told us", "told me", "tells us", "tells me", "according to")
+_SPEECH_ANY = "|".join(v.replace(" ", r"\s+") for v in SPEECH_VERBS)
+_SPEECH_ONE = "|".join(v for v in SPEECH_VERBS if " " not in v)
+_SPEECH_BEFORE = re.compile(rf"\b(?:{_SPEECH_ANY})\s+(?P<name>{_NAME})")
+_SPEECH_AFTER = re.compile(rf"(?<![\w'’-])(?P<name>{_NAME})\s+(?:{_SPEECH_ONE})\b")
+#: Object cues: "I cannot praise X", "meeting X", "on behalf of my mother, X", "shout out to X".
+FAMILY = ("mother", "mum", "mam", "father", "dad", "husband", "wife", "partner", "son", "daughter", "sister",
+          "brother", "friend", "aunt", "uncle", "niece", "nephew", "gran", "grandma", "grandad", "sister-in-law",
+          "brother-in-law", "mother-in-law", "father-in-law", "neighbour", "carer")
+_FAMILY = "|".join(FAMILY)
+_OBJECT_CUE = re.compile(
+    rf"\b(?:praise|praised|meet|meeting|met|shout\s*out\s+to|seen\s+by|looked\s+after\s+by|treated\s+by|"
+    rf"cared\s+for\s+by|speak\s+to|speaking\s+to|talk\s+to|talked\s+to|(?:my|our|her|his)\s+(?:{_FAMILY}),?)"
+    rf"\s+(?P<name>{_NAME})")
+#: "my friend ruairidh": a lower-case word after a family or friend cue.
+_FAMILY_LOWER = re.compile(rf"\b(?:my|our|her|his)\s+(?:{_FAMILY}),?\s+(?P<name>[^\W\d_][\w'’-]*[^\W\d_])", re.I)
+#: ", Haruki, was": a single unknown capitalised word between commas.
+_APPOSITION = re.compile(rf",\s+(?P<name>{_NAME}),\s")
+
+
+def _more_person_spans(text, toks, lower, first, last, common) -> list[tuple[int, int, str, float]]:
+    """Names in shapes the first rules miss: initials, middle initials, speech verbs, object cues,
+    appositions, and lower-case first name + surname pairs ("olga krylova's")."""
+    from .names import known_word
+
+    out = []
+
+    def namelike(word: str) -> bool:
+        lw = word.lower().replace("’", "'")
+        lw = lw[:-2] if lw.endswith("'s") else lw
+        return lw not in TITLES and (lw not in common or lw in last or lw in first) and not (
+            len(word) > 1 and word.isupper())
+
+    def strict(word: str) -> bool:  # a single word on weak evidence: not a common English word at all
+        lw = word.lower().replace("’", "'")
+        lw = lw[:-2] if lw.endswith("'s") else lw
+        return lw not in TITLES and lw not in common and not (len(word) > 1 and word.isupper())
+
+    for m in _INITIALS.finditer(text):
+        if namelike(m.group("sur")) and m.group(0)[:2] not in ("I.",):
+            out.append((m.start(), m.end(), "PERSON", SCORE["initials_surname"]))
+    for m in _MIDDLE.finditer(text):
+        f, sur = m.group("first"), m.group("sur")
+        if (m.group("mid") != "I" or m.group("dot")) and m.group("mid") != "A" and namelike(f) and namelike(sur) \
+                and not (_sentence_initial(text, m.start()) and not strict(f)):
+            out.append((m.start(), m.end(), "PERSON", SCORE["middle_initial"]))
+    for m in _FAMILY_LOWER.finditer(text):
+        nm = m.group("name")
+        if nm.islower() and strict(nm) and nm in first and "'" not in nm and "’" not in nm:
+            out.append((*m.span("name"), "PERSON", SCORE["cue"]))
+    for rx, key in ((_SPEECH_BEFORE, "speech"), (_SPEECH_AFTER, "speech"), (_OBJECT_CUE, "cue"),
+                    (_APPOSITION, "apposition")):
+        for m in rx.finditer(text):
+            name = m.group("name")
+            if rx is _SPEECH_AFTER and _sentence_initial(text, m.start("name")) and not strict(name):
+                continue
+            if (strict(name) if key == "apposition" else namelike(name)) and name.lower() not in TITLES:
+                a, b = m.span("name")
+                nxt = re.match(rf"\s+({_NAME})", text[b:])
+                if nxt and key != "apposition" and namelike(nxt.group(1)) and strict(nxt.group(1)):
+                    b += nxt.end()
+                out.append((a, b, "PERSON", SCORE[key]))
+    # lower case: a known first name that is not a common word, then a word that is not common
+    for i in range(len(toks) - 1):
+        w, nw = toks[i][2], toks[i + 1][2]
+        if not (w.islower() and nw.islower()) or text[toks[i][1]:toks[i + 1][0]] != " ":
+            continue
+        lw, ln = lower[i], lower[i + 1]
+        ln = ln[:-2] if ln.endswith("'s") else ln
+        if lw not in common and ln not in common and lw not in TITLES and "'" not in lw \
+                and (lw in first or not known_word(lw)) and (ln in last or not known_word(ln)):
+            out.append((toks[i][0], toks[i + 1][1], "PERSON", SCORE["lower_case_pair"]))
+    return out
+
+
+#: Words that are never (part of) a person's name: job titles, services and the nouns of places
+#: named after people ("Cherry Ward", "Park House", "George Eliot Hospital").
+NOT_NAMES = frozenset(
+    {w for r in ROLE_WORDS for w in r.split()} | {
+        "cpn", "hca", "gp", "physio", "physiotherapy", "pharmacy", "pharmacist", "psychologist", "psychiatrist",
+        "podiatrist", "podiatric", "podiatry", "visitor", "caller", "lady", "gentleman", "co-ordinator",
+        "coordinator", "manager", "worker", "consultation", "hospitality", "reception", "chemo", "radiotherapy",
+        "oncology", "staff", "team", "matron", "sister", "nurse", "nurses", "dr", "my", "the", "our"})
+PLACE_NOUNS = frozenset({
+    "ward", "hospital", "house", "centre", "center", "clinic", "unit", "grange", "lodge", "court", "surgery",
+    "practice", "road", "street", "lane", "avenue", "palace", "city", "trust", "group", "hall", "park", "school",
+    "college", "hospice", "infirmary", "suite", "wing", "building", "campus", "site", "village", "town",
+    "county", "university", "foundation", "charity", "society"})
+_MONTH_WORDS = frozenset({"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+                          "january", "february", "march", "april", "june", "july", "august", "september", "october",
+                          "november", "december"})
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+
+
+def _plausible(text: str, sp):
+    """A PERSON span without role words at its edges ("CPN Matt" -> "Matt"), or None when it names a
+    place ("Cherry Ward", "St Lukes", "Melton hospital"), a month before a number ("Jan 2021"), or nothing."""
+    s, e, label, sc = sp
+    words = [(m.start() + s, m.end() + s) for m in _WORD.finditer(text[s:e])]
+
+    def norm(a, b):
+        w = text[a:b].lower().replace("’", "'").rstrip(".")
+        return w[:-2] if w.endswith("'s") else w
+
+    while words and (norm(*words[0]) in NOT_NAMES or text[words[0][0]:words[0][1]] == "I"):
+        words.pop(0)
+    while words and (norm(*words[-1]) in NOT_NAMES or text[words[-1][0]:words[-1][1]] == "I"):
+        words.pop()
+    if not words or (len(words) > 1 and norm(*words[-1]) in PLACE_NOUNS):  # "Cherry Ward"; "Dr Ward" stays
+        return None
+    s2, e2 = words[0][0], words[-1][1]
+    after = re.match(r"(?:['’]s)?\s+([^\W\d_]+)", text[e2:])
+    if after and after.group(1).lower() in PLACE_NOUNS:
+        return None
+    before = re.search(r"\b(st|st\.|saint|royal)\s+$", text[:s2], re.I)
+    if before:
+        return None
+    if len(words) == 1 and norm(*words[0]) in _MONTH_WORDS and re.match(r"\s+\d", text[e2:]):
+        return None
+    return (s2, e2, label, sc)
 
 
 def _sentence_initial(text: str, pos: int) -> bool:
@@ -316,29 +479,27 @@ def _deny_spans(text: str, deny: Sequence[str]) -> list[tuple[int, int, str]]:
         parts = [entry] + [p for p in entry.split() if len(p) > 2 and p[0].isupper()] if " " in entry else [entry]
         for p in parts:
             for m in re.finditer(rf"(?<!\w){re.escape(p)}(?!\w)", text, re.I):
-                spans.append((m.start(), m.end(), "PERSON"))
+                spans.append((m.start(), m.end(), "PERSON", SCORE["deny"]))
     return spans
 
 
 def _allowed_ranges(text: str, allow: Sequence[str]) -> list[tuple[int, int]]:
-    out = []
-    low = text.lower()
-    for phrase in allow:
-        p = phrase.lower()
-        start = 0
-        while (k := low.find(p, start)) != -1:
-            before = k == 0 or not low[k - 1].isalnum()
-            after = k + len(p) >= len(low) or not low[k + len(p)].isalnum()
-            if before and after:
-                out.append((k, k + len(p)))
-            start = k + 1
-    return out
+    """Where the allow-list's phrases occur in ``text`` (any case, whole words)."""
+    return [m.span() for m in _allow_pattern(tuple(allow)).finditer(text)]
 
 
-def _resolve(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Drop overlaps: the higher-priority label wins (structured identifiers before names), then the longer span."""
-    ranked = sorted(set(spans), key=lambda sp: (-PRIORITY[sp[2]], -(sp[1] - sp[0]), sp[0]))
-    kept: list[tuple[int, int, str]] = []
+@lru_cache(maxsize=32)
+def _allow_pattern(allow: tuple[str, ...]) -> re.Pattern:
+    phrases = sorted({p for p in allow if p}, key=len, reverse=True) or ["(?!x)x"]
+    body = "|".join(re.escape(p) if p != "(?!x)x" else p for p in phrases)
+    return re.compile(rf"(?<![^\W_])(?:{body})(?![^\W_])", re.I)
+
+
+def _resolve(spans: list[tuple[int, int, str, float]]) -> list[tuple[int, int, str, float]]:
+    """Drop overlaps: the higher-priority label wins (structured identifiers before names), then the longer
+    span, then the higher score."""
+    ranked = sorted(set(spans), key=lambda sp: (-PRIORITY[sp[2]], -(sp[1] - sp[0]), -sp[3], sp[0]))
+    kept: list[tuple[int, int, str, float]] = []
     for sp in ranked:
         if all(sp[1] <= k[0] or sp[0] >= k[1] for k in kept):
             kept.append(sp)
@@ -347,17 +508,33 @@ def _resolve(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
 
 def find_identifiers(text: str, opts: Options | None = None) -> list[tuple[int, int, str]]:
     """Spans ``(start, end, label)`` of identifiers in ``text`` (end exclusive), without replacing."""
+    return [sp[:3] for sp in find_scored(text, opts)]
+
+
+def find_scored(text: str, opts: Options | None = None, nlp=None) -> list[tuple[int, int, str, float]]:
+    """Like :func:`find_identifiers`, with each span's score (:data:`SCORE`): ``(start, end, label, score)``.
+
+    ``nlp``: a spaCy pipeline with a trained ``ner`` (e.g. ``en_core_web_sm``); its PERSON entities
+    are added (score ``SCORE["ner"]``) unless they fall in the allow-list.
+    """
     opts = opts or Options()
     if not text:
         return []
     spans = _regex_spans(text, opts.labels)
     if "PERSON" in opts.labels:
         allowed = _allowed_ranges(text, opts.allow)
-        person = [sp for sp in _person_spans(text, opts)
-                  if not any(a < sp[1] and sp[0] < b for a, b in allowed)]
+        person = [sp for sp in (_plausible(text, sp) for sp in _person_spans(text, opts))
+                  if sp and not any(a < sp[1] and sp[0] < b for a, b in allowed)]
         spans += person + _deny_spans(text, opts.deny)
+        if nlp is not None:
+            spans += _ner_spans(nlp(text), allowed)
     spans = [sp for sp in spans if sp[2] in opts.labels]
     return _resolve(spans)
+
+
+def _ner_spans(doc, allowed) -> list[tuple[int, int, str, float]]:
+    return [(e.start_char, e.end_char, "PERSON", SCORE["ner"]) for e in doc.ents if e.label_ == "PERSON"
+            and not any(a < e.end_char and e.start_char < b for a, b in allowed)]
 
 
 def _name_spans(text: str, names: Mapping[str, str | None]) -> list[tuple[int, int, str | None]]:
@@ -385,8 +562,8 @@ def _name_spans(text: str, names: Mapping[str, str | None]) -> list[tuple[int, i
     return chosen
 
 
-def _with_names(text: str, spans: list[tuple[int, int, str]], names: Mapping[str, str | None]
-                ) -> tuple[list[tuple[int, int, str]], dict[tuple[int, int], str]]:
+def _with_names(text: str, spans: list[tuple[int, int, str, float]], names: Mapping[str, str | None]
+                ) -> tuple[list[tuple[int, int, str, float]], dict[tuple[int, int], str]]:
     """Merge known-name spans into ``spans``; return the spans and the fixed placeholders of the named ones.
 
     A named span replaces the PERSON spans it covers; a structured identifier (phone, email ...)
@@ -404,12 +581,12 @@ def _with_names(text: str, spans: list[tuple[int, int, str]], names: Mapping[str
             named = [c for c in named if c not in over]
         kept.append(sp)
     fixed = {(s, e): ph for s, e, ph in named if ph}
-    return sorted(kept + [(s, e, "PERSON") for s, e, _ph in named]), fixed
+    return sorted(kept + [(s, e, "PERSON", SCORE["deny"]) for s, e, _ph in named]), fixed
 
 
 def _apply(text: str, spans, pseudonyms: bool, registry: dict, fixed: dict | None = None) -> Redaction:
     out, placeholders, pos = [], [], 0
-    for s, e, label in spans:
+    for s, e, label, _sc in spans:
         if fixed and (s, e) in fixed:
             ph = fixed[(s, e)]
         elif pseudonyms:
@@ -424,12 +601,12 @@ def _apply(text: str, spans, pseudonyms: bool, registry: dict, fixed: dict | Non
         placeholders.append(ph)
         pos = e
     out.append(text[pos:])
-    return Redaction("".join(out), list(spans), placeholders)
+    return Redaction("".join(out), [sp[:3] for sp in spans], placeholders, [sp[3] for sp in spans])
 
 
 def redact(text: str | None, *, labels: Iterable[str] | None = None, allow: Iterable[str] = (),
            deny: Iterable[str] = (), pseudonyms: bool = False, options: Options | None = None,
-           names: Mapping[str, str | None] | None = None, _registry: dict | None = None) -> Redaction:
+           names: Mapping[str, str | None] | None = None, nlp=None, _registry: dict | None = None) -> Redaction:
     """Redact identifiers from one text.
 
     Parameters
@@ -441,6 +618,7 @@ def redact(text: str | None, *, labels: Iterable[str] | None = None, allow: Iter
     names : known names and what replaces them, e.g. a transcript's speakers and their pseudonyms
         (``{"Margaret Okafor": "Participant 1", "Okafor": "Participant 1"}``); ``None`` as a
         replacement means an ordinary ``[PERSON]``. Used when ``PERSON`` is among the labels.
+    nlp : optional spaCy pipeline with a trained NER (see :func:`find_scored`).
 
     ``None`` and non-strings are treated as empty text.
 
@@ -453,7 +631,7 @@ def redact(text: str | None, *, labels: Iterable[str] | None = None, allow: Iter
     opts = options or Options.make(labels, allow, deny, pseudonyms)
     if not isinstance(text, str):
         text = "" if text is None or (isinstance(text, float) and text != text) else str(text)
-    spans, fixed = find_identifiers(text, opts), None
+    spans, fixed = find_scored(text, opts, nlp), None
     if names and "PERSON" in opts.labels and text:
         spans, fixed = _with_names(text, spans, names)
     return _apply(text, spans, opts.pseudonyms, {} if _registry is None else _registry, fixed)
@@ -472,10 +650,11 @@ def redact_frame(df: pd.DataFrame, column: str = "text", *, id_column: str | Non
                  registries: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Redact a whole column; return ``(redacted_df, review)``.
 
-    ``review`` has one row per redaction: ``row`` (the id column, or the index), ``label``,
-    ``placeholder``, ``start``, ``end`` (in the original text) and ``context`` (a snippet of the
-    *redacted* text around the placeholder). The original value is included as ``value`` only
-    with ``show_values=True``. With ``pseudonyms=True`` numbering is consistent within each
+    ``review`` has one row per redaction (:data:`REVIEW_COLUMNS`): ``row`` (the id column, or the
+    index), ``source`` (the source column's value, or None), ``label``, ``placeholder``, ``start``,
+    ``end`` (in the original text), ``score`` (the recognizer's confidence, :data:`SCORE`; list the
+    least certain with :func:`least_certain`) and ``context`` (a snippet of the *redacted* text
+    around the placeholder). The original value is included as ``value`` only with ``show_values=True``. With ``pseudonyms=True`` numbering is consistent within each
     source (``source_column``); pass the same ``registries`` dict to several calls to keep it
     consistent across tables. ``names`` gives, per source, known names and their replacements
     (see :func:`redact`).
@@ -503,18 +682,53 @@ def redact_frame(df: pd.DataFrame, column: str = "text", *, id_column: str | Non
         if r.spans:
             # placeholder positions in the redacted text
             offset = 0
-            for (s, e, label), ph in zip(r.spans, r.placeholders):
+            for (s, e, label), ph, sc in zip(r.spans, r.placeholders, r.scores):
                 pos = s + offset
-                row = {"row": rid, "label": label, "placeholder": ph, "start": s, "end": e,
-                       "context": _masked_context(r.text, pos, ph)}
+                row = {"row": rid, "source": src, "label": label, "placeholder": ph, "start": s, "end": e,
+                       "score": sc, "context": _masked_context(r.text, pos, ph)}
                 if show_values:
                     row["value"] = text[s:e]
                 review.append(row)
                 offset += len(ph) - (e - s)
     out = df.copy()
     out[column] = new_texts
-    cols = ["row", "label", "placeholder", "start", "end", "context"] + (["value"] if show_values else [])
+    cols = list(REVIEW_COLUMNS) + (["value"] if show_values else [])
     return out, pd.DataFrame(review, columns=cols)
+
+
+#: Columns of the review table of :func:`redact_frame` (``deidentify_tables`` adds ``table``).
+REVIEW_COLUMNS = ("row", "source", "label", "placeholder", "start", "end", "score", "context")
+
+
+def least_certain(review: pd.DataFrame, n: int = 20, *, below: float | None = None) -> pd.DataFrame:
+    """The ``n`` redactions a reviewer should check first: lowest ``score`` first (ties in table order).
+
+    ``below``: keep only scores under this value (e.g. ``0.7``: names found by weak context alone).
+
+    >>> _, review = redact_frame(pd.DataFrame({"text": ["Dr Hughes rang 07700 900461", "honestly olga krylova"]}))
+    >>> least_certain(review, 2)[["row", "label", "score"]].to_dict("records")
+    [{'row': 1, 'label': 'PERSON', 'score': 0.55}, {'row': 0, 'label': 'PHONE', 'score': 0.8}]
+    """
+    from ..errors import MissingColumnError
+
+    if "score" not in review.columns:
+        raise MissingColumnError("the review table has no 'score' column",
+                                 hint="Pass the review table returned by redact_frame or deidentify_tables.")
+    out = review if below is None else review[review["score"] < below]
+    return out.sort_values("score", kind="stable").head(n)
+
+
+def counts_by_source(review: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Redactions per source and label, ``{source: {label: n}}`` (for the run log and the review)."""
+    if not len(review):
+        return {}
+    src = review["source"].fillna("(none)").astype(str) if "source" in review.columns else \
+        pd.Series("(none)", index=review.index)
+    grouped = review.assign(_src=src).groupby(["_src", "label"]).size()
+    out: dict[str, dict[str, int]] = {}
+    for (s, label), k in grouped.items():
+        out.setdefault(s, {})[label] = int(k)
+    return out
 
 
 def deidentify_tables(segments: pd.DataFrame, set_aside: pd.DataFrame | None = None, *, labels=None, allow=(),
@@ -547,8 +761,8 @@ def deidentify_tables(segments: pd.DataFrame, set_aside: pd.DataFrame | None = N
     segments, review = redact_frame(segments, "text", progress=progress, registries=registries,
                                     names=mention_names(mapping, titles=TITLES), **kw)
     parts = [review.assign(table="segments")]
-    parts.append(pd.DataFrame([{"row": src, "label": "PERSON", "placeholder": ph, "start": None, "end": None,
-                                "context": "speaker label", "table": "speakers"}
+    parts.append(pd.DataFrame([{"row": src, "source": src, "label": "PERSON", "placeholder": ph, "start": None,
+                                "end": None, "score": 1.0, "context": "speaker label", "table": "speakers"}
                                for src, labels_ in mapping.items() for ph in labels_.values()],
                               columns=list(review.columns) + ["table"]))
     if set_aside is not None and len(set_aside) and "value" in set_aside.columns:
@@ -590,17 +804,18 @@ class DeidentifyComponent:
         self.use_entities = use_entities
 
     def __call__(self, doc):
-        spans = find_identifiers(doc.text, self.options)
-        if self.use_entities and doc.has_annotation("ENT_IOB"):  # a trained NER model adds its PERSON entities
-            spans = _resolve(spans + [(e.start_char, e.end_char, "PERSON") for e in doc.ents if e.label_ == "PERSON"
-                                      and not any(a < e.end_char and e.start_char < b
-                                                  for a, b in _allowed_ranges(doc.text, self.options.allow))])
-        out = []
-        for s, e, label in spans:
+        spans = find_scored(doc.text, self.options)
+        if self.use_entities and doc.has_annotation("ENT_IOB") and "PERSON" in self.options.labels:
+            # a trained NER model adds its PERSON entities
+            spans = _resolve(spans + _ner_spans(doc, _allowed_ranges(doc.text, self.options.allow)))
+        out, scores = [], []
+        for s, e, label, sc in spans:
             span = doc.char_span(s, e, label=label, alignment_mode="expand")
             if span is not None:
                 out.append(span)
+                scores.append(sc)
         doc.spans["pledge_pii"] = out
+        doc.spans["pledge_pii"].attrs["scores"] = scores
         return doc
 
 

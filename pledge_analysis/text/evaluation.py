@@ -17,8 +17,12 @@ when it overlaps a gold span with the same label.
 """
 from __future__ import annotations
 
+import csv
+import hashlib
+import json
 import random
 import re
+from pathlib import Path
 from typing import Iterable
 
 import pandas as pd
@@ -257,3 +261,49 @@ def evaluate(items: Iterable[tuple[str, list[tuple[int, int, str]]]], **redact_o
         out.append({"label": label, "support": c["support"], "predicted": c["predicted"], "tp": c["tp_gold"],
                     "precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)})
     return pd.DataFrame(out)
+
+
+# ---------------------------------------------------------------- the second, independent evaluation (issue 14)
+def load_jsonl_set(path: str | Path) -> list[tuple[str, list[tuple[int, int, str]]]]:
+    """Items ``(text, gold_spans)`` from a JSONL evaluation file such as ``benchmarks/data/deid_heldout_v2.jsonl``
+    (one ``{"text": ..., "spans": [[start, end, label], ...]}`` per line)."""
+    items = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                d = json.loads(line)
+                items.append((d["text"], [tuple(sp) for sp in d["spans"]]))
+    return items
+
+
+def load_labelled_comments(labels_csv: str | Path, comments_csv: str | Path
+                           ) -> list[tuple[str, list[tuple[int, int, str]]]]:
+    """Items ``(text, gold_spans)`` for hand-labelled real comments whose text lives outside the repository.
+
+    ``labels_csv`` has ``row_index, sha1, stratum, start, end, label`` (see
+    ``benchmarks/data/make_pxtextmining_labels.py``); ``comments_csv`` is the pxtextmining file with
+    ``row_index`` and ``feedback``. Raises :class:`~pledge_analysis.errors.InputError` when a comment's
+    text no longer matches its recorded hash (the labels would be misplaced).
+    """
+    import pandas as pd
+
+    from ..errors import InputError
+
+    text = pd.read_csv(comments_csv).set_index("row_index")["feedback"]
+    gold: dict[int, list[tuple[int, int, str]]] = {}
+    sums: dict[int, str] = {}
+    with open(labels_csv, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            r = int(row["row_index"])
+            sums[r] = row["sha1"]
+            gold.setdefault(r, [])
+            if row["label"]:
+                gold[r].append((int(row["start"]), int(row["end"]), row["label"]))
+    items = []
+    for r, spans in gold.items():
+        t = str(text.get(r, ""))
+        if hashlib.sha1(t.encode("utf-8")).hexdigest()[:12] != sums[r]:
+            raise InputError(f"comment {r} of {comments_csv} does not match the hash recorded in {labels_csv}",
+                             hint="The external file changed; re-label the sample or use the original file.")
+        items.append((t, sorted(spans)))
+    return items

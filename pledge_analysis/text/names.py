@@ -1,7 +1,9 @@
 """Name gazetteers and a common-word filter, built from installed packages' data.
 
-First names and surnames come from Faker's person providers (a well-kept package)
-for English-speaking locales and the main languages of UK communities. Whether a
+First names and surnames come from Faker's person providers (a well-kept package): every
+person locale it ships (about 80, from Yoruba, Igbo, Hausa, Twi, Swahili and Zulu to Tamil,
+Bengali, Vietnamese and Icelandic), in Latin script, plus the romanised Chinese and Japanese
+lists and the Cyrillic lists (Russian, Ukrainian, Bulgarian ...) transliterated to Latin. Whether a
 word is *also* a common English word ("Grace", "Hope", "Will") comes from the word
 probabilities in spacy-lookups-data: such words need stronger evidence (a title or a
 context such as "my nurse ...") before they are treated as names.
@@ -34,6 +36,24 @@ def _words(values) -> set[str]:
             and all(ord(c) < 0x250 for c in v)}  # Latin script only
 
 
+_CYRILLIC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ",
+                     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s",
+                      "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya", "i", "yi", "ye", "g"]))
+
+
+def _latin(values) -> list[str]:
+    """Cyrillic names transliterated to Latin ("Крылова" -> "krylova"); other scripts give nothing."""
+    if isinstance(values, dict):
+        values = values.keys()
+    if not isinstance(values, (list, tuple, set, frozenset, type({}.keys()))):
+        return []
+    out = []
+    for v in values:
+        if isinstance(v, str) and v and all(c.lower() in _CYRILLIC or c in "-'" for c in v):
+            out.append("".join(_CYRILLIC.get(c.lower(), c) for c in v))
+    return out
+
+
 @lru_cache(maxsize=1)
 def gazetteers() -> tuple[frozenset[str], frozenset[str]]:
     """``(first_names, surnames)``, lower-cased."""
@@ -43,10 +63,10 @@ def gazetteers() -> tuple[frozenset[str], frozenset[str]]:
             provider = importlib.import_module(f"faker.providers.person.{loc}").Provider
         except ImportError:  # a locale missing from an older Faker
             continue
-        for attr in ("first_names", "first_names_male", "first_names_female"):
-            first |= _words(getattr(provider, attr, ()))
-        for attr in ("last_names",):
-            last |= _words(getattr(provider, attr, ()))
+        for attr in ("first_names", "first_names_male", "first_names_female", "first_romanized_names"):
+            first |= _words(getattr(provider, attr, ())) | _words(_latin(getattr(provider, attr, ())))
+        for attr in ("last_names", "last_romanized_names", "last_names_male", "last_names_female"):
+            last |= _words(getattr(provider, attr, ())) | _words(_latin(getattr(provider, attr, ())))
     return frozenset(first), frozenset(last)
 
 
@@ -63,3 +83,8 @@ def _probabilities() -> dict[str, float]:
 def common_words() -> frozenset[str]:
     """Lower-cased English words more frequent than :data:`COMMON_LOGPROB`."""
     return frozenset(w for w, p in _probabilities().items() if p > COMMON_LOGPROB and w.isalpha())
+
+
+def known_word(word: str) -> bool:
+    """Whether ``word`` (lower case) is in spaCy's English lexicon at all, however rare."""
+    return word in _probabilities()
