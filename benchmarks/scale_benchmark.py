@@ -109,6 +109,25 @@ def time_qdpx_export(project: Path, out: Path) -> None:
           f" {dt:.1f} s, {len(data) / 2 ** 20:.1f} MB zipped")
 
 
+def time_xlsx_exports(project: Path, out: Path) -> None:
+    """codings.xlsx and quotes.xlsx written again from the run's tables (io/safe.py, xlsxwriter)."""
+    import pandas as pd
+
+    from pledge_analysis.coding.codebook import read_codebook
+    from pledge_analysis.coding.queries import quotes_table
+    from pledge_analysis.io.safe import safe_to_excel
+
+    segments = pd.read_csv(out / "segments.csv", dtype=object, keep_default_na=False, na_values=[""])
+    codings = pd.read_csv(out / "codings.csv", keep_default_na=False, na_values=[""])
+    segments["position"] = segments["position"].astype(int)
+    quotes = quotes_table(codings, segments, read_codebook(project / "codebook.yaml"))
+    for name, table in (("codings.xlsx", codings), ("quotes.xlsx", quotes)):
+        t, c = time.perf_counter(), time.process_time()
+        safe_to_excel(table, out / f"again-{name}", sheet_name="Sheet")
+        print(f"{name} alone: {len(table):,} rows x {table.shape[1]} columns: {time.perf_counter() - t:.1f} s wall, "
+              f"{time.process_time() - c:.1f} s CPU")
+
+
 def profile(project: Path, out: Path) -> None:
     import cProfile
     import pstats
@@ -135,14 +154,17 @@ def main() -> None:
     size = (project / "transcripts" / "NGU_primary.txt").stat().st_size
     print(f"transcript: {args.lines:,} lines, {size / 2 ** 20:.1f} MB")
     wall, log = run_cli(project, base / "out")
-    print(f"\npledge-analysis run, end to end: {wall:.1f} s wall "
-          f"(peak memory {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:,.0f} MB)")
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(f"\npledge-analysis run, end to end: {wall:.1f} s wall, {usage.ru_utime + usage.ru_stime:.1f} s CPU "
+          f"(peak memory {usage.ru_maxrss / 1024:,.0f} MB)")
+    cpu = log.get("cpu_s", {})
     for step, seconds in log.get("timings_s", {}).items():
-        print(f"  {seconds:8.1f} s  {step}")
+        print(f"  {seconds:8.1f} s wall {cpu.get(step, float('nan')):8.1f} s CPU  {step}")
     rows = log.get("rows", {})
     print(f"  {rows.get('segments_kept', '?'):,} segments kept, {rows.get('set_aside', '?')} set aside, "
           f"{log.get('codings', 0):,} codings")
     time_qdpx_export(project, base / "out")
+    time_xlsx_exports(project, base / "out")
     if args.profile:
         profile(project, base / "out-profile")
     if not args.keep:

@@ -1,4 +1,5 @@
-"""Command line: ``pledge-analysis [--debug] {init,validate,run,import-plan} PROJECT_DIR ...``.
+"""Command line: ``pledge-analysis [--debug] {init,validate,run,import-plan} PROJECT_DIR ...`` and
+``pledge-analysis code INPUT --codebook FILE --out OUTPUT.parquet`` (comments at scale).
 
 No raw tracebacks: every failure prints one ``error: ...`` line (what, where, what to do).
 
@@ -77,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     ini.add_argument("project_dir", type=Path, help="the new project folder (created if needed)")
     ini.add_argument("--survey", type=Path, nargs="+", default=[], metavar="FILE", help="survey exports (CSV, XLSX)")
     ini.add_argument("--transcripts", type=Path, metavar="DIR", help="folder of transcripts (.txt, .docx, .vtt)")
+    ini.add_argument("--sheet", metavar="NAME", help="the sheet to read from survey workbooks with several sheets "
+                                                     "(by default the one that looks like a survey)")
     ini.add_argument("--codebook", default="service-pledge", metavar="{service-pledge,nhs-framework,FILE}",
                      help="starter codebook: the Service Pledge themes (default), the NHS feedback framework v7, "
                           "or your own codebook (.yaml, .xlsx)")
@@ -86,7 +89,47 @@ def _parser() -> argparse.ArgumentParser:
                      help="refer to input files where they are instead of copying them into the project")
     ini.add_argument("--force", action="store_true", help="overwrite an existing project.yaml, questions.yaml "
                                                           "and codebook.yaml")
+    cod = sub.add_parser("code", parents=[common], help="code a large table of comments (local or on Dask)",
+                         description="De-identify, rule-code and score the sentiment of every comment in INPUT (a CSV "
+                                     "or Parquet file, a glob, or a folder of partitions) and write one row per comment "
+                                     "to the Parquet dataset OUTPUT (a folder of part files). Every input row comes "
+                                     "back once; rows that cannot be coded are kept with a reason. --engine dask runs "
+                                     "the same function on a Dask cluster; the results are identical.")
+    cod.add_argument("input", help="a .csv or .parquet file, a folder of them, or a quoted glob ('data/*.csv')")
+    cod.add_argument("--codebook", type=Path, required=True, help="the codebook (.yaml or .xlsx)")
+    cod.add_argument("--out", type=Path, required=True, help="the comments table to write (a Parquet dataset folder)")
+    cod.add_argument("--codings", type=Path, default=None, help="also write the long codings table (Parquet dataset)")
+    cod.add_argument("--themes", type=Path, default=None,
+                     help="also write theme prevalence and negativity by site, group and month (.csv or .parquet)")
+    cod.add_argument("--engine", choices=["local", "dask"], default="local",
+                     help="local: this process, in chunks (default); dask: a Dask cluster")
+    cod.add_argument("--workers", type=int, default=None, help="worker processes of the local Dask cluster "
+                                                               "(default: one per core)")
+    cod.add_argument("--scheduler", default=None, help="address of a running Dask scheduler (tcp://host:8786) "
+                                                       "instead of a local cluster")
+    cod.add_argument("--text-column", default="text", help="column holding the comment (default: text)")
+    cod.add_argument("--id-column", default="comment_id", help="column holding the comment's id (default: comment_id)")
+    for role in ("site", "group", "date", "question-id", "respondent-id"):
+        cod.add_argument(f"--{role}-column", default=None,
+                         help=f"column holding the {role.replace('-', ' ')} (default: {role.replace('-', '_')}, "
+                              "if present)")
+    cod.add_argument("--model", type=Path, default=None, help="a ThemeClassifier saved with .save(): adds its codes")
+    cod.add_argument("--quiet", action="store_true", help="no progress output")
     return p
+
+
+def _code(args) -> int:
+    from .engine import code_comments
+
+    columns = {role: getattr(args, f"{role}_column") for role in ("site", "group", "date", "question_id",
+                                                                    "respondent_id")}
+    result = code_comments(args.input, args.codebook, args.out, engine=args.engine, workers=args.workers,
+                           scheduler=args.scheduler, text_column=args.text_column, id_column=args.id_column,
+                           columns=columns, codings=args.codings, model=args.model, progress=not args.quiet,
+                           themes=args.themes)
+    if not args.quiet:
+        print(result.summary())
+    return 0
 
 
 def _validate(args) -> int:
@@ -173,12 +216,12 @@ def _init(args) -> int:
 
     report = init_project(args.project_dir, surveys=args.survey, transcripts=args.transcripts,
                           codebook=args.codebook, force=args.force, copy=not args.no_copy,
-                          framework_csv=args.framework_csv)
+                          framework_csv=args.framework_csv, sheet=args.sheet)
     print(format_report(report))
     return 0
 
 
-COMMANDS = {"validate": _validate, "run": _run, "import-plan": _import_plan, "init": _init}
+COMMANDS = {"validate": _validate, "run": _run, "import-plan": _import_plan, "init": _init, "code": _code}
 
 
 def _os_message(exc: OSError) -> str:

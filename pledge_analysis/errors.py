@@ -14,6 +14,7 @@ Every error says what was wrong, where (file, row, column) and what to do::
     ├── CodebookError                the codebook is inconsistent (ids, parents, cycles)
     ├── ProjectStoreError            the SQLite project store cannot be used
     ├── OutputError                  an output file cannot be written (permission, disk full, a file in the way)
+    ├── NotFittedError               a model was used before fit (also a ValueError and AttributeError)
     └── ModelUnavailableError        an optional model or package is not installed
 
 Errors are raised, never asserted. Rows that are merely bad (a duplicate id, an
@@ -152,3 +153,19 @@ class OutputError(PledgeError, OSError):
 
 class ModelUnavailableError(PledgeError):
     """An optional model or package is not installed on this machine."""
+
+
+class NotFittedError(PledgeError, ValueError, AttributeError):
+    """A model was asked to predict or transform (or to be saved) before it was fitted.
+
+    Also a ``ValueError`` and an ``AttributeError``, as scikit-learn's own ``NotFittedError`` is,
+    so code written for scikit-learn (``except (ValueError, AttributeError)``) catches it too.
+
+    >>> str(NotFittedError("ThemeClassifier"))
+    'ThemeClassifier is not fitted yet. Call fit(X, y) first, or load a saved model with ThemeClassifier.load(path).'
+    """
+
+    def __init__(self, estimator: str):
+        self.estimator = estimator
+        super().__init__(f"{estimator} is not fitted yet. Call fit(X, y) first, or load a saved model with "
+                         f"{estimator}.load(path).")

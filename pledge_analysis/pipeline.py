@@ -62,16 +62,17 @@ class RunResult:
 
 class _Steps:
     def __init__(self, total: int, show: bool):
-        self.total, self.show, self.n, self.timings = total, show, 0, {}
+        self.total, self.show, self.n, self.timings, self.cpu = total, show, 0, {}, {}
 
     @contextmanager
     def step(self, name: str):
         self.n += 1
         if self.show:
             print(f"[{self.n}/{self.total}] {name}", file=sys.stderr, flush=True)
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         yield
         self.timings[name] = round(time.perf_counter() - t, 3)
+        self.cpu[name] = round(time.process_time() - c, 3)  # CPU seconds: what a busy machine does not inflate
         if self.show:
             print(f"      done in {self.timings[name]:.1f} s", file=sys.stderr, flush=True)
 
@@ -103,6 +104,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     from .prioritise import prioritise
     from .survey import compare_to_benchmark, key_drivers, read_national, score_questions, score_responses
     from .text.deidentify import deidentify_tables
+    from .text.deidentify_inputs import deidentify_attributes, deidentify_source_ids
     from .text.nlp import build_nlp
 
     cfg, questions, codebook, problems = load_and_check(project)
@@ -123,12 +125,18 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
             raise ProjectFileError(problems)
     with steps.step(f"de-identifying {len(data.segments):,} segments"):
         d = cfg.deidentify
+        opts = dict(allow=d.get("allow") or (), deny=d.get("deny") or (), labels=d.get("labels"))
+        # names in file names, text, speaker labels, set-aside values and free-text respondent attributes:
+        # nothing identifying is stored or written after this
+        renamed_sources = deidentify_source_ids(data, **opts)
         original = data.segments["text"].copy()
-        # text, speaker labels and set-aside values: nothing identifying is stored or written after this
         segments, set_aside, redactions = deidentify_tables(
-            data.segments, data.set_aside, allow=d.get("allow") or (), deny=d.get("deny") or (),
-            pseudonyms=bool(d.get("pseudonyms")), labels=d.get("labels"), progress=progress)
-        data.segments, data.set_aside = segments, set_aside
+            data.segments, data.set_aside, pseudonyms=bool(d.get("pseudonyms")), progress=progress, **opts)
+        respondents, attribute_review = deidentify_attributes(data.respondents, pseudonyms=bool(d.get("pseudonyms")),
+                                                              **opts)
+        if len(attribute_review):
+            redactions = pd.concat([redactions, attribute_review], ignore_index=True)
+        data.segments, data.set_aside, data.respondents = segments, set_aside, respondents
         if keep_original_text:
             segments["text_original"] = original.values
             log.warning("original (not de-identified) text is kept in segments.text_original at the user's request")
@@ -173,18 +181,20 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         "rows": {"respondents_kept": len(data.respondents), "answers_kept": len(data.responses),
                  "segments_kept": len(segments), "set_aside": len(data.set_aside)},
         "set_aside_by_reason": _reasons(data.set_aside),
+        "source_ids_deidentified": renamed_sources,
         "redactions_by_label": redactions["label"].value_counts().sort_index().to_dict() if len(redactions) else {},
         "redactions_by_source": _redaction_counts(redactions),
         "original_text_written": bool(keep_original_text),
         "warnings": (["original (not de-identified) text is included in segments.csv as text_original"]
                      if keep_original_text else []),
-        "codings": len(codings), "timings_s": steps.timings,
+        "codings": len(codings), "timings_s": steps.timings, "cpu_s": steps.cpu,
         "store": str(store_path) if store_path else None, "store_update": sync,
         "survey": {"suppress_below": cfg.suppress_below,
                    "benchmark_file": cfg.source_id(cfg.benchmark) if cfg.benchmark else None,
                    "benchmark_select": dict(cfg.benchmark_select),
-                   "benchmark_rows": (sorted(set(scores.loc[scores["benchmark_kind"] == "national", "benchmark_source"]))
-                                      if scores is not None and "benchmark_kind" in scores.columns else [])},
+                   "benchmark_rows": (
+                       sorted(set(scores.loc[scores["benchmark_kind"] == "national", "benchmark_source"]))
+                       if scores is not None and "benchmark_kind" in scores.columns else [])},
     }
     return RunResult(cfg, segments, data.respondents, data.responses, data.set_aside, redactions, codebook,
                      codings, units, themes, scores if scores is not None else pd.DataFrame(), priorities, plan,
@@ -275,7 +285,7 @@ def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = Fa
     except OSError as exc:
         raise output_error(exc, out, "could not create the output folder") from None
     remove_stale_temporaries(out)  # left by a run that was killed while writing
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     codings = result.store_codings if result.store_codings is not None else result.codings
     tables = {"segments.csv": result.segments, "codings.csv": codings, "themes.csv": result.themes,
               "survey_scores.csv": result.scores, "priorities.csv": result.priorities,
@@ -297,6 +307,7 @@ def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = Fa
     safe_to_excel(codings, out / "codings.xlsx", sheet_name="Codings")
     safe_to_excel(quotes_table(codings, result.segments, result.codebook), out / "quotes.xlsx", sheet_name="Quotes")
     result.run_log["timings_s"]["writing outputs"] = round(time.perf_counter() - t, 3)
+    result.run_log.setdefault("cpu_s", {})["writing outputs"] = round(time.process_time() - c, 3)
     result.run_log["outputs"] = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     write_text(out / "run_log.json", json.dumps(result.run_log, indent=2, default=str))
     booklets = [out / p for p in result.run_log.get("booklets", []) if p not in OUTPUTS]

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ConfigError, InputError, MissingFileError, PledgeError
-from .io.detect import SurveyGuess, detect_survey, layouts, site_codes
+from .io.detect import SurveyGuess, choose_sheet, detect_survey, layouts, site_codes
 from .io.transcripts import SUFFIXES as TRANSCRIPT_TYPES  # .txt, .docx, .vtt, .srt
 from .io.transcripts import read_transcript
 from .scaffold_yaml import PLACEHOLDER, codebook_header, project_yaml, questions_yaml, suggest_links
@@ -189,14 +189,18 @@ def _transcript_files(folder: Path) -> list[Path]:
 
 def init_project(project_dir: str | Path, *, surveys: list[str | Path], transcripts: str | Path | None = None,
                  codebook: str | Path = "service-pledge", force: bool = False, copy: bool = True,
-                 framework_csv: str | Path | None = None, name: str | None = None) -> InitReport:
+                 framework_csv: str | Path | None = None, name: str | None = None,
+                 sheet: str | None = None) -> InitReport:
     """Write ``project.yaml``, ``questions.yaml`` and ``codebook.yaml`` into ``project_dir``.
 
     ``surveys`` are survey export files (files with the same columns become one survey);
     ``transcripts`` a folder of focus-group transcripts; ``codebook`` ``"service-pledge"``,
     ``"nhs-framework"`` (with ``framework_csv`` or the ``PLEDGE_NHS_FRAMEWORK`` variable) or a
     codebook file. Inputs outside the folder are copied in unless ``copy=False`` (then paths
-    point outside and ``allow_paths_outside: true`` is written). Raises :class:`ConfigError`
+    point outside and ``allow_paths_outside: true`` is written). A workbook with several sheets holding
+    rows: ``sheet`` names the one to read, else the one that looks like the survey is read and written as
+    ``sheet:`` (the report says so), else :class:`ConfigError` lists the sheets
+    (:func:`pledge_analysis.io.detect.choose_sheet`). Raises :class:`ConfigError`
     if a project file exists and ``force`` is false; nothing is written before every input
     has been read.
     """
@@ -218,8 +222,10 @@ def init_project(project_dir: str | Path, *, surveys: list[str | Path], transcri
     report = InitReport(project_dir=root)
     taken: set[str] = set()
     named: dict[str, int] = {}
-    for files in layouts(surveys):
-        guess = detect_survey(files, name="survey", taken=taken)
+    chosen = {s: choose_sheet(s, sheet) for s in surveys}  # several sheets with rows: which one is the survey
+    for files in layouts(surveys, {s: c[0] for s, c in chosen.items()}):
+        guess = detect_survey(files, name="survey", taken=taken, sheet=chosen[files[0]][0])
+        guess.notes[:0] = [note for f in files if (note := chosen[f][1])]
         base = "staff survey" if guess.group == "staff" else "patient survey"
         named[base] = named.get(base, 0) + 1
         guess.name = base if named[base] == 1 else f"{base} {named[base]}"

@@ -85,6 +85,10 @@ def project_yaml(*, name: str, sites: dict[str, str], surveys: list[SurveyGuess]
                   "    # columns: canonical name: the column's header in the file. CHECK each guess.",
                   "    columns:"]
         lines += [f"      {k}: {_s(v)}" for k, v in g.columns.items()]
+        if g.sheet:
+            s["sheet"] = g.sheet
+            lines += ["    # sheet: the sheet of the workbook that holds the survey (its other sheets are not read).",
+                      f"    sheet: {_s(g.sheet)}"]
         if g.comments:
             s["comments"] = dict(g.comments)
             lines += ["    # comments: free-text answers, question id: column header (ids are yours to rename).",

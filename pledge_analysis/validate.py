@@ -122,7 +122,23 @@ def check_files(cfg: ProjectConfig, questions: pd.DataFrame | None, codebook: pd
                                     f"names question(s) {missing} that questions.yaml does not define (defined: "
                                     f"{', '.join(sorted(known))}). Fix the ids or remove them, or the theme has "
                                     "no survey evidence."))
+    problems += _benchmark_problems(cfg, yaml_file)
     return problems
+
+
+def _benchmark_problems(cfg: ProjectConfig, yaml_file) -> list[Problem]:
+    """The national benchmark rows named by ``benchmark:`` exist and are one per question."""
+    if not cfg.benchmark:
+        return []
+    from .survey import benchmark_rows, read_national
+
+    select = {k: v for k, v in cfg.benchmark_select.items() if k != "fallback"}
+    try:
+        benchmark_rows(read_national(cfg.benchmark), path=cfg.benchmark, **select)
+    except PledgeError as e:
+        what = getattr(e, "what", str(e)) + (f". {e.hint}" if getattr(e, "hint", "") else "")
+        return [Problem(yaml_file, cfg.line("benchmark"), "benchmark", what)]
+    return []
 
 
 def _codebook_lines(path: Path | None):

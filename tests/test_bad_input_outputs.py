@@ -25,6 +25,7 @@ import csv
 import errno
 import html
 import io
+import json
 import os
 import re
 import resource
@@ -298,6 +299,52 @@ def test_vtt_voice_names_are_pseudonymised(tmp_path, cli):
         ["Facilitator", "Participant 1", "Participant 2"]
 
 
+def test_free_text_attributes_are_deidentified_everywhere(tmp_path):
+    """Free-text respondent attributes: a ``role`` column (kept in the store and the .qdpx cases) and one
+    declared under ``attributes:`` (kept in the run's respondents table) are redacted like the comments."""
+    from pledge_analysis.pipeline import run_project, write_outputs
+
+    project = make_project(tmp_path)
+    export = project / "exports" / "feedback_2027.csv"
+    lines = export.read_bytes().decode("cp1252").splitlines()
+    roles = ["Nurse", "Deputy to Sister Jane Pemberton, bleep 07700 900461", "Volunteer"]
+    carers = ["Lives alone", "Carer: Margaret Okafor 07700 900982", "Daughter"]
+    rows = [lines[0] + ",Job title,Support at home"] + [f'{ln},"{roles[i % 3]}","{carers[i % 3]}"'
+                                                         for i, ln in enumerate(lines[1:])]
+    export.write_bytes(("\r\n".join(rows) + "\r\n").encode("cp1252"))
+    edit(project / "project.yaml", "      group: Cohort\n",
+         "      group: Cohort\n      role: Job title\n      attributes: {support: Support at home}\n")
+    result = run_project(project, store=True)
+    write_outputs(result, tmp_path / "out")
+    bad = ["Pemberton", "07700 900461", "Okafor", "07700 900982"]
+    assert leaks(bad, tmp_path / "out", project / "project.sqlite") == []
+    people = result.respondents.astype(str).to_string()
+    assert [b for b in bad if b in people] == []
+    assert {"Nurse", "Volunteer"} <= set(result.respondents["role"]) and "Daughter" in set(result.respondents["support"])
+    review = pd.read_csv(tmp_path / "out" / "redactions.csv")
+    assert set(review.loc[review["table"] == "respondents", "label"]) == {"PERSON", "PHONE"}
+
+
+def test_names_in_file_names_are_deidentified_everywhere(tmp_path, cli):
+    """A transcript named after its participant: the name must not become a source id in any output."""
+    project = make_project(tmp_path)
+    for who in ("Margaret_Okafor", "Tomasz_Kowalczyk"):
+        (project / "groups" / f"focus_group_{who}.vtt").write_text(
+            "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Facilitator>What stood out?\n\n"
+            "00:00:05.000 --> 00:00:09.000\n<v P1>I waited weeks for my results.\n", encoding="utf-8")
+    edit(project / "project.yaml", "  - {path: groups/hillside_primary.txt, site: HSH, group: primary}",
+         "  - {path: groups/hillside_primary.txt, site: HSH, group: primary}\n"
+         "  - {path: groups/focus_group_Margaret_Okafor.vtt, site: LWC, group: secondary}\n"
+         "  - {path: groups/focus_group_Tomasz_Kowalczyk.vtt, site: LWC, group: secondary}")
+    run_ok(cli, project, tmp_path / "out")
+    assert leaks(["Okafor", "Kowalczyk", "Margaret", "Tomasz"], tmp_path / "out", project / "project.sqlite") == []
+    segs = pd.read_csv(tmp_path / "out" / "segments.csv")
+    renamed = sorted(set(segs["source_id"]) - {TRANSCRIPT, "exports/feedback_2027.csv"})
+    assert renamed == ["groups/focus_group_[PERSON_1].vtt", "groups/focus_group_[PERSON_2].vtt"]  # one per name
+    log = json.loads((tmp_path / "out" / "run_log.json").read_text(encoding="utf-8"))
+    assert log["source_ids_deidentified"] == 2  # the mapping itself is kept nowhere: a count only
+
+
 # ================================================================================== 2. injection
 PAYLOADS = [
     pytest.param("=1+2 I waited six weeks for my scan.", id="equals"),
@@ -425,6 +472,26 @@ def test_safe_writers_neutralise_csv_and_write_xlsx_cells_as_text(tmp_path):
     ws = load_workbook(tmp_path / "a.xlsx")["S"]
     assert ws["A2"].value == "'=1+2" and ws["A2"].data_type == "s" and ws["B2"].value == -1
     assert ws["B2"].data_type == "n" and ws["C1"].value == "'=head"
+
+
+def test_xlsx_over_the_sheet_row_limit_is_split_not_truncated(tmp_path, caplog):
+    """Excel holds 1,048,576 rows a sheet: a longer table goes over several sheets, each with the header,
+    with a warning (``max_rows`` stands in for the real limit here); an over-long text is cut, visibly."""
+    from pledge_analysis.io.safe import CUT_MARK, EXCEL_MAX_CHARS, safe_to_excel
+
+    df = pd.DataFrame({"segment_id": [f"s{i}" for i in range(7)], "n": range(7),
+                       "text": ["=1+2", "x" * (EXCEL_MAX_CHARS + 10)] + ["ok"] * 5})
+    with caplog.at_level("WARNING"):
+        names = safe_to_excel(df, tmp_path / "big.xlsx", sheet_name="Codings", max_rows=4)
+    assert names == ["Codings", "Codings (2)", "Codings (3)"]
+    assert "7 rows are more than one worksheet holds" in caplog.text and "cut" in caplog.text
+    sheets = pd.read_excel(tmp_path / "big.xlsx", sheet_name=None)
+    assert list(sheets) == names and [len(t) for t in sheets.values()] == [3, 3, 1]
+    back = pd.concat(sheets.values(), ignore_index=True)
+    assert back["segment_id"].tolist() == df["segment_id"].tolist() and back["n"].tolist() == list(range(7))
+    assert back["text"][0] == "'=1+2" and len(back["text"][1]) == EXCEL_MAX_CHARS
+    assert back["text"][1].endswith(CUT_MARK)
+    assert live_cells(tmp_path) == []
 
 
 def test_action_plan_workbook_round_trip_is_lossless(tmp_path, cli, ran):

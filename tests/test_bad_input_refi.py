@@ -23,7 +23,7 @@ import pytest
 
 from pledge_analysis.coding import codebook_from_records
 from pledge_analysis.errors import CodebookError, InputError, MissingFileError, PledgeError, UnsafeInputError
-from pledge_analysis.io import refi
+from pledge_analysis.io import refi, safe_archive
 from pledge_analysis.io.refi import read_codebook_qdc, read_project_qdpx, write_codebook_qdc, write_project_qdpx
 
 P = refi.NS_PROJECT
@@ -234,7 +234,7 @@ def test_member_that_lies_about_its_size(tmp_path):
 
 
 def test_real_deflate_bomb_over_the_member_cap(tmp_path, monkeypatch):
-    monkeypatch.setattr(refi, "MAX_MEMBER_BYTES", 8 * 2 ** 20)
+    monkeypatch.setattr(safe_archive, "MAX_MEMBER_BYTES", 8 * 2 ** 20)
     project(tmp_path / "bomb.qdpx", qde(text_source()), text=bytes(64 * 2 ** 20))  # 64 MB of zeros, ~64 kB zipped
     assert (tmp_path / "bomb.qdpx").stat().st_size < 2 ** 20
     refused(read_project_qdpx, tmp_path / "bomb.qdpx", UnsafeInputError, where=(f"'sources/{G2}.txt'",),
@@ -242,8 +242,8 @@ def test_real_deflate_bomb_over_the_member_cap(tmp_path, monkeypatch):
 
 
 def test_many_members_over_the_total_cap(tmp_path, monkeypatch):
-    monkeypatch.setattr(refi, "MAX_MEMBER_BYTES", 4 * 2 ** 20)
-    monkeypatch.setattr(refi, "MAX_TOTAL_BYTES", 16 * 2 ** 20)
+    monkeypatch.setattr(safe_archive, "MAX_MEMBER_BYTES", 4 * 2 ** 20)
+    monkeypatch.setattr(safe_archive, "MAX_TOTAL_BYTES", 16 * 2 ** 20)
     sources = "".join(text_source().replace(G2, f"{i:08d}-2222-4222-8222-222222222222") for i in range(8))
     members = {f"sources/{i:08d}-2222-4222-8222-222222222222.txt": bytes(3 * 2 ** 20) for i in range(8)}
     qdpx(tmp_path / "bomb.qdpx", {"project.qde": qde(sources), **members})
@@ -252,19 +252,19 @@ def test_many_members_over_the_total_cap(tmp_path, monkeypatch):
 
 
 def test_too_many_members(tmp_path, monkeypatch):
-    monkeypatch.setattr(refi, "MAX_MEMBERS", 50)
+    monkeypatch.setattr(safe_archive, "MAX_MEMBERS", 50)
     qdpx(tmp_path / "many.qdpx", {"project.qde": qde(), **{f"sources/{i}.txt": "" for i in range(60)}})
     refused(read_project_qdpx, tmp_path / "many.qdpx", UnsafeInputError, where=("61 members",))
 
 
 def test_too_many_xml_elements(tmp_path, monkeypatch):
-    monkeypatch.setattr(refi, "MAX_XML_ELEMENTS", 1000)
+    monkeypatch.setattr(safe_archive, "MAX_XML_ELEMENTS", 1000)
     project(tmp_path / "p.qdpx", qde(text_source(selections="<Description/>" * 5000)))
     refused(read_project_qdpx, tmp_path / "p.qdpx", UnsafeInputError, where=("'project.qde'", "1,000"))
 
 
 def test_codebook_file_too_large(tmp_path, monkeypatch):
-    monkeypatch.setattr(refi, "MAX_MEMBER_BYTES", 2 ** 20)
+    monkeypatch.setattr(safe_archive, "MAX_MEMBER_BYTES", 2 ** 20)
     (tmp_path / "c.qdc").write_text(f'<CodeBook xmlns="{C}"><Codes/>' + " " * 2 ** 21 + "</CodeBook>")
     refused(read_codebook_qdc, tmp_path / "c.qdc", UnsafeInputError, where=("MB",), seconds=0.5)
 

@@ -111,3 +111,21 @@ def test_real_cpes_breast_service_is_below_its_benchmark():
 
     with pytest.raises(InputError, match="ambiguous"):  # the funnel's target was the first of 4 national rows
         trust_funnel(nat, "Q17", cancer_type="All Cancers")
+
+
+def test_validate_reports_an_ambiguous_benchmark_at_its_line(tmp_path):
+    """``validate`` (and so ``run``, before any work) names the benchmark: line when the rows are ambiguous."""
+    from pledge_analysis.validate import validate_project
+
+    proj = tmp_path / "p"
+    shutil.copytree(SAMPLES, proj, ignore=shutil.ignore_patterns("*.sqlite", "out"))
+    raw = pd.read_csv(proj / "national_benchmark.csv")  # the published layout: a second year of rows
+    pd.concat([raw, raw.assign(Year=2025)]).to_csv(proj / "national_benchmark.csv", index=False)
+    report = validate_project(proj)
+    found = [p for p in report.problems if p.key == "benchmark"]
+    assert found and "ambiguous" in found[0].message and "year:" in found[0].message
+    text = (proj / "project.yaml").read_text(encoding="utf-8")
+    assert text.splitlines()[found[0].line - 1].startswith("benchmark:")
+    (proj / "project.yaml").write_text(text.replace("benchmark: national_benchmark.csv",
+                                                    "benchmark: {file: national_benchmark.csv, year: 2025}"))
+    assert not [p for p in validate_project(proj).problems if p.key == "benchmark"]

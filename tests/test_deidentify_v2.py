@@ -91,3 +91,17 @@ def test_real_comments_recall_and_precision():
     assert scores.at["PERSON", "support"] == 57
     assert scores.at["PERSON", "recall"] >= 0.90
     assert scores.at["ALL", "precision"] >= 0.85
+
+
+def test_ner_entities_are_added_when_a_pipeline_is_given():
+    """The NER path, exercised with spaCy's own entity ruler standing in for a trained model
+    (none can be downloaded here): its PERSON entities are redacted, unless allow-listed."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "PERSON", "pattern": "Bramble"}])
+    text = "Bramble was on the ward with me"
+    assert redact(text).spans == []
+    r = redact(text, nlp=nlp)
+    assert [(text[s:e], label) for s, e, label in r.spans] == [("Bramble", "PERSON")] and r.scores == [0.7]
+    assert redact(text, nlp=nlp, allow=["Bramble"]).spans == []

@@ -3,12 +3,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone
-from sklearn.exceptions import NotFittedError
 
 from pledge_analysis.coding.classifier import (ThemeClassifier, model_codings, suggest_for_review, training_data)
 from pledge_analysis.coding.codebook import theme_of
-from pledge_analysis.coding.embeddings import cache_dir, embed
+from pledge_analysis.coding.embeddings import embed
 from pledge_analysis.coding.sentiment import SentimentClassifier
+from pledge_analysis.errors import NotFittedError
 
 
 @pytest.fixture(scope="module")

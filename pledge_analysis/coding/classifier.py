@@ -4,13 +4,20 @@
 sentence embeddings (:func:`pledge_analysis.coding.embeddings.embed`); TF-IDF is strong on
 frequent themes, embeddings on rare ones, and together they beat either.
 
-:class:`ThemeClassifier` is a scikit-learn estimator. ``fit(texts, labels)`` takes a DataFrame
-of 0/1 columns (one per code); ``predict`` returns a 0/1 DataFrame with the same columns and
-``predict_proba`` the probabilities. Multi-label: one logistic regression per code, each with
+:class:`ThemeClassifier` is a scikit-learn estimator. ``fit(X, y)`` takes texts (a list, a Series
+or a DataFrame with ``text``) and either a DataFrame of 0/1 columns, one per code (multi-label:
+``predict`` returns a 0/1 DataFrame with the same columns), or one label per text (single-label:
+``predict`` returns a Series of labels), each aligned to the input's index; ``predict_proba``
+returns the probabilities (one column per class) and ``score`` the accuracy (for multi-label,
+the share of texts whose whole label set is right, as scikit-learn's). Parameters are checked
+when ``fit`` starts (:class:`~pledge_analysis.errors.ConfigError`); an unfitted model raises
+:class:`~pledge_analysis.errors.NotFittedError`; ``save(path)`` / ``ThemeClassifier.load(path)``
+keep a fitted model (:mod:`pledge_analysis.coding.estimator`). Multi-label: one logistic regression per code, each with
 its own decision threshold tuned by cross-validation to maximise F1 (codes with fewer than
 ``min_support`` examples keep 0.5); the probabilities are those of an unweighted logistic
 regression, which are well calibrated per code. ``cv_report_`` holds precision, recall, F1 and
-support per code from the cross-validated predictions. With ``multi_label=False`` one
+support per code from the cross-validated predictions. Single-label (``multi_label=False``, or
+the default ``"auto"`` with one label per text): one
 multinomial model picks one code per text; its scores are temperature-scaled on the
 cross-validated predictions (``temperature_``), since a weakly regularised multinomial model is
 overconfident (real feedback: 0.83 mean confidence at 0.74 accuracy before scaling).
@@ -21,21 +28,44 @@ least certain decisions, rare codes first) as ``codings`` rows with ``method="mo
 """
 from __future__ import annotations
 
+import os
+from numbers import Integral, Real
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import Interval, Options, StrOptions
 
 from .. import schema
+from .estimator import ModelContract
+
+_EMBEDDINGS = [StrOptions({"minilm", "static"}), None]
+_CACHE = [str, os.PathLike, None]
 
 
 def _texts(X) -> list[str]:
+    """The texts of ``X``: a DataFrame's ``text`` column, or the items of a list or Series."""
     if isinstance(X, pd.DataFrame):
+        if "text" not in X.columns:
+            from ..errors import MissingColumnError
+
+            raise MissingColumnError("the texts table has no 'text' column", column="text",
+                                     hint=f"Pass a DataFrame with a 'text' column (it has {list(X.columns)[:8]}), "
+                                          "or a list of texts.")
         X = X["text"]
-    return ["" if t is None or (isinstance(t, float) and t != t) else str(t) for t in X]
+    elif isinstance(X, (str, bytes)) or not hasattr(X, "__iter__"):
+        from ..errors import InputError
+
+        raise InputError(f"expected a list of texts, got {type(X).__name__}",
+                         hint="Pass a list, a Series, or a DataFrame with a 'text' column (one text: [text]).")
+    return ["" if t is None or t is pd.NA or (isinstance(t, float) and t != t) else str(t) for t in X]
+
+
+def _index(X, n: int) -> pd.Index:
+    """The index predictions are aligned to: the input's (DataFrame or Series), else 0..n-1."""
+    return X.index if isinstance(X, (pd.DataFrame, pd.Series)) else pd.RangeIndex(n)
 
 
 def question_categories(questions) -> list[str]:
@@ -53,35 +83,66 @@ def question_onehot(questions, categories: Sequence[str], weight: float = 1.0) -
     return out
 
 
-class TextFeatures(TransformerMixin, BaseEstimator):
-    """TF-IDF (words 1-2, characters 2-5 within words) and sentence embeddings, side by side."""
+class TextFeatures(ModelContract, TransformerMixin, BaseEstimator):
+    """TF-IDF (words 1-2, characters 2-5 within words) and sentence embeddings, side by side.
+
+    ``transform`` returns a sparse matrix whose columns ``get_feature_names_out()`` names:
+    ``words__<term>``, ``chars__<n-gram>``, then ``<model>__<i>`` for the embedding dimensions.
+    Embeddings are kept in memory for the process, and on disk only in ``cache_dir`` (or
+    ``$PLEDGE_CACHE_DIR``) when given (:func:`pledge_analysis.coding.embeddings.embed`).
+    """
+
+    _fitted_attribute = "words_"
+    _parameter_constraints = {"embedding_model": _EMBEDDINGS, "embedding_weight": [Interval(Real, 0, None, closed="left")],
+                              "max_features": [Interval(Integral, 1, None, closed="left")],
+                              "min_df": [Interval(Integral, 1, None, closed="left")], "cache_dir": _CACHE}
 
     def __init__(self, *, embedding_model: str | None = "minilm", embedding_weight: float = 1.0,
-                 max_features: int = 100_000, min_df: int = 2):
+                 max_features: int = 100_000, min_df: int = 2, cache_dir: str | os.PathLike | None = None):
         self.embedding_model = embedding_model
         self.embedding_weight = embedding_weight
         self.max_features = max_features
         self.min_df = min_df
+        self.cache_dir = cache_dir
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         texts = _texts(X)
-        self.words_ = TfidfVectorizer(ngram_range=(1, 2), min_df=self.min_df, sublinear_tf=True, strip_accents="unicode",
+        if not texts:
+            from ..errors import EmptyInputError
+
+            raise EmptyInputError("no texts to learn from", hint="Pass at least a few texts.")
+        # with fewer texts than min_df no term could pass: keep every term instead of failing
+        min_df = self.min_df if len(texts) >= 2 * self.min_df else 1
+        self.words_ = TfidfVectorizer(ngram_range=(1, 2), min_df=min_df, sublinear_tf=True, strip_accents="unicode",
                                       max_features=self.max_features).fit(texts)
-        self.chars_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=self.min_df, sublinear_tf=True,
+        self.chars_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=min_df, sublinear_tf=True,
                                       max_features=self.max_features).fit(texts)
         return self
 
     def transform(self, X):
-        check_is_fitted(self, "words_")
+        self._check_fitted()
         texts = _texts(X)
         parts = [self.words_.transform(texts), self.chars_.transform(texts)]
         if self.embedding_model:
             from .embeddings import embed
 
-            parts.append(sparse.csr_matrix(self.embedding_weight * embed(texts, self.embedding_model)))
+            vectors = embed(texts, self.embedding_model, cache_dir=self.cache_dir)
+            parts.append(sparse.csr_matrix(self.embedding_weight * vectors))
         return sparse.hstack(parts, format="csr")
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """The name of every column ``transform`` returns, in order (an object array of str)."""
+        from .embeddings import DIMENSIONS
+
+        self._check_fitted()
+        names = [f"words__{t}" for t in self.words_.get_feature_names_out()]
+        names += [f"chars__{t}" for t in self.chars_.get_feature_names_out()]
+        if self.embedding_model:
+            names += [f"{self.embedding_model}__{i}" for i in range(DIMENSIONS[self.embedding_model])]
+        return np.asarray(names, dtype=object)
 
 
 def _best_threshold(y: np.ndarray, p: np.ndarray) -> float:
@@ -127,12 +188,27 @@ def _report(Y: pd.DataFrame, P: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-class ThemeClassifier(ClassifierMixin, BaseEstimator):
-    """Multi-label theme classifier (scikit-learn estimator; see the module docstring)."""
+class ThemeClassifier(ModelContract, ClassifierMixin, BaseEstimator):
+    """Theme classifier, multi-label or single-label (scikit-learn estimator; see the module docstring).
+
+    ``multi_label="auto"`` (default) follows ``y``: a DataFrame of 0/1 columns is multi-label, one
+    label per text single-label. ``cv`` is the number of folds for the thresholds, the report and
+    the temperature (0 or None: no cross-validation). ``cache_dir``: where embeddings are kept on
+    disk (none by default; see :class:`TextFeatures`).
+    """
+
+    _classes_are_codes = True
+    _parameter_constraints = {
+        "embedding_model": _EMBEDDINGS, "embedding_weight": [Interval(Real, 0, None, closed="left")],
+        "C": [Interval(Real, 0, None, closed="neither")], "multi_label": ["boolean", StrOptions({"auto"})],
+        "tune_thresholds": ["boolean"], "cv": [Interval(Integral, 2, None, closed="left"), Options(Integral, {0}), None],
+        "min_support": [Interval(Integral, 1, None, closed="left")], "random_state": ["random_state"],
+        "max_iter": [Interval(Integral, 1, None, closed="left")], "cache_dir": _CACHE}
 
     def __init__(self, *, embedding_model: str | None = "minilm", embedding_weight: float = 1.0, C: float = 8.0,
-                 multi_label: bool = True, tune_thresholds: bool = True, cv: int = 3, min_support: int = 5,
-                 random_state: int = 0, max_iter: int = 2000):
+                 multi_label: bool | str = "auto", tune_thresholds: bool = True, cv: int | None = 3,
+                 min_support: int = 5, random_state: int | None = 0, max_iter: int = 2000,
+                 cache_dir: str | os.PathLike | None = None):
         self.embedding_model = embedding_model
         self.embedding_weight = embedding_weight
         self.C = C
@@ -142,49 +218,87 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self.min_support = min_support
         self.random_state = random_state
         self.max_iter = max_iter
+        self.cache_dir = cache_dir
 
     def _lr(self):
         from sklearn.linear_model import LogisticRegression
 
-        return LogisticRegression(C=self.C, max_iter=self.max_iter, solver="liblinear" if self.multi_label else "lbfgs",
+        return LogisticRegression(C=self.C, max_iter=self.max_iter, solver="liblinear" if self.multi_label_ else "lbfgs",
                                   random_state=self.random_state)
 
-    def _labels(self, labels) -> pd.DataFrame:
-        if isinstance(labels, pd.DataFrame):
-            Y = labels.astype(int)
-        else:
-            y = pd.Series(np.asarray(labels)).astype(str)
-            Y = pd.get_dummies(y, dtype=int)
-        if Y.shape[1] == 0:
-            from ..errors import InputError
+    def _targets(self, y, n: int) -> tuple[pd.DataFrame, np.ndarray | None]:
+        """0/1 columns, one per class, and (single-label) each text's class index."""
+        from ..errors import InputError
 
-            raise InputError("no labels to learn from", hint="Pass a DataFrame with one 0/1 column per code.")
-        return Y
+        if y is None:
+            raise InputError("no labels given", hint="Call fit(X, y) with y a DataFrame of 0/1 columns, one per "
+                                                     "code, or one label per text.")
+        two_d = isinstance(y, pd.DataFrame) or np.ndim(y) == 2
+        self.multi_label_ = two_d if self.multi_label == "auto" else bool(self.multi_label)
+        if two_d:
+            Y = pd.DataFrame(y) if not isinstance(y, pd.DataFrame) else y
+            if len(Y) != n:
+                raise InputError(f"{n} texts but {len(Y)} label rows", hint="Pass one label row per text.")
+            values = Y.to_numpy()
+            if Y.shape[1] == 0 or pd.isna(values).any() or not np.isin(values, (0, 1)).all():
+                raise InputError("the label table must have at least one column, with only 0 and 1 in it",
+                                 hint="Pass a DataFrame with one 0/1 column per code (no missing values).")
+            Y = Y.astype(int).reset_index(drop=True)
+            self.classes_ = np.array(Y.columns)
+            if self.multi_label_:
+                return Y, None
+            empty = np.flatnonzero(Y.sum(axis=1).to_numpy() == 0)
+            if len(empty):
+                raise InputError(f"{len(empty)} texts have no label (the first is row {empty[0]}), and a single-label "
+                                 "model must give each text one", hint="Drop them, or use multi_label=True.")
+            return Y, Y.to_numpy().argmax(axis=1)
+        labels = pd.Series(np.asarray(y, dtype=object) if np.ndim(y) == 1 else y)
+        if len(labels) != n:
+            raise InputError(f"{n} texts but {len(labels)} labels", hint="Pass one label per text.")
+        if labels.isna().any():
+            first = int(np.flatnonzero(labels.isna().to_numpy())[0])
+            raise InputError(f"{int(labels.isna().sum())} labels are missing (the first is row {first})",
+                             hint="Drop those texts, or give them a label.")
+        self.classes_, index = np.unique(np.asarray(y), return_inverse=True)
+        Y = pd.DataFrame(np.eye(len(self.classes_), dtype=int)[index], columns=self.classes_)
+        if len(self.classes_) < 2 and not self.multi_label_:
+            raise InputError(f"only one class ({self.classes_[0]!r}) in the labels",
+                             hint="A classifier needs at least two classes to learn from.")
+        return Y, (None if self.multi_label_ else index)
 
-    def fit(self, X, labels):
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None, **kwargs):
+        """Learn from texts ``X`` and labels ``y`` (see the class docstring); returns ``self``.
+
+        ``fit(X, labels=...)``, the old keyword, still works and warns (``FutureWarning``).
+        """
         from sklearn.model_selection import KFold, StratifiedKFold
 
-        texts = _texts(X)
-        Y = self._labels(labels)
-        if len(texts) != len(Y):
-            from ..errors import InputError
+        if "labels" in kwargs:
+            import warnings
 
-            raise InputError(f"{len(texts)} texts but {len(Y)} label rows", hint="Pass one label row per text.")
-        self.classes_ = np.array(Y.columns)
-        self.features_ = TextFeatures(embedding_model=self.embedding_model,
-                                      embedding_weight=self.embedding_weight).fit(texts)
+            warnings.warn("ThemeClassifier.fit(X, labels=...) is deprecated: pass fit(X, y=...) (scikit-learn's "
+                          "name).", FutureWarning, stacklevel=3)
+            y = kwargs.pop("labels") if y is None else y
+        if kwargs:
+            raise TypeError(f"ThemeClassifier.fit() got unexpected arguments {sorted(kwargs)}")
+        texts = _texts(X)
+        Y, single = self._targets(y, len(texts))
+        self.features_ = TextFeatures(embedding_model=self.embedding_model, embedding_weight=self.embedding_weight,
+                                      cache_dir=self.cache_dir).fit(texts)
         F = self.features_.transform(texts)
         self.thresholds_ = pd.Series(0.5, index=Y.columns)
-        if self.multi_label:
+        cv = self.cv or 0
+        if self.multi_label_:
             oof = pd.DataFrame(0.0, index=Y.index, columns=Y.columns)
-            if self.cv and self.cv > 1 and len(texts) >= 2 * self.cv:
-                for train, test in KFold(self.cv, shuffle=True, random_state=self.random_state).split(F):
+            if cv > 1 and len(texts) >= 2 * cv:
+                for train, test in KFold(cv, shuffle=True, random_state=self.random_state).split(F):
                     for c in Y.columns:
-                        y = Y[c].to_numpy()[train]
-                        if y.min() == y.max():
-                            oof.iloc[test, Y.columns.get_loc(c)] = float(y[0])
+                        y_c = Y[c].to_numpy()[train]
+                        if y_c.min() == y_c.max():
+                            oof.iloc[test, Y.columns.get_loc(c)] = float(y_c[0])
                             continue
-                        oof.iloc[test, Y.columns.get_loc(c)] = self._lr().fit(F[train], y).predict_proba(F[test])[:, 1]
+                        oof.iloc[test, Y.columns.get_loc(c)] = self._lr().fit(F[train], y_c).predict_proba(F[test])[:, 1]
                 if self.tune_thresholds:
                     for c in Y.columns:
                         if Y[c].sum() >= self.min_support:
@@ -192,30 +306,30 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
                 self.cv_report_ = _report(Y, (oof >= self.thresholds_).astype(int))
             self.models_ = {}
             for c in Y.columns:
-                y = Y[c].to_numpy()
-                self.models_[c] = float(y[0]) if y.min() == y.max() else self._lr().fit(F, y)
+                y_c = Y[c].to_numpy()
+                self.models_[c] = float(y_c[0]) if y_c.min() == y_c.max() else self._lr().fit(F, y_c)
         else:
-            y = Y.to_numpy().argmax(axis=1)
             self.temperature_ = 1.0
-            if self.cv and self.cv > 1:
+            if cv > 1:
                 from sklearn.model_selection import cross_val_predict
 
-                folds = StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state)
-                counts = np.bincount(y)
-                if counts[counts > 0].min() >= self.cv:
-                    Z = _two_d(cross_val_predict(self._lr(), F, y, cv=folds, method="decision_function"))
+                folds = StratifiedKFold(cv, shuffle=True, random_state=self.random_state)
+                counts = np.bincount(single)
+                if counts[counts > 0].min() >= cv:
+                    Z = _two_d(cross_val_predict(self._lr(), F, single, cv=folds, method="decision_function"))
                     present = np.flatnonzero(counts)  # the columns of Z, in order
                     pred = present[Z.argmax(axis=1)]
                     self.cv_report_ = _report(Y, pd.DataFrame(np.eye(Y.shape[1], dtype=int)[pred], columns=Y.columns))
-                    self.temperature_ = _temperature(Z, np.searchsorted(present, y))
-            self.model_ = self._lr().fit(F, y)
+                    self.temperature_ = _temperature(Z, np.searchsorted(present, single))
+            self.model_ = self._lr().fit(F, single)
         return self
 
     def predict_proba(self, X) -> pd.DataFrame:
-        check_is_fitted(self, "classes_")
+        """Probabilities, one column per class (``classes_``), aligned to the input's index."""
+        self._check_fitted()
         F = self.features_.transform(_texts(X))
-        index = X.index if isinstance(X, pd.DataFrame) else pd.RangeIndex(F.shape[0])
-        if self.multi_label:
+        index = _index(X, F.shape[0])
+        if self.multi_label_:
             cols = {c: (np.full(F.shape[0], m) if isinstance(m, float) else m.predict_proba(F)[:, 1])
                     for c, m in self.models_.items()}
             return pd.DataFrame(cols, index=index)[list(self.classes_)]
@@ -225,15 +339,16 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         proba[:, self.model_.classes_] = softmax(_two_d(self.model_.decision_function(F)) / self.temperature_, axis=1)
         return pd.DataFrame(proba, index=index, columns=self.classes_)
 
-    def predict(self, X) -> pd.DataFrame:
+    def predict(self, X) -> pd.DataFrame | pd.Series:
+        """Multi-label: a 0/1 DataFrame (one column per class, each at its threshold). Single-label:
+        a Series with the most probable class of each text. Both aligned to the input's index."""
         P = self.predict_proba(X)
-        if self.multi_label:
+        if self.multi_label_:
             return (P >= self.thresholds_[P.columns]).astype(int)
-        return pd.DataFrame(np.eye(len(self.classes_), dtype=int)[P.to_numpy().argmax(axis=1)], index=P.index,
-                            columns=P.columns)
+        return pd.Series(self.classes_[P.to_numpy().argmax(axis=1)], index=P.index, name="label")
 
     def predict_top(self, X) -> pd.Series:
-        """The most probable code per text (single-label use)."""
+        """The most probable code per text (in multi-label use too)."""
         P = self.predict_proba(X)
         return P.idxmax(axis=1)
 

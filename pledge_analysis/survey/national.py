@@ -8,7 +8,6 @@ and anything left ambiguous is an error, never "the last row wins".
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from ..errors import InputError

@@ -376,13 +376,13 @@ def _more_person_spans(text, toks, lower, first, last, common) -> list[tuple[int
     def namelike(word: str) -> bool:
         lw = word.lower().replace("’", "'")
         lw = lw[:-2] if lw.endswith("'s") else lw
-        return lw not in TITLES and (lw not in common or lw in last or lw in first) and not (
-            len(word) > 1 and word.isupper())
+        return _is_cap(word) and lw not in TITLES and (lw not in common or lw in last or lw in first)
 
     def strict(word: str) -> bool:  # a single word on weak evidence: not a common English word at all
         lw = word.lower().replace("’", "'")
         lw = lw[:-2] if lw.endswith("'s") else lw
-        return lw not in TITLES and lw not in common and not (len(word) > 1 and word.isupper())
+        return lw not in TITLES and lw not in common and not lw.startswith("i'") and not (
+            len(word) > 1 and (word.isupper() or word[1].isupper()))
 
     for m in _INITIALS.finditer(text):
         if namelike(m.group("sur")) and m.group(0)[:2] not in ("I.",):
@@ -428,7 +428,8 @@ NOT_NAMES = frozenset(
         "cpn", "hca", "gp", "physio", "physiotherapy", "pharmacy", "pharmacist", "psychologist", "psychiatrist",
         "podiatrist", "podiatric", "podiatry", "visitor", "caller", "lady", "gentleman", "co-ordinator",
         "coordinator", "manager", "worker", "consultation", "hospitality", "reception", "chemo", "radiotherapy",
-        "oncology", "staff", "team", "matron", "sister", "nurse", "nurses", "dr", "my", "the", "our"})
+        "oncology", "staff", "team", "matron", "sister", "nurse", "dr", "drs", "my", "the", "our", "rehab",
+        "aftercare", "palliative", "hca", "hcas"})
 PLACE_NOUNS = frozenset({
     "ward", "hospital", "house", "centre", "center", "clinic", "unit", "grange", "lodge", "court", "surgery",
     "practice", "road", "street", "lane", "avenue", "palace", "city", "trust", "group", "hall", "park", "school",
@@ -450,11 +451,19 @@ def _plausible(text: str, sp):
         w = text[a:b].lower().replace("’", "'").rstrip(".")
         return w[:-2] if w.endswith("'s") else w
 
-    while words and (norm(*words[0]) in NOT_NAMES or text[words[0][0]:words[0][1]] == "I"):
+    def role(a, b):  # a role or service word, singular or plural, or the pronoun I
+        w = norm(a, b)
+        return w in NOT_NAMES or (w.endswith("s") and w[:-1] in NOT_NAMES) or text[a:b] == "I"
+
+    if words and norm(*words[0]) in ("st", "saint", "royal"):  # St Luke's, Royal Papworth
+        return None
+    while words and role(*words[0]):
         words.pop(0)
-    while words and (norm(*words[-1]) in NOT_NAMES or text[words[-1][0]:words[-1][1]] == "I"):
+    while words and role(*words[-1]):
         words.pop()
     if not words or (len(words) > 1 and norm(*words[-1]) in PLACE_NOUNS):  # "Cherry Ward"; "Dr Ward" stays
+        return None
+    if len(words) == 1 and sc <= SCORE["cue"] and norm(*words[0]) in PLACE_NOUNS:  # "Ward is lovely"
         return None
     s2, e2 = words[0][0], words[-1][1]
     after = re.match(r"(?:['’]s)?\s+([^\W\d_]+)", text[e2:])
@@ -820,11 +829,9 @@ class DeidentifyComponent:
 
 
 def add_deidentifier(nlp, **options):
-    """Add the ``pledge_deidentify`` component to ``nlp`` (registered once)."""
-    from spacy.language import Language
+    """Add the ``pledge_deidentify`` component to ``nlp`` (factory ``pledge_deidentify_v1``, registered in
+    :mod:`pledge_analysis.text.components`)."""
+    from . import components
 
-    if COMPONENT not in Language.factories:
-        Language.factory(COMPONENT, default_config={"labels": None, "allow": [], "deny": [], "use_entities": True})(
-            lambda nlp, name, labels, allow, deny, use_entities: DeidentifyComponent(nlp, name, labels, allow, deny,
-                                                                                     use_entities))
-    return nlp.add_pipe(COMPONENT, config={k: list(v) if isinstance(v, tuple) else v for k, v in options.items()})
+    return nlp.add_pipe(components.DEIDENTIFY_FACTORY, name=COMPONENT,
+                        config={k: list(v) if isinstance(v, tuple) else v for k, v in options.items()})

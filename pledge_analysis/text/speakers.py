@@ -28,6 +28,8 @@ from typing import Mapping
 
 import pandas as pd
 
+from ..io.transcripts import EMPTY_TURN  # set-aside reason of an empty speaker turn, shared with the reader
+
 #: Facilitator role names (as in :mod:`pledge_analysis.io.transcripts`), kept as they are.
 FACILITATOR_LABELS = frozenset({"facilitator", "interviewer", "moderator", "researcher", "chair", "host",
                                 "note taker", "notetaker", "observer"})
@@ -41,8 +43,6 @@ ROLE_WORDS = frozenset({
     "male", "female", "man", "woman", "young", "older", "new", "another", "secondary", "primary", "team",
     "facilitator", "interviewer", "moderator", "researcher", "chair", "host", "observer", "q", "a",
 })
-#: The set-aside reason of a turn with a speaker label and no text (its ``value`` is the label).
-EMPTY_TURN = "speaker turn with no text"
 _ANON_CODE = re.compile(r"^(?:[A-Za-z] ?\d*|[A-Z]{2,3}[_-]?\d+|\d+|#\d+)$")  # P, P1, P 1, PT03, R-2, 7
 _PSEUDONYM = re.compile(r"^participant\s*(\d+)$", re.I)
 

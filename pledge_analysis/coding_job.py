@@ -1,0 +1,352 @@
+"""The coding of one partition of comments: de-identify, rule-code, score sentiment, model-code.
+
+:func:`code_partition` is the one function both engines run (:mod:`pledge_analysis.engine`): the
+local engine calls it on chunks of the input in this process, the dask engine maps it over the
+partitions of a dask DataFrame (``map_partitions``). It looks at one row at a time only through
+batched calls (``nlp.pipe`` inside the rule coder, one sentiment call per partition), so the result
+of a row never depends on which partition it is in: the engines agree row for row.
+
+What a worker process builds once, not once per partition (:func:`worker_state`, a per-process
+cache keyed by the job's :attr:`CodingJob.key`, a hash of the codebook and the settings): the spaCy
+pipeline, the sentiment model, the code-to-theme map and the saved theme classifier, if any.
+
+The comments table (columns :data:`COMMENT_COLUMNS`, one row per input row, in input order):
+
+==================  ===============================================================================
+``comment_id``      the input's id column, as text
+``text``            the de-identified comment (never the original)
+``status``          ``coded`` (at least one code), ``no codes`` (coded, nothing found) or
+                    ``not coded`` (see ``reason``)
+``reason``          why a row was not coded (empty text, a placeholder such as "N/A", a blank id,
+                    an error while coding), or a note (a date that could not be read); else empty
+``codes``           the codes found (distinct, sorted): a list of code ids
+``confidence``      the confidence of each code in ``codes`` (same order; the highest of its codings)
+``themes``          the top-level themes of ``codes`` (distinct, sorted)
+``negative_themes`` the themes whose most negative coded sentence is negative
+``sentiment``       the comment's sentiment (``negative``, ``neutral``, ``positive``); empty when not coded
+``sentiment_score`` its score, -1 .. 1
+``n_redactions``    how many identifiers were replaced in ``text``
+``site``, ``group``, ``question_id``, ``respondent_id``
+                    copied from the input when it has those columns (else empty)
+``month``           ``YYYY-MM`` of the input's date column (else empty)
+==================  ===============================================================================
+
+The codings table (columns :data:`CODING_COLUMNS`): the ``codings`` contract
+(:data:`pledge_analysis.schema.CODINGS`, ``segment_id`` holding the comment id) plus ``theme`` and
+the ``sentiment`` and ``score`` of the coded sentence (of the whole comment for a model coding).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import schema
+
+STATUSES = ("coded", "no codes", "not coded")
+CONTEXT_COLUMNS = ("site", "group", "question_id", "respondent_id")
+COMMENT_COLUMNS = ("comment_id", "text", "status", "reason", "codes", "confidence", "themes", "negative_themes",
+                   "sentiment", "sentiment_score", "n_redactions", "site", "group", "month", "question_id",
+                   "respondent_id")
+_LISTS = ("codes", "confidence", "themes", "negative_themes")
+CODING_COLUMNS = tuple(schema.CODINGS) + ("theme", "sentiment", "score")
+#: The hidden column of :func:`code_partition`'s result that carries each comment's codings
+#: (dropped from the comments table; exploded into the codings table by :func:`codings_table`).
+CODINGS_FIELD = "_codings"
+_CODING_FIELDS = ("code_id", "method", "confidence", "start", "end", "evidence", "negated", "theme",
+                  "sentiment", "score")
+
+
+@dataclass(frozen=True, eq=False)
+class CodingJob:
+    """Everything a worker needs to code a partition: the codebook, the input's column names, settings.
+
+    It is small and picklable (dask sends it to every worker). ``columns`` maps each role
+    (``id``, ``text``, ``site``, ``group``, ``date``, ``question_id``, ``respondent_id``) to the
+    input's column name; roles other than ``id`` and ``text`` are optional.
+    """
+
+    codebook: pd.DataFrame
+    columns: dict = field(default_factory=lambda: {"id": "comment_id", "text": "text"})
+    model_path: str | None = None
+    labels: tuple[str, ...] | None = None
+    allow: tuple[str, ...] = ()
+    deny: tuple[str, ...] = ()
+    batch_size: int = 256
+
+    @property
+    def key(self) -> str:
+        """A hash of what the per-worker state depends on: the codebook's content, the model file
+        (path, size and time) and the de-identification and coding settings."""
+        h = hashlib.sha256(self.codebook.to_json(orient="records", default_handler=str).encode("utf-8"))
+        model = None
+        if self.model_path:
+            p = Path(self.model_path)
+            model = [str(p.resolve())] + ([p.stat().st_size, p.stat().st_mtime_ns] if p.exists() else [])
+        h.update(json.dumps([model, self.labels, list(self.allow), list(self.deny), self.batch_size],
+                            default=str).encode("utf-8"))
+        return h.hexdigest()
+
+    def column(self, role: str) -> str | None:
+        return self.columns.get(role)
+
+
+class _State:
+    """What one process builds once per job: pipeline, sentiment model, theme map, classifier."""
+
+    def __init__(self, job: CodingJob):
+        from .coding.codebook import theme_of
+        from .coding.sentiment import SentimentClassifier
+        from .text.deidentify import Options
+        from .text.nlp import build_nlp
+
+        self.nlp = build_nlp()  # a private pipeline: the rule coder adds its component to it
+        self.sentiment = SentimentClassifier().fit()
+        self.theme = theme_of(job.codebook)
+        self.options = Options.make(job.labels, job.allow, job.deny)
+        self.model = load_theme_model(job.model_path, job.codebook) if job.model_path else None
+        self.lock = threading.Lock()  # a threaded worker runs partitions concurrently: one pipeline at a time
+
+
+_STATES: dict[str, _State] = {}
+_STATES_LOCK = threading.Lock()
+#: How many times this process built the state of each job key (1 however many partitions it codes).
+BUILDS: dict[str, int] = {}
+
+
+def worker_state(job: CodingJob) -> _State:
+    """This process's state for ``job`` (built on first use, then reused for every partition)."""
+    key = job.key
+    with _STATES_LOCK:
+        state = _STATES.get(key)
+        if state is None:
+            state = _STATES[key] = _State(job)
+            BUILDS[key] = BUILDS.get(key, 0) + 1
+        return state
+
+
+def load_theme_model(path: str, codebook: pd.DataFrame):
+    """A :class:`~pledge_analysis.coding.classifier.ThemeClassifier` saved with its ``save`` method."""
+    from .coding.classifier import ThemeClassifier
+    from .errors import ModelUnavailableError
+
+    if not hasattr(ThemeClassifier, "load"):
+        raise ModelUnavailableError("--model needs ThemeClassifier.load(), which this version of pledge_analysis "
+                                    "does not have yet; run without --model (rules and sentiment only).")
+    return ThemeClassifier.load(path, codebook=codebook)
+
+
+def empty_comments(with_codings: bool = True) -> pd.DataFrame:
+    """The comments table with no rows and its fixed dtypes (dask's ``meta``)."""
+    cols = {c: pd.Series(dtype=object) for c in COMMENT_COLUMNS}
+    cols["sentiment_score"] = pd.Series(dtype="float64")
+    cols["n_redactions"] = pd.Series(dtype="int64")
+    if with_codings:
+        cols[CODINGS_FIELD] = pd.Series(dtype=object)
+    return pd.DataFrame(cols)
+
+
+def empty_codings() -> pd.DataFrame:
+    """The codings table with no rows and its fixed dtypes."""
+    cols = {c: pd.Series(dtype=object) for c in CODING_COLUMNS}
+    for c in ("confidence", "score"):
+        cols[c] = pd.Series(dtype="float64")
+    for c in ("start", "end"):
+        cols[c] = pd.Series(dtype="Int64")
+    return pd.DataFrame(cols)
+
+
+def _text_values(series: pd.Series) -> list[str]:
+    """Cells as text: missing values (None, NaN, NA) become ''; numbers their usual text."""
+    return ["" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in series.tolist()]
+
+
+def _months(values: list[str]) -> tuple[list, list[bool]]:
+    """``YYYY-MM`` of each date (ISO or day-first), ``None`` when blank; and which non-blank ones failed."""
+    s = pd.Series(values, dtype=object).replace("", None)
+    parsed = pd.to_datetime(s, errors="coerce", dayfirst=True, format="mixed")
+    months = [None if pd.isna(d) else f"{d.year:04d}-{d.month:02d}" for d in parsed]
+    failed = [bool(v) and m is None for v, m in zip(values, months)]
+    return months, failed
+
+
+def code_partition(df: pd.DataFrame, job: CodingJob) -> pd.DataFrame:
+    """Code one partition: one row per input row, in order (columns :data:`COMMENT_COLUMNS` and
+    :data:`CODINGS_FIELD`). Rows that cannot be coded are kept with ``status="not coded"`` and a reason.
+
+    >>> from pledge_analysis.coding.codebook import codebook_from_records
+    >>> cb = codebook_from_records([{"id": "waiting", "name": "Waiting", "keywords": ["wait"]}])
+    >>> job = CodingJob(cb)
+    >>> part = pd.DataFrame({"comment_id": ["a", "b"], "text": ["I waited for hours, awful.", "N/A"]})
+    >>> code_partition(part, job)[["comment_id", "status", "reason", "codes", "negative_themes"]].values.tolist()
+    [['a', 'coded', '', ['waiting'], ['waiting']], ['b', 'not coded', 'placeholder answer with no content to code', [], []]]
+    """
+    if len(df) == 0:
+        return empty_comments()
+    from .io.safe import clean_text
+    from .io.surveys import PLACEHOLDERS
+
+    n = len(df)
+    ids = _text_values(df[job.column("id")])
+    raw = [clean_text(t) for t in _text_values(df[job.column("text")])]
+    reasons = [""] * n
+    codable = np.ones(n, dtype=bool)
+    for i, (rid, text) in enumerate(zip(ids, raw)):
+        low = text.strip().lower()
+        if not rid.strip():
+            reasons[i], codable[i] = f"blank {job.column('id')}: every row needs an id to be coded", False
+        elif not low:
+            reasons[i], codable[i] = "empty text", False
+        elif low in PLACEHOLDERS or low.strip(" .!") in PLACEHOLDERS:
+            reasons[i], codable[i] = "placeholder answer with no content to code", False
+    context = {}
+    for role in CONTEXT_COLUMNS:
+        col = job.column(role)
+        context[role] = _text_values(df[col]) if col and col in df.columns else [""] * n
+    months = [None] * n
+    date_col = job.column("date")
+    if date_col and date_col in df.columns:
+        dates = _text_values(df[date_col])
+        months, failed = _months(dates)
+        for i in np.flatnonzero(failed):
+            note = f"date {dates[i]!r} not read as a date: month left blank"
+            reasons[i] = f"{reasons[i]}; {note}" if reasons[i] else note
+
+    state = worker_state(job)
+    with state.lock:
+        texts, n_red = _deidentify(raw, state)
+        per_row, sentiment, scores = _code(texts, codable, context["question_id"], reasons, job, state)
+
+    out = pd.DataFrame({
+        "comment_id": ids, "text": texts, "status": None, "reason": reasons,
+        "codes": None, "confidence": None, "themes": None, "negative_themes": None,
+        "sentiment": sentiment, "sentiment_score": np.asarray(scores, dtype="float64"),
+        "n_redactions": np.asarray(n_red, dtype="int64"),
+        "site": context["site"], "group": context["group"], "month": months,
+        "question_id": context["question_id"], "respondent_id": context["respondent_id"],
+    }, index=df.index)
+    codes, conf, themes, negative, status = [], [], [], [], []
+    for i, rows in enumerate(per_row):
+        best: dict[str, float] = {}
+        worst: dict[str, tuple[float, str]] = {}
+        for r in rows:
+            best[r[0]] = max(best.get(r[0], -1.0), r[2])
+            if r[7] not in worst or r[9] < worst[r[7]][0]:
+                worst[r[7]] = (r[9], r[8])
+        keys = sorted(best)
+        codes.append(keys)
+        conf.append([float(best[k]) for k in keys])
+        themes.append(sorted(worst))
+        negative.append(sorted(t for t, (_s, lab) in worst.items() if lab == "negative"))
+        status.append("not coded" if not codable[i] else ("coded" if keys else "no codes"))
+    out["codes"], out["confidence"], out["themes"], out["negative_themes"] = codes, conf, themes, negative
+    out["status"] = status
+    out["reason"] = reasons
+    out[CODINGS_FIELD] = per_row
+    return out
+
+
+def _deidentify(raw: list[str], state: _State) -> tuple[list[str], list[int]]:
+    """Every text de-identified (also those not coded: no original text ever leaves this function)."""
+    from .text.deidentify import redact
+
+    texts, counts = [], []
+    for text in raw:  # the de-identifier works one text at a time (no batched form)
+        r = redact(text, options=state.options)
+        texts.append(r.text)
+        counts.append(len(r.spans))
+    return texts, counts
+
+
+def _code(texts: list[str], codable: np.ndarray, questions: list[str], reasons: list[str], job: CodingJob,
+          state: _State) -> tuple[list[list[tuple]], list, list[float]]:
+    """Rule codes, model codes and sentiment for the codable rows (batched); per row a list of codings
+    ``(code_id, method, confidence, start, end, evidence, negated, theme, sentiment, score)``."""
+    n = len(texts)
+    per_row: list[list[tuple]] = [[] for _ in range(n)]
+    sentiment, scores = [None] * n, [np.nan] * n
+    rows = np.flatnonzero(codable)
+    if not len(rows):
+        return per_row, sentiment, scores
+    segs = pd.DataFrame({"segment_id": rows, "text": [texts[i] for i in rows],
+                         "question_id": [questions[i] or None for i in rows]})
+    try:
+        codings = _codings(segs, job, state)
+    except Exception:  # noqa: BLE001 - find the rows at fault, code the others
+        parts = []
+        for i in rows:
+            try:
+                parts.append(_codings(segs[segs["segment_id"] == i], job, state))
+            except Exception as exc:  # noqa: BLE001 - the row is kept, with the reason
+                codable[i] = False
+                reasons[i] = f"coding failed ({type(exc).__name__}: {exc})"
+        codings = pd.concat(parts, ignore_index=True) if parts else empty_codings()
+        segs = segs[codable[segs["segment_id"].to_numpy()]]
+    if len(segs):
+        pred = state.sentiment.predict(segs[["text", "question_id"]].reset_index(drop=True))
+        for i, lab, sc in zip(segs["segment_id"], pred["sentiment"], pred["score"]):
+            sentiment[i], scores[i] = lab, float(sc)
+    if len(codings):
+        codings = _unit_sentiment(codings, texts, questions, state)
+        for rec in zip(codings["segment_id"], codings["code_id"], codings["method"], codings["confidence"],
+                       codings["start"], codings["end"], codings["evidence"], codings["negated"],
+                       codings["theme"], codings["sentiment"], codings["score"]):
+            per_row[int(rec[0])].append(tuple(rec[1:]))
+    return per_row, sentiment, scores
+
+
+def _codings(segs: pd.DataFrame, job: CodingJob, state: _State) -> pd.DataFrame:
+    from .coding.rules import code_segments
+
+    codings = code_segments(segs[["segment_id", "text"]], job.codebook, nlp=state.nlp, batch_size=job.batch_size)
+    if state.model is not None:
+        from .coding.classifier import model_codings
+
+        codings = pd.concat([codings, model_codings(state.model, segs[["segment_id", "text"]])], ignore_index=True)
+    codings = codings.assign(theme=codings["code_id"].map(state.theme))
+    return codings.dropna(subset=["theme"])
+
+
+def _unit_sentiment(codings: pd.DataFrame, texts: list[str], questions: list[str], state: _State) -> pd.DataFrame:
+    """The sentiment of each coding's sentence (the whole text without a span), as
+    :func:`pledge_analysis.coding.themes.coded_units` scores it: each distinct (sentence, question) once."""
+    rows = codings["segment_id"].astype(int).to_numpy()
+    units = [texts[i][int(s):int(e)] if pd.notna(s) and pd.notna(e) else texts[i]
+             for i, s, e in zip(rows, codings["start"], codings["end"])]
+    keys = [(u, questions[i] or None) for u, i in zip(units, rows)]
+    first: dict = {}
+    inverse = np.array([first.setdefault(k, j) for j, k in enumerate(keys)], dtype=np.int64)
+    distinct = np.unique(inverse)
+    pred = state.sentiment.predict(pd.DataFrame({"text": [keys[j][0] for j in distinct],
+                                                 "question_id": [keys[j][1] for j in distinct]}))
+    at = np.searchsorted(distinct, inverse)
+    return codings.assign(sentiment=pred["sentiment"].to_numpy()[at], score=pred["score"].to_numpy()[at])
+
+
+def comments_table(coded: pd.DataFrame) -> pd.DataFrame:
+    """The comments table of a coded partition (its :data:`CODINGS_FIELD` dropped)."""
+    return coded.drop(columns=[CODINGS_FIELD])
+
+
+def codings_table(coded: pd.DataFrame) -> pd.DataFrame:
+    """The long codings table of a coded partition (columns :data:`CODING_COLUMNS`), one row per coding."""
+    ids = coded["comment_id"].tolist()
+    recs = [(cid, *rec) for cid, rows in zip(ids, coded[CODINGS_FIELD].tolist()) for rec in rows]
+    if not recs:
+        return empty_codings()
+    df = pd.DataFrame(recs, columns=("segment_id",) + _CODING_FIELDS)
+    df = df.assign(coder=df["method"], status="suggested", created_at=None, memo=None)
+    out = empty_codings()
+    out = pd.DataFrame({c: df[c] if c in df.columns else None for c in CODING_COLUMNS})
+    out["confidence"] = out["confidence"].astype("float64")
+    out["score"] = out["score"].astype("float64")
+    for c in ("start", "end"):
+        out[c] = pd.array(out[c], dtype="Int64")
+    for c in ("coder", "created_at", "memo"):
+        out[c] = out[c].astype(object)
+    return out

@@ -1,0 +1,494 @@
+"""Coding at scale: the same partition function in this process (``local``) or on Dask (``dask``).
+
+:func:`code_comments` reads CSV or Parquet (one file, a glob, or a folder of partitions), runs
+:func:`pledge_analysis.coding_job.code_partition` on every chunk, writes the comments table (and,
+when asked, the long codings table) as a Parquet dataset, and computes theme prevalence and
+negativity by scope (:func:`pledge_analysis.aggregates.theme_aggregates`) on the same engine.
+
+- ``engine="local"`` streams the input in chunks of ``chunk_rows`` rows through this process:
+  memory stays bounded by a chunk, whatever the input's size.
+- ``engine="dask"`` reads the input as a dask DataFrame and runs ``map_partitions(code_partition)``
+  on a ``distributed`` cluster: the one at ``scheduler`` (an address such as ``tcp://host:8786``;
+  its workers need pledge_analysis installed), else a ``LocalCluster`` of ``workers`` processes with
+  one thread each. Each worker builds its spaCy pipeline once (:func:`~pledge_analysis.coding_job.worker_state`).
+
+Both engines write the same files: ``OUT/part.00000.parquet``, ``part.00001.parquet`` ... (read the
+folder with ``pandas.read_parquet(OUT)``; the parts in name order are the input's rows in order), with
+one fixed Parquet schema; the results are identical row for row. Outputs are written into a temporary
+folder next to ``OUT`` and moved into place at the end: an interrupted run leaves an earlier output as it was.
+"""
+from __future__ import annotations
+
+import difflib
+import glob as globlib
+import logging
+import os
+import shutil
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .coding_job import CODINGS_FIELD, CodingJob, code_partition, codings_table, comments_table, empty_comments
+from .errors import ConfigError, EmptyInputError, InputError, MissingColumnError, MissingFileError
+
+log = logging.getLogger(__name__)
+
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+#: Optional input columns and the names tried when not given: (role, default column name).
+OPTIONAL_ROLES = (("site", "site"), ("group", "group"), ("date", "date"), ("question_id", "question_id"),
+                  ("respondent_id", "respondent_id"))
+CHUNK_ROWS = 20_000
+#: Largest CSV block per dask partition (about 20,000 short comments); smaller inputs are cut into
+#: two partitions per worker, so that every worker has work.
+CSV_BLOCKSIZE = 4_000_000
+#: How long to try reaching a ``--scheduler`` before giving up.
+CONNECT_TIMEOUT = "10s"
+
+
+@dataclass
+class Inputs:
+    """The files to read and how to read them."""
+
+    paths: list[Path]
+    kind: str  # "csv" or "parquet"
+    encoding: str | None = None
+    sep: str = ","
+    columns: list[str] = field(default_factory=list)  # the input columns to read
+    rows: int | None = None  # known for Parquet (from the metadata)
+
+
+@dataclass
+class CodeResult:
+    """What :func:`code_comments` did: where it wrote, how many rows by status, the themes table."""
+
+    out: Path
+    engine: str
+    rows: int
+    status: dict
+    reasons: dict
+    themes: pd.DataFrame
+    codings: Path | None = None
+    seconds: float = 0.0
+    workers: int = 1
+
+    def summary(self) -> str:
+        by = ", ".join(f"{v:,} {k}" for k, v in self.status.items())
+        lines = [f"Coded {self.rows:,} comments ({by}) in {self.seconds:.1f} s with the {self.engine} engine"
+                 + (f" ({self.workers} workers)" if self.engine == "dask" else "") + f": wrote {self.out}"]
+        if self.codings:
+            lines.append(f"  codings: {self.codings}")
+        for reason, n in list(self.reasons.items())[:8]:
+            lines.append(f"  not coded: {n:,} x {reason}")
+        return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------- inputs
+def find_inputs(spec: str | Path) -> Inputs:
+    """The CSV or Parquet files named by ``spec``: a file, a folder (every CSV or Parquet file under it,
+    hidden and ``_``-prefixed files excepted) or a glob pattern; in sorted order."""
+    p = Path(spec)
+    if p.is_dir():
+        paths = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in CSV_SUFFIXES + PARQUET_SUFFIXES
+                       and not any(part.startswith((".", "_")) for part in f.relative_to(p).parts))
+        if not paths:
+            raise MissingFileError("the folder holds no CSV or Parquet files", path=p,
+                                   hint="Name a .csv or .parquet file, a folder of them, or a glob such as 'data/*.csv'.")
+    elif p.exists():
+        paths = [p]
+    else:
+        paths = sorted(Path(f) for f in globlib.glob(str(spec), recursive=True) if Path(f).is_file())
+        if not paths:
+            raise MissingFileError("no such file, folder or matching files", path=spec,
+                                   hint="Check the path, or quote a glob such as 'data/*.csv'.")
+    kinds = {"parquet" if f.suffix.lower() in PARQUET_SUFFIXES else "csv" if f.suffix.lower() in CSV_SUFFIXES
+             else None for f in paths}
+    if None in kinds:
+        bad = next(f for f in paths if f.suffix.lower() not in CSV_SUFFIXES + PARQUET_SUFFIXES)
+        raise InputError("not a CSV or Parquet file", path=bad, hint="Export the comments as .csv or .parquet.")
+    if len(kinds) > 1:
+        raise InputError(f"the input mixes CSV and Parquet files ({len(paths)} files)", path=spec,
+                         hint="Convert them to one format, or code each format separately.")
+    inputs = Inputs(paths, kinds.pop())
+    if inputs.kind == "csv":
+        inputs.encoding, inputs.sep = _sniff_csv(paths[0])
+    return inputs
+
+
+def _sniff_csv(path: Path) -> tuple[str, str]:
+    """Encoding and delimiter of a CSV from its first 64 KB (the project's own decoder and sniffer)."""
+    from .io.files import decode_bytes, sniff_delimiter
+
+    with open(path, "rb") as fh:
+        data = fh.read(65536)
+    cut = data.rfind(b"\n") if len(data) == 65536 else len(data)
+    text, encoding = decode_bytes(data[:cut + 1 if cut > 0 else len(data)], path)
+    encoding = {"utf-8": "utf-8-sig"}.get(encoding, encoding)
+    return encoding, sniff_delimiter(text)
+
+
+def _header(path: Path, inputs: Inputs) -> tuple[list[str], bool]:
+    """A file's column names and whether it has at least one data row."""
+    if inputs.kind == "parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            f = pq.ParquetFile(path)
+        except Exception as exc:  # noqa: BLE001 - pyarrow raises several kinds for a damaged file
+            raise InputError(f"cannot read the file as Parquet ({exc})", path=path,
+                             hint="Write it again with pandas.DataFrame.to_parquet or pyarrow.") from None
+        return list(f.schema_arrow.names), f.metadata.num_rows > 0
+    try:
+        head = pd.read_csv(path, sep=inputs.sep, encoding=inputs.encoding, dtype=str, nrows=1,
+                           keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        return [], False
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the file as CSV ({exc})", path=path,
+                         hint="Export it again as CSV UTF-8.") from None
+    return list(head.columns), len(head) > 0
+
+
+def resolve_columns(inputs: Inputs, *, id_column: str, text_column: str, optional: dict | None = None) -> dict:
+    """Check every file's header; return the role -> column map for :class:`CodingJob`.
+
+    ``optional`` maps a role (``site``, ``group``, ``date``, ``question_id``, ``respondent_id``) to a
+    column name the user asked for (then required) or ``None`` (then the default name, if present).
+    Raises :class:`MissingColumnError` naming the closest header, :class:`EmptyInputError` when no file
+    has a data row.
+    """
+    optional = optional or {}
+    columns = {"id": id_column, "text": text_column}
+    required = {"id": (id_column, "--id-column"), "text": (text_column, "--text-column")}
+    for role, default in OPTIONAL_ROLES:
+        if optional.get(role):
+            required[role] = (optional[role], f"--{role.replace('_', '-')}-column")
+    any_rows, first = False, None
+    for path in inputs.paths:
+        header, has_rows = _header(path, inputs)
+        any_rows = any_rows or has_rows
+        if first is None:
+            first = header
+        for role, (name, flag) in required.items():
+            if name not in header:
+                close = difflib.get_close_matches(name, header, n=1, cutoff=0.5) or \
+                    [h for h in header if h.strip().lower() == name.strip().lower()]
+                hint = f"Did you mean {close[0]!r}? Pass {flag} {close[0]!r}." if close else \
+                    f"Pass {flag} naming the column."
+                raise MissingColumnError(f"the input has no {role} column {name!r} (columns: {header[:20]}) "
+                                         f"in file {str(path)!r}", hint=hint)
+            columns[role] = name
+    for role, default in OPTIONAL_ROLES:
+        if role not in columns and default in (first or []) and all(default in _header(p, inputs)[0]
+                                                                  for p in inputs.paths[1:]):
+            columns[role] = default
+    if not any_rows:
+        raise EmptyInputError(f"the input has no rows ({len(inputs.paths)} file(s), e.g. {str(inputs.paths[0])!r})",
+                              hint="Check that the export holds comments.")
+    inputs.columns = list(dict.fromkeys(columns.values()))
+    if inputs.kind == "parquet":
+        import pyarrow.parquet as pq
+
+        inputs.rows = sum(pq.ParquetFile(p).metadata.num_rows for p in inputs.paths)
+    return columns
+
+
+def local_chunks(inputs: Inputs, chunk_rows: int = CHUNK_ROWS):
+    """The input as pandas DataFrames of at most ``chunk_rows`` rows, file by file, in order."""
+    for path in inputs.paths:
+        if inputs.kind == "parquet":
+            import pyarrow.parquet as pq
+
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=chunk_rows, columns=inputs.columns):
+                yield batch.to_pandas()
+            continue
+        try:
+            reader = pd.read_csv(path, sep=inputs.sep, encoding=inputs.encoding, dtype=str, keep_default_na=False,
+                                 na_filter=False, usecols=inputs.columns, chunksize=chunk_rows)
+            yield from reader
+        except pd.errors.EmptyDataError:
+            continue
+        except pd.errors.ParserError as exc:
+            raise InputError(f"cannot read the file as CSV ({exc})", path=path,
+                             hint="Fix that line (an unclosed quote or a stray delimiter) or export the file again.") from None
+
+
+def dask_frame(inputs: Inputs, workers: int = 1):
+    """The input as a dask DataFrame: CSV in blocks of at most :data:`CSV_BLOCKSIZE` bytes (at least two
+    partitions per worker; whole files for UTF-16, which cannot be cut at a byte offset), Parquet by row group."""
+    import dask.dataframe as dd
+
+    files = [str(p) for p in inputs.paths]
+    if inputs.kind == "parquet":
+        return dd.read_parquet(files, columns=inputs.columns)
+    total = sum(p.stat().st_size for p in inputs.paths)
+    blocksize = min(CSV_BLOCKSIZE, max(16384, -(-total // (2 * max(1, workers)))))
+    if inputs.encoding not in ("utf-8-sig", "utf-8", "cp1252"):
+        blocksize = None
+    return dd.read_csv(files, sep=inputs.sep, encoding=inputs.encoding, dtype=str, keep_default_na=False,
+                       na_filter=False, usecols=inputs.columns, blocksize=blocksize)
+
+
+# ------------------------------------------------------------------------------------------ outputs
+def comments_schema():
+    """The fixed Parquet schema of the comments table (the same for every part and both engines)."""
+    import pyarrow as pa
+
+    s, lst = pa.string(), pa.list_(pa.string())
+    return pa.schema([("comment_id", s), ("text", s), ("status", s), ("reason", s), ("codes", lst),
+                      ("confidence", pa.list_(pa.float64())), ("themes", lst), ("negative_themes", lst),
+                      ("sentiment", s), ("sentiment_score", pa.float64()), ("n_redactions", pa.int64()),
+                      ("site", s), ("group", s), ("month", s), ("question_id", s), ("respondent_id", s)])
+
+
+def codings_schema():
+    """The fixed Parquet schema of the codings table."""
+    import pyarrow as pa
+
+    s = pa.string()
+    return pa.schema([("segment_id", s), ("code_id", s), ("coder", s), ("method", s), ("confidence", pa.float64()),
+                      ("start", pa.int64()), ("end", pa.int64()), ("status", s), ("created_at", s), ("memo", s),
+                      ("evidence", s), ("negated", pa.bool_()), ("theme", s), ("sentiment", s), ("score", pa.float64())])
+
+
+def part_name(i: int) -> str:
+    """File name of part ``i``: zero-padded so that name order is row order."""
+    return f"part.{i:05d}.parquet"
+
+
+def _temporary(out: Path) -> Path:
+    return out.with_name(f".{out.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
+
+
+def _check_target(out: Path) -> None:
+    """Fail before any work when ``out`` cannot take a Parquet dataset."""
+    from .errors import OutputError
+
+    if out.exists() and not (out.is_dir() and all(f.name.startswith("part.") and f.suffix == ".parquet"
+                                                  for f in out.iterdir())):
+        raise OutputError(f"{str(out)!r} is in the way: it is a file or a folder that holds more than an earlier "
+                          "output of `pledge-analysis code`. Remove it or choose another output path.", path=out)
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"the folder {str(parent)!r} for {str(out)!r} does not exist. Create it or choose "
+                          "another output path.", path=parent)
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(f"the folder {str(parent)!r} is not writable. Check its permissions or choose another "
+                          "output path.", path=parent)
+
+
+def _check_file_target(path: Path) -> None:
+    from .errors import OutputError
+
+    if path.suffix.lower() not in (".csv", ".parquet"):
+        raise ConfigError(f"--themes {str(path)!r}: name a .csv or .parquet file.")
+    if path.is_dir():
+        raise OutputError(f"{str(path)!r} is a folder; name a file for the themes table.", path=path)
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"the folder {str(parent)!r} for {str(path)!r} does not exist. Create it or choose "
+                          "another path.", path=parent)
+
+
+def write_table(df: pd.DataFrame, path: Path) -> None:
+    """A small table written atomically: CSV with risky cells neutralised, or Parquet."""
+    from .io.safe import atomic_path, safe_to_csv
+
+    if path.suffix.lower() == ".csv":
+        safe_to_csv(df, path)
+        return
+    with atomic_path(path) as tmp:
+        df.to_parquet(tmp, index=False)
+
+
+def _move_into_place(tmp: Path, out: Path) -> None:
+    old = None
+    if out.exists():
+        old = _temporary(out)
+        os.replace(out, old)
+    os.replace(tmp, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_part(df: pd.DataFrame, path: Path, schema) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.Table.from_pandas(df, schema=schema, preserve_index=False), path)
+
+
+# ------------------------------------------------------------------------------------------ engines
+def _run_local(inputs: Inputs, job: CodingJob, out_tmp: Path, codings_tmp: Path | None, *, chunk_rows: int,
+               progress: bool) -> None:
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=inputs.rows, desc="coding", unit="comment")
+    for i, chunk in enumerate(local_chunks(inputs, chunk_rows)):
+        coded = code_partition(chunk.reset_index(drop=True), job)
+        _write_part(comments_table(coded), out_tmp / part_name(i), comments_schema())
+        if codings_tmp is not None:
+            _write_part(codings_table(coded), codings_tmp / part_name(i), codings_schema())
+        if bar is not None:
+            bar.update(len(chunk))
+    if bar is not None:
+        bar.close()
+
+
+def connect(scheduler: str | None, workers: int | None):
+    """A ``distributed.Client``: to ``scheduler`` if given, else to a new ``LocalCluster`` of ``workers``
+    processes (default: one per core) with one thread each. Raises :class:`ConfigError` when the
+    scheduler cannot be reached."""
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            return Client(scheduler, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ConfigError(f"cannot reach the Dask scheduler at {scheduler!r} within {CONNECT_TIMEOUT} ({exc}). "
+                              "Check the address (e.g. tcp://host:8786) and that `dask scheduler` is running there, "
+                              "or leave out --scheduler to start a local cluster.") from None
+    n = workers or os.cpu_count() or 1
+    for name in ("distributed", "distributed.scheduler", "distributed.nanny", "distributed.core"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                           silence_logs=logging.ERROR)
+    return Client(cluster)
+
+
+def _run_dask(inputs: Inputs, job: CodingJob, out_tmp: Path, codings_tmp: Path | None, *, progress: bool,
+              client, workers: int) -> None:
+    meta = empty_comments()
+    coded = dask_frame(inputs, workers).map_partitions(code_partition, job, meta=meta)
+    writes = [coded.map_partitions(comments_table, meta=meta.drop(columns=[CODINGS_FIELD])).to_parquet(
+        str(out_tmp), schema=comments_schema(), write_index=False, name_function=part_name,
+        write_metadata_file=False, compute=False)]
+    if codings_tmp is not None:
+        from .coding_job import empty_codings
+
+        writes.append(coded.map_partitions(codings_table, meta=empty_codings()).to_parquet(
+            str(codings_tmp), schema=codings_schema(), write_index=False, name_function=part_name,
+            write_metadata_file=False, compute=False))
+    futures = client.compute(writes)
+    if progress and sys.stdout.isatty():  # a text bar redrawn in place: only on a terminal
+        from distributed import progress as show
+
+        show(futures)
+        print()
+    client.gather(futures)
+
+
+def _translate(exc: BaseException, inputs: Inputs) -> BaseException:
+    """A reading error raised inside a dask task as the named error the local engine raises."""
+    if isinstance(exc, pd.errors.ParserError):
+        return InputError(f"cannot read the input as CSV ({exc})", path=str(inputs.paths[0].parent),
+                          hint="Fix that line (an unclosed quote or a stray delimiter) or export the file again.")
+    if isinstance(exc, UnicodeDecodeError):
+        return InputError(f"cannot decode the input as {inputs.encoding} ({exc})", path=str(inputs.paths[0].parent),
+                          hint="Export every file with the same encoding, as CSV UTF-8.")
+    return exc
+
+
+def code_comments(input: str | Path, codebook: pd.DataFrame | str | Path, out: str | Path, *,
+                  engine: str = "local", workers: int | None = None, scheduler: str | None = None,
+                  text_column: str = "text", id_column: str = "comment_id", columns: dict | None = None,
+                  codings: str | Path | None = None, themes: str | Path | None = None,
+                  model: str | Path | None = None,
+                  chunk_rows: int = CHUNK_ROWS, progress: bool = False, client=None,
+                  min_negative: int = 3) -> CodeResult:
+    """Code every comment of ``input`` and write the comments table to the Parquet dataset ``out``.
+
+    ``columns`` names optional input columns by role (``site``, ``group``, ``date``, ``question_id``,
+    ``respondent_id``); roles not named are taken from columns of those names when present.
+    ``codings`` also writes the long codings table, ``themes`` the themes table (``.csv`` or ``.parquet``);
+    ``model`` adds a saved ``ThemeClassifier``'s codes.
+    ``client`` reuses a ``distributed.Client`` (dask engine; else one is made from ``scheduler`` /
+    ``workers`` and closed at the end). Returns a :class:`CodeResult` with the themes table.
+    """
+    from .coding.codebook import read_codebook
+
+    if engine not in ("local", "dask"):
+        raise ConfigError(f"engine must be 'local' or 'dask', not {engine!r}.")
+    if workers is not None and workers < 1:
+        raise ConfigError(f"--workers must be at least 1, not {workers}.")
+    started = time.perf_counter()
+    cb = codebook if isinstance(codebook, pd.DataFrame) else read_codebook(codebook)
+    inputs = find_inputs(input)
+    roles = resolve_columns(inputs, id_column=id_column, text_column=text_column, optional=columns)
+    if model is not None:
+        from .coding_job import load_theme_model
+
+        if not Path(model).exists():
+            raise MissingFileError("model file not found", path=model, hint="Save one with ThemeClassifier.save(path).")
+        load_theme_model(str(model), cb)  # fails here, before any work, if it cannot be used with this codebook
+    job = CodingJob(cb, roles, model_path=str(model) if model else None)
+    out = Path(out)
+    targets = [out] + ([Path(codings)] if codings else [])
+    for t in targets:
+        _check_target(t)
+    if themes is not None:
+        _check_file_target(Path(themes))
+    temps = [_temporary(t) for t in targets]
+    own_client = None
+    try:
+        for t in temps:
+            t.mkdir()
+        if engine == "local":
+            _run_local(inputs, job, temps[0], temps[1] if codings else None, chunk_rows=chunk_rows, progress=progress)
+            frame = pd.read_parquet(temps[0], columns=list(_needed()))
+            n_workers = 1
+        else:
+            import dask.dataframe as dd
+
+            if client is None:
+                client = own_client = connect(scheduler, workers)
+            n_workers = len(client.scheduler_info().get("workers", {})) or (workers or 1)
+            try:
+                _run_dask(inputs, job, temps[0], temps[1] if codings else None, progress=progress, client=client,
+                          workers=n_workers)
+            except Exception as exc:  # noqa: BLE001 - re-raised, named when we can
+                raise _translate(exc, inputs) from exc
+            frame = dd.read_parquet(str(temps[0]), columns=list(_needed()))
+        table, status, reasons, rows = _summaries(frame, cb, min_negative)
+        for t, tmp in zip(targets, temps):
+            _move_into_place(tmp, t)
+        if themes is not None:
+            write_table(table, Path(themes))
+    finally:
+        for tmp in temps:
+            shutil.rmtree(tmp, ignore_errors=True)
+        if own_client is not None:
+            cluster = own_client.cluster
+            own_client.close()
+            if cluster is not None:
+                cluster.close()
+    return CodeResult(out, engine, rows, status, reasons, table, Path(codings) if codings else None,
+                      time.perf_counter() - started, n_workers)
+
+
+def _needed():
+    from .aggregates import NEEDED
+
+    return dict.fromkeys(NEEDED + ("reason",))
+
+
+def _summaries(frame, codebook: pd.DataFrame, min_negative: int):
+    """Themes table, rows by status and not-coded rows by reason: computed on the frame's engine."""
+    from .aggregates import theme_aggregates
+
+    themes = theme_aggregates(frame, codebook, min_negative=min_negative)
+    status = frame["status"].value_counts()
+    reasons = frame[frame["status"] == "not coded"]["reason"].value_counts()
+    if hasattr(status, "compute"):
+        import dask
+
+        status, reasons = dask.compute(status, reasons)
+    status = {k: int(status.get(k, 0)) for k in ("coded", "no codes", "not coded") if status.get(k, 0)}
+    reasons = {str(k): int(v) for k, v in sorted(reasons.items(), key=lambda kv: (-kv[1], str(kv[0])))}
+    return themes, status, reasons, int(sum(status.values()))

@@ -1,0 +1,160 @@
+"""`pledge-analysis code`: the same coding in this process and on a real Dask LocalCluster (processes).
+
+One generated input of 800 comments (the sample's text bank, with planted identifiers, placeholders,
+a blank id, an empty text and a date that is not a date) is coded once by each engine (module fixture);
+the tests compare what they wrote, check the themes table against the in-process functions, and run
+the command's error paths (which fail before any coding).
+"""
+from __future__ import annotations
+
+import random
+import sys
+
+import pandas as pd
+import pytest
+
+from pledge_analysis.cli import main
+from pledge_analysis.coding.codebook import read_codebook
+
+from .conftest import SAMPLES
+
+N = 800
+CODEBOOK = SAMPLES / "codebook.yaml"
+
+
+def _comments(n: int, seed: int = 7) -> pd.DataFrame:
+    sys.path.insert(0, str(SAMPLES))
+    try:
+        import generate  # data_samples/generate.py: the sample's synthetic comment generator
+    finally:
+        sys.path.remove(str(SAMPLES))
+    gen, rng = generate.Generator(seed), random.Random(seed)
+    rows = []
+    for i in range(n):
+        site, group = rng.choice(["MDH", "NGU", "RGH", "SAH"]), rng.choice(["primary", "secondary"])
+        kind = rng.choice(["good", "improve", "other"])
+        rows.append({"comment_id": f"c{i:05d}", "Hospital": site, "group": group, "question_id": kind,
+                     "respondent_id": f"r{i // 2}", "date": f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                     "Text": gen.comment(kind, site, group, {})})
+    df = pd.DataFrame(rows)
+    df.loc[3, "Text"] = ""
+    df.loc[4, "comment_id"] = ""
+    df.loc[5, "date"] = "last spring"
+    df.loc[6, "Text"] = "Ring Sister Jane Okafor on 07700 900461, she was wonderful."
+    return df
+
+
+@pytest.fixture(scope="module")
+def coded(tmp_path_factory):
+    """The input coded by both engines: (input frame, tmp folder, local result, dask result, worker builds)."""
+    from distributed import Client, LocalCluster
+
+    from pledge_analysis.coding_job import BUILDS
+    from pledge_analysis.engine import code_comments
+
+    tmp = tmp_path_factory.mktemp("code")
+    df = _comments(N)
+    df.to_csv(tmp / "comments.csv", index=False)
+    kw = dict(text_column="Text", columns={"site": "Hospital"})
+    local = code_comments(tmp / "comments.csv", CODEBOOK, tmp / "local.parquet", codings=tmp / "local_codings.parquet",
+                          chunk_rows=200, **kw)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        dask = code_comments(tmp / "comments.csv", CODEBOOK, tmp / "dask.parquet", engine="dask", client=client,
+                             codings=tmp / "dask_codings.parquet", **kw)
+        builds = client.run(lambda: dict(BUILDS))
+    return df, tmp, local, dask, builds
+
+
+def test_dask_engine_gives_the_local_result_row_for_row(coded):
+    df, tmp, local, dask, builds = coded
+    a, b = pd.read_parquet(tmp / "local.parquet"), pd.read_parquet(tmp / "dask.parquet")
+    pd.testing.assert_frame_equal(a, b)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp / "local_codings.parquet"),
+                                  pd.read_parquet(tmp / "dask_codings.parquet"))
+    pd.testing.assert_frame_equal(local.themes, dask.themes)
+    assert len(list((tmp / "local.parquet").iterdir())) == 4  # chunks of 200 rows
+    assert len(list((tmp / "dask.parquet").iterdir())) > 2  # more partitions than workers
+    # every worker built its pipeline once, however many partitions it coded
+    assert len(builds) == 2 and all(list(v.values()) == [1] for v in builds.values())
+
+
+def test_every_row_comes_back_once_with_a_reason_when_not_coded(coded):
+    df, tmp, local, _dask, _builds = coded
+    out = pd.read_parquet(tmp / "local.parquet")
+    assert out["comment_id"].tolist() == df["comment_id"].tolist()  # once each, in input order
+    assert local.rows == N and sum(local.status.values()) == N
+    by_id = out.set_index("comment_id")
+    assert by_id.loc["c00003", ["status", "reason"]].tolist() == ["not coded", "empty text"]
+    blank = out.iloc[4]
+    assert blank["status"] == "not coded" and "blank comment_id" in blank["reason"]
+    assert pd.isna(by_id.loc["c00005", "month"]) and "'last spring' not read as a date" in by_id.loc["c00005", "reason"]
+    placeholders = out[out["reason"] == "placeholder answer with no content to code"]
+    assert len(placeholders) > 20 and (placeholders["status"] == "not coded").all()
+    # de-identified text only: the planted name and phone never reach the output
+    assert by_id.loc["c00006", "text"].startswith("Ring Sister [PERSON] on [PHONE]")
+    assert by_id.loc["c00006", "n_redactions"] == 2
+    assert not out["text"].str.contains("07700 900461|Okafor", regex=True).any()
+    coded_rows = out[out["status"] == "coded"]
+    assert (coded_rows["codes"].map(len) == coded_rows["confidence"].map(len)).all()
+    assert set(out["sentiment"].dropna()) <= {"negative", "neutral", "positive"}
+    assert out.loc[out["status"] == "not coded", "sentiment"].isna().all()
+
+
+def test_themes_on_the_engine_match_the_in_process_summary(coded):
+    """The themes table equals summarise_themes(coded_units(...)) of the rule coder run on the same texts."""
+    from pledge_analysis.coding import code_segments, coded_units, summarise_themes
+
+    df, tmp, local, _dask, _builds = coded
+    cb = read_codebook(CODEBOOK)
+    out = pd.read_parquet(tmp / "local.parquet")
+    kept = out[out["status"] != "not coded"]
+    segments = pd.DataFrame({"segment_id": kept["comment_id"], "source_id": "s", "site": kept["site"],
+                             "group": kept["group"], "source_type": "survey", "question_id": kept["question_id"],
+                             "respondent_id": kept["respondent_id"], "speaker": None, "role": "participant",
+                             "text": kept["text"]})
+    codings = code_segments(segments, cb)
+    expected = summarise_themes(segments, coded_units(segments, codings, cb), cb)
+    got = local.themes[local.themes["scope_type"].isin(["all", "group", "site"])]
+    key = ["scope_type", "scope", "theme"]
+    pd.testing.assert_frame_equal(got.sort_values(key).reset_index(drop=True),
+                                  expected.sort_values(key).reset_index(drop=True), check_dtype=False)
+    months = local.themes[local.themes["scope_type"] == "month"]
+    assert sorted(months["scope"].unique()) == [f"2025-{m:02d}" for m in range(1, 13)]
+    assert months.drop_duplicates("scope")["n_scope_segments"].sum() == kept["month"].notna().sum() < len(kept)
+
+
+def test_missing_column_names_the_closest_header(tmp_path, capsys):
+    pd.DataFrame({"comment_id": ["a"], "Comment text": ["Lovely staff"]}).to_csv(tmp_path / "in.csv", index=False)
+    code = main(["code", str(tmp_path / "in.csv"), "--codebook", str(CODEBOOK), "--out", str(tmp_path / "o.parquet"),
+                 "--text-column", "comment_text"])
+    err = capsys.readouterr().err
+    assert code == 2 and "no text column 'comment_text'" in err and "Did you mean 'Comment text'?" in err
+    assert "Traceback" not in err and not (tmp_path / "o.parquet").exists()
+
+
+def test_empty_input_and_unreachable_scheduler_are_named(tmp_path, capsys, monkeypatch):
+    from pledge_analysis import engine
+
+    pd.DataFrame({"comment_id": [], "text": []}).to_csv(tmp_path / "empty.csv", index=False)
+    args = ["--codebook", str(CODEBOOK), "--out", str(tmp_path / "o.parquet")]
+    assert main(["code", str(tmp_path / "empty.csv")] + args) == 2
+    assert "the input has no rows" in capsys.readouterr().err
+    assert main(["code", str(tmp_path / "nothing_*.csv")] + args) == 2
+    assert "no such file, folder or matching files" in capsys.readouterr().err
+
+    pd.DataFrame({"comment_id": ["a"], "text": ["Lovely staff"]}).to_csv(tmp_path / "in.csv", index=False)
+    monkeypatch.setattr(engine, "CONNECT_TIMEOUT", "1s")
+    code = main(["code", str(tmp_path / "in.csv"), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"] + args)
+    err = capsys.readouterr().err
+    assert code == 2 and "cannot reach the Dask scheduler at 'tcp://127.0.0.1:9'" in err and "Traceback" not in err
+    assert not (tmp_path / "o.parquet").exists() and not list(tmp_path.glob(".o.parquet*"))
+
+
+def test_an_output_in_the_way_is_refused_before_any_work(tmp_path, capsys):
+    pd.DataFrame({"comment_id": ["a"], "text": ["Lovely staff"]}).to_csv(tmp_path / "in.csv", index=False)
+    (tmp_path / "o.parquet").mkdir()
+    (tmp_path / "o.parquet" / "notes.txt").write_text("mine", encoding="utf-8")
+    code = main(["code", str(tmp_path / "in.csv"), "--codebook", str(CODEBOOK), "--out", str(tmp_path / "o.parquet")])
+    assert code == 2 and "is in the way" in capsys.readouterr().err
+    assert (tmp_path / "o.parquet" / "notes.txt").read_text(encoding="utf-8") == "mine"
