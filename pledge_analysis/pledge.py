@@ -32,6 +32,8 @@ HEADERS = {"goal_id": "Goal", "scope": "Who", "theme": "Theme", "you_said": "You
            "audience": "For", "code_id": "Code", "wording": "Wording"}
 #: who a goal is for: the patient booklet, or the staff plan only
 AUDIENCES = ("patients", "staff")
+#: blank rows below the plan that the workbook's drop-downs also cover, for goals the group adds
+EXTRA_ROWS = 200
 HISTORY = ("goal_id", "date", "status", "note")
 #: the fields people edit: compared by the change report and by the stale-workbook check
 EDITABLE = ("you_said", "we_plan_to", "by", "owner", "status")
@@ -283,7 +285,9 @@ def record_status(plan: pd.DataFrame, history: pd.DataFrame | None, goal_id: str
 
 # ------------------------------------------------------------------------------ Excel round trip
 def write_action_plan_xlsx(plan: pd.DataFrame, path: str | Path) -> None:
-    """Write the plan to Excel for the co-design group: readable columns, a status drop-down.
+    """Write the plan to Excel for the co-design group: readable columns, drop-downs for the status and
+    for who a goal is for ("For": patients / staff) that also cover :data:`EXTRA_ROWS` new rows and
+    refuse any other entry.
 
     Every text cell is text, never a formula: a cell that a spreadsheet would run (``=...``,
     ``+...``, ``-...``, ``@...``) gets a protective ``'``, which :func:`read_action_plan_xlsx`
@@ -307,6 +311,7 @@ def write_action_plan_xlsx(plan: pd.DataFrame, path: str | Path) -> None:
     ws.title = "Action plan"
     cols = list(HEADERS)
     ws.append([HEADERS[c] for c in cols])
+    plan = schema.conform(plan.copy(), "action_plan")  # a plan from before the evidence columns exports too
     for r, rec in enumerate(plan[cols].fillna("").to_dict("records"), start=2):
         for i, c in enumerate(cols, start=1):
             text_cell(ws.cell(row=r, column=i), rec[c])
@@ -319,9 +324,15 @@ def write_action_plan_xlsx(plan: pd.DataFrame, path: str | Path) -> None:
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     status_col = ws.cell(row=1, column=cols.index("status") + 1).column_letter
-    dv = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True)
-    dv.add(f"{status_col}2:{status_col}{max(2, len(plan) + 1)}")
-    ws.add_data_validation(dv)
+    # drop-downs that also cover rows the group adds (up to EXTRA_ROWS below the plan) and refuse other entries
+    last = len(plan) + 1 + EXTRA_ROWS
+    for col, values, what in (("status", STATUSES, "a status"), ("audience", AUDIENCES, "who the goal is for")):
+        letter = ws.cell(row=1, column=cols.index(col) + 1).column_letter
+        dv = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
+                            showErrorMessage=True, errorStyle="stop", errorTitle=f"Not {what}",
+                            error=f"Choose one of: {', '.join(values)}.")
+        dv.add(f"{letter}2:{letter}{last}")
+        ws.add_data_validation(dv)
     ws.freeze_panes = "A2"
     with atomic_path(path) as tmp:
         wb.save(tmp)

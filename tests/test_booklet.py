@@ -229,6 +229,20 @@ def test_plan_editor_edits_you_said_refuses_bad_dates_and_saves_to_the_store(tmp
         assert editor.commit() is False and "empty" in editor.message.value
 
 
+def test_the_workbook_drop_downs_cover_new_rows_and_refuse_other_entries(tmp_path):
+    from openpyxl import load_workbook
+
+    from pledge_analysis.pledge import EXTRA_ROWS, write_action_plan_xlsx
+
+    write_action_plan_xlsx(_goals(), tmp_path / "plan.xlsx")
+    ws = load_workbook(tmp_path / "plan.xlsx")["Action plan"]
+    checks = {dv.formula1: dv for dv in ws.data_validations.dataValidation}
+    assert set(checks) == {'"not started,ongoing,achieved"', '"patients,staff"'}
+    for dv in checks.values():
+        assert dv.showErrorMessage and dv.errorStyle == "stop"  # Excel refuses "finished", not only warns
+        assert str(dv.sqref).endswith(str(3 + 1 + EXTRA_ROWS))  # rows the group adds are checked too
+
+
 def _png() -> bytes:
     """A valid 2 x 2 blue PNG, built here (no image library needed)."""
     import struct
