@@ -12,19 +12,27 @@ on the run's segments and codings (``write_outputs`` times all the exports toget
 
 Target (issue 12): a 100k-line transcript runs end to end in under a few minutes on a 2-core machine.
 
-Measured 2026-12-01 here (2 shared cores; 100,000 lines give 100,000 segments and 333,244 codings):
+Measured 2026-12-01 23:55 here, on 2 cores shared with six other busy processes (load average 9-11), so wall
+times are 4-7x the CPU times; CPU seconds (the run log's ``cpu_s``) are what a quiet machine would take.
+100,000 lines give 100,000 segments and 333,244 codings:
 
-    end to end                          617 s   (peak memory 3.3 GB)
-      de-identifying                     34 s
-      rule coding with the codebook     299 s   the spaCy Matcher with LOWER-IN patterns (coding/rules.py)
-      sentiment and theme summary         6 s   (35 s before coded_units was vectorised)
-      prioritising                        1 s   (6 s before the quotes were split by theme once)
-      updating the project store         16 s
-      writing outputs                   257 s   codings.xlsx + quotes.xlsx ~200 s (io/safe.py), .qdpx ~28 s
-    .qdpx export alone                   28 s   (the quadratic export: 20,000 segments 99 s; 100,000 did not
-                                                 finish in 10 minutes)
+                                      wall     CPU
+    end to end                      1115 s   203 s   (peak memory 3.4 GB)
+      de-identifying                 161 s    29 s   text/deidentify.py (now the largest step before the outputs)
+      rule coding with the codebook  201 s    30 s   one spaCy PhraseMatcher (coding/rules.py); the token Matcher
+                                                     with LOWER-IN patterns took 299 s wall on a quieter machine
+                                                     (side by side on 10,000 lines: 44 s -> 4.6 s wall)
+      sentiment and theme summary     38 s     7 s
+      updating the project store     111 s    18 s
+      writing outputs                569 s   114 s   of which, timed alone:
+    codings.xlsx alone               235 s    40 s   333,244 rows x 13 columns (xlsxwriter, constant_memory)
+    quotes.xlsx alone                198 s    39 s   333,244 rows x 10 columns
+    .qdpx export alone               120 s            (linear; 28 s wall on a quieter machine)
 
-Not yet under a few minutes: rule coding and the XLSX writers are the bottlenecks (see the issue's notes).
+The XLSX exports are now the bottleneck: xlsxwriter costs about 10 us a cell here (openpyxl write-only
+about 13 us); a hand-written streaming sheet writer measured 9x faster on the same cells, but the
+project uses the library. Before this work: 617 s end to end (wall, rule coding 299 s, the XLSX exports
+~200 s with openpyxl).
 """
 from __future__ import annotations
 

@@ -7,8 +7,9 @@ batched calls (``nlp.pipe`` inside the rule coder, one sentiment call per partit
 of a row never depends on which partition it is in: the engines agree row for row.
 
 What a worker process builds once, not once per partition (:func:`worker_state`, a per-process
-cache keyed by the job's :attr:`CodingJob.key`, a hash of the codebook and the settings): the spaCy
-pipeline, the sentiment model, the code-to-theme map and the saved theme classifier, if any.
+cache keyed by the job's :attr:`CodingJob.key`, a hash of the codebook and the settings): the
+sentiment model, the code-to-theme map, the de-identification options and the saved theme
+classifier, if any; the spaCy pipeline is built once per process whatever the job.
 
 The comments table (columns :data:`COMMENT_COLUMNS`, one row per input row, in input order):
 
@@ -40,6 +41,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from functools import cached_property, lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,7 +81,7 @@ class CodingJob:
     deny: tuple[str, ...] = ()
     batch_size: int = 256
 
-    @property
+    @cached_property
     def key(self) -> str:
         """A hash of what the per-worker state depends on: the codebook's content, the model file
         (path, size and time) and the de-identification and coding settings."""
@@ -103,14 +105,25 @@ class _State:
         from .coding.codebook import theme_of
         from .coding.sentiment import SentimentClassifier
         from .text.deidentify import Options
-        from .text.nlp import build_nlp
 
-        self.nlp = build_nlp()  # a private pipeline: the rule coder adds its component to it
+        self.nlp = _pipeline()
         self.sentiment = SentimentClassifier().fit()
         self.theme = theme_of(job.codebook)
         self.options = Options.make(job.labels, job.allow, job.deny)
         self.model = load_theme_model(job.model_path, job.codebook) if job.model_path else None
-        self.lock = threading.Lock()  # a threaded worker runs partitions concurrently: one pipeline at a time
+        self.lock = _NLP_LOCK  # a threaded worker runs partitions concurrently: one pipeline user at a time
+
+
+_NLP_LOCK = threading.RLock()
+
+
+@lru_cache(maxsize=1)
+def _pipeline():
+    """This process's spaCy pipeline, private to the coding jobs (the rule coder sets its codebook's
+    component on it for each partition), built once whatever the jobs."""
+    from .text.nlp import build_nlp
+
+    return build_nlp()
 
 
 _STATES: dict[str, _State] = {}

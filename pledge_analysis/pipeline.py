@@ -175,7 +175,9 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
             "strata": "site", "units": "survey respondents; focus-group and interview sessions (all their speakers)",
             "held_fixed": "key-driver importance"})
     with steps.step("drafting the action plan and cross-site learning"):
-        plan = draft_action_plan(priorities)
+        # the programme's goals, each group's and each hospital's own (for its booklet)
+        plan = draft_action_plan(priorities, units=units, codebook=codebook,
+                                 scope_types=("all", "group", "site") if cfg.sites else ("all", "group"))
         cross_site = site_theme_matrix(priorities, themes, codebook, scores, cfg.sites)
         buddies = buddy_pairs(cross_site) if cfg.sites else None
     sync = store_codings = None
@@ -248,6 +250,32 @@ def _versions() -> dict:
     return out
 
 
+def write_all_booklets(result: RunResult, out: Path) -> list[str]:
+    """The programme's booklet (``action_plan.docx``), one per hospital in ``booklets/`` (DOCX, HTML,
+    PDF; :mod:`pledge_analysis.booklet`), worded for the groups that took part, and each hospital's
+    co-design pack in ``codesign/`` (HTML; PDF too with ``booklet: {codesign_pdf: true}``;
+    :mod:`pledge_analysis.codesign`); their paths, relative to ``out``."""
+    from .booklet import write_booklet_docx, write_booklets
+
+    cfg, opts = result.config, dict(result.config.booklet or {})
+    took_part: dict = {}
+    for table in (result.respondents, result.segments):
+        if table is not None and len(table) and {"site", "group"} <= set(table.columns):
+            for site, group in table[["site", "group"]].dropna().drop_duplicates().itertuples(index=False):
+                took_part.setdefault(str(site), set()).add(str(group))
+    common = dict(title=opts.get("title") or "You said, we plan to", round=opts.get("round") or cfg.round,
+                  contact=opts.get("contact"), logo=opts.get("logo"))
+    write_booklet_docx(result.action_plan, out / "action_plan.docx", hospital=cfg.name, sites=tuple(cfg.sites),
+                       took_part=set().union(*took_part.values()) if took_part else None, **common)
+    paths = write_booklets(result.action_plan, out / "booklets", sites=cfg.sites, took_part=took_part, **common)
+    if cfg.sites and len(result.priorities):  # the facilitator's pack: one page per prioritised area
+        from .codesign import write_codesign
+
+        paths += write_codesign(result, out / "codesign", took_part=took_part,
+                                formats=("html", "pdf") if opts.get("codesign_pdf") else ("html",))
+    return ["action_plan.docx"] + [p.relative_to(out).as_posix() for p in paths]
+
+
 def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = False) -> list[Path]:
     """Write a run's tables, report and action plan into ``out_dir``; return the paths.
 
@@ -259,7 +287,7 @@ def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = Fa
     from .coding.queries import quotes_table
     from .io.safe import atomic_path, output_error, remove_stale_temporaries, safe_to_csv, safe_to_excel, write_text
     from .io.refi import write_codebook_qdc, write_project_qdpx
-    from .pledge import plan_markdown, write_action_plan_xlsx, write_booklet_docx
+    from .pledge import plan_markdown, write_action_plan_xlsx
     from .report import write_report
 
     out = Path(out_dir)
@@ -278,7 +306,7 @@ def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = Fa
         if table is not None:
             safe_to_csv(table, out / name)
     write_action_plan_xlsx(result.action_plan, out / "action_plan.xlsx")
-    write_booklet_docx(result.action_plan, out / "action_plan.docx", hospital=result.config.name)
+    result.run_log["booklets"] = write_all_booklets(result, out)
     write_text(out / "action_plan.md", plan_markdown(result.action_plan))
     write_report(result, out / "report.html")
     # exchange with NVivo, ATLAS.ti, MAXQDA and QualCoder (REFI-QDA), and spreadsheets
@@ -293,4 +321,5 @@ def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = Fa
     result.run_log.setdefault("cpu_s", {})["writing outputs"] = round(time.process_time() - c, 3)
     result.run_log["outputs"] = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     write_text(out / "run_log.json", json.dumps(result.run_log, indent=2, default=str))
-    return [out / name for name in OUTPUTS if (out / name).exists()]
+    booklets = [out / p for p in result.run_log.get("booklets", []) if p not in OUTPUTS]
+    return [out / name for name in OUTPUTS if (out / name).exists()] + booklets

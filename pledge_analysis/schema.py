@@ -31,10 +31,11 @@ RESPONDENTS = (
 RESPONSES = ("respondent_id", "site", "group", "question_id", "value")
 #: Rows of an input that were not kept, with the reason (nothing is lost silently).
 SET_ASIDE = ("source_id", "path", "row", "column", "reason", "value")
-#: The codebook: hierarchical codes.
+#: The codebook: hierarchical codes. ``concern`` is the plain-English "You said" statement of the
+#: code ("Patients weren't consistently referred to support services"), edited by researchers.
 CODEBOOK = (
     "code_id", "name", "parent_id", "description", "include", "exclude",
-    "keywords", "examples", "colour", "survey_items",
+    "keywords", "examples", "colour", "survey_items", "concern",
 )
 #: Codings: a code applied to a span of a segment.
 CODINGS = (
@@ -65,10 +66,13 @@ PRIORITIES = (
     "rank_low", "rank_high", "p_top3", "n_negative", "negativity_low", "negativity_high", "negativity_ref",
     "survey_gap_low", "survey_gap_high", "n_items",
 )
-#: The action plan ("You said / We plan to / By").
+#: The action plan ("You said / We plan to / By"). ``code_id``: the code whose concern statement is
+#: ``you_said``; ``audience``: ``patients`` (the patient booklet) or ``staff`` (the staff plan only);
+#: ``wording``: where ``you_said`` came from (``codebook``, ``draft`` made from the code's definition,
+#: or ``edited``); ``quotes``: de-identified quotes kept as evidence beside it (`` | `` between them).
 ACTION_PLAN = (
     "goal_id", "scope", "theme", "you_said", "we_plan_to", "by", "owner", "status",
-    "evidence",
+    "evidence", "code_id", "audience", "wording", "quotes",
 )
 
 TABLES = {

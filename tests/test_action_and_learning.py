@@ -67,10 +67,11 @@ def test_booklets(plan, tmp_path):
     doc = Document(tmp_path / "b.docx")
     table = doc.tables[0]
     assert [c.text for c in table.rows[0].cells] == ["You said", "We plan to", "By"]
-    assert len(table.rows) == len(plan) + 1 and "✓ Achieved" in table.rows[1].cells[2].text
+    patients = (plan["audience"] != "staff").sum()  # staff-only goals stay in the staff plan
+    assert len(table.rows) == patients + 1 and "✓ Achieved" in table.rows[1].cells[2].text
     assert doc.styles["Normal"].font.size.pt >= 14  # large, readable type
     html = booklet_html(plan)
-    assert html.count("<tr>") == len(plan) + 1 and "lang='en'" in html
+    assert html.count("<tr>") == patients + 1 and "lang='en'" in html
     md = plan_markdown(plan)
     assert md.count("\n") == len(plan) + 2 and "✓ Achieved" in md
 

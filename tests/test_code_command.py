@@ -158,3 +158,36 @@ def test_an_output_in_the_way_is_refused_before_any_work(tmp_path, capsys):
     code = main(["code", str(tmp_path / "in.csv"), "--codebook", str(CODEBOOK), "--out", str(tmp_path / "o.parquet")])
     assert code == 2 and "is in the way" in capsys.readouterr().err
     assert (tmp_path / "o.parquet" / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_saved_theme_classifier_adds_model_codes(coded, tmp_path, capsys):
+    """--model: a ThemeClassifier fitted on the rule-coded themes, saved, then used by `code`."""
+    from pledge_analysis.coding.classifier import ThemeClassifier
+    from pledge_analysis.engine import code_comments
+
+    df, tmp, _local, _dask, _builds = coded
+    cb = read_codebook(CODEBOOK)
+    out = pd.read_parquet(tmp / "local.parquet")
+    train = out[out["status"] == "coded"].iloc[:400]
+    themes = sorted({t for ts in train["themes"] for t in ts})
+    Y = pd.DataFrame({t: [int(t in ts) for ts in train["themes"]] for t in themes})
+    model = ThemeClassifier(embedding_model=None, cv=0).fit(train["text"].tolist(), Y)
+    model.save(tmp_path / "themes.joblib", codebook=cb)
+    df.iloc[400:460].to_csv(tmp_path / "new.csv", index=False)
+    result = code_comments(tmp_path / "new.csv", CODEBOOK, tmp_path / "o.parquet", codings=tmp_path / "c.parquet",
+                           model=tmp_path / "themes.joblib", text_column="Text", columns={"site": "Hospital"})
+    codings = pd.read_parquet(tmp_path / "c.parquet")
+    by_model = codings[codings["method"] == "model"]
+    assert len(by_model) > 0 and set(by_model["code_id"]) <= set(themes) and by_model["start"].isna().all()
+    comments = pd.read_parquet(tmp_path / "o.parquet").set_index("comment_id")
+    for cid, code in zip(by_model["segment_id"], by_model["code_id"]):
+        assert code in comments.loc[cid, "codes"]
+    assert result.rows == 60
+
+    # a model that predicts a code the codebook lacks is refused before any work
+    bad = ThemeClassifier(embedding_model=None, cv=0).fit(["long wait", "kind staff"] * 5, ["delays", "kindness"] * 5)
+    bad.save(tmp_path / "bad.joblib")
+    code = main(["code", str(tmp_path / "new.csv"), "--codebook", str(CODEBOOK), "--out", str(tmp_path / "b.parquet"),
+                 "--text-column", "Text", "--model", str(tmp_path / "bad.joblib")])
+    err = capsys.readouterr().err
+    assert code == 2 and "predicts codes this codebook lacks" in err and not (tmp_path / "b.parquet").exists()

@@ -52,15 +52,19 @@ def test_weights_change_the_ranking_and_are_validated(sample_run):
         prioritise(result.themes, result.units, result.codebook, weights={"popularity": 1})
 
 
-def test_action_plan_drafted_in_patients_words(sample_run, tmp_path):
+def test_action_plan_drafted_as_concerns_with_quotes_as_evidence(sample_run, tmp_path):
     result, out = sample_run
     plan = result.action_plan
     assert plan["goal_id"].is_unique and set(plan["status"]) == {"not started"}
     row = plan[plan["scope"] == "secondary"].iloc[0]
-    assert row["you_said"].startswith("Secondary breast cancer patients told us: “")
+    # the secondary group's top area is information; its evidence points to Open Access follow-up
+    assert (row["theme"], row["code_id"]) == ("information", "information.open_access")
+    assert row["you_said"].startswith("Patients didn't understand how Open Access") and "“" not in row["you_said"]
+    assert row["quotes"].count("“") >= 2 and "(secondary, " in row["quotes"]
     wb = load_workbook(out / "action_plan.xlsx")
     ws = wb["Action plan"]
     assert [c.value for c in ws[1]][:5] == ["Goal", "Who", "Theme", "You said", "We plan to"]
+    assert {"Quotes", "For", "Code", "Wording"} <= {c.value for c in ws[1]}
     assert ws.max_row == len(plan) + 1
     assert ws.data_validations.dataValidation[0].formula1 == '"' + ",".join(STATUSES) + '"'
 

