@@ -70,6 +70,8 @@ class ProjectConfig:
     suppress_below: int = 21  # the suppression rule's threshold (survey.suppression)
     file: Path | None = None  # the project.yaml itself
     lines: Any = field(default=None, repr=False, compare=False)  # a Locator into project.yaml
+    #: the ``booklet:`` block (title, contact, logo as a resolved path, round); see project_schema.Booklet
+    booklet: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: str | Path) -> "ProjectConfig":
@@ -118,6 +120,9 @@ class ProjectConfig:
         benchmark_select = (model.benchmark.model_dump(exclude={"file"}) if model.benchmark
                             else {"fallback": "all_respondents"})
         store = (root / model.store).resolve()
+        booklet = model.booklet.model_dump(exclude_none=True)
+        if model.booklet.logo:
+            booklet["logo"] = file(("booklet", "logo"), model.booklet.logo)
         if not model.allow_paths_outside and not store.is_relative_to(root):
             problems.append(Problem(path, where.line(("store",)), "store",
                                     "the project store must be inside the project folder (or set "
@@ -130,7 +135,7 @@ class ProjectConfig:
             surveys=surveys, transcripts=transcripts, questions=questions, codebook=codebook,
             benchmark=benchmark, deidentify=model.deidentify.model_dump(), groups=tuple(model.groups),
             store=store, file=path, lines=where, benchmark_select=benchmark_select,
-            suppress_below=model.suppress_below,
+            suppress_below=model.suppress_below, booklet=booklet,
         )
 
     def source_id(self, path: str | Path) -> str:

@@ -101,7 +101,8 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     from .coding.themes import coded_units, summarise_themes
     from .benchmark import buddy_pairs, site_theme_matrix
     from .pledge import draft_action_plan
-    from .prioritise import prioritise
+    from .prioritise import method, prioritise
+    from .uncertainty import N_BOOT, rank_intervals, with_rank_intervals
     from .survey import compare_to_benchmark, key_drivers, read_national, score_questions, score_responses
     from .text.deidentify import deidentify_tables
     from .text.deidentify_inputs import deidentify_attributes, deidentify_source_ids
@@ -155,7 +156,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
             scores = compare_to_benchmark(scores, questions, national, path=cfg.benchmark, **cfg.benchmark_select)
         else:
             scores = scored = None
-    with steps.step("prioritising improvement areas"):
+    with steps.step(f"prioritising improvement areas (rank intervals: {N_BOOT} resamples)"):
         drivers = None
         if questions is not None and scores is not None and (questions["kind"] == "rating").any():
             outcome = questions.loc[questions["kind"] == "rating", "question_id"].iloc[0]
@@ -163,8 +164,20 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
                                               & (questions["respondents"] == "patient"), "question_id"]]
             drivers = key_drivers(scored, items=items, outcome=outcome, n_boot=100, random_state=cfg.random_state)
         priorities = prioritise(themes, units, codebook, scores, drivers)
+        # rank intervals: a stratified cluster bootstrap (respondents and sessions within each site)
+        if len(priorities):
+            intervals = rank_intervals(segments, units, codebook, scored, scores, drivers, themes=themes,
+                                       n_boot=N_BOOT, min_n=getattr(cfg, "suppress_below", None),
+                                       random_state=cfg.random_state)
+            priorities = with_rank_intervals(priorities, intervals)
+        priority_method = dict(method(), rank_intervals={
+            "n_boot": N_BOOT, "confidence": 0.95, "top": 3, "random_state": cfg.random_state,
+            "strata": "site", "units": "survey respondents; focus-group and interview sessions (all their speakers)",
+            "held_fixed": "key-driver importance"})
     with steps.step("drafting the action plan and cross-site learning"):
-        plan = draft_action_plan(priorities)
+        # the programme's goals, each group's and each hospital's own (for its booklet)
+        plan = draft_action_plan(priorities, units=units, codebook=codebook,
+                                 scope_types=("all", "group", "site") if cfg.sites else ("all", "group"))
         cross_site = site_theme_matrix(priorities, themes, codebook, scores, cfg.sites)
         buddies = buddy_pairs(cross_site) if cfg.sites else None
     sync = store_codings = None
@@ -185,7 +198,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         "original_text_written": bool(keep_original_text),
         "warnings": (["original (not de-identified) text is included in segments.csv as text_original"]
                      if keep_original_text else []),
-        "codings": len(codings), "timings_s": steps.timings, "cpu_s": steps.cpu,
+        "codings": len(codings), "priorities": priority_method, "timings_s": steps.timings, "cpu_s": steps.cpu,
         "store": str(store_path) if store_path else None, "store_update": sync,
         "survey": {"suppress_below": cfg.suppress_below,
                    "benchmark_file": cfg.source_id(cfg.benchmark) if cfg.benchmark else None,
@@ -237,6 +250,32 @@ def _versions() -> dict:
     return out
 
 
+def write_all_booklets(result: RunResult, out: Path) -> list[str]:
+    """The programme's booklet (``action_plan.docx``), one per hospital in ``booklets/`` (DOCX, HTML,
+    PDF; :mod:`pledge_analysis.booklet`), worded for the groups that took part, and each hospital's
+    co-design pack in ``codesign/`` (HTML; PDF too with ``booklet: {codesign_pdf: true}``;
+    :mod:`pledge_analysis.codesign`); their paths, relative to ``out``."""
+    from .booklet import write_booklet_docx, write_booklets
+
+    cfg, opts = result.config, dict(result.config.booklet or {})
+    took_part: dict = {}
+    for table in (result.respondents, result.segments):
+        if table is not None and len(table) and {"site", "group"} <= set(table.columns):
+            for site, group in table[["site", "group"]].dropna().drop_duplicates().itertuples(index=False):
+                took_part.setdefault(str(site), set()).add(str(group))
+    common = dict(title=opts.get("title") or "You said, we plan to", round=opts.get("round") or cfg.round,
+                  contact=opts.get("contact"), logo=opts.get("logo"))
+    write_booklet_docx(result.action_plan, out / "action_plan.docx", hospital=cfg.name, sites=tuple(cfg.sites),
+                       took_part=set().union(*took_part.values()) if took_part else None, **common)
+    paths = write_booklets(result.action_plan, out / "booklets", sites=cfg.sites, took_part=took_part, **common)
+    if cfg.sites and len(result.priorities):  # the facilitator's pack: one page per prioritised area
+        from .codesign import write_codesign
+
+        paths += write_codesign(result, out / "codesign", took_part=took_part,
+                                formats=("html", "pdf") if opts.get("codesign_pdf") else ("html",))
+    return ["action_plan.docx"] + [p.relative_to(out).as_posix() for p in paths]
+
+
 def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = False) -> list[Path]:
     """Write a run's tables, report and action plan into ``out_dir``; return the paths.
 
@@ -248,7 +287,7 @@ def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = Fa
     from .coding.queries import quotes_table
     from .io.safe import atomic_path, output_error, remove_stale_temporaries, safe_to_csv, safe_to_excel, write_text
     from .io.refi import write_codebook_qdc, write_project_qdpx
-    from .pledge import plan_markdown, write_action_plan_xlsx, write_booklet_docx
+    from .pledge import plan_markdown, write_action_plan_xlsx
     from .report import write_report
 
     out = Path(out_dir)
@@ -267,7 +306,7 @@ def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = Fa
         if table is not None:
             safe_to_csv(table, out / name)
     write_action_plan_xlsx(result.action_plan, out / "action_plan.xlsx")
-    write_booklet_docx(result.action_plan, out / "action_plan.docx", hospital=result.config.name)
+    result.run_log["booklets"] = write_all_booklets(result, out)
     write_text(out / "action_plan.md", plan_markdown(result.action_plan))
     write_report(result, out / "report.html")
     # exchange with NVivo, ATLAS.ti, MAXQDA and QualCoder (REFI-QDA), and spreadsheets
@@ -282,4 +321,5 @@ def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = Fa
     result.run_log.setdefault("cpu_s", {})["writing outputs"] = round(time.process_time() - c, 3)
     result.run_log["outputs"] = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     write_text(out / "run_log.json", json.dumps(result.run_log, indent=2, default=str))
-    return [out / name for name in OUTPUTS if (out / name).exists()]
+    booklets = [out / p for p in result.run_log.get("booklets", []) if p not in OUTPUTS]
+    return [out / name for name in OUTPUTS if (out / name).exists()] + booklets

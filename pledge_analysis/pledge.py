@@ -1,18 +1,19 @@
 """The Service Pledge action plan: "You said / We plan to / By", drafted, edited, tracked, published.
 
 A plan is a tidy table (columns :data:`pledge_analysis.schema.ACTION_PLAN`). The draft fills
-``you_said`` in patients' own (de-identified) words from the evidence; the co-design group fills
+``you_said`` with the plain-English concern of the code the evidence points to (the codebook's
+``concern:``), with de-identified quotes beside it as evidence; the co-design group fills
 ``we_plan_to``, ``by`` (a date, or a status such as "Ongoing") and ``owner``. ``status`` is one of
 :data:`STATUSES`; :func:`effective_status` adds ``overdue`` for goals past their date. Status
 changes are kept in a history table (``goal_id, date, status, note``).
 
 Exports: Excel for the group to edit (:func:`write_action_plan_xlsx`, read back with
-:func:`read_action_plan_xlsx`, which validates and reports what changed), a patient-facing
-booklet as DOCX and HTML, and Markdown for staff.
+:func:`read_action_plan_xlsx`, which validates and reports what changed) and Markdown for staff
+(:func:`plan_markdown`); the patient booklets (DOCX, HTML, PDF; one per hospital) are written by
+:mod:`pledge_analysis.booklet`.
 """
 from __future__ import annotations
 
-import html
 import re
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -27,7 +28,12 @@ MARKS = {"achieved": "✓ Achieved", "ongoing": "◐ Ongoing", "not started": "�
 WHO = {"all": "Patients and staff", "primary": "Primary breast cancer patients",
        "secondary": "Secondary breast cancer patients", "staff": "Staff"}
 HEADERS = {"goal_id": "Goal", "scope": "Who", "theme": "Theme", "you_said": "You said", "we_plan_to": "We plan to",
-           "by": "By", "owner": "Owner", "status": "Status", "evidence": "Evidence"}
+           "by": "By", "owner": "Owner", "status": "Status", "evidence": "Evidence", "quotes": "Quotes",
+           "audience": "For", "code_id": "Code", "wording": "Wording"}
+#: who a goal is for: the patient booklet, or the staff plan only
+AUDIENCES = ("patients", "staff")
+#: blank rows below the plan that the workbook's drop-downs also cover, for goals the group adds
+EXTRA_ROWS = 200
 HISTORY = ("goal_id", "date", "status", "note")
 #: the fields people edit: compared by the change report and by the stale-workbook check
 EDITABLE = ("you_said", "we_plan_to", "by", "owner", "status")
@@ -35,29 +41,201 @@ EDITABLE = ("you_said", "we_plan_to", "by", "owner", "status")
 EXPORTED_AT = "pledge_exported_at"
 
 
-def draft_action_plan(priorities: pd.DataFrame, *, top: int = 3, scope_types=("all", "group")) -> pd.DataFrame:
-    """One goal per top-ranked area in each scope (everyone, and each group, so that secondary
-    breast cancer patients' priorities are drafted in their own words even when a theme is also
-    a priority for everyone). The co-design group then merges and chooses.
+def concern_statement(code) -> tuple[str, str]:
+    """The "You said" statement of a codebook row (a dict or a row of the codebook table) and where it
+    came from: ``(concern, "codebook")`` when the codebook has one, else a draft made from the code's
+    name and description, ``(draft, "draft")``, for a researcher to rewrite in the codebook.
+
+    >>> concern_statement({"code_id": "wait", "name": "Waiting", "concern": "Clinics ran late."})
+    ('Clinics ran late.', 'codebook')
+    >>> concern_statement({"code_id": "wait", "name": "Waiting in clinic", "description": "Time in the waiting room."})
+    ('People raised concerns about waiting in clinic: time in the waiting room.', 'draft')
+    """
+    get = code.get if hasattr(code, "get") else (lambda k, d=None: getattr(code, k, d))
+    concern = get("concern")
+    if schema.present(concern) and str(concern).strip():
+        return str(concern).strip(), "codebook"
+    name = str(get("name") or get("code_id") or "this").strip()
+    desc = str(get("description") or "").strip().rstrip(".") if schema.present(get("description")) else ""
+    text = f"People raised concerns about {_lower_first(name)}" + (f": {_lower_first(desc)}" if desc else "")
+    return text + ".", "draft"
+
+
+def _lower_first(text: str) -> str:
+    """Lower-case the first letter unless the first word is an acronym (``IT``, ``HNA``)."""
+    first = text.split(" ", 1)[0]
+    return text if len(first) > 1 and first.isupper() else text[:1].lower() + text[1:]
+
+
+def draft_action_plan(priorities: pd.DataFrame, *, units: pd.DataFrame | None = None,
+                      codebook: pd.DataFrame | None = None, top: int = 3, scope_types=("all", "group"),
+                      staff_groups=("staff",), n_quotes: int = 3) -> pd.DataFrame:
+    """Draft the plan: up to ``top`` goals for each scope (everyone, each group, and each hospital when
+    ``scope_types`` holds ``"site"``), from its top-ranked areas. The co-design group then merges,
+    rewrites and chooses.
+
+    "You said" is a **concern statement** in plain English, never a quote: the ``concern`` of the code
+    that the scope's negative evidence points to most often (the theme's sub-codes first, then the
+    theme itself), from ``codebook``; a code without one gets a draft made from its definition
+    (``wording="draft"``, see :func:`concern_statement`). A statement is used once per plan (the
+    programme's goals, and each hospital's own), so rows never repeat: when a group's top area points
+    to a code already used, the next code of that area is taken, else the next area. Quotes stay
+    beside the statement as evidence (``quotes``): the most negative ones, each used once in its part
+    of the plan (the programme's goals for patients, for staff, each hospital's goals), from different
+    sites and groups when possible. Goals whose evidence comes only from staff
+    (or the scope is a staff group) have ``audience="staff"``: they go to the staff plan, not the
+    patient booklet.
+
+    ``units`` are the coded units (:func:`pledge_analysis.coding.coded_units`); without them (or
+    without ``codebook``) the theme's own statement is used and quotes come from ``priorities``.
 
     >>> pr = pd.DataFrame({"scope_type": ["all"], "scope": ["all"], "rank": [1], "theme": ["waiting"],
     ...     "name": ["Waiting"], "reason": ["r"], "quotes": ["“I waited three hours.” (primary, NGU)"]})
-    >>> draft_action_plan(pr)["you_said"].tolist()
-    ['Patients and staff told us: “I waited three hours.”']
+    >>> plan = draft_action_plan(pr)
+    >>> plan[["you_said", "wording", "audience", "quotes"]].values.tolist()
+    [['People raised concerns about waiting.', 'draft', 'patients', '“I waited three hours.” (primary, NGU)']]
     """
+    codes = codebook.set_index("code_id") if codebook is not None and len(codebook) else None
+    order = {c: i for i, c in enumerate(codes.index)} if codes is not None else {}
+    parents = codes["parent_id"].to_dict() if codes is not None else {}
+    negative = None
+    if units is not None and len(units):
+        negative = units[units["sentiment"] == "negative"].sort_values(["score", "segment_id"], kind="stable")
+        negative = {th: u for th, u in negative.groupby("theme", sort=False)}
+    used_codes: dict[str, set] = {}  # plan part ("" = the programme, else a site) -> codes used
+    used_texts: dict[str, set] = {}
+    used_quotes: dict[str, set] = {}
     rows = []
     for scope_type in scope_types:
-        sub = priorities[(priorities["scope_type"] == scope_type) & (priorities["rank"] <= top)]
-        for r in sub.sort_values(["scope", "rank"]).itertuples(index=False):
-            quote = str(r.quotes).split(" | ")[0] if isinstance(r.quotes, str) and r.quotes else ""
-            quote = quote.rsplit(" (", 1)[0] if quote else f"{r.name} needs to improve."
-            who = WHO.get(r.scope, f"People at {r.scope}" if scope_type == "site" else str(r.scope))
-            rows.append({
-                "goal_id": f"G{len(rows) + 1:02d}", "scope": r.scope if scope_type != "all" else "all",
-                "theme": r.theme, "you_said": f"{who} told us: {quote}", "we_plan_to": "", "by": "",
-                "owner": "", "status": "not started", "evidence": r.reason,
-            })
+        sub = priorities[priorities["scope_type"] == scope_type]
+        for scope in sorted(sub["scope"].astype(str).unique()):
+            # a part of the plan: the programme's or a hospital's goals, for patients or (a staff group) for staff
+            part = (scope if scope_type == "site" else "") + (
+                "/staff" if scope_type == "group" and scope in staff_groups else "")
+            codes_used, texts_used = used_codes.setdefault(part, set()), used_texts.setdefault(part, set())
+            n = 0
+            for r in sub[sub["scope"].astype(str) == scope].sort_values("rank", kind="stable").itertuples(index=False):
+                if n >= top:
+                    break
+                evidence = None
+                if negative is not None and codes is not None:
+                    evidence = negative.get(r.theme, units.iloc[:0])
+                    if scope_type in ("group", "site"):
+                        evidence = evidence[evidence[scope_type].astype(str) == scope]
+                picked = _pick_code(r, evidence, codes, order, parents, codes_used, texts_used)
+                if picked is None:
+                    continue  # every statement of this area is already in this part of the plan
+                code, text, wording, ev = picked
+                codes_used.add(code)
+                texts_used.add(text.lower())
+                if ev is not None:
+                    staff_scope = scope_type == "group" and scope in staff_groups
+                    quotes = _pick_quotes(ev, scope_type, n_quotes, used_quotes.setdefault(part, set()),
+                                          avoid=() if staff_scope else tuple(staff_groups))
+                    groups = set(ev["group"].astype(str))
+                else:
+                    quotes = _quotes_from_priorities(r, n_quotes, used_quotes.setdefault(part, set()))
+                    groups = set()
+                staff = (scope_type == "group" and scope in staff_groups) or (
+                    bool(groups) and groups <= set(staff_groups))
+                rows.append({
+                    "goal_id": f"G{len(rows) + 1:02d}", "scope": scope if scope_type != "all" else "all",
+                    "theme": r.theme, "you_said": text, "we_plan_to": "", "by": "", "owner": "",
+                    "status": "not started", "evidence": r.reason, "code_id": code,
+                    "audience": "staff" if staff else "patients", "wording": wording, "quotes": " | ".join(quotes),
+                })
+                n += 1
     return schema.conform(pd.DataFrame(rows), "action_plan") if rows else schema.empty("action_plan")
+
+
+def _pick_code(r, evidence, codes, order, parents, codes_used, texts_used):
+    """The code (and its statement) that ``evidence`` points to, not yet used in this part of the plan."""
+    theme = r.theme
+    if codes is None or theme not in codes.index:
+        text, wording = concern_statement({"code_id": theme, "name": getattr(r, "name", theme)})
+        if theme in codes_used or text.lower() in texts_used:
+            return None
+        return theme, text, wording, None
+    counts: dict[str, int] = {}
+    if evidence is not None:
+        for cell in evidence["codes"]:
+            for c in str(cell).split(";"):
+                if c and c != theme and c in order:
+                    counts[c] = counts.get(c, 0) + 1
+    children = sorted(counts, key=lambda c: (-counts[c], order[c]))
+    in_theme = {c for c in codes_used if c == theme or _ancestor(c, parents) == theme}
+    candidates = children + ([theme] if not in_theme else [])
+    for code in candidates:
+        if code in codes_used:
+            continue
+        text, wording = concern_statement(codes.loc[code].to_dict() | {"code_id": code})
+        if text.lower() in texts_used:
+            continue
+        ev = None
+        if evidence is not None:
+            ev = evidence if code == theme else evidence[evidence["codes"].astype(str).str.split(";").map(
+                lambda cs, code=code: code in cs)]
+            if ev.empty and code != theme:  # nobody here raised this sub-code negatively
+                continue
+        return code, text, wording, ev
+    return None
+
+
+def _ancestor(code, parents) -> str:
+    cur = code
+    while schema.present(parents.get(cur)):
+        cur = parents[cur]
+    return cur
+
+
+def _quote_key(text: str) -> str:
+    """Quotes that differ only in case, spacing or punctuation are the same quote."""
+    return " ".join(re.sub(r"[^\w]+", " ", str(text).lower()).split())
+
+
+def _clean_quote(text: str) -> str:
+    """A quote without a dangling half of a placeholder (a span cut inside ``[PERSON]``)."""
+    text = str(text).strip()
+    if text.count("[") > text.count("]"):
+        text = text[:text.rfind("[")].rstrip()
+    return text
+
+
+def _pick_quotes(ev: pd.DataFrame, scope_type: str, n: int, used: set, avoid=()) -> list[str]:
+    """Up to ``n`` of the most negative quotes of ``ev`` not used elsewhere in the plan, from different
+    sites and groups (within a hospital: different groups and sources) when possible; quotes of the
+    ``avoid`` groups (staff, for a patients' goal) only when no other is left, so that staff goals
+    keep their own."""
+    where = "source_id" if scope_type == "site" else "site"
+    rows = list(zip(ev["text"].astype(str), ev["group"].astype(str), ev["site"].astype(str),
+                    ev[where].astype(str), ev["source_type"].astype(str)))
+    picked: list[str] = []
+    seen_where, seen_group = set(), set()
+    for need, skip in ((2, True), (1, True), (0, True), (0, False)):  # new site and group; either; any
+        for text, group, site, place, source_type in rows:
+            if len(picked) >= n:
+                return picked
+            text = _clean_quote(text)
+            key = _quote_key(text)
+            if key in used or len(key) < 12 or (int(place not in seen_where) + int(group not in seen_group)) < need \
+                    or (skip and group in avoid):
+                continue
+            used.add(key)
+            seen_where.add(place)
+            seen_group.add(group)
+            who = f"{group}, {site}" if scope_type != "site" else f"{group}, {source_type.replace('_', ' ')}"
+            picked.append(f"“{text}” ({who})")
+    return picked
+
+
+def _quotes_from_priorities(r, n: int, used: set) -> list[str]:
+    out = []
+    for q in str(r.quotes).split(" | ") if isinstance(getattr(r, "quotes", None), str) else []:
+        key = _quote_key(q.rsplit(" (", 1)[0])
+        if q and key not in used and len(out) < n:
+            used.add(key)
+            out.append(q)
+    return out
 
 
 # ------------------------------------------------------------------------------ tracking
@@ -107,7 +285,9 @@ def record_status(plan: pd.DataFrame, history: pd.DataFrame | None, goal_id: str
 
 # ------------------------------------------------------------------------------ Excel round trip
 def write_action_plan_xlsx(plan: pd.DataFrame, path: str | Path) -> None:
-    """Write the plan to Excel for the co-design group: readable columns, a status drop-down.
+    """Write the plan to Excel for the co-design group: readable columns, drop-downs for the status and
+    for who a goal is for ("For": patients / staff) that also cover :data:`EXTRA_ROWS` new rows and
+    refuse any other entry.
 
     Every text cell is text, never a formula: a cell that a spreadsheet would run (``=...``,
     ``+...``, ``-...``, ``@...``) gets a protective ``'``, which :func:`read_action_plan_xlsx`
@@ -121,7 +301,8 @@ def write_action_plan_xlsx(plan: pd.DataFrame, path: str | Path) -> None:
 
     from openpyxl.packaging.custom import StringProperty
 
-    widths = {"you_said": 60, "we_plan_to": 45, "evidence": 70, "theme": 16, "scope": 12}
+    widths = {"you_said": 60, "we_plan_to": 45, "evidence": 70, "quotes": 80, "theme": 16, "scope": 12,
+              "code_id": 22}
     wb = Workbook()
     # when it was exported, to the microsecond (Excel keeps custom properties on save): an import can then
     # tell edits made in the store after this export (see plan_conflicts)
@@ -130,6 +311,7 @@ def write_action_plan_xlsx(plan: pd.DataFrame, path: str | Path) -> None:
     ws.title = "Action plan"
     cols = list(HEADERS)
     ws.append([HEADERS[c] for c in cols])
+    plan = schema.conform(plan.copy(), "action_plan")  # a plan from before the evidence columns exports too
     for r, rec in enumerate(plan[cols].fillna("").to_dict("records"), start=2):
         for i, c in enumerate(cols, start=1):
             text_cell(ws.cell(row=r, column=i), rec[c])
@@ -142,9 +324,15 @@ def write_action_plan_xlsx(plan: pd.DataFrame, path: str | Path) -> None:
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     status_col = ws.cell(row=1, column=cols.index("status") + 1).column_letter
-    dv = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True)
-    dv.add(f"{status_col}2:{status_col}{max(2, len(plan) + 1)}")
-    ws.add_data_validation(dv)
+    # drop-downs that also cover rows the group adds (up to EXTRA_ROWS below the plan) and refuse other entries
+    last = len(plan) + 1 + EXTRA_ROWS
+    for col, values, what in (("status", STATUSES, "a status"), ("audience", AUDIENCES, "who the goal is for")):
+        letter = ws.cell(row=1, column=cols.index(col) + 1).column_letter
+        dv = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
+                            showErrorMessage=True, errorStyle="stop", errorTitle=f"Not {what}",
+                            error=f"Choose one of: {', '.join(values)}.")
+        dv.add(f"{letter}2:{letter}{last}")
+        ws.add_data_validation(dv)
     ws.freeze_panes = "A2"
     with atomic_path(path) as tmp:
         wb.save(tmp)
@@ -189,8 +377,12 @@ def read_action_plan_xlsx(path: str | Path, previous: pd.DataFrame | None = None
         if by and parse_by(by) is None and by.lower() not in STATUSES + ("tbc", "ongoing"):
             problems.append(f"row {row}, column 'By': {by!r} is not a date (e.g. 2026-09-30 or September 2026) "
                             "or a status")
-        rows.append({c: (str(rec.get(c, "")).strip() if c not in ("by", "status") else None) for c in HEADERS}
-                    | {"by": by, "status": status, "goal_id": goal})
+        audience = str(rec.get("audience", "")).strip().lower()
+        if audience and audience not in AUDIENCES:
+            problems.append(f"row {row}, column 'For': {rec['audience']!r} is not one of {list(AUDIENCES)}")
+        # a column the workbook does not have (an older export) stays empty (None): the store keeps its value
+        rows.append({c: (str(rec[c]).strip() if c in rec else None) for c in HEADERS if c not in ("by", "status")}
+                    | {"by": by, "status": status, "goal_id": goal, "audience": audience or None})
     if problems:
         raise InputError(f"{len(problems)} problem(s) in {path.name}: " + "; ".join(problems),
                          hint="Fix these cells and import again; nothing was imported.")
@@ -264,66 +456,18 @@ def plan_conflicts(plan: pd.DataFrame, stored: pd.DataFrame, workbook: str | Pat
 
 
 # ------------------------------------------------------------------------------ publishing
-def _by_text(rec, today: date | None) -> str:
-    status = effective_status(pd.DataFrame([rec]), today).iloc[0]
-    d = parse_by(rec.get("by"))
-    when = d.strftime("%B %Y") if d else (str(rec.get("by") or "").strip() or "To be agreed")
-    return f"{when} · {MARKS.get(status, status)}" if status != "not started" else when
+def write_booklet_docx(plan: pd.DataFrame, path: str | Path, **kwargs) -> None:
+    """The patient booklet as DOCX: see :func:`pledge_analysis.booklet.write_booklet_docx`."""
+    from .booklet import write_booklet_docx as write
+
+    write(plan, path, **kwargs)
 
 
-def write_booklet_docx(plan: pd.DataFrame, path: str | Path, *, title: str = "You said, we plan to",
-                       hospital: str = "", today: date | None = None) -> None:
-    """A patient-facing booklet: large readable type and the "You said / We plan to / By" table."""
-    from docx import Document
-    from docx.shared import Pt, RGBColor
+def booklet_html(plan: pd.DataFrame, **kwargs) -> str:
+    """The patient booklet as HTML: see :func:`pledge_analysis.booklet.booklet_html`."""
+    from .booklet import booklet_html as render
 
-    from .io.safe import atomic_path, clean_text
-
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "Arial"
-    style.font.size = Pt(14)
-    heading = doc.add_heading(title, level=0)
-    for run in heading.runs:
-        run.font.size = Pt(28)
-        run.font.color.rgb = RGBColor(0x00, 0x5E, 0xB8)
-    intro = clean_text(f"{hospital + ': ' if hospital else ''}Patients and staff told us what matters. Together "
-                       "we agreed these goals. We will tell you how we are getting on.")
-    doc.add_paragraph(intro)
-    table = doc.add_table(rows=1, cols=3)
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ("You said", "We plan to", "By")):
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(text)
-        run.bold = True
-        run.font.size = Pt(16)
-    for rec in plan.fillna("").to_dict("records"):
-        cells = table.add_row().cells
-        cells[0].text = clean_text(str(rec["you_said"]))
-        cells[1].text = clean_text(str(rec["we_plan_to"] or "To be agreed with patients and staff"))
-        cells[2].text = clean_text(_by_text(rec, today))
-    doc.add_paragraph("✓ Achieved   ◐ Ongoing   ! Overdue", style=None)
-    doc.core_properties.title = clean_text(title)
-    with atomic_path(path) as tmp:
-        doc.save(str(tmp))
-
-
-def booklet_html(plan: pd.DataFrame, *, title: str = "You said, we plan to", hospital: str = "",
-                 today: date | None = None) -> str:
-    """The booklet as a standalone, accessible HTML page (large type, NHS colours)."""
-    rows = "".join(
-        f"<tr><td>{html.escape(str(r['you_said']))}</td>"
-        f"<td>{html.escape(str(r['we_plan_to'] or 'To be agreed with patients and staff'))}</td>"
-        f"<td>{html.escape(_by_text(r, today))}</td></tr>" for r in plan.fillna("").to_dict("records"))
-    return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-            "<style>body{font-family:Arial,sans-serif;font-size:1.25rem;max-width:60rem;margin:2rem auto;color:#212b32}"
-            "h1{color:#005eb8;font-size:2.4rem}table{border-collapse:collapse;width:100%}"
-            "th,td{border:2px solid #005eb8;padding:.8rem;vertical-align:top;text-align:left}"
-            "th{background:#005eb8;color:#fff}</style></head><body>"
-            f"<h1>{html.escape(title)}</h1><p>{html.escape(hospital + ': ' if hospital else '')}Patients and staff told "
-            "us what matters. Together we agreed these goals.</p>"
-            f"<table><thead><tr><th>You said</th><th>We plan to</th><th>By</th></tr></thead><tbody>{rows}</tbody>"
-            "</table></body></html>")
+    return render(plan, **kwargs)
 
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
@@ -351,12 +495,15 @@ def md_cell(value) -> str:
 
 
 def plan_markdown(plan: pd.DataFrame, *, today: date | None = None) -> str:
-    """The plan for staff as a Markdown table (with owner, status and evidence); user text is
-    escaped (:func:`md_cell`), so a comment can neither break the table nor carry markup."""
+    """The plan for staff as a Markdown table: every goal, patients' and staff-only ("(staff plan)"),
+    with owner, status, evidence and its quotes, draft wording marked; user text is escaped
+    (:func:`md_cell`), so a comment can neither break the table nor carry markup."""
     eff = effective_status(plan, today)
     lines = ["| Goal | Who | You said | We plan to | By | Owner | Status | Evidence |", "|---|---|---|---|---|---|---|---|"]
-    for (_, r), st in zip(plan.fillna("").iterrows(), eff):
-        cells = [r["goal_id"], r["scope"], r["you_said"], r["we_plan_to"], r["by"], r["owner"], MARKS.get(st, st),
-                 r["evidence"]]
+    for (_, r), st in zip(schema.conform(plan.copy(), "action_plan").fillna("").iterrows(), eff):
+        who = r["scope"] + (" (staff plan)" if r["audience"] == "staff" and r["scope"] != "staff" else "")
+        said = r["you_said"] + (" (draft wording)" if r["wording"] == "draft" else "")
+        evidence = " ".join(filter(None, [str(r["evidence"]), f"Quotes: {r['quotes']}" if r["quotes"] else ""]))
+        cells = [r["goal_id"], who, said, r["we_plan_to"], r["by"], r["owner"], MARKS.get(st, st), evidence]
         lines.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"

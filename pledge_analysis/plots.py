@@ -5,22 +5,37 @@ import pandas as pd
 
 
 def priority_bars(priorities: pd.DataFrame, *, scope: str = "all", top: int = 10, weights: dict | None = None):
-    """Ranked priorities in one scope, each bar split into its weighted components."""
+    """Ranked priorities in one scope, each bar split into its weighted components (they add up to
+    the score; a component standing in for missing survey evidence is drawn hatched), with the
+    bootstrap rank interval in the label when the table has one."""
     import plotly.graph_objects as go
 
-    from .prioritise import COMPONENTS, DEFAULT_WEIGHTS
+    from .prioritise import COMPONENTS, resolve_weights
 
-    w = dict(DEFAULT_WEIGHTS, **(weights or {}))
-    total = sum(w.values())
+    w = resolve_weights(weights)
     p = priorities[priorities["scope"] == scope].nsmallest(top, "rank").iloc[::-1]
+    labels = p["name"].astype(str)
+    if "rank_low" in p.columns and p["rank_low"].notna().any():
+        labels = labels + [f" (rank {lo:.0f}-{hi:.0f})" if pd.notna(lo) else "" for lo, hi in zip(p["rank_low"], p["rank_high"])]
+    used = {}
+    for comp in COMPONENTS:
+        imputed = p.get(f"{comp}_norm_imputed", pd.Series(float("nan"), index=p.index))
+        used[comp] = (p[f"{comp}_norm"].fillna(imputed), p[f"{comp}_norm"].isna() & imputed.notna())
+    total = sum(w[c] * used[c][0].notna() for c in COMPONENTS)
     fig = go.Figure()
     colours = {"prevalence": "#005EB8", "negativity": "#DA291C", "survey_gap": "#FFB81C", "breadth": "#768692",
                "driver": "#330072"}
     for comp in COMPONENTS:
-        fig.add_bar(y=p["name"], x=p[f"{comp}_norm"] * w[comp] / total, name=comp.replace("_", " "),
-                    orientation="h", marker_color=colours[comp], hovertext=p["reason"], hoverinfo="text+name")
-    fig.update_layout(barmode="stack", title=f"Priorities ({scope})", xaxis_title="score",
-                      height=120 + 32 * len(p), margin=dict(l=10, r=10, t=50, b=40), legend_orientation="h")
+        if w[comp] == 0:
+            continue
+        value, stand_in = used[comp]
+        fig.add_bar(y=labels, x=(value.fillna(0) * w[comp] / total).round(4), name=comp.replace("_", " "),
+                    orientation="h", marker_color=colours[comp], marker_pattern_shape=["/" if s else "" for s in stand_in],
+                    hovertext=p["reason"], hoverinfo="text+name")
+    fig.add_vline(x=0.5, line_dash="dot", line_color="#425563", annotation_text="unremarkable (0.5)")
+    fig.update_layout(barmode="stack", title=f"Priorities ({scope})", xaxis_title="score (0.5 = no different from "
+                      "the reference)", xaxis_range=[0, 1], height=120 + 32 * len(p), margin=dict(l=10, r=10, t=50, b=40),
+                      legend_orientation="h")
     return fig
 
 
@@ -126,11 +141,15 @@ def sites_heatmap(scores: pd.DataFrame, *, group: str = "all"):
 
 
 def site_priority_heatmap(matrix: pd.DataFrame, *, value: str = "score"):
-    """Sites x themes heatmap of the priority score (from :func:`pledge_analysis.benchmark.site_theme_matrix`)."""
+    """Sites x themes heatmap of the priority score (from :func:`pledge_analysis.benchmark.site_theme_matrix`).
+
+    The score is on a fixed scale (0.5 = no different from the reference), so the colours are fixed
+    too (centred on 0.5, 0.2 to 0.8) and mean the same at every site."""
     import plotly.graph_objects as go
 
     m = matrix.pivot_table(index="name", columns="site", values=value, aggfunc="first")
-    fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=list(m.index), colorscale="OrRd",
+    fixed = dict(zmid=0.5, zmin=0.2, zmax=0.8, colorscale="RdBu_r") if value == "score" else dict(colorscale="OrRd")
+    fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=list(m.index), **fixed,
                                hovertemplate="%{y} at %{x}: %{z:.2f}<extra></extra>"))
     fig.update_layout(title=f"Priority {value} by site and theme", height=120 + 26 * len(m),
                       margin=dict(l=10, r=10, t=50, b=40))
@@ -138,11 +157,12 @@ def site_priority_heatmap(matrix: pd.DataFrame, *, value: str = "score"):
 
 
 def ranks_with_intervals(intervals: pd.DataFrame, *, scope: str = "all", top: int = 8):
-    """Bootstrap rank intervals (from :func:`pledge_analysis.uncertainty.rank_intervals`)."""
+    """Bootstrap rank intervals (``priorities`` of a run, or :func:`pledge_analysis.uncertainty.rank_intervals`)."""
     import plotly.graph_objects as go
 
     d = intervals[intervals["scope"] == scope].nsmallest(top, "rank").iloc[::-1]
-    fig = go.Figure(go.Scatter(x=d["rank"], y=d["theme"], mode="markers", marker=dict(size=11, color="#005EB8"),
+    label = d["name"] if "name" in d.columns else d["theme"]
+    fig = go.Figure(go.Scatter(x=d["rank"], y=label, mode="markers", marker=dict(size=11, color="#005EB8"),
                                error_x=dict(type="data", symmetric=False, array=d["rank_high"] - d["rank"],
                                             arrayminus=d["rank"] - d["rank_low"])))
     fig.update_layout(title=f"Rank with 95% bootstrap interval ({scope})", xaxis_title="rank (1 = top priority)",

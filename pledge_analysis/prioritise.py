@@ -1,32 +1,60 @@
 """Prioritised improvement areas: comments and survey evidence combined, per theme and scope.
 
-For every scope (everyone; each group, so that secondary breast cancer patients are never
-averaged away; each site) and theme, five components, each a column:
+What the score is for: ranking the themes of one scope (everyone; each group, so that secondary
+breast cancer patients are never averaged away; each site) by how strongly the evidence says
+"people here experience a problem with this", so that patients and staff can choose pledge goals.
+Every component answers one question, is a column, and is on a **fixed scale** (it never
+depends on the largest value in the scope), so a site whose themes are all unremarkable has no
+theme near the top of the scale and the cross-site heatmap compares like with like.
 
-``prevalence``
-    share of participants' comments (segments) in the scope that raise the theme.
-``negativity``
-    share of those comments that are negative, shrunk towards the scope's overall share with
-    ``prior_strength`` pseudo-comments, so that a theme raised twice, both times negatively,
-    does not outrank one raised 200 times, 70% negatively.
-``survey_gap``
-    mean shortfall of the theme's survey items (``survey_items`` in the codebook) below their
-    benchmark (the national score where there is one, else all respondents), as a fraction;
-    0 when the items meet the benchmark or the theme has no items.
-``breadth``
-    how widely the theme is raised *as a problem*: the mean of the share of sites and the share
-    of groups (within the scope) in which at least 3 of its comments are negative.
-``driver``
-    how much the theme's survey items drive the overall care rating: the mean share of R-squared
-    of its items in :func:`pledge_analysis.survey.key_drivers` (0 without drivers or items).
+Components (the magnitude, then its ``*_norm`` on the fixed 0-1 scale where **0.5 means "no
+different from the reference"**, above 0.5 worse):
 
-Each is divided by its maximum within the scope (``*_norm``, 0..1). ``score`` is the weighted
-mean of the normalised components. Default weights (:data:`DEFAULT_WEIGHTS`): the three kinds of
-direct evidence (how many, how negative, how far below benchmark) weigh equally; breadth and
-driver importance are modifiers with half that weight each. ``rank`` orders themes within a
-scope by ``score`` (rounded to 4 decimals, so that floating-point noise does not reorder them),
-highest first; equal scores are ranked by theme id (the codebook's ``code_id``, alphabetical),
-whatever the row order of the input. ``reason`` says why in plain English.
+``prevalence`` - how much people talk about it
+    share of the scope's comments (segments) that raise the theme, shrunk towards the scope's
+    mean share per theme (empirical Bayes, :func:`pledge_analysis.shrinkage.beta_binomial_shrink`).
+    ``prevalence_norm``: the odds of raising it relative to the average theme's, as odds / (1 + odds).
+``negativity`` - when they do, how negative
+    share of the theme's comments that are negative, shrunk towards the scope's pooled share
+    (beta-binomial empirical Bayes: the prior strength is estimated from the spread between
+    themes, clipped to 2-400 pseudo-comments), with a 95% interval (``negativity_low``,
+    ``negativity_high``). ``negativity_norm``: the odds ratio against the pooled share, as OR / (1 + OR).
+``survey_gap`` - how far its survey items are below benchmark
+    mean over the theme's usable items (codebook ``survey_items``; proportions, not suppressed,
+    with a benchmark that is not these same respondents) of ``benchmark - estimate`` in points (a
+    fraction; negative means above benchmark). Each item's log-odds gap is shrunk towards 0 ("at
+    benchmark") by a normal prior whose spread is how much NHS trusts really differ
+    (:data:`SURVEY_TAU`, from the 2018 national survey), so a gap within noise shrinks towards
+    nothing instead of being clipped, and a small site's gap is shrunk more than a large one's;
+    95% interval ``survey_gap_low``/``survey_gap_high`` (items taken as perfectly correlated: never
+    narrower than the evidence). NaN, *missing*, when no item is usable (``survey_evidence`` says
+    why each item was not used). ``survey_gap_norm``: the shrunk odds ratio benchmark / here, as
+    OR / (1 + OR) (0.5 at benchmark; 0.6 is an odds ratio of 1.5, about 8 points below a benchmark
+    of 80%).
+``driver`` - how much its items matter to the overall rating
+    the mean share of R-squared of its items in :func:`pledge_analysis.survey.key_drivers`.
+    ``driver_norm`` is the survey gap weighted by that importance: 0.5 + (``survey_gap_norm`` - 0.5)
+    x r within 0-1, where r is the share relative to an even share (r = 2: twice as important as
+    the average item). So importance counts only where there is a gap (important *and*
+    under-performing, as in importance-performance analysis), and the noise of the driver
+    estimates does not move themes that are at benchmark. NaN, missing, without drivers or items.
+``breadth`` - descriptive
+    the mean of the share of sites and of groups in which at least 3 of its comments are
+    negative. It counts the same negative comments again, so its default weight is **0** (no
+    triple counting); give it a weight to use it (``breadth_norm`` = ``breadth``).
+
+``score`` is the weighted mean of the ``*_norm``, with weights :data:`DEFAULT_WEIGHTS`: negativity
+and the survey gap (direct evidence of a problem) 0.3 each, prevalence 0.25, driver importance
+0.15, breadth 0. So 0.5 is "unremarkable" and the scale is the same in every scope. **Missing
+evidence is not counted as zero**: a theme without usable survey items is scored on its comments,
+which take over the survey's weight (re-weighting) to the degree :data:`MISSING` ``"calibrated"``
+sets: as far as makes its score vary as much as a theme's with both kinds of evidence, so that
+neither kind of theme is favoured when there is nothing to find (``tests/test_priority_calibration.py``;
+the value used is in ``survey_gap_norm_imputed``). ``rank`` orders themes within a scope by
+``score`` (rounded to 4 decimals), highest first; equal scores are ranked by theme id. ``reason`` says why in plain English;
+percentages resting on fewer than ``min_comments`` comments (:data:`MIN_COMMENTS`) are not
+given as percentages. Rank intervals (``rank_low``, ``rank_high``, ``p_top3``) come from
+:func:`pledge_analysis.uncertainty.rank_intervals`.
 """
 from __future__ import annotations
 
@@ -36,9 +64,27 @@ import numpy as np
 import pandas as pd
 
 from . import schema
+from .shrinkage import M_MAX, M_MIN, beta_binomial_shrink, normal_shrink_to_zero
 
-DEFAULT_WEIGHTS = {"prevalence": 0.25, "negativity": 0.25, "survey_gap": 0.25, "breadth": 0.125, "driver": 0.125}
+DEFAULT_WEIGHTS = {"prevalence": 0.25, "negativity": 0.3, "survey_gap": 0.3, "breadth": 0.0, "driver": 0.15}
 COMPONENTS = tuple(DEFAULT_WEIGHTS)
+#: how a theme's missing survey evidence (no usable item, so no driver importance either) enters the
+#: score. ``"calibrated"`` (default): the comments stand in for it with a share beta (0-1) of the
+#: survey's weight (its norm is 0.5 + beta x the theme's comment evidence, the weighted deviation of
+#: its comment components from 0.5), beta chosen per scope so that the theme's score varies as
+#: much as those of the themes that have both (from the spread of the two kinds of evidence among
+#: them: beta = (sqrt(a^2 + b^2 s_survey^2 / s_comments^2) - a) / b, a and b the comment and survey
+#: shares of the weights); with fewer than 3 such themes, beta = 1. ``"reweight"``: beta = 1, the
+#: weights of the components present re-normalised. ``"neutral"``: beta = 0, "at benchmark". Under
+#: exchangeable themes ``"reweight"`` puts a theme without items first too often and ``"neutral"``
+#: too rarely; ``benchmarks/priority_calibration.py`` prints the three.
+MISSING = ("calibrated", "reweight", "neutral")
+#: prior spread of a unit's true survey gap on the log-odds scale: in the 2018 national CPES the
+#: between-trust standard deviation of case-mix adjusted scores (DerSimonian-Laird, sampling noise
+#: removed) has a median of 0.17 over its 51 percentage questions (quartiles 0.13-0.23)
+SURVEY_TAU = 0.17
+#: fewer comments than this: the reason gives counts, not a percentage negative
+MIN_COMMENTS = 10
 
 
 def scope_scores(scores: pd.DataFrame, scope_type: str, scope: str) -> pd.DataFrame:
@@ -50,32 +96,139 @@ def scope_scores(scores: pd.DataFrame, scope_type: str, scope: str) -> pd.DataFr
     return scores[(scores["site"] == scope) & (scores["group"] == "all")]
 
 
-def _theme_items(scope_scores: pd.DataFrame, items: list[str]) -> pd.DataFrame:
-    s = scope_scores[scope_scores["question_id"].isin(items) & ~scope_scores["suppressed"].astype(bool)]
-    return s[s["gap"].notna()] if "gap" in s.columns else s.iloc[0:0]
+def _logit(p):
+    p = np.clip(np.asarray(p, dtype=float), 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
 
 
-def survey_evidence(themes: pd.DataFrame, codebook: pd.DataFrame, scores: pd.DataFrame | None
-                    ) -> tuple[pd.Series, pd.Series]:
-    """Per row of ``themes``: the mean shortfall of the theme's items below benchmark, and a
-    plain-text summary of those items ("Q10 46% (benchmark 78%); ...")."""
+def _expit(x):
+    return 1 / (1 + np.exp(-np.asarray(x, dtype=float)))
+
+
+def _scope_keys(scores: pd.DataFrame) -> pd.DataFrame:
+    """``scores`` restricted to the rows a scope reads, with ``scope_type`` and ``scope`` columns."""
+    site, group = scores["site"], scores["group"]
+    scope_type = np.where((site == "all") & (group == "all"), "all",
+                          np.where(site == "all", "group", np.where(group == "all", "site", "")))
+    scope = np.where(scope_type == "group", group, site)
+    out = scores.assign(scope_type=scope_type, scope=scope)
+    return out[out["scope_type"] != ""]
+
+
+def item_status(scores: pd.DataFrame) -> pd.DataFrame:
+    """Every scope's survey rows with ``why``: empty when the row can measure a gap (a proportion,
+    not suppressed, with a benchmark strictly between 0 and 1 that is not these same respondents),
+    else why not. Suppressed items are missing evidence, never a gap."""
+    s = _scope_keys(scores)
+    why = pd.Series("", index=s.index, dtype=object)
+    if "gap" not in s.columns:
+        return s.assign(why="no benchmark")
+    why[s["suppressed"].fillna(False).astype(bool).to_numpy()] = "fewer answers than the suppression threshold"
+    bench = pd.to_numeric(s["benchmark"], errors="coerce")
+    why[(why == "") & ~bench.between(0, 1, inclusive="neither")] = "no benchmark"
+    why[(why == "") & (s["kind"] != "proportion")] = "not a proportion"
+    same = (benchmark_kinds(s) == "all respondents") & (s["scope_type"] == "all")
+    why[(why == "") & same] = "its benchmark is these same respondents"
+    return s.assign(why=why)
+
+
+def benchmark_kinds(scores: pd.DataFrame) -> pd.Series:
+    """What each row's benchmark is: ``national``, ``all respondents`` or ``none`` (from
+    ``benchmark_kind`` when the scores have it, else read from ``benchmark_source``)."""
+    if "benchmark_kind" in scores.columns:
+        return scores["benchmark_kind"].fillna("none").astype(str)
+    src = (scores["benchmark_source"].fillna("none").astype(str) if "benchmark_source" in scores.columns
+           else pd.Series("none", index=scores.index))
+    return pd.Series(np.where(src.str.startswith("national"), "national",
+                              np.where(src.str.startswith("all respondents"), "all respondents", "none")),
+                     index=scores.index)
+
+
+def item_gaps(scores: pd.DataFrame, items: list[str] | None = None) -> pd.DataFrame:
+    """Per scope and usable item (of ``items``, default all): the log-odds gap to benchmark shrunk
+    towards 0 (``d``, its posterior sd ``sd``), and the same in points: ``gap`` (benchmark minus the
+    shrunk estimate, a fraction) and ``gap_sd``. The spread of the prior (``tau``) is estimated per
+    scope from all its usable items."""
+    cols = ["scope_type", "scope", "question_id", "d", "sd", "gap", "gap_sd", "tau"]
+    s = item_status(scores)
+    if items is not None:
+        s = s[s["question_id"].isin(items)]
+    s = s[s["why"] == ""]
+    if s.empty:
+        return pd.DataFrame(columns=cols)
+    n = s["n"].to_numpy(float)
+    pos = s["positives"].to_numpy(float) if "positives" in s.columns else s["estimate"].to_numpy(float) * n
+    pos = np.where(np.isfinite(pos), pos, s["estimate"].to_numpy(float) * n)
+    b = s["benchmark"].to_numpy(float)
+    p = (pos + 0.5) / (n + 1)
+    var = 1 / (n * p * (1 - p))
+    # a subset compared with all respondents: the two overlap, so the difference varies less
+    o = scores[(scores["site"] == "all") & (scores["group"] == "all")]
+    n_all = s["question_id"].map(dict(zip(o["question_id"], o["n"]))).to_numpy(float)
+    nested = (benchmark_kinds(s) == "all respondents").to_numpy() & np.isfinite(n_all) & (n_all > n)
+    var = np.where(nested, var * (1 - n / np.where(nested, n_all, np.inf)), var)
+    d = _logit(b) - _logit(p)
+    post, sd, tau = np.empty_like(d), np.empty_like(d), np.empty_like(d)
+    keys = s["scope_type"].astype(str).to_numpy() + "\x1f" + s["scope"].astype(str).to_numpy()
+    for key in np.unique(keys):
+        m = keys == key
+        post[m], sd[m], tau[m] = normal_shrink_to_zero(d[m], np.sqrt(var[m]), tau=SURVEY_TAU)
+    here = _expit(_logit(b) - post)
+    return pd.DataFrame({"scope_type": s["scope_type"].to_numpy(), "scope": s["scope"].to_numpy(),
+                         "question_id": s["question_id"].to_numpy(), "d": post, "sd": sd, "gap": b - here,
+                         "gap_sd": sd * here * (1 - here), "tau": tau}, columns=cols)
+
+
+def theme_gaps(themes: pd.DataFrame, codebook: pd.DataFrame, scores: pd.DataFrame | None) -> pd.DataFrame:
+    """Per row of ``themes``: ``survey_gap`` (mean shrunk gap of its usable items, points as a
+    fraction), ``survey_gap_low``/``survey_gap_high`` (95%, items taken as perfectly correlated),
+    ``survey_gap_norm`` (the shrunk odds ratio as OR / (1 + OR)) and ``n_items`` (usable items)."""
+    cols = ["survey_gap", "survey_gap_low", "survey_gap_high", "survey_gap_norm", "n_items"]
+    pairs = [(c, q) for c, qs in zip(codebook["code_id"], codebook["survey_items"]) for q in (qs or [])]
+    if scores is None or not len(scores) or not pairs:
+        out = pd.DataFrame(np.nan, index=themes.index, columns=cols)
+        out["n_items"] = 0
+        return out
+    items = {}
+    for c, q in pairs:
+        items.setdefault(c, []).append(q)
+    g = item_gaps(scores, sorted({q for _, q in pairs}))
+    at = {k: i for i, k in enumerate(zip(g["scope_type"], g["scope"], g["question_id"]))}
+    gap, gap_sd, d = (g[c].to_numpy(float) for c in ("gap", "gap_sd", "d"))
+    res = np.full((len(themes), 5), np.nan)
+    res[:, 4] = 0
+    for i, (st, sc, th) in enumerate(zip(themes["scope_type"], themes["scope"], themes["theme"])):
+        rows = [at[k] for k in ((st, sc, q) for q in items.get(th, ())) if k in at]
+        if rows:
+            m, half = gap[rows].mean(), 1.96 * gap_sd[rows].mean()
+            res[i] = (m, m - half, m + half, float(_expit(d[rows].mean())), len(rows))
+    out = pd.DataFrame(res, index=themes.index, columns=cols)
+    out["n_items"] = out["n_items"].fillna(0).astype(int)
+    return out
+
+
+def survey_evidence(themes: pd.DataFrame, codebook: pd.DataFrame, scores: pd.DataFrame | None) -> pd.Series:
+    """Per row of ``themes``: its survey items in plain text ("Q10 46% (benchmark 78%, n 120); Q13 not
+    used: fewer answers than the suppression threshold"); empty without items or scores."""
     items = dict(zip(codebook["code_id"], codebook["survey_items"]))
-    gaps, texts = [], []
-    cache: dict = {}
+    if scores is None or not len(scores):
+        return pd.Series("", index=themes.index, dtype=object)
+    status = item_status(scores)
+    by_scope = {k: g.set_index("question_id") for k, g in status.groupby(["scope_type", "scope"])}
+    texts = []
     for scope_type, scope, theme in zip(themes["scope_type"], themes["scope"], themes["theme"]):
-        qs = list(items.get(theme) or [])
-        if scores is None or not qs:
-            gaps.append(np.nan)
-            texts.append("")
-            continue
-        key = (scope_type, scope)
-        if key not in cache:
-            cache[key] = scope_scores(scores, scope_type, scope)
-        s = _theme_items(cache[key], qs)
-        gaps.append(float(np.clip(s["gap"], 0, None).mean()) if len(s) else np.nan)
-        texts.append("; ".join(f"{q} {100 * e:.0f}% (benchmark {100 * b:.0f}%)"
-                               for q, e, b in zip(s["question_id"], s["estimate"], s["benchmark"])))
-    return pd.Series(gaps, index=themes.index, dtype=float), pd.Series(texts, index=themes.index, dtype=object)
+        rows = by_scope.get((scope_type, scope))
+        parts = []
+        for q in items.get(theme) or []:
+            if rows is None or q not in rows.index:
+                continue
+            r = rows.loc[q]
+            if r["why"]:
+                parts.append(f"{q} not used: {r['why']} (n {r['n']:.0f})")
+            else:
+                parts.append(f"{q} {100 * r['estimate']:.0f}% (benchmark {100 * r['benchmark']:.0f}%, n {r['n']:.0f})")
+        texts.append("; ".join(parts))
+    return pd.Series(texts, index=themes.index, dtype=object)
 
 
 def driver_importance(codebook: pd.DataFrame, drivers: pd.DataFrame | None) -> dict[str, float]:
@@ -113,64 +266,145 @@ def _quotes(units: pd.DataFrame, scope_type: str, scope: str, theme: str, n: int
     return picked
 
 
-def _reason(r) -> str:
-    parts = [f"raised in {r.prevalence:.0%} of comments ({r.n_segments} comments, {r.n_respondents} people)",
-             f"{r.negativity_raw:.0%} of them negative"]
-    if pd.notna(r.survey_gap):
-        parts.append(f"its survey items are {100 * r.survey_gap:.0f} points below benchmark on average"
-                     if r.survey_gap > 0.005 else "its survey items meet their benchmark")
+def _reason(r, min_comments: int) -> str:
+    people = f"{r.n_respondents} {'person' if r.n_respondents == 1 else 'people'}"
+    if r.n_segments < min_comments:
+        parts = [f"raised in only {r.n_segments} comments ({people}), {r.n_negative} of them negative: "
+                 f"too few (under {min_comments}) for a reliable percentage"]
     else:
-        parts.append("no survey items measure it")
+        parts = [f"raised in {r.prevalence_raw:.0%} of comments ({r.n_segments} comments, {people})",
+                 f"{r.negativity_raw:.0%} of them negative (shrunk estimate {r.negativity:.0%}, 95% interval "
+                 f"{r.negativity_low:.0%}-{r.negativity_high:.0%}; {r.negativity_ref:.0%} across all themes here)"]
+    if pd.notna(r.survey_gap):
+        lo, hi = 100 * r.survey_gap_low, 100 * r.survey_gap_high
+        if lo > 0:
+            parts.append(f"its survey items are {100 * r.survey_gap:.0f} points below benchmark on average "
+                         f"(95% interval {lo:.0f} to {hi:.0f})")
+        elif hi < 0:
+            parts.append(f"its survey items are {-100 * r.survey_gap:.0f} points above benchmark on average "
+                         f"(95% interval {-hi:.0f} to {-lo:.0f})")
+        else:
+            parts.append(f"its survey items are within noise of their benchmark ({100 * r.survey_gap:+.0f} points "
+                         f"below, 95% interval {lo:.0f} to {hi:.0f})")
+    else:
+        parts.append("no usable survey item measures it (its score rests on the comments)")
     parts.append(f"raised negatively in {r.n_sites_negative} of {r.n_sites} sites")
-    if r.driver > 0:
+    if pd.notna(r.driver) and r.driver > 0:
         parts.append(f"its survey items carry {100 * r.driver:.0f}% each of what explains the overall rating")
     return f"{r.name}: " + "; ".join(parts) + "."
 
 
-def score_components(themes: pd.DataFrame, codebook: pd.DataFrame, scores: pd.DataFrame | None = None,
-                     drivers: pd.DataFrame | None = None, *, weights: Mapping[str, float] | None = None,
-                     prior_strength: float = 10.0) -> pd.DataFrame:
-    """The components, their normalised forms, ``score`` and ``rank`` (no quotes or reasons).
-
-    The fast core of :func:`prioritise`, also used by the bootstrap and the sensitivity table.
-    """
+def resolve_weights(weights: Mapping[str, float] | None = None) -> dict[str, float]:
+    """The default weights updated with ``weights`` (unknown names raise ConfigError)."""
     w = dict(DEFAULT_WEIGHTS, **(weights or {}))
     unknown = set(w) - set(COMPONENTS)
     if unknown:
         from .errors import ConfigError
 
         raise ConfigError(f"unknown priority weight(s) {sorted(unknown)}; use {list(COMPONENTS)}.")
-    total = sum(w.values()) or 1.0
-    w = {k: v / total for k, v in w.items()}
+    if any(v < 0 for v in w.values()) or sum(w.values()) <= 0:
+        from .errors import ConfigError
+
+        raise ConfigError(f"priority weights must be >= 0 and not all 0 (got {w}).")
+    return w
+
+
+def _fill_missing(df: pd.DataFrame, w: Mapping[str, float], missing: str) -> pd.DataFrame:
+    """Add ``survey_gap_norm_imputed`` and ``driver_norm_imputed`` for themes without them (see
+    :data:`MISSING`)."""
+    if missing not in MISSING:
+        from .errors import ConfigError
+
+        raise ConfigError(f"unknown missing-evidence rule {missing!r}; use one of {list(MISSING)}.")
+    comment = [c for c in ("prevalence", "negativity", "breadth") if w[c] > 0]
+    cw = np.array([w[c] for c in comment])
+    dev = (df[[f"{c}_norm" for c in comment]].to_numpy(float) - 0.5) @ (cw / cw.sum()) if comment else np.zeros(len(df))
+    df["survey_gap_norm_imputed"] = np.nan
+    df["driver_norm_imputed"] = np.nan
+    if missing == "reweight":
+        return df
+    survey = [c for c in ("survey_gap", "driver") if w[c] > 0]
+    if not survey or not comment:
+        return df
+    sw = np.array([w[c] for c in survey])
+    a, b = cw.sum() / (cw.sum() + sw.sum()), sw.sum() / (cw.sum() + sw.sum())
+    norms = df[[f"{c}_norm" for c in survey]].to_numpy(float)
+    have_all = np.isfinite(norms).all(axis=1)
+    sdev = np.where(have_all, (np.nan_to_num(norms, nan=0.5) - 0.5) @ (sw / sw.sum()), np.nan)
+    for idx in df.groupby(["scope_type", "scope"], sort=False).indices.values():
+        have = have_all[idx]
+        if have.all() or not have.any():
+            continue
+        x, y = dev[idx], sdev[idx]
+        if missing == "neutral":
+            fill = np.zeros(len(idx))
+        else:
+            beta = 1.0
+            if missing == "calibrated" and have.sum() >= 3:
+                sc, ss = np.std(x[have]), np.std(y[have])
+                beta = float(np.clip((np.sqrt(a * a * sc * sc + b * b * ss * ss) / sc - a) / b, 0, 1)) if sc > 0 else 0.0
+            fill = beta * x
+        for comp in survey:
+            col = df.columns.get_loc(f"{comp}_norm_imputed")
+            df.iloc[idx[~have], col] = np.clip(0.5 + fill[~have], 0, 1)
+    return df
+
+
+def score_components(themes: pd.DataFrame, codebook: pd.DataFrame, scores: pd.DataFrame | None = None,
+                     drivers: pd.DataFrame | None = None, *, weights: Mapping[str, float] | None = None,
+                     prior_strength: float | None = None, missing: str = "calibrated") -> pd.DataFrame:
+    """The components, their ``*_norm`` forms, ``score`` and ``rank`` (no quotes or reasons).
+
+    The fast core of :func:`prioritise`, also used by the bootstrap and the sensitivity table.
+    ``prior_strength``: pseudo-comments of the negativity prior; None estimates it per scope
+    (empirical Bayes). The prior strengths used are in ``negativity_prior`` (one value per scope).
+    """
+    w = resolve_weights(weights)
     df = themes.copy()
-    df["negativity_raw"] = df["negativity"]
-    keys = [df["scope_type"], df["scope"]]
-    base = df.groupby(["scope_type", "scope"])[["n_negative", "n_segments"]].transform("sum")
-    p0 = (base["n_negative"] / base["n_segments"].replace(0, np.nan)).fillna(0)
-    df["negativity"] = (df["n_negative"] + prior_strength * p0) / (df["n_segments"] + prior_strength)
+    df["negativity_raw"], df["prevalence_raw"] = df["negativity"], df["prevalence"]
+    n_seg = df["n_segments"].to_numpy(float)
+    n_neg = df["n_negative"].to_numpy(float)
+    n_scope = df["n_scope_segments"].to_numpy(float)
+    res = {k: np.full(len(df), np.nan) for k in ("prevalence", "prevalence_norm", "negativity", "negativity_low",
+                                                "negativity_high", "negativity_ref", "negativity_prior",
+                                                "negativity_norm")}
+    for idx in df.groupby(["scope_type", "scope"], sort=False).indices.values():
+        prev, _, _, _ = beta_binomial_shrink(n_seg[idx], n_scope[idx])
+        ref_prev = n_seg[idx].sum() / max(n_scope[idx].sum(), 1)
+        neg, lo, hi, m = beta_binomial_shrink(n_neg[idx], n_seg[idx], m=prior_strength)
+        ref_neg = n_neg[idx].sum() / max(n_seg[idx].sum(), 1)
+        res["prevalence"][idx], res["prevalence_norm"][idx] = prev, _expit(_logit(prev) - _logit(ref_prev))
+        res["negativity"][idx], res["negativity_low"][idx], res["negativity_high"][idx] = neg, lo, hi
+        res["negativity_ref"][idx], res["negativity_prior"][idx] = ref_neg, m
+        res["negativity_norm"][idx] = _expit(_logit(neg) - _logit(ref_neg))
+    for k, v in res.items():
+        df[k] = v
     if "survey_gap" not in df.columns:
-        df["survey_gap"], df["survey_evidence"] = survey_evidence(df, codebook, scores)
+        df = df.join(theme_gaps(df, codebook, scores))
     max_sites = df.groupby(["scope_type", "scope"])["n_sites"].transform("max").replace(0, np.nan)
     max_groups = df.groupby(["scope_type", "scope"])["n_groups"].transform("max").replace(0, np.nan)
     df["breadth"] = ((df["n_sites_negative"] / max_sites).fillna(0)
                      + (df["n_groups_negative"] / max_groups).fillna(0)) / 2
+    df["breadth_norm"] = df["breadth"]
     imp = driver_importance(codebook, drivers)
-    df["driver"] = df["theme"].map(imp).fillna(0.0)
-    for comp in COMPONENTS:
-        values = df[comp].fillna(0)
-        peak = values.groupby(keys).transform("max")
-        df[f"{comp}_norm"] = (values / peak.replace(0, np.nan)).fillna(0)
-    df["score"] = sum(w[c] * df[f"{c}_norm"] for c in COMPONENTS).round(4)
+    df["driver"] = df["theme"].map(imp).astype(float)
+    relative = df["driver"] * (len(drivers) if drivers is not None else 0)  # 1 = an even share
+    df["driver_norm"] = np.clip(0.5 + (df["survey_gap_norm"] - 0.5) * relative, 0, 1)
+    df = _fill_missing(df, w, missing)
+    num = sum(w[c] * df[f"{c}_norm"].fillna(df.get(f"{c}_norm_imputed", np.nan)).fillna(0) for c in COMPONENTS)
+    den = sum(w[c] * (df[f"{c}_norm"].notna() | df.get(f"{c}_norm_imputed", pd.Series(np.nan, index=df.index)).notna())
+              for c in COMPONENTS)
+    df["score"] = (num / den.replace(0, np.nan)).round(4)
     df = df[df["n_segments"] > 0].sort_values(["scope_type", "scope", "score", "theme"],
-                                              ascending=[True, True, False, True])
+                                              ascending=[True, True, False, True], na_position="last")
     df["rank"] = df.groupby(["scope_type", "scope"]).cumcount() + 1
     return df
 
 
 def prioritise(themes: pd.DataFrame, units: pd.DataFrame, codebook: pd.DataFrame,
                scores: pd.DataFrame | None = None, drivers: pd.DataFrame | None = None, *,
-               weights: Mapping[str, float] | None = None, prior_strength: float = 10.0,
-               n_quotes: int = 3) -> pd.DataFrame:
+               weights: Mapping[str, float] | None = None, prior_strength: float | None = None,
+               n_quotes: int = 3, min_comments: int = MIN_COMMENTS, missing: str = "calibrated") -> pd.DataFrame:
     """Rank improvement areas within each scope (columns :data:`schema.PRIORITIES`).
 
     Parameters
@@ -180,10 +414,18 @@ def prioritise(themes: pd.DataFrame, units: pd.DataFrame, codebook: pd.DataFrame
     scores : survey scores with ``gap`` (:func:`pledge_analysis.survey.compare_to_benchmark`),
         scored by site and by group as well as overall.
     drivers : key drivers of the overall rating (:func:`pledge_analysis.survey.key_drivers`).
-    weights : weights of the components (:data:`COMPONENTS`), normalised to sum 1.
+    weights : weights of the components (:data:`COMPONENTS`); only their ratios matter.
+    prior_strength : pseudo-comments of the negativity prior (None: estimated, empirical Bayes).
+    min_comments : below this many comments the reason gives counts, not percentages.
+    missing : how missing survey evidence enters the score (:data:`MISSING`).
+
+    ``rank_low``, ``rank_high`` and ``p_top3`` are empty here: the run fills them with
+    :func:`pledge_analysis.uncertainty.with_rank_intervals`.
     """
-    df = score_components(themes, codebook, scores, drivers, weights=weights, prior_strength=prior_strength)
-    df["reason"] = [_reason(r) for r in df.itertuples(index=False)]
+    df = score_components(themes, codebook, scores, drivers, weights=weights, prior_strength=prior_strength,
+                          missing=missing)
+    df["survey_evidence"] = survey_evidence(df, codebook, scores)
+    df["reason"] = [_reason(r, min_comments) for r in df.itertuples(index=False)]
     # candidate quotes split by theme once (row order kept), not filtered out of every unit for each row
     negative = units[units["sentiment"] == "negative"] if len(units) else units
     by_theme = dict(tuple(negative.groupby("theme", sort=False))) if len(negative) else {}
@@ -191,4 +433,17 @@ def prioritise(themes: pd.DataFrame, units: pd.DataFrame, codebook: pd.DataFrame
                     for st, sc, th in zip(df["scope_type"], df["scope"], df["theme"])]
     order = {"all": 0, "group": 1, "site": 2}
     df = df.sort_values(["scope_type", "scope", "rank"], key=lambda s: s.map(order) if s.name == "scope_type" else s)
-    return schema.conform(df.drop(columns=["negativity_raw"]).reset_index(drop=True), "priorities")
+    return schema.conform(df.drop(columns=["negativity_raw", "prevalence_raw"]).reset_index(drop=True), "priorities")
+
+
+def method(weights: Mapping[str, float] | None = None, prior_strength: float | None = None,
+           min_comments: int = MIN_COMMENTS, missing: str = "calibrated") -> dict:
+    """The scoring parameters, for the run log and the report's methods paragraph."""
+    return {"weights": resolve_weights(weights), "components": list(COMPONENTS),
+            "negativity_prior": "empirical Bayes (beta-binomial, method of moments), "
+                                f"{M_MIN:g}-{M_MAX:g} pseudo-comments" if prior_strength is None
+                                else f"fixed, {prior_strength:g} pseudo-comments",
+            "survey_gap_shrinkage": f"normal prior centred on the benchmark, sd {SURVEY_TAU:g} on the log-odds "
+                                    "scale (between-trust spread in the 2018 national survey)",
+            "missing_evidence": missing,
+            "min_comments": min_comments}

@@ -21,7 +21,7 @@ copying it to ``<name>.v<old>-backup-<time>.sqlite``.
 >>> import tempfile, os, pandas as pd
 >>> p = Project.open(os.path.join(tempfile.mkdtemp(), "demo.sqlite"))
 >>> p.schema_version
-2
+3
 >>> p.write_table("segments", pd.DataFrame({"segment_id": ["a"], "text": ["Lovely staff"]}))
 >>> p.read_table("segments")[["segment_id", "text"]].values.tolist()
 [['a', 'Lovely staff']]
@@ -40,7 +40,7 @@ import pandas as pd
 from . import schema
 from .errors import ProjectStoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: Seconds to wait for another program (a run, a notebook, the review app) to finish writing the store.
 LOCK_TIMEOUT = 5.0
 #: Methods whose codings are machine suggestions, refreshed by the process that made them.
@@ -142,6 +142,12 @@ class Project:
                       "action_plan": "goal_id"}.get(table)
                 defs = ", ".join(f'"{c}"' + (" PRIMARY KEY" if c == pk else "") for c in cols)
                 self.conn.execute(f"CREATE TABLE IF NOT EXISTS {table} ({defs})")
+                # schema 3 (and any later column): columns a table of an older store lacks are added, empty
+                # (codebook.concern; action_plan.code_id, audience, wording, quotes)
+                have = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+                for c in cols:
+                    if c not in have:
+                        self.conn.execute(f'ALTER TABLE {table} ADD COLUMN "{c}"')
             coding_defs = ", ".join(f'"{c}"' for c in _CODING_COLUMNS)
             self.conn.execute(f"CREATE TABLE IF NOT EXISTS codings (coding_id INTEGER PRIMARY KEY AUTOINCREMENT, {coding_defs})")
             self.conn.execute("CREATE INDEX IF NOT EXISTS codings_segment ON codings(segment_id)")
@@ -264,7 +270,7 @@ class Project:
         goals missing from ``plan`` are removed; a status change adds a dated ``plan_history`` row.
         Returns the changes (``goal_id, field, before, after``).
         """
-        fields = ("scope", "theme", "you_said", "we_plan_to", "by", "owner", "status", "evidence")
+        fields = ("scope", "theme", "you_said", "we_plan_to", "by", "owner", "status", "evidence", "audience")
         before = self.action_plan().set_index("goal_id")
         plan = schema.conform(plan.copy(), "action_plan")
         changes = []
@@ -272,11 +278,17 @@ class Project:
             for rec in plan.to_dict("records"):
                 g = str(rec["goal_id"])
                 old = before.loc[g] if g in before.index else None
+                if old is not None:  # columns the edit does not carry (an older workbook) keep the stored value
+                    for f in ("code_id", "audience", "wording", "quotes"):
+                        if not schema.present(rec.get(f)):
+                            rec[f] = old[f]
                 diff = [f for f in fields if old is None or str(old[f] or "") != str(rec.get(f) or "")]
                 if not diff:
                     continue
                 changes += [{"goal_id": g, "field": f, "before": "" if old is None else str(old[f] or ""),
                              "after": str(rec.get(f) or "")} for f in diff]
+                if "you_said" in diff and old is not None:  # people's own wording, no longer the codebook's
+                    rec["wording"] = "edited"
                 self.conn.execute("DELETE FROM action_plan WHERE goal_id=?", (g,))
                 self._insert_rows("action_plan", pd.DataFrame([rec | {"origin": "edited", "updated_at": now_precise(),
                                                                       "updated_by": actor}]))

@@ -124,6 +124,21 @@ class Deidentify(_Strict):
         + ").")
 
 
+class Booklet(_Strict):
+    """The per-hospital booklets ("You said / We plan to / By") that the run writes to ``booklets/``."""
+
+    title: str = Field("You said, we plan to", description="Title on the cover of each booklet.")
+    contact: Optional[str] = Field(None, description="Contact line printed in every booklet (a team, phone or "
+                                   "email of the service, never a patient), unless the site gives its own "
+                                   "`contact:`.")
+    logo: Optional[str] = Field(None, description="An image (PNG, JPEG or SVG) shown at the top of each booklet, "
+                                "relative to project.yaml.")
+    round: Optional[str] = Field(None, description="How the round is named in the booklets, e.g. `Spring 2027` "
+                                 "(default: `round:`).")
+    codesign_pdf: bool = Field(False, description="`true`: also print each hospital's co-design pack "
+                               "(`codesign/<SITE>.html`, always written) to PDF (a few seconds per hospital).")
+
+
 class Benchmark(_Strict):
     """The national benchmark: the file, and which of its rows each question is compared with."""
 
@@ -175,6 +190,8 @@ class ProjectFile(_Strict):
     transcripts: list[Transcript] = Field(default_factory=list, description="Focus-group and interview "
                                           "transcripts; see below.")
     deidentify: Deidentify = Field(default_factory=Deidentify, description="De-identification options; see below.")
+    booklet: Booklet = Field(default_factory=Booklet, description="Title, contact line, logo and round name of "
+                             "the per-hospital booklets; see below.")
 
     @field_validator("benchmark", mode="before")
     @classmethod
@@ -262,6 +279,9 @@ class Code(_Strict):
     survey_items: list[str] = Field(default_factory=list, description="Ids of questions in questions.yaml that "
                                     "measure the same theme (its survey evidence).")
     retired: bool = Field(False, description="`true`: kept for old codings, no longer applied.")
+    concern: str = Field("", description="The concern in plain English, as the booklet's \"You said\" "
+                         "(e.g. `Patients weren't consistently referred to support services`). Left out, the draft "
+                         "plan makes one from the name and description and marks it as a draft.")
 
 
 class CodebookFile(_Strict):
@@ -408,7 +428,8 @@ def _table(model: type[BaseModel]) -> list[str]:
 
 DOC_SECTIONS = (
     ("project.yaml", ProjectFile, ("sites: CODE", Site), ("surveys[]", Survey), ("surveys[].columns", SurveyColumns),
-     ("transcripts[]", Transcript), ("benchmark", Benchmark), ("deidentify", Deidentify)),
+     ("transcripts[]", Transcript), ("benchmark", Benchmark), ("deidentify", Deidentify),
+     ("booklet", Booklet)),
     ("questions.yaml", QuestionsFile, ("questions[]", Question)),
     ("codebook (YAML)", CodebookFile, ("codes[]", Code)),
 )

@@ -20,7 +20,8 @@ orphans                       human codings and memos whose segment vanished or 
                               coding is deleted or its cause is gone
 action plan                   goals edited by people (``origin="edited"``) are kept; untouched
                               drafts are replaced by this run's drafts, except for a scope and
-                              theme that an edited goal already covers
+                              code (``code_id``) that an edited goal already covers (its whole
+                              theme when the edited goal names no code)
 ============================  ===============================================================
 """
 from __future__ import annotations
@@ -28,6 +29,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import schema
+from .schema import present as _present
 
 _INPUT_TABLES = ("sources", "segments", "respondents", "responses", "set_aside", "codebook")
 
@@ -139,13 +141,16 @@ def _merge_plan(project, draft: pd.DataFrame, stamp: str) -> dict:
     conn = project.conn
     stored = project.action_plan()
     edited = stored[stored["origin"] == "edited"]
-    covered = set(zip(edited["scope"], edited["theme"]))
+    # an edited goal covers its scope and code (or its whole theme when it names no code: an older store)
+    covered = {(sc, th, code if _present(code) else None)
+               for sc, th, code in zip(edited["scope"], edited["theme"], edited["code_id"])}
     conn.execute("DELETE FROM action_plan WHERE origin != 'edited' OR origin IS NULL")
     taken = set(edited["goal_id"])
     number = 0
     rows = []
     for rec in schema.conform(draft.copy(), "action_plan").to_dict("records"):
-        if (rec["scope"], rec["theme"]) in covered:
+        if (rec["scope"], rec["theme"], None) in covered or (
+                rec["scope"], rec["theme"], rec.get("code_id") if _present(rec.get("code_id")) else None) in covered:
             continue
         goal = rec["goal_id"]
         if goal in taken:  # a human goal holds this id: take the next free G-number

@@ -26,6 +26,39 @@ def _table(df: pd.DataFrame, columns: list[str] | None = None, max_rows: int = 5
     return df.head(max_rows).to_html(index=False, escape=True, border=0, float_format=lambda x: f"{x:.3g}")
 
 
+def priority_methods(run_log: dict) -> str:
+    """The methods paragraph of the priorities, generated from the parameters the run used
+    (``run_log["priorities"]``, written by :func:`pledge_analysis.pipeline.run_project`)."""
+    m = run_log.get("priorities") or {}
+    if not m:
+        return ""
+    w = {k: v for k, v in m["weights"].items()}
+    total = sum(w.values()) or 1
+    used = [f"{k.replace('_', ' ')} {v / total:.0%}" for k, v in w.items() if v > 0]
+    unused = [k.replace("_", " ") for k, v in w.items() if v == 0]
+    missing = {"calibrated": "its comments stand in for it with the share of the survey's weight that makes its "
+                             "score vary as much as a theme's with both kinds of evidence (so neither kind is "
+                             "favoured by construction)",
+               "reweight": "the weights of the components present are re-normalised",
+               "neutral": "it counts as at benchmark (0.5)"}.get(m.get("missing_evidence"), "")
+    text = (f"Each theme's score is the weighted mean of {len(used)} components, each on a fixed 0-1 scale on which "
+            f"0.5 means no different from the reference (so scores compare across scopes and sites): "
+            f"{', '.join(used)}" + (f" ({', '.join(unused)}: weight 0, shown but not scored)" if unused else "") + ". "
+            "Prevalence and negativity are compared with the scope's average theme on the odds scale; negativity is "
+            f"shrunk towards the scope's pooled share by a beta prior ({m.get('negativity_prior')}); the survey gap "
+            f"is each usable item's log-odds gap to its benchmark shrunk towards 0 ({m.get('survey_gap_shrinkage')}); "
+            "driver importance weights the survey gap by the items' share of what explains the overall rating. "
+            f"A theme without usable survey items is not scored as at benchmark: {missing}. ")
+    ri = m.get("rank_intervals")
+    if ri:
+        text += (f"Rank intervals ({ri['confidence']:.0%}) and the probability of being in the top {ri['top']} come from "
+                 f"{ri['n_boot']} bootstrap resamples of {ri['units']}, stratified by {ri['strata']} "
+                 f"(random state {ri['random_state']}; {ri['held_fixed']} held fixed). ")
+    text += (f"Percentages negative resting on fewer than {m.get('min_comments')} comments are not given; the others "
+             "carry a 95% interval.")
+    return text
+
+
 def _survey_note(result) -> str:
     """The suppression rule and the benchmark rows used, in words."""
     sc, cfg = result.scores, result.config
@@ -82,9 +115,8 @@ def write_report(result, path: str | Path) -> None:
     else:
         parts.append("<h2>De-identification</h2><p>Every comment, turn, speaker label and set-aside value was "
                      "checked; no identifier was found to replace.</p>")
-    parts.append("<h2>Prioritised improvement areas</h2><p class='note'>Score = mean of prevalence, negativity "
-                 "(shrunk towards the scope's average) and survey gap to benchmark, each scaled to the "
-                 "largest in its scope.</p>")
+    parts.append("<h2>Prioritised improvement areas</h2>"
+                 f"<p class='note'>{html.escape(priority_methods(result.run_log))}</p>")
     first = True
     for title, fig in figs:
         parts.append(f"<h3>{html.escape(title)}</h3>")
@@ -92,15 +124,23 @@ def write_report(result, path: str | Path) -> None:
                                  config={"displaylogo": False}, div_id=f"fig{len(parts)}"))
         first = False
     if len(pr):
-        top = pr[pr["rank"] <= 5]
-        parts.append(_table(top, ["scope_type", "scope", "rank", "name", "score", "reason", "quotes"], 80))
+        top = pr[pr["rank"] <= 5].copy()
+        if "rank_low" in top.columns and top["rank_low"].notna().any():
+            top["rank (95% interval)"] = [f"{r} ({lo:.0f}-{hi:.0f})" if pd.notna(lo) else str(r)
+                                          for r, lo, hi in zip(top["rank"], top["rank_low"], top["rank_high"])]
+            top["in top 3"] = [f"{p:.0%}" if pd.notna(p) else "" for p in top["p_top3"]]
+            cols = ["scope_type", "scope", "rank (95% interval)", "in top 3", "name", "score", "reason", "quotes"]
+        else:
+            cols = ["scope_type", "scope", "rank", "name", "score", "reason", "quotes"]
+        parts.append(_table(top, cols, 80))
     parts.append("<h2>Draft action plan</h2><p class='note'>“You said” is drawn from de-identified comments; "
                  "the co-design group fills “We plan to” and “By” (edit <code>action_plan.xlsx</code>).</p>")
     if len(result.action_plan):
         parts.append(_table(result.action_plan, ["goal_id", "scope", "theme", "you_said", "we_plan_to", "by", "status"]))
     if result.cross_site is not None and len(result.cross_site):
         parts.append("<h2>Learning across hospitals</h2><p class='note'>Priority score of each theme at each "
-                     "site; buddy pairs match a site's weakest themes with a service strong on them "
+                     "site (fixed scale: 0.5 = unremarkable, the same meaning at every site); "
+                     "buddy pairs match a site's weakest themes with a service strong on them "
                      "(optimal assignment, each mentor helps at most two others, same region preferred).</p>")
         parts.append(plots.site_priority_heatmap(result.cross_site).to_html(full_html=False, include_plotlyjs=False,
                                                                            div_id="cross_site"))

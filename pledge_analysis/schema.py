@@ -31,10 +31,11 @@ RESPONDENTS = (
 RESPONSES = ("respondent_id", "site", "group", "question_id", "value")
 #: Rows of an input that were not kept, with the reason (nothing is lost silently).
 SET_ASIDE = ("source_id", "path", "row", "column", "reason", "value")
-#: The codebook: hierarchical codes.
+#: The codebook: hierarchical codes. ``concern`` is the plain-English "You said" statement of the
+#: code ("Patients weren't consistently referred to support services"), edited by researchers.
 CODEBOOK = (
     "code_id", "name", "parent_id", "description", "include", "exclude",
-    "keywords", "examples", "colour", "survey_items",
+    "keywords", "examples", "colour", "survey_items", "concern",
 )
 #: Codings: a code applied to a span of a segment.
 CODINGS = (
@@ -54,16 +55,24 @@ SCORES = (
     "site", "group", "question_id", "n", "positives", "estimate", "ci_low", "ci_high",
     "suppressed", "kind",
 )
-#: Prioritised improvement areas.
+#: Prioritised improvement areas (meaning of each column: :mod:`pledge_analysis.prioritise`). ``rank_low``,
+#: ``rank_high`` (95% bootstrap interval of the rank) and ``p_top3`` (share of resamples with the theme in
+#: the top 3) come from :func:`pledge_analysis.uncertainty.rank_intervals`; ``n_items`` is the number of
+#: usable survey items (0: the survey gap is missing, never 0).
 PRIORITIES = (
     "scope_type", "scope", "rank", "theme", "name", "score", "prevalence", "negativity",
     "survey_gap", "breadth", "driver", "prevalence_norm", "negativity_norm", "survey_gap_norm",
     "breadth_norm", "driver_norm", "n_segments", "n_respondents", "reason", "survey_evidence", "quotes",
+    "rank_low", "rank_high", "p_top3", "n_negative", "negativity_low", "negativity_high", "negativity_ref",
+    "survey_gap_low", "survey_gap_high", "n_items",
 )
-#: The action plan ("You said / We plan to / By").
+#: The action plan ("You said / We plan to / By"). ``code_id``: the code whose concern statement is
+#: ``you_said``; ``audience``: ``patients`` (the patient booklet) or ``staff`` (the staff plan only);
+#: ``wording``: where ``you_said`` came from (``codebook``, ``draft`` made from the code's definition,
+#: or ``edited``); ``quotes``: de-identified quotes kept as evidence beside it (`` | `` between them).
 ACTION_PLAN = (
     "goal_id", "scope", "theme", "you_said", "we_plan_to", "by", "owner", "status",
-    "evidence",
+    "evidence", "code_id", "audience", "wording", "quotes",
 )
 
 TABLES = {

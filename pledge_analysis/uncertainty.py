@@ -1,15 +1,26 @@
 """How sure are the priorities? Bootstrap rank intervals and a weight-sensitivity table.
 
-:func:`rank_intervals` resamples *respondents* (survey respondents and focus-group speakers,
-with all their comments and answers) with replacement, recomputes themes, survey scores and
-priorities, and reports each theme's rank interval and how often it lands in the top ``k``.
+:func:`rank_intervals` is a stratified cluster bootstrap. The units resampled are the
+independent ones: a survey respondent (all their comments and answers together) and a
+focus-group or interview **session** (every speaker in it: people in one room influence each
+other, so their turns are not independent). Units are resampled with replacement **within
+their site** (and within kind: respondents and sessions separately), so every resample keeps
+each site's number of respondents and sessions; the theme counts and survey scores of every
+scope (everyone, each group, each site, with the site breakdown of the survey) are recomputed
+from the resample and ranked by :func:`pledge_analysis.prioritise.score_components` exactly as
+the published ranks are. Key-driver importance is held fixed (it has its own bootstrap in
+:func:`pledge_analysis.survey.key_drivers`). Resampling works on counts (each unit's
+contribution is added with its bootstrap weight), so nothing is copied.
+
+Output per scope and theme: the point ``rank`` (equal to ``priorities.csv``), ``rank_low`` and
+``rank_high`` (the 2.5% and 97.5% quantiles of the resampled ranks), ``p_top3`` (share of
+resamples with the theme in the top 3) and ``n_boot``. :func:`with_rank_intervals` adds them to
+the priorities table.
 
 :func:`weight_sensitivity` re-ranks under other defensible weightings (each component dropped,
 each doubled, all equal) and marks the priorities that stay in the top ``k`` under every one.
-
-Every ranking here is :func:`pledge_analysis.prioritise.score_components`'s: equal scores are
-ranked by theme id, so a resample or a weighting that makes two themes tie ranks them the same
-way every time.
+Its scenario columns are identifier-safe (``without_prevalence``, ``prevalence_x2``); the old
+names ("without prevalence", "prevalence x2") are mapped by :data:`OLD_SCENARIO_NAMES`.
 """
 from __future__ import annotations
 
@@ -18,76 +29,238 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .coding.themes import summarise_themes
-from .prioritise import COMPONENTS, DEFAULT_WEIGHTS, score_components
+from . import schema
+from .prioritise import COMPONENTS, DEFAULT_WEIGHTS, benchmark_kinds, resolve_weights, score_components
+
+#: resamples used by a run (``pledge-analysis run``)
+N_BOOT = 100
+_SESSION_TYPES = ("focus_group", "interview")
 
 
-def _replicate(frame: pd.DataFrame, weights: pd.Series, key: Sequence[str]) -> pd.DataFrame:
-    """Repeat each row by its respondent's bootstrap weight; suffix ids so that copies stay distinct."""
-    w = frame["respondent_id"].map(weights).fillna(0).astype(int).to_numpy()
-    rep = frame.loc[frame.index.repeat(w)].copy()
-    copy = rep.groupby(list(key), sort=False).cumcount().astype(str)
-    rep["segment_id"] = rep["segment_id"].astype(str) + "#" + copy.values
-    return rep
+class _Counts:
+    """Each resampling unit's contribution to the theme counts and survey scores, by cell
+    (site x group), so that a resample is a weighted sum."""
+
+    def __init__(self, segments, units, codebook, scored, min_n):
+        self.themes = [c for c, p in zip(codebook["code_id"], codebook["parent_id"]) if p is None or p != p]
+        self.names = dict(zip(codebook["code_id"], codebook["name"]))
+        part = segments[segments["role"].fillna("participant") != "facilitator"]
+        session = part["source_type"].isin(_SESSION_TYPES).to_numpy()
+        unit = np.where(session, "session:" + part["source_id"].astype(str),
+                        "person:" + part["respondent_id"].astype(str).where(part["respondent_id"].notna(),
+                                                                            part["segment_id"].astype(str)))
+        seg_unit = pd.Series(unit, index=part["segment_id"].to_numpy())
+        unit_site = dict(zip(unit, part["site"]))
+        unit_group = dict(zip(unit, part["group"]))
+        survey = None
+        if scored is not None and len(scored):
+            survey = scored[scored["score"].isin(["positive", "negative"])]
+            r_unit = "person:" + survey["respondent_id"].astype(str)
+            for u, s, g in zip(r_unit, survey["site"], survey["group"]):
+                unit_site.setdefault(u, s)
+                unit_group.setdefault(u, g)
+        self.units = pd.Index(sorted(unit_site))
+        self.kind = np.array([u.split(":", 1)[0] for u in self.units])
+        self.sites = sorted({unit_site[u] for u in self.units})
+        self.groups = sorted({unit_group[u] for u in self.units})
+        cells = pd.MultiIndex.from_product([self.sites, self.groups])
+        self.cell_of = cells.get_indexer(list(zip([unit_site[u] for u in self.units],
+                                                  [unit_group[u] for u in self.units])))
+        self.n_cells = len(cells)
+        self.cell_site = np.array([s for s, _ in cells])
+        self.cell_group = np.array([g for _, g in cells])
+        # segments: per unit, count and per theme raised / negative (a segment counts once per theme)
+        uid = self.units.get_indexer(seg_unit.to_numpy())
+        self.seg = np.bincount(uid, minlength=len(self.units)).astype(float)
+        per_seg = (units.sort_values("score").drop_duplicates(["segment_id", "theme"]) if len(units) else units)
+        per_seg = per_seg[per_seg["segment_id"].isin(seg_unit.index) & per_seg["theme"].isin(self.themes)]
+        k = len(self.themes)
+        self.raised = np.zeros((len(self.units), k))
+        self.negative = np.zeros((len(self.units), k))
+        if len(per_seg):
+            u = self.units.get_indexer(seg_unit.loc[per_seg["segment_id"]].to_numpy())
+            t = pd.Index(self.themes).get_indexer(per_seg["theme"])
+            np.add.at(self.raised, (u, t), 1)
+            np.add.at(self.negative, (u, t), (per_seg["sentiment"] == "negative").to_numpy(float))
+        # survey answers: per unit and question, answers counted and positives
+        self.min_n = min_n
+        self.questions = []
+        if survey is not None and len(survey):
+            self.questions = sorted(survey["question_id"].unique())
+            u = self.units.get_indexer("person:" + survey["respondent_id"].astype(str))
+            q = pd.Index(self.questions).get_indexer(survey["question_id"])
+            self.answered = np.zeros((len(self.units), len(self.questions)))
+            self.positive = np.zeros_like(self.answered)
+            np.add.at(self.answered, (u, q), 1)
+            np.add.at(self.positive, (u, q), (survey["score"] == "positive").to_numpy(float))
+
+    def draw(self, rng) -> np.ndarray:
+        """Bootstrap weights per unit: within each site and kind, as many draws as units."""
+        w = np.zeros(len(self.units))
+        for key in np.unique(self.cell_site[self.cell_of] + "\x1f" + self.kind):
+            idx = np.flatnonzero(self.cell_site[self.cell_of] + "\x1f" + self.kind == key)
+            w[idx] = rng.multinomial(len(idx), np.full(len(idx), 1 / len(idx)))
+        return w
+
+    def _by_cell(self, w, matrix):
+        out = np.zeros((self.n_cells,) + matrix.shape[1:])
+        np.add.at(out, self.cell_of, w[:, None] * matrix if matrix.ndim > 1 else w * matrix)
+        return out
+
+    @staticmethod
+    def _collapse(matrix, labels):
+        """Rows of ``matrix`` summed by label."""
+        _, inv = np.unique(labels, return_inverse=True)
+        out = np.zeros((inv.max() + 1, matrix.shape[1]))
+        np.add.at(out, inv, matrix)
+        return out
+
+    def themes_table(self, w) -> pd.DataFrame:
+        """The ``themes`` table of :func:`pledge_analysis.coding.summarise_themes` for weights ``w``
+        (``n_respondents`` is the number of comments: it is not used in scoring)."""
+        seg, raised, neg = (self._by_cell(w, m) for m in (self.seg, self.raised, self.negative))
+        rows = []
+        scopes = [("all", "all", np.ones(self.n_cells, bool))]
+        scopes += [("group", g, self.cell_group == g) for g in self.groups]
+        scopes += [("site", s, self.cell_site == s) for s in self.sites]
+        for scope_type, scope, m in scopes:
+            total = seg[m].sum()
+            if total <= 0:
+                continue
+            r, n = raised[m], neg[m]
+            site_r, site_n = self._collapse(r, self.cell_site[m]), self._collapse(n, self.cell_site[m])
+            grp_r, grp_n = self._collapse(r, self.cell_group[m]), self._collapse(n, self.cell_group[m])
+            n_seg, n_neg = r.sum(axis=0), n.sum(axis=0)
+            rows.append(pd.DataFrame({
+                "scope_type": scope_type, "scope": scope, "theme": self.themes,
+                "name": [self.names.get(t, t) for t in self.themes], "n_segments": n_seg.astype(int),
+                "n_respondents": n_seg.astype(int), "prevalence": n_seg / total, "n_negative": n_neg.astype(int),
+                "negativity": np.divide(n_neg, n_seg, out=np.zeros_like(n_neg), where=n_seg > 0),
+                "n_sites": (site_r > 0).sum(axis=0), "n_groups": (grp_r > 0).sum(axis=0),
+                "n_sites_negative": (site_n >= 3).sum(axis=0), "n_groups_negative": (grp_n >= 3).sum(axis=0),
+                "n_scope_segments": int(total)}))
+        return schema.conform(pd.concat(rows, ignore_index=True), "themes")
+
+    def scores_table(self, w, benchmarks: pd.DataFrame) -> pd.DataFrame | None:
+        """Survey proportions per scope and question for weights ``w``, with the benchmark of the
+        point estimate (a national one is fixed; one over all respondents is recomputed)."""
+        if not self.questions:
+            return None
+        n, pos = self._by_cell(w, self.answered), self._by_cell(w, self.positive)
+        rows = []
+        scopes = [("all", "all", np.ones(self.n_cells, bool))]
+        scopes += [("all", g, self.cell_group == g) for g in self.groups]
+        scopes += [(s, "all", self.cell_site == s) for s in self.sites]
+        for site, group, m in scopes:
+            nn, pp = n[m].sum(axis=0), pos[m].sum(axis=0)
+            rows.append(pd.DataFrame({"site": site, "group": group, "question_id": self.questions, "n": nn,
+                                      "positives": pp, "kind": "proportion"}))
+        s = pd.concat(rows, ignore_index=True)
+        s["suppressed"] = s["n"] < self.min_n
+        s["estimate"] = np.where(s["n"] > 0, s["positives"] / s["n"].where(s["n"] > 0, 1), np.nan)
+        s = s.merge(benchmarks, on="question_id", how="left")
+        overall = s[(s["site"] == "all") & (s["group"] == "all")].set_index("question_id")["estimate"]
+        own = (s["benchmark_kind"] == "all respondents").to_numpy()
+        everyone = ((s["site"] == "all") & (s["group"] == "all")).to_numpy()
+        fixed = pd.to_numeric(s["benchmark"], errors="coerce").to_numpy(float)
+        s["benchmark"] = np.where(own, np.where(everyone, np.nan, s["question_id"].map(overall).to_numpy(float)), fixed)
+        s["gap"] = s["benchmark"] - s["estimate"]
+        return s
+
+
+def _benchmarks(scores: pd.DataFrame | None) -> pd.DataFrame:
+    cols = ["question_id", "benchmark", "benchmark_kind"]
+    if scores is None or not len(scores) or "benchmark" not in scores.columns:
+        return pd.DataFrame(columns=cols)
+    s = scores.assign(benchmark_kind=benchmark_kinds(scores))
+    s = s[(s["kind"] == "proportion") & s["benchmark"].notna()]
+    return s.drop_duplicates("question_id")[cols]
 
 
 def rank_intervals(segments: pd.DataFrame, units: pd.DataFrame, codebook: pd.DataFrame,
-                   scored: pd.DataFrame | None = None, questions: pd.DataFrame | None = None,
-                   national: pd.DataFrame | None = None, drivers: pd.DataFrame | None = None, *,
-                   n_boot: int = 100, top: int = 3, scope_types: Sequence[str] = ("all", "group"),
-                   weights: Mapping[str, float] | None = None, random_state: int = 0,
-                   confidence: float = 0.95, progress: bool = False) -> pd.DataFrame:
-    """Bootstrap over respondents: columns ``scope_type, scope, theme, rank, rank_low, rank_high,
-    p_top`` (share of resamples with the theme in the top ``top``) and ``n_boot``."""
-    from .survey import compare_to_benchmark, score_questions
+                   scored: pd.DataFrame | None = None, scores: pd.DataFrame | None = None,
+                   drivers: pd.DataFrame | None = None, *, themes: pd.DataFrame | None = None,
+                   n_boot: int = N_BOOT, top: int = 3, scope_types: Sequence[str] = ("all", "group", "site"),
+                   weights: Mapping[str, float] | None = None, min_n: int | None = None,
+                   random_state: int = 0, confidence: float = 0.95, progress: bool = False) -> pd.DataFrame:
+    """Stratified cluster bootstrap of the ranks (see the module docstring).
 
+    ``scores`` are the run's survey scores with their benchmark (the point ranks are computed from
+    them and ``themes`` exactly as :func:`pledge_analysis.prioritise.prioritise` does; ``themes``
+    defaults to :func:`pledge_analysis.coding.summarise_themes` of the inputs). ``min_n``: the
+    suppression threshold of the resampled scores (default: the smallest unsuppressed ``n`` rule,
+    21). Columns ``scope_type, scope, theme, rank, rank_low, rank_high, p_top{top}, n_boot``.
+    """
+    from .coding.themes import summarise_themes
+    from .survey.scoring import MIN_N
+
+    w_used = resolve_weights(weights)
+    if themes is None:
+        themes = summarise_themes(segments, units, codebook)
+    keep = list(scope_types)
+    point = score_components(themes[themes["scope_type"].isin(keep)], codebook, scores, drivers, weights=w_used)
+    point = point[["scope_type", "scope", "theme", "rank"]]
+    counts = _Counts(segments, units, codebook, scored, MIN_N if min_n is None else min_n)
+    bench = _benchmarks(scores)
     rng = np.random.default_rng(random_state)
-    participants = segments[segments["role"].fillna("participant") != "facilitator"]
-    people = pd.Index(sorted(set(participants["respondent_id"].dropna())
-                             | (set(scored["respondent_id"]) if scored is not None else set())))
-
-    def ranks(seg, un, sc) -> pd.DataFrame:
-        themes = summarise_themes(seg, un, codebook)
-        themes = themes[themes["scope_type"].isin(scope_types)]
-        scores = None
-        if sc is not None and questions is not None:
-            scores = pd.concat([score_questions(sc, questions, by=b) for b in ([], ["group"])], ignore_index=True)
-            scores = compare_to_benchmark(scores, questions, national)
-        df = score_components(themes, codebook, scores, drivers, weights=weights)
-        return df[["scope_type", "scope", "theme", "rank"]]
-
-    point = ranks(participants, units, scored)
-    draws = []
     iterator = range(n_boot)
     if progress:
         from tqdm.auto import tqdm
 
-        iterator = tqdm(iterator, desc="bootstrap", unit="resample")
+        iterator = tqdm(iterator, desc="rank intervals", unit="resample")
+    draws = []
     for b in iterator:
-        w = pd.Series(rng.multinomial(len(people), np.full(len(people), 1 / len(people))), index=people)
-        seg = _replicate(participants, w, ["segment_id"])
-        un = _replicate(units, w, ["segment_id", "theme", "start", "end"])
-        sc = None
-        if scored is not None:
-            sw = scored["respondent_id"].map(w).fillna(0).astype(int).to_numpy()
-            sc = scored.loc[scored.index.repeat(sw)]
-        draws.append(ranks(seg, un, sc).assign(b=b))
+        w = counts.draw(rng)
+        th = counts.themes_table(w)
+        df = score_components(th[th["scope_type"].isin(keep)], codebook, counts.scores_table(w, bench), drivers,
+                              weights=w_used)
+        draws.append(df[["scope_type", "scope", "theme", "rank"]].assign(b=b))
+    col = f"p_top{top}"
+    if not draws:
+        return point.assign(rank_low=np.nan, rank_high=np.nan, **{col: np.nan}, n_boot=0)
     d = pd.concat(draws, ignore_index=True)
     alpha = (1 - confidence) / 2
-    summary = d.groupby(["scope_type", "scope", "theme"])["rank"].agg(
-        rank_low=lambda r: int(np.floor(np.quantile(r, alpha))), rank_high=lambda r: int(np.ceil(np.quantile(r, 1 - alpha))),
-        p_top=lambda r: float(np.mean(r <= top))).reset_index()
+    g = d.groupby(["scope_type", "scope", "theme"])["rank"]
+    summary = pd.DataFrame({"rank_low": np.floor(g.quantile(alpha)).astype(int),
+                            "rank_high": np.ceil(g.quantile(1 - alpha)).astype(int),
+                            col: g.apply(lambda r: float(np.mean(r <= top)))}).reset_index()
     out = point.merge(summary, on=["scope_type", "scope", "theme"], how="left")
     out["n_boot"] = n_boot
     return out.sort_values(["scope_type", "scope", "rank"]).reset_index(drop=True)
 
 
+def with_rank_intervals(priorities: pd.DataFrame, intervals: pd.DataFrame) -> pd.DataFrame:
+    """``priorities`` with ``rank_low``, ``rank_high`` and ``p_top3`` from ``intervals``.
+
+    Raises ValueError if the intervals' point ranks differ from the priorities' (they must be
+    computed from the same inputs)."""
+    keys = ["scope_type", "scope", "theme"]
+    cols = [c for c in ("rank_low", "rank_high", "p_top3") if c in intervals.columns]
+    m = priorities.drop(columns=[c for c in cols if c in priorities.columns]).merge(
+        intervals[keys + ["rank"] + cols].rename(columns={"rank": "_point"}), on=keys, how="left")
+    differ = m["_point"].notna() & (m["_point"] != m["rank"])
+    if differ.any():
+        raise ValueError(f"rank intervals were computed from other inputs: {int(differ.sum())} point ranks differ "
+                         "from the priorities'. Pass the run's themes and scores to rank_intervals.")
+    return schema.conform(m.drop(columns="_point"), "priorities")
+
+
+#: old weight-sensitivity column names -> the identifier-safe ones
+OLD_SCENARIO_NAMES = {**{f"without {c}": f"without_{c}" for c in COMPONENTS},
+                      **{f"{c} x2": f"{c}_x2" for c in COMPONENTS}}
+
+
 def weight_scenarios() -> dict[str, dict[str, float]]:
-    """The default weights, each component dropped, each doubled, and all equal."""
+    """The default weights, each component dropped, each doubled (a component whose default
+    weight is 0 is given the smallest non-zero default instead), and all equal."""
+    smallest = min(v for v in DEFAULT_WEIGHTS.values() if v > 0)
     out = {"default": dict(DEFAULT_WEIGHTS), "equal": {c: 1.0 for c in COMPONENTS}}
     for c in COMPONENTS:
-        out[f"without {c}"] = dict(DEFAULT_WEIGHTS, **{c: 0.0})
-        out[f"{c} x2"] = dict(DEFAULT_WEIGHTS, **{c: 2 * DEFAULT_WEIGHTS[c]})
+        if DEFAULT_WEIGHTS[c] > 0:
+            out[f"without_{c}"] = dict(DEFAULT_WEIGHTS, **{c: 0.0})
+            out[f"{c}_x2"] = dict(DEFAULT_WEIGHTS, **{c: 2 * DEFAULT_WEIGHTS[c]})
+        else:
+            out[f"with_{c}"] = dict(DEFAULT_WEIGHTS, **{c: smallest})
     return out
 
 
@@ -101,7 +274,7 @@ def weight_sensitivity(themes: pd.DataFrame, codebook: pd.DataFrame, scores: pd.
     cols = {}
     for name, w in scenarios.items():
         df = score_components(t, codebook, scores, drivers, weights=w)
-        cols[name] = df.set_index("theme")["rank"]
+        cols[OLD_SCENARIO_NAMES.get(name, name)] = df.set_index("theme")["rank"]
     out = pd.DataFrame(cols)
     out["share_top"] = (out <= top).mean(axis=1)
     out["stable"] = out["share_top"] == 1.0

@@ -6,11 +6,32 @@ from datetime import date
 
 import pandas as pd
 
-from .pledge import STATUSES, record_status
+from . import schema
+from .pledge import STATUSES, parse_by, record_status
+
+#: what a "By" cell may hold besides a date
+BY_WORDS = STATUSES + ("tbc",)
+
+
+def by_problem(value) -> str | None:
+    """Why ``value`` cannot be a "By" (None when it can: empty, a date, or a status such as "Ongoing").
+
+    >>> by_problem("September 2026") is None, by_problem("Ongoing") is None, by_problem("")
+    (True, True, None)
+    >>> by_problem("soon-ish")
+    "'soon-ish' is not a date (e.g. 2026-09-30, 30/09/2026 or September 2026) or a status (Ongoing, TBC)"
+    """
+    text = str(value or "").strip()
+    if not text or parse_by(text) is not None or text.lower() in BY_WORDS:
+        return None
+    return f"{text!r} is not a date (e.g. 2026-09-30, 30/09/2026 or September 2026) or a status (Ongoing, TBC)"
 
 
 class PlanEditor:
-    """A small form over the action plan: pick a goal, edit "We plan to", "By", owner and status.
+    """A small form over the action plan: pick a goal, edit "You said", "We plan to", "By", owner and
+    status. The goal's evidence (its quotes) is shown under the form. Save checks the form first: an
+    empty "You said" or a "By" that is neither a date nor a status (e.g. "soon-ish") is refused with a
+    message and nothing is saved. An edited "You said" is marked ``wording="edited"``.
 
     ``editor.plan`` and ``editor.history`` always hold the current tables; display the editor
     with ``editor.widget`` (or just ``editor`` as the last line of a cell).
@@ -33,10 +54,11 @@ class PlanEditor:
             if self.project is None:
                 raise TypeError("PlanEditor needs a plan or a project to read it from")
             plan = self.project.action_plan()
-        self.plan = plan.copy()
+        self.plan = schema.conform(plan.copy(), "action_plan")
         self.history = history if history is not None else pd.DataFrame(columns=["goal_id", "date", "status", "note"])
         self.goal = w.Dropdown(options=list(self.plan["goal_id"]), description="Goal")
-        self.you_said = w.HTML()
+        self.you_said = w.Textarea(description="You said", layout=w.Layout(width="95%", height="60px"))
+        self.evidence = w.HTML()
         self.we_plan_to = w.Textarea(description="We plan to", layout=w.Layout(width="95%", height="70px"))
         self.by = w.Text(description="By", placeholder="e.g. September 2026")
         self.owner = w.Text(description="Owner")
@@ -46,7 +68,7 @@ class PlanEditor:
         self.goal.observe(lambda _change: self._load(), names="value")
         self.save.on_click(lambda _b: self.commit())
         self.widget = w.VBox([self.goal, self.you_said, self.we_plan_to, w.HBox([self.by, self.owner]),
-                              w.HBox([self.status, self.save]), self.message])
+                              w.HBox([self.status, self.save]), self.message, self.evidence])
         self._load()
 
     def _row(self):
@@ -54,15 +76,37 @@ class PlanEditor:
 
     def _load(self) -> None:
         r = self.plan.loc[self._row()]
-        self.you_said.value = f"<b>You said:</b> {html.escape(str(r['you_said']))}"  # patients' text, not markup
-        self.we_plan_to.value, self.by.value = str(r["we_plan_to"] or ""), str(r["by"] or "")
-        self.owner.value, self.status.value = str(r["owner"] or ""), r["status"]
 
-    def commit(self, today: date | None = None) -> None:
-        """Save the form into ``plan`` (and ``history`` when the status changed)."""
+        def text(key: str) -> str:
+            return str(r[key]) if key in r.index and schema.present(r[key]) else ""
+
+        self.you_said.value, self.we_plan_to.value, self.by.value = text("you_said"), text("we_plan_to"), text("by")
+        self.owner.value = text("owner")
+        self.status.value = text("status") if text("status") in STATUSES else "not started"
+        quotes = [q for q in text("quotes").split(" | ") if q]
+        draft = " <i>(draft wording: rewrite it here or in the codebook's <code>concern:</code>)</i>" if text(
+            "wording") == "draft" else ""
+        self.evidence.value = (f"<b>Evidence</b>{draft}<ul>" + "".join(f"<li>{html.escape(q)}</li>" for q in quotes)
+                               + "</ul>" if quotes or draft else "")  # patients' text, escaped: never markup
+
+    def commit(self, today: date | None = None) -> bool:
+        """Check the form, then save it into ``plan`` (and ``history`` when the status changed) and, with
+        a project, into its store. Returns False (and says why in ``message``) when nothing was saved."""
+        said = self.you_said.value.strip()
+        problems = ([] if said else ['"You said" is empty: write the concern people raised']) + (
+            [f'"By": {by_problem(self.by.value)}'] if by_problem(self.by.value) else [])
+        if self.status.value not in STATUSES:
+            problems.append(f"status {self.status.value!r} is not one of {list(STATUSES)}")
+        if problems:
+            self.message.value = ("<span style='color:#d5281b'>Not saved: " + html.escape("; ".join(problems))
+                                  + ".</span>")
+            return False
         i = self._row()
+        if said != str(self.plan.at[i, "you_said"] or ""):
+            self.plan.at[i, "you_said"] = said
+            self.plan.at[i, "wording"] = "edited"
         for field in ("we_plan_to", "by", "owner"):
-            self.plan.at[i, field] = getattr(self, field).value
+            self.plan.at[i, field] = getattr(self, field).value.strip()
         if self.plan.at[i, "status"] != self.status.value:
             self.plan, self.history = record_status(self.plan, self.history, self.goal.value, self.status.value,
                                                     on=today)
@@ -70,6 +114,7 @@ class PlanEditor:
             self.project.save_action_plan(self.plan, actor=self.editor)
         self.message.value = f"Saved {html.escape(str(self.goal.value))}" + (" to the project store." if self.project
                                                                             else ".")
+        return True
 
     def _ipython_display_(self):
         from IPython.display import display

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data_samples"
 EXTERNAL = ROOT.parent / "shared" / "external"
+
+# One embedding cache for the whole test run (both xdist workers and the notebook kernels they start):
+# the package writes none unless told where (coding.embeddings.cache_dir); .cache/ is git-ignored.
+os.environ.setdefault("PLEDGE_CACHE_DIR", str(ROOT / ".cache" / "embeddings"))
 
 
 @pytest.fixture(scope="session")

@@ -67,10 +67,11 @@ def test_booklets(plan, tmp_path):
     doc = Document(tmp_path / "b.docx")
     table = doc.tables[0]
     assert [c.text for c in table.rows[0].cells] == ["You said", "We plan to", "By"]
-    assert len(table.rows) == len(plan) + 1 and "✓ Achieved" in table.rows[1].cells[2].text
+    patients = (plan["audience"] != "staff").sum()  # staff-only goals stay in the staff plan
+    assert len(table.rows) == patients + 1 and "✓ Achieved" in table.rows[1].cells[2].text
     assert doc.styles["Normal"].font.size.pt >= 14  # large, readable type
     html = booklet_html(plan)
-    assert html.count("<tr>") == len(plan) + 1 and "lang='en'" in html
+    assert html.count("<tr>") == patients + 1 and "lang='en'" in html
     md = plan_markdown(plan)
     assert md.count("\n") == len(plan) + 2 and "✓ Achieved" in md
 
@@ -89,17 +90,15 @@ def test_progress_between_rounds_sees_the_planted_improvement(sample_run, tmp_pa
 
 
 def test_rank_intervals_and_sensitivity(sample_run):
-    from pledge_analysis.survey import read_national
-
     r = sample_run[0]
-    ri = rank_intervals(r.segments, r.units, r.codebook, r.scored, r.questions, read_national(r.config.benchmark),
-                        r.drivers, n_boot=10, random_state=1)
+    ri = rank_intervals(r.segments, r.units, r.codebook, r.scored, r.scores, r.drivers, themes=r.themes,
+                        n_boot=10, random_state=1)
     top = ri[(ri["scope"] == "secondary") & (ri["rank"] == 1)].iloc[0]
-    assert top["theme"] == "information" and top["rank_low"] <= 1 <= top["rank_high"] and top["p_top"] >= 0.9
+    assert top["theme"] == "information" and top["rank_low"] <= 1 <= top["rank_high"] and top["p_top3"] >= 0.9
     assert (ri["rank_low"] <= ri["rank"]).all() and (ri["rank"] <= ri["rank_high"]).all()
     ws = weight_sensitivity(r.themes, r.codebook, r.scores, r.drivers, scope="secondary")
     assert ws.set_index("theme").at["information", "stable"]
-    assert len(ws.columns) == 1 + 12 + 2  # theme, 12 scenarios, share_top, stable
+    assert len(ws.columns) == 1 + 11 + 2  # theme, 11 scenarios (breadth has weight 0: one "with_breadth"), share_top, stable
 
 
 def test_cross_site_matrix_library_and_buddies(sample_run):

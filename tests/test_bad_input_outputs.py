@@ -413,9 +413,11 @@ def test_plan_editor_shows_user_text_as_text():
     hostile = "<img src=x onerror=alert(1)> I waited"
     plan = pd.DataFrame([{"goal_id": "<b>G01</b>", "scope": "all", "theme": "waiting", "you_said": hostile,
                           "we_plan_to": "", "by": "", "owner": "", "status": "not started", "evidence": ""}])
+    plan["quotes"] = f"“{hostile}” (primary, NGU)"
     editor = PlanEditor(plan)
     editor.commit()
-    assert "<img" not in editor.you_said.value and "&lt;img src=x" in editor.you_said.value
+    assert editor.you_said.value == hostile and type(editor.you_said).__name__ == "Textarea"  # edited as plain text
+    assert "<img" not in editor.evidence.value and "&lt;img src=x" in editor.evidence.value  # quotes shown as text
     assert "<b>G01" not in editor.message.value
 
 
@@ -594,13 +596,13 @@ def test_read_only_output_folder(tmp_path, cli, ran, monkeypatch, previous):
     if not previous:
         out = tmp_path / "empty"
         out.mkdir()
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     with monkeypatch.context() as m:
         deny_writes(m, out, permission_denied)
         r = cli("run", project, "--out", out, "--quiet")
     assert_clean_failure(r, 2, OSError, str(out))
     assert "ermission" in r.err and "--out" in r.err  # what went wrong and what to do
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # nothing half-written, nothing lost
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before  # nothing half-written, nothing lost
 
 
 class _FillsUp:
@@ -637,7 +639,7 @@ class _FillsUp:
                                     "project.qdpx", "run_log.json"], ids=lambda t: f"disk-full-writing-{t}")
 def test_disk_full_while_writing_an_output(tmp_path, cli, ran, monkeypatch, target):
     project, out = ran
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     real_open = builtins.open
 
     def fake_open(file, mode="r", *a, **k):

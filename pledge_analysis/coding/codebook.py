@@ -36,6 +36,7 @@ def codebook_from_records(records: list[dict], *, source: str = "codebook") -> p
             "exclude": r.get("exclude", "") or "", "keywords": [str(k) for k in r.get("keywords") or []],
             "examples": [str(k) for k in r.get("examples") or []], "colour": r.get("colour"),
             "survey_items": [str(k) for k in r.get("survey_items") or []],
+            "concern": str(r.get("concern") or "").strip(),
         })
     cb = pd.DataFrame(rows, columns=schema.CODEBOOK, dtype=object)
     validate_codebook(cb, source=source)
@@ -104,7 +105,7 @@ def write_codebook(cb: pd.DataFrame, path: str | Path) -> None:
         d = {"id": r["code_id"], "name": r["name"]}
         if _present(r.get("parent_id")):
             d["parent"] = r["parent_id"]
-        for k in ("description", "include", "exclude", "keywords", "examples", "colour", "survey_items"):
+        for k in ("description", "include", "exclude", "keywords", "examples", "colour", "survey_items", "concern"):
             if r.get(k):
                 d[k] = r[k]
         codes.append(d)

@@ -43,7 +43,7 @@ def read_codebook_xlsx(path: str | Path) -> pd.DataFrame:
     records = []
     for rec in raw.to_dict("records"):
         r = {"id": rec["code_id"], "name": rec["name"], "parent": rec.get("parent_id") or None}
-        for k in ("description", "include", "exclude", "colour"):
+        for k in ("description", "include", "exclude", "colour", "concern"):
             r[k] = rec.get(k) or None
         for k in _LIST_COLUMNS:
             cell = str(rec.get(k, ""))
@@ -87,7 +87,7 @@ def add_code(cb: pd.DataFrame, code_id: str, name: str, *, parent: str | None = 
     if code_id in set(cb["code_id"]):
         raise CodebookError(f"code id {code_id!r} already exists; choose another id or edit that code.")
     row = {"code_id": code_id, "name": name, "parent_id": parent, "description": "", "include": "", "exclude": "",
-           "keywords": [], "examples": [], "colour": None, "survey_items": []}
+           "keywords": [], "examples": [], "colour": None, "survey_items": [], "concern": ""}
     row.update(fields)
     if not _present(row.get("colour")):  # a child takes its parent's colour, a new theme the next in the palette
         n_top = int((~cb["parent_id"].map(_present)).sum())

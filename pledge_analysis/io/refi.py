@@ -11,7 +11,7 @@ A ``.qdpx`` is a zip of ``project.qde`` (XML in the ``urn:QDA-XML:project:1.0`` 
   the selection's description;
 - respondents and focus-group participants are ``Cases`` with ``Variables`` (site, group,
   demographics) and references to their segments; memos are ``Notes``.
-- codes keep hierarchy, colour and description; our id, keywords, criteria and survey items are
+- codes keep hierarchy, colour and description; our id, keywords, criteria, survey items and concern are
   appended to the description as labelled lines, so that a round trip loses nothing.
 
 Writers use lxml; :func:`validate` checks a document against the REFI-QDA XSDs. The export is linear in
@@ -50,7 +50,7 @@ NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
 _GUID_NS = uuid.UUID("6b1c7f3e-8d0a-4c55-9b57-2f4f0c1e7a10")
 _GUID_NS_BYTES = _GUID_NS.bytes
 _CODE_LABELS = (("include", "Include"), ("exclude", "Exclude"), ("keywords", "Keywords"), ("examples", "Examples"),
-                ("survey_items", "Survey items"), ("code_id", "Code id"))
+                ("survey_items", "Survey items"), ("concern", "Concern"), ("code_id", "Code id"))
 _SEP = " | "
 
 

@@ -1,0 +1,332 @@
+"""The patient booklets: "You said / We plan to / By", one per hospital, as DOCX, HTML and PDF.
+
+A booklet is what a hospital hands to every newly diagnosed patient. It shows the concerns people
+raised (the plan's ``you_said``: plain-English statements, never raw quotes), what the service
+plans to do and by when, with a status mark once work has started. Its text follows the state of
+the plan: while no goal is agreed it says so ("to be agreed"), and "together we agreed" appears
+only when every goal has a "We plan to" and a "By". It names who took part ("patients", or "patients and
+staff" only when staff took part), the hospital, the round and the date, and a contact line.
+
+Only goals for patients are printed (``audience`` other than ``staff``): goals whose evidence came
+from staff only stay in the staff plan (``action_plan.md`` and the workbook).
+
+Layout: A4, large type (14 pt body, 28 pt title), the table's header row repeats on every page
+and no row is split across pages (CSS ``thead {display: table-header-group}`` and
+``tr {break-inside: avoid}``; in DOCX a repeated header row and ``cantSplit`` rows). The HTML is
+self-contained (the logo is embedded) and is also what the PDF is made from (WeasyPrint, offline).
+
+>>> import pandas as pd
+>>> plan = pd.DataFrame({"goal_id": ["G01"], "scope": ["all"], "you_said": ["Clinics ran late."],
+...                      "we_plan_to": [""], "by": [""], "status": ["not started"], "audience": ["patients"]})
+>>> content = booklet_content(plan, took_part=["primary", "secondary"])
+>>> content["state"], "staff" in " ".join(content["intro"]).lower()
+('draft', False)
+"""
+from __future__ import annotations
+
+import base64
+import html
+import mimetypes
+import re
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from . import schema
+from .pledge import MARKS, WHO, effective_status, parse_by
+
+TITLE = "You said, we plan to"
+TO_BE_AGREED = "To be agreed"
+STAFF_GROUPS = ("staff",)
+DEFAULT_CONTACT = "Questions about this booklet? Ask your breast care nurse or any member of the team."
+
+
+# ------------------------------------------------------------------------------ what a booklet says
+def patient_goals(plan: pd.DataFrame, *, site: str | None = None, sites=()) -> pd.DataFrame:
+    """The goals a patient booklet shows: not staff-only, and for ``site`` its own goals (``scope ==
+    site``); without ``site`` the programme's goals (scopes that are not one of ``sites``)."""
+    plan = schema.conform(plan.copy(), "action_plan")
+    keep = plan["audience"].fillna("patients").astype(str).str.lower() != "staff"
+    scope = plan["scope"].astype(str)
+    keep &= (scope == site) if site is not None else ~scope.isin([str(s) for s in sites])
+    return plan[keep].reset_index(drop=True)
+
+
+def plan_state(goals: pd.DataFrame) -> str:
+    """``"agreed"`` when every goal has a "We plan to" and a "By", ``"draft"`` when none has a "We plan
+    to", else ``"partly agreed"`` (so "together we agreed" never stands above a "to be agreed")."""
+    if goals.empty:
+        return "draft"
+    filled = {c: goals[c].map(lambda v: schema.present(v) and bool(str(v).strip())) for c in ("we_plan_to", "by")}
+    if (filled["we_plan_to"] & filled["by"]).all():
+        return "agreed"
+    return "draft" if not filled["we_plan_to"].any() else "partly agreed"
+
+
+def who_took_part(groups) -> str:
+    """``"patients and staff"``, ``"patients"`` or ``"staff"``, from the groups that gave feedback.
+
+    >>> who_took_part(["primary", "secondary"]), who_took_part(["primary", "staff"]), who_took_part([])
+    ('patients', 'patients and staff', 'patients')
+    """
+    groups = {str(g) for g in groups or ()}
+    staff = bool(groups & set(STAFF_GROUPS))
+    patients = bool(groups - set(STAFF_GROUPS)) or not groups
+    return "patients and staff" if staff and patients else ("staff" if staff else "patients")
+
+
+def _long_date(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def _by_text(rec, today: date | None) -> str:
+    status = effective_status(pd.DataFrame([{"status": rec.get("status"), "by": rec.get("by")}]), today).iloc[0]
+    d = parse_by(rec.get("by"))
+    by = rec.get("by")
+    when = d.strftime("%B %Y") if d else (str(by).strip() if schema.present(by) and str(by).strip() else "")
+    if status in ("not started", None) or not schema.present(status):
+        return when or TO_BE_AGREED
+    mark = MARKS.get(status, str(status))
+    return f"{when}\n{mark}" if when and when.lower() != str(status).lower() else mark  # "Ongoing" as a date: once
+
+
+def booklet_content(plan: pd.DataFrame, *, hospital: str = "", site: str | None = None, sites=(),
+                    title: str = TITLE, round: str = "", contact: str | None = None, took_part=None,
+                    today: date | None = None) -> dict:
+    """Everything a booklet says, as plain text (the DOCX and HTML writers only lay it out).
+
+    ``took_part``: the groups that gave feedback (for the wording); ``round``: how the round is
+    named; ``contact``: the contact line (default: ask your breast care nurse).
+    """
+    from .io.safe import clean_text
+
+    today = today or date.today()
+    goals = patient_goals(plan, site=site, sites=sites)
+    note = ""
+    if site is not None and goals.empty:
+        goals = patient_goals(plan, sites=sites)
+        note = "This hospital has no goals of its own in the plan yet: these are the programme's goals."
+    state = plan_state(goals)
+    who = who_took_part(took_part)
+    where = f" at {hospital}" if hospital else ""
+    when = f"In our latest round of feedback ({round}), " if round else ""
+    intro = [f"{when}{who if when else who.capitalize()}{where} told us what matters to them. Here is what they "
+             "said" + (", and what we are doing about it." if state != "draft" else ".")]
+    if state == "draft":
+        intro.append("This is a draft: what we plan to do about each concern is still to be agreed, together "
+                     "with people who use our service. We will publish the agreed goals.")
+    elif state == "partly agreed":
+        intro.append("We have agreed what we will do about some of these concerns; the others are still to be "
+                     "agreed. We will tell you how we are getting on.")
+    else:
+        intro.append("Together we agreed what we will do about each one. We will tell you how we are getting on.")
+    rows = []
+    for rec in goals.to_dict("records"):
+        scope = str(rec.get("scope") or "")
+        raised_by = (f"Raised by {WHO[scope][0].lower() + WHO[scope][1:]}" if scope in WHO and scope not in
+                     ("all", "staff") else "")
+        plan_to = rec.get("we_plan_to")
+        rows.append({"you_said": clean_text(str(rec.get("you_said") or "")), "raised_by": raised_by,
+                     "we_plan_to": clean_text(str(plan_to).strip()) if schema.present(plan_to) and str(plan_to).strip()
+                     else TO_BE_AGREED, "by": clean_text(_by_text(rec, today))})
+    statuses = set(effective_status(goals, today)) if len(goals) else set()
+    legend = "   ".join(MARKS[s] for s in ("achieved", "ongoing", "overdue") if s in statuses)
+    return {"title": clean_text(title), "hospital": clean_text(hospital), "state": state,
+            "dated": f"{'Draft, ' if state == 'draft' else ''}{clean_text(round) + ' · ' if round else ''}"
+                     f"{_long_date(today)}",
+            "intro": [clean_text(p) for p in intro], "note": note, "rows": rows, "legend": legend,
+            "contact": clean_text(contact) if contact else DEFAULT_CONTACT}
+
+
+# ------------------------------------------------------------------------------ HTML and PDF
+_CSS = """
+@page { size: A4; margin: 16mm 15mm 18mm;
+        @bottom-center { content: "Page " counter(page) " of " counter(pages); font-size: 11pt; color: #4c6272; } }
+html { font-family: Arial, "Liberation Sans", "DejaVu Sans", sans-serif; font-size: 14pt; line-height: 1.45;
+       color: #212b32; }
+body { max-width: 60rem; margin: 0 auto; }
+header { border-bottom: 4px solid #005eb8; padding-bottom: 6pt; margin-bottom: 12pt; }
+header img { max-height: 22mm; max-width: 60mm; float: right; }
+h1 { color: #005eb8; font-size: 28pt; line-height: 1.15; margin: 0 0 4pt; }
+.hospital { font-size: 18pt; font-weight: bold; margin: 0; }
+.dated { color: #4c6272; margin: 2pt 0 0; }
+.draft { border: 3px solid #ffb81c; background: #fff9e6; padding: 6pt 10pt; font-weight: bold; }
+table { border-collapse: collapse; width: 100%; margin-top: 10pt; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; page-break-inside: avoid; }
+th, td { border: 2px solid #005eb8; padding: 8pt 9pt; vertical-align: top; text-align: left; }
+th { background: #005eb8; color: #fff; font-size: 16pt; }
+col.said { width: 42%; } col.plan { width: 38%; } col.by { width: 20%; }
+.raised { display: block; font-size: 12pt; color: #4c6272; margin-top: 3pt; }
+.tba { color: #4c6272; font-style: italic; }
+.legend, .contact { margin-top: 12pt; }
+.contact { border-top: 2px solid #005eb8; padding-top: 6pt; font-weight: bold; }
+"""
+
+
+def _logo_uri(logo) -> str:
+    if not logo:
+        return ""
+    path = Path(logo)
+    kind = mimetypes.guess_type(path.name)[0] or "image/png"
+    return f"data:{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def booklet_html(plan: pd.DataFrame, *, logo: str | Path | None = None, **kwargs) -> str:
+    """The booklet as one self-contained, accessible HTML page (A4 when printed; keyword arguments as
+    :func:`booklet_content`; ``logo``: an image file embedded in the page)."""
+    c = booklet_content(plan, **kwargs)
+    e = html.escape
+    rows = "".join(
+        f"<tr><td>{e(r['you_said'])}"
+        + (f"<span class='raised'>{e(r['raised_by'])}</span>" if r["raised_by"] else "")
+        + f"</td><td{' class=tba' if r['we_plan_to'] == TO_BE_AGREED else ''}>{e(r['we_plan_to'])}</td>"
+          f"<td>{'<br>'.join(e(x) for x in r['by'].splitlines())}</td></tr>" for r in c["rows"])
+    uri = _logo_uri(logo)
+    head = f"{c['title']} · {c['hospital']}" if c["hospital"] else c["title"]
+    return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{e(head)}</title>"
+            f"<meta name='viewport' content='width=device-width, initial-scale=1'><style>{_CSS}</style></head><body>"
+            "<header>" + (f"<img src='{uri}' alt='logo'>" if uri else "")
+            + f"<h1>{e(c['title'])}</h1>" + (f"<p class='hospital'>{e(c['hospital'])}</p>" if c["hospital"] else "")
+            + f"<p class='dated'>{e(c['dated'])}</p></header>"
+            + "".join(f"<p{' class=draft' if i and c['state'] == 'draft' else ''}>{e(p)}</p>"
+                      for i, p in enumerate(c["intro"]))
+            + (f"<p><em>{e(c['note'])}</em></p>" if c["note"] else "")
+            + "<table><colgroup><col class='said'><col class='plan'><col class='by'></colgroup>"
+              "<thead><tr><th scope='col'>You said</th><th scope='col'>We plan to</th><th scope='col'>By</th></tr>"
+              f"</thead><tbody>{rows}</tbody></table>"
+            + (f"<p class='legend'>{e(c['legend'])}</p>" if c["legend"] else "")
+            + f"<p class='contact'>{e(c['contact'])}</p></body></html>")
+
+
+def write_booklet_pdf(page: str, path: str | Path) -> None:
+    """Print a booklet's HTML (:func:`booklet_html`) to an A4 PDF with WeasyPrint (offline: the page
+    embeds everything it shows); written atomically."""
+    import logging
+
+    from weasyprint import HTML
+
+    from .io.safe import atomic_path
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)  # its CSS warnings are not the user's business
+    with atomic_path(path) as tmp:
+        HTML(string=page).write_pdf(str(tmp))
+
+
+# ------------------------------------------------------------------------------ DOCX
+def write_booklet_docx(plan: pd.DataFrame, path: str | Path, *, logo: str | Path | None = None, **kwargs) -> None:
+    """The booklet as DOCX: A4, Arial 14 pt, the "You said / We plan to / By" table with its header row
+    repeated on every page and rows that never split (keyword arguments as :func:`booklet_content`)."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt, RGBColor
+
+    from .io.safe import atomic_path
+
+    c = booklet_content(plan, **kwargs)
+    blue, grey = RGBColor(0x00, 0x5E, 0xB8), RGBColor(0x4C, 0x62, 0x72)
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(15)
+    section.top_margin, section.bottom_margin = Mm(16), Mm(18)
+    style = doc.styles["Normal"]
+    style.font.name = "Arial"
+    style.font.size = Pt(14)
+    if logo and Path(logo).suffix.lower() in (".png", ".jpg", ".jpeg", ".gif", ".bmp"):
+        doc.add_picture(str(logo), height=Mm(20))
+        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    heading = doc.add_heading(c["title"], level=0)
+    for run in heading.runs:
+        run.font.size = Pt(28)
+        run.font.color.rgb = blue
+    if c["hospital"]:
+        run = doc.add_paragraph().add_run(c["hospital"])
+        run.bold, run.font.size = True, Pt(18)
+    doc.add_paragraph().add_run(c["dated"]).font.color.rgb = grey
+    for i, text in enumerate(c["intro"]):
+        run = doc.add_paragraph().add_run(text)
+        run.bold = bool(i and c["state"] == "draft")
+    if c["note"]:
+        doc.add_paragraph().add_run(c["note"]).italic = True
+    table = doc.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, ("You said", "We plan to", "By")):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(text)
+        run.bold, run.font.size = True, Pt(16)
+    for r in c["rows"]:
+        cells = table.add_row().cells
+        cells[0].text = r["you_said"]
+        if r["raised_by"]:
+            run = cells[0].add_paragraph().add_run(r["raised_by"])
+            run.font.size, run.font.color.rgb = Pt(12), grey
+        cells[1].text = r["we_plan_to"]
+        cells[2].text = r["by"]
+    widths = (Mm(76), Mm(68), Mm(36))
+    for i, row in enumerate(table.rows):
+        tr_pr = row._tr.get_or_add_trPr()
+        flags = ("w:cantSplit", "w:tblHeader") if i == 0 else ("w:cantSplit",)
+        for flag in flags:  # never split a row across pages; repeat the header row on every page
+            el = OxmlElement(flag)
+            el.set(qn("w:val"), "true")
+            tr_pr.append(el)
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
+    if c["legend"]:
+        doc.add_paragraph(c["legend"])
+    doc.add_paragraph().add_run(c["contact"]).bold = True
+    section.footer.paragraphs[0].text = c["contact"]
+    doc.core_properties.title = f"{c['title']} · {c['hospital']}" if c["hospital"] else c["title"]
+    with atomic_path(path) as tmp:
+        doc.save(str(tmp))
+
+
+# ------------------------------------------------------------------------------ one per hospital
+def output_folder(path: str | Path) -> Path:
+    """Create a sub-folder of the outputs (``booklets/``, ``codesign/``), cleaning temporaries a killed run
+    left there; a folder that cannot be made is an :class:`~pledge_analysis.io.safe.OutputError`."""
+    from .io.safe import output_error, remove_stale_temporaries
+
+    out = Path(path)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise output_error(exc, out, "could not create the output folder") from None
+    remove_stale_temporaries(out)
+    return out
+
+
+def write_booklets(plan: pd.DataFrame, out_dir: str | Path, *, sites: dict, took_part: dict | None = None,
+                   title: str = TITLE, round: str = "", contact: str | None = None, logo: str | Path | None = None,
+                   today: date | None = None, formats=("docx", "html", "pdf")) -> list[Path]:
+    """Write ``<out_dir>/<SITE>.docx``, ``.html`` and ``.pdf`` for every hospital in ``sites`` (site code:
+    ``{name, contact}`` as in project.yaml); return the paths.
+
+    ``took_part``: site code -> the groups that gave feedback there (the booklet's wording); a site's
+    own ``contact`` wins over ``contact``.
+    """
+    out = output_folder(out_dir)
+    paths = []
+    for code, info in sites.items():
+        info = info if isinstance(info, dict) else {}
+        name = re.sub(r"[^\w.-]+", "_", str(code)).strip("._") or "site"  # a safe file name
+        kwargs = dict(hospital=str(info.get("name") or code), site=str(code), sites=tuple(sites), title=title,
+                      round=round, contact=info.get("contact") or contact,
+                      took_part=(took_part or {}).get(code), today=today)
+        if "docx" in formats:
+            write_booklet_docx(plan, out / f"{name}.docx", logo=logo, **kwargs)
+            paths.append(out / f"{name}.docx")
+        page = booklet_html(plan, logo=logo, **kwargs)
+        if "html" in formats:
+            from .io.safe import write_text
+
+            write_text(out / f"{name}.html", page)
+            paths.append(out / f"{name}.html")
+        if "pdf" in formats:
+            write_booklet_pdf(page, out / f"{name}.pdf")
+            paths.append(out / f"{name}.pdf")
+    return paths
