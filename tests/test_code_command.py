@@ -104,6 +104,7 @@ def test_every_row_comes_back_once_with_a_reason_when_not_coded(coded):
 def test_themes_on_the_engine_match_the_in_process_summary(coded):
     """The themes table equals summarise_themes(coded_units(...)) of the rule coder run on the same texts."""
     from pledge_analysis.coding import code_segments, coded_units, summarise_themes
+    from pledge_analysis.prioritise import score_components
 
     df, tmp, local, _dask, _builds = coded
     cb = read_codebook(CODEBOOK)
@@ -119,6 +120,8 @@ def test_themes_on_the_engine_match_the_in_process_summary(coded):
     key = ["scope_type", "scope", "theme"]
     pd.testing.assert_frame_equal(got.sort_values(key).reset_index(drop=True),
                                   expected.sort_values(key).reset_index(drop=True), check_dtype=False)
+    ranked = score_components(local.themes, cb)  # ready for the priority functions as it is
+    assert set(ranked["scope_type"]) == {"all", "group", "site", "month"} and (ranked["rank"] >= 1).all()
     months = local.themes[local.themes["scope_type"] == "month"]
     assert sorted(months["scope"].unique()) == [f"2025-{m:02d}" for m in range(1, 13)]
     assert months.drop_duplicates("scope")["n_scope_segments"].sum() == kept["month"].notna().sum() < len(kept)
