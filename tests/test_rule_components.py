@@ -89,3 +89,15 @@ def test_saved_pipeline_loads_and_codes_the_same_in_a_fresh_process(tmp_path):
     got = json.loads(done.stdout)
     assert got["codes"] == want
     assert "Okafor" in got["pii"][1]
+
+
+def test_the_ruler_is_compiled_once_per_pipeline_and_codebook():
+    """The partitioned coder calls code_segments per partition on one pipeline: the same codebook keeps the
+    compiled ruler; a changed codebook replaces it."""
+    codebook = read_codebook(SAMPLES / "codebook.yaml")
+    nlp = build_nlp()
+    first = add_theme_ruler(nlp, codebook)
+    assert add_theme_ruler(nlp, codebook.copy()) is first
+    changed = codebook.copy()
+    changed.loc[0, "name"] = changed.loc[0, "name"] + " (renamed)"
+    assert add_theme_ruler(nlp, changed) is not first and nlp.pipe_names.count("pledge_theme_ruler") == 1

@@ -187,13 +187,22 @@ def add_theme_ruler(nlp, codebook: pd.DataFrame) -> ThemeRuler:
 
     The component comes from the versioned factory ``pledge_theme_ruler_v1`` and is named
     ``pledge_theme_ruler`` in ``nlp.pipe_names``.
+    A pipeline that already carries the ruler for the same codebook keeps it (patterns are
+    compiled once per pipeline, not once per call: the partitioned coder calls this per partition).
     """
+    import hashlib
+
     from ..text import components  # noqa: F401  (registers the factories and doc._.pledge_codes)
 
+    key = hashlib.sha256(codebook.to_json(orient="records", default_handler=str).encode()).hexdigest()
     if COMPONENT in nlp.pipe_names:
+        current = nlp.get_pipe(COMPONENT)
+        if getattr(current, "codebook_key", None) == key:
+            return current
         nlp.remove_pipe(COMPONENT)
     ruler = nlp.add_pipe(components.THEME_RULER_FACTORY, name=COMPONENT, last=True)
     ruler.add_patterns(patterns_from_codebook(codebook, nlp))
+    ruler.codebook_key = key
     return ruler
 
 
