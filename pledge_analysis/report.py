@@ -23,7 +23,8 @@ th{background:#f0f4f5;text-align:left}.note{color:#4c6272;font-size:.9em}.warn{b
 
 def _table(df: pd.DataFrame, columns: list[str] | None = None, max_rows: int = 50) -> str:
     df = df[columns] if columns else df
-    return df.head(max_rows).to_html(index=False, escape=True, border=0, float_format=lambda x: f"{x:.3g}")
+    return df.head(max_rows).to_html(index=False, escape=True, border=0, na_rep="",
+                                     float_format=lambda x: f"{x:.3g}")  # a blank cell, not "NaN"
 
 
 def priority_methods(run_log: dict) -> str:
