@@ -72,6 +72,8 @@ class ProjectConfig:
     lines: Any = field(default=None, repr=False, compare=False)  # a Locator into project.yaml
     #: the ``booklet:`` block (title, contact, logo as a resolved path, round); see project_schema.Booklet
     booklet: dict[str, Any] = field(default_factory=dict)
+    #: the ``priorities:`` block (resamples, min_comments); see project_schema.Priorities
+    priorities: dict[str, Any] = field(default_factory=lambda: {"resamples": 100, "min_comments": 10})
 
     @classmethod
     def load(cls, path: str | Path) -> "ProjectConfig":
@@ -135,7 +137,7 @@ class ProjectConfig:
             surveys=surveys, transcripts=transcripts, questions=questions, codebook=codebook,
             benchmark=benchmark, deidentify=model.deidentify.model_dump(), groups=tuple(model.groups),
             store=store, file=path, lines=where, benchmark_select=benchmark_select,
-            suppress_below=model.suppress_below, booklet=booklet,
+            suppress_below=model.suppress_below, booklet=booklet, priorities=model.priorities.model_dump(),
         )
 
     def source_id(self, path: str | Path) -> str:

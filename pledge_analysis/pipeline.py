@@ -156,22 +156,24 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
             scores = compare_to_benchmark(scores, questions, national, path=cfg.benchmark, **cfg.benchmark_select)
         else:
             scores = scored = None
-    with steps.step(f"prioritising improvement areas (rank intervals: {N_BOOT} resamples)"):
+    n_boot = cfg.priorities.get("resamples", N_BOOT)
+    with steps.step(f"prioritising improvement areas (rank intervals: {n_boot} resamples)"):
         drivers = None
         if questions is not None and scores is not None and (questions["kind"] == "rating").any():
             outcome = questions.loc[questions["kind"] == "rating", "question_id"].iloc[0]
             items = [q for q in questions.loc[(questions["kind"] == "categorical")
                                               & (questions["respondents"] == "patient"), "question_id"]]
             drivers = key_drivers(scored, items=items, outcome=outcome, n_boot=100, random_state=cfg.random_state)
-        priorities = prioritise(themes, units, codebook, scores, drivers)
+        priorities = prioritise(themes, units, codebook, scores, drivers,
+                                min_comments=cfg.priorities.get("min_comments", 10))
         # rank intervals: a stratified cluster bootstrap (respondents and sessions within each site)
-        if len(priorities):
+        if len(priorities) and n_boot:
             intervals = rank_intervals(segments, units, codebook, scored, scores, drivers, themes=themes,
-                                       n_boot=N_BOOT, min_n=getattr(cfg, "suppress_below", None),
+                                       n_boot=n_boot, min_n=getattr(cfg, "suppress_below", None),
                                        random_state=cfg.random_state)
             priorities = with_rank_intervals(priorities, intervals)
-        priority_method = dict(method(), rank_intervals={
-            "n_boot": N_BOOT, "confidence": 0.95, "top": 3, "random_state": cfg.random_state,
+        priority_method = dict(method(min_comments=cfg.priorities.get("min_comments", 10)), rank_intervals={
+            "n_boot": n_boot, "confidence": 0.95, "top": 3, "random_state": cfg.random_state,
             "strata": "site", "units": "survey respondents; focus-group and interview sessions (all their speakers)",
             "held_fixed": "key-driver importance"})
     with steps.step("drafting the action plan and cross-site learning"):

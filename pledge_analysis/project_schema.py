@@ -139,6 +139,16 @@ class Booklet(_Strict):
                                "(`codesign/<SITE>.html`, always written) to PDF (a few seconds per hospital).")
 
 
+class Priorities(_Strict):
+    """How the improvement areas are ranked (see the report's methods paragraph)."""
+
+    resamples: int = Field(100, ge=0, le=10_000, description="Bootstrap resamples behind each theme's rank "
+                           "interval (`rank_low`, `rank_high`, `p_top3` in priorities.csv); `0` leaves the "
+                           "intervals out. Each costs about 0.1 s of CPU on a 3,000-comment round.")
+    min_comments: int = Field(10, ge=1, description="A theme's percentage of negative comments is given in the "
+                              "reasons only when it rests on at least this many comments (fewer: the counts).")
+
+
 class Benchmark(_Strict):
     """The national benchmark: the file, and which of its rows each question is compared with."""
 
@@ -192,6 +202,8 @@ class ProjectFile(_Strict):
     deidentify: Deidentify = Field(default_factory=Deidentify, description="De-identification options; see below.")
     booklet: Booklet = Field(default_factory=Booklet, description="Title, contact line, logo and round name of "
                              "the per-hospital booklets; see below.")
+    priorities: Priorities = Field(default_factory=Priorities, description="Rank intervals and the minimum "
+                                   "count behind a percentage; see below.")
 
     @field_validator("benchmark", mode="before")
     @classmethod

@@ -63,3 +63,19 @@ def test_resamples_keep_each_sites_respondents_and_sessions_and_move_sessions_wh
     m = th.merge(point, on=keys, suffixes=("", "_run"))
     for c in ("n_segments", "n_negative", "n_scope_segments", "n_sites_negative", "n_groups_negative"):
         assert (m[c] == m[f"{c}_run"]).all(), c  # unit weights reproduce the run's themes table
+
+
+def test_project_yaml_sets_the_resamples_and_the_minimum_count(tmp_path):
+    """``priorities: {resamples, min_comments}`` reach the run: 0 resamples leave the intervals blank (not
+    invented), the minimum count is the one the reasons and the methods paragraph use."""
+    from userlike import edit, write_project
+    from pledge_analysis.pipeline import run_project
+
+    project = write_project(tmp_path / "hillside")
+    edit(project / "project.yaml", "random_state: 7", "random_state: 7\npriorities: {resamples: 0, min_comments: 500}")
+    result = run_project(project, store=None)
+    pr = result.priorities
+    assert len(pr) and pr[["rank_low", "rank_high", "p_top3"]].isna().all().all()
+    assert result.run_log["priorities"]["min_comments"] == 500
+    assert result.run_log["priorities"]["rank_intervals"]["n_boot"] == 0
+    assert pr["reason"].str.contains("too few").all()  # every theme rests on fewer than 500 comments
