@@ -441,7 +441,7 @@ def _table(model: type[BaseModel]) -> list[str]:
 DOC_SECTIONS = (
     ("project.yaml", ProjectFile, ("sites: CODE", Site), ("surveys[]", Survey), ("surveys[].columns", SurveyColumns),
      ("transcripts[]", Transcript), ("benchmark", Benchmark), ("deidentify", Deidentify),
-     ("booklet", Booklet)),
+     ("booklet", Booklet), ("priorities", Priorities)),
     ("questions.yaml", QuestionsFile, ("questions[]", Question)),
     ("codebook (YAML)", CodebookFile, ("codes[]", Code)),
 )
