@@ -1,11 +1,20 @@
 """A self-contained HTML report of a run (plotly.js is embedded once; no network needed).
 
+The page explains itself: a contents list at the top links to each section; every survey question
+code is shown beside its wording ("wording (Q2)"); a cell with no benchmark says "No benchmark"
+(never a gap of 0); proportions read as whole percentages ("51%") and 0-10 means as "7.8 / 10";
+no machine path appears (files are named relative to the output folder); and under each table a
+"Download this table (CSV)" link carries the same table as a ``data:`` URI, so the file stays one
+self-contained page that opens offline.
+
 All user text is escaped: tables through ``DataFrame.to_html(escape=True)``, titles and notes
 through :func:`html.escape`; plotly writes its figures' text as JSON with ``<`` as ``\\u003c``.
 """
 from __future__ import annotations
 
+import base64
 import html
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -18,13 +27,119 @@ body{font-family:Arial,Helvetica,sans-serif;max-width:1100px;margin:2em auto;col
 h1{color:#005eb8}h2{border-bottom:3px solid #005eb8;padding-bottom:.2em;margin-top:2em}
 table{border-collapse:collapse;font-size:.9em;margin:1em 0}th,td{border:1px solid #d8dde0;padding:.35em .6em;vertical-align:top}
 th{background:#f0f4f5;text-align:left}.note{color:#4c6272;font-size:.9em}.warn{background:#fff9c4;padding:.6em}
+nav.contents{background:#f0f4f5;padding:.6em 1.2em;margin:1em 0}nav.contents ol{margin:.3em 0}
+a.csv{font-size:.85em}.nobench{color:#768692;font-style:italic}
 """
 
 
-def _table(df: pd.DataFrame, columns: list[str] | None = None, max_rows: int = 50) -> str:
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "table"
+
+
+def _table(df: pd.DataFrame, columns: list[str] | None = None, max_rows: int = 50, name: str = "table") -> str:
+    """An HTML table and, under it, a link that downloads the same rows as ``<name>.csv``.
+
+    The CSV is built from the very DataFrame shown (same columns, same rows) and embedded as a
+    base64 ``data:`` URI, so it works from a file opened offline."""
     df = df[columns] if columns else df
-    return df.head(max_rows).to_html(index=False, escape=True, border=0, na_rep="",
-                                     float_format=lambda x: f"{x:.3g}")  # a blank cell, not "NaN"
+    shown = df.head(max_rows)
+    table = shown.to_html(index=False, escape=True, border=0, na_rep="",
+                          float_format=lambda x: f"{x:.3g}")  # a blank cell, not "NaN"
+    data = base64.b64encode(shown.to_csv(index=False).encode("utf-8")).decode("ascii")
+    more = f" (first {max_rows:,} of {len(df):,} rows)" if len(df) > max_rows else ""
+    return (table + f"<p><a class='csv' download='{_slug(name)}.csv' href='data:text/csv;charset=utf-8;base64,{data}'>"
+            f"Download this table (CSV){more}</a></p>")
+
+
+def percent(x) -> str:
+    """A proportion as a whole percentage (``0.514`` -> ``"51%"``); blank when missing."""
+    return "" if pd.isna(x) else f"{100 * float(x):.0f}%"
+
+
+def _value(x, kind: str) -> str:
+    """One survey figure in the report's single format: proportions as "51%", 0-10 means as "7.8 / 10"."""
+    if pd.isna(x):
+        return ""
+    return f"{float(x):.1f} / 10" if kind == "mean" else percent(x)
+
+
+def _gap(gap, kind: str) -> str:
+    """The gap to benchmark (benchmark minus result: positive means below benchmark) in words."""
+    if pd.isna(gap):
+        return ""
+    size = abs(float(gap)) * (1 if kind == "mean" else 100)
+    unit = "" if kind == "mean" else " points"
+    text = f"{size:.1f}" if kind == "mean" else f"{size:.0f}"
+    if text in ("0", "0.0"):
+        return "at benchmark"
+    if text == "1" and unit:
+        unit = " point"
+    return f"{text}{unit} {'below' if gap > 0 else 'above'}"
+
+
+def question_wording(result) -> dict[str, str]:
+    """``question_id -> wording`` from the run's questions table (empty when there is none)."""
+    q = getattr(result, "questions", None)
+    if q is None or not len(q) or "text" not in q.columns:
+        return {}
+    return {str(k): str(v) for k, v in zip(q["question_id"], q["text"]) if pd.notna(v) and str(v).strip()}
+
+
+def question_label(qid, wording: dict[str, str]) -> str:
+    """``"wording (Q2)"``, as the co-design pack shows it; the bare code when no wording is known."""
+    text = wording.get(str(qid), "")
+    return f"{text} ({qid})" if text else str(qid)
+
+
+def survey_table(scores: pd.DataFrame, wording: dict[str, str]) -> pd.DataFrame:
+    """The survey section's table: question wording with its code, the result and its 95% interval
+    in one format per row, and the benchmark, gap and source, or "No benchmark" where none exists.
+
+    Columns: ``question``, ``respondents``, ``result``, ``95% interval``, ``benchmark``,
+    ``gap to benchmark``, ``benchmark source``, ``suppressed``."""
+    rows = []
+    for r in scores.itertuples(index=False):
+        kind = getattr(r, "kind", "proportion")
+        supp = bool(getattr(r, "suppressed", False))
+        bkind = str(getattr(r, "benchmark_kind", "") or "")
+        bench = getattr(r, "benchmark", float("nan"))
+        has_bench = pd.notna(bench) and bkind != "none"
+        src = str(getattr(r, "benchmark_source", "") or "")
+        if has_bench:
+            source = src
+        else:
+            reason = src.split(": ", 1)[1] if src.startswith("none: ") else ""
+            reason = "" if reason.startswith("nan ") else reason
+            source = "No benchmark" + (f" ({reason})" if reason else "")
+        rows.append({
+            "question": question_label(r.question_id, wording),
+            "respondents": int(r.n) if pd.notna(r.n) else None,
+            "result": "" if supp else _value(r.estimate, kind),
+            "95% interval": "" if supp or pd.isna(r.ci_low) else f"{_value(r.ci_low, kind)} to {_value(r.ci_high, kind)}",
+            "benchmark": _value(bench, kind) if has_bench else "No benchmark",
+            "gap to benchmark": ("" if supp else _gap(getattr(r, "gap", float("nan")), kind)) if has_bench else "No benchmark",
+            "benchmark source": source,
+            "suppressed": "yes (too few respondents)" if supp else "",
+        })
+    return pd.DataFrame(rows, columns=["question", "respondents", "result", "95% interval", "benchmark",
+                                       "gap to benchmark", "benchmark source", "suppressed"])
+
+
+_CODE = re.compile(r"(?<![\w(])([A-Z]{1,4}\d{0,3})(?= \d+%| not used| \d+\.\d / 10)")
+
+
+def _words_for_codes(text: str, wording: dict[str, str]) -> str:
+    """Put the wording beside each question code in a survey-evidence string ("Q2 84% ..." ->
+    "How do you feel ... (Q2) 84% ...")."""
+    return _CODE.sub(lambda m: question_label(m.group(1), wording) if m.group(1) in wording else m.group(1), text)
+
+
+def _relative(text: str, roots: list[str]) -> str:
+    """Machine paths under the output or project folder written relative to it; any other absolute
+    path reduced to its file name (the page must not reveal where it was made)."""
+    for root in sorted({r.rstrip("/") for r in roots if r and len(r) > 1}, key=len, reverse=True):
+        text = text.replace(root + "/", "").replace(root, ".")
+    return re.sub(r"(?<![\w.:/])(?:/[^\s/'\"<>]+)+/([^\s/'\"<>]+)", r"\1", text)
 
 
 def priority_methods(run_log: dict) -> str:
@@ -74,14 +189,26 @@ def _survey_note(result) -> str:
         if national:
             note += (" Benchmark: national rows " + "; ".join(national)
                      + (" (selected by " + ", ".join(f"{k} {v}" for k, v in sel.items()) + ")" if sel else "") + ".")
-        other = src[~src.str.startswith("national ")].value_counts()
+        other = src[~src.str.startswith("national ")]
+        other = other.where(~other.str.startswith("none"), "no benchmark").value_counts()
         if len(other):
             note += " Other cells: " + "; ".join(f"{k} ({v:,})" for k, v in other.items()) + "."
     return note
 
 
 def write_report(result, path: str | Path) -> None:
-    """Write ``report.html`` for a :class:`pledge_analysis.pipeline.RunResult`."""
+    """Write ``report.html`` for a :class:`pledge_analysis.pipeline.RunResult`.
+
+    Sections (each an ``<h2 id=...>`` linked from the contents list at the top): what was read,
+    de-identification, prioritised improvement areas, draft action plan, learning across hospitals
+    (when there is more than one site) and survey scores."""
+    path = Path(path)
+    wording = question_wording(result)
+    roots = [str(path.resolve().parent), str(path.parent), str(Path.home())]
+    project_dir = getattr(result.config, "root", None) or getattr(result.config, "project_dir", None)
+    if project_dir:
+        roots += [str(project_dir), str(Path(project_dir).resolve())]
+    rel = lambda t: _relative(str(t), roots)  # noqa: E731
     figs = []
     pr = result.priorities
     if len(pr):
@@ -92,27 +219,36 @@ def write_report(result, path: str | Path) -> None:
         figs.append(("Negativity by theme and group", plots.theme_heatmap(result.themes, scope_type="group")))
         figs.append(("Prevalence by theme and site", plots.theme_heatmap(result.themes, scope_type="site", value="prevalence")))
     if len(result.scores):
-        figs.append(("Survey", plots.survey_forest(result.scores)))
+        labelled = result.scores.copy()
+        short = {k: (v if len(v) <= 70 else v[:67].rstrip() + "...") for k, v in wording.items()}
+        labelled["question_id"] = [question_label(q, short) for q in labelled["question_id"]]
+        figs.append(("Survey", plots.survey_forest(labelled)))
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(result.config.name)}</title>"
              f"<style>{CSS}</style></head><body>",
              f"<h1>{html.escape(result.config.name)}</h1>",
              f"<p class='note'>Round {html.escape(result.config.round)} · pledge_analysis "
              f"{result.run_log.get('pledge_analysis')} · text pipeline: {html.escape(str(result.run_log.get('nlp_pipeline')))}</p>"]
+    contents_at = len(parts)
     for w in result.run_log.get("warnings", []):
-        parts.append(f"<p class='warn'>Warning: {html.escape(w)}</p>")
+        parts.append(f"<p class='warn'>Warning: {html.escape(rel(w))}</p>")
     rows = result.run_log["rows"]
     parts.append("<h2>What was read</h2><p>"
                  f"{rows['respondents_kept']:,} respondents, {rows['answers_kept']:,} survey answers and "
                  f"{rows['segments_kept']:,} comments and transcript turns kept; {rows['set_aside']:,} rows or answers "
                  "set aside (listed in <code>set_aside.csv</code>).</p>")
-    parts.append(_table(pd.DataFrame(result.run_log["sources"])))
+    sources = pd.DataFrame(result.run_log["sources"])
+    for c in ("source_id", "path"):
+        if c in sources.columns:
+            sources[c] = [rel(x) if isinstance(x, str) else x for x in sources[c]]
+    parts.append(_table(sources, name="sources"))
     if result.run_log.get("set_aside_by_reason"):
-        parts.append(_table(pd.Series(result.run_log["set_aside_by_reason"], name="rows").rename_axis("reason").reset_index()))
+        parts.append(_table(pd.Series(result.run_log["set_aside_by_reason"], name="rows").rename_axis("reason").reset_index(),
+                            name="set_aside_by_reason"))
     counts = result.run_log.get("redactions_by_label", {})
     if counts:
         parts.append("<h2>De-identification</h2><p>Identifiers were replaced before coding or export "
                      "(review them in <code>redactions.csv</code>, which never shows the original values).</p>")
-        parts.append(_table(pd.Series(counts, name="redactions").rename_axis("label").reset_index()))
+        parts.append(_table(pd.Series(counts, name="redactions").rename_axis("label").reset_index(), name="redactions"))
     else:
         parts.append("<h2>De-identification</h2><p>Every comment, turn, speaker label and set-aside value was "
                      "checked; no identifier was found to replace.</p>")
@@ -133,11 +269,17 @@ def write_report(result, path: str | Path) -> None:
             cols = ["scope_type", "scope", "rank (95% interval)", "in top 3", "name", "score", "reason", "quotes"]
         else:
             cols = ["scope_type", "scope", "rank", "name", "score", "reason", "quotes"]
-        parts.append(_table(top, cols, 80))
+        top["score"] = [f"{x:.2f}" if pd.notna(x) else "" for x in top["score"]]
+        if "survey_evidence" in top.columns:
+            top["survey evidence"] = [_words_for_codes(x, wording) if isinstance(x, str) else "" for x in top["survey_evidence"]]
+            cols.insert(cols.index("reason") + 1, "survey evidence")
+        parts.append(_table(top, cols, 80, name="priorities"))
     parts.append("<h2>Draft action plan</h2><p class='note'>“You said” is drawn from de-identified comments; "
                  "the co-design group fills “We plan to” and “By” (edit <code>action_plan.xlsx</code>).</p>")
     if len(result.action_plan):
-        parts.append(_table(result.action_plan, ["goal_id", "scope", "theme", "you_said", "we_plan_to", "by", "status"]))
+        plan_cols = [c for c in ["goal_id", "scope", "theme", "you_said", "we_plan_to", "by", "status"]
+                     if c in result.action_plan.columns]
+        parts.append(_table(result.action_plan, plan_cols, name="action_plan"))
     if result.cross_site is not None and len(result.cross_site):
         parts.append("<h2>Learning across hospitals</h2><p class='note'>Priority score of each theme at each "
                      "site (fixed scale: 0.5 = unremarkable, the same meaning at every site); "
@@ -146,12 +288,31 @@ def write_report(result, path: str | Path) -> None:
         parts.append(plots.site_priority_heatmap(result.cross_site).to_html(full_html=False, include_plotlyjs=False,
                                                                            div_id="cross_site"))
         if result.buddies is not None and len(result.buddies):
-            parts.append(_table(result.buddies, ["site", "name", "buddy", "same_region", "reason"]))
+            parts.append(_table(result.buddies, ["site", "name", "buddy", "same_region", "reason"], name="buddy_pairs"))
     if len(result.scores):
         parts.append("<h2>Survey scores (all respondents)</h2>")
         s = result.scores[(result.scores["site"] == "all") & (result.scores["group"] == "all")]
-        parts.append(f"<p class='note'>{html.escape(_survey_note(result))}</p>")
-        parts.append(_table(s, [c for c in ["question_id", "n", "estimate", "ci_low", "ci_high", "benchmark", "gap",
-                                           "benchmark_source", "suppressed"] if c in s.columns]))
+        parts.append(f"<p class='note'>{html.escape(rel(_survey_note(result)))} Gaps are in percentage points "
+                     "for proportions and in points on the 0-10 scale for means; \"No benchmark\" means no national "
+                     "figure exists for that question, so no gap is claimed.</p>")
+        parts.append(_table(survey_table(s, wording), name="survey_scores"))
     parts.append("</body></html>")
+    parts = _with_ids(parts)
+    heads = [(m.group(1), html.unescape(m.group(2))) for p in parts for m in re.finditer(r"<h2 id='([^']+)'>(.*?)</h2>", p)]
+    parts.insert(contents_at, "<nav class='contents'><strong>Contents</strong><ol>"
+                 + "".join(f"<li><a href='#{i}'>{html.escape(t)}</a></li>" for i, t in heads) + "</ol></nav>")
     write_text(path, "\n".join(parts))  # complete, or not at all
+
+
+def _with_ids(parts: list[str]) -> list[str]:
+    """Give every ``<h2>`` an ``id`` (from its text) for the contents list."""
+    seen: set[str] = set()
+
+    def one(m: re.Match) -> str:
+        base = _slug(html.unescape(m.group(1)))
+        i, n = base, 2
+        while i in seen:
+            i, n = f"{base}-{n}", n + 1
+        seen.add(i)
+        return f"<h2 id='{i}'>{m.group(1)}</h2>"
+    return [re.sub(r"<h2>(.*?)</h2>", one, p) if "<h2>" in p else p for p in parts]
