@@ -22,7 +22,7 @@ from . import __version__
 from .config import ProjectConfig
 from .errors import ProjectFileError
 from .io import Ingested
-from .validate import check_data, load_and_check, read_inputs
+from .validate import check_data, codebook_notes, load_and_check, read_inputs
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +111,9 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     cfg, questions, codebook, problems = load_and_check(project)
     if problems:
         raise ProjectFileError(problems)
+    notes = codebook_notes(codebook, cfg.source_id(cfg.codebook))
+    for note in notes:
+        log.warning(note)
     store_path = cfg.store if store is True else (Path(store) if store else None)
     if store_path and Path(store_path).exists():
         from .project import Project
@@ -199,7 +202,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         "redactions_by_source": _redaction_counts(redactions),
         "original_text_written": bool(keep_original_text),
         "warnings": (["original (not de-identified) text is included in segments.csv as text_original"]
-                     if keep_original_text else []),
+                     if keep_original_text else []) + notes,
         "codings": len(codings), "priorities": priority_method, "timings_s": steps.timings, "cpu_s": steps.cpu,
         "store": str(store_path) if store_path else None, "store_update": sync,
         "survey": {"suppress_below": cfg.suppress_below,

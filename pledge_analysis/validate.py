@@ -187,6 +187,7 @@ class ValidationReport:
     problems: list[Problem] = field(default_factory=list)
     files: pd.DataFrame = field(default_factory=pd.DataFrame)
     set_aside: pd.DataFrame = field(default_factory=pd.DataFrame)
+    notes: list[str] = field(default_factory=list)  # worth knowing, not blocking (see codebook_notes)
 
     @property
     def ok(self) -> bool:
@@ -212,12 +213,35 @@ class ValidationReport:
             lines.append(f"  a run would set aside {int(self.set_aside['rows'].sum()):,} row(s) or answer(s):")
             for r in self.set_aside.itertuples(index=False):
                 lines.append(f"    {r.rows:>6,}  {r.reason} ({r.source_id})")
+        lines += [f"  note: {n}" for n in self.notes]
         if self.problems:
             lines.append(f"  {len(self.problems)} problem(s):")
             lines += [f"    - {p}" for p in self.problems]
         else:
             lines.append("  no problems: `pledge-analysis run` will read this project.")
         return "\n".join(lines)
+
+
+def codebook_notes(codebook: pd.DataFrame, path=None) -> list[str]:
+    """What a user should know before coding with ``codebook``: codes the rule coder cannot suggest.
+
+    The rule coder suggests a code only from its ``keywords``; an imported framework (e.g. the NHS
+    framework, ``init --codebook nhs-framework``) has none, so a run would code no text at all.
+
+    >>> from pledge_analysis.coding.codebook import codebook_from_records
+    >>> codebook_notes(codebook_from_records([{"id": "a", "name": "A"}, {"id": "b", "name": "B", "keywords": ["b"]}]))
+    ['1 of 2 codes have no keywords (a): the rule coder cannot suggest them. Add keywords: to those codes, or code them by hand or with a trained model.']
+    """
+    empty = [c for c, k in zip(codebook["code_id"], codebook["keywords"]) if not list(k or [])]
+    if not empty:
+        return []
+    where = f" in {path}" if path else ""
+    names = ", ".join(map(str, empty[:5])) + (", ..." if len(empty) > 5 else "")
+    if len(empty) == len(codebook):
+        return [f"no code{where} has keywords: the rule coder will code no text. Add keywords: to the codes "
+                "(a few words or phrases each), or code by hand or with a trained model."]
+    return [f"{len(empty)} of {len(codebook)} codes{where} have no keywords ({names}): the rule coder cannot "
+            "suggest them. Add keywords: to those codes, or code them by hand or with a trained model."]
 
 
 def load_and_check(project: str | Path | ProjectConfig):
@@ -264,4 +288,4 @@ def validate_project(project: str | Path) -> ValidationReport:
                                                 "rows_kept", "rows_set_aside", "sheet"])
     aside = (data.set_aside.groupby(["source_id", "reason"]).size().rename("rows").reset_index()
              if len(data.set_aside) else pd.DataFrame(columns=["source_id", "reason", "rows"]))
-    return ValidationReport(cfg.root, problems, files, aside)
+    return ValidationReport(cfg.root, problems, files, aside, codebook_notes(codebook, cfg.source_id(cfg.codebook)))

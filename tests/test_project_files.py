@@ -134,3 +134,23 @@ def test_reference_documentation_is_generated_from_the_schema():
     assert doc == reference_markdown(), "run: python -m pledge_analysis.project_schema > docs/project-files.md"
     for key in ("allow_paths_outside", "survey_items", "pseudonyms", "respondent_id", "positive"):
         assert f"`{key}`" in doc
+
+
+def test_a_codebook_without_keywords_is_said_before_a_run_codes_nothing(tmp_path):
+    """An imported framework (e.g. ``init --codebook nhs-framework``) has no keywords: the rule coder would code
+    no text, silently. ``validate`` and ``run`` say so (a note, not a blocking problem: hand coding is legitimate)."""
+    from userlike import CODEBOOK_YAML, write_project
+    from pledge_analysis.pipeline import run_project
+    from pledge_analysis.validate import validate_project
+
+    bare = "\n".join(line for line in CODEBOOK_YAML.splitlines() if "keywords" not in line) + "\n"
+    project = write_project(tmp_path / "bare", codebook_yaml=bare)
+    report = validate_project(project)
+    assert report.ok and report.notes and "no code in codebook.yaml has keywords" in report.notes[0]
+    assert "note: no code in codebook.yaml has keywords" in report.format()
+    result = run_project(project, store=None)
+    assert len(result.codings) == 0 and any("no code in codebook.yaml" in w for w in result.run_log["warnings"])
+    partial = CODEBOOK_YAML.replace("    keywords: [leaflet, explained, information]\n", "")
+    notes = validate_project(write_project(tmp_path / "partial", codebook_yaml=partial)).notes
+    assert notes == ["1 of 3 codes in codebook.yaml have no keywords (information): the rule coder cannot suggest "
+                     "them. Add keywords: to those codes, or code them by hand or with a trained model."]
