@@ -5,7 +5,10 @@ code is shown beside its wording ("wording (Q2)"); a cell with no benchmark says
 (never a gap of 0); proportions read as whole percentages ("51%") and 0-10 means as "7.8 / 10";
 no machine path appears (files are named relative to the output folder); and under each table a
 "Download this table (CSV)" link carries the same table as a ``data:`` URI, so the file stays one
-self-contained page that opens offline.
+self-contained page that opens offline. Tables can be sorted (click a header) and filtered (the
+search box above each): DataTables from the pinned itables package, embedded once (its offline
+bundle, base64 inside the page) and applied to the plain escaped tables, which stay readable
+without JavaScript.
 
 All user text is escaped: tables through ``DataFrame.to_html(escape=True)``, titles and notes
 through :func:`html.escape`; plotly writes its figures' text as JSON with ``<`` as ``\\u003c``.
@@ -43,12 +46,33 @@ def _table(df: pd.DataFrame, columns: list[str] | None = None, max_rows: int = 5
     base64 ``data:`` URI, so it works from a file opened offline."""
     df = df[columns] if columns else df
     shown = df.head(max_rows)
-    table = shown.to_html(index=False, escape=True, border=0, na_rep="",
+    table = shown.to_html(index=False, escape=True, border=0, na_rep="", classes="data",
                           float_format=lambda x: f"{x:.3g}")  # a blank cell, not "NaN"
     data = base64.b64encode(shown.to_csv(index=False).encode("utf-8")).decode("ascii")
     more = f" (first {max_rows:,} of {len(df):,} rows)" if len(df) > max_rows else ""
     return (table + f"<p><a class='csv' download='{_slug(name)}.csv' href='data:text/csv;charset=utf-8;base64,{data}'>"
             f"Download this table (CSV){more}</a></p>")
+
+
+def interactive_tables_script() -> str:
+    """The DataTables bundle shipped with itables, embedded offline (no network), and a script that
+    makes every ``table.data`` sortable and filterable; empty if itables cannot be imported."""
+    try:
+        from itables import options
+        from itables.javascript import _itables_underscore_version, generate_init_offline_itables_html
+    except ImportError:  # the tables stay plain, readable tables
+        return ""
+    init = generate_init_offline_itables_html(options.dt_bundle).split("<div", 1)[0].rstrip()  # not its notice
+    assert init.endswith("</script>")
+    # one <script> in <head>, bundle and activation together (so no small script sits after the content)
+    go = ("function () {document.querySelectorAll('table.data').forEach(function (t) {"
+          "var n = t.tBodies.length ? t.tBodies[0].rows.length : 0;"
+          "new m.default(t, {order: [], autoWidth: false, paging: n > 25, pageLength: 25,"
+          "info: n > 25, language: {search: 'Filter:'}});});}")
+    return init[:-len("</script>")] + (
+        "\n(window.%s || Promise.reject()).then(function (m) {var go = %s;"
+        "if (document.readyState === 'loading') {document.addEventListener('DOMContentLoaded', go);} else {go();}"
+        "}).catch(function () {});\n</script>" % (_itables_underscore_version(), go))
 
 
 def percent(x) -> str:
@@ -224,7 +248,7 @@ def write_report(result, path: str | Path) -> None:
         labelled["question_id"] = [question_label(q, short) for q in labelled["question_id"]]
         figs.append(("Survey", plots.survey_forest(labelled)))
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(result.config.name)}</title>"
-             f"<style>{CSS}</style></head><body>",
+             f"<style>{CSS}</style>{interactive_tables_script()}</head><body>",
              f"<h1>{html.escape(result.config.name)}</h1>",
              f"<p class='note'>Round {html.escape(result.config.round)} · pledge_analysis "
              f"{result.run_log.get('pledge_analysis')} · text pipeline: {html.escape(str(result.run_log.get('nlp_pipeline')))}</p>"]

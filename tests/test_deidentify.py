@@ -123,7 +123,9 @@ def _everything_written(out):
         elif f.suffix in (".csv", ".md", ".json", ".html", ".qdc"):
             texts[f.name] = f.read_text(encoding="utf-8")
     # the report, without the plotly.js library embedded in it (which has a Mayan month "Chen")
-    texts["report.html"] = re.sub(r"<script[^>]*>.{100000,}?</script>", "", texts["report.html"], flags=re.S)
+    # (one <script> block at a time: a pattern spanning blocks would also drop the tables between them)
+    texts["report.html"] = re.sub(r"<script[^>]*>.*?</script>", lambda m: "" if len(m.group(0)) > 100_000 else m.group(0),
+                                  texts["report.html"], flags=re.S)
     return texts
 
 

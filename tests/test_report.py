@@ -130,3 +130,35 @@ def test_paths_in_warnings_and_sources_are_written_relative(sample_run, tmp_path
     text = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Warning: survey/odd.csv: column X ignored" in text and "notes.txt unreadable" in text
     assert root not in text and str(Path.home()) + "/" not in text and str(tmp_path) not in text
+
+
+def test_tables_sort_and_filter_offline_in_a_real_browser(page):
+    """Real headless Chromium, network blocked: every table gets a filter box and sortable headers."""
+    import shutil
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    _, out, html_text = page
+    n_tables = len(re.findall(r"<table[^>]*class=\"dataframe data\"", html_text))
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            pg = browser.new_page()
+            requests = []
+            pg.on("request", lambda r: requests.append(r.url))
+            pg.goto((out / "report.html").resolve().as_uri())
+            pg.wait_for_selector("table.data.dataTable", timeout=30_000)
+            pg.wait_for_function(f"document.querySelectorAll('table.data.dataTable').length === {n_tables}")
+            survey = "#survey-scores-all-respondents ~ div.dt-container"
+            pg.fill(f"{survey} .dt-search input", "Q22")
+            rows = pg.locator(f"{survey} tbody tr")
+            assert rows.count() == 1 and "(Q22)" in rows.first.inner_text()
+            pg.fill(f"{survey} .dt-search input", "")
+            pg.click(f"{survey} thead th:has-text('respondents')")
+            ns = [int(x) for x in pg.locator(f"{survey} tbody tr td:nth-child(2)").all_inner_texts()]
+            assert ns == sorted(ns) and len(ns) > 5
+        finally:
+            browser.close()
+    assert all(u.startswith(("file:", "blob:", "data:")) for u in requests), requests  # nothing from the network
