@@ -129,3 +129,10 @@ def test_validate_reports_an_ambiguous_benchmark_at_its_line(tmp_path):
     (proj / "project.yaml").write_text(text.replace("benchmark: national_benchmark.csv",
                                                     "benchmark: {file: national_benchmark.csv, year: 2025}"))
     assert not [p for p in validate_project(proj).problems if p.key == "benchmark"]
+
+
+def test_a_question_without_a_national_number_reads_none_not_nan():
+    q = questions().assign(national=["Q1", np.nan])  # as pandas reads a questions table with a blank national
+    out = compare_to_benchmark(scores(), q, national(), year=2018, cancer_type="Breast", adjustment="unadjusted")
+    own = out[(out["question_id"] == "local") & (out["site"] == "all")].iloc[0]
+    assert own["benchmark_source"] == "none" and "nan" not in " ".join(out["benchmark_source"])

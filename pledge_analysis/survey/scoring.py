@@ -173,8 +173,8 @@ def compare_to_benchmark(scores: pd.DataFrame, questions: pd.DataFrame, national
         rows = benchmark_rows(national, year=year, cancer_type=cancer_type, adjustment=adjustment, path=path)
         by_number = {q: (e, src) for q, e, src in zip(rows["question_id"], rows["estimate"], rows["benchmark_source"])}
         for qid, number in zip(questions["question_id"], questions["national"]):
-            if not number:
-                continue
+            if number is None or pd.isna(number) or not str(number).strip():
+                continue  # no national question named in questions.yaml: "none"
             if number in by_number and not pd.isna(by_number[number][0]):
                 bench[qid] = (float(by_number[number][0]), by_number[number][1])
             else:
