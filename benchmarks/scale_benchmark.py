@@ -12,22 +12,25 @@ on the run's segments and codings (``write_outputs`` times all the exports toget
 
 Target (issue 12): a 100k-line transcript runs end to end in under a few minutes on a 2-core machine.
 
-Measured 2026-12-01 23:55 here, on 2 cores shared with six other busy processes (load average 9-11), so wall
-times are 4-7x the CPU times; CPU seconds (the run log's ``cpu_s``) are what a quiet machine would take.
-100,000 lines give 100,000 segments and 333,244 codings:
+Measured 2026-12-02 00:44 here, on a nearly idle 2-core machine (wall ~ CPU). 100,000 lines give
+100,000 segments and 335,003 codings:
 
                                       wall     CPU
-    end to end                      1115 s   203 s   (peak memory 3.4 GB)
-      de-identifying                 161 s    29 s   text/deidentify.py (now the largest step before the outputs)
-      rule coding with the codebook  201 s    30 s   one spaCy PhraseMatcher (coding/rules.py); the token Matcher
-                                                     with LOWER-IN patterns took 299 s wall on a quieter machine
-                                                     (side by side on 10,000 lines: 44 s -> 4.6 s wall)
-      sentiment and theme summary     38 s     7 s
-      updating the project store     111 s    18 s
-      writing outputs                569 s   114 s   of which, timed alone:
-    codings.xlsx alone               235 s    40 s   333,244 rows x 13 columns (xlsxwriter, constant_memory)
-    quotes.xlsx alone                198 s    39 s   333,244 rows x 10 columns
-    .qdpx export alone               120 s            (linear; 28 s wall on a quieter machine)
+    end to end                       215 s   207 s   (peak memory 3.5 GB)
+      de-identifying                  28 s    28 s   text/deidentify.py
+      rule coding with the codebook   27 s    27 s   one spaCy PhraseMatcher (coding/rules.py); the token Matcher
+                                                     with LOWER-IN patterns took 299 s (side by side on 10,000
+                                                     lines: 44 s -> 4.6 s)
+      sentiment and theme summary      6 s     6 s
+      prioritising (100 resamples)     5 s     5 s
+      updating the project store      18 s    17 s
+      writing outputs                124 s   119 s   of which, timed alone:
+    codings.xlsx alone                44 s    43 s   335,003 rows x 13 columns (xlsxwriter, constant_memory)
+    quotes.xlsx alone                 42 s    41 s   335,003 rows x 10 columns
+    .qdpx export alone                25 s            (linear)
+
+(An earlier measurement, 2026-12-01 23:55, on the same cores shared with six busy processes: 1,115 s wall,
+203 s CPU.)
 
 The XLSX exports are now the bottleneck: xlsxwriter costs about 10 us a cell here (openpyxl write-only
 about 13 us); a hand-written streaming sheet writer measured 9x faster on the same cells, but the
