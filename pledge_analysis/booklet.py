@@ -313,20 +313,31 @@ def write_booklets(plan: pd.DataFrame, out_dir: str | Path, *, sites: dict, took
     paths = []
     for code, info in sites.items():
         info = info if isinstance(info, dict) else {}
-        name = re.sub(r"[^\w.-]+", "_", str(code)).strip("._") or "site"  # a safe file name
+        name = site_file_name(code)
         kwargs = dict(hospital=str(info.get("name") or code), site=str(code), sites=tuple(sites), title=title,
                       round=round, contact=info.get("contact") or contact,
                       took_part=(took_part or {}).get(code), today=today)
         if "docx" in formats:
             write_booklet_docx(plan, out / f"{name}.docx", logo=logo, **kwargs)
             paths.append(out / f"{name}.docx")
-        page = booklet_html(plan, logo=logo, **kwargs)
-        if "html" in formats:
-            from .io.safe import write_text
+        paths += write_page(booklet_html(plan, logo=logo, **kwargs), out, name, formats)
+    return paths
 
-            write_text(out / f"{name}.html", page)
-            paths.append(out / f"{name}.html")
-        if "pdf" in formats:
-            write_booklet_pdf(page, out / f"{name}.pdf")
-            paths.append(out / f"{name}.pdf")
+
+def site_file_name(code) -> str:
+    """A safe file name for a site code (``booklets/<SITE>.pdf``, ``codesign/<SITE>.html``)."""
+    return re.sub(r"[^\w.-]+", "_", str(code)).strip("._") or "site"
+
+
+def write_page(page: str, out: Path, name: str, formats) -> list[Path]:
+    """Write one HTML page as ``out/name.html`` and/or ``out/name.pdf`` (A4, weasyprint), as ``formats`` asks."""
+    from .io.safe import write_text
+
+    paths = []
+    if "html" in formats:
+        write_text(out / f"{name}.html", page)
+        paths.append(out / f"{name}.html")
+    if "pdf" in formats:
+        write_booklet_pdf(page, out / f"{name}.pdf")
+        paths.append(out / f"{name}.pdf")
     return paths

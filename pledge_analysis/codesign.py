@@ -14,7 +14,6 @@ Written as a self-contained HTML page and a PDF of it (:func:`write_codesign`).
 from __future__ import annotations
 
 import html
-import re
 from datetime import date
 from pathlib import Path
 
@@ -158,8 +157,7 @@ def write_codesign(result, out_dir: str | Path, *, top: int = 5, today: date | N
     """Write ``<out_dir>/<SITE>.html`` and ``.pdf`` for every hospital of a run (a
     :class:`~pledge_analysis.pipeline.RunResult`); return the paths. ``took_part``: site code -> the
     groups that gave feedback there (default: the groups in its coded comments)."""
-    from .booklet import output_folder, write_booklet_pdf
-    from .io.safe import write_text
+    from .booklet import output_folder, site_file_name, write_page
 
     out = output_folder(out_dir)
     cfg = result.config
@@ -171,11 +169,5 @@ def write_codesign(result, out_dir: str | Path, *, top: int = 5, today: date | N
         page = codesign_html(pages, hospital=str(info.get("name") or code),
                              round=(cfg.booklet or {}).get("round") or cfg.round, today=today,
                              took_part=(took_part or {}).get(code))
-        name = re.sub(r"[^\w.-]+", "_", str(code)).strip("._") or "site"
-        if "html" in formats:
-            write_text(out / f"{name}.html", page)
-            paths.append(out / f"{name}.html")
-        if "pdf" in formats:
-            write_booklet_pdf(page, out / f"{name}.pdf")
-            paths.append(out / f"{name}.pdf")
+        paths += write_page(page, out, site_file_name(code), formats)
     return paths
