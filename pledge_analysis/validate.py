@@ -232,6 +232,8 @@ def codebook_notes(codebook: pd.DataFrame, path=None) -> list[str]:
     >>> codebook_notes(codebook_from_records([{"id": "a", "name": "A"}, {"id": "b", "name": "B", "keywords": ["b"]}]))
     ['1 of 2 codes have no keywords (a): the rule coder cannot suggest them. Add keywords: to those codes, or code them by hand or with a trained model.']
     """
+    if codebook is None or "keywords" not in codebook.columns:  # unreadable: its problems are reported
+        return []
     empty = [c for c, k in zip(codebook["code_id"], codebook["keywords"]) if not list(k or [])]
     if not empty:
         return []
