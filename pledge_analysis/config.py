@@ -74,6 +74,9 @@ class ProjectConfig:
     booklet: dict[str, Any] = field(default_factory=dict)
     #: the ``priorities:`` block (resamples, min_comments); see project_schema.Priorities
     priorities: dict[str, Any] = field(default_factory=lambda: {"resamples": 100, "min_comments": 10})
+    #: the ``machine_coding:`` block (enabled, min_accepted, min_per_code, level, embedding, folds);
+    #: see project_schema.MachineCoding (``{}``: its defaults)
+    machine_coding: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: str | Path) -> "ProjectConfig":
@@ -138,6 +141,7 @@ class ProjectConfig:
             benchmark=benchmark, deidentify=model.deidentify.model_dump(), groups=tuple(model.groups),
             store=store, file=path, lines=where, benchmark_select=benchmark_select,
             suppress_below=model.suppress_below, booklet=booklet, priorities=model.priorities.model_dump(),
+            machine_coding=model.machine_coding.model_dump(),
         )
 
     def source_id(self, path: str | Path) -> str:
