@@ -371,9 +371,15 @@ def test_source_document_missing_from_the_archive(tmp_path):
     refused(read_project_qdpx, tmp_path / "p.qdpx", where=(f"'sources/{G2}.txt'",))
 
 
-def test_source_document_not_utf8(tmp_path):
+def test_source_document_not_utf8_is_listed_not_imported(tmp_path):
+    """One unreadable document does not block the rest of a project: it is listed (and warned about) with why."""
     project(tmp_path / "p.qdpx", qde(text_source()), text="Café staff".encode("utf-16"))
-    refused(read_project_qdpx, tmp_path / "p.qdpx", where=(f"'sources/{G2}.txt'", "UTF-8"))
+    with pytest.warns(UserWarning, match="1 TextSource not imported"):
+        back = read_project_qdpx(tmp_path / "p.qdpx")
+    (row,) = back["not_imported"].to_dict("records")
+    assert (row["source"], row["kind"], row["guid"]) == ("t.txt", "TextSource", G2)
+    assert f"'sources/{G2}.txt'" in row["reason"] and "not UTF-8" in row["reason"]
+    assert back["segments"].empty
 
 
 def test_encrypted_member(tmp_path):
