@@ -533,10 +533,14 @@ def _project_tables(root, texts: dict, problems: dict, where: _Where) -> dict[st
     # notes, their targets, sets, and what else is not imported
     notes = {n.get("guid"): n for n in root.iter(q("Note"))}
     memo_id_of = {g: _memo_id(n, description_text(n)) for g, n in notes.items()}
+    on_source: dict = {}
+    for t in note_targets:
+        if t["target_type"] == "source":
+            on_source.setdefault(t["note"], []).append(t)
     for g, n in notes.items():
         for s in n.findall(q("PlainTextSelection")):  # a QualCoder annotation: the span is in the note
-            for t in note_targets:
-                if t["note"] == g and t["target_type"] == "source" and t.get("start") is None:
+            for t in on_source.get(g, ()):
+                if t.get("start") is None:
                     found = _segment_span(seg_of_source.get(t["source_id"]), s, where)
                     if found:
                         t["segment_id"], t["start"], t["end"] = found
@@ -557,11 +561,13 @@ def _project_tables(root, texts: dict, problems: dict, where: _Where) -> dict[st
                 continue
             note, other = ends if ends[0] in notes else ends[::-1]
             note_targets.append(_link_target(note, other, selection_at, coding_at, source_name, code_of))
-    memos = []
+    memos, targets_of = [], {}
+    for t in note_targets:
+        targets_of.setdefault(t["note"], []).append(t)
     for g, n in notes.items():
         meta = _parse_meta(description_text(n))
         ours = "coder" in meta or "segment_id" in meta
-        mine = [t for t in note_targets if t["note"] == g]
+        mine = targets_of.get(g, [])
         text = texts.get(n)
         if text is None and n.get("plainTextPath") is None and n.get("richTextPath") is None:
             text = description_text(n)  # a note whose only text is its description
