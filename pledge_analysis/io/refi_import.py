@@ -250,7 +250,7 @@ class _Documents:
                 rich = self.member(el, "richTextPath", refuse_outside=False)
                 if rich is None or not rich.lower().endswith(".docx"):
                     return None, why + " and it has no .docx text instead"
-                text, problem = _docx_text(self.archive.read(rich), rich)
+                text, problem = _docx_text(self.archive.read(rich), rich, self.where)
                 if text is None:
                     return None, f"{why}, and {problem}"
         elif (content := el.find(f"{{{NS_PROJECT}}}PlainTextContent")) is not None:
@@ -259,7 +259,7 @@ class _Documents:
             if not rich.lower().endswith(".docx"):
                 return None, (f"it has only rich text {rich!r}, which is not a .docx (pledge_analysis reads plain "
                               "text and .docx): export it again with plain text")
-            text, problem = _docx_text(self.archive.read(rich), rich)
+            text, problem = _docx_text(self.archive.read(rich), rich, self.where)
             if text is None:
                 return None, problem
         elif el.get("richTextPath"):
@@ -272,30 +272,42 @@ class _Documents:
         return text, None
 
 
-def _docx_text(data: bytes, member: str) -> tuple[str | None, str | None]:
-    """The paragraphs of a ``.docx`` (python-docx) joined by newlines, after inflating each of its parts within
-    the archive caps (a ``.docx`` is itself a zip); ``(None, why)`` when it is not a readable ``.docx``."""
+def _docx_text(data: bytes, member: str, where: _Where) -> tuple[str | None, str | None]:
+    """The paragraphs of a ``.docx`` (python-docx) joined by newlines; ``(None, why)`` when it is not a readable
+    ``.docx``. A ``.docx`` is itself a zip: its parts are first inflated in bounded chunks, and one past the caps
+    (a zip bomb inside the archive) refuses the project with :class:`UnsafeInputError`, as any other bomb."""
+    def bomb(what: str):
+        return UnsafeInputError(f"the .docx {what}", path=where.path, member=member,
+                                hint=_HOSTILE + safe_archive._CAP_HINT)
+
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            infos = z.infolist()
-            if len(infos) > safe_archive.MAX_MEMBERS:
-                return None, f"its .docx {member!r} has {len(infos):,} parts, more than the cap"
-            total = 0
-            for info in infos:
-                if info.flag_bits & 0x1:
-                    return None, f"its .docx {member!r} is encrypted (password protected)"
+        z = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError) as exc:
+        return None, f"its .docx {member!r} cannot be read (not a zip archive: {exc})"
+    with z:
+        infos = z.infolist()
+        if len(infos) > safe_archive.MAX_MEMBERS:
+            raise bomb(f"lists {len(infos):,} parts, more than the cap of {safe_archive.MAX_MEMBERS:,}")
+        total = 0
+        for info in infos:
+            if info.flag_bits & 0x1:
+                return None, f"its .docx {member!r} cannot be read (encrypted: password protected)"
+            try:
                 with z.open(info) as f:
                     while chunk := f.read(2 ** 20):
                         total += len(chunk)
                         if total > safe_archive.MAX_MEMBER_BYTES:
-                            return None, (f"its .docx {member!r} inflates to more than the cap of "
-                                          f"{safe_archive.MAX_MEMBER_BYTES // 2 ** 20} MB (a zip bomb?)")
+                            raise bomb(f"inflates to more than the cap of {safe_archive.MAX_MEMBER_BYTES:,} "
+                                       "bytes (a zip bomb?)")
+            except safe_archive._INFLATE_ERRORS as exc:
+                return None, f"its .docx {member!r} cannot be read (damaged: {exc})"
+    try:
         import docx  # python-docx, lazily: only projects with .docx-only sources need it
 
         document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # noqa: BLE001 - any failure of a third-party parser on hostile bytes is "unreadable"
+        return "\n".join(p.text for p in document.paragraphs), None
+    except Exception as exc:  # noqa: BLE001 - any failure of a third-party parser on these bytes is "unreadable"
         return None, f"its .docx {member!r} cannot be read ({type(exc).__name__}: {exc})"
-    return "\n".join(p.text for p in document.paragraphs), None
 
 
 # ------------------------------------------------------------------------------ project
