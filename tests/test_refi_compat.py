@@ -435,3 +435,18 @@ def test_unreadable_documents_are_listed_never_a_crash(tmp_path):
     assert "not a .docx" in reasons["rtf only"] and "cannot be read" in reasons["broken docx"]
     assert "no text" in reasons["no text"] and "not UTF-8" in reasons["cp1252"]
     assert t["segments"][["source_id", "text"]].values.tolist() == [["cp1252 with docx", "Café staff"]]
+
+
+def test_command_line_lists_what_was_not_imported_and_writes_the_tables(nvivo, tmp_path, capsys):
+    from pledge_analysis.cli import main
+    from pledge_analysis.coding import read_codebook
+
+    assert main(["import-qdpx", str(nvivo), "--out", str(tmp_path / "tables")]) == 0
+    out = capsys.readouterr().out
+    assert "Imported: 2 segments from 2 sources, 2 codes, 3 codings, 1 memo, 0 sets, 1 user, 2 cases." in out
+    assert "Not imported (3):" in out
+    assert f"  PDFSource 'Patient leaflet' (internal://{G(40)}.pdf): a PDF" in out and "2 codings" in out
+    assert read_codebook(tmp_path / "tables" / "codebook.yaml")["name"].tolist() == ["Timeliness", "Support"]
+    gone = pd.read_csv(tmp_path / "tables" / "not_imported.csv")
+    assert sorted(gone["kind"]) == ["Graph", "Link", "PDFSource"]
+    assert pd.read_csv(tmp_path / "tables" / "segments.csv")["respondent_id"].tolist() == ["Patient 01", "Patient 02"]
