@@ -35,6 +35,7 @@ from typing import Iterable, Mapping, Sequence
 import pandas as pd
 
 from ..errors import ConfigError
+from .name_shapes import _CONTRACTION, extra_person_spans
 from .names import common_words, gazetteers
 
 LABELS = ("PERSON", "PHONE", "EMAIL", "NHS_NUMBER", "POSTCODE", "ADDRESS", "DATE", "URL", "ID")
@@ -62,6 +63,7 @@ DEFAULT_ALLOW = (
     "Herceptin", "Tamoxifen", "Letrozole", "Anastrozole", "Exemestane", "Zoladex", "Trastuzumab",
     "Pertuzumab", "Docetaxel", "Paclitaxel", "Capecitabine", "Palbociclib", "Ribociclib", "Abemaciclib",
     "Denosumab", "Zoledronic", "Kadcyla", "Phesgo", "Enhertu", "Covid", "Christmas", "Easter",
+    "Ramadan", "Eid", "Diwali", "Hanukkah", "Passover", "Vaisakhi", "Holi", "Lent", "Advent", "Yom Kippur",
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
     "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
     "November", "December", "God", "Lord",
@@ -98,6 +100,7 @@ _PATTERNS = {
 }
 #: A word of letters (any script), with inner apostrophes or hyphens; never part of "CF10" or "x2".
 _TOKEN = re.compile(r"(?<![\w'’-])[^\W\d_](?:(?:[^\W\d_]|['’-])*[^\W\d_])?(?!\w)")
+_PLACE_PREPOSITIONS = frozenset({"from", "in", "at", "near", "via", "outside", "into", "towards", "around"})
 _DOB = re.compile(r"\b(?:dob|d\.o\.b\.?|date of birth|born on)\b", re.I)
 
 
@@ -287,8 +290,10 @@ def _person_spans(text: str, opts: Options) -> list[tuple[int, int, str]]:
             spans.append((s, toks[i + 1][1], "PERSON", SCORE["first_surname"]))
             i += 2
             continue
-        # 2c. two adjacent capitalised words that are neither common words nor titles ("Bartosz Oyelaran")
+        # 2c. two adjacent capitalised words that are neither common words nor titles ("Bartosz Oyelaran"),
+        # unless a preposition of place comes before ("from Milton Keynes", "in Stoke Mandeville")
         if _is_cap(w) and lw not in common and lw not in TITLES and i + 1 < n and \
+                not (i and lower[i - 1] in _PLACE_PREPOSITIONS) and \
                 _gap_ok(text, e, toks[i + 1][0]) and _is_cap(toks[i + 1][2]) and \
                 lower[i + 1] not in common and lower[i + 1] not in TITLES:
             spans.append((s, toks[i + 1][1], "PERSON", SCORE["capitalised_pair"]))
@@ -329,6 +334,7 @@ def _person_spans(text: str, opts: Options) -> list[tuple[int, int, str]]:
             s = prev.start(1)
         spans.append((s, e, "PERSON", SCORE["cue"]))
     spans += _more_person_spans(text, toks, lower, first, last, common)
+    spans += extra_person_spans(text, spans, first, last, common, NOT_NAMES, TITLES)
     # names joined by "and" to a name found above: "Thanks to Ngozi and Temitope"
     for s0, e0, _lab, sc in list(spans):
         m = re.match(r"\s+(?:and|&)\s+([A-ZÀ-Þ][\w'’-]+)", text[e0:])
@@ -346,7 +352,9 @@ _INITIALS = re.compile(rf"(?<![\w.])(?:[A-Z]\.\s?){{1,3}}(?P<sur>{_NAME}(?:-{_NA
 _MIDDLE = re.compile(rf"(?<![\w'’-])(?P<first>{_NAME})\s+(?P<mid>[A-Z])(?P<dot>\.?)\s+(?P<sur>{_NAME})")
 SPEECH_VERBS = ("says", "said", "explains", "explained", "adds", "added", "wrote", "writes", "asked", "asks",
                 "replied", "replies", "commented", "insists", "insisted", "recalls", "recalled", "admits",
-                "admitted", "told us", "told me", "tells us", "tells me", "according to")
+                "admitted", "told us", "told me", "tells us", "tells me", "according to", "mentioned",
+                "mentions", "reckons", "reckoned", "promised", "suggested", "warned", "reassured", "confirmed",
+                "kept saying", "keeps saying")
 _SPEECH_ANY = "|".join(v.replace(" ", r"\s+") for v in SPEECH_VERBS)
 _SPEECH_ONE = "|".join(v for v in SPEECH_VERBS if " " not in v)
 _SPEECH_BEFORE = re.compile(rf"\b(?:{_SPEECH_ANY})\s+(?P<name>{_NAME})")
@@ -357,8 +365,9 @@ FAMILY = ("mother", "mum", "mam", "father", "dad", "husband", "wife", "partner",
           "brother-in-law", "mother-in-law", "father-in-law", "neighbour", "carer")
 _FAMILY = "|".join(FAMILY)
 _OBJECT_CUE = re.compile(
-    rf"\b(?:praise|praised|meet|meeting|met|shout\s*out\s+to|seen\s+by|looked\s+after\s+by|treated\s+by|"
-    rf"cared\s+for\s+by|speak\s+to|speaking\s+to|talk\s+to|talked\s+to|(?:my|our|her|his)\s+(?:{_FAMILY}),?)"
+    rf"\b(?i:praise|praised|meet|meeting|met|shout\s*out\s+to|seen\s+by|looked\s+after\s+by|treated\s+by|"
+    rf"cared\s+for\s+by|speak\s+to|speaking\s+to|talk\s+to|talked\s+to|(?:my|our|her|his)\s+(?:{_FAMILY}),?|"
+    rf"thanks|cheers|ta|tell|told|ask\s+for|big\s+up|love\s+to|said\s+to|(?:gave|give)\s+(?:her|his)\s+name\s+as)"
     rf"\s+(?P<name>{_NAME})")
 #: "my friend ruairidh": a lower-case word after a family or friend cue.
 _FAMILY_LOWER = re.compile(rf"\b(?:my|our|her|his)\s+(?:{_FAMILY}),?\s+(?P<name>[^\W\d_][\w'’-]*[^\W\d_])", re.I)
@@ -376,13 +385,14 @@ def _more_person_spans(text, toks, lower, first, last, common) -> list[tuple[int
     def namelike(word: str) -> bool:
         lw = word.lower().replace("’", "'")
         lw = lw[:-2] if lw.endswith("'s") else lw
-        return _is_cap(word) and lw not in TITLES and (lw not in common or lw in last or lw in first)
+        return _is_cap(word) and lw not in TITLES and (lw not in common or lw in last or lw in first) \
+            and not _CONTRACTION.search(lw)
 
     def strict(word: str) -> bool:  # a single word on weak evidence: not a common English word at all
         lw = word.lower().replace("’", "'")
         lw = lw[:-2] if lw.endswith("'s") else lw
         return lw not in TITLES and lw not in common and not lw.startswith("i'") and not (
-            len(word) > 1 and (word.isupper() or word[1].isupper()))
+            len(word) > 1 and (word.isupper() or word[1].isupper())) and not _CONTRACTION.search(lw)
 
     for m in _INITIALS.finditer(text):
         if namelike(m.group("sur")) and m.group(0)[:2] not in ("I.",):
