@@ -56,14 +56,12 @@ _INITIALS = re.compile(r"(?<![\w'’.-])(?P<init>(?:[a-z]\.){1,3}|[A-Z]{2,3})\s?
 #: What follows an eponym's possessive ("Paget's disease", "Hartmann's solution"): not a person here.
 _EPONYM = re.compile(r"['’]s?\s+(?:disease|syndrome|lymphoma|palsy|phenomenon|procedure|operation|solution|line|"
                      r"sign|test|law|ward|unit|centre|house|hospital|clinic|hospice)\b")
-_VOCATIVE = re.compile(r"(?P<name>[A-ZÀ-ÞĀ-Ž][\w-]*[^\W\d_])(?:,\s+(?:you|thank|thanks)\b|(?:['’]s?)\s+[a-z])")
+_VOCATIVE = re.compile(r"(?P<name>[A-ZÀ-ÞĀ-Ž][\w-]*[^\W\d_])(?:,\s+(?:you|thank|thanks)\b|"
+                       r"['’]s?\s+(?!(?:was|is|has|had|were|are|and|or|but)\b)[a-z])")
 
 
 _CONTRACTION = re.compile(r"(?:n't|'re|'ve|'ll|'d|'m)$")
 _MASK = re.compile(r"^x+$")
-#: Endings of English words (a word English does not know but ending so is a misspelling, not a name).
-_ENGLISH_ENDINGS = ("ed", "ing", "ly", "tion", "sion", "ment", "ness", "ies", "ised", "ized", "ise", "ize", "ful",
-                    "able", "ible", "ous", "ive", "ship", "ist", "er", "ers")
 #: Words a lower-case name cannot follow in rule 4's "X said" shape.
 _DETERMINERS = frozenset("the a an this that these those my your our his her their its some any every each no "
                          "another other which what whose".split())
@@ -84,7 +82,7 @@ def _is_sentence_start(text: str, pos: int) -> bool:
 
 def extra_person_spans(text: str, found, first, last, common, not_names, titles) -> list[tuple[int, int, str, float]]:
     """Rules 1-6 of the module docstring; ``found`` are the PERSON spans found so far (rule 2 extends them)."""
-    from .names import known_word
+    from .names import rare_word
 
     out: list[tuple[int, int, str, float]] = []
 
@@ -102,7 +100,7 @@ def extra_person_spans(text: str, found, first, last, common, not_names, titles)
         """A word in a name slot: a first name that is not common, or a word English does not know that
         does not look like an English verb or noun ("catheterised", "stratergies")."""
         lw = bare(w)
-        return plain(w) and (lw in first or (not known_word(lw) and not lw.endswith(_ENGLISH_ENDINGS)))
+        return plain(w) and (lw in first or rare_word(lw))
 
     # 1. lower-case (or any-case) strict titles: "mr hoxha", "dr. hui lukusa"
     for m in re.finditer(rf"(?<![\w'’-])(?:{'|'.join(STRICT_TITLES)})\.?\s+(?P<n>[^\W\d_][\w'’-]*[^\W\d_])"
@@ -113,7 +111,7 @@ def extra_person_spans(text: str, found, first, last, common, not_names, titles)
         a, b = m.span("n")
         nxt = m.group("m")
         if nxt and nxt[0].isupper() == n[0].isupper() and unknown_or_first(nxt) and \
-                (bare(nxt) in last or not known_word(bare(nxt))):
+                (bare(nxt) in last or rare_word(bare(nxt))):
             b = m.end("m")
         out.append((a, b, "PERSON", 0.9))
     # 2. particles after a title or a name found so far
@@ -132,7 +130,7 @@ def extra_person_spans(text: str, found, first, last, common, not_names, titles)
         for m in _CAPS.finditer(text):
             a, b = bare(m.group("a")), bare(m.group("b"))
             if all(len(w) > 2 and w not in common and w not in not_names and (w in first or w in last or
-                   not known_word(w)) for w in (a, b)):
+                   rare_word(w)) for w in (a, b)):
                 out.append((m.start(), m.end(), "PERSON", 0.7))
     # 4. lower-case names in the slot a cue opens
     for rx in (_LOWER_BEFORE, _LOWER_AFTER):
@@ -153,7 +151,7 @@ def extra_person_spans(text: str, found, first, last, common, not_names, titles)
                 b = a + len(bare(name))
             nxt = re.match(r"\s+([^\W\d_][\w'’-]*[^\W\d_])", text[b:])
             if rx is _LOWER_BEFORE and nxt and nxt.group(1).islower() and unknown_or_first(nxt.group(1)) \
-                    and (bare(nxt.group(1)) in last or not known_word(bare(nxt.group(1)))):
+                    and (bare(nxt.group(1)) in last or rare_word(bare(nxt.group(1)))):
                 b += nxt.end()
             out.append((a, b, "PERSON", 0.6))
     # 5. lower-case initials and middle initials; capital initials before a known surname
@@ -169,7 +167,7 @@ def extra_person_spans(text: str, found, first, last, common, not_names, titles)
             if not (sur[0].isupper() and not sur.isupper() and lw in last and lw not in common
                     and init.lower() not in not_names and init not in ("GP", "NHS", "CT", "MRI", "PET", "OT", "ITU")):
                 continue
-        elif not (sur.islower() and unknown_or_first(sur) and (lw in last or not known_word(lw))):
+        elif not (sur.islower() and unknown_or_first(sur) and (lw in last or rare_word(lw))):
             continue
         b = m.start("sur") + len(lw)
         out.append((m.start(), b, "PERSON", 0.6))
@@ -178,7 +176,7 @@ def extra_person_spans(text: str, found, first, last, common, not_names, titles)
         name = m.group("name")
         lw = name.lower()
         after = text[m.end("name"):m.end("name") + 40].lower()
-        if _is_sentence_start(text, m.start()) and not known_word(lw) and lw not in not_names \
+        if _is_sentence_start(text, m.start()) and rare_word(lw) and lw not in not_names \
                 and not any(c.isupper() for c in name[1:]) and not _EPONYM.match(after):
             out.append((m.start(), m.end("name"), "PERSON", 0.55))
     return out
