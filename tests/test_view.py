@@ -82,6 +82,8 @@ def test_the_site_is_chosen_by_address_option_or_order(out, monkeypatch):
     monkeypatch.delenv("QUERY_STRING")
     assert HospitalView(site="rgh").picker.value == "RGH"
     assert HospitalView().picker.value == "NGU"             # the project's first hospital
+    monkeypatch.setenv("PLEDGE_VIEW_SITE", "VVH")           # what `serve --site VVH` sets
+    assert HospitalView().picker.value == "VVH"
     assert [type(c).__name__ for c in HospitalView().widget.children] == ["Dropdown", "HTML"]
 
 
