@@ -469,7 +469,7 @@ def _project_tables(root, texts: dict, problems: dict, where: _Where) -> dict[st
             spans[rec["segment_id"]] = a
             selection_at[s.get("guid")] = (name, rec["segment_id"], 0, b - a)
         if not ours:  # a source from another tool: the whole document is one segment
-            own = variable_values(src, f"source {name!r}")
+            own = {str(k).lower(): v for k, v in variable_values(src, f"source {name!r}").items()}
             segments.append({"segment_id": guid, "source_id": name, "source_type": "document", "position": 0,
                              "text": text, "site": own.get("site"), "group": own.get("group")})
             spans[guid] = 0
@@ -548,6 +548,7 @@ def _project_tables(root, texts: dict, problems: dict, where: _Where) -> dict[st
                     reason += f"; its plain-text representation cannot be read either: {problems.get(rep)}"
                 if texts.get(rep) is not None:
                     read_text_source(rep, name or guid, rep.get("guid") or guid)
+                    source_name[guid] = name or guid  # sets and cases name the PDF, not its representation
             elif kind in ("AudioSource", "VideoSource") and src.find(q("Transcript")) is not None:
                 reason += "; its transcript is not read either"
             not_imported.append({"source": name or guid, "kind": kind, "path": src.get("path"), "reason": reason,
@@ -722,7 +723,7 @@ def _cases_to_documents(segments: list[dict], people: list[dict], case_links: li
     for link in case_links:
         if link["target_type"] == "source" and link.get("source_id") is not None:
             owners.setdefault(link["source_id"], set()).add(link["respondent_id"])
-    attrs = {p["respondent_id"]: p for p in people}
+    attrs = {p["respondent_id"]: {str(k).lower(): v for k, v in p.items()} for p in people}
     for seg in segments:
         if seg.get("source_type") != "document":
             continue
