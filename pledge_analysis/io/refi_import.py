@@ -358,6 +358,40 @@ def _text_elements(root) -> list:
     return out
 
 
+def import_summary(tables: dict[str, pd.DataFrame]) -> str:
+    """What a :func:`read_project_qdpx` brought in, and each thing it did not with why (the import log that the
+    ``pledge-analysis import-qdpx`` command prints).
+
+    >>> t = {name: pd.DataFrame() for name in ("segments", "codings", "memos", "sets", "users", "respondents")}
+    >>> t["codebook"] = pd.DataFrame({"code_id": ["a"]})
+    >>> t["not_imported"] = pd.DataFrame([{"source": "leaflet.pdf", "kind": "PDFSource", "path": "internal://1.pdf",
+    ...                                    "reason": "a PDF: pledge_analysis reads text only"}])
+    >>> print(import_summary(t))
+    Imported: 0 segments from 0 sources, 1 code, 0 codings, 0 memos, 0 sets, 0 users, 0 cases.
+    Not imported (1):
+      PDFSource 'leaflet.pdf' (internal://1.pdf): a PDF: pledge_analysis reads text only
+    """
+    def n(name: str, what: str, count: int | None = None) -> str:
+        k = len(tables[name]) if count is None else count
+        return f"{k:,} {what}{'' if k == 1 else 's'}"
+
+    seg = tables["segments"]
+    sources = seg["source_id"].nunique() if "source_id" in seg.columns else 0
+    sets = tables["sets"]["set_guid"].nunique() if "set_guid" in tables["sets"].columns else 0
+    lines = [f"Imported: {n('segments', 'segment')} from {n('segments', 'source', sources)}, {n('codebook', 'code')}, "
+             f"{n('codings', 'coding')}, {n('memos', 'memo')}, {n('sets', 'set', sets)}, {n('users', 'user')}, "
+             f"{n('respondents', 'case')}."]
+    gone = tables["not_imported"]
+    if len(gone):
+        lines.append(f"Not imported ({len(gone):,}):")
+        for r in gone.to_dict("records"):
+            where = f" ({r['path']})" if _present(r.get("path")) else ""
+            lines.append(f"  {r['kind']} {r['source']!r}{where}: {r['reason']}")
+    else:
+        lines.append("Nothing was left out.")
+    return "\n".join(lines)
+
+
 def _report(not_imported: pd.DataFrame, path) -> None:
     if not len(not_imported):
         return
@@ -435,7 +469,7 @@ def _project_tables(root, texts: dict, problems: dict, where: _Where) -> dict[st
             spans[rec["segment_id"]] = a
             selection_at[s.get("guid")] = (name, rec["segment_id"], 0, b - a)
         if not ours:  # a source from another tool: the whole document is one segment
-            own = variable_values(src, f"source {name!r}")
+            own = {str(k).lower(): v for k, v in variable_values(src, f"source {name!r}").items()}
             segments.append({"segment_id": guid, "source_id": name, "source_type": "document", "position": 0,
                              "text": text, "site": own.get("site"), "group": own.get("group")})
             spans[guid] = 0
@@ -514,6 +548,7 @@ def _project_tables(root, texts: dict, problems: dict, where: _Where) -> dict[st
                     reason += f"; its plain-text representation cannot be read either: {problems.get(rep)}"
                 if texts.get(rep) is not None:
                     read_text_source(rep, name or guid, rep.get("guid") or guid)
+                    source_name[guid] = name or guid  # sets and cases name the PDF, not its representation
             elif kind in ("AudioSource", "VideoSource") and src.find(q("Transcript")) is not None:
                 reason += "; its transcript is not read either"
             not_imported.append({"source": name or guid, "kind": kind, "path": src.get("path"), "reason": reason,
@@ -688,7 +723,7 @@ def _cases_to_documents(segments: list[dict], people: list[dict], case_links: li
     for link in case_links:
         if link["target_type"] == "source" and link.get("source_id") is not None:
             owners.setdefault(link["source_id"], set()).add(link["respondent_id"])
-    attrs = {p["respondent_id"]: p for p in people}
+    attrs = {p["respondent_id"]: {str(k).lower(): v for k, v in p.items()} for p in people}
     for seg in segments:
         if seg.get("source_type") != "document":
             continue
