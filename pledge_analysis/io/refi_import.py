@@ -338,9 +338,20 @@ def read_project_qdpx(path: str | Path) -> dict[str, pd.DataFrame]:
             if key not in cache:
                 cache[key] = docs.text(el, plain, rich)
             texts[el], problems[el] = cache[key]
-    tables = _project_tables(root, texts, problems, where)
+    tables = with_every_table(_project_tables(root, texts, problems, where))
     _report(tables["not_imported"], path)
     return tables
+
+
+def with_every_table(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """``tables`` with every table of :data:`TABLES` (and segments, codings, codebook) present: a missing one
+    empty with its fixed columns, so that callers can rely on the full set whichever reader made them."""
+    out = dict(tables)
+    for name in ("segments", "codings", "codebook"):
+        out.setdefault(name, schema.empty(name))
+    for name in TABLES:
+        out.setdefault(name, _table([], name))
+    return out
 
 
 def _text_elements(root) -> list:
@@ -375,6 +386,7 @@ def import_summary(tables: dict[str, pd.DataFrame]) -> str:
         k = len(tables[name]) if count is None else count
         return f"{k:,} {what}{'' if k == 1 else 's'}"
 
+    tables = with_every_table(tables)
     seg = tables["segments"]
     sources = seg["source_id"].nunique() if "source_id" in seg.columns else 0
     sets = tables["sets"]["set_guid"].nunique() if "set_guid" in tables["sets"].columns else 0
