@@ -207,7 +207,7 @@ def test_sample_qdpx_carries_no_machine_text_and_keeps_suggestions_apart(sample_
     negated = r.codings["negated"].fillna(False).astype(bool)
     assert sum(n for g, n in refs.items() if g in under[SUGGESTED]) == (~negated).sum()
     assert sum(n for g, n in refs.items() if g in under[NEGATED]) == negated.sum()
-    sets = {s.get("name"): {m.get("targetGUID") for m in s} for s in root.iter(P + "Set")}
+    sets = {s.get("name"): {m.get("targetGUID") for m in s.iter(P + "MemberCode")} for s in root.iter(P + "Set")}
     assert sets[SUGGESTED] == under[SUGGESTED] - {folders[SUGGESTED].get("guid")}
     assert r.run_log["refi_qda"]["suggestions"] == (~negated).sum() and r.run_log["refi_qda"]["reviewed"] == 0
     assert "pledge_analysis.json" in members
@@ -381,7 +381,7 @@ def test_qdpx_export_is_linear_in_segments_per_source():
                           "code_id": "kind", "coder": "rules", "method": "rules", "start": 4, "end": 10,
                           "status": "suggested", "created_at": "2026-03-01T10:00:00+00:00"})
         t = time.process_time()
-        project_qdpx_bytes(segments=segs, codebook=codebook, codings=c)
+        project_qdpx_bytes(segments=segs, codebook=codebook, codings=c, include_suggestions=True)
         return time.process_time() - t
 
     cpu(500)  # warm-up (imports, caches)
