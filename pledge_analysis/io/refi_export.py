@@ -23,13 +23,14 @@ What goes where (checked against the REFI-QDA 1.0 schemas, and against QualCoder
   as them. ``pledge-analysis run`` asks for them (a fresh project has no reviewed codings yet, and an
   empty file would puzzle), and says in the run log and on screen how many of each it wrote.
 - **Cases.** Respondents and focus-group participants are ``Case`` s with their site, group and
-  demographics as ``VariableValue`` s (every program reads these). Each case is linked to its text in
-  the three ways the programs read:
+  demographics as ``VariableValue`` s (the standard's case attributes; QualCoder reads them). Each case is
+  linked to its text in three ways, so that each program finds one it reads:
   a *case code* (a codable ``Code`` with the case's GUID, under the non-codable parent :data:`CASES`)
   coding each of its segments: QualCoder turns exactly this into case text (``clean_up_case_codes_and_
-  case_text``: a code sharing a case's GUID) and it is how NVivo itself exports a case's coded content;
+  case_text``: a code sharing a case's GUID; its comment says other programs' exports do this, NVivo's we
+  understand, not verified in NVivo);
   a ``SelectionRef`` to each of those selections and a ``CodeRef`` to the case code (the standard's
-  link, read by NVivo and by our importer); and a ``SourceRef`` when a whole source belongs to the one
+  link, for NVivo and our importer; NVivo was not available to check); and a ``SourceRef`` when a whole source belongs to the one
   case (an interview with one participant). QualCoder ignores ``SourceRef`` and ``SelectionRef`` of a
   named case. In ATLAS.ti and MAXQDA, which have no cases, the case codes appear as codes in the
   :data:`CASES` folder (``case_codes=False`` leaves them out).
@@ -579,13 +580,17 @@ def read_companion(archive) -> dict | None:
     return data if isinstance(data, dict) and data.get("format") == COMPANION_FORMAT else None
 
 
-def tables_from_companion(root, texts: dict, companion: dict, where) -> dict[str, pd.DataFrame]:
+def tables_from_companion(root, texts: dict, companion: dict, where,
+                          tables: dict | None = None) -> dict[str, pd.DataFrame]:
     """Our own project back, exactly: ``segments``, ``codebook``, ``codings``, ``respondents`` and ``memos``.
 
     ``root`` is the parsed ``project.qde``, ``texts`` maps each ``<TextSource>`` element to its document text and
     ``where`` locates errors (:class:`~pledge_analysis.io.safe_archive.Where`). Codings come from the XML (their
     selections, codes, coders); the companion adds what REFI-QDA cannot say (status, method, confidence...), the
     segments' metadata and offsets, and the codes' ids and keywords. Case-code selections are links, not codings.
+    ``tables``, when given, are what the generic reader made of the same file: they are returned with
+    ``segments``, ``codebook`` and ``codings`` replaced, and the memos' segment, code and date set from the
+    companion (the other tables, such as the cases and their links, are the generic reader's).
     """
     from ..coding.codebook import codebook_from_records
 
@@ -646,6 +651,21 @@ def tables_from_companion(root, texts: dict, companion: dict, where) -> dict[str
         memos.append({"segment_id": m.get("segment_id"), "code_id": m.get("code_id"),
                       "coder": users.get(note.get("creatingUser")),
                       "text": content.text if content is not None else "", "created_at": m.get("created_at")})
-    return {"segments": schema.conform(pd.DataFrame(segments), "segments"), "codebook": cb,
-            "codings": schema.conform(pd.DataFrame(codings), "codings") if codings else schema.empty("codings"),
-            "respondents": pd.DataFrame(people), "memos": pd.DataFrame(memos)}
+    out = {"segments": schema.conform(pd.DataFrame(segments), "segments"), "codebook": cb,
+           "codings": schema.conform(pd.DataFrame(codings), "codings") if codings else schema.empty("codings"),
+           "respondents": pd.DataFrame(people), "memos": pd.DataFrame(memos)}
+    if tables is None:
+        return out
+    merged = dict(tables)
+    merged.update({k: out[k] for k in ("segments", "codebook", "codings")})
+    old = tables.get("memos")
+    if old is not None and "memo_guid" in old.columns and len(old) == len(memos):
+        fixed = old.copy()
+        for col in ("segment_id", "code_id", "created_at"):
+            fixed[col] = [memo_meta.get(g, {}).get(col, v) for g, v in zip(fixed["memo_guid"], fixed[col])]
+        merged["memos"] = fixed
+    else:
+        merged["memos"] = out["memos"]
+    if tables.get("respondents") is None or not len(tables["respondents"]):
+        merged["respondents"] = out["respondents"]
+    return merged

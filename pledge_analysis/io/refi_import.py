@@ -118,9 +118,11 @@ def read_project_qdpx(path: str | Path) -> dict[str, pd.DataFrame]:
         archive.reserve({m for m in documents.values() if m})
         texts = {m: archive.text(m) for m in sorted({m for m in documents.values() if m})}
         companion = read_companion(archive)
+    by_source = {src: texts.get(m) for src, m in documents.items()}
+    tables = _project_tables(root, by_source, where)
     if companion is not None:  # our own export: its companion file gives back exactly what was written
-        return tables_from_companion(root, {src: texts.get(m) for src, m in documents.items()}, companion, where)
-    return _project_tables(root, {src: texts.get(m) for src, m in documents.items()}, where)
+        tables = tables_from_companion(root, by_source, companion, where, tables)
+    return tables
 
 
 def _project_tables(root, texts: dict, where: "_Where") -> dict[str, pd.DataFrame]:
