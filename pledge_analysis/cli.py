@@ -1,5 +1,6 @@
-"""Command line: ``pledge-analysis [--debug] {init,validate,run,import-plan} PROJECT_DIR ...`` and
-``pledge-analysis code INPUT --codebook FILE --out OUTPUT.parquet`` (comments at scale).
+"""Command line: ``pledge-analysis [--debug] {init,validate,run,import-plan} PROJECT_DIR ...``,
+``pledge-analysis code INPUT --codebook FILE --out OUTPUT.parquet`` (comments at scale) and
+``pledge-analysis import-qdpx PROJECT.qdpx [--out DIR]`` (what a REFI-QDA project from another program holds).
 
 No raw tracebacks: every failure prints one ``error: ...`` line (what, where, what to do).
 
@@ -89,6 +90,14 @@ def _parser() -> argparse.ArgumentParser:
                      help="refer to input files where they are instead of copying them into the project")
     ini.add_argument("--force", action="store_true", help="overwrite an existing project.yaml, questions.yaml "
                                                           "and codebook.yaml")
+    qdp = sub.add_parser("import-qdpx", parents=[common], help="read a REFI-QDA project from NVivo, ATLAS.ti, MAXQDA "
+                                                               "or QualCoder and say what it holds",
+                         description="Read a REFI-QDA .qdpx project safely (nothing extracted, no file outside it "
+                                     "opened), print what was imported and every source or note that was not, "
+                                     "with why (PDF, pictures, audio, video, unreadable documents). With --out, "
+                                     "write the tables: codebook.yaml and one CSV per table.")
+    qdp.add_argument("qdpx", type=Path, help="the .qdpx project file")
+    qdp.add_argument("--out", type=Path, default=None, help="folder to write the imported tables to (created if needed)")
     cod = sub.add_parser("code", parents=[common], help="code a large table of comments (local or on Dask)",
                          description="De-identify, rule-code and score the sentiment of every comment in INPUT (a CSV "
                                      "or Parquet file, a glob, or a folder of partitions) and write one row per "
@@ -216,6 +225,33 @@ def _import_plan(args) -> int:
     return 0
 
 
+def _import_qdpx(args) -> int:
+    import warnings
+
+    from .coding.codebook import write_codebook
+    from .io.refi_import import import_summary, log as refi_log, read_project_qdpx
+    from .io.safe import safe_to_csv
+
+    level = refi_log.level
+    refi_log.setLevel(logging.ERROR)  # the summary below lists what was not imported, once
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            tables = read_project_qdpx(args.qdpx)
+    finally:
+        refi_log.setLevel(level)
+    print(f"{args.qdpx}:")
+    print(import_summary(tables))
+    if args.out is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        write_codebook(tables["codebook"], args.out / "codebook.yaml")
+        for name, table in tables.items():
+            if name != "codebook":
+                safe_to_csv(table, args.out / f"{name}.csv")
+        print(f"Tables written to {args.out}: codebook.yaml and {len(tables) - 1} CSV files.")
+    return 0
+
+
 def _init(args) -> int:
     from .scaffold import format_report, init_project
 
@@ -226,7 +262,8 @@ def _init(args) -> int:
     return 0
 
 
-COMMANDS = {"validate": _validate, "run": _run, "import-plan": _import_plan, "init": _init, "code": _code}
+COMMANDS = {"validate": _validate, "run": _run, "import-plan": _import_plan, "init": _init, "code": _code,
+            "import-qdpx": _import_qdpx}
 
 
 def _os_message(exc: OSError) -> str:

@@ -656,7 +656,7 @@ def tables_from_companion(root, texts: dict, companion: dict, where,
            "respondents": pd.DataFrame(people), "memos": pd.DataFrame(memos)}
     if tables is None:
         return out
-    merged = dict(tables)
+    merged = _relinked(tables, root, texts, companion)
     merged.update({k: out[k] for k in ("segments", "codebook", "codings")})
     old = tables.get("memos")
     if old is not None and "memo_guid" in old.columns and len(old) == len(memos):
@@ -669,3 +669,52 @@ def tables_from_companion(root, texts: dict, companion: dict, where,
     if tables.get("respondents") is None or not len(tables["respondents"]):
         merged["respondents"] = out["respondents"]
     return merged
+
+
+def _relinked(tables: dict, root, texts: dict, companion: dict) -> dict:
+    """The generic reader's link tables (``case_links``, ``note_links``...) pointed at the whole-document segment it
+    made of each of our sources (``segment_id`` = the source's GUID, offsets in the document): point them at our
+    segments instead, the one holding the offset (a row's ``start``, else its target selection's start)."""
+    import bisect
+
+    q = lambda tag: f"{{{NS_PROJECT}}}{tag}"  # noqa: E731
+    starts: dict = {}
+    for s in companion.get("segments") or []:
+        starts.setdefault(s["source"], []).append((int(s["start"]), s["segment_id"]))
+    for v in starts.values():
+        v.sort()
+    sel_at = {}
+    for src in texts:
+        if src.tag == q("TextSource") and src.get("guid") in starts:
+            for sel in src.findall(q("PlainTextSelection")):
+                sel_at[sel.get("guid")] = (src.get("guid"), int(sel.get("startPosition")))
+
+    def locate(source, a):
+        seq = starts[source]
+        i = max(bisect.bisect_right(seq, (a, "\uffff")) - 1, 0)
+        return seq[i]
+
+    out = dict(tables)
+    for name, df in tables.items():
+        if name in ("segments", "codebook", "codings") or df is None or "segment_id" not in df.columns:
+            continue
+        if not df["segment_id"].isin(list(starts)).any():
+            continue
+        df = df.copy()
+        has_span = "start" in df.columns and "end" in df.columns
+        for i, seg in zip(df.index, df["segment_id"]):
+            if seg not in starts:
+                continue
+            a = df.at[i, "start"] if has_span else None
+            if _present(a):
+                base, new = locate(seg, int(a))
+                df.at[i, "start"] = int(a) - base
+                if _present(df.at[i, "end"]):
+                    df.at[i, "end"] = int(df.at[i, "end"]) - base
+            elif "target_guid" in df.columns and df.at[i, "target_guid"] in sel_at:
+                base, new = locate(*sel_at[df.at[i, "target_guid"]])
+            else:
+                new = None  # a link to the whole source
+            df.at[i, "segment_id"] = new
+        out[name] = df
+    return out
