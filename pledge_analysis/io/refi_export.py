@@ -598,6 +598,8 @@ def tables_from_companion(root, texts: dict, companion: dict, where,
     codes = companion.get("codes") or []
     cb = codebook_from_records([{k: v for k, v in r.items() if k != "guid"} for r in codes],
                                source=f"the companion file of {str(where.path)!r}")
+    # as written: no palette colour for a code that had none (object dtype keeps None, not NaN)
+    cb["colour"] = pd.Series([r.get("colour") for r in codes], dtype=object, index=cb.index)
     code_of = {r["guid"]: r["id"] for r in codes}
     code_of.update(companion.get("suggestion_codes") or {})
     users = {u.get("guid"): u.get("name") for u in root.iter(q("User"))}
