@@ -343,8 +343,20 @@ def read_project_qdpx(path: str | Path) -> dict[str, pd.DataFrame]:
     tables = _project_tables(root, texts, problems, where)
     if companion is not None:  # our own export: its companion file gives back exactly what was written
         tables = tables_from_companion(root, texts, companion, where, tables)
+    tables = with_every_table(tables)
     _report(tables["not_imported"], path)
     return tables
+
+
+def with_every_table(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """``tables`` with every table of :data:`TABLES` (and segments, codings, codebook) present: a missing one
+    empty with its fixed columns, so that callers can rely on the full set whichever reader made them."""
+    out = dict(tables)
+    for name in ("segments", "codings", "codebook"):
+        out.setdefault(name, schema.empty(name))
+    for name in TABLES:
+        out.setdefault(name, _table([], name))
+    return out
 
 
 def _text_elements(root) -> list:
@@ -379,6 +391,7 @@ def import_summary(tables: dict[str, pd.DataFrame]) -> str:
         k = len(tables[name]) if count is None else count
         return f"{k:,} {what}{'' if k == 1 else 's'}"
 
+    tables = with_every_table(tables)
     seg = tables["segments"]
     sources = seg["source_id"].nunique() if "source_id" in seg.columns else 0
     sets = tables["sets"]["set_guid"].nunique() if "set_guid" in tables["sets"].columns else 0
