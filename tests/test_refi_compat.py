@@ -356,12 +356,12 @@ def qualcoder(tmp_path):
            f'<Code guid="{G(13)}" name="Care" isCodable="false">\n<Description>A category</Description>\n'
            f'<Code guid="{G(10)}" name="Contact" isCodable="true" color="#81BEF7">\n'
            f'<Description>Staff keep in touch</Description>\n</Code>\n</Code>\n</Codes>\n</CodeBook>\n'
-           f'<Variables>\n<Variable guid="{G(70)}" name="site" typeOfVariable="Text" >\n<Description />\n'
+           f'<Variables>\n<Variable guid="{G(70)}" name="Site" typeOfVariable="Text" >\n<Description />\n'
            f'</Variable>\n<Variable guid="{G(71)}" name="pages" typeOfVariable="Float" >\n<Description />\n'
            f'</Variable>\n</Variables>\n'
            f'<Cases>\n<Case guid="{G(80)}" name="Respondent 7">\n<Description />\n<VariableValue>\n'
            f'<VariableRef targetGUID="{G(70)}" />\n<TextValue>Westmoor</TextValue>\n</VariableValue>\n'
-           f'<SourceRef targetGUID="{G(20)}"/>\n</Case>\n</Cases>\n'
+           f'<SourceRef targetGUID="{G(20)}"/>\n<SourceRef targetGUID="{G(40)}"/>\n</Case>\n</Cases>\n'
            f'<Sources>\n<TextSource plainTextPath="internal://{G(20)}.txt" creatingUser="{G(1)}" '
            f'creationDateTime="2025-04-01T08:10:00Z" guid="{G(20)}" name="survey_free_text.txt">\n'
            + sel(21, t, "The chemo unit phoned me every week.", [10], 1, desc="Proactive contact") + "\n"
@@ -406,10 +406,11 @@ def test_qualcoder_categories_journals_annotations_and_pdf_text(qualcoder, tmp_p
     assert ann["target_type"] == "source" and ann["source_id"] == "survey_free_text.txt"
     assert QC_TEXT[ann["start"]:ann["end"]] == "Parking costs"
     sv = t["source_variables"]
-    assert sv.values.tolist() == [["survey_free_text.txt", "site", "Westmoor"], ["leaflet.pdf", "pages", "2"]]
+    assert sv.values.tolist() == [["survey_free_text.txt", "Site", "Westmoor"], ["leaflet.pdf", "pages", "2"]]
     seg = t["segments"].set_index("source_id")
-    assert seg.at["survey_free_text.txt", "site"] == "Westmoor"
-    assert seg.at["survey_free_text.txt", "respondent_id"] == "Respondent 7"
+    assert seg.at["survey_free_text.txt", "site"] == "Westmoor"  # a variable named Site (any case) is the site
+    assert seg["respondent_id"].to_dict() == {"survey_free_text.txt": "Respondent 7", "leaflet.pdf": "Respondent 7"}
+    assert t["case_links"]["source_id"].tolist() == ["survey_free_text.txt", "leaflet.pdf"]  # the PDF by its name
     assert_round_trip(t, round_trip(t, tmp_path))
 
 

@@ -86,6 +86,7 @@ from ..schema import present as _present
 from . import safe_archive
 from .safe_archive import _AGAIN, _HOSTILE, Archive as _Archive, Where as _Where, existing_file as _existing_file
 from .safe_archive import outside as _outside, parse_xml, read_xml_file as _read_xml_file
+from .refi_export import read_companion, tables_from_companion
 
 log = logging.getLogger(__name__)
 
@@ -338,9 +339,24 @@ def read_project_qdpx(path: str | Path) -> dict[str, pd.DataFrame]:
             if key not in cache:
                 cache[key] = docs.text(el, plain, rich)
             texts[el], problems[el] = cache[key]
+        companion = read_companion(archive)
     tables = _project_tables(root, texts, problems, where)
+    if companion is not None:  # our own export: its companion file gives back exactly what was written
+        tables = tables_from_companion(root, texts, companion, where, tables)
+    tables = with_every_table(tables)
     _report(tables["not_imported"], path)
     return tables
+
+
+def with_every_table(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """``tables`` with every table of :data:`TABLES` (and segments, codings, codebook) present: a missing one
+    empty with its fixed columns, so that callers can rely on the full set whichever reader made them."""
+    out = dict(tables)
+    for name in ("segments", "codings", "codebook"):
+        out.setdefault(name, schema.empty(name))
+    for name in TABLES:
+        out.setdefault(name, _table([], name))
+    return out
 
 
 def _text_elements(root) -> list:
@@ -375,6 +391,7 @@ def import_summary(tables: dict[str, pd.DataFrame]) -> str:
         k = len(tables[name]) if count is None else count
         return f"{k:,} {what}{'' if k == 1 else 's'}"
 
+    tables = with_every_table(tables)
     seg = tables["segments"]
     sources = seg["source_id"].nunique() if "source_id" in seg.columns else 0
     sets = tables["sets"]["set_guid"].nunique() if "set_guid" in tables["sets"].columns else 0
@@ -469,7 +486,7 @@ def _project_tables(root, texts: dict, problems: dict, where: _Where) -> dict[st
             spans[rec["segment_id"]] = a
             selection_at[s.get("guid")] = (name, rec["segment_id"], 0, b - a)
         if not ours:  # a source from another tool: the whole document is one segment
-            own = variable_values(src, f"source {name!r}")
+            own = {str(k).lower(): v for k, v in variable_values(src, f"source {name!r}").items()}
             segments.append({"segment_id": guid, "source_id": name, "source_type": "document", "position": 0,
                              "text": text, "site": own.get("site"), "group": own.get("group")})
             spans[guid] = 0
@@ -548,6 +565,7 @@ def _project_tables(root, texts: dict, problems: dict, where: _Where) -> dict[st
                     reason += f"; its plain-text representation cannot be read either: {problems.get(rep)}"
                 if texts.get(rep) is not None:
                     read_text_source(rep, name or guid, rep.get("guid") or guid)
+                    source_name[guid] = name or guid  # sets and cases name the PDF, not its representation
             elif kind in ("AudioSource", "VideoSource") and src.find(q("Transcript")) is not None:
                 reason += "; its transcript is not read either"
             not_imported.append({"source": name or guid, "kind": kind, "path": src.get("path"), "reason": reason,
@@ -722,7 +740,7 @@ def _cases_to_documents(segments: list[dict], people: list[dict], case_links: li
     for link in case_links:
         if link["target_type"] == "source" and link.get("source_id") is not None:
             owners.setdefault(link["source_id"], set()).add(link["respondent_id"])
-    attrs = {p["respondent_id"]: p for p in people}
+    attrs = {p["respondent_id"]: {str(k).lower(): v for k, v in p.items()} for p in people}
     for seg in segments:
         if seg.get("source_type") != "document":
             continue
