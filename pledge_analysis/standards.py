@@ -227,15 +227,21 @@ def standards_audit(standards: pd.DataFrame, *, sites: dict, units: pd.DataFrame
     sc = scores if scores is not None and len(scores) else pd.DataFrame(columns=["site", "group", "question_id"])
     score_at = {(str(s), str(g), str(q)): r for s, g, q, r in
                 zip(sc["site"], sc["group"], sc["question_id"], sc.to_dict("records"))}
+    # per standard, the units coded to one of its codes (or a sub-code) and from its group: found once
+    evidence = {}
+    for s in standards.itertuples(index=False):
+        wanted = set().union(*(below.get(c, {c}) for c in s.codes)) if s.codes else set()
+        hit = np.fromiter((bool(codes & wanted) for codes in unit_codes), bool, len(unit_codes))
+        if s.group != "all":
+            hit &= (u["group"].astype(str) == s.group).to_numpy()
+        evidence[s.standard_id] = hit
+    site_col = u["site"].astype(str).to_numpy()
     for code, info in sites.items():
         info = info if isinstance(info, dict) else {}
         # a project without sites is audited as a whole (site "all")
-        here = (u["site"].astype(str) == str(code)).to_numpy() if str(code) != "all" else np.ones(len(u), bool)
+        here = site_col == str(code) if str(code) != "all" else np.ones(len(u), bool)
         for s in standards.itertuples(index=False):
-            wanted = set().union(*(below.get(c, {c}) for c in s.codes)) if s.codes else set()
-            mask = here & ((u["group"].astype(str) == s.group).to_numpy() if s.group != "all" else True)
-            hit = [bool(m and (codes & wanted)) for m, codes in zip(mask, unit_codes)]
-            seg = u.loc[hit]
+            seg = u.loc[here & evidence[s.standard_id]]
             n = int(seg["segment_id"].nunique())
             n_neg = int(seg.loc[seg["sentiment"] == "negative", "segment_id"].nunique())
             share = lo = hi = float("nan")
