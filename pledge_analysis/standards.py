@@ -72,7 +72,8 @@ def standards_table(data: dict, *, where=None, file="standards file") -> pd.Data
     model = parse(StandardsFile, data, where, file)
     rows = []
     for s in model.standards:
-        rule = s.rule or model.rule
+        # a standard's own rule: the keys it sets, over the file's rule
+        rule = model.rule.model_copy(update=s.rule.model_dump(exclude_unset=True)) if s.rule else model.rule
         rows.append({"standard_id": s.id, "statement": s.statement, "group": s.group, "codes": list(s.codes),
                      "survey_items": list(s.survey_items), "targets": dict(s.targets),
                      "negative_share": rule.negative_share, "min_comments": rule.min_comments})

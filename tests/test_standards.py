@@ -119,6 +119,11 @@ def test_the_verdict_rule_met_partly_not_met_and_insufficient():
     assert audit.loc[("Y", "B"), ["verdict", "comments_finding"]].tolist() == ["insufficient evidence", "too few"]
     assert audit.loc[("Y", "C"), "verdict"] == "met" and audit.loc[("X", "A"), "site_name"] == "Hospital X"
     assert verdict_matrix(audit.reset_index()).loc["X"].tolist() == ["partly met", "met", "not met"]
+    whole = standards_audit(std, sites={"all": {"name": "Programme"}}, units=units, scores=scores, codebook=codebook)
+    assert whole.loc[0, ["site", "n_comments"]].tolist() == ["all", 74]  # no sites: the programme as a whole
+    own = standards_table({"rule": {"negative_share": 0.3}, "standards": [
+        {"id": "A", "statement": "S.", "codes": ["x"], "rule": {"min_comments": 3}}]})
+    assert own.loc[0, ["negative_share", "min_comments"]].tolist() == [0.3, 3]  # its keys over the file's rule
     empty = standards_audit(std, sites={}, units=None, scores=None)
     assert empty.empty and tuple(empty.columns) == AUDIT_COLUMNS
 
