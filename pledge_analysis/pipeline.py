@@ -205,6 +205,9 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     run_log = {
         "project": cfg.name, "round": cfg.round, "pledge_analysis": __version__,
         "python": platform.python_version(), "packages": _versions(),
+        # hospital names for readers of the output folder alone (the read-only view, pledge-analysis serve)
+        "sites": {str(code): {k: str(v) for k, v in info.items() if k in ("name", "alliance")}
+                  for code, info in cfg.sites.items()},
         "nlp_pipeline": nlp.meta.get("pledge_pipeline"), "random_state": cfg.random_state,
         "sources": data.sources,
         "rows": {"respondents_kept": len(data.respondents), "answers_kept": len(data.responses),
