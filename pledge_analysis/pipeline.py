@@ -60,6 +60,8 @@ class RunResult:
     #: with a store: every coding in it (this run's suggestions and all human work, with ``coding_id``),
     #: which the exports (codings.csv/.xlsx, quotes.xlsx, project.qdpx) carry; else None
     store_codings: pd.DataFrame | None = None
+    #: with a store: its memos (written into project.qdpx as notes); else None
+    store_memos: pd.DataFrame | None = None
     #: with ``standards:`` in project.yaml: the standards (:func:`pledge_analysis.standards.read_standards`)
     #: and the audit of each hospital against them (:func:`pledge_analysis.standards.standards_audit`); else None
     standards: pd.DataFrame | None = None
@@ -198,10 +200,10 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
                                  scope_types=("all", "group", "site") if cfg.sites else ("all", "group"))
         cross_site = site_theme_matrix(priorities, themes, codebook, scores, cfg.sites)
         buddies = buddy_pairs(cross_site) if cfg.sites else None
-    sync = store_codings = None
+    sync = store_codings = store_memos = None
     if store_path:
         with steps.step("updating the project store"):
-            sync, plan, store_codings = write_store(store_path, data, segments, codebook, codings, plan)
+            sync, plan, store_codings, store_memos = write_store(store_path, data, segments, codebook, codings, plan)
     run_log = {
         "project": cfg.name, "round": cfg.round, "pledge_analysis": __version__,
         "python": platform.python_version(), "packages": _versions(),
@@ -234,13 +236,13 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     return RunResult(cfg, segments, data.respondents, data.responses, data.set_aside, redactions, codebook,
                      codings, units, themes, scores if scores is not None else pd.DataFrame(), priorities, plan,
                      questions if questions is not None else pd.DataFrame(), scored, drivers, cross_site,
-                     buddies, run_log, store_codings, standards, audit)
+                     buddies, run_log, store_codings, store_memos, standards=standards, standards_audit=audit)
 
 
 def write_store(path, data: Ingested, segments, codebook, codings, plan):
-    """Update the project store at ``path`` with this run; return ``(summary, plan, codings)``.
+    """Update the project store at ``path`` with this run; return ``(summary, plan, codings, memos)``.
 
-    The plan and codings returned are the store's (human work kept, this run's drafts and suggestions added).
+    The plan, codings and memos returned are the store's (human work kept, this run's drafts and suggestions added).
     """
     from .project import Project
 
@@ -248,7 +250,7 @@ def write_store(path, data: Ingested, segments, codebook, codings, plan):
         summary = p.sync_run(sources=pd.DataFrame(data.sources), segments=segments, respondents=data.respondents,
                              responses=data.responses, set_aside=data.set_aside, codebook=codebook,
                              codings=codings, plan=plan)
-        return summary, p.action_plan(), p.codings()
+        return summary, p.action_plan(), p.codings(), p.memos()
 
 
 def _redaction_counts(redactions) -> dict:
@@ -341,9 +343,13 @@ def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = Fa
     write_text(out / "action_plan.md", plan_markdown(result.action_plan))
     write_report(result, out / "report.html")
     # exchange with NVivo, ATLAS.ti, MAXQDA and QualCoder (REFI-QDA), and spreadsheets
+    # reviewed codings as codings, and this run's unreviewed suggestions in their own clearly named codes (a
+    # fresh project has no reviewed coding yet: the file would be empty); the run log and the screen say which
     with atomic_path(out / "project.qdpx") as tmp:
-        write_project_qdpx(tmp, segments=result.segments, codebook=result.codebook, codings=codings,
-                           respondents=result.respondents, name=result.config.name)
+        result.run_log["refi_qda"] = write_project_qdpx(
+            tmp, segments=result.segments, codebook=result.codebook, codings=codings,
+            respondents=result.respondents, memos=result.store_memos, name=result.config.name,
+            include_suggestions=True)
     with atomic_path(out / "codebook.qdc") as tmp:
         write_codebook_qdc(result.codebook, tmp)
     safe_to_excel(codings, out / "codings.xlsx", sheet_name="Codings")

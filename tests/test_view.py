@@ -110,3 +110,17 @@ def test_serve_listens_on_this_computer_only():
     assert "--strip_sources=True" in cmd and "--token=tok" in cmd
     nb = json.loads((__import__("pledge_analysis.serve").serve.NOTEBOOK).read_text())
     assert [c["cell_type"] for c in nb["cells"]] == ["code"]
+
+
+def test_serve_refuses_a_port_in_use(out):
+    import socket
+
+    from pledge_analysis.errors import ConfigError
+    from pledge_analysis.serve import serve
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        with pytest.raises(ConfigError, match=f"port {port} on 127.0.0.1 is already in use"):
+            serve(out, port=port, open_browser=False)

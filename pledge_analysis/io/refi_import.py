@@ -86,6 +86,7 @@ from ..schema import present as _present
 from . import safe_archive
 from .safe_archive import _AGAIN, _HOSTILE, Archive as _Archive, Where as _Where, existing_file as _existing_file
 from .safe_archive import outside as _outside, parse_xml, read_xml_file as _read_xml_file
+from .refi_export import read_companion, tables_from_companion
 
 log = logging.getLogger(__name__)
 
@@ -338,7 +339,11 @@ def read_project_qdpx(path: str | Path) -> dict[str, pd.DataFrame]:
             if key not in cache:
                 cache[key] = docs.text(el, plain, rich)
             texts[el], problems[el] = cache[key]
-    tables = with_every_table(_project_tables(root, texts, problems, where))
+        companion = read_companion(archive)
+    tables = _project_tables(root, texts, problems, where)
+    if companion is not None:  # our own export: its companion file gives back exactly what was written
+        tables = tables_from_companion(root, texts, companion, where, tables)
+    tables = with_every_table(tables)
     _report(tables["not_imported"], path)
     return tables
 
