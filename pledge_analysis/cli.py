@@ -218,6 +218,8 @@ def _run(args) -> int:
         out = Path(args.out).resolve()
         print(f"Wrote {len(paths)} files to {args.out}: " + ", ".join(
             (p.resolve().relative_to(out).as_posix() if p.resolve().is_relative_to(out) else p.name) for p in paths))
+        if result.run_log.get("refi_qda"):
+            print(result.run_log["refi_qda"]["message"] + ".")
     return 0
 
 

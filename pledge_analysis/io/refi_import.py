@@ -12,7 +12,8 @@ What a project becomes
     segments; a source from another program is one segment (``source_type`` ``"document"``, ``segment_id`` its
     GUID, ``source_id`` its name), whose ``respondent_id`` is the one case that links the whole source
     (``Case/SourceRef``) and whose ``site`` and ``group`` come from the source's (or that case's) variables of
-    those names. Every ``Coding`` of a selection is kept (a selection may carry several); a selection's plain
+    those names (any case; ``site (source)`` / ``group (source)`` as our export writes them). Every ``Coding`` of a
+    selection is kept (a selection may carry several); a selection's plain
     ``Description`` is the coding's ``memo``; the coder is the ``User`` name. Codes keep the author's colour as
     given: a code without ``color`` has ``colour`` None (no palette colour is invented).
 ``codes``
@@ -86,6 +87,7 @@ from ..schema import present as _present
 from . import safe_archive
 from .safe_archive import _AGAIN, _HOSTILE, Archive as _Archive, Where as _Where, existing_file as _existing_file
 from .safe_archive import outside as _outside, parse_xml, read_xml_file as _read_xml_file
+from .refi_export import read_companion, tables_from_companion
 
 log = logging.getLogger(__name__)
 
@@ -338,7 +340,11 @@ def read_project_qdpx(path: str | Path) -> dict[str, pd.DataFrame]:
             if key not in cache:
                 cache[key] = docs.text(el, plain, rich)
             texts[el], problems[el] = cache[key]
-    tables = with_every_table(_project_tables(root, texts, problems, where))
+        companion = read_companion(archive)
+    tables = _project_tables(root, texts, problems, where)
+    if companion is not None:  # our own export: its companion file gives back exactly what was written
+        tables = tables_from_companion(root, texts, companion, where, tables)
+    tables = with_every_table(tables)
     _report(tables["not_imported"], path)
     return tables
 
@@ -483,7 +489,8 @@ def _project_tables(root, texts: dict, problems: dict, where: _Where) -> dict[st
         if not ours:  # a source from another tool: the whole document is one segment
             own = {str(k).lower(): v for k, v in variable_values(src, f"source {name!r}").items()}
             segments.append({"segment_id": guid, "source_id": name, "source_type": "document", "position": 0,
-                             "text": text, "site": own.get("site"), "group": own.get("group")})
+                             "text": text, "site": own.get("site", own.get("site (source)")),
+                             "group": own.get("group", own.get("group (source)"))})
             spans[guid] = 0
         for var, value in variable_values(src, f"source {name!r}").items():
             source_vars.append({"source_id": name, "variable": var, "value": value})
