@@ -279,14 +279,17 @@ def _col(df: pd.DataFrame, name: str) -> list:
 def project_qdpx_bytes(*, segments: pd.DataFrame, codebook: pd.DataFrame, codings: pd.DataFrame,
                        respondents: pd.DataFrame | None = None, memos: pd.DataFrame | None = None,
                        name: str = "Service Pledge project", include_suggestions: bool = False,
-                       case_codes: bool = True) -> bytes:
+                       case_codes: bool = True, reviewed_at: dict | None = None) -> bytes:
     """The ``.qdpx`` archive (zip bytes) for these tables (see the module docstring for what goes where).
 
     ``codings`` as in :data:`pledge_analysis.schema.CODINGS` (with ``coding_id`` when they come from the store:
     it keeps each coding's GUID across re-exports); reviewed codings are written as codings, suggestions only with
     ``include_suggestions`` (in their own clearly named codes), rejected ones never. ``case_codes=False`` leaves
-    out the case codes (the link QualCoder reads) for programs without cases.
+    out the case codes (the link QualCoder reads) for programs without cases. ``reviewed_at`` maps a ``coding_id``
+    to when a reviewer accepted it (:meth:`~pledge_analysis.project.Project.review_times`): its ``Coding`` is dated
+    then, its selection when the text was first coded (``created_at``).
     """
+    reviewed_at = reviewed_at or {}
     P = NS_PROJECT
     q = lambda tag: f"{{{P}}}{tag}"  # noqa: E731
     memos = memos if memos is not None and len(memos) else None
@@ -305,7 +308,10 @@ def project_qdpx_bytes(*, segments: pd.DataFrame, codebook: pd.DataFrame, coding
         kind = coding_kind(c.get("status"), c.get("method"), c.get("negated"))
         if kind == "reviewed" or (include_suggestions and kind in ("suggested", "negated")):
             chosen.append((kind, c))
+    decided = {int(c["coding_id"]): reviewed_at[int(c["coding_id"])] for k, c in chosen
+               if k == "reviewed" and _present(c.get("coding_id")) and int(c["coding_id"]) in reviewed_at}
     stamps = sorted({t for t in (_iso(c.get("created_at")) for _, c in chosen) if t}
+                    | {t for t in (_iso(v) for v in decided.values()) if t}
                     | ({t for t in (_iso(m) for m in memos["created_at"]) if t} if memos is not None else set()))
     latest = stamps[-1] if stamps else None
     attrs = {"name": name, "origin": "pledge_analysis"}
@@ -483,6 +489,8 @@ def project_qdpx_bytes(*, segments: pd.DataFrame, codebook: pd.DataFrame, coding
                 etree.SubElement(sel, q("Description")).text = str(c["memo"])
             coding_attrs = {"guid": guid("coding", key)}
             coding_attrs.update({k: v for k, v in sel_attrs.items() if k in ("creatingUser", "creationDateTime")})
+            if key[0] == "coding" and key[1] in decided and _iso(decided[key[1]]):
+                coding_attrs["creationDateTime"] = _iso(decided[key[1]])  # when the reviewer accepted it
             coding = etree.SubElement(sel, q("Coding"), coding_attrs)
             target = code_guid[c["code_id"]] if kind == "reviewed" else mirror[(kind, c["code_id"])]
             etree.SubElement(coding, q("CodeRef"), {"targetGUID": target})
