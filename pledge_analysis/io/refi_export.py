@@ -10,7 +10,8 @@ What goes where (checked against the REFI-QDA 1.0 schemas, and against QualCoder
   (a staff survey of every hospital) has none, its respondents' cases carry the site.
 - **Codings.** Only *reviewed* codings travel as ordinary codings: ``status="accepted"`` (or a manual
   coding with no status). A ``PlainTextSelection`` with one ``Coding`` of its code, made by its coder
-  (a ``User``), dated with the coding's own ``created_at`` from the store (never the export time); the
+  (a ``User``), dated with the coding's own ``created_at`` from the store (never the export time; the
+  ``Coding`` of a suggestion accepted in place is dated when it was accepted, ``reviewed_at``); the
   selection's ``Description`` is the coder's memo, nothing else (QualCoder shows it as the coding memo).
   Rejected codings are never written.
 - **Suggestions** (rule or model codings still ``suggested``), only with ``include_suggestions=True``.
@@ -235,9 +236,16 @@ def coding_kind(status, method, negated) -> str:
         return "reviewed"
     if status == "rejected":
         return "rejected"
-    if _present(negated) and bool(float(negated)):
-        return "negated"
-    return "suggested"
+    return "negated" if _truthy(negated) else "suggested"
+
+
+def _truthy(v) -> bool:
+    """A stored flag: True, 1, 1.0, "True", "1" (a CSV's or SQLite's spelling) are true; None, NaN, "" are not."""
+    if not _present(v):
+        return False
+    if isinstance(v, str):
+        return v.strip().lower() in ("true", "1", "1.0", "yes")
+    return bool(v)
 
 
 def export_summary(codings: pd.DataFrame, codebook: pd.DataFrame, *, include_suggestions: bool = False) -> dict:
@@ -498,7 +506,7 @@ def project_qdpx_bytes(*, segments: pd.DataFrame, codebook: pd.DataFrame, coding
                 "segment_id": c["segment_id"], "code_id": c["code_id"], "method": _plain(c.get("method")),
                 "status": _plain(c.get("status")), "confidence": _plain(c.get("confidence")),
                 "evidence": _plain(c.get("evidence")),
-                "negated": bool(float(c["negated"])) if _present(c.get("negated")) else None,
+                "negated": _truthy(c["negated"]) if _present(c.get("negated")) else None,
                 "created_at": _plain(c.get("created_at")), "has_span": has_span}
         for r in records:
             for m in memo_by_segment.get(r["segment_id"], []):
