@@ -100,8 +100,8 @@ def serve(out: str | Path, *, port: int | None = None, site: str | None = None, 
     url = view_url(port, token, site)
     previous = signal.signal(signal.SIGTERM, _terminated) if _main_thread() else None
     with tempfile.TemporaryFile(mode="w+") as log:
-        proc = subprocess.Popen(voila_command(port, token), env=env, stdout=log, stderr=subprocess.STDOUT,
-                                cwd=str(NOTEBOOK.parent))
+        proc = subprocess.Popen(voila_command(port, token), env=env, stdin=subprocess.DEVNULL, stdout=log,
+                                stderr=subprocess.STDOUT, cwd=str(NOTEBOOK.parent))
         try:
             _wait_until_listening(proc, port, timeout, log)
             echo(f"The read-only view of {out} is at {url}\n(this computer only; press Ctrl-C to stop)")

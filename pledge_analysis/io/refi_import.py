@@ -12,7 +12,8 @@ What a project becomes
     segments; a source from another program is one segment (``source_type`` ``"document"``, ``segment_id`` its
     GUID, ``source_id`` its name), whose ``respondent_id`` is the one case that links the whole source
     (``Case/SourceRef``) and whose ``site`` and ``group`` come from the source's (or that case's) variables of
-    those names. Every ``Coding`` of a selection is kept (a selection may carry several); a selection's plain
+    those names (any case; ``site (source)`` / ``group (source)`` as our export writes them). Every ``Coding`` of a
+    selection is kept (a selection may carry several); a selection's plain
     ``Description`` is the coding's ``memo``; the coder is the ``User`` name. Codes keep the author's colour as
     given: a code without ``color`` has ``colour`` None (no palette colour is invented).
 ``codes``
@@ -488,7 +489,8 @@ def _project_tables(root, texts: dict, problems: dict, where: _Where) -> dict[st
         if not ours:  # a source from another tool: the whole document is one segment
             own = {str(k).lower(): v for k, v in variable_values(src, f"source {name!r}").items()}
             segments.append({"segment_id": guid, "source_id": name, "source_type": "document", "position": 0,
-                             "text": text, "site": own.get("site"), "group": own.get("group")})
+                             "text": text, "site": own.get("site", own.get("site (source)")),
+                             "group": own.get("group", own.get("group (source)"))})
             spans[guid] = 0
         for var, value in variable_values(src, f"source {name!r}").items():
             source_vars.append({"source_id": name, "variable": var, "value": value})
