@@ -62,6 +62,8 @@ class RunResult:
     store_codings: pd.DataFrame | None = None
     #: with a store: its memos (written into project.qdpx as notes); else None
     store_memos: pd.DataFrame | None = None
+    #: with a store: when each coding was accepted or rejected in place (``Project.review_times``); else None
+    store_reviews: dict | None = None
     #: with ``standards:`` in project.yaml: the standards (:func:`pledge_analysis.standards.read_standards`)
     #: and the audit of each hospital against them (:func:`pledge_analysis.standards.standards_audit`); else None
     standards: pd.DataFrame | None = None
@@ -200,10 +202,11 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
                                  scope_types=("all", "group", "site") if cfg.sites else ("all", "group"))
         cross_site = site_theme_matrix(priorities, themes, codebook, scores, cfg.sites)
         buddies = buddy_pairs(cross_site) if cfg.sites else None
-    sync = store_codings = store_memos = None
+    sync = store_codings = store_memos = store_reviews = None
     if store_path:
         with steps.step("updating the project store"):
-            sync, plan, store_codings, store_memos = write_store(store_path, data, segments, codebook, codings, plan)
+            sync, plan, store_codings, store_memos, store_reviews = write_store(store_path, data, segments, codebook,
+                                                                                codings, plan)
     run_log = {
         "project": cfg.name, "round": cfg.round, "pledge_analysis": __version__,
         "python": platform.python_version(), "packages": _versions(),
@@ -236,13 +239,15 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     return RunResult(cfg, segments, data.respondents, data.responses, data.set_aside, redactions, codebook,
                      codings, units, themes, scores if scores is not None else pd.DataFrame(), priorities, plan,
                      questions if questions is not None else pd.DataFrame(), scored, drivers, cross_site,
-                     buddies, run_log, store_codings, store_memos, standards=standards, standards_audit=audit)
+                     buddies, run_log, store_codings, store_memos, store_reviews, standards=standards,
+                     standards_audit=audit)
 
 
 def write_store(path, data: Ingested, segments, codebook, codings, plan):
-    """Update the project store at ``path`` with this run; return ``(summary, plan, codings, memos)``.
+    """Update the project store at ``path`` with this run; return ``(summary, plan, codings, memos, review times)``.
 
-    The plan, codings and memos returned are the store's (human work kept, this run's drafts and suggestions added).
+    The plan, codings, memos and review times (``Project.review_times``) returned are the store's (human work kept,
+    this run's drafts and suggestions added).
     """
     from .project import Project
 
@@ -250,7 +255,7 @@ def write_store(path, data: Ingested, segments, codebook, codings, plan):
         summary = p.sync_run(sources=pd.DataFrame(data.sources), segments=segments, respondents=data.respondents,
                              responses=data.responses, set_aside=data.set_aside, codebook=codebook,
                              codings=codings, plan=plan)
-        return summary, p.action_plan(), p.codings(), p.memos()
+        return summary, p.action_plan(), p.codings(), p.memos(), p.review_times()
 
 
 def _redaction_counts(redactions) -> dict:
@@ -349,7 +354,7 @@ def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = Fa
         result.run_log["refi_qda"] = write_project_qdpx(
             tmp, segments=result.segments, codebook=result.codebook, codings=codings,
             respondents=result.respondents, memos=result.store_memos, name=result.config.name,
-            include_suggestions=True)
+            include_suggestions=True, reviewed_at=result.store_reviews)
     with atomic_path(out / "codebook.qdc") as tmp:
         write_codebook_qdc(result.codebook, tmp)
     safe_to_excel(codings, out / "codings.xlsx", sheet_name="Codings")

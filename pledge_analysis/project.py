@@ -430,6 +430,19 @@ class Project:
     def audit_log(self) -> pd.DataFrame:
         return pd.read_sql_query("SELECT * FROM audit_log ORDER BY entry_id", self.conn)
 
+    def review_times(self) -> dict[int, str]:
+        """When each coding was last decided in place (:meth:`decide`), from the audit log: ``{coding_id: at}``.
+        (A decision recorded with :meth:`record_decision` is a new coding: its ``created_at`` is the decision.)"""
+        out: dict[int, str] = {}
+        for at, detail in self.conn.execute("SELECT at, detail FROM audit_log WHERE action IN "
+                                            "('coding accepted', 'coding rejected', 'coding suggested') "
+                                            "ORDER BY entry_id"):
+            try:
+                out[int(json.loads(detail)["coding_id"])] = at
+            except (ValueError, KeyError, TypeError):
+                continue
+        return out
+
 
 def store_error(exc: sqlite3.Error, path, doing: str = "use", timeout: float | None = None) -> ProjectStoreError:
     """A :class:`ProjectStoreError` for an SQLite error: what happened to which store, and what to do.
