@@ -27,6 +27,7 @@ from .validate import check_data, codebook_notes, load_and_check, read_inputs
 log = logging.getLogger(__name__)
 
 OUTPUTS = ("report.html", "segments.csv", "codings.csv", "themes.csv", "survey_scores.csv", "priorities.csv",
+           "machine_coding_quality.csv",
            "action_plan.xlsx", "action_plan.docx", "action_plan.md", "cross_site.csv", "buddy_pairs.csv",
            "project.qdpx", "codebook.qdc", "codings.xlsx", "quotes.xlsx",
            "redactions.csv", "set_aside.csv", "standards_audit.csv", "run_log.json")
@@ -68,6 +69,10 @@ class RunResult:
     #: and the audit of each hospital against them (:func:`pledge_analysis.standards.standards_audit`); else None
     standards: pd.DataFrame | None = None
     standards_audit: pd.DataFrame | None = None
+    #: what the run's model coding did (:class:`pledge_analysis.machine_coding.MachineCoding`)
+    machine_coding: object | None = None
+    #: per theme, which coder its counted segments come from (:func:`machine_coding.coder_counts`)
+    coder_counts: pd.DataFrame | None = None
 
 
 class _Steps:
@@ -108,6 +113,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     action plan of the result is then the store's plan (human edits kept, new drafts added).
     """
     from .coding.rules import code_segments
+    from .machine_coding import RUN_CODER, coder_counts, effective_codings, run_model_coding
     from .coding.themes import coded_units, summarise_themes
     from .cross_site import buddy_pairs, site_theme_matrix
     from .pledge import draft_action_plan
@@ -130,7 +136,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
 
         with Project.open(store_path):  # in use by another program, damaged, newer: say so before any work
             pass
-    steps = _Steps(8 if store_path else 7, progress)
+    steps = _Steps(9 if store_path else 8, progress)
     with steps.step("reading surveys and transcripts"):
         problems = []
         data = read_inputs(cfg, questions, problems)
@@ -157,9 +163,19 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     with steps.step("rule coding with the codebook"):
         nlp = build_nlp()  # one private pipeline: the ruler is added to it, and the run log names it
         codings = code_segments(segments, codebook, nlp=nlp, progress=progress)
+    with steps.step("model coding from the store's reviewed codings"):
+        # the best coder available: rules always; a theme classifier trained on what people accepted once
+        # the store holds enough of it (machine_coding: in project.yaml); the counts honour people's decisions
+        machine = run_model_coding(cfg.machine_coding, _stored_codings(store_path), segments, codebook, codings,
+                                   random_state=cfg.random_state)
+        log.info(machine.message)
+        if len(machine.codings):
+            codings = pd.concat([codings, machine.codings], ignore_index=True)
+        counted = effective_codings(codings, machine.human)
     with steps.step("sentiment and theme summary"):
-        units = coded_units(segments, codings, codebook)
+        units = coded_units(segments, counted, codebook)
         themes = summarise_themes(segments, units, codebook)
+        by_coder = coder_counts(units, codings, machine.human, codebook, segments)
     with steps.step("scoring the survey"):
         if questions is not None and len(data.responses):
             scored = score_responses(data.responses, questions)
@@ -205,8 +221,9 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     sync = store_codings = store_memos = store_reviews = None
     if store_path:
         with steps.step("updating the project store"):
-            sync, plan, store_codings, store_memos, store_reviews = write_store(store_path, data, segments, codebook,
-                                                                                codings, plan)
+            sync, plan, store_codings, store_memos, store_reviews = write_store(
+                store_path, data, segments, codebook, codings, plan, methods=("rules", "model"),
+                owners={"model": RUN_CODER})
     run_log = {
         "project": cfg.name, "round": cfg.round, "pledge_analysis": __version__,
         "python": platform.python_version(), "packages": _versions(),
@@ -224,7 +241,10 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         "original_text_written": bool(keep_original_text),
         "warnings": (["original (not de-identified) text is included in segments.csv as text_original"]
                      if keep_original_text else []) + notes,
-        "codings": len(codings), "priorities": priority_method, "timings_s": steps.timings, "cpu_s": steps.cpu,
+        "codings": len(codings), "codings_by_method": {str(k): int(v) for k, v in
+                                                          codings["method"].value_counts().sort_index().items()},
+        "machine_coding": machine.log() | {"themes_by_coder": by_coder.to_dict("records")},
+        "priorities": priority_method, "timings_s": steps.timings, "cpu_s": steps.cpu,
         "store": str(store_path) if store_path else None, "store_update": sync,
         "standards": ({"file": cfg.source_id(cfg.standards), "name": standards.attrs.get("name"),
                        "verdicts": {str(k): int(v) for k, v in audit["verdict"].value_counts().sort_index().items()}}
@@ -240,21 +260,36 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
                      codings, units, themes, scores if scores is not None else pd.DataFrame(), priorities, plan,
                      questions if questions is not None else pd.DataFrame(), scored, drivers, cross_site,
                      buddies, run_log, store_codings, store_memos, store_reviews, standards=standards,
-                     standards_audit=audit)
+                     standards_audit=audit, machine_coding=machine, coder_counts=by_coder)
 
 
-def write_store(path, data: Ingested, segments, codebook, codings, plan):
+def _stored_codings(path) -> pd.DataFrame | None:
+    """The codings already in the store at ``path`` (human decisions among them), or None without a store."""
+    if not path:
+        return None
+    if not Path(path).exists():
+        from .schema import empty
+
+        return empty("codings")
+    from .project import Project
+
+    with Project.open(path) as p:
+        return p.codings()
+
+
+def write_store(path, data: Ingested, segments, codebook, codings, plan, *, methods=("rules",), owners=None):
     """Update the project store at ``path`` with this run; return ``(summary, plan, codings, memos, review times)``.
 
     The plan, codings, memos and review times (``Project.review_times``) returned are the store's (human work kept,
-    this run's drafts and suggestions added).
+    this run's drafts and suggestions added). ``methods`` and ``owners``: which machine suggestions are this
+    run's (:func:`project_sync.sync_run`).
     """
     from .project import Project
 
     with Project.open(path) as p:
         summary = p.sync_run(sources=pd.DataFrame(data.sources), segments=segments, respondents=data.respondents,
                              responses=data.responses, set_aside=data.set_aside, codebook=codebook,
-                             codings=codings, plan=plan)
+                             codings=codings, plan=plan, methods=methods, owners=owners)
         return summary, p.action_plan(), p.codings(), p.memos(), p.review_times()
 
 
@@ -340,6 +375,10 @@ def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = Fa
               "redactions.csv": result.redactions, "set_aside.csv": result.set_aside,
               "cross_site.csv": result.cross_site, "buddy_pairs.csv": result.buddies,
               "standards_audit.csv": result.standards_audit}
+    if result.machine_coding is not None:
+        from .machine_coding import quality_table
+
+        tables["machine_coding_quality.csv"] = quality_table(result.machine_coding)
     for name, table in tables.items():
         if table is not None:
             safe_to_csv(table, out / name)

@@ -227,14 +227,15 @@ class Project:
 
     def sync_run(self, *, sources: pd.DataFrame, segments: pd.DataFrame, respondents: pd.DataFrame,
                  responses: pd.DataFrame, set_aside: pd.DataFrame, codebook: pd.DataFrame, codings: pd.DataFrame,
-                 plan: pd.DataFrame | None = None, methods: tuple[str, ...] = ("rules",)) -> dict:
+                 plan: pd.DataFrame | None = None, methods: tuple[str, ...] = ("rules",),
+                 owners: dict[str, str] | None = None) -> dict:
         """Update the store with a run, keeping all human work (see :mod:`pledge_analysis.project_sync`)."""
         from .project_sync import sync_run
 
         tables = {"sources": sources, "segments": segments, "respondents": respondents, "responses": responses,
                   "set_aside": set_aside, "codebook": codebook}
         try:
-            return sync_run(self, tables=tables, codings=codings, plan=plan, methods=methods)
+            return sync_run(self, tables=tables, codings=codings, plan=plan, methods=methods, owners=owners)
         except sqlite3.Error as exc:
             raise store_error(exc, self.path, "update", self.timeout) from None
 
