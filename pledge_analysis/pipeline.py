@@ -115,7 +115,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     from .coding.rules import code_segments
     from .machine_coding import RUN_CODER, coder_counts, effective_codings, run_model_coding
     from .coding.themes import coded_units, summarise_themes
-    from .benchmark import buddy_pairs, site_theme_matrix
+    from .cross_site import buddy_pairs, site_theme_matrix
     from .pledge import draft_action_plan
     from .prioritise import method, prioritise
     from .uncertainty import N_BOOT, rank_intervals, with_rank_intervals
