@@ -46,7 +46,7 @@ DEFAULT_CONTACT = "Questions about this booklet? Ask your breast care nurse or a
 def patient_goals(plan: pd.DataFrame, *, site: str | None = None, sites=()) -> pd.DataFrame:
     """The goals a patient booklet shows: not staff-only, and for ``site`` its own goals (``scope ==
     site``); without ``site`` the programme's goals (scopes that are not one of ``sites``)."""
-    plan = schema.conform(plan.copy(), "action_plan")
+    plan = schema.conform(plan.copy(), "action_plan", optional=schema.OPTIONAL["action_plan"])
     keep = plan["audience"].fillna("patients").astype(str).str.lower() != "staff"
     scope = plan["scope"].astype(str)
     keep &= (scope == site) if site is not None else ~scope.isin([str(s) for s in sites])

@@ -98,7 +98,9 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     action plan of the result is then the store's plan (human edits kept, new drafts added).
     """
     from .coding.rules import code_segments
+    from .coding.sentiment import SentimentClassifier
     from .coding.themes import coded_units, summarise_themes
+    from .io import load_prompt_polarity
     from .benchmark import buddy_pairs, site_theme_matrix
     from .pledge import draft_action_plan
     from .prioritise import method, prioritise
@@ -148,7 +150,9 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         nlp = build_nlp()  # one private pipeline: the ruler is added to it, and the run log names it
         codings = code_segments(segments, codebook, nlp=nlp, progress=progress)
     with steps.step("sentiment and theme summary"):
-        units = coded_units(segments, codings, codebook)
+        # how each free-text question leans its answers: polarity: in questions.yaml, not its id
+        polarity = load_prompt_polarity(cfg.questions) if cfg.questions else {}
+        units = coded_units(segments, codings, codebook, model=SentimentClassifier(prompt_polarity=polarity).fit())
         themes = summarise_themes(segments, units, codebook)
     with steps.step("scoring the survey"):
         if questions is not None and len(data.responses):

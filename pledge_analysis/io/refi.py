@@ -417,8 +417,9 @@ def _project_tables(root, texts: dict, where: "_Where") -> dict[str, pd.DataFram
             spans[rec["segment_id"]] = a
         if not seg_sels:  # a source from another tool: the whole document is one segment
             sid = src.get("guid")
-            segments.append({"segment_id": sid, "source_id": src.get("name") or sid, "source_type": "document",
-                             "position": 0, "text": text})
+            segments.append({k: None for k in schema.SEGMENTS} | {  # nothing known of sites or speakers
+                "segment_id": sid, "source_id": src.get("name") or sid, "source_type": "document", "position": 0,
+                "text": text})
             spans[sid] = 0
         by_offset: dict = {}
         for seg, off in spans.items():
