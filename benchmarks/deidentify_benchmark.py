@@ -10,6 +10,10 @@ Sets, from least to most honest:
 3. **second held-out set** ``benchmarks/data/deid_heldout_v2.jsonl`` (1,000 items): written before the
    issue-14 changes, in other registers, with names from many cultures and international phones;
    frozen and never used for tuning (``deid_dev_v2.jsonl`` is its tuning half);
+3b. **third held-out set** ``benchmarks/data/deid_heldout_v3.jsonl`` (1,000 items): written before the
+   second round of issue-14 changes, from other registers, hand-composed name lists (not Faker) and
+   phones generated from ``phonenumbers`` example numbers of 40 regions; ``deid_dev_v3.jsonl`` is its
+   tuning half;
 4. **real comments**: 411 hand-labelled comments of pxtextmining phase 1 (``../shared/external``; skipped
    when absent), labels in ``benchmarks/data/pxtextmining_deid_labels.csv``: PERSON recall *and*
    precision on real text (over-redaction ruins analysis).
@@ -40,7 +44,9 @@ def sets() -> list[tuple[str, list]]:
     out = [("first development set (2,000 items; built against)", make_eval_set(2000, seed=0)),
            ("first held-out set (1,000 items; cues match its templates)", make_heldout_set(1000, seed=1)),
            ("v2 dev set (600 items; tuned on)", load_jsonl_set(DATA / "deid_dev_v2.jsonl")),
-           ("v2 HELD-OUT set (1,000 items; frozen, never tuned on)", load_jsonl_set(DATA / "deid_heldout_v2.jsonl"))]
+           ("v2 HELD-OUT set (1,000 items; frozen, never tuned on)", load_jsonl_set(DATA / "deid_heldout_v2.jsonl")),
+           ("v3 dev set (600 items; tuned on)", load_jsonl_set(DATA / "deid_dev_v3.jsonl")),
+           ("v3 HELD-OUT set (1,000 items; frozen, never tuned on)", load_jsonl_set(DATA / "deid_heldout_v3.jsonl"))]
     if REAL.exists():
         out.append(("REAL comments (411 hand-labelled pxtextmining comments; never tuned on)",
                     load_labelled_comments(DATA / "pxtextmining_deid_labels.csv", REAL)))

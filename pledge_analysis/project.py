@@ -369,6 +369,16 @@ class Project:
             self._log(coder, f"decision {status}", {"suggestion": int(coding_id), "coding_id": cur.lastrowid})
         return cur.lastrowid
 
+    def withdraw_decision(self, coding_id: int, *, coder: str) -> None:
+        """Undo a decision made with :meth:`record_decision`: delete ``coder``'s manual coding ``coding_id``
+        (the suggestion it answered is untouched, so it is back in the coder's review queue); logged."""
+        with self.conn:
+            cur = self.conn.execute("DELETE FROM codings WHERE coding_id=? AND method='manual' AND coder=?",
+                                    (int(coding_id), coder))
+            if cur.rowcount != 1:
+                raise ProjectStoreError(f"no decision {coding_id} by {coder!r} in {str(self.path)!r} to undo.")
+            self._log(coder, "decision withdrawn", {"coding_id": int(coding_id)})
+
     def add_manual_coding(self, segment_id: str, code_id: str, *, coder: str, start: int | None = None,
                           end: int | None = None, memo: str | None = None) -> int:
         """A code the coder adds by hand (``method="manual"``, ``status="accepted"``)."""

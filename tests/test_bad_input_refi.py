@@ -8,6 +8,7 @@ memory (a member declaring 4 GB is refused before a byte is inflated).
 """
 from __future__ import annotations
 
+import io
 import os
 import resource
 import socket
@@ -15,6 +16,7 @@ import struct
 import threading
 import time
 import tracemalloc
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -274,6 +276,44 @@ def test_deeply_nested_xml(tmp_path):
     refused(read_project_qdpx, tmp_path / "p.qdpx", where=("'project.qde'", "line"))
 
 
+def _docx_only(path: Path, members: dict) -> Path:
+    """A project whose one source is only a .docx (as MAXQDA can export), its parts given."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    doc = f'<TextSource guid="{G2}" name="t.docx" richTextPath="internal://{G2}.docx"/>'
+    return qdpx(path, {"project.qde": qde(doc), f"sources/{G2}.docx": buf.getvalue()})
+
+
+def test_deflate_bomb_inside_a_docx_source(tmp_path, monkeypatch):
+    """A .docx is a zip inside the zip: its parts are inflated within the same caps before python-docx sees it."""
+    monkeypatch.setattr(safe_archive, "MAX_MEMBER_BYTES", 8 * 2 ** 20)
+    _docx_only(tmp_path / "bomb.qdpx", {"[Content_Types].xml": "<Types/>", "word/document.xml": bytes(64 * 2 ** 20)})
+    assert (tmp_path / "bomb.qdpx").stat().st_size < 2 ** 20
+    refused(read_project_qdpx, tmp_path / "bomb.qdpx", UnsafeInputError, where=(f"'sources/{G2}.docx'", "zip bomb"),
+            seconds=1.0, traced_mb=24)
+
+
+def test_external_entity_in_a_docx_source_is_never_resolved(tmp_path):
+    (tmp_path / "secret.txt").write_text("SECRET-CONTENT")
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    body = (f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY xxe SYSTEM "{(tmp_path / "secret.txt").as_uri()}">]>'
+            f'<w:document xmlns:w="{w}"><w:body><w:p><w:r><w:t>x &xxe; y</w:t></w:r></w:p></w:body></w:document>')
+    types = ('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override '
+             'PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+             'wordprocessingml.document.main+xml"/></Types>')
+    rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship '
+            'Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="word/document.xml"/></Relationships>')
+    _docx_only(tmp_path / "xxe.qdpx", {"[Content_Types].xml": types, "_rels/.rels": rels, "word/document.xml": body})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        back = read_project_qdpx(tmp_path / "xxe.qdpx")
+    seen = " ".join(back["segments"]["text"].astype(str)) + " ".join(back["not_imported"]["reason"].astype(str))
+    assert "SECRET" not in seen
+
+
 # ------------------------------------------------------------------------------ entities, DTDs, network
 def test_billion_laughs(tmp_path):
     project(tmp_path / "lol.qdpx", qde(text_source(), prolog=LAUGHS).replace('name="t"', 'name="&lol9;"'))
@@ -371,9 +411,15 @@ def test_source_document_missing_from_the_archive(tmp_path):
     refused(read_project_qdpx, tmp_path / "p.qdpx", where=(f"'sources/{G2}.txt'",))
 
 
-def test_source_document_not_utf8(tmp_path):
+def test_source_document_not_utf8_is_listed_not_imported(tmp_path):
+    """One unreadable document does not block the rest of a project: it is listed (and warned about) with why."""
     project(tmp_path / "p.qdpx", qde(text_source()), text="Café staff".encode("utf-16"))
-    refused(read_project_qdpx, tmp_path / "p.qdpx", where=(f"'sources/{G2}.txt'", "UTF-8"))
+    with pytest.warns(UserWarning, match="1 TextSource not imported"):
+        back = read_project_qdpx(tmp_path / "p.qdpx")
+    (row,) = back["not_imported"].to_dict("records")
+    assert (row["source"], row["kind"], row["guid"]) == ("t.txt", "TextSource", G2)
+    assert f"'sources/{G2}.txt'" in row["reason"] and "not UTF-8" in row["reason"]
+    assert back["segments"].empty
 
 
 def test_encrypted_member(tmp_path):

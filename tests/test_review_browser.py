@@ -1,4 +1,5 @@
-"""A real browser: JupyterLab on localhost, headless Chromium via Playwright, click Accept, check SQLite.
+"""A real browser: JupyterLab on localhost, headless Chromium via Playwright: click Accept, press review
+keys over the comment, check SQLite. One JupyterLab server and one browser serve the module.
 
 Needs Debian's chromium (``apt-get install chromium``; ``.ci/run`` installs it) and the Playwright
 Python package (test extra); skips with the reason when either is missing.
@@ -34,20 +35,33 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def lab(tmp_path):
+def review_store(path, texts):
     from pledge_analysis.project import Project
 
-    with Project.open(tmp_path / "project.sqlite") as p:
+    n = len(texts)
+    with Project.open(path) as p:
         p.write_table("segments", pd.DataFrame({
-            "segment_id": ["s1", "s2"], "source_id": ["a.csv", "a.csv"], "site": ["RGH", "RGH"],
-            "group": ["secondary", "secondary"], "source_type": ["survey", "survey"], "position": [0, 1],
-            "text": ["I waited three hours in clinic.", "Nobody told me about Open Access."]}))
+            "segment_id": [f"s{i}" for i in range(1, n + 1)], "source_id": ["a.csv"] * n, "site": ["RGH"] * n,
+            "group": ["secondary"] * n, "source_type": ["survey"] * n, "position": list(range(n)), "text": texts}))
         p.write_table("codebook", pd.DataFrame({"code_id": ["waiting"], "name": ["Waiting"], "keywords": [["wait"]]}))
-        p.add_codings(pd.DataFrame({"segment_id": ["s1"], "code_id": ["waiting"], "coder": ["rules"],
-                                    "method": ["rules"], "confidence": [0.75], "start": [0], "end": [31],
-                                    "status": ["suggested"], "evidence": ["waited"]}))
+        p.add_codings(pd.DataFrame({"segment_id": [f"s{i}" for i in range(1, n)], "code_id": ["waiting"] * (n - 1),
+                                    "coder": ["rules"] * (n - 1), "method": ["rules"] * (n - 1),
+                                    "confidence": [0.75] * (n - 1), "start": [0] * (n - 1),
+                                    "end": [len(t) for t in texts[:-1]], "status": ["suggested"] * (n - 1),
+                                    "evidence": ["waited"] * (n - 1)}))
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """One JupyterLab server for the module: review.ipynb over project.sqlite, keys.ipynb over keys.sqlite."""
+    tmp_path = tmp_path_factory.mktemp("lab")
+    review_store(tmp_path / "project.sqlite", ["I waited three hours in clinic.", "Nobody told me about Open Access."])
+    review_store(tmp_path / "keys.sqlite", ["I waited three hours.", "Waited weeks for results.",
+                                            "The wait was long.", "Nothing else."])
     (tmp_path / "review.ipynb").write_text(json.dumps(NOTEBOOK))
+    keys = json.loads(json.dumps(NOTEBOOK))
+    keys["cells"][0]["source"][1] = "ReviewWidget('keys.sqlite', coder='alice')"
+    (tmp_path / "keys.ipynb").write_text(json.dumps(keys))
     port, token = free_port(), "pledgetest"
     proc = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", f"--ServerApp.token={token}",
@@ -62,7 +76,7 @@ def lab(tmp_path):
             break
         except OSError:
             time.sleep(0.5)
-    yield f"http://127.0.0.1:{port}/lab/tree/review.ipynb?token={token}", tmp_path / "project.sqlite"
+    yield (lambda nb: f"http://127.0.0.1:{port}/lab/workspaces/{nb}/tree/{nb}.ipynb?token={token}&reset"), tmp_path
     proc.terminate()
     try:
         proc.wait(timeout=15)
@@ -70,29 +84,62 @@ def lab(tmp_path):
         proc.kill()
 
 
-def test_click_accept_in_jupyterlab_writes_the_decision(lab):
-    url, db = lab
+@pytest.fixture(scope="module")
+def browser():
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-first-run", "--disable-quic"])
-        page = browser.new_page()
-        page.goto(url)
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator, .jp-Toolbar-kernelStatus", timeout=60_000)
-        page.click(".jp-Notebook .jp-Cell .jp-InputArea-editor")
-        deadline = time.time() + 90
-        accept = page.locator("button.jupyter-button:has-text('Accept')")
-        while time.time() < deadline and accept.count() == 0:
-            page.keyboard.press("Shift+Enter")  # run the cell (retries until the kernel is ready)
-            try:
-                accept.first.wait_for(timeout=15_000)
-            except Exception:  # noqa: BLE001 - the kernel may still be starting
-                page.click(".jp-Notebook .jp-Cell .jp-InputArea-editor")
-        assert "I waited three hours" in page.inner_text(".jp-OutputArea")
-        accept.first.click()
-        page.wait_for_selector("text=accepted waiting (saved)", timeout=30_000)
-        browser.close()
-    rows = sqlite3.connect(db).execute(
+        yield b
+        b.close()
+
+
+def open_review(browser, url):
+    """Open the notebook, run its cell until the widget shows (the kernel may still be starting)."""
+    page = browser.new_page()
+    page.goto(url)
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator, .jp-Toolbar-kernelStatus", timeout=60_000)
+    page.click(".jp-Notebook .jp-Cell .jp-InputArea-editor")
+    deadline = time.time() + 90
+    accept = page.locator("button.jupyter-button:has-text('Accept')")
+    while time.time() < deadline and accept.count() == 0:
+        page.keyboard.press("Shift+Enter")  # run the cell (retries until the kernel is ready)
+        try:
+            accept.first.wait_for(timeout=15_000)
+        except Exception:  # noqa: BLE001 - the kernel may still be starting
+            page.click(".jp-Notebook .jp-Cell .jp-InputArea-editor")
+    return page
+
+
+def test_click_accept_in_jupyterlab_writes_the_decision(lab, browser):
+    url, folder = lab
+    page = open_review(browser, url("review"))
+    assert "I waited three hours" in page.inner_text(".jp-OutputArea")
+    page.locator("button.jupyter-button:has-text('Accept')").first.click()
+    page.wait_for_selector("text=accepted waiting (saved)", timeout=30_000)
+    page.close()
+    rows = sqlite3.connect(folder / "project.sqlite").execute(
         "SELECT segment_id, code_id, coder, method, status FROM codings WHERE method='manual'").fetchall()
     assert rows == [("s1", "waiting", "alice", "manual", "accepted")]
+
+
+def test_keys_over_the_comment_review_in_jupyterlab(lab, browser):
+    """Keys pressed with the pointer over the comment (ipyevents) reach the store, in order, with undo;
+    JupyterLab's own shortcuts (``a`` = insert a cell, ``j``/``k`` = move between cells) do not fire."""
+    url, folder = lab
+    page = open_review(browser, url("keys"))
+    cells = page.locator(".jp-Notebook .jp-Cell").count()
+    page.keyboard.press("Escape")  # command mode: where JupyterLab's single-key shortcuts would fire
+    for key, shown in [("a", "accepted waiting (saved)"), ("r", "rejected waiting (saved)"),
+                       ("u", "undone: waiting is undecided again (saved)"), ("a", "2 of 3 decided"),
+                       ("j", "Nothing left to review"), ("k", "The wait was long."),
+                       ("r", "3 of 3 decided")]:
+        page.hover(".pledge-review-keys")  # the box changes size as comments change
+        page.keyboard.press(key)
+        page.wait_for_selector(f".jp-OutputArea >> text={shown}", timeout=30_000)
+    assert page.locator(".jp-Notebook .jp-Cell").count() == cells
+    page.close()
+    rows = sqlite3.connect(folder / "keys.sqlite").execute(
+        "SELECT segment_id, status FROM codings WHERE method='manual' ORDER BY segment_id").fetchall()
+    assert rows == [("s1", "accepted"), ("s2", "accepted"), ("s3", "rejected")]

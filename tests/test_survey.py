@@ -91,6 +91,29 @@ def test_read_national_sample_layout():
     assert 0 < row["estimate"] < 1 and row["ci_low"] < row["estimate"] < row["ci_high"]
 
 
+def test_read_national_parses_a_file_once_per_process_and_rereads_a_changed_one(tmp_path):
+    """`run` parsed the national file twice (validate, then scoring): 1.3 s on the real CPES file."""
+    import os
+    import shutil
+
+    from conftest import SAMPLES
+    from pledge_analysis.survey.scoring import _parse_national_cached
+
+    f = tmp_path / "national.csv"
+    shutil.copy(SAMPLES / "national_benchmark.csv", f)
+    before = _parse_national_cached.cache_info()
+    a = read_national(f)
+    a.loc[0, "estimate"] = -1.0                          # a caller changing its table ...
+    b = read_national(f)                                 # ... does not change the next caller's
+    after = _parse_national_cached.cache_info()
+    assert (after.misses - before.misses, after.hits - before.hits) == (1, 1)
+    assert b.loc[0, "estimate"] != -1.0
+    text = f.read_text(encoding="utf-8").replace(",Q17,", ",Q17x,", 1)
+    f.write_text(text, encoding="utf-8")
+    os.utime(f, ns=(f.stat().st_atime_ns, f.stat().st_mtime_ns + 10**9))
+    assert "Q17x" in set(read_national(f)["question_id"])
+
+
 def test_sample_outputs_show_suppression_and_benchmark_rows(sample_run):
     """survey_scores.csv printed estimates for n 15-20; outputs did not say which benchmark rows were used."""
     result, out = sample_run

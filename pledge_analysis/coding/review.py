@@ -3,10 +3,21 @@
 One suggestion at a time: the segment with the coded span highlighted, its context (speaker,
 group, site, the turns before and after), the suggested code with its confidence and evidence.
 Accept, Reject, Skip, add another code, or write a memo; each decision goes to the SQLite store
-at once (a crash or a closed tab loses nothing). Keyboard: type ``a`` (accept), ``r`` (reject),
-``s`` (skip) or ``n`` (next) in the command box and press Enter. Filter the queue by code, site,
-group or method, or put the least certain suggestions first. Each coder sees only their own
-decisions, so two coders can code the same segments blind to each other.
+at once (a crash or a closed tab loses nothing). Filter the queue by code, site, group or method, or
+put the least certain suggestions first. Each coder sees only their own decisions, so two coders can
+code the same segments blind to each other.
+
+Keyboard (:data:`KEYS`): hold the mouse pointer over the comment box and press ``a`` (accept), ``r``
+(reject), ``n`` or ``j`` (next, leaving this one undecided; ``s`` too), ``p`` or ``k`` (previous) or
+``u`` (undo the last decision: it is withdrawn from the store and shown again). The keys are read
+with ipyevents while the pointer is over the box (so JupyterLab's own shortcuts do not fire, and
+typing in the memo box is not taken for a key); the same letters typed in the "Keys" box and
+Enter work too.
+
+Every action runs on the kernel's own thread (:class:`~pledge_analysis.kernel_thread.KernelThread`:
+JupyterLab delivers widget events on another thread) and a failure, e.g. a store that another program
+has locked, is shown in red in the widget's status line ("Not saved: ...") instead of being lost in the
+browser's log.
 """
 from __future__ import annotations
 
@@ -14,7 +25,13 @@ import html
 
 import pandas as pd
 
+from ..kernel_thread import KernelThread
 from ..project import Project
+
+#: keyboard shortcuts: key -> action (see the module docstring)
+KEYS = {"a": "accept", "r": "reject", "n": "next", "j": "next", "s": "next", "p": "previous", "k": "previous",
+        "u": "undo"}
+KEY_HELP = "a accept · r reject · n/j next · p/k previous · u undo"
 
 
 def highlight(text: str, start, end) -> str:
@@ -38,6 +55,10 @@ class ReviewWidget:
 
         self.project = project if isinstance(project, Project) else Project.open(project)
         self.coder = coder
+        self.status = w.HTML()
+        self._kernel = KernelThread(on_error=self._show_error)
+        on_kernel = self._kernel.wrap
+        self._done: list[tuple[int, pd.Series, int]] = []  # (manual coding id, queue row, its place): for undo
         codebook = self.project.read_table("codebook")
         segments = self.project.read_table("segments")
         self._names = dict(zip(codebook["code_id"], codebook["name"]))
@@ -51,7 +72,7 @@ class ReviewWidget:
                                    value=method, description="Method")
         self.f_uncertain = w.Checkbox(value=uncertain_first, description="least certain first")
         for f in (self.f_code, self.f_site, self.f_group, self.f_method, self.f_uncertain):
-            f.observe(lambda _c: self.reload(), names="value")
+            f.observe(on_kernel(lambda _c: self.reload()), names="value")
         self.progress = w.IntProgress(min=0, max=1, description="Reviewed")
         self.progress_text = w.HTML()
         self.context = w.HTML()
@@ -60,21 +81,29 @@ class ReviewWidget:
         self.accept = w.Button(description="Accept", button_style="success", icon="check")
         self.reject = w.Button(description="Reject", button_style="danger", icon="times")
         self.skip = w.Button(description="Skip", icon="forward")
-        self.accept.on_click(lambda _b: self.decide("accepted"))
-        self.reject.on_click(lambda _b: self.decide("rejected"))
-        self.skip.on_click(lambda _b: self.next())
+        self.accept.on_click(on_kernel(lambda _b: self.decide("accepted")))
+        self.reject.on_click(on_kernel(lambda _b: self.decide("rejected")))
+        self.skip.on_click(on_kernel(lambda _b: self.next()))
         self.add_code = w.Dropdown(options=[(f"{c} · {n}", c) for c, n in self._names.items()], description="Add code")
         self.add_button = w.Button(description="Add", icon="plus")
-        self.add_button.on_click(lambda _b: self.add(self.add_code.value))
+        self.add_button.on_click(on_kernel(lambda _b: self.add(self.add_code.value)))
         self.memo = w.Textarea(placeholder="memo on this segment", layout=w.Layout(width="60%"))
         self.memo_button = w.Button(description="Save memo", icon="sticky-note")
-        self.memo_button.on_click(lambda _b: self.save_memo(self.memo.value))
-        self.command = w.Text(placeholder="a = accept, r = reject, s = skip; Enter", description="Keys")
-        self.command.on_submit(self._on_command)
-        self.status = w.HTML()
+        self.memo_button.on_click(on_kernel(lambda _b: self.save_memo(self.memo.value)))
+        self.command = w.Text(placeholder="a, r, n, p or u; Enter", description="Keys",
+                              continuous_update=False)
+        self.command.observe(on_kernel(self._on_command), names="value")
+        # the comment box reads single keys while the pointer is over it (ipyevents)
+        self.key_help = w.HTML(f"<span style='color:#768692'>Keys, with the pointer over this box: {KEY_HELP}</span>")
+        self.reading = w.VBox([self.context, self.segment, self.suggestion, self.key_help],
+                              layout=w.Layout(border="1px solid #d8dde0", padding="4px"))
+        self.reading.add_class("pledge-review-keys")
+        self.keys = _key_events(self.reading)
+        if self.keys is not None:
+            self.keys.on_dom_event(on_kernel(self._on_key))
         self.widget = w.VBox([
             w.HBox([self.f_code, self.f_site]), w.HBox([self.f_group, self.f_method, self.f_uncertain]),
-            w.HBox([self.progress, self.progress_text]), self.context, self.segment, self.suggestion,
+            w.HBox([self.progress, self.progress_text]), self.reading,
             w.HBox([self.accept, self.reject, self.skip, self.command]), w.HBox([self.add_code, self.add_button]),
             w.HBox([self.memo, self.memo_button]), self.status])
         self.reload()
@@ -131,15 +160,35 @@ class ReviewWidget:
         r = self.current
         if r is None:
             return
-        self.project.record_decision(int(r["coding_id"]), status, coder=self.coder,
-                                     memo=self.memo.value or None)
+        new_id = self.project.record_decision(int(r["coding_id"]), status, coder=self.coder,
+                                              memo=self.memo.value or None)
+        self._done.append((int(new_id), r, self.i))
         self.status.value = f"{status} {html.escape(r['code_id'])} (saved)"
         self.memo.value = ""
         self.queue = self.queue.drop(self.queue.index[self.i]).reset_index(drop=True)
         self._show()
 
+    def undo(self) -> None:
+        """Withdraw this session's last decision from the store and show its suggestion again."""
+        if not self._done:
+            self.status.value = "nothing to undo"
+            return
+        coding_id, row, place = self._done[-1]
+        self.project.withdraw_decision(coding_id, coder=self.coder)
+        self._done.pop()
+        place = min(place, len(self.queue))
+        self.queue = pd.concat([self.queue.iloc[:place], row.to_frame().T, self.queue.iloc[place:]],
+                               ignore_index=True).astype(self.queue.dtypes.to_dict())
+        self.i = place
+        self.status.value = f"undone: {html.escape(str(row['code_id']))} is undecided again (saved)"
+        self._show()
+
     def next(self) -> None:
         self.i = min(self.i + 1, len(self.queue))
+        self._show()
+
+    def previous(self) -> None:
+        self.i = max(self.i - 1, 0)
         self._show()
 
     def add(self, code_id: str) -> None:
@@ -157,13 +206,43 @@ class ReviewWidget:
             self.status.value = "memo saved"
             self.memo.value = ""
 
-    def _on_command(self, box) -> None:
-        key = box.value.strip().lower()[:1]
-        box.value = ""
-        {"a": lambda: self.decide("accepted"), "r": lambda: self.decide("rejected"),
-         "s": self.next, "n": self.next}.get(key, lambda: None)()
+    def press(self, key: str) -> None:
+        """Do what ``key`` stands for in :data:`KEYS` (other keys are ignored)."""
+        action = KEYS.get(str(key).strip().lower()[:1])
+        {"accept": lambda: self.decide("accepted"), "reject": lambda: self.decide("rejected"),
+         "next": self.next, "previous": self.previous, "undo": self.undo, None: lambda: None}[action]()
+
+    def _on_key(self, event: dict) -> None:
+        if event.get("type") == "keydown" and not (event.get("ctrlKey") or event.get("altKey") or event.get("metaKey")):
+            self.press(event.get("key", ""))
+
+    def _on_command(self, change) -> None:
+        key = str(change["new"] or "")
+        if key:
+            self.command.value = ""
+            self.press(key)
+
+    def _show_error(self, exc: BaseException) -> None:
+        import sqlite3
+
+        from ..project import store_error
+
+        if isinstance(exc, sqlite3.Error):  # locked, read-only, full: say what to do
+            exc = store_error(exc, self.project.path, "write to", self.project.timeout)
+        self.status.value = (f"<span style='color:#d5281b'><b>Not saved</b>: {html.escape(str(exc))} "
+                             f"({type(exc).__name__})</span>")
 
     def _ipython_display_(self):
         from IPython.display import display
 
         display(self.widget)
+
+
+def _key_events(box):
+    """An ipyevents listener for single keys on ``box`` (None without ipyevents: the Keys box still works)."""
+    try:
+        from ipyevents import Event
+    except ImportError:  # pragma: no cover - ipyevents is a dependency
+        return None
+    return Event(source=box, watched_events=["keydown"], prevent_default_action=True,
+                 ignore_modifier_key_events=True)

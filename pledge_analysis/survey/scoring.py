@@ -9,6 +9,8 @@ Proportions are fractions in [0, 1].
 """
 from __future__ import annotations
 
+import functools
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -102,6 +104,10 @@ def score_questions(responses: pd.DataFrame, questions: pd.DataFrame, by: Sequen
 def read_national(path) -> pd.DataFrame:
     """Read national results in the published CPES layout into a tidy table.
 
+    The parsed table is kept for the process, keyed by the file's resolved path, size and
+    modification time, so ``validate`` and the scoring step of one run parse a 4.7 MB national
+    file once; each call returns its own copy, and a changed file is read again.
+
     Columns: ``geog, trust_code, trust_name, year, cancer_type, question_id, n, estimate,
     ci_low, ci_high, expected_low, expected_high, adjustment, sex, imd`` with proportions as
     fractions (ratings, such as Q59, keep their 0-10 scale). ``adjustment`` is the published
@@ -109,6 +115,20 @@ def read_national(path) -> pd.DataFrame:
     and ``imd`` the published ``Gender`` and ``IMD`` breakdowns (``Both`` / ``All`` for the whole
     population); each is empty when the file has no such column.
     """
+    try:
+        st = Path(path).stat()
+        key = (str(Path(path).resolve()), st.st_size, st.st_mtime_ns)
+    except OSError:  # a missing file: let the reader raise its located error
+        return _parse_national(path)
+    return _parse_national_cached(*key).copy()
+
+
+@functools.lru_cache(maxsize=2)
+def _parse_national_cached(path: str, size: int, mtime_ns: int) -> pd.DataFrame:
+    return _parse_national(path)
+
+
+def _parse_national(path) -> pd.DataFrame:
     from ..io.files import read_text_file
     import io
 

@@ -35,6 +35,7 @@ from typing import Iterable, Mapping, Sequence
 import pandas as pd
 
 from ..errors import ConfigError
+from .name_shapes import _CONTRACTION, extra_person_spans
 from .names import common_words, gazetteers
 
 LABELS = ("PERSON", "PHONE", "EMAIL", "NHS_NUMBER", "POSTCODE", "ADDRESS", "DATE", "URL", "ID")
@@ -62,6 +63,8 @@ DEFAULT_ALLOW = (
     "Herceptin", "Tamoxifen", "Letrozole", "Anastrozole", "Exemestane", "Zoladex", "Trastuzumab",
     "Pertuzumab", "Docetaxel", "Paclitaxel", "Capecitabine", "Palbociclib", "Ribociclib", "Abemaciclib",
     "Denosumab", "Zoledronic", "Kadcyla", "Phesgo", "Enhertu", "Covid", "Christmas", "Easter",
+    "Marie Currie", "Red Cross", "Admiral Nurse", "Tai Chi", "Thai Chi", "Pilates", "Zumba", "Reiki",
+    "Ramadan", "Eid", "Diwali", "Hanukkah", "Passover", "Vaisakhi", "Holi", "Lent", "Advent", "Yom Kippur",
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
     "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
     "November", "December", "God", "Lord",
@@ -98,6 +101,11 @@ _PATTERNS = {
 }
 #: A word of letters (any script), with inner apostrophes or hyphens; never part of "CF10" or "x2".
 _TOKEN = re.compile(r"(?<![\w'’-])[^\W\d_](?:(?:[^\W\d_]|['’-])*[^\W\d_])?(?!\w)")
+#: A journey before "from X" / "to X" makes X a place ("moved from Milton Keynes to Stoke Mandeville").
+_MOVEMENT = re.compile(r"\b(?:moved?|came|come|drove|drive|driven|travell?ed|travel|transferred|went|go|going|"
+                       r"journey|trip|commute|relocated)\b(?:\s+[^\W\d_]+){0,3}\s+(?:from|to)\s+$"
+                       r"|\bfrom\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?\s+to\s+$", re.I)
+_PLACE_PREPOSITIONS = frozenset({"from", "in", "at", "near", "via", "outside", "into", "towards", "around"})
 _DOB = re.compile(r"\b(?:dob|d\.o\.b\.?|date of birth|born on)\b", re.I)
 
 
@@ -287,8 +295,10 @@ def _person_spans(text: str, opts: Options) -> list[tuple[int, int, str]]:
             spans.append((s, toks[i + 1][1], "PERSON", SCORE["first_surname"]))
             i += 2
             continue
-        # 2c. two adjacent capitalised words that are neither common words nor titles ("Bartosz Oyelaran")
+        # 2c. two adjacent capitalised words that are neither common words nor titles ("Bartosz Oyelaran"),
+        # unless a preposition of place comes before ("from Milton Keynes", "in Stoke Mandeville")
         if _is_cap(w) and lw not in common and lw not in TITLES and i + 1 < n and \
+                not (i and lower[i - 1] in _PLACE_PREPOSITIONS) and \
                 _gap_ok(text, e, toks[i + 1][0]) and _is_cap(toks[i + 1][2]) and \
                 lower[i + 1] not in common and lower[i + 1] not in TITLES:
             spans.append((s, toks[i + 1][1], "PERSON", SCORE["capitalised_pair"]))
@@ -329,6 +339,7 @@ def _person_spans(text: str, opts: Options) -> list[tuple[int, int, str]]:
             s = prev.start(1)
         spans.append((s, e, "PERSON", SCORE["cue"]))
     spans += _more_person_spans(text, toks, lower, first, last, common)
+    spans += extra_person_spans(text, spans, first, last, common, NOT_NAMES, TITLES)
     # names joined by "and" to a name found above: "Thanks to Ngozi and Temitope"
     for s0, e0, _lab, sc in list(spans):
         m = re.match(r"\s+(?:and|&)\s+([A-ZÀ-Þ][\w'’-]+)", text[e0:])
@@ -346,7 +357,9 @@ _INITIALS = re.compile(rf"(?<![\w.])(?:[A-Z]\.\s?){{1,3}}(?P<sur>{_NAME}(?:-{_NA
 _MIDDLE = re.compile(rf"(?<![\w'’-])(?P<first>{_NAME})\s+(?P<mid>[A-Z])(?P<dot>\.?)\s+(?P<sur>{_NAME})")
 SPEECH_VERBS = ("says", "said", "explains", "explained", "adds", "added", "wrote", "writes", "asked", "asks",
                 "replied", "replies", "commented", "insists", "insisted", "recalls", "recalled", "admits",
-                "admitted", "told us", "told me", "tells us", "tells me", "according to")
+                "admitted", "told us", "told me", "tells us", "tells me", "according to", "mentioned",
+                "mentions", "reckons", "reckoned", "promised", "suggested", "warned", "reassured", "confirmed",
+                "kept saying", "keeps saying")
 _SPEECH_ANY = "|".join(v.replace(" ", r"\s+") for v in SPEECH_VERBS)
 _SPEECH_ONE = "|".join(v for v in SPEECH_VERBS if " " not in v)
 _SPEECH_BEFORE = re.compile(rf"\b(?:{_SPEECH_ANY})\s+(?P<name>{_NAME})")
@@ -357,8 +370,9 @@ FAMILY = ("mother", "mum", "mam", "father", "dad", "husband", "wife", "partner",
           "brother-in-law", "mother-in-law", "father-in-law", "neighbour", "carer")
 _FAMILY = "|".join(FAMILY)
 _OBJECT_CUE = re.compile(
-    rf"\b(?:praise|praised|meet|meeting|met|shout\s*out\s+to|seen\s+by|looked\s+after\s+by|treated\s+by|"
-    rf"cared\s+for\s+by|speak\s+to|speaking\s+to|talk\s+to|talked\s+to|(?:my|our|her|his)\s+(?:{_FAMILY}),?)"
+    rf"\b(?i:praise|praised|meet|meeting|met|shout\s*out\s+to|seen\s+by|looked\s+after\s+by|treated\s+by|"
+    rf"cared\s+for\s+by|speak\s+to|speaking\s+to|talk\s+to|talked\s+to|(?:my|our|her|his)\s+(?:{_FAMILY}),?|"
+    rf"thanks|cheers|ta|tell|told|ask\s+for|big\s+up|love\s+to|said\s+to|(?:gave|give)\s+(?:her|his)\s+name\s+as)"
     rf"\s+(?P<name>{_NAME})")
 #: "my friend ruairidh": a lower-case word after a family or friend cue.
 _FAMILY_LOWER = re.compile(rf"\b(?:my|our|her|his)\s+(?:{_FAMILY}),?\s+(?P<name>[^\W\d_][\w'’-]*[^\W\d_])", re.I)
@@ -369,20 +383,21 @@ _APPOSITION = re.compile(rf",\s+(?P<name>{_NAME}),\s")
 def _more_person_spans(text, toks, lower, first, last, common) -> list[tuple[int, int, str, float]]:
     """Names in shapes the first rules miss: initials, middle initials, speech verbs, object cues,
     appositions, and lower-case first name + surname pairs ("olga krylova's")."""
-    from .names import known_word
+    from .names import known_word, rare_word
 
     out = []
 
     def namelike(word: str) -> bool:
         lw = word.lower().replace("’", "'")
         lw = lw[:-2] if lw.endswith("'s") else lw
-        return _is_cap(word) and lw not in TITLES and (lw not in common or lw in last or lw in first)
+        return _is_cap(word) and lw not in TITLES and (lw not in common or lw in last or lw in first) \
+            and not _CONTRACTION.search(lw)
 
     def strict(word: str) -> bool:  # a single word on weak evidence: not a common English word at all
         lw = word.lower().replace("’", "'")
         lw = lw[:-2] if lw.endswith("'s") else lw
         return lw not in TITLES and lw not in common and not lw.startswith("i'") and not (
-            len(word) > 1 and (word.isupper() or word[1].isupper()))
+            len(word) > 1 and (word.isupper() or word[1].isupper())) and not _CONTRACTION.search(lw)
 
     for m in _INITIALS.finditer(text):
         if namelike(m.group("sur")) and m.group(0)[:2] not in ("I.",):
@@ -416,7 +431,9 @@ def _more_person_spans(text, toks, lower, first, last, common) -> list[tuple[int
         lw, ln = lower[i], lower[i + 1]
         ln = ln[:-2] if ln.endswith("'s") else ln
         if lw not in common and ln not in common and lw not in TITLES and "'" not in lw \
-                and (lw in first or not known_word(lw)) and (ln in last or not known_word(ln)):
+                and lw not in NOT_NAMES and ln not in NOT_NAMES \
+                and (lw in first or not known_word(lw) or (rare_word(lw) and ln in last)) \
+                and (ln in last or not known_word(ln) or (rare_word(ln) and lw in first)):
             out.append((toks[i][0], toks[i + 1][1], "PERSON", SCORE["lower_case_pair"]))
     return out
 
@@ -429,7 +446,14 @@ NOT_NAMES = frozenset(
         "podiatrist", "podiatric", "podiatry", "visitor", "caller", "lady", "gentleman", "co-ordinator",
         "coordinator", "manager", "worker", "consultation", "hospitality", "reception", "chemo", "radiotherapy",
         "oncology", "staff", "team", "matron", "sister", "nurse", "dr", "drs", "my", "the", "our", "rehab",
-        "aftercare", "palliative", "hca", "hcas"})
+        "aftercare", "palliative", "hca", "hcas", "x-ray", "xray"})
+#: Nouns after which a capitalised word names a team, service, award or role, not a person ("the Hart Team",
+#: "Daisy award", "Admiral Nurse" is allow-listed); only a title ("Dr Hart") overrides them.
+SERVICE_NOUNS = frozenset({"team", "teams", "award", "awards", "service", "services", "support", "community",
+                           "visitor", "visitors", "programme", "program", "project", "network", "partnership", "pts",
+                           "appeal", "fund", "scheme", "initiative"})
+#: Words that may open a span by accident and are dropped from its edge ("Love Claire", "An X-ray").
+_EDGE_WORDS = frozenset({"love", "dear", "hi", "hello", "thanks", "cheers", "an", "a", "the", "from", "with"})
 PLACE_NOUNS = frozenset({
     "ward", "hospital", "house", "centre", "center", "clinic", "unit", "grange", "lodge", "court", "surgery",
     "practice", "road", "street", "lane", "avenue", "palace", "city", "trust", "group", "hall", "park", "school",
@@ -457,7 +481,7 @@ def _plausible(text: str, sp):
 
     if words and norm(*words[0]) in ("st", "saint", "royal"):  # St Luke's, Royal Papworth
         return None
-    while words and role(*words[0]):
+    while words and (role(*words[0]) or (len(words) > 1 and norm(*words[0]) in _EDGE_WORDS)):
         words.pop(0)
     while words and role(*words[-1]):
         words.pop()
@@ -469,8 +493,17 @@ def _plausible(text: str, sp):
     after = re.match(r"(?:['’]s)?\s+([^\W\d_]+)", text[e2:])
     if after and after.group(1).lower() in PLACE_NOUNS:
         return None
+    if sc < SCORE["title"] and after and after.group(1).lower() in SERVICE_NOUNS \
+            and not re.match(r"['’]", text[e2:e2 + 1]):  # "the Hart Team", "Daisy award"; "Katie's team" stays
+        return None
     before = re.search(r"\b(st|st\.|saint|royal)\s+$", text[:s2], re.I)
     if before:
+        return None
+    # a place or a ward: "in Preston", "at West Bridgeford", "on Winifred 2", "to Harvey 1"
+    prep = re.search(r"\b([^\W\d_]+)\s+$", text[:s2])
+    if sc < SCORE["title"] and prep and (prep.group(1).lower() in _PLACE_PREPOSITIONS - {"from"} or (
+            prep.group(1).lower() in ("on", "to", "from", "onto") and re.match(r"\s+\d{1,2}[A-Za-z]?\b", text[e2:]))
+            or (prep.group(1).lower() in ("from", "to") and _MOVEMENT.search(text[max(0, s2 - 60):s2]))):
         return None
     if len(words) == 1 and norm(*words[0]) in _MONTH_WORDS and re.match(r"\s+\d", text[e2:]):
         return None

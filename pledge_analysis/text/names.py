@@ -88,3 +88,22 @@ def common_words() -> frozenset[str]:
 def known_word(word: str) -> bool:
     """Whether ``word`` (lower case) is in spaCy's English lexicon at all, however rare."""
     return word in _probabilities()
+
+
+#: Log-probability below which a word is rare enough in English to be a name in a name slot.
+RARE_LOGPROB = -16.5
+#: Endings of English and medical words: a rare word ending so is a term or a misspelling, not a name.
+#: (Not "-ing", "-ed", "-er" or "-al": Xiaoling, Ahmed, Brandauer and Kajal end so.)
+ENGLISH_ENDINGS = ("ly", "tion", "sion", "ment", "ness", "ised", "ized", "ising", "izing", "ated", "ating", "ful",
+                   "able", "ible", "ous", "ive", "ship", "ologist", "ologists", "ology", "ectomy", "otomy", "ostomy",
+                   "scopy", "gram", "graphy", "itis", "oma", "therapy", "ician", "iatrist", "ness", "less")
+
+
+def rare_word(word: str) -> bool:
+    """Whether ``word`` (lower case) is unknown to English or rarer than :data:`RARE_LOGPROB`, and does not
+    end like an English or medical word ("lumpectomy", "catheterised"): evidence, in a name slot, of a name.
+
+    >>> rare_word("boateng"), rare_word("mastectomy"), rare_word("wing")
+    (True, False, False)
+    """
+    return _probabilities().get(word, -99.0) < RARE_LOGPROB and not word.endswith(ENGLISH_ENDINGS)
