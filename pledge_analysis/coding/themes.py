@@ -110,4 +110,4 @@ def summarise_themes(segments: pd.DataFrame, units: pd.DataFrame, codebook: pd.D
                 "negativity": n_neg / n if n else 0.0, "n_sites": int(t["site"].nunique()) if n else 0,
                 "n_groups": int(t["group"].nunique()) if n else 0, "n_scope_segments": n_total,
             })
-    return schema.conform(pd.DataFrame(rows), "themes")
+    return schema.conform(pd.DataFrame(rows, columns=list(schema.THEMES)), "themes")  # fixed columns when empty
