@@ -114,7 +114,7 @@ def time_qdpx_export(project: Path, out: Path) -> None:
     codebook = read_codebook(project / "codebook.yaml")
     per_source = segments.groupby("source_id").size().max()
     t = time.perf_counter()
-    data = project_qdpx_bytes(segments=segments, codebook=codebook, codings=codings)
+    data = project_qdpx_bytes(segments=segments, codebook=codebook, codings=codings, include_suggestions=True)
     dt = time.perf_counter() - t
     print(f"\n.qdpx export alone: {len(segments):,} segments ({per_source:,} in one source), {len(codings):,} codings:"
           f" {dt:.1f} s, {len(data) / 2 ** 20:.1f} MB zipped")

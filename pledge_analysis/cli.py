@@ -1,5 +1,7 @@
-"""Command line: ``pledge-analysis [--debug] {init,validate,run,import-plan} PROJECT_DIR ...`` and
-``pledge-analysis code INPUT --codebook FILE --out OUTPUT.parquet`` (comments at scale).
+"""Command line: ``pledge-analysis [--debug] {init,validate,run,import-plan} PROJECT_DIR ...``,
+``pledge-analysis code INPUT --codebook FILE --out OUTPUT.parquet`` (comments at scale),
+``pledge-analysis import-qdpx PROJECT.qdpx [--out DIR]`` (what a REFI-QDA project from another program holds)
+and ``pledge-analysis serve OUT`` (the read-only view of a run's outputs in the browser).
 
 No raw tracebacks: every failure prints one ``error: ...`` line (what, where, what to do).
 
@@ -89,6 +91,25 @@ def _parser() -> argparse.ArgumentParser:
                      help="refer to input files where they are instead of copying them into the project")
     ini.add_argument("--force", action="store_true", help="overwrite an existing project.yaml, questions.yaml "
                                                           "and codebook.yaml")
+    srv = sub.add_parser("serve", parents=[common], help="show a run's results read-only in the browser (Voila)",
+                         description="Start the read-only view for patient representatives on this computer only "
+                                     "(127.0.0.1): one hospital's prioritised areas with their evidence and "
+                                     "de-identified quotes, the plan and its status, and the standards audit when "
+                                     "there is one, read from the output folder of `pledge-analysis run`. No code "
+                                     "and nothing to edit; works offline. Ctrl-C stops it.")
+    srv.add_argument("out", type=Path, help="the output folder of `pledge-analysis run ... --out OUT`")
+    srv.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: 8866, or a free one)")
+    srv.add_argument("--site", default=None, help="the hospital shown first (site code or name; others stay in "
+                                                   "the drop-down)")
+    srv.add_argument("--no-browser", action="store_true", help="only print the address; do not open a browser")
+    qdp = sub.add_parser("import-qdpx", parents=[common], help="read a REFI-QDA project from NVivo, ATLAS.ti, MAXQDA "
+                                                               "or QualCoder and say what it holds",
+                         description="Read a REFI-QDA .qdpx project safely (nothing extracted, no file outside it "
+                                     "opened), print what was imported and every source or note that was not, "
+                                     "with why (PDF, pictures, audio, video, unreadable documents). With --out, "
+                                     "write the tables: codebook.yaml and one CSV per table.")
+    qdp.add_argument("qdpx", type=Path, help="the .qdpx project file")
+    qdp.add_argument("--out", type=Path, default=None, help="folder to write the imported tables to (created if needed)")
     cod = sub.add_parser("code", parents=[common], help="code a large table of comments (local or on Dask)",
                          description="De-identify, rule-code and score the sentiment of every comment in INPUT (a CSV "
                                      "or Parquet file, a glob, or a folder of partitions) and write one row per "
@@ -131,6 +152,12 @@ def _code(args) -> int:
     if not args.quiet:
         print(result.summary())
     return 0
+
+
+def _serve(args) -> int:
+    from .serve import serve
+
+    return serve(args.out, port=args.port, site=args.site, open_browser=not args.no_browser)
 
 
 def _validate(args) -> int:
@@ -188,6 +215,8 @@ def _run(args) -> int:
         out = Path(args.out).resolve()
         print(f"Wrote {len(paths)} files to {args.out}: " + ", ".join(
             (p.resolve().relative_to(out).as_posix() if p.resolve().is_relative_to(out) else p.name) for p in paths))
+        if result.run_log.get("refi_qda"):
+            print(result.run_log["refi_qda"]["message"] + ".")
     return 0
 
 
@@ -214,6 +243,33 @@ def _import_plan(args) -> int:
     return 0
 
 
+def _import_qdpx(args) -> int:
+    import warnings
+
+    from .coding.codebook import write_codebook
+    from .io.refi_import import import_summary, log as refi_log, read_project_qdpx
+    from .io.safe import safe_to_csv
+
+    level = refi_log.level
+    refi_log.setLevel(logging.ERROR)  # the summary below lists what was not imported, once
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            tables = read_project_qdpx(args.qdpx)
+    finally:
+        refi_log.setLevel(level)
+    print(f"{args.qdpx}:")
+    print(import_summary(tables))
+    if args.out is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        write_codebook(tables["codebook"], args.out / "codebook.yaml")
+        for name, table in tables.items():
+            if name != "codebook":
+                safe_to_csv(table, args.out / f"{name}.csv")
+        print(f"Tables written to {args.out}: codebook.yaml and {len(tables) - 1} CSV files.")
+    return 0
+
+
 def _init(args) -> int:
     from .scaffold import format_report, init_project
 
@@ -224,7 +280,8 @@ def _init(args) -> int:
     return 0
 
 
-COMMANDS = {"validate": _validate, "run": _run, "import-plan": _import_plan, "init": _init, "code": _code}
+COMMANDS = {"validate": _validate, "run": _run, "import-plan": _import_plan, "init": _init, "code": _code,
+            "import-qdpx": _import_qdpx, "serve": _serve}
 
 
 def _os_message(exc: OSError) -> str:

@@ -448,8 +448,10 @@ def code_comments(input: str | Path, codebook: pd.DataFrame | str | Path, out: s
 
         if engine == "local":
             _run_local(inputs, job, temps[0], temps[1] if codings else None, chunk_rows=chunk_rows, progress=progress)
-            # the themes from the written parts, part by part in this process (memory bounded by a part)
-            with dask.config.set(scheduler="synchronous"):
+            # the themes from the written parts, part by part in this process (memory bounded by a part);
+            # shuffles as tasks: with a distributed Client open in this process (a notebook's, say) dask
+            # would otherwise pick its p2p shuffle, which fails outside a worker
+            with dask.config.set({"scheduler": "synchronous", "dataframe.shuffle.method": "tasks"}):
                 table, status, reasons, rows = _summaries(dd.read_parquet(str(temps[0]), columns=list(_needed())),
                                                           cb, min_negative)
             n_workers = 1

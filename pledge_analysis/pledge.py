@@ -351,7 +351,7 @@ def read_action_plan_xlsx(path: str | Path, previous: pd.DataFrame | None = None
     path = Path(path)
     if not path.exists():
         raise InputError("action plan workbook not found", path=path)
-    raw = unneutralise_frame(_read_workbook(path)).fillna("")
+    raw = unneutralise_frame(_read_workbook(path)).astype(object).fillna("")
     inverse = {v.lower(): k for k, v in HEADERS.items()}
     raw.columns = [inverse.get(str(c).strip().lower(), str(c).strip()) for c in raw.columns]
     missing = [HEADERS[c] for c in ("goal_id", "you_said", "we_plan_to", "by", "status") if c not in raw.columns]

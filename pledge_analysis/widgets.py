@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 
 from . import schema
+from .kernel_thread import KernelThread
 from .pledge import STATUSES, parse_by, record_status
 
 #: what a "By" cell may hold besides a date
@@ -65,8 +66,10 @@ class PlanEditor:
         self.status = w.Dropdown(options=list(STATUSES), description="Status")
         self.save = w.Button(description="Save", button_style="primary", icon="save")
         self.message = w.HTML()
-        self.goal.observe(lambda _change: self._load(), names="value")
-        self.save.on_click(lambda _b: self.commit())
+        # JupyterLab delivers widget events on another thread: save on the kernel's, and show any failure
+        kernel = KernelThread(on_error=self._show_error)
+        self.goal.observe(kernel.wrap(lambda _change: self._load()), names="value")
+        self.save.on_click(kernel.wrap(lambda _b: self.commit()))
         self.widget = w.VBox([self.goal, self.you_said, self.we_plan_to, w.HBox([self.by, self.owner]),
                               w.HBox([self.status, self.save]), self.message, self.evidence])
         self._load()
@@ -115,6 +118,16 @@ class PlanEditor:
         self.message.value = f"Saved {html.escape(str(self.goal.value))}" + (" to the project store." if self.project
                                                                             else ".")
         return True
+
+    def _show_error(self, exc: BaseException) -> None:
+        import sqlite3
+
+        if isinstance(exc, sqlite3.Error) and self.project is not None:
+            from .project import store_error
+
+            exc = store_error(exc, self.project.path, "write to", self.project.timeout)
+        self.message.value = (f"<span style='color:#d5281b'>Not saved: {html.escape(str(exc))} "
+                              f"({type(exc).__name__})</span>")
 
     def _ipython_display_(self):
         from IPython.display import display

@@ -1,9 +1,11 @@
 """`pledge-analysis code`: the same coding in this process and on a real Dask LocalCluster (processes).
 
-One generated input of 800 comments (the sample's text bank, with planted identifiers, placeholders,
+One generated input of 3,000 comments (the sample's text bank, with planted identifiers, placeholders,
 a blank id, an empty text and a date that is not a date) is coded once by each engine (module fixture);
-the tests compare what they wrote, check the themes table against the in-process functions, and run
-the command's error paths (which fail before any coding).
+the dask engine runs on one module-scoped LocalCluster of 2 worker processes x 1 thread, shared by the
+tests that need it (its start-up is paid once). The tests compare what the engines wrote row for row,
+check the themes table against the in-process functions, run a saved static-embedding classifier on
+both engines, and run the command's error paths (which fail before any coding).
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from pledge_analysis.coding.codebook import read_codebook
 
 from .conftest import SAMPLES
 
-N = 800
+N = 3000
 CODEBOOK = SAMPLES / "codebook.yaml"
 
 
@@ -44,25 +46,47 @@ def _comments(n: int, seed: int = 7) -> pd.DataFrame:
     return df
 
 
+def _worker_builds() -> dict:
+    """Run on a worker (``client.run``): how many times that process built each job's state. The import
+    is inside so that the worker's own dict is read (a closure would ship the caller's copy)."""
+    from pledge_analysis.coding_job import BUILDS
+
+    return dict(BUILDS)
+
+
+def _worker_embedding_models() -> int:
+    """Run on a worker: how many embedding models that process loaded (or distilled)."""
+    from pledge_analysis.coding.embeddings import _load_model
+
+    return _load_model.cache_info().currsize
+
+
 @pytest.fixture(scope="module")
-def coded(tmp_path_factory):
-    """The input coded by both engines: (input frame, tmp folder, local result, dask result, worker builds)."""
+def client():
+    """A real LocalCluster of 2 worker processes (not threads), 1 thread each, for this module's tests."""
     from distributed import Client, LocalCluster
 
-    from pledge_analysis.coding_job import BUILDS
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def coded(tmp_path_factory, client):
+    """The input coded by both engines: (input frame, tmp folder, local result, dask result, worker builds)."""
     from pledge_analysis.engine import code_comments
 
     tmp = tmp_path_factory.mktemp("code")
     df = _comments(N)
     df.to_csv(tmp / "comments.csv", index=False)
     kw = dict(text_column="Text", columns={"site": "Hospital"})
+    # the local engine with a distributed Client open in this process (as in a notebook): its themes
+    # step once failed there (dask chose its p2p shuffle, which needs a worker)
     local = code_comments(tmp / "comments.csv", CODEBOOK, tmp / "local.parquet", codings=tmp / "local_codings.parquet",
-                          chunk_rows=200, **kw)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
-        dask = code_comments(tmp / "comments.csv", CODEBOOK, tmp / "dask.parquet", engine="dask", client=client,
-                             codings=tmp / "dask_codings.parquet", **kw)
-        builds = client.run(lambda: dict(BUILDS))
+                          chunk_rows=1000, **kw)
+    dask = code_comments(tmp / "comments.csv", CODEBOOK, tmp / "dask.parquet", engine="dask", client=client,
+                         codings=tmp / "dask_codings.parquet", **kw)
+    builds = client.run(_worker_builds)
     return df, tmp, local, dask, builds
 
 
@@ -73,7 +97,8 @@ def test_dask_engine_gives_the_local_result_row_for_row(coded):
     pd.testing.assert_frame_equal(pd.read_parquet(tmp / "local_codings.parquet"),
                                   pd.read_parquet(tmp / "dask_codings.parquet"))
     pd.testing.assert_frame_equal(local.themes, dask.themes)
-    assert len(list((tmp / "local.parquet").iterdir())) == 4  # chunks of 200 rows
+    assert len(a) == N and dask.rows == N
+    assert len(list((tmp / "local.parquet").iterdir())) == 3  # chunks of 1,000 rows
     assert len(list((tmp / "dask.parquet").iterdir())) > 2  # more partitions than workers
     # every worker built its pipeline once, however many partitions it coded
     assert len(builds) == 2 and all(list(v.values()) == [1] for v in builds.values())
@@ -163,8 +188,26 @@ def test_an_output_in_the_way_is_refused_before_any_work(tmp_path, capsys):
     assert (tmp_path / "o.parquet" / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
-def test_a_saved_theme_classifier_adds_model_codes(coded, tmp_path, capsys):
-    """--model: a ThemeClassifier fitted on the rule-coded themes, saved, then used by `code`."""
+def _small_static_model(folder, texts):
+    """A real model2vec StaticModel (word-level tokenizer over ``texts``' words, 32 seeded random dimensions)
+    saved where ``embeddings.load_model("static", folder)`` finds a distilled one: distilling the real one
+    from MiniLM takes over 2 minutes of CPU, too long for the suite."""
+    import numpy as np
+    from model2vec import StaticModel
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers
+
+    words = sorted({w for t in texts for w in t.lower().split()})
+    vocab = {"[UNK]": 0, "[PAD]": 1, **{w: i + 2 for i, w in enumerate(words)}}
+    tok = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
+    tok.normalizer, tok.pre_tokenizer = normalizers.Lowercase(), pre_tokenizers.Whitespace()
+    vectors = np.random.default_rng(0).standard_normal((len(vocab), 32)).astype(np.float32)
+    StaticModel(vectors, tok).save_pretrained(str(folder / "static-minilm-256"))
+
+
+def test_a_saved_static_theme_classifier_codes_the_same_on_both_engines(coded, client, tmp_path, capsys):
+    """--model with a ThemeClassifier fitted in static-embedding mode: the saved file carries its static
+    model, so each worker loads the file once (one state build for the job, however many partitions)
+    and never loads or distils an embedding model; local and dask agree row for row."""
     from pledge_analysis.coding.classifier import ThemeClassifier
     from pledge_analysis.engine import code_comments
 
@@ -174,18 +217,31 @@ def test_a_saved_theme_classifier_adds_model_codes(coded, tmp_path, capsys):
     train = out[out["status"] == "coded"].iloc[:400]
     themes = sorted({t for ts in train["themes"] for t in ts})
     Y = pd.DataFrame({t: [int(t in ts) for ts in train["themes"]] for t in themes})
-    model = ThemeClassifier(embedding_model=None, cv=0).fit(train["text"].tolist(), Y)
+    _small_static_model(tmp_path, train["text"])
+    model = ThemeClassifier(embedding_model="static", cv=0, cache_dir=tmp_path).fit(train["text"].tolist(), Y)
+    assert model.features_.static_model_.embedding.shape[1] == 32
     model.save(tmp_path / "themes.joblib", codebook=cb)
-    df.iloc[400:460].to_csv(tmp_path / "new.csv", index=False)
-    result = code_comments(tmp_path / "new.csv", CODEBOOK, tmp_path / "o.parquet", codings=tmp_path / "c.parquet",
-                           model=tmp_path / "themes.joblib", text_column="Text", columns={"site": "Hospital"})
+    df.iloc[400:800].to_csv(tmp_path / "new.csv", index=False)
+    kw = dict(model=tmp_path / "themes.joblib", text_column="Text", columns={"site": "Hospital"})
+    result = code_comments(tmp_path / "new.csv", CODEBOOK, tmp_path / "o.parquet", codings=tmp_path / "c.parquet", **kw)
+    before = client.run(_worker_builds)
+    on_dask = code_comments(tmp_path / "new.csv", CODEBOOK, tmp_path / "d.parquet", codings=tmp_path / "dc.parquet",
+                            engine="dask", client=client, **kw)
     codings = pd.read_parquet(tmp_path / "c.parquet")
+    pd.testing.assert_frame_equal(codings, pd.read_parquet(tmp_path / "dc.parquet"))
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "o.parquet"), pd.read_parquet(tmp_path / "d.parquet"))
+    assert len(list((tmp_path / "d.parquet").iterdir())) > 2  # several partitions on 2 workers
     by_model = codings[codings["method"] == "model"]
     assert len(by_model) > 0 and set(by_model["code_id"]) <= set(themes) and by_model["start"].isna().all()
     comments = pd.read_parquet(tmp_path / "o.parquet").set_index("comment_id")
     for cid, code in zip(by_model["segment_id"], by_model["code_id"]):
         assert code in comments.loc[cid, "codes"]
-    assert result.rows == 60
+    assert result.rows == on_dask.rows == 400
+    after = client.run(_worker_builds)
+    new_keys = {w: set(b) - set(before[w]) for w, b in after.items()}
+    assert all(len(k) <= 1 for k in new_keys.values()) and sum(map(len, new_keys.values())) >= 1
+    assert all(after[w][k] == 1 for w, keys in new_keys.items() for k in keys)  # once per worker
+    assert set(client.run(_worker_embedding_models).values()) == {0}  # no worker loaded or distilled one
 
     # a model that predicts a code the codebook lacks is refused before any work
     bad = ThemeClassifier(embedding_model=None, cv=0).fit(["long wait", "kind staff"] * 5, ["delays", "kindness"] * 5)

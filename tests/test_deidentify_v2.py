@@ -55,6 +55,40 @@ def test_hard_negatives_stay(text):
     assert found(text) == []
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("mr okonjo was lovely and explained everything", ["okonjo"]),
+    ("dr. wojcik said it was fine", ["wojcik"]),
+    ("Thanks to Mrs van der Berg and Pieter de la Cruz", ["van der Berg", "Pieter de la Cruz"]),
+    ("The consultant, PRIYA RAGHAVAN, explained the MRI and the CNS results.", ["PRIYA RAGHAVAN"]),
+    ("hi its dorota, can u call me back", ["dorota"]),
+    ("i was looked after by zanele who was great", ["zanele"]),
+    ("my sister tolulope adeyemi came with me", ["tolulope adeyemi"]),
+    ("mei k adeyemi rang back", ["mei k adeyemi"]),
+    ("Seen by JR Menon today", ["JR Menon"]),
+    ("Nkechinyere, you were wonderful.", ["Nkechinyere"]),
+    ("If Roger hadn't phoned me I'd be lost", ["Roger"]),
+    ("Love Claire and Travis xxx", ["Claire", "Travis"]),
+    ("From all of us, thanks to Katie's team", ["Katie"]),
+])
+def test_name_shapes_of_the_second_round(text, expected):
+    """Shapes written for this test (not taken from any evaluation set): lower-case titles and cues,
+    particles, capitals, initials, vocatives; contractions and sign-off words are not part of a name."""
+    assert [v for v, label in found(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The Hart Team visited weekly and I was nominated for a Daisy award.",
+    "I moved from Milton Keynes to Stoke Mandeville for radiotherapy.",
+    "There was no room on Winifred 2 that night; a clinic in Preston took me.",
+    "Hodgkin's was in the family. Paget's disease was ruled out.",
+    "Dr XXXX was kind and Mrs xxxx rang.",
+    "the nurse catheterised him and the doctor examined me",
+    "An X-ray, then Tai Chi with the Red Cross volunteers during Ramadan.",
+])
+def test_hard_negatives_of_the_second_round(text):
+    assert found(text) == []
+
+
 def test_scores_let_a_reviewer_list_the_least_certain():
     df = pd.DataFrame({"segment_id": ["a", "b", "c"], "source_id": ["s1", "s1", "s2"],
                        "text": ["Dr Hughes rang 07700 900461", "honestly olga krylova", "Email jo@example.com"]})
@@ -89,7 +123,8 @@ def test_frozen_heldout_set_is_unchanged_and_recall_holds():
 
 def test_frozen_heldout_v3_is_unchanged_and_its_generator_reproduces_it():
     """v3 was written (names composed by hand, phones from phonenumbers' example numbers of 40 regions)
-    before this round's recognizer changes; the generator is seeded, so it must give the same bytes."""
+    before this round's recognizer changes; the generator is seeded, so it must give the same bytes;
+    recall and precision floors catch a regression."""
     import importlib.util
     import json
 
@@ -101,6 +136,11 @@ def test_frozen_heldout_v3_is_unchanged_and_its_generator_reproduces_it():
     items = gen.build(1, 600, 250, 150, seed=31)
     text = "".join(json.dumps(it, ensure_ascii=False) + "\n" for it in items)
     assert hashlib.sha256(text.encode("utf-8")).hexdigest() == HELDOUT_V3_SHA256
+    # floors a little below the measured figures (README: PERSON 0.792, PHONE 1.00, precision 0.961)
+    scores = evaluate(load_jsonl_set(path)).set_index("label")
+    assert scores.at["PHONE", "recall"] >= 0.98
+    assert scores.at["PERSON", "recall"] >= 0.77
+    assert scores.at["ALL", "precision"] >= 0.93
 
 
 @pytest.mark.skipif(not REAL.exists(), reason="../shared/external (real comments) is absent")
@@ -123,3 +163,10 @@ def test_ner_entities_are_added_when_a_pipeline_is_given():
     r = redact(text, nlp=nlp)
     assert [(text[s:e], label) for s, e, label in r.spans] == [("Bramble", "PERSON")] and r.scores == [0.7]
     assert redact(text, nlp=nlp, allow=["Bramble"]).spans == []
+    # the spaCy component takes the entities of a pipeline's earlier NER the same way
+    from pledge_analysis.text.deidentify import add_deidentifier
+
+    add_deidentifier(nlp)
+    doc = nlp(text + ", ring 07700 900461")
+    assert [(sp.text, sp.label_) for sp in doc.spans["pledge_pii"]] == [("Bramble", "PERSON"),
+                                                                       ("07700 900461", "PHONE")]

@@ -356,12 +356,12 @@ def qualcoder(tmp_path):
            f'<Code guid="{G(13)}" name="Care" isCodable="false">\n<Description>A category</Description>\n'
            f'<Code guid="{G(10)}" name="Contact" isCodable="true" color="#81BEF7">\n'
            f'<Description>Staff keep in touch</Description>\n</Code>\n</Code>\n</Codes>\n</CodeBook>\n'
-           f'<Variables>\n<Variable guid="{G(70)}" name="site" typeOfVariable="Text" >\n<Description />\n'
+           f'<Variables>\n<Variable guid="{G(70)}" name="Site" typeOfVariable="Text" >\n<Description />\n'
            f'</Variable>\n<Variable guid="{G(71)}" name="pages" typeOfVariable="Float" >\n<Description />\n'
            f'</Variable>\n</Variables>\n'
            f'<Cases>\n<Case guid="{G(80)}" name="Respondent 7">\n<Description />\n<VariableValue>\n'
            f'<VariableRef targetGUID="{G(70)}" />\n<TextValue>Westmoor</TextValue>\n</VariableValue>\n'
-           f'<SourceRef targetGUID="{G(20)}"/>\n</Case>\n</Cases>\n'
+           f'<SourceRef targetGUID="{G(20)}"/>\n<SourceRef targetGUID="{G(40)}"/>\n</Case>\n</Cases>\n'
            f'<Sources>\n<TextSource plainTextPath="internal://{G(20)}.txt" creatingUser="{G(1)}" '
            f'creationDateTime="2025-04-01T08:10:00Z" guid="{G(20)}" name="survey_free_text.txt">\n'
            + sel(21, t, "The chemo unit phoned me every week.", [10], 1, desc="Proactive contact") + "\n"
@@ -406,10 +406,11 @@ def test_qualcoder_categories_journals_annotations_and_pdf_text(qualcoder, tmp_p
     assert ann["target_type"] == "source" and ann["source_id"] == "survey_free_text.txt"
     assert QC_TEXT[ann["start"]:ann["end"]] == "Parking costs"
     sv = t["source_variables"]
-    assert sv.values.tolist() == [["survey_free_text.txt", "site", "Westmoor"], ["leaflet.pdf", "pages", "2"]]
+    assert sv.values.tolist() == [["survey_free_text.txt", "Site", "Westmoor"], ["leaflet.pdf", "pages", "2"]]
     seg = t["segments"].set_index("source_id")
-    assert seg.at["survey_free_text.txt", "site"] == "Westmoor"
-    assert seg.at["survey_free_text.txt", "respondent_id"] == "Respondent 7"
+    assert seg.at["survey_free_text.txt", "site"] == "Westmoor"  # a variable named Site (any case) is the site
+    assert seg["respondent_id"].to_dict() == {"survey_free_text.txt": "Respondent 7", "leaflet.pdf": "Respondent 7"}
+    assert t["case_links"]["source_id"].tolist() == ["survey_free_text.txt", "leaflet.pdf"]  # the PDF by its name
     assert_round_trip(t, round_trip(t, tmp_path))
 
 
@@ -435,3 +436,44 @@ def test_unreadable_documents_are_listed_never_a_crash(tmp_path):
     assert "not a .docx" in reasons["rtf only"] and "cannot be read" in reasons["broken docx"]
     assert "no text" in reasons["no text"] and "not UTF-8" in reasons["cp1252"]
     assert t["segments"][["source_id", "text"]].values.tolist() == [["cp1252 with docx", "Café staff"]]
+
+
+def test_command_line_lists_what_was_not_imported_and_writes_the_tables(nvivo, tmp_path, capsys):
+    from pledge_analysis.cli import main
+    from pledge_analysis.coding import read_codebook
+
+    assert main(["import-qdpx", str(nvivo), "--out", str(tmp_path / "tables")]) == 0
+    out = capsys.readouterr().out
+    assert "Imported: 2 segments from 2 sources, 2 codes, 3 codings, 1 memo, 0 sets, 1 user, 2 cases." in out
+    assert "Not imported (3):" in out
+    assert f"  PDFSource 'Patient leaflet' (internal://{G(40)}.pdf): a PDF" in out and "2 codings" in out
+    assert read_codebook(tmp_path / "tables" / "codebook.yaml")["name"].tolist() == ["Timeliness", "Support"]
+    gone = pd.read_csv(tmp_path / "tables" / "not_imported.csv")
+    assert sorted(gone["kind"]) == ["Graph", "Link", "PDFSource"]
+    assert pd.read_csv(tmp_path / "tables" / "segments.csv")["respondent_id"].tolist() == ["Patient 01", "Patient 02"]
+
+
+def test_our_export_after_another_program_dropped_the_companion_file(tmp_path):
+    """A program that re-exports our project keeps the REFI-QDA XML but not our companion file: the generic reader
+    still finds each source's site and group (``site (source)``), its one person (``SourceRef``) and the codings."""
+    from pledge_analysis.coding.codebook import codebook_from_records
+
+    rows = [("a.txt", "NGU", "The nurse was kind."), ("a.txt", "NGU", "Parking was bad."),
+            ("b.txt", "SGH", "Results took weeks.")]
+    segs = pd.DataFrame([{"segment_id": f"s{i}", "source_id": src, "site": site, "group": "primary",
+                          "source_type": "interview", "respondent_id": f"{src}:P1", "speaker": "P1",
+                          "role": "participant", "position": i, "text": text} for i, (src, site, text) in enumerate(rows)])
+    cb = codebook_from_records([{"id": "kind", "name": "Kindness"}, {"id": "wait", "name": "Waiting"}])
+    codings = pd.DataFrame([{"segment_id": "s0", "code_id": "kind", "coder": "alice", "method": "manual",
+                             "status": "accepted", "start": 4, "end": 9},
+                            {"segment_id": "s2", "code_id": "wait", "coder": "alice", "method": "manual",
+                             "status": "accepted", "start": None, "end": None}])
+    ours = zipfile.ZipFile(io.BytesIO(project_qdpx_bytes(segments=segs, codebook=cb, codings=codings)))
+    kept = {n: ours.read(n) for n in ours.namelist() if not n.endswith(".json")}
+    assert len(kept) < len(ours.namelist())  # the companion file is gone
+    t = read_project_qdpx(write(tmp_path / "reexported.qdpx", kept.pop("project.qde").decode(), kept))
+    seg = t["segments"].set_index("source_id")
+    assert seg[["site", "group", "respondent_id"]].values.tolist() == [["NGU", "primary", "a.txt:P1"],
+                                                                       ["SGH", "primary", "b.txt:P1"]]
+    quotes = {q for _, q, name, _ in coded(t) if name in ("Kindness", "Waiting")}
+    assert quotes == {"nurse", "Results took weeks."}

@@ -102,3 +102,25 @@ def test_callbacks_from_another_thread_run_on_the_kernel_thread():
 def test_without_an_error_handler_the_exception_propagates():
     with pytest.raises(ZeroDivisionError):
         KernelThread().call(lambda: 1 / 0)
+
+
+def test_the_plan_editor_shows_a_failed_save_too(tmp_path):
+    from pledge_analysis.widgets import PlanEditor
+
+    db = tmp_path / "p.sqlite"
+    plan = pd.DataFrame({"goal_id": ["G01"], "scope": ["RGH"], "theme": ["waiting"], "you_said": ["Clinics ran late."],
+                         "we_plan_to": [""], "by": [""], "owner": [""], "status": ["not started"]})
+    with Project.open(db, timeout=0.05) as p:
+        p.save_action_plan(plan, actor="test")
+        editor = PlanEditor(project=p)
+        editor.we_plan_to.value = "A text when the clinic runs late"
+        other = sqlite3.connect(db)
+        other.execute("BEGIN EXCLUSIVE")
+        try:
+            editor.save.click()
+        finally:
+            other.rollback()
+            other.close()
+        assert "Not saved" in editor.message.value and "in use by another program" in editor.message.value
+        editor.save.click()
+        assert p.action_plan().at[0, "we_plan_to"] == "A text when the clinic runs late"

@@ -1,4 +1,6 @@
 """Codebook files and edits, reliability, queries, blind review decisions, REFI-QDA exchange."""
+from collections import Counter
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,6 +15,7 @@ from pledge_analysis.coding.codebook_ops import (add_code, merge_codes, move_cod
 from pledge_analysis.coding.queries import code_frequencies, cooccurrence, matrix_coding, quotes_table, retrieve
 from pledge_analysis.coding.review import ReviewWidget
 from pledge_analysis.errors import CodebookError
+from pledge_analysis.io import refi, refi_export
 from pledge_analysis.io.refi import read_codebook_qdc, read_project_qdpx, validate, write_codebook_qdc, write_project_qdpx
 from pledge_analysis.project import Project
 
@@ -140,10 +143,11 @@ def test_refi_qda_export_validates_and_round_trips(sample_run, tmp_path):
     assert validate(out / "project.qdpx", REFI / "Project.xsd") == []
     assert validate(out / "codebook.qdc", REFI / "Codebook.xsd") == []
     codings = r.codings.assign(coder=["rules"] * (len(r.codings) - 1) + ["alice"])
+    codings.loc[codings.index[-1], ["status", "memo"]] = ["accepted", "a clear example"]
     memos = pd.DataFrame([{"memo_id": 1, "segment_id": r.segments["segment_id"].iloc[0], "code_id": None,
                            "coder": "alice", "text": "ask the group", "created_at": "2026-03-01T10:00:00+00:00"}])
     write_project_qdpx(tmp_path / "x.qdpx", segments=r.segments, codebook=r.codebook, codings=codings,
-                       respondents=r.respondents, memos=memos)
+                       respondents=r.respondents, memos=memos, include_suggestions=True)
     assert validate(tmp_path / "x.qdpx", REFI / "Project.xsd") == []
     back = read_project_qdpx(tmp_path / "x.qdpx")
     pd.testing.assert_frame_equal(back["codebook"], r.codebook)
@@ -151,14 +155,65 @@ def test_refi_qda_export_validates_and_round_trips(sample_run, tmp_path):
     b = back["segments"].set_index("segment_id").sort_index()
     assert (a["text"] == b["text"]).all() and (a["site"] == b["site"]).all()
     assert (a["speaker"].fillna("") == b["speaker"].fillna("")).all()
-    cols = ["segment_id", "code_id", "coder", "method", "status", "start", "end", "evidence"]
+    cols = ["segment_id", "code_id", "coder", "method", "status", "start", "end", "evidence", "negated", "memo",
+            "created_at"]
     key = lambda d: d[cols].astype(str).sort_values(cols).reset_index(drop=True)  # noqa: E731
     pd.testing.assert_frame_equal(key(back["codings"]), key(codings))
     assert back["memos"]["text"].tolist() == ["ask the group"]
+    assert back["memos"]["segment_id"].tolist() == [r.segments["segment_id"].iloc[0]]
     people = back["respondents"].set_index("respondent_id")
     assert people.at["NGU-0001", "site"] == "NGU" and "age_band" in people.columns
+    # a .qdc carries what the standard has room for: names, hierarchy, colours and definitions
     write_codebook_qdc(r.codebook, tmp_path / "c.qdc")
-    pd.testing.assert_frame_equal(read_codebook_qdc(tmp_path / "c.qdc"), r.codebook)
+    cols = ["name", "description", "include", "exclude", "colour"]
+    qdc = read_codebook_qdc(tmp_path / "c.qdc")
+    pd.testing.assert_frame_equal(qdc[cols], r.codebook[cols])
+    assert qdc["parent_id"].notna().tolist() == r.codebook["parent_id"].notna().tolist()
+
+
+def _qde(path):
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as z:
+        return etree.fromstring(z.read("project.qde")), z.namelist()
+
+
+@needs_refi
+def test_sample_qdpx_carries_no_machine_text_and_keeps_suggestions_apart(sample_run):
+    """Issue 18 as observed on the sample run's project.qdpx: 3,165 segment selections with no coding and every
+    coding carried key=value text in Description (QualCoder shows each as an annotation or a memo), code
+    descriptions carried 'Code id:' and 'Keywords:' lines, and 8,154 unreviewed and negated rule suggestions
+    travelled as ordinary codings of the codes."""
+    from pledge_analysis.io.refi import NEGATED, SUGGESTED
+
+    r, out = sample_run
+    root, members = _qde(out / "project.qdpx")
+    P = "{urn:QDA-XML:project:1.0}"
+    descriptions = [d.text or "" for d in root.iter(P + "Description")]
+    assert [d for d in descriptions if "=" in d] == []
+    assert [d for d in descriptions if "Code id:" in d or "Keywords:" in d] == []
+    assert [s.get("guid") for s in root.iter(P + "PlainTextSelection")
+            if s.find(P + "Coding") is None and s.getparent().tag == P + "TextSource"] == []
+    # the run's codings are all unreviewed suggestions: none codes a codebook code, all sit under the named folders
+    codebook_guids = {refi.guid("code", c) for c in r.codebook["code_id"]}
+    folders = {c.get("name"): c for c in root.find(P + "CodeBook").find(P + "Codes")}
+    assert folders[SUGGESTED].get("isCodable") == "false" and folders[NEGATED].get("isCodable") == "false"
+    under = {name: {c.get("guid") for c in folders[name].iter(P + "Code")} for name in (SUGGESTED, NEGATED)}
+    refs = Counter(ref.get("targetGUID") for ref in root.iter(P + "CodeRef")
+                   if ref.getparent().tag == P + "Coding")
+    assert not codebook_guids & set(refs)
+    negated = r.codings["negated"].fillna(False).astype(bool)
+    assert sum(n for g, n in refs.items() if g in under[SUGGESTED]) == (~negated).sum()
+    assert sum(n for g, n in refs.items() if g in under[NEGATED]) == negated.sum()
+    sets = {s.get("name"): {m.get("targetGUID") for m in s.iter(P + "MemberCode")} for s in root.iter(P + "Set")}
+    assert sets[SUGGESTED] == under[SUGGESTED] - {folders[SUGGESTED].get("guid")}
+    assert r.run_log["refi_qda"]["suggestions"] == (~negated).sum() and r.run_log["refi_qda"]["reviewed"] == 0
+    assert "pledge_analysis.json" in members
+    # every coding is dated with the store's time, not the export's
+    stored = {refi_export._iso(t) for t in r.store_codings["created_at"]}
+    assert {s.get("creationDateTime") for s in root.iter(P + "PlainTextSelection")} - {None} <= stored
 
 
 @needs_refi
@@ -234,30 +289,77 @@ def _qdpx_digest(data: bytes) -> str:
     return h.hexdigest()
 
 
-@pytest.fixture
-def frozen_clock(monkeypatch):
-    """The export stamps 'now' where a table has no date: freeze it so that the output can be compared."""
-    import datetime as dt
+@needs_refi
+def test_qdpx_exports_reviewed_codings_real_times_and_case_links():
+    """Only reviewed codings by default, suggestions apart on request, rejected never; dates from the tables and
+    the same bytes on a re-export; cases linked to their text by case codes (QualCoder), SelectionRef and
+    SourceRef (NVivo); site/group on sources; memos as notes where QualCoder and NVivo look for them."""
+    import io
+    import zipfile
 
-    from pledge_analysis.io import refi
+    from lxml import etree
 
-    class Frozen(dt.datetime):
-        @classmethod
-        def now(cls, tz=None):
-            return cls(2026, 1, 1, 12, 0, 0, tzinfo=tz)
+    from pledge_analysis.io.refi import NEGATED, SUGGESTED, guid, project_qdpx_bytes
 
-    monkeypatch.setattr(refi, "datetime", Frozen)
-
-
-#: sha256 over the archive's members of the export of ``_export_tables()``, computed with the export as it was
-#: before it was made linear (the quadratic version of 2026-12): the linear one must write the same bytes.
-QDPX_EXPORT_DIGEST = "a8528b9f87032cf04e6e9f670dd6de1290ea01e56dcc974148a5c6e8c2cf0152"
-
-
-def test_qdpx_export_is_unchanged(frozen_clock):
-    from pledge_analysis.io.refi import project_qdpx_bytes
-
-    assert _qdpx_digest(project_qdpx_bytes(**_export_tables())) == QDPX_EXPORT_DIGEST
+    tables = _export_tables(n_fg=12)
+    tables["segments"] = pd.concat([tables["segments"], pd.DataFrame([{
+        "segment_id": "iv0", "source_id": "transcripts/interview.txt", "site": "NGU", "group": "primary",
+        "source_type": "interview", "respondent_id": "transcripts/interview.txt:P1", "speaker": "P1",
+        "role": "participant", "position": 0, "text": "One person, one document."}])], ignore_index=True)
+    c = tables["codings"]
+    c.loc[c.index[0], "status"] = "rejected"  # a rejected suggestion: never exported
+    tables["memos"] = pd.concat([tables["memos"], pd.DataFrame([{"memo_id": 3, "segment_id": None, "code_id": "kind",
+                                                                 "coder": "alice", "text": "kind = caring",
+                                                                 "created_at": "2026-03-04T08:00:00Z"}])])
+    data = project_qdpx_bytes(**tables)
+    assert data == project_qdpx_bytes(**tables)  # a re-export of the same tables: the same bytes
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        root = etree.fromstring(z.read("project.qde"))
+        assert {i.date_time for i in z.infolist()} == {(2026, 3, 4, 8, 0, 0)}  # the latest time in the tables
+    assert validate(etree.tostring(root), REFI / "Project.xsd") == []
+    P = "{urn:QDA-XML:project:1.0}"
+    coded = [ref.get("targetGUID") for ref in root.iter(P + "CodeRef") if ref.getparent().tag == P + "Coding"]
+    reviewed = c[(c["status"] == "accepted") & c["code_id"].isin(tables["codebook"]["code_id"])]
+    assert Counter(g for g in coded if g == guid("code", "wait")) == {guid("code", "wait"): len(reviewed)}
+    assert guid("code", "kind") not in coded and not root.findall(f".//{P}Set")  # suggestions left out
+    stored = {refi_export._iso(t) for t in c["created_at"]} | {refi_export._iso(t) for t in tables["memos"]["created_at"]}
+    dated = {e.get(a) for e in root.iter() for a in ("creationDateTime", "modifiedDateTime") if e.get(a)}
+    assert dated and dated <= stored
+    # cases: the case code shares the case's GUID and codes the case's segments; SelectionRefs point at those codings
+    sel = {s.get("guid"): s for s in root.iter(P + "PlainTextSelection")}
+    case = next(k for k in root.iter(P + "Case") if k.get("name") == "transcripts/RGH_primary.txt:P2")
+    assert case.find(P + "CodeRef").get("targetGUID") == case.get("guid")
+    assert case.get("guid") in {code.get("guid") for code in root.iter(P + "Code")}
+    refs = [x.get("targetGUID") for x in case.findall(P + "SelectionRef")]
+    assert len(refs) == 2 and all(sel[g].find(f"{P}Coding/{P}CodeRef").get("targetGUID") == case.get("guid")
+                                  for g in refs)
+    assert case.find(P + "SourceRef") is None  # a focus group has several speakers
+    one = next(k for k in root.iter(P + "Case") if k.get("name") == "transcripts/interview.txt:P1")
+    assert one.find(P + "SourceRef").get("targetGUID") == guid("source", "transcripts/interview.txt")
+    variables = {v.get("guid"): v.get("name") for v in root.iter(P + "Variable")}
+    on_source = {s.get("name"): {variables[vv.find(P + "VariableRef").get("targetGUID")]: vv.find(P + "TextValue").text
+                                 for vv in s.findall(P + "VariableValue")} for s in root.iter(P + "TextSource")}
+    assert on_source["transcripts/RGH_primary.txt"] == {"site (source)": "RGH", "group (source)": "primary"}
+    assert on_source["survey/patients_NGU.csv"] == {"site (source)": "NGU"}  # both groups: the cases say which
+    # memos: on a segment, an annotation (a selection in the note, a NoteRef from its source); on a code, the code's
+    notes = {n.get("guid"): n for n in root.iter(P + "Note")}
+    fg = next(s for s in root.iter(P + "TextSource") if s.get("name") == "transcripts/RGH_primary.txt")
+    assert [x.get("targetGUID") for x in fg.findall(P + "NoteRef")] == [guid("memo", 1)]
+    assert notes[guid("memo", 1)].find(P + "PlainTextSelection") is not None
+    kind = next(k for k in root.iter(P + "Code") if k.get("guid") == guid("code", "kind"))
+    assert [x.get("targetGUID") for x in kind.findall(P + "NoteRef")] == [guid("memo", 3)]
+    assert notes[guid("memo", 2)].get("creationDateTime") == "2026-03-04T08:00:00Z"  # none stored: the latest known
+    # on request, suggestions come too, in their own codes; the rejected coding still does not
+    with zipfile.ZipFile(io.BytesIO(project_qdpx_bytes(**tables, include_suggestions=True))) as z:
+        root = etree.fromstring(z.read("project.qde"))
+    codes = {x.get("name"): x for x in root.find(f"{P}CodeBook/{P}Codes")}
+    assert {x.get("name") for x in codes[SUGGESTED]} - {None} >= {"Kindness (suggested)", "Nurses (suggested)"}
+    assert codes[NEGATED].get("isCodable") == "false"
+    coded = Counter(ref.get("targetGUID") for ref in root.iter(P + "CodeRef") if ref.getparent().tag == P + "Coding")
+    suggested = c[(c["status"] == "suggested")]
+    assert sum(coded[guid(k, code)] for k in ("suggested", "negated") for code in ("kind", "wait", "kind.nurse")) \
+        == len(suggested)
+    assert coded[guid("code", "wait")] == len(reviewed)
 
 
 def test_qdpx_export_is_linear_in_segments_per_source():
@@ -279,7 +381,7 @@ def test_qdpx_export_is_linear_in_segments_per_source():
                           "code_id": "kind", "coder": "rules", "method": "rules", "start": 4, "end": 10,
                           "status": "suggested", "created_at": "2026-03-01T10:00:00+00:00"})
         t = time.process_time()
-        project_qdpx_bytes(segments=segs, codebook=codebook, codings=c)
+        project_qdpx_bytes(segments=segs, codebook=codebook, codings=c, include_suggestions=True)
         return time.process_time() - t
 
     cpu(500)  # warm-up (imports, caches)

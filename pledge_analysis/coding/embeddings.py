@@ -7,8 +7,11 @@
     ``HF_HUB_OFFLINE=1``; roughly 100-300 short comments a second on 2 cores.
 ``"static"``
     a static model distilled locally from that MiniLM with model2vec (256 dimensions; made once,
-    in about 15 s, and kept in the cache folder when there is one); tens of thousands of comments a second, for
-    large corpora, at some cost in quality (``benchmarks/machine_coding_benchmark.py`` measures it).
+    with 135 s of CPU here (13 minutes of wall time on 2 cores shared with busy jobs), and kept in the
+    cache folder when there is one); tens of thousands of comments a second, for large corpora, at some
+    cost in quality (``benchmarks/machine_coding_benchmark.py`` measures it). A classifier fitted in
+    this mode keeps the distilled model (``TextFeatures.static_model_``), so a saved model file carries
+    it: loading one on a Dask worker distils nothing and needs no MiniLM weights there.
 
 Vectors are kept in memory for the rest of the process (up to :data:`MEMORY_LIMIT` per model),
 so fitting again, cross-validating or predicting on the same texts embeds nothing twice. They
@@ -193,7 +196,7 @@ def embed(texts: Iterable[str], model: str = "minilm", *, batch_size: int = 128,
             if model == "minilm":
                 vecs = m.encode(todo, batch_size=batch_size, show_progress_bar=progress, convert_to_numpy=True)
             else:
-                vecs = m.encode(todo, batch_size=1024, show_progress_bar=progress)
+                vecs = encode_static(m, todo, normalize=False, progress=progress)
             new = {k: np.asarray(v, dtype=np.float32) for (k, _t), v in zip(missing, vecs)}
             found.update(new)
             if cache:
@@ -207,6 +210,21 @@ def embed(texts: Iterable[str], model: str = "minilm", *, batch_size: int = 128,
     if normalize:
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
     return out
+
+
+def encode_static(model, texts: list[str], *, normalize: bool = True, progress: bool = False) -> np.ndarray:
+    """Vectors of a model2vec static model for ``texts`` (float32, rows L2-normalised by default), with
+    no cache: a static model costs a table look-up per token, cheaper than a cache look-up.
+
+    In the calling thread (model2vec's own thread pool for large inputs is off: a Dask worker is given
+    one core and one thread). The vectors are those :func:`embed` returns for the same model."""
+    vecs = np.asarray(model.encode(list(texts), batch_size=1024, show_progress_bar=progress,
+                                   use_multiprocessing=False), dtype=np.float32)
+    if vecs.ndim == 1:
+        vecs = vecs.reshape(len(texts), -1)
+    if normalize:
+        vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+    return vecs
 
 
 _cache_dir = cache_dir  # embed's cache_dir argument shadows the function inside it

@@ -409,8 +409,12 @@ def _more_person_spans(text, toks, lower, first, last, common) -> list[tuple[int
             out.append((m.start(), m.end(), "PERSON", SCORE["middle_initial"]))
     for m in _FAMILY_LOWER.finditer(text):
         nm = m.group("name")
-        if nm.islower() and strict(nm) and nm in first and "'" not in nm and "’" not in nm:
-            out.append((*m.span("name"), "PERSON", SCORE["cue"]))
+        if nm.islower() and strict(nm) and (nm in first or rare_word(nm)) and "'" not in nm and "’" not in nm:
+            a, b = m.span("name")
+            nxt = re.match(r"\s+([^\W\d_][\w'’-]*[^\W\d_])", text[b:])  # "my friend jaspreet sivakumar"
+            if nxt and nxt.group(1).islower() and strict(nxt.group(1)) and (nxt.group(1) in last or rare_word(nxt.group(1))):
+                b += nxt.end()
+            out.append((a, b, "PERSON", SCORE["cue"]))
     for rx, key in ((_SPEECH_BEFORE, "speech"), (_SPEECH_AFTER, "speech"), (_OBJECT_CUE, "cue"),
                     (_APPOSITION, "apposition")):
         for m in rx.finditer(text):

@@ -72,7 +72,7 @@ _STRONG = re.compile(r"(?i:(?:hi|hello|hiya|hey)\s*,?\s+(?:it'?s|this\s+is))$")
 @lru_cache(maxsize=1)
 def _particles() -> re.Pattern:
     body = "|".join(sorted(PARTICLES, key=len, reverse=True))
-    return re.compile(rf"\s+(?i:(?:{body}))(?:\s+|['’])(?P<sur>[A-ZÀ-ÞĀ-Ž][\w'’-]*[^\W\d_])")
+    return re.compile(rf"(?:\s+(?i:(?:{body})))+(?:\s+|['’])(?P<sur>[A-ZÀ-ÞĀ-Ž][\w'’-]*[^\W\d_])")
 
 
 def _is_sentence_start(text: str, pos: int) -> bool:

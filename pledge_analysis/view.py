@@ -1,0 +1,281 @@
+"""The read-only view for patient representatives: one hospital's page, read from a run's output folder.
+
+``pledge-analysis serve OUT`` (:mod:`pledge_analysis.serve`) shows it in the browser with Voilà; this
+module decides what the page says, so it can be read and tested without a browser:
+
+1. :func:`read_outputs` reads what ``pledge-analysis run PROJECT --out OUT`` wrote: ``run_log.json``
+   (project, round, hospitals), ``priorities.csv``, ``action_plan.xlsx`` and, when the project audits
+   standards, ``standards_audit.csv``. A folder that is not a run's output is an :class:`InputError`
+   saying what is missing and what to do.
+2. :func:`site_page` is the HTML for one hospital: its prioritised areas with how sure the ranking is,
+   the plain-English reason, the survey evidence and the de-identified quotes behind each; the
+   patients' plan ("You said / We plan to / By") with each goal's status (overdue goals say so); and
+   the standards audit (verdict and why) when there is one. Every value from the data is escaped.
+3. :class:`HospitalView` is the app: a hospital drop-down (the only control; ``?site=CODE`` in the
+   address or ``site=`` chooses the first one shown) above that page. It changes nothing anywhere:
+   no store is opened and no file is written.
+
+Only de-identified text reaches the page: the quotes come from ``priorities.csv``, which the run
+writes after de-identification.
+
+>>> print(ordinal(1), ordinal(2), ordinal(3), ordinal(11), ordinal(22))
+1st 2nd 3rd 11th 22nd
+>>> site_from_query("site=rgh&x=1", {"RGH": "Riverside"}), site_from_query("", {"RGH": "Riverside"})
+('RGH', None)
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import pandas as pd
+
+from .errors import InputError
+
+#: the files a run's output folder must hold for the view
+REQUIRED = ("run_log.json", "priorities.csv", "action_plan.xlsx")
+#: optional: the standards audit (written when project.yaml names a standards file)
+AUDIT_FILE = "standards_audit.csv"
+#: the environment variable through which ``pledge-analysis serve`` tells the notebook where OUT is
+ENV_OUT = "PLEDGE_VIEW_OUT"
+#: ... and which hospital to show first (the address's ``?site=`` wins)
+ENV_SITE = "PLEDGE_VIEW_SITE"
+#: prioritised areas shown per hospital
+TOP = 5
+#: who a standard is for, in words
+AUDIT_GROUPS = {"all": "All patients", "primary": "Primary breast cancer patients",
+                "secondary": "Secondary breast cancer patients", "staff": "Staff"}
+
+STYLE = """<style>
+.pledge-view {font-family: Arial, Helvetica, sans-serif; font-size: 18px; line-height: 1.5; color: #212b32;
+  max-width: 60em}
+.pledge-view h1 {font-size: 1.8em; margin: .2em 0} .pledge-view h2 {font-size: 1.35em; margin-top: 1.4em;
+  border-bottom: 2px solid #005eb8} .pledge-view h3 {font-size: 1.1em; margin: 1em 0 .2em}
+.pledge-view .sub {color: #4c6272} .pledge-view .note {color: #4c6272; font-size: .9em}
+.pledge-view blockquote {margin: .3em 0 .3em 1em; padding-left: .6em; border-left: 4px solid #005eb8}
+.pledge-view table {border-collapse: collapse; width: 100%} .pledge-view th, .pledge-view td {
+  border: 1px solid #d8dde0; padding: .4em; text-align: left; vertical-align: top}
+.pledge-view th {background: #f0f4f5} .pledge-view .status-overdue {color: #d5281b; font-weight: bold}
+.pledge-view .status-achieved {color: #007f3b; font-weight: bold}
+</style>"""
+
+
+@dataclass
+class RunOutputs:
+    """What the view reads from a run's output folder."""
+
+    folder: Path
+    run_log: dict
+    priorities: pd.DataFrame
+    plan: pd.DataFrame
+    audit: pd.DataFrame | None
+    #: site code -> hospital name, in the project's order
+    sites: dict[str, str]
+
+
+def read_outputs(out: str | Path) -> RunOutputs:
+    """Read the output folder ``out`` of ``pledge-analysis run``; InputError if it is not one."""
+    from .pledge import read_action_plan_xlsx
+
+    folder = Path(out)
+    hint = ("Name the folder that `pledge-analysis run PROJECT --out OUT` wrote (it holds report.html, "
+            "priorities.csv and run_log.json), or run the analysis first.")
+    if not folder.is_dir():
+        raise InputError("this is not a folder of a run's outputs" if folder.exists() else "folder not found",
+                         path=folder, hint=hint)
+    missing = [name for name in REQUIRED if not (folder / name).is_file()]
+    if missing:
+        raise InputError(f"not the output folder of a run: {', '.join(missing)} missing", path=folder, hint=hint)
+    try:
+        run_log = json.loads((folder / "run_log.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"cannot read run_log.json ({exc})", path=folder / "run_log.json", hint=hint) from None
+    if not isinstance(run_log, dict):
+        raise InputError("run_log.json is not a run's log", path=folder / "run_log.json", hint=hint)
+    priorities = _read_csv(folder / "priorities.csv", hint)
+    for col in ("scope_type", "scope", "rank", "name"):
+        if col not in priorities.columns:
+            raise InputError(f"priorities.csv has no {col!r} column", path=folder / "priorities.csv", hint=hint)
+    plan, _ = read_action_plan_xlsx(folder / "action_plan.xlsx")
+    audit = _read_csv(folder / AUDIT_FILE, hint) if (folder / AUDIT_FILE).is_file() else None
+    return RunOutputs(folder, run_log, priorities, plan, audit, _sites(run_log, priorities))
+
+
+def _read_csv(path: Path, hint: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, dtype={"scope": str, "site": str}, keep_default_na=False, na_values=[""])
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"cannot read {path.name} ({exc})", path=path, hint="Run the analysis again.") from None
+
+
+def _sites(run_log: dict, priorities: pd.DataFrame) -> dict[str, str]:
+    """Hospitals from the run log (code -> name); a log without names falls back to the site scopes."""
+    named = run_log.get("sites") or {}
+    sites = {str(code): str((info or {}).get("name") or code) for code, info in named.items()}
+    scoped = priorities.loc[priorities["scope_type"] == "site", "scope"].dropna().astype(str)
+    for code in dict.fromkeys(scoped):
+        sites.setdefault(code, code)
+    return sites
+
+
+def site_from_query(query: str | None, sites) -> str | None:
+    """The site code asked for by ``site=`` in an address's query string (code or name, any case), else None."""
+    wanted = (parse_qs(query or "").get("site") or [""])[0].strip().lower()
+    if not wanted:
+        return None
+    for code, name in dict(sites).items():
+        if wanted in (str(code).lower(), str(name).lower()):
+            return code
+    return None
+
+
+def ordinal(n: int) -> str:
+    n = int(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _e(value) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else html.escape(str(value))
+
+
+def _rank_text(r) -> str:
+    rank = int(r["rank"])
+    low, high = r.get("rank_low"), r.get("rank_high")
+    if pd.notna(low) and pd.notna(high) and (int(low), int(high)) != (rank, rank):
+        return (f"Ranked {ordinal(rank)} here; with other samples of the same people it could have been "
+                f"anywhere from {ordinal(int(low))} to {ordinal(int(high))}.")
+    if pd.notna(low):
+        return f"Ranked {ordinal(rank)} here, and {ordinal(rank)} with every resample of the same people."
+    return f"Ranked {ordinal(rank)} here."
+
+
+def _quotes(value) -> list[str]:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return []
+    return [q.strip() for q in str(value).split(" | ") if q.strip()]
+
+
+def priorities_html(outputs: RunOutputs, site: str, *, top: int = TOP) -> str:
+    p = outputs.priorities
+    rows = p[(p["scope_type"] == "site") & (p["scope"].astype(str) == site)].sort_values("rank").head(top)
+    out = ["<h2>What matters most here</h2>",
+           "<p class='note'>The areas that patients' and staff comments and the survey point to most strongly at "
+           "this hospital, most important first. The quotes are from the comments, with names and other details "
+           "taken out.</p>"]
+    if rows.empty:
+        return "".join(out + ["<p>No prioritised areas for this hospital in this run.</p>"])
+    for r in rows.to_dict("records"):
+        out.append(f"<section class='priority'><h3>{int(r['rank'])}. {_e(r['name'])}</h3>"
+                   f"<p class='sub'>{_e(_rank_text(r))}</p>")
+        if r.get("reason") is not None and pd.notna(r.get("reason")):
+            out.append(f"<p>{_e(r['reason'])}</p>")
+        if r.get("survey_evidence") is not None and pd.notna(r.get("survey_evidence")):
+            out.append(f"<p><b>Survey:</b> {_e(r['survey_evidence'])}</p>")
+        quotes = _quotes(r.get("quotes"))
+        if quotes:
+            out.append("<p><b>What people said:</b></p>" + "".join(f"<blockquote>{_e(q)}</blockquote>" for q in quotes))
+        out.append("</section>")
+    return "".join(out)
+
+
+def plan_html(outputs: RunOutputs, site: str, *, today: date | None = None) -> str:
+    from .booklet import patient_goals, plan_state
+    from .pledge import MARKS, effective_status
+
+    goals = patient_goals(outputs.plan, site=site)
+    out = ["<h2>What the hospital plans to do</h2>"]
+    if goals.empty:
+        return "".join(out + ["<p>No goals for patients at this hospital in the plan yet.</p>"])
+    state = plan_state(goals)
+    if state != "agreed":
+        out.append("<p class='note'>Goals without a \"We plan to\" are still <b>to be agreed</b> by patients and "
+                   "staff at the co-design meeting.</p>")
+    status = effective_status(goals, today=today)
+    out.append("<table class='plan'><thead><tr><th>You said</th><th>We plan to</th><th>By</th><th>Status</th>"
+               "</tr></thead><tbody>")
+    for rec, st in zip(goals.to_dict("records"), status):
+        plan_to = _e(rec.get("we_plan_to")) or "<i>To be agreed</i>"
+        out.append(f"<tr><td>{_e(rec.get('you_said'))}</td><td>{plan_to}</td><td>{_e(rec.get('by'))}</td>"
+                   f"<td class='status-{_e(st).replace(' ', '-')}'>{_e(MARKS.get(st, st))}</td></tr>")
+    return "".join(out + ["</tbody></table>"])
+
+
+def audit_html(outputs: RunOutputs, site: str) -> str:
+    a = outputs.audit
+    if a is None:
+        return ""
+    framework = (outputs.run_log.get("standards") or {}).get("name") if isinstance(
+        outputs.run_log.get("standards"), dict) else None
+    against = f" (<b>{_e(framework)}</b>)" if framework else ""
+    out = ["<h2>Standards of care</h2>",
+           f"<p class='note'>This hospital against each standard of the programme's framework{against}, from the "
+           "same evidence.</p>"]
+    rows = a[a["site"].astype(str) == site] if "site" in a.columns else a.iloc[0:0]
+    if rows.empty:
+        return "".join(out + ["<p>No standards audited for this hospital.</p>"])
+    cols = [(c, label) for c, label in (("statement", "Standard"), ("group", "For"), ("verdict", "Verdict"),
+                                        ("reason", "Why")) if c in rows.columns]
+    out.append("<table class='audit'><thead><tr>" + "".join(f"<th>{label}</th>" for _, label in cols)
+               + "</tr></thead><tbody>")
+    for rec in rows.to_dict("records"):
+        rec["group"] = AUDIT_GROUPS.get(str(rec.get("group")), rec.get("group"))
+        out.append("<tr>" + "".join(f"<td>{_e(rec.get(c))}</td>" for c, _ in cols) + "</tr>")
+    return "".join(out + ["</tbody></table>"])
+
+
+def site_page(outputs: RunOutputs, site: str, *, top: int = TOP, today: date | None = None) -> str:
+    """The whole page for one hospital (HTML fragment with its own style)."""
+    if site not in outputs.sites:
+        raise InputError(f"no hospital {site!r} in this run", path=outputs.folder,
+                         hint=f"Choose one of {', '.join(outputs.sites) or '(none)'}.")
+    log = outputs.run_log
+    head = (f"<h1>{_e(outputs.sites[site])}</h1><p class='sub'>{_e(log.get('project') or 'Service Pledge')}"
+            + (f" · round {_e(log['round'])}" if log.get("round") else "") + "</p>"
+            "<p class='note'>What patients and staff told this hospital, and what it plans to do about it. "
+            "This page only shows results: nothing here can be changed.</p>")
+    return (STYLE + "<div class='pledge-view'>" + head + priorities_html(outputs, site, top=top)
+            + plan_html(outputs, site, today=today) + audit_html(outputs, site) + "</div>")
+
+
+class HospitalView:
+    """The app: a hospital drop-down over :func:`site_page`. Display it as the last line of a cell.
+
+    ``out`` defaults to ``$PLEDGE_VIEW_OUT``; the first hospital shown is the address's ``?site=``
+    (Voilà passes it to the kernel as ``$QUERY_STRING``), else ``site`` / ``$PLEDGE_VIEW_SITE``, else
+    the first in the project.
+    """
+
+    def __init__(self, out: str | Path | None = None, *, site: str | None = None, top: int = TOP):
+        import ipywidgets as w
+
+        out = out or os.environ.get(ENV_OUT)
+        if not out:
+            raise InputError(f"no output folder: set {ENV_OUT}, or start the view with `pledge-analysis serve OUT`")
+        self.outputs = read_outputs(out)
+        self.top = top
+        sites = self.outputs.sites
+        if not sites:
+            raise InputError("this run has no hospitals (no `sites:` in project.yaml)", path=self.outputs.folder)
+        first = (site_from_query(os.environ.get("QUERY_STRING"), sites)
+                 or site_from_query(f"site={site or os.environ.get(ENV_SITE) or ''}", sites) or next(iter(sites)))
+        self.picker = w.Dropdown(options=[(f"{name} ({code})" if name != code else code, code)
+                                          for code, name in sites.items()],
+                                 value=first, description="Hospital", style={"description_width": "initial"})
+        self.picker.add_class("pledge-site-picker")
+        self.page = w.HTML(site_page(self.outputs, first, top=top))
+        self.picker.observe(lambda change: self.show(change["new"]), names="value")
+        self.widget = w.VBox([self.picker, self.page])
+
+    def show(self, site: str) -> None:
+        self.page.value = site_page(self.outputs, site, top=self.top)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
