@@ -117,7 +117,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     from .coding.sentiment import SentimentClassifier
     from .coding.themes import coded_units, summarise_themes
     from .io import load_prompt_polarity
-    from .benchmark import buddy_pairs, site_theme_matrix
+    from .cross_site import buddy_pairs, site_theme_matrix
     from .pledge import draft_action_plan
     from .prioritise import method, prioritise
     from .uncertainty import N_BOOT, rank_intervals, with_rank_intervals
