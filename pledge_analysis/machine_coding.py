@@ -204,6 +204,7 @@ def effective_codings(machine: pd.DataFrame, human: pd.DataFrame) -> pd.DataFram
     acc_keys = {(s, c) for s, c in zip(accepted["segment_id"], accepted["code_id"])}
     keep = [((s, c) in acc_keys) or not ((s, c, _i(a), _i(b)) in spans or (s, c) in whole)
             for s, c, a, b in zip(machine["segment_id"], machine["code_id"], machine["start"], machine["end"])]
+    keep = pd.Series(keep, index=machine.index, dtype=bool)  # a row mask even when empty (machine[[]] picks columns)
     parts = [schema.conform(machine[keep].copy(), "codings"), schema.conform(accepted.copy(), "codings")]
     parts = [p for p in parts if len(p)]
     return pd.concat(parts, ignore_index=True) if parts else schema.empty("codings")

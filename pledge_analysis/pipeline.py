@@ -114,7 +114,9 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     """
     from .coding.rules import code_segments
     from .machine_coding import RUN_CODER, coder_counts, effective_codings, run_model_coding
+    from .coding.sentiment import SentimentClassifier
     from .coding.themes import coded_units, summarise_themes
+    from .io import load_prompt_polarity
     from .cross_site import buddy_pairs, site_theme_matrix
     from .pledge import draft_action_plan
     from .prioritise import method, prioritise
@@ -172,8 +174,15 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         if len(machine.codings):
             codings = pd.concat([codings, machine.codings], ignore_index=True)
         counted = effective_codings(codings, machine.human)
+        gone = ~counted["code_id"].isin(set(codebook["code_id"]))
+        if gone.any():  # accepted in the store under a code since removed: listed by Project.orphans()
+            log.warning("%d accepted coding(s) of code(s) no longer in the codebook (%s) are not counted; "
+                        "Project.orphans() lists them", int(gone.sum()), ", ".join(sorted(set(counted.loc[gone, "code_id"]))))
+            counted = counted[~gone]
     with steps.step("sentiment and theme summary"):
-        units = coded_units(segments, counted, codebook)
+        # how each free-text question leans its answers: polarity: in questions.yaml, not its id
+        polarity = load_prompt_polarity(cfg.questions) if cfg.questions else {}
+        units = coded_units(segments, counted, codebook, model=SentimentClassifier(prompt_polarity=polarity).fit())
         themes = summarise_themes(segments, units, codebook)
         by_coder = coder_counts(units, codings, machine.human, codebook, segments)
     with steps.step("scoring the survey"):

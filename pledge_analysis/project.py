@@ -273,7 +273,7 @@ class Project:
         """
         fields = ("scope", "theme", "you_said", "we_plan_to", "by", "owner", "status", "evidence", "audience")
         before = self.action_plan().set_index("goal_id")
-        plan = schema.conform(plan.copy(), "action_plan")
+        plan = schema.conform(plan.copy(), "action_plan", optional=schema.OPTIONAL["action_plan"])
         changes = []
         with self.transaction():
             for rec in plan.to_dict("records"):
@@ -315,7 +315,7 @@ class Project:
     # ------------------------------------------------------------------ codings
     def add_codings(self, codings: pd.DataFrame) -> list[int]:
         """Append codings (columns of :data:`schema.CODINGS`); return their ``coding_id``."""
-        codings = schema.conform(codings, "codings")
+        codings = schema.conform(codings, "codings", optional=schema.OPTIONAL["codings"])  # a user's own codings
         ids = []
         with self.conn:
             for rec in codings.to_dict("records"):

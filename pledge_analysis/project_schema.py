@@ -294,14 +294,33 @@ class Question(_Strict):
         return self
 
 
+#: How a free-text question's wording leans the answers it gets (``polarity:`` in questions.yaml).
+POLARITIES = ("negative_prompt", "positive_prompt", "neutral")
+
+
+class FreeTextQuestion(_Strict):
+    """One free-text question (a `comments:` id of a survey in project.yaml) and how its wording leans."""
+
+    id: str = Field(description="The question id, as under a survey's `comments:` in project.yaml.")
+    text: str = Field("", description="The question as respondents saw it.")
+    polarity: Literal["negative_prompt", "positive_prompt", "neutral"] = Field(
+        "neutral", description="How the question leans the answers: `negative_prompt` (\"What could be improved?\": "
+        "answers lean critical), `positive_prompt` (\"What was good about your care?\") or `neutral` (\"Anything "
+        "else?\"). The lexicon sentiment model shifts a comment's score by the question's lean; nothing is keyed "
+        "on the question's id.")
+
+
 class QuestionsFile(_Strict):
-    """``questions.yaml``: the survey's tick-box questions."""
+    """``questions.yaml``: the survey's tick-box questions, and how its free-text questions lean."""
 
     questions: list[Question] = Field(min_length=1, description="The questions; see below.")
+    free_text: list[FreeTextQuestion] = Field(default_factory=list, description="The free-text questions "
+                                              "(`comments:` in project.yaml) with their `polarity:`; see below. "
+                                              "A free-text question not listed is neutral.")
 
     @model_validator(mode="after")
     def _unique_ids(self):
-        ids = [q.id for q in self.questions]
+        ids = [q.id for q in self.questions] + [q.id for q in self.free_text]
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
             raise ValueError(f"duplicate question id(s) {dup}: each question needs a unique id")
@@ -532,7 +551,7 @@ DOC_SECTIONS = (
     ("project.yaml", ProjectFile, ("sites: CODE", Site), ("surveys[]", Survey), ("surveys[].columns", SurveyColumns),
      ("transcripts[]", Transcript), ("benchmark", Benchmark), ("deidentify", Deidentify),
      ("booklet", Booklet), ("priorities", Priorities), ("machine_coding", MachineCoding)),
-    ("questions.yaml", QuestionsFile, ("questions[]", Question)),
+    ("questions.yaml", QuestionsFile, ("questions[]", Question), ("free_text[]", FreeTextQuestion)),
     ("codebook (YAML)", CodebookFile, ("codes[]", Code)),
     ("standards file (YAML)", StandardsFile, ("rule", AuditRule), ("standards[]", Standard)),
 )

@@ -669,7 +669,7 @@ def tables_from_companion(root, texts: dict, companion: dict, where,
         memos.append({"segment_id": m.get("segment_id"), "code_id": m.get("code_id"),
                       "coder": users.get(note.get("creatingUser")),
                       "text": content.text if content is not None else "", "created_at": m.get("created_at")})
-    out = {"segments": schema.conform(pd.DataFrame(segments), "segments"), "codebook": cb,
+    out = {"segments": schema.conform(pd.DataFrame(segments, columns=list(schema.SEGMENTS)), "segments"), "codebook": cb,
            "codings": schema.conform(pd.DataFrame(codings), "codings") if codings else schema.empty("codings"),
            "respondents": pd.DataFrame(people), "memos": pd.DataFrame(memos)}
     if tables is None:
