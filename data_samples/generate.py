@@ -520,7 +520,7 @@ def generate(out: Path, seed: int = SEED) -> None:
 def generate_round2(out: Path, seed: int = SEED + 2) -> None:
     """A second review round (patient survey only) after RGH acted on waiting: the planted
     waiting problem shrinks from -30 to -8 points. Its project.yaml uses copies of the round-1
-    questions, codebook and benchmark, so the round's folder is a self-contained project."""
+    questions, codebook, benchmark and standards, so the round's folder is a self-contained project."""
     WAITING_EFFECT.update(survey=-0.08, comments=1.5)
     g = Generator(seed)
     (out / "survey").mkdir(parents=True, exist_ok=True)
@@ -534,7 +534,7 @@ def generate_round2(out: Path, seed: int = SEED + 2) -> None:
     project["round"] = "2027-R2"
     project["surveys"] = [dict(project["surveys"][0], files=files)]
     project["transcripts"] = []
-    for key in ("questions", "codebook", "benchmark"):
+    for key in ("questions", "codebook", "benchmark", "standards"):
         (out / project[key]).write_bytes((shared / project[key]).read_bytes())
     (out / "project.yaml").write_text(yaml.safe_dump(project, sort_keys=False, allow_unicode=True), encoding="utf-8")
     WAITING_EFFECT.update(survey=-0.30, comments=4.0)

@@ -43,13 +43,17 @@ DEFAULT_CONTACT = "Questions about this booklet? Ask your breast care nurse or a
 
 
 # ------------------------------------------------------------------------------ what a booklet says
-def patient_goals(plan: pd.DataFrame, *, site: str | None = None, sites=()) -> pd.DataFrame:
+def patient_goals(plan: pd.DataFrame, *, site=None, sites=()) -> pd.DataFrame:
     """The goals a patient booklet shows: not staff-only, and for ``site`` its own goals (``scope ==
-    site``); without ``site`` the programme's goals (scopes that are not one of ``sites``)."""
+    site``; a list of site codes: the goals of each, as an alliance's booklet shows them); without
+    ``site`` the programme's goals (scopes that are not one of ``sites``)."""
     plan = schema.conform(plan.copy(), "action_plan")
     keep = plan["audience"].fillna("patients").astype(str).str.lower() != "staff"
     scope = plan["scope"].astype(str)
-    keep &= (scope == site) if site is not None else ~scope.isin([str(s) for s in sites])
+    if site is None:
+        keep &= ~scope.isin([str(s) for s in sites])
+    else:
+        keep &= (scope == str(site)) if isinstance(site, str) else scope.isin([str(s) for s in site])
     return plan[keep].reset_index(drop=True)
 
 
@@ -91,25 +95,33 @@ def _by_text(rec, today: date | None) -> str:
     return f"{when}\n{mark}" if when and when.lower() != str(status).lower() else mark  # "Ongoing" as a date: once
 
 
-def booklet_content(plan: pd.DataFrame, *, hospital: str = "", site: str | None = None, sites=(),
+def booklet_content(plan: pd.DataFrame, *, hospital: str = "", site=None, sites=(),
                     title: str = TITLE, round: str = "", contact: str | None = None, took_part=None,
-                    today: date | None = None) -> dict:
+                    today: date | None = None, site_names: dict | None = None) -> dict:
     """Everything a booklet says, as plain text (the DOCX and HTML writers only lay it out).
 
     ``took_part``: the groups that gave feedback (for the wording); ``round``: how the round is
-    named; ``contact``: the contact line (default: ask your breast care nurse).
+    named; ``contact``: the contact line (default: ask your breast care nurse). ``site``: a site code
+    (a hospital's booklet) or a list of them (an alliance's: ``hospital`` is then the alliance's name
+    and ``site_names`` maps each code to the hospital named under each row).
     """
     from .io.safe import clean_text
 
     today = today or date.today()
     goals = patient_goals(plan, site=site, sites=sites)
     note = ""
+    several = site is not None and not isinstance(site, str)
     if site is not None and goals.empty:
         goals = patient_goals(plan, sites=sites)
-        note = "This hospital has no goals of its own in the plan yet: these are the programme's goals."
+        note = (f"{'These hospitals have' if several else 'This hospital has'} no goals of their own in the plan "
+                "yet: these are the programme's goals.")
+    elif several and site_names:
+        names = [str(site_names.get(c) or c) for c in site]
+        note = "This booklet covers " + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1
+                                         else names[0]) + ": each goal says which hospital it is for."
     state = plan_state(goals)
     who = who_took_part(took_part)
-    where = f" at {hospital}" if hospital else ""
+    where = (f" at the hospitals of {hospital}" if several else f" at {hospital}") if hospital else ""
     when = f"In our latest round of feedback ({round}), " if round else ""
     intro = [f"{when}{who if when else who.capitalize()}{where} told us what matters to them. Here is what they "
              "said" + (", and what we are doing about it." if state != "draft" else ".")]
@@ -126,6 +138,8 @@ def booklet_content(plan: pd.DataFrame, *, hospital: str = "", site: str | None 
         scope = str(rec.get("scope") or "")
         raised_by = (f"Raised by {WHO[scope][0].lower() + WHO[scope][1:]}" if scope in WHO and scope not in
                      ("all", "staff") else "")
+        if several and site_names and scope in site_names:
+            raised_by = f"At {site_names[scope]}"
         plan_to = rec.get("we_plan_to")
         rows.append({"you_said": clean_text(str(rec.get("you_said") or "")), "raised_by": raised_by,
                      "we_plan_to": clean_text(str(plan_to).strip()) if schema.present(plan_to) and str(plan_to).strip()
@@ -317,6 +331,38 @@ def write_booklets(plan: pd.DataFrame, out_dir: str | Path, *, sites: dict, took
         kwargs = dict(hospital=str(info.get("name") or code), site=str(code), sites=tuple(sites), title=title,
                       round=round, contact=info.get("contact") or contact,
                       took_part=(took_part or {}).get(code), today=today)
+        if "docx" in formats:
+            write_booklet_docx(plan, out / f"{name}.docx", logo=logo, **kwargs)
+            paths.append(out / f"{name}.docx")
+        paths += write_page(booklet_html(plan, logo=logo, **kwargs), out, name, formats)
+    return paths
+
+
+def alliances(sites: dict) -> dict[str, list[str]]:
+    """Alliance name -> its site codes (each site's ``alliance:`` in project.yaml), in the order of ``sites``."""
+    out: dict[str, list[str]] = {}
+    for code, info in sites.items():
+        name = (info or {}).get("alliance") if isinstance(info, dict) else None
+        if name:
+            out.setdefault(str(name), []).append(str(code))
+    return out
+
+
+def write_alliance_booklets(plan: pd.DataFrame, out_dir: str | Path, *, sites: dict, took_part: dict | None = None,
+                            title: str = TITLE, round: str = "", contact: str | None = None,
+                            logo: str | Path | None = None, today: date | None = None,
+                            formats=("docx", "html", "pdf")) -> list[Path]:
+    """Write ``<out_dir>/alliance_<NAME>.docx``, ``.html`` and ``.pdf`` for every Cancer Alliance of ``sites``
+    (:func:`alliances`): the goals of its hospitals, each row saying which hospital it is for; return the paths.
+    ``booklet: {alliance_booklets: true}`` in project.yaml asks the run for them."""
+    out = output_folder(out_dir)
+    paths = []
+    for alliance, codes in alliances(sites).items():
+        name = "alliance_" + site_file_name(alliance)
+        groups = set().union(*[(took_part or {}).get(c, set()) for c in codes]) if took_part else None
+        kwargs = dict(hospital=alliance, site=tuple(codes), sites=tuple(sites), title=title, round=round,
+                      contact=contact, took_part=groups, today=today,
+                      site_names={c: str((sites[c] or {}).get("name") or c) for c in codes})
         if "docx" in formats:
             write_booklet_docx(plan, out / f"{name}.docx", logo=logo, **kwargs)
             paths.append(out / f"{name}.docx")

@@ -7,7 +7,12 @@ One printable A4 page per prioritised area of the hospital (its top ``top`` area
   and a few de-identified quotes from different groups and sources (the most negative first),
 - the survey figures of the area's questions at this hospital, with the question's wording, the
   95% interval, the number answering and the benchmark (or "no benchmark"),
-- empty boxes for the group's "We plan to", "By", owner and how they will know it worked.
+- how sure the ranking is, in words (:func:`rank_certainty`: the rank interval and how often the area
+  was in the top three when the data were resampled),
+- empty boxes for the group's "We plan to", "By", owner and how they will know it worked;
+
+and, when the project names a standards file, a last page with the hospital's audit against it
+(:mod:`pledge_analysis.standards`: each standard, its verdict and the evidence behind it).
 
 Written as a self-contained HTML page and a PDF of it (:func:`write_codesign`).
 """
@@ -24,12 +29,14 @@ from . import schema
 
 def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, codebook: pd.DataFrame,
                plan: pd.DataFrame | None = None, scores: pd.DataFrame | None = None,
-               questions: pd.DataFrame | None = None, top: int = 5, n_quotes: int = 3) -> list[dict]:
+               questions: pd.DataFrame | None = None, top: int = 5, n_quotes: int = 3,
+               n_boot: int | None = None) -> list[dict]:
     """The content of each page of ``site``'s pack, in rank order (plain data; :func:`codesign_html`
-    lays it out)."""
+    lays it out). ``n_boot``: the resamples behind the rank intervals (for the wording)."""
     from .pledge import _pick_quotes
 
     pr = priorities[(priorities["scope_type"] == "site") & (priorities["scope"].astype(str) == str(site))]
+    n_areas = len(pr)
     pr = pr.sort_values("rank", kind="stable").head(top)
     cb = codebook.set_index("code_id")
     wording = dict(zip(questions["question_id"], questions["text"])) if questions is not None and len(questions) else {}
@@ -64,8 +71,45 @@ def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, code
             "comments": int(u["segment_id"].nunique()), "people": int(u["respondent_id"].dropna().nunique()),
             "negative": int(neg["segment_id"].nunique()), "by_group": by_group,
             "quotes": _pick_quotes(neg, "site", n_quotes, set()) if len(neg) else [], "survey": survey,
+            "certainty": rank_certainty(int(r.rank), getattr(r, "rank_low", None), getattr(r, "rank_high", None),
+                                        getattr(r, "p_top3", None), n_boot=n_boot, n_areas=n_areas),
         })
     return pages
+
+
+def ordinal(n: int) -> str:
+    """``1`` -> ``"1st"``, ``2`` -> ``"2nd"``, ``11`` -> ``"11th"``, ``22`` -> ``"22nd"``.
+
+    >>> [ordinal(i) for i in (1, 2, 3, 4, 11, 12, 13, 21, 22, 103)]
+    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '103rd']
+    """
+    n = int(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def rank_certainty(rank: int, low=None, high=None, p_top3=None, *, n_boot: int | None = None,
+                   n_areas: int | None = None) -> str:
+    """How sure a ranking is, in plain words, from the rank interval (``rank_low``-``rank_high``, the middle
+    95% of the resampled ranks) and ``p_top3`` (share of resamples with the area in the top three).
+
+    >>> rank_certainty(2, 1, 4, 0.71, n_boot=100, n_areas=12)
+    'Ranked 2nd of 12 areas. In 100 resamples of the data it ranked between 1st and 4th (95 times in 100), and in the top three 71 times in 100: it is probably among the top three.'
+    >>> rank_certainty(3)
+    'Ranked 3rd. How sure this is was not measured (priorities: resamples is 0).'
+    """
+    head = f"Ranked {ordinal(rank)}" + (f" of {n_areas} areas" if n_areas else "") + "."
+    if not (schema.present(low) and schema.present(high) and schema.present(p_top3)):
+        return head + " How sure this is was not measured (priorities: resamples is 0)."
+    lo, hi, p = int(low), int(high), float(p_top3)
+    times = f"In {n_boot} resamples of the data" if n_boot else "When the data were resampled"
+    where = (f"it ranked {ordinal(lo)} at least 95 times in 100" if lo == hi
+             else f"it ranked between {ordinal(lo)} and {ordinal(hi)} (95 times in 100)")
+    k = int(round(100 * p))
+    top = ("every time" if k == 100 else "never" if k == 0 else f"{k} {'time' if k == 1 else 'times'} in 100")
+    sure = ("almost certainly among the top three" if p >= 0.9 else "probably among the top three" if p >= 0.5
+            else "possibly among the top three" if p >= 0.1 else "unlikely to be among the top three")
+    return f"{head} {times} {where}, and in the top three {top}: it is {sure}."
 
 
 def _pct(x) -> str:
@@ -106,16 +150,52 @@ th, td { border: 1px solid #aeb7bd; padding: 3pt 5pt; text-align: left; vertical
 th { background: #e8edee; }
 tr { break-inside: avoid; }
 blockquote { margin: 3pt 0 3pt 10pt; padding-left: 8pt; border-left: 4px solid #41b6e6; }
-.box { border: 2px solid #005eb8; height: 24mm; margin: 2pt 0 4pt; }
+.box { border: 2px solid #005eb8; height: 20mm; margin: 2pt 0 4pt; }
+.row h3 { font-size: 11pt; margin-top: 6pt; }
 .small { height: 10mm; }
 .row { display: flex; gap: 8pt; } .row > div { flex: 1; }
+.sure { background: #e8edee; padding: 3pt 6pt; margin: 3pt 0; font-size: 10pt; }
+table.audit td { font-size: 10pt; } .figures { margin: 2pt 0 0 12pt; padding: 0; font-size: 9pt; color: #4c6272; }
+.verdict { font-weight: bold; }
+table.audit th:nth-child(1) { width: 30%; } table.audit th:nth-child(2) { width: 13%; } .v-met { color: #007f3b; } .v-partly-met { color: #8a5a00; }
+.v-not-met { color: #d5281b; } .v-insufficient-evidence { color: #4c6272; }
 """
 
 
+VERDICT_MARKS = {"met": "✓ Met", "partly met": "◐ Partly met", "not met": "✗ Not met",
+                 "insufficient evidence": "? Insufficient evidence"}
+
+
+def standards_page(audit: pd.DataFrame | None, *, name: str = "", note: str = "") -> str:
+    """The pack's last page: the hospital's rows of the standards audit (verdict, why, the survey figures);
+    empty without an audit."""
+    if audit is None or not len(audit):
+        return ""
+    e = html.escape
+    rows = []
+    for r in audit.itertuples(index=False):
+        figures = [f for f in str(r.survey_figures or "").split(" | ") if f.strip()]
+        rows.append(f"<tr><td><b>{e(str(r.standard_id))}</b> {e(str(r.statement))}"
+                    + (f"<span class='staff'> (for {e(str(r.group))} patients)</span>" if r.group != "all" else "")
+                    + f"</td><td class='verdict v-{e(str(r.verdict).replace(' ', '-'))}'>"
+                      f"{e(VERDICT_MARKS.get(r.verdict, str(r.verdict)))}</td><td>{e(str(r.reason))}"
+                    + ("<ul class='figures'>" + "".join(f"<li>{e(f)}</li>" for f in figures) + "</ul>" if figures else "")
+                    + "</td></tr>")
+    return ("<section class='area standards'><h2>Standards: how this hospital measures up</h2>"
+            f"<p>{e(name or 'Standards')}{': ' + e(note) if note else ''}</p>"
+            "<p class='staff'>Rule: a survey question falls short when its whole 95% interval is below its target or "
+            "benchmark; the comments fall short when clearly most of them are negative. Not met: all the usable "
+            "evidence falls short; partly met: some of it; met: none of it; insufficient evidence: nothing usable "
+            "(too few answers or comments).</p>"
+            "<table class='audit'><thead><tr><th>Standard</th><th>Verdict</th><th>Evidence</th></tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table></section>")
+
+
 def codesign_html(pages: list[dict], *, hospital: str, round: str = "", today: date | None = None,
-                  took_part=None) -> str:
+                  took_part=None, standards: str = "") -> str:
     """The pack as one self-contained HTML page (one printed page per area); ``took_part``: the groups
-    that gave feedback at this hospital (for the wording)."""
+    that gave feedback at this hospital (for the wording); ``standards``: the audit page
+    (:func:`standards_page`), printed last."""
     from .booklet import who_took_part
 
     e = html.escape
@@ -125,7 +205,8 @@ def codesign_html(pages: list[dict], *, hospital: str, round: str = "", today: d
              f"{today.day} {today:%B %Y}</p><p>For each area that feedback from {who} put first at this "
              "hospital: what people said, the survey figures, and space for what the group agrees to do. The quotes "
              "are de-identified; please do not copy them outside the meeting.</p><ol>"
-             + "".join(f"<li>{e(p['name'])}</li>" for p in pages) + "</ol>")
+             + "".join(f"<li>{e(p['name'])}</li>" for p in pages)
+             + ("<li class='staff'>Standards: how this hospital measures up</li>" if standards else "") + "</ol>")
     parts = [cover]
     for p in pages:
         groups = "".join(f"<tr><td>{e(str(g['group']))}</td><td>{g['comments']}</td><td>{g['negative']}</td></tr>"
@@ -134,6 +215,8 @@ def codesign_html(pages: list[dict], *, hospital: str, round: str = "", today: d
                          f"<td>{e(s['result'])}</td><td>{e(s['benchmark'])}</td></tr>" for s in p["survey"])
         parts.append(
             f"<section class='area'><h2>{p['rank']}. {e(p['name'])}</h2>"
+            + (f"<p class='sure'><b>How sure is this ranking?</b> {e(p['certainty'])}</p>" if p.get("certainty")
+               else "")
             + "".join(f"<p class='concern'>You said: {e(s)}"
                       + (" <span class='staff'>(staff plan)</span>" if a == "staff" else "") + "</p>"
                       for s, a in p["concerns"])
@@ -148,6 +231,7 @@ def codesign_html(pages: list[dict], *, hospital: str, round: str = "", today: d
             + "<h3>We plan to</h3><div class='box'></div><div class='row'><div><h3>By</h3><div class='box small'>"
               "</div></div><div><h3>Owner</h3><div class='box small'></div></div><div><h3>How we will know it "
               "worked</h3><div class='box small'></div></div></div></section>")
+    parts.append(standards)
     return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Co-design pack · {e(hospital)}"
             f"</title><style>{_CSS}</style></head><body>{''.join(parts)}</body></html>")
 
@@ -156,18 +240,27 @@ def write_codesign(result, out_dir: str | Path, *, top: int = 5, today: date | N
                    took_part: dict | None = None, formats=("html", "pdf")) -> list[Path]:
     """Write ``<out_dir>/<SITE>.html`` and ``.pdf`` for every hospital of a run (a
     :class:`~pledge_analysis.pipeline.RunResult`); return the paths. ``took_part``: site code -> the
-    groups that gave feedback there (default: the groups in its coded comments)."""
+    groups that gave feedback there (default: the groups in its coded comments). Each area's page says
+    how sure its rank is (:func:`rank_certainty`); with a standards audit in the result
+    (``standards:`` in project.yaml) the last page is the hospital's audit (:func:`standards_page`)."""
     from .booklet import output_folder, site_file_name, write_page
 
     out = output_folder(out_dir)
     cfg = result.config
+    n_boot = ((result.run_log or {}).get("priorities") or {}).get("rank_intervals", {}).get("n_boot")
+    std = getattr(result, "standards", None)
+    attrs = dict(std.attrs) if std is not None else {}
     paths = []
     for code, info in cfg.sites.items():
         info = info if isinstance(info, dict) else {}
         pages = area_pages(code, priorities=result.priorities, units=result.units, codebook=result.codebook,
-                           plan=result.action_plan, scores=result.scores, questions=result.questions, top=top)
+                           plan=result.action_plan, scores=result.scores, questions=result.questions, top=top,
+                           n_boot=n_boot)
+        audit = getattr(result, "standards_audit", None)
+        mine = audit[audit["site"].astype(str) == str(code)] if audit is not None and len(audit) else None
         page = codesign_html(pages, hospital=str(info.get("name") or code),
                              round=(cfg.booklet or {}).get("round") or cfg.round, today=today,
-                             took_part=(took_part or {}).get(code))
+                             took_part=(took_part or {}).get(code),
+                             standards=standards_page(mine, name=attrs.get("name", ""), note=attrs.get("note", "")))
         paths += write_page(page, out, site_file_name(code), formats)
     return paths

@@ -74,6 +74,8 @@ class ProjectConfig:
     booklet: dict[str, Any] = field(default_factory=dict)
     #: the ``priorities:`` block (resamples, min_comments); see project_schema.Priorities
     priorities: dict[str, Any] = field(default_factory=lambda: {"resamples": 100, "min_comments": 10})
+    #: the standards file to audit each hospital against (``standards:``; see pledge_analysis.standards), or None
+    standards: Path | None = None
 
     @classmethod
     def load(cls, path: str | Path) -> "ProjectConfig":
@@ -119,6 +121,7 @@ class ProjectConfig:
         questions = file(("questions",), model.questions)
         codebook = file(("codebook",), model.codebook)
         benchmark = file(("benchmark", "file"), model.benchmark.file) if model.benchmark else None
+        standards = file(("standards",), model.standards)
         benchmark_select = (model.benchmark.model_dump(exclude={"file"}) if model.benchmark
                             else {"fallback": "all_respondents"})
         store = (root / model.store).resolve()
@@ -138,6 +141,7 @@ class ProjectConfig:
             benchmark=benchmark, deidentify=model.deidentify.model_dump(), groups=tuple(model.groups),
             store=store, file=path, lines=where, benchmark_select=benchmark_select,
             suppress_below=model.suppress_below, booklet=booklet, priorities=model.priorities.model_dump(),
+            standards=standards,
         )
 
     def source_id(self, path: str | Path) -> str:

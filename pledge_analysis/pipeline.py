@@ -29,7 +29,9 @@ log = logging.getLogger(__name__)
 OUTPUTS = ("report.html", "segments.csv", "codings.csv", "themes.csv", "survey_scores.csv", "priorities.csv",
            "action_plan.xlsx", "action_plan.docx", "action_plan.md", "cross_site.csv", "buddy_pairs.csv",
            "project.qdpx", "codebook.qdc", "codings.xlsx", "quotes.xlsx",
-           "redactions.csv", "set_aside.csv", "run_log.json")
+           "redactions.csv", "set_aside.csv", "standards_audit.csv", "run_log.json")
+#: written only when project.yaml names a standards file (``standards:``)
+OPTIONAL_OUTPUTS = ("standards_audit.csv",)
 
 
 @dataclass
@@ -60,6 +62,10 @@ class RunResult:
     store_codings: pd.DataFrame | None = None
     #: with a store: its memos (written into project.qdpx as notes); else None
     store_memos: pd.DataFrame | None = None
+    #: with ``standards:`` in project.yaml: the standards (:func:`pledge_analysis.standards.read_standards`)
+    #: and the audit of each hospital against them (:func:`pledge_analysis.standards.standards_audit`); else None
+    standards: pd.DataFrame | None = None
+    standards_audit: pd.DataFrame | None = None
 
 
 class _Steps:
@@ -181,6 +187,13 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
             "n_boot": n_boot, "confidence": 0.95, "top": 3, "random_state": cfg.random_state,
             "strata": "site", "units": "survey respondents; focus-group and interview sessions (all their speakers)",
             "held_fixed": "key-driver importance"})
+    standards = audit = None
+    if cfg.standards:  # checked by load_and_check above
+        from .standards import read_standards, standards_audit
+
+        standards = read_standards(cfg.standards)
+        audit = standards_audit(standards, sites=cfg.sites or {"all": {"name": cfg.name}}, units=units,
+                                scores=scores, codebook=codebook, questions=questions)
     with steps.step("drafting the action plan and cross-site learning"):
         # the programme's goals, each group's and each hospital's own (for its booklet)
         plan = draft_action_plan(priorities, units=units, codebook=codebook,
@@ -210,6 +223,9 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
                      if keep_original_text else []) + notes,
         "codings": len(codings), "priorities": priority_method, "timings_s": steps.timings, "cpu_s": steps.cpu,
         "store": str(store_path) if store_path else None, "store_update": sync,
+        "standards": ({"file": cfg.source_id(cfg.standards), "name": standards.attrs.get("name"),
+                       "verdicts": {str(k): int(v) for k, v in audit["verdict"].value_counts().sort_index().items()}}
+                      if standards is not None else None),
         "survey": {"suppress_below": cfg.suppress_below,
                    "benchmark_file": cfg.source_id(cfg.benchmark) if cfg.benchmark else None,
                    "benchmark_select": dict(cfg.benchmark_select),
@@ -220,7 +236,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     return RunResult(cfg, segments, data.respondents, data.responses, data.set_aside, redactions, codebook,
                      codings, units, themes, scores if scores is not None else pd.DataFrame(), priorities, plan,
                      questions if questions is not None else pd.DataFrame(), scored, drivers, cross_site,
-                     buddies, run_log, store_codings, store_memos)
+                     buddies, run_log, store_codings, store_memos, standards=standards, standards_audit=audit)
 
 
 def write_store(path, data: Ingested, segments, codebook, codings, plan):
@@ -262,7 +278,8 @@ def _versions() -> dict:
 
 def write_all_booklets(result: RunResult, out: Path) -> list[str]:
     """The programme's booklet (``action_plan.docx``), one per hospital in ``booklets/`` (DOCX, HTML,
-    PDF; :mod:`pledge_analysis.booklet`), worded for the groups that took part, and each hospital's
+    PDF; :mod:`pledge_analysis.booklet`; one per Cancer Alliance too, ``alliance_<NAME>``, with
+    ``booklet: {alliance_booklets: true}``), worded for the groups that took part, and each hospital's
     co-design pack in ``codesign/`` (HTML; PDF too with ``booklet: {codesign_pdf: true}``;
     :mod:`pledge_analysis.codesign`); their paths, relative to ``out``."""
     from .booklet import write_booklet_docx, write_booklets
@@ -278,6 +295,11 @@ def write_all_booklets(result: RunResult, out: Path) -> list[str]:
     write_booklet_docx(result.action_plan, out / "action_plan.docx", hospital=cfg.name, sites=tuple(cfg.sites),
                        took_part=set().union(*took_part.values()) if took_part else None, **common)
     paths = write_booklets(result.action_plan, out / "booklets", sites=cfg.sites, took_part=took_part, **common)
+    if opts.get("alliance_booklets"):  # one per Cancer Alliance: its hospitals' goals
+        from .booklet import write_alliance_booklets
+
+        paths += write_alliance_booklets(result.action_plan, out / "booklets", sites=cfg.sites, took_part=took_part,
+                                         **common)
     if cfg.sites and len(result.priorities):  # the facilitator's pack: one page per prioritised area
         from .codesign import write_codesign
 
@@ -311,7 +333,8 @@ def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = Fa
     tables = {"segments.csv": result.segments, "codings.csv": codings, "themes.csv": result.themes,
               "survey_scores.csv": result.scores, "priorities.csv": result.priorities,
               "redactions.csv": result.redactions, "set_aside.csv": result.set_aside,
-              "cross_site.csv": result.cross_site, "buddy_pairs.csv": result.buddies}
+              "cross_site.csv": result.cross_site, "buddy_pairs.csv": result.buddies,
+              "standards_audit.csv": result.standards_audit}
     for name, table in tables.items():
         if table is not None:
             safe_to_csv(table, out / name)

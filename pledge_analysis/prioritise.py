@@ -266,31 +266,60 @@ def _quotes(units: pd.DataFrame, scope_type: str, scope: str, theme: str, n: int
     return picked
 
 
-def _reason(r, min_comments: int) -> str:
-    people = f"{r.n_respondents} {'person' if r.n_respondents == 1 else 'people'}"
-    if r.n_segments < min_comments:
-        parts = [f"raised in only {r.n_segments} comments ({people}), {r.n_negative} of them negative: "
-                 f"too few (under {min_comments}) for a reliable percentage"]
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """``"1 comment"``, ``"2 comments"``; ``many`` for irregular plurals (``person``/``people``).
+
+    >>> plural(1, "point"), plural(3, "point"), plural(1, "person", "people"), plural(0, "person", "people")
+    ('1 point', '3 points', '1 person', '0 people')
+    """
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _points(x: float) -> str:
+    """A gap in percentage points, whole and pluralised: ``0.012`` -> ``"1 point"``."""
+    return plural(int(round(abs(100 * x))), "point")
+
+
+def _reason(r, min_comments: int, n_drivers: int = 0) -> str:
+    """Why a theme is where it is, in words a patient representative can follow: how many comments
+    raise it and how many are negative, how its survey questions compare with the benchmark, at how
+    many hospitals it was criticised, and how closely its questions go with the overall rating."""
+    people = plural(int(r.n_respondents), "person", "people")
+    n, neg = int(r.n_segments), int(r.n_negative)
+    if n < min_comments:
+        which = ("it was negative" if neg == 1 else "it was not negative") if n == 1 else \
+            f"{neg} of them negative"
+        parts = [f"raised in only {plural(n, 'comment')} ({people}), {which}: too few (under {min_comments}) "
+                 "for a reliable percentage"]
     else:
-        parts = [f"raised in {r.prevalence_raw:.0%} of comments ({r.n_segments} comments, {people})",
-                 f"{r.negativity_raw:.0%} of them negative (shrunk estimate {r.negativity:.0%}, 95% interval "
-                 f"{r.negativity_low:.0%}-{r.negativity_high:.0%}; {r.negativity_ref:.0%} across all themes here)"]
+        parts = [f"raised in {r.prevalence_raw:.0%} of comments ({plural(n, 'comment')} from {people})",
+                 f"about {r.negativity:.0%} of them negative (95% interval {r.negativity_low:.0%} to "
+                 f"{r.negativity_high:.0%}), against {r.negativity_ref:.0%} for all areas together"]
     if pd.notna(r.survey_gap):
-        lo, hi = 100 * r.survey_gap_low, 100 * r.survey_gap_high
+        gap, lo, hi = r.survey_gap, r.survey_gap_low, r.survey_gap_high
         if lo > 0:
-            parts.append(f"its survey items are {100 * r.survey_gap:.0f} points below benchmark on average "
-                         f"(95% interval {lo:.0f} to {hi:.0f})")
+            parts.append(f"its survey questions score {_points(gap)} below the benchmark on average "
+                         f"(95% interval {_points(lo).split()[0]} to {_points(hi)})")
         elif hi < 0:
-            parts.append(f"its survey items are {-100 * r.survey_gap:.0f} points above benchmark on average "
-                         f"(95% interval {-hi:.0f} to {-lo:.0f})")
+            parts.append(f"its survey questions score {_points(gap)} above the benchmark on average "
+                         f"(95% interval {_points(hi).split()[0]} to {_points(lo)})")
         else:
-            parts.append(f"its survey items are within noise of their benchmark ({100 * r.survey_gap:+.0f} points "
-                         f"below, 95% interval {lo:.0f} to {hi:.0f})")
+            def side(x):
+                return "at the benchmark" if round(100 * x) == 0 else f"{_points(x)} {'below' if x > 0 else 'above'}"
+            parts.append(f"its survey questions score about the same as the benchmark (between {side(hi)} and "
+                         f"{side(lo)})")
     else:
-        parts.append("no usable survey item measures it (its score rests on the comments)")
-    parts.append(f"raised negatively in {r.n_sites_negative} of {r.n_sites} sites")
-    if pd.notna(r.driver) and r.driver > 0:
-        parts.append(f"its survey items carry {100 * r.driver:.0f}% each of what explains the overall rating")
+        parts.append("no survey question measures it, so its place rests on the comments")
+    n_sites, n_bad = int(r.n_sites), int(r.n_sites_negative)
+    if n_sites > 1:  # at one hospital (a site's own scope) this says nothing
+        where = (f"all {n_sites}" if n_bad == n_sites else f"none of the {n_sites}" if n_bad == 0
+                 else f"{n_bad} of the {n_sites}")
+        parts.append(f"3 or more negative comments at {where} hospitals")
+    if pd.notna(r.driver) and r.driver > 0 and n_drivers:
+        relative = r.driver * n_drivers  # 1 = an even share of what explains the overall rating
+        how = ("more closely than most" if relative >= 1.5 else "less closely than most" if relative <= 2 / 3
+               else "about as closely as most")
+        parts.append(f"its survey questions are linked to how people rate their care overall {how} questions")
     return f"{r.name}: " + "; ".join(parts) + "."
 
 
@@ -425,7 +454,8 @@ def prioritise(themes: pd.DataFrame, units: pd.DataFrame, codebook: pd.DataFrame
     df = score_components(themes, codebook, scores, drivers, weights=weights, prior_strength=prior_strength,
                           missing=missing)
     df["survey_evidence"] = survey_evidence(df, codebook, scores)
-    df["reason"] = [_reason(r, min_comments) for r in df.itertuples(index=False)]
+    n_drivers = len(drivers) if drivers is not None else 0
+    df["reason"] = [_reason(r, min_comments, n_drivers) for r in df.itertuples(index=False)]
     # candidate quotes split by theme once (row order kept), not filtered out of every unit for each row
     negative = units[units["sentiment"] == "negative"] if len(units) else units
     by_theme = dict(tuple(negative.groupby("theme", sort=False))) if len(negative) else {}

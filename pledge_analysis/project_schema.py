@@ -1,4 +1,4 @@
-"""Typed schemas of the three project files: ``project.yaml``, ``questions.yaml``, the codebook.
+"""Typed schemas of the project files: ``project.yaml``, ``questions.yaml``, the codebook, a standards file.
 
 Each file is parsed into a pydantic model that forbids unknown keys (with a "did you mean"
 hint), checks types (text where a list is wanted is an error, not a list of letters; a yes/no
@@ -137,6 +137,9 @@ class Booklet(_Strict):
                                  "(default: `round:`).")
     codesign_pdf: bool = Field(False, description="`true`: also print each hospital's co-design pack "
                                "(`codesign/<SITE>.html`, always written) to PDF (a few seconds per hospital).")
+    alliance_booklets: bool = Field(False, description="`true`: also write one booklet per Cancer Alliance "
+                                    "(`booklets/alliance_<NAME>.docx`, `.html`, `.pdf`) with the goals of its "
+                                    "hospitals (each site's `alliance:`), each row saying which hospital it is for.")
 
 
 class Priorities(_Strict):
@@ -204,6 +207,9 @@ class ProjectFile(_Strict):
                              "the per-hospital booklets; see below.")
     priorities: Priorities = Field(default_factory=Priorities, description="Rank intervals and the minimum "
                                    "count behind a percentage; see below.")
+    standards: Optional[str] = Field(None, description="A standards file (YAML; see `standards file` below) to "
+                                     "audit each hospital against: `standards_audit.csv`, a report section and a "
+                                     "page of each co-design pack. Left out: no audit.")
 
     @field_validator("benchmark", mode="before")
     @classmethod
@@ -300,6 +306,62 @@ class CodebookFile(_Strict):
     """The codebook file (YAML): a list of codes under ``codes:``."""
 
     codes: list[Code] = Field(min_length=1, description="The codes; see below.")
+
+
+# ---------------------------------------------------------------------------------- standards
+class AuditRule(_Strict):
+    """When a piece of evidence falls short of a standard (the whole rule: `pledge_analysis/standards.py`)."""
+
+    negative_share: float = Field(0.5, gt=0, lt=1, description="The comments fall short when the 95% interval "
+                                  "of their share negative lies wholly above this share (`0.5`: clearly most of "
+                                  "them are negative).")
+    min_comments: int = Field(10, ge=1, description="Fewer comments than this at a hospital: the comments cannot "
+                              "say (they are listed but not used for the verdict).")
+
+
+class Standard(_Strict):
+    """One standard: what a service should do, and the evidence of the run that shows whether it does."""
+
+    id: str = Field(description="Short unique id, e.g. `CNS`.")
+    statement: str = Field(min_length=1, description="The standard in plain English, as the audit table and "
+                           "the report print it.")
+    group: str = Field("all", description="Whose experience evidences it: `all`, or one of `groups:` (e.g. "
+                       "`secondary` for a standard about secondary breast cancer care).")
+    codes: list[str] = Field(default_factory=list, description="Codebook codes whose comments evidence it (a "
+                             "code includes its sub-codes).")
+    survey_items: list[str] = Field(default_factory=list, description="Ids of questions in questions.yaml that "
+                                    "measure it.")
+    targets: dict[str, float] = Field(default_factory=dict, description="Optional fixed targets per survey item "
+                                      "(share positive 0-1, or a 0-10 mean), used instead of the item's "
+                                      "benchmark, e.g. `{HNA: 0.8}`.")
+    rule: Optional[AuditRule] = Field(None, description="This standard's own rule (default: the file's `rule:`).")
+
+    @model_validator(mode="after")
+    def _some_evidence(self):
+        if not self.codes and not self.survey_items:
+            raise ValueError("give the codes: or survey_items: (or both) that evidence this standard")
+        unknown = sorted(set(self.targets) - set(self.survey_items))
+        if unknown:
+            raise ValueError(f"targets {unknown} are not among this standard's survey_items {self.survey_items}")
+        return self
+
+
+class StandardsFile(_Strict):
+    """The file `standards:` names: standards to audit each hospital against (`standards_audit.csv`)."""
+
+    name: str = Field("Standards", description="The framework's name, as the report prints it.")
+    note: str = Field("", description="A note printed with the audit, e.g. where the standards come from or "
+                      "that they are an example.")
+    rule: AuditRule = Field(default_factory=AuditRule, description="The rule for every standard; see below.")
+    standards: list[Standard] = Field(min_length=1, description="The standards; see below.")
+
+    @model_validator(mode="after")
+    def _unique_ids(self):
+        ids = [s.id for s in self.standards]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise ValueError(f"duplicate standard id(s) {dup}: each standard needs a unique id")
+        return self
 
 
 # ---------------------------------------------------------------------------------- parsing
@@ -444,11 +506,12 @@ DOC_SECTIONS = (
      ("booklet", Booklet), ("priorities", Priorities)),
     ("questions.yaml", QuestionsFile, ("questions[]", Question)),
     ("codebook (YAML)", CodebookFile, ("codes[]", Code)),
+    ("standards file (YAML)", StandardsFile, ("rule", AuditRule), ("standards[]", Standard)),
 )
 
 
 def reference_markdown() -> str:
-    """The reference of every key of the three project files, generated from the schema."""
+    """The reference of every key of the project files, generated from the schema."""
     out = ["# Project files: reference", "",
            "Generated from `pledge_analysis/project_schema.py` by "
            "`python -m pledge_analysis.project_schema > docs/project-files.md`; a test checks it is current.",

@@ -220,11 +220,44 @@ def _survey_note(result) -> str:
     return note
 
 
+def standards_section(result) -> list[str]:
+    """The "Standards audit" section: the framework's name and note, the rule, a table of verdicts (hospitals
+    by standards) and the evidence behind each verdict; nothing when the run audited no standards."""
+    audit = getattr(result, "standards_audit", None)
+    if audit is None:
+        return []
+    from .standards import verdict_matrix
+
+    std = getattr(result, "standards", None)
+    attrs = dict(std.attrs) if std is not None else {}
+    name, note = attrs.get("name") or "Standards", attrs.get("note") or ""
+    out = [f"<h2>Standards audit</h2><p><b>{html.escape(name)}</b>" + (f": {html.escape(note)}" if note else "")
+           + "</p><p class='note'>Each hospital against each standard, from the evidence the run already has. A survey "
+             "question falls short when its whole 95% interval is below the standard's target or its benchmark "
+             "(national, or the programme average where no national figure exists); the comments coded to the "
+             "standard's codes fall short when the 95% interval of their share negative lies wholly above the "
+             "standard's threshold. <b>Not met</b>: all the usable evidence falls short; <b>partly met</b>: some of "
+             "it; <b>met</b>: none of it (no shortfall shown, not proof); <b>insufficient evidence</b>: nothing "
+             "usable (results suppressed, too few comments). The table is <code>standards_audit.csv</code>.</p>"]
+    if not len(audit):
+        return out + ["<p>No hospital to audit.</p>"]
+    m = verdict_matrix(audit).reset_index()
+    names = dict(zip(audit["site"], audit["site_name"]))
+    m.insert(1, "hospital", m["site"].map(names))
+    out.append(_table(m, name="standards_verdicts"))
+    shown = audit.rename(columns={"standard_id": "standard", "n_comments": "comments", "n_negative": "negative",
+                                  "survey_figures": "survey figures"})
+    out.append(_table(shown, ["site", "standard", "statement", "group", "verdict", "reason", "comments", "negative",
+                              "survey figures"], max_rows=500, name="standards_audit"))
+    return out
+
+
 def write_report(result, path: str | Path) -> None:
     """Write ``report.html`` for a :class:`pledge_analysis.pipeline.RunResult`.
 
     Sections (each an ``<h2 id=...>`` linked from the contents list at the top): what was read,
-    de-identification, prioritised improvement areas, draft action plan, learning across hospitals
+    de-identification, prioritised improvement areas, the standards audit (when project.yaml names a
+    standards file), draft action plan, learning across hospitals
     (when there is more than one site) and survey scores."""
     path = Path(path)
     wording = question_wording(result)
@@ -298,6 +331,7 @@ def write_report(result, path: str | Path) -> None:
             top["survey evidence"] = [_words_for_codes(x, wording) if isinstance(x, str) else "" for x in top["survey_evidence"]]
             cols.insert(cols.index("reason") + 1, "survey evidence")
         parts.append(_table(top, cols, 80, name="priorities"))
+    parts += standards_section(result)
     parts.append("<h2>Draft action plan</h2><p class='note'>“You said” is drawn from de-identified comments; "
                  "the co-design group fills “We plan to” and “By” (edit <code>action_plan.xlsx</code>).</p>")
     if len(result.action_plan):

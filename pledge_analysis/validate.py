@@ -12,6 +12,7 @@ Checks beyond the typed schema of :mod:`pledge_analysis.project_schema`:
 - every site value in the data is a code or name under ``sites:``; every group value (after
   ``values:`` recoding) is one of ``groups:``; so are the transcripts' sites and groups;
 - every codebook ``survey_items`` entry names a question in ``questions.yaml``;
+- the standards file (``standards:``) parses, and its codes, questions and groups exist;
 - ``values:`` recodes a column that the survey maps;
 - every survey file can be read and has the mapped columns; every transcript parses;
 - a respondent id is kept once per survey: a repeat in a later file of the same survey is set aside;
@@ -123,6 +124,10 @@ def check_files(cfg: ProjectConfig, questions: pd.DataFrame | None, codebook: pd
                                     f"{', '.join(sorted(known))}). Fix the ids or remove them, or the theme has "
                                     "no survey evidence."))
     problems += _benchmark_problems(cfg, yaml_file)
+    if getattr(cfg, "standards", None):
+        from .standards import check_standards
+
+        problems += check_standards(cfg.standards, codebook=codebook, questions=questions, groups=cfg.groups)[1]
     return problems
 
 

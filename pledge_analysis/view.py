@@ -47,6 +47,9 @@ ENV_OUT = "PLEDGE_VIEW_OUT"
 ENV_SITE = "PLEDGE_VIEW_SITE"
 #: prioritised areas shown per hospital
 TOP = 5
+#: who a standard is for, in words
+AUDIT_GROUPS = {"all": "All patients", "primary": "Primary breast cancer patients",
+                "secondary": "Secondary breast cancer patients", "staff": "Staff"}
 
 STYLE = """<style>
 .pledge-view {font-family: Arial, Helvetica, sans-serif; font-size: 18px; line-height: 1.5; color: #212b32;
@@ -207,9 +210,12 @@ def audit_html(outputs: RunOutputs, site: str) -> str:
     a = outputs.audit
     if a is None:
         return ""
+    framework = (outputs.run_log.get("standards") or {}).get("name") if isinstance(
+        outputs.run_log.get("standards"), dict) else None
+    against = f" (<b>{_e(framework)}</b>)" if framework else ""
     out = ["<h2>Standards of care</h2>",
-           "<p class='note'>This hospital against each standard of the programme's framework, from the same "
-           "evidence.</p>"]
+           f"<p class='note'>This hospital against each standard of the programme's framework{against}, from the "
+           "same evidence.</p>"]
     rows = a[a["site"].astype(str) == site] if "site" in a.columns else a.iloc[0:0]
     if rows.empty:
         return "".join(out + ["<p>No standards audited for this hospital.</p>"])
@@ -218,6 +224,7 @@ def audit_html(outputs: RunOutputs, site: str) -> str:
     out.append("<table class='audit'><thead><tr>" + "".join(f"<th>{label}</th>" for _, label in cols)
                + "</tr></thead><tbody>")
     for rec in rows.to_dict("records"):
+        rec["group"] = AUDIT_GROUPS.get(str(rec.get("group")), rec.get("group"))
         out.append("<tr>" + "".join(f"<td>{_e(rec.get(c))}</td>" for c, _ in cols) + "</tr>")
     return "".join(out + ["</tbody></table>"])
 

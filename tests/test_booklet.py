@@ -164,8 +164,22 @@ def test_no_staff_survey_no_staff_wording_and_edited_goals_survive_a_rerun(tmp_p
     project = write_project(tmp_path / "hillside")
     (project / "logo.png").write_bytes(_PNG)
     with open(project / "project.yaml", "a", encoding="utf-8") as f:
-        f.write("booklet: {contact: 'Breast unit, 01632 960 000', logo: logo.png, round: Spring 2027}\n")
+        f.write("booklet: {contact: 'Breast unit, 01632 960 000', logo: logo.png, round: Spring 2027,\n"
+                "          alliance_booklets: true}\n")
     assert main(["run", str(project), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    # one booklet per Cancer Alliance on request: its hospitals' goals, each row naming its hospital
+    out = tmp_path / "out"
+    assert all((out / "booklets" / f"alliance_Upland_Cancer_Alliance.{ext}").stat().st_size for ext in
+               ("docx", "html", "pdf"))
+    alliance = visible((out / "booklets" / "alliance_Upland_Cancer_Alliance.html").read_text(encoding="utf-8"))
+    with Project.open(project / "project.sqlite") as p:
+        goals = patient_goals(p.action_plan(), site=["HSH", "LWC"])
+    assert set(goals["scope"]) == {"HSH", "LWC"} and all(g in alliance for g in goals["you_said"])
+    assert alliance.count("At Hillside Hospital") == (goals["scope"] == "HSH").sum() > 0
+    assert "Upland Cancer Alliance" in alliance and "covers Hillside Hospital and Lakeway Clinic" in alliance
+    # a project without a standards file: no audit, no report section, no pack page, no error
+    assert not (out / "standards_audit.csv").exists() and "Standards audit" not in (out / "report.html").read_text()
+    assert "Standards: how this hospital" not in (out / "codesign" / "HSH.html").read_text(encoding="utf-8")
     for site in ("HSH", "LWC"):
         page = (tmp_path / "out" / "booklets" / f"{site}.html").read_text(encoding="utf-8")
         words = visible(page) + docx_text(tmp_path / "out" / "booklets" / f"{site}.docx")

@@ -451,3 +451,29 @@ def test_command_line_lists_what_was_not_imported_and_writes_the_tables(nvivo, t
     gone = pd.read_csv(tmp_path / "tables" / "not_imported.csv")
     assert sorted(gone["kind"]) == ["Graph", "Link", "PDFSource"]
     assert pd.read_csv(tmp_path / "tables" / "segments.csv")["respondent_id"].tolist() == ["Patient 01", "Patient 02"]
+
+
+def test_our_export_after_another_program_dropped_the_companion_file(tmp_path):
+    """A program that re-exports our project keeps the REFI-QDA XML but not our companion file: the generic reader
+    still finds each source's site and group (``site (source)``), its one person (``SourceRef``) and the codings."""
+    from pledge_analysis.coding.codebook import codebook_from_records
+
+    rows = [("a.txt", "NGU", "The nurse was kind."), ("a.txt", "NGU", "Parking was bad."),
+            ("b.txt", "SGH", "Results took weeks.")]
+    segs = pd.DataFrame([{"segment_id": f"s{i}", "source_id": src, "site": site, "group": "primary",
+                          "source_type": "interview", "respondent_id": f"{src}:P1", "speaker": "P1",
+                          "role": "participant", "position": i, "text": text} for i, (src, site, text) in enumerate(rows)])
+    cb = codebook_from_records([{"id": "kind", "name": "Kindness"}, {"id": "wait", "name": "Waiting"}])
+    codings = pd.DataFrame([{"segment_id": "s0", "code_id": "kind", "coder": "alice", "method": "manual",
+                             "status": "accepted", "start": 4, "end": 9},
+                            {"segment_id": "s2", "code_id": "wait", "coder": "alice", "method": "manual",
+                             "status": "accepted", "start": None, "end": None}])
+    ours = zipfile.ZipFile(io.BytesIO(project_qdpx_bytes(segments=segs, codebook=cb, codings=codings)))
+    kept = {n: ours.read(n) for n in ours.namelist() if not n.endswith(".json")}
+    assert len(kept) < len(ours.namelist())  # the companion file is gone
+    t = read_project_qdpx(write(tmp_path / "reexported.qdpx", kept.pop("project.qde").decode(), kept))
+    seg = t["segments"].set_index("source_id")
+    assert seg[["site", "group", "respondent_id"]].values.tolist() == [["NGU", "primary", "a.txt:P1"],
+                                                                       ["SGH", "primary", "b.txt:P1"]]
+    quotes = {q for _, q, name, _ in coded(t) if name in ("Kindness", "Waiting")}
+    assert quotes == {"nurse", "Results took weeks."}

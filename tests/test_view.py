@@ -61,11 +61,14 @@ def test_status_escaping_and_the_standards_audit(out):
                   "group": ["secondary", "secondary"], "verdict": ["partly met", "met"],
                   "reason": ["1 of 2 survey items below", "no shortfall shown"]}).to_csv(out / "standards_audit.csv",
                                                                                            index=False)
+    log = json.loads((out / "run_log.json").read_text())
+    (out / "run_log.json").write_text(json.dumps(log | {"standards": {"name": "Example standards (not official)"}}))
     page = site_page(read_outputs(out), "RGH")
     assert "Open a &lt;b&gt;Saturday&lt;/b&gt; clinic" in page        # user text is escaped
     assert "status-overdue" in page and "! Overdue" in page           # past its date, not achieved
     audit = page.split("Standards of care")[1]
     assert "A named nurse" in audit and "partly met" in audit and "no shortfall shown" not in audit
+    assert "Example standards (not official)" in audit and "Secondary breast cancer patients" in audit
 
 
 def test_the_site_is_chosen_by_address_option_or_order(out, monkeypatch):

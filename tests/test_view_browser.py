@@ -44,9 +44,13 @@ def served(sample_run):
     url = re.search(r"http://\S+", first)
     assert url, first + proc.stdout.read() if proc.poll() is not None else first
     yield proc, url.group(0)
-    if proc.poll() is None:
-        proc.kill()
-        proc.wait()
+    if proc.poll() is None:  # the test failed before its Ctrl-C: stop serve so that it stops Voila too
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def test_a_hospital_read_only_in_the_browser(sample_run, served, tmp_path):

@@ -4,7 +4,7 @@ The writing side (and the mapping of our tables to REFI-QDA) is :mod:`pledge_ana
 :func:`read_project_qdpx` and :func:`read_codebook_qdc` from here.
 
 What a project becomes
-----------------------
+----------------------------------------------------------------
 :func:`read_project_qdpx` returns a dict of tidy tables (every table is present, possibly empty, with these columns):
 
 ``segments``, ``codings``, ``codebook``
@@ -12,7 +12,8 @@ What a project becomes
     segments; a source from another program is one segment (``source_type`` ``"document"``, ``segment_id`` its
     GUID, ``source_id`` its name), whose ``respondent_id`` is the one case that links the whole source
     (``Case/SourceRef``) and whose ``site`` and ``group`` come from the source's (or that case's) variables of
-    those names. Every ``Coding`` of a selection is kept (a selection may carry several); a selection's plain
+    those names (any case; ``site (source)`` / ``group (source)`` as our export writes them). Every ``Coding`` of a
+    selection is kept (a selection may carry several); a selection's plain
     ``Description`` is the coding's ``memo``; the coder is the ``User`` name. Codes keep the author's colour as
     given: a code without ``color`` has ``colour`` None (no palette colour is invented).
 ``codes``
@@ -48,8 +49,8 @@ What a project becomes
     (not UTF-8 text and no ``.docx``; a rich text that is not ``.docx``), notes whose text cannot be read,
     graphs and links between other objects. The same list is given as a ``UserWarning`` and in the log.
 
-Which document is read
-----------------------
+Which document is read (:mod:`pledge_analysis.io.refi_documents`)
+----------------------------------------------------------------
 Only what ``plainTextPath`` points to is decoded, as UTF-8 (a byte-order mark is allowed). When a text source
 has no plain text (no ``plainTextPath`` and no ``PlainTextContent``) and its ``richTextPath`` is a ``.docx`` in
 the archive, its paragraphs are read with python-docx (the ``.docx`` is inflated within the same caps first);
@@ -70,10 +71,8 @@ Documents of other sources (PDFs, media, external files) are never opened: they 
 from __future__ import annotations
 
 import bisect
-import io
 import logging
 import warnings
-import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -81,11 +80,11 @@ import pandas as pd
 from lxml import etree
 
 from .. import schema
-from ..errors import InputError, UnsafeInputError
+from ..errors import InputError
 from ..schema import present as _present
-from . import safe_archive
-from .safe_archive import _AGAIN, _HOSTILE, Archive as _Archive, Where as _Where, existing_file as _existing_file
-from .safe_archive import outside as _outside, parse_xml, read_xml_file as _read_xml_file
+from .refi_documents import Documents as _Documents
+from .safe_archive import _AGAIN, Archive as _Archive, Where as _Where, existing_file as _existing_file
+from .safe_archive import parse_xml, read_xml_file as _read_xml_file
 from .refi_export import read_companion, tables_from_companion
 
 log = logging.getLogger(__name__)
@@ -200,117 +199,6 @@ def _parse_meta(text: str | None) -> dict:
     return out
 
 
-# ------------------------------------------------------------------------------ documents
-class _Documents:
-    """Finds and reads the documents of text sources and notes: only archive members, within the caps."""
-
-    def __init__(self, archive: _Archive, where: _Where, *, atlas: bool):
-        self.archive, self.where, self.atlas = archive, where, atlas
-
-    def member(self, el, attr: str, *, refuse_outside: bool) -> str | None:
-        """The archive member an ``internal://`` path attribute names (None: no such attribute, or — when
-        ``refuse_outside`` is False — a path outside the archive, which is never read)."""
-        name, text_path = el.get("name"), el.get(attr)
-        tag = etree.QName(el).localname
-        if text_path is None:
-            return None
-        if not text_path.startswith("internal://"):
-            if not refuse_outside:
-                return None
-            self.where.fail(f"<{tag}> {name!r} points to a document outside the archive ({text_path!r})", el,
-                            hint="pledge_analysis reads only documents inside the .qdpx, never other files on this "
-                                 "machine or the network: export the project again with its documents embedded "
-                                 "(internal:// paths).")
-        rel = text_path[len("internal://"):]
-        if not rel or _outside(rel):
-            raise UnsafeInputError(f"<{tag}> {name!r} has {attr} {text_path!r}, which climbs out of the "
-                                   "archive's sources/ folder", path=self.where.path, member=self.where.member,
-                                   line=el.sourceline, hint=_HOSTILE + _AGAIN)
-        member = self.archive.source_member(rel)
-        if member is None:
-            self.where.fail(f"the document of <{tag}> {name!r} ({text_path!r}) is missing: no member "
-                            f"{'sources/' + rel!r} in the archive", el)
-        return member
-
-    def plan(self, el) -> tuple[str | None, str | None]:
-        """``(plain member, rich member)``: what will be read for this element (the rich text only when there is
-        no plain text)."""
-        plain = self.member(el, "plainTextPath", refuse_outside=True)
-        if plain is not None or el.find(f"{{{NS_PROJECT}}}PlainTextContent") is not None:
-            return plain, None
-        return None, self.member(el, "richTextPath", refuse_outside=False)
-
-    def text(self, el, plain: str | None, rich: str | None) -> tuple[str | None, str | None]:
-        """``(text, None)`` or ``(None, why it cannot be read)``."""
-        if plain is not None:
-            data = self.archive.read(plain)
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                why = f"its document {plain!r} is not UTF-8 text (byte {exc.start:,} is not valid UTF-8)"
-                rich = self.member(el, "richTextPath", refuse_outside=False)
-                if rich is None or not rich.lower().endswith(".docx"):
-                    return None, why + " and it has no .docx text instead"
-                text, problem = _docx_text(self.archive.read(rich), rich, self.where)
-                if text is None:
-                    return None, f"{why}, and {problem}"
-        elif (content := el.find(f"{{{NS_PROJECT}}}PlainTextContent")) is not None:
-            text = content.text or ""
-        elif rich is not None:
-            if not rich.lower().endswith(".docx"):
-                return None, (f"it has only rich text {rich!r}, which is not a .docx (pledge_analysis reads plain "
-                              "text and .docx): export it again with plain text")
-            text, problem = _docx_text(self.archive.read(rich), rich, self.where)
-            if text is None:
-                return None, problem
-        elif el.get("richTextPath"):
-            return None, (f"its only document {el.get('richTextPath')!r} is outside the archive and is never "
-                          "read: export the project again with its documents embedded")
-        else:
-            return None, "it has no text: neither a plainTextPath, a <PlainTextContent> nor a .docx richTextPath"
-        if self.atlas:
-            text = text.replace("\r\n", "\n")
-        return text, None
-
-
-def _docx_text(data: bytes, member: str, where: _Where) -> tuple[str | None, str | None]:
-    """The paragraphs of a ``.docx`` (python-docx) joined by newlines; ``(None, why)`` when it is not a readable
-    ``.docx``. A ``.docx`` is itself a zip: its parts are first inflated in bounded chunks, and one past the caps
-    (a zip bomb inside the archive) refuses the project with :class:`UnsafeInputError`, as any other bomb."""
-    def bomb(what: str):
-        return UnsafeInputError(f"the .docx {what}", path=where.path, member=member,
-                                hint=_HOSTILE + safe_archive._CAP_HINT)
-
-    try:
-        z = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError) as exc:
-        return None, f"its .docx {member!r} cannot be read (not a zip archive: {exc})"
-    with z:
-        infos = z.infolist()
-        if len(infos) > safe_archive.MAX_MEMBERS:
-            raise bomb(f"lists {len(infos):,} parts, more than the cap of {safe_archive.MAX_MEMBERS:,}")
-        total = 0
-        for info in infos:
-            if info.flag_bits & 0x1:
-                return None, f"its .docx {member!r} cannot be read (encrypted: password protected)"
-            try:
-                with z.open(info) as f:
-                    while chunk := f.read(2 ** 20):
-                        total += len(chunk)
-                        if total > safe_archive.MAX_MEMBER_BYTES:
-                            raise bomb(f"inflates to more than the cap of {safe_archive.MAX_MEMBER_BYTES:,} "
-                                       "bytes (a zip bomb?)")
-            except safe_archive._INFLATE_ERRORS as exc:
-                return None, f"its .docx {member!r} cannot be read (damaged: {exc})"
-    try:
-        import docx  # python-docx, lazily: only projects with .docx-only sources need it
-
-        document = docx.Document(io.BytesIO(data))
-        return "\n".join(p.text for p in document.paragraphs), None
-    except Exception as exc:  # noqa: BLE001 - any failure of a third-party parser on these bytes is "unreadable"
-        return None, f"its .docx {member!r} cannot be read ({type(exc).__name__}: {exc})"
-
-
 # ------------------------------------------------------------------------------ project
 def read_project_qdpx(path: str | Path) -> dict[str, pd.DataFrame]:
     """Read a ``.qdpx`` into the tables described in this module's docstring (``segments``, ``codebook``,
@@ -329,7 +217,7 @@ def read_project_qdpx(path: str | Path) -> dict[str, pd.DataFrame]:
         member = archive.project_member()
         root = _parse_xml(archive.read(member), path=path, member=member, root=_PROJECT_ROOT)
         where = _Where(path, member)
-        docs = _Documents(archive, where, atlas="atlas" in (root.get("origin") or "").lower())
+        docs = _Documents(archive, where, ns=NS_PROJECT, atlas="atlas" in (root.get("origin") or "").lower())
         elements = _text_elements(root)
         plans = {el: docs.plan(el) for el in elements}
         archive.reserve({m for pair in plans.values() for m in pair if m})
@@ -488,7 +376,8 @@ def _project_tables(root, texts: dict, problems: dict, where: _Where) -> dict[st
         if not ours:  # a source from another tool: the whole document is one segment
             own = {str(k).lower(): v for k, v in variable_values(src, f"source {name!r}").items()}
             segments.append({"segment_id": guid, "source_id": name, "source_type": "document", "position": 0,
-                             "text": text, "site": own.get("site"), "group": own.get("group")})
+                             "text": text, "site": own.get("site", own.get("site (source)")),
+                             "group": own.get("group", own.get("group (source)"))})
             spans[guid] = 0
         for var, value in variable_values(src, f"source {name!r}").items():
             source_vars.append({"source_id": name, "variable": var, "value": value})
