@@ -98,6 +98,9 @@ COMMENT_COLUMNS = {
     "other": "Anything else you would like to tell us?",
 }
 STAFF_COMMENT = "What would most improve care for patients?"
+#: How each free-text question leans its answers (questions.yaml ``free_text:``, read by the sentiment model).
+COMMENT_POLARITY = {"good": "positive_prompt", "improve": "negative_prompt", "other": "neutral",
+                    "staff_improve": "negative_prompt"}
 
 # Which questions measure which theme (mirrors survey_items in codebook.yaml).
 THEME_ITEMS = {
@@ -466,7 +469,9 @@ def questions_yaml() -> dict:
     for qid, text in STAFF_QUESTIONS:
         items.append({"id": qid, "column": qid, "text": text, "kind": "categorical", "options": LIKERT,
                       "positive": LIKERT[:2], "negative": LIKERT[3:], "national": None, "respondents": "staff"})
-    return {"questions": items}
+    free_text = [{"id": qid, "text": text, "polarity": COMMENT_POLARITY[qid]}
+                 for qid, text in list(COMMENT_COLUMNS.items()) + [("staff_improve", STAFF_COMMENT)]]
+    return {"questions": items, "free_text": free_text}
 
 
 def generate(out: Path, seed: int = SEED) -> None:

@@ -22,11 +22,13 @@ _EXPORTS = {
     "ProjectStoreError": "errors", "MissingFileError": "errors", "MissingColumnError": "errors",
     "EmptyInputError": "errors", "TranscriptFormatError": "errors", "ModelUnavailableError": "errors",
     "ProjectFileError": "errors", "Problem": "errors", "OutputError": "errors", "UnsafeInputError": "errors",
+    "NotFittedError": "errors", "TableContractError": "errors",
     # project files, ingest and store
     "ProjectConfig": "config", "read_survey": "io", "read_transcript": "io", "load_questions": "io",
     "Project": "project", "validate_project": "validate", "init_project": "scaffold",
     # text
-    "load_nlp": "text.nlp", "redact": "text.deidentify", "redact_frame": "text.deidentify",
+    "load_nlp": "text.nlp", "build_nlp": "text.nlp", "redact": "text.deidentify", "redact_frame": "text.deidentify",
+    "least_certain": "text.deidentify",
     # coding
     "read_codebook": "coding.codebook", "write_codebook": "coding.codebook", "code_segments": "coding.rules",
     "SentimentClassifier": "coding.sentiment", "coded_units": "coding.themes", "summarise_themes": "coding.themes",
@@ -38,6 +40,8 @@ _EXPORTS = {
     # evidence to action
     "prioritise": "prioritise", "draft_action_plan": "pledge", "write_action_plan_xlsx": "pledge",
     "run_project": "pipeline", "write_outputs": "pipeline", "write_report": "report",
+    # national scale (`pledge-analysis code`)
+    "code_comments": "engine",
 }
 __all__ = sorted(_EXPORTS) + ["__version__"]
 

@@ -47,7 +47,7 @@ def patient_goals(plan: pd.DataFrame, *, site=None, sites=()) -> pd.DataFrame:
     """The goals a patient booklet shows: not staff-only, and for ``site`` its own goals (``scope ==
     site``; a list of site codes: the goals of each, as an alliance's booklet shows them); without
     ``site`` the programme's goals (scopes that are not one of ``sites``)."""
-    plan = schema.conform(plan.copy(), "action_plan")
+    plan = schema.conform(plan.copy(), "action_plan", optional=schema.OPTIONAL["action_plan"])
     keep = plan["audience"].fillna("patients").astype(str).str.lower() != "staff"
     scope = plan["scope"].astype(str)
     if site is None:

@@ -212,6 +212,9 @@ def _run(args) -> int:
         if sync:
             print(f"Updated the project store {result.run_log['store']}: {sync['human_codings']:,} human "
                   f"codings and {sync['memos']:,} memos kept, {sync['orphans']:,} orphaned (see Project.orphans()).")
+        mc = result.run_log.get("machine_coding") or {}
+        if mc.get("message"):
+            print(f"Model coding: {mc['message']}")
         out = Path(args.out).resolve()
         print(f"Wrote {len(paths)} files to {args.out}: " + ", ".join(
             (p.resolve().relative_to(out).as_posix() if p.resolve().is_relative_to(out) else p.name) for p in paths))

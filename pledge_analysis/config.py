@@ -76,6 +76,9 @@ class ProjectConfig:
     priorities: dict[str, Any] = field(default_factory=lambda: {"resamples": 100, "min_comments": 10})
     #: the standards file to audit each hospital against (``standards:``; see pledge_analysis.standards), or None
     standards: Path | None = None
+    #: the ``machine_coding:`` block (enabled, min_accepted, min_per_code, level, embedding, folds);
+    #: see project_schema.MachineCoding (``{}``: its defaults)
+    machine_coding: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: str | Path) -> "ProjectConfig":
@@ -142,6 +145,7 @@ class ProjectConfig:
             store=store, file=path, lines=where, benchmark_select=benchmark_select,
             suppress_below=model.suppress_below, booklet=booklet, priorities=model.priorities.model_dump(),
             standards=standards,
+            machine_coding=model.machine_coding.model_dump(),
         )
 
     def source_id(self, path: str | Path) -> str:

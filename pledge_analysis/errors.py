@@ -6,6 +6,7 @@ Every error says what was wrong, where (file, row, column) and what to do::
     ├── InputError                   a user-supplied file or table is unusable
     │   ├── MissingFileError         a named file does not exist
     │   ├── MissingColumnError       a required column is absent
+    │   │   └── TableContractError   a tidy table lacks a column of its contract (schema.conform)
     │   ├── EmptyInputError          a file or table has no usable rows
     │   ├── TranscriptFormatError    a transcript line cannot be read as a speaker turn
     │   └── UnsafeInputError         a hostile file refused: past a cap, a DTD or entities, a path outside
@@ -65,6 +66,25 @@ class MissingColumnError(InputError, KeyError):
 
     def __str__(self) -> str:  # KeyError would otherwise quote the message
         return self.args[0]
+
+
+class TableContractError(MissingColumnError):
+    """A tidy table handed to a stage lacks columns of its contract (:mod:`pledge_analysis.schema`).
+
+    ``table`` names the contract and ``missing`` the absent columns. Raised by
+    :func:`pledge_analysis.schema.conform` instead of filling the gap with empty values, so that a
+    column that was never computed cannot pass for one computed as empty.
+
+    >>> str(TableContractError("codings", ["status"]))
+    "the codings table is missing column(s) ['status'] of its contract (schema.CODINGS). Add them (an empty column if there is nothing to put in it), or start from schema.empty('codings')."
+    """
+
+    def __init__(self, table: str, missing, *, path=None):
+        self.table, self.missing = table, list(missing)
+        super().__init__(f"the {table} table is missing column(s) {self.missing} of its contract "
+                         f"(schema.{table.upper()})", path=path,
+                         hint="Add them (an empty column if there is nothing to put in it), or start from "
+                              f"schema.empty({table!r}).")
 
 
 class EmptyInputError(InputError):

@@ -27,6 +27,7 @@ from .validate import check_data, codebook_notes, load_and_check, read_inputs
 log = logging.getLogger(__name__)
 
 OUTPUTS = ("report.html", "segments.csv", "codings.csv", "themes.csv", "survey_scores.csv", "priorities.csv",
+           "machine_coding_quality.csv",
            "action_plan.xlsx", "action_plan.docx", "action_plan.md", "cross_site.csv", "buddy_pairs.csv",
            "project.qdpx", "codebook.qdc", "codings.xlsx", "quotes.xlsx",
            "redactions.csv", "set_aside.csv", "standards_audit.csv", "run_log.json")
@@ -62,10 +63,16 @@ class RunResult:
     store_codings: pd.DataFrame | None = None
     #: with a store: its memos (written into project.qdpx as notes); else None
     store_memos: pd.DataFrame | None = None
+    #: with a store: when each coding was accepted or rejected in place (``Project.review_times``); else None
+    store_reviews: dict | None = None
     #: with ``standards:`` in project.yaml: the standards (:func:`pledge_analysis.standards.read_standards`)
     #: and the audit of each hospital against them (:func:`pledge_analysis.standards.standards_audit`); else None
     standards: pd.DataFrame | None = None
     standards_audit: pd.DataFrame | None = None
+    #: what the run's model coding did (:class:`pledge_analysis.machine_coding.MachineCoding`)
+    machine_coding: object | None = None
+    #: per theme, which coder its counted segments come from (:func:`machine_coding.coder_counts`)
+    coder_counts: pd.DataFrame | None = None
 
 
 class _Steps:
@@ -106,8 +113,11 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     action plan of the result is then the store's plan (human edits kept, new drafts added).
     """
     from .coding.rules import code_segments
+    from .machine_coding import RUN_CODER, coder_counts, effective_codings, run_model_coding
+    from .coding.sentiment import SentimentClassifier
     from .coding.themes import coded_units, summarise_themes
-    from .benchmark import buddy_pairs, site_theme_matrix
+    from .io import load_prompt_polarity
+    from .cross_site import buddy_pairs, site_theme_matrix
     from .pledge import draft_action_plan
     from .prioritise import method, prioritise
     from .uncertainty import N_BOOT, rank_intervals, with_rank_intervals
@@ -128,7 +138,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
 
         with Project.open(store_path):  # in use by another program, damaged, newer: say so before any work
             pass
-    steps = _Steps(8 if store_path else 7, progress)
+    steps = _Steps(9 if store_path else 8, progress)
     with steps.step("reading surveys and transcripts"):
         problems = []
         data = read_inputs(cfg, questions, problems)
@@ -155,9 +165,26 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     with steps.step("rule coding with the codebook"):
         nlp = build_nlp()  # one private pipeline: the ruler is added to it, and the run log names it
         codings = code_segments(segments, codebook, nlp=nlp, progress=progress)
+    with steps.step("model coding from the store's reviewed codings"):
+        # the best coder available: rules always; a theme classifier trained on what people accepted once
+        # the store holds enough of it (machine_coding: in project.yaml); the counts honour people's decisions
+        machine = run_model_coding(cfg.machine_coding, _stored_codings(store_path), segments, codebook, codings,
+                                   random_state=cfg.random_state)
+        log.info(machine.message)
+        if len(machine.codings):
+            codings = pd.concat([codings, machine.codings], ignore_index=True)
+        counted = effective_codings(codings, machine.human)
+        gone = ~counted["code_id"].isin(set(codebook["code_id"]))
+        if gone.any():  # accepted in the store under a code since removed: listed by Project.orphans()
+            log.warning("%d accepted coding(s) of code(s) no longer in the codebook (%s) are not counted; "
+                        "Project.orphans() lists them", int(gone.sum()), ", ".join(sorted(set(counted.loc[gone, "code_id"]))))
+            counted = counted[~gone]
     with steps.step("sentiment and theme summary"):
-        units = coded_units(segments, codings, codebook)
+        # how each free-text question leans its answers: polarity: in questions.yaml, not its id
+        polarity = load_prompt_polarity(cfg.questions) if cfg.questions else {}
+        units = coded_units(segments, counted, codebook, model=SentimentClassifier(prompt_polarity=polarity).fit())
         themes = summarise_themes(segments, units, codebook)
+        by_coder = coder_counts(units, codings, machine.human, codebook, segments)
     with steps.step("scoring the survey"):
         if questions is not None and len(data.responses):
             scored = score_responses(data.responses, questions)
@@ -200,10 +227,12 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
                                  scope_types=("all", "group", "site") if cfg.sites else ("all", "group"))
         cross_site = site_theme_matrix(priorities, themes, codebook, scores, cfg.sites)
         buddies = buddy_pairs(cross_site) if cfg.sites else None
-    sync = store_codings = store_memos = None
+    sync = store_codings = store_memos = store_reviews = None
     if store_path:
         with steps.step("updating the project store"):
-            sync, plan, store_codings, store_memos = write_store(store_path, data, segments, codebook, codings, plan)
+            sync, plan, store_codings, store_memos, store_reviews = write_store(
+                store_path, data, segments, codebook, codings, plan, methods=("rules", "model"),
+                owners={"model": RUN_CODER})
     run_log = {
         "project": cfg.name, "round": cfg.round, "pledge_analysis": __version__,
         "python": platform.python_version(), "packages": _versions(),
@@ -221,7 +250,10 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         "original_text_written": bool(keep_original_text),
         "warnings": (["original (not de-identified) text is included in segments.csv as text_original"]
                      if keep_original_text else []) + notes,
-        "codings": len(codings), "priorities": priority_method, "timings_s": steps.timings, "cpu_s": steps.cpu,
+        "codings": len(codings), "codings_by_method": {str(k): int(v) for k, v in
+                                                          codings["method"].value_counts().sort_index().items()},
+        "machine_coding": machine.log() | {"themes_by_coder": by_coder.to_dict("records")},
+        "priorities": priority_method, "timings_s": steps.timings, "cpu_s": steps.cpu,
         "store": str(store_path) if store_path else None, "store_update": sync,
         "standards": ({"file": cfg.source_id(cfg.standards), "name": standards.attrs.get("name"),
                        "verdicts": {str(k): int(v) for k, v in audit["verdict"].value_counts().sort_index().items()}}
@@ -236,21 +268,38 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     return RunResult(cfg, segments, data.respondents, data.responses, data.set_aside, redactions, codebook,
                      codings, units, themes, scores if scores is not None else pd.DataFrame(), priorities, plan,
                      questions if questions is not None else pd.DataFrame(), scored, drivers, cross_site,
-                     buddies, run_log, store_codings, store_memos, standards=standards, standards_audit=audit)
+                     buddies, run_log, store_codings, store_memos, store_reviews, standards=standards,
+                     standards_audit=audit, machine_coding=machine, coder_counts=by_coder)
 
 
-def write_store(path, data: Ingested, segments, codebook, codings, plan):
-    """Update the project store at ``path`` with this run; return ``(summary, plan, codings, memos)``.
+def _stored_codings(path) -> pd.DataFrame | None:
+    """The codings already in the store at ``path`` (human decisions among them), or None without a store."""
+    if not path:
+        return None
+    if not Path(path).exists():
+        from .schema import empty
 
-    The plan, codings and memos returned are the store's (human work kept, this run's drafts and suggestions added).
+        return empty("codings")
+    from .project import Project
+
+    with Project.open(path) as p:
+        return p.codings()
+
+
+def write_store(path, data: Ingested, segments, codebook, codings, plan, *, methods=("rules",), owners=None):
+    """Update the project store at ``path`` with this run; return ``(summary, plan, codings, memos, review times)``.
+
+    The plan, codings, memos and review times (``Project.review_times``) returned are the store's (human work kept,
+    this run's drafts and suggestions added). ``methods`` and ``owners``: which machine suggestions are this
+    run's (:func:`project_sync.sync_run`).
     """
     from .project import Project
 
     with Project.open(path) as p:
         summary = p.sync_run(sources=pd.DataFrame(data.sources), segments=segments, respondents=data.respondents,
                              responses=data.responses, set_aside=data.set_aside, codebook=codebook,
-                             codings=codings, plan=plan)
-        return summary, p.action_plan(), p.codings(), p.memos()
+                             codings=codings, plan=plan, methods=methods, owners=owners)
+        return summary, p.action_plan(), p.codings(), p.memos(), p.review_times()
 
 
 def _redaction_counts(redactions) -> dict:
@@ -335,6 +384,10 @@ def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = Fa
               "redactions.csv": result.redactions, "set_aside.csv": result.set_aside,
               "cross_site.csv": result.cross_site, "buddy_pairs.csv": result.buddies,
               "standards_audit.csv": result.standards_audit}
+    if result.machine_coding is not None:
+        from .machine_coding import quality_table
+
+        tables["machine_coding_quality.csv"] = quality_table(result.machine_coding)
     for name, table in tables.items():
         if table is not None:
             safe_to_csv(table, out / name)
@@ -349,7 +402,7 @@ def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = Fa
         result.run_log["refi_qda"] = write_project_qdpx(
             tmp, segments=result.segments, codebook=result.codebook, codings=codings,
             respondents=result.respondents, memos=result.store_memos, name=result.config.name,
-            include_suggestions=True)
+            include_suggestions=True, reviewed_at=result.store_reviews)
     with atomic_path(out / "codebook.qdc") as tmp:
         write_codebook_qdc(result.codebook, tmp)
     safe_to_excel(codings, out / "codings.xlsx", sheet_name="Codings")

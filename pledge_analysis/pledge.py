@@ -311,7 +311,7 @@ def write_action_plan_xlsx(plan: pd.DataFrame, path: str | Path) -> None:
     ws.title = "Action plan"
     cols = list(HEADERS)
     ws.append([HEADERS[c] for c in cols])
-    plan = schema.conform(plan.copy(), "action_plan")  # a plan from before the evidence columns exports too
+    plan = schema.conform(plan.copy(), "action_plan", optional=schema.OPTIONAL["action_plan"])  # a plan from before the evidence columns exports too
     for r, rec in enumerate(plan[cols].fillna("").to_dict("records"), start=2):
         for i, c in enumerate(cols, start=1):
             text_cell(ws.cell(row=r, column=i), rec[c])
@@ -386,7 +386,7 @@ def read_action_plan_xlsx(path: str | Path, previous: pd.DataFrame | None = None
     if problems:
         raise InputError(f"{len(problems)} problem(s) in {path.name}: " + "; ".join(problems),
                          hint="Fix these cells and import again; nothing was imported.")
-    plan = schema.conform(pd.DataFrame(rows), "action_plan")
+    plan = schema.conform(pd.DataFrame(rows), "action_plan", optional=schema.OPTIONAL["action_plan"])
     changes = []
     if previous is not None:
         before = previous.set_index("goal_id")
@@ -500,7 +500,7 @@ def plan_markdown(plan: pd.DataFrame, *, today: date | None = None) -> str:
     (:func:`md_cell`), so a comment can neither break the table nor carry markup."""
     eff = effective_status(plan, today)
     lines = ["| Goal | Who | You said | We plan to | By | Owner | Status | Evidence |", "|---|---|---|---|---|---|---|---|"]
-    for (_, r), st in zip(schema.conform(plan.copy(), "action_plan").fillna("").iterrows(), eff):
+    for (_, r), st in zip(schema.conform(plan.copy(), "action_plan", optional=schema.OPTIONAL["action_plan"]).fillna("").iterrows(), eff):
         who = r["scope"] + (" (staff plan)" if r["audience"] == "staff" and r["scope"] != "staff" else "")
         said = r["you_said"] + (" (draft wording)" if r["wording"] == "draft" else "")
         evidence = " ".join(filter(None, [str(r["evidence"]), f"Quotes: {r['quotes']}" if r["quotes"] else ""]))

@@ -141,7 +141,7 @@ def sites_heatmap(scores: pd.DataFrame, *, group: str = "all"):
 
 
 def site_priority_heatmap(matrix: pd.DataFrame, *, value: str = "score"):
-    """Sites x themes heatmap of the priority score (from :func:`pledge_analysis.benchmark.site_theme_matrix`).
+    """Sites x themes heatmap of the priority score (from :func:`pledge_analysis.cross_site.site_theme_matrix`).
 
     The score is on a fixed scale (0.5 = no different from the reference), so the colours are fixed
     too (centred on 0.5, 0.2 to 0.8) and mean the same at every site."""

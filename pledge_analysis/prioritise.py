@@ -463,6 +463,7 @@ def prioritise(themes: pd.DataFrame, units: pd.DataFrame, codebook: pd.DataFrame
                     for st, sc, th in zip(df["scope_type"], df["scope"], df["theme"])]
     order = {"all": 0, "group": 1, "site": 2}
     df = df.sort_values(["scope_type", "scope", "rank"], key=lambda s: s.map(order) if s.name == "scope_type" else s)
+    df = df.assign(rank_low=None, rank_high=None, p_top3=None)  # filled by uncertainty.with_rank_intervals
     return schema.conform(df.drop(columns=["negativity_raw", "prevalence_raw"]).reset_index(drop=True), "priorities")
 
 

@@ -227,14 +227,15 @@ class Project:
 
     def sync_run(self, *, sources: pd.DataFrame, segments: pd.DataFrame, respondents: pd.DataFrame,
                  responses: pd.DataFrame, set_aside: pd.DataFrame, codebook: pd.DataFrame, codings: pd.DataFrame,
-                 plan: pd.DataFrame | None = None, methods: tuple[str, ...] = ("rules",)) -> dict:
+                 plan: pd.DataFrame | None = None, methods: tuple[str, ...] = ("rules",),
+                 owners: dict[str, str] | None = None) -> dict:
         """Update the store with a run, keeping all human work (see :mod:`pledge_analysis.project_sync`)."""
         from .project_sync import sync_run
 
         tables = {"sources": sources, "segments": segments, "respondents": respondents, "responses": responses,
                   "set_aside": set_aside, "codebook": codebook}
         try:
-            return sync_run(self, tables=tables, codings=codings, plan=plan, methods=methods)
+            return sync_run(self, tables=tables, codings=codings, plan=plan, methods=methods, owners=owners)
         except sqlite3.Error as exc:
             raise store_error(exc, self.path, "update", self.timeout) from None
 
@@ -272,7 +273,7 @@ class Project:
         """
         fields = ("scope", "theme", "you_said", "we_plan_to", "by", "owner", "status", "evidence", "audience")
         before = self.action_plan().set_index("goal_id")
-        plan = schema.conform(plan.copy(), "action_plan")
+        plan = schema.conform(plan.copy(), "action_plan", optional=schema.OPTIONAL["action_plan"])
         changes = []
         with self.transaction():
             for rec in plan.to_dict("records"):
@@ -314,7 +315,7 @@ class Project:
     # ------------------------------------------------------------------ codings
     def add_codings(self, codings: pd.DataFrame) -> list[int]:
         """Append codings (columns of :data:`schema.CODINGS`); return their ``coding_id``."""
-        codings = schema.conform(codings, "codings")
+        codings = schema.conform(codings, "codings", optional=schema.OPTIONAL["codings"])  # a user's own codings
         ids = []
         with self.conn:
             for rec in codings.to_dict("records"):
@@ -429,6 +430,19 @@ class Project:
 
     def audit_log(self) -> pd.DataFrame:
         return pd.read_sql_query("SELECT * FROM audit_log ORDER BY entry_id", self.conn)
+
+    def review_times(self) -> dict[int, str]:
+        """When each coding was last decided in place (:meth:`decide`), from the audit log: ``{coding_id: at}``.
+        (A decision recorded with :meth:`record_decision` is a new coding: its ``created_at`` is the decision.)"""
+        out: dict[int, str] = {}
+        for at, detail in self.conn.execute("SELECT at, detail FROM audit_log WHERE action IN "
+                                            "('coding accepted', 'coding rejected', 'coding suggested') "
+                                            "ORDER BY entry_id"):
+            try:
+                out[int(json.loads(detail)["coding_id"])] = at
+            except (ValueError, KeyError, TypeError):
+                continue
+        return out
 
 
 def store_error(exc: sqlite3.Error, path, doing: str = "use", timeout: float | None = None) -> ProjectStoreError:

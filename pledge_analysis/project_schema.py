@@ -152,6 +152,32 @@ class Priorities(_Strict):
                               "reasons only when it rests on at least this many comments (fewer: the counts).")
 
 
+class MachineCoding(_Strict):
+    """Model suggestions in the run: once the project store holds enough codings that people accepted, the run
+    trains a theme classifier on them and adds its codes (`method: model`, status `suggested`) to the segments
+    nobody has reviewed yet. Its cross-validated quality is in `machine_coding_quality.csv` and the report."""
+
+    enabled: Literal["auto", "always", "never"] = Field(
+        "auto", description="`auto`: train when the store holds at least `min_accepted` accepted codings; "
+        "`always`: train whenever at least one code has `min_per_code` of them; `never`: rules only.")
+    min_accepted: int = Field(200, ge=1, description="Accepted (human-reviewed) codings needed before `auto` "
+                              "trains a model. Around 200 reviewed comments is where a classifier starts to add "
+                              "to keyword rules on real NHS feedback (micro-F1 ~0.55 across 24 themes).")
+    min_per_code: int = Field(10, ge=2, description="A code (or theme, see `level`) is learnt only when at "
+                              "least this many reviewed segments were accepted for it; rarer ones are left "
+                              "to the rules and listed in the report.")
+    level: Literal["theme", "code"] = Field(
+        "theme", description="What the model learns and suggests: `theme` (top-level codes: accepted "
+        "sub-codes count for their theme) or `code` (the codes as accepted).")
+    embedding: Literal["none", "minilm", "static"] = Field(
+        "none", description="Features besides TF-IDF words and characters: `none` (fast: seconds), `minilm` "
+        "(sentence embeddings of the installed all-MiniLM-L6-v2; better on rare codes on real feedback, but about "
+        "40 CPU-seconds per 3,000 segments against 1.5 for `none`) or `static` (a distilled static model, "
+        "fast). Kept in memory only.")
+    folds: int = Field(3, ge=2, le=10, description="Cross-validation folds behind the per-code thresholds and "
+                       "the quality figures.")
+
+
 class Benchmark(_Strict):
     """The national benchmark: the file, and which of its rows each question is compared with."""
 
@@ -207,6 +233,8 @@ class ProjectFile(_Strict):
                              "the per-hospital booklets; see below.")
     priorities: Priorities = Field(default_factory=Priorities, description="Rank intervals and the minimum "
                                    "count behind a percentage; see below.")
+    machine_coding: MachineCoding = Field(default_factory=MachineCoding, description="When the run adds a "
+                                          "theme classifier's suggestions to the rules; see below.")
     standards: Optional[str] = Field(None, description="A standards file (YAML; see `standards file` below) to "
                                      "audit each hospital against: `standards_audit.csv`, a report section and a "
                                      "page of each co-design pack. Left out: no audit.")
@@ -266,14 +294,33 @@ class Question(_Strict):
         return self
 
 
+#: How a free-text question's wording leans the answers it gets (``polarity:`` in questions.yaml).
+POLARITIES = ("negative_prompt", "positive_prompt", "neutral")
+
+
+class FreeTextQuestion(_Strict):
+    """One free-text question (a `comments:` id of a survey in project.yaml) and how its wording leans."""
+
+    id: str = Field(description="The question id, as under a survey's `comments:` in project.yaml.")
+    text: str = Field("", description="The question as respondents saw it.")
+    polarity: Literal["negative_prompt", "positive_prompt", "neutral"] = Field(
+        "neutral", description="How the question leans the answers: `negative_prompt` (\"What could be improved?\": "
+        "answers lean critical), `positive_prompt` (\"What was good about your care?\") or `neutral` (\"Anything "
+        "else?\"). The lexicon sentiment model shifts a comment's score by the question's lean; nothing is keyed "
+        "on the question's id.")
+
+
 class QuestionsFile(_Strict):
-    """``questions.yaml``: the survey's tick-box questions."""
+    """``questions.yaml``: the survey's tick-box questions, and how its free-text questions lean."""
 
     questions: list[Question] = Field(min_length=1, description="The questions; see below.")
+    free_text: list[FreeTextQuestion] = Field(default_factory=list, description="The free-text questions "
+                                              "(`comments:` in project.yaml) with their `polarity:`; see below. "
+                                              "A free-text question not listed is neutral.")
 
     @model_validator(mode="after")
     def _unique_ids(self):
-        ids = [q.id for q in self.questions]
+        ids = [q.id for q in self.questions] + [q.id for q in self.free_text]
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
             raise ValueError(f"duplicate question id(s) {dup}: each question needs a unique id")
@@ -503,8 +550,8 @@ def _table(model: type[BaseModel]) -> list[str]:
 DOC_SECTIONS = (
     ("project.yaml", ProjectFile, ("sites: CODE", Site), ("surveys[]", Survey), ("surveys[].columns", SurveyColumns),
      ("transcripts[]", Transcript), ("benchmark", Benchmark), ("deidentify", Deidentify),
-     ("booklet", Booklet), ("priorities", Priorities)),
-    ("questions.yaml", QuestionsFile, ("questions[]", Question)),
+     ("booklet", Booklet), ("priorities", Priorities), ("machine_coding", MachineCoding)),
+    ("questions.yaml", QuestionsFile, ("questions[]", Question), ("free_text[]", FreeTextQuestion)),
     ("codebook (YAML)", CodebookFile, ("codes[]", Code)),
     ("standards file (YAML)", StandardsFile, ("rule", AuditRule), ("standards[]", Standard)),
 )

@@ -9,7 +9,8 @@ What a run does to each kind of row:
 ============================  ===============================================================
 input tables                  ``sources``, ``segments``, ``respondents``, ``responses``,
                               ``set_aside``, ``codebook``: replaced by this run's
-machine suggestions           of the methods the run produced (``rules``): a suggestion
+machine suggestions           of the methods the run produced (``rules``; ``model`` by the run's
+                              coder when it trained a model, see :mod:`pledge_analysis.machine_coding`): a suggestion
                               produced again keeps its ``coding_id`` (confidence and evidence
                               refreshed); one no longer produced is deleted only if it is still
                               ``suggested`` with no memo, else kept
@@ -43,8 +44,14 @@ def _key(rec) -> tuple:
 
 
 def sync_run(project, *, tables: dict[str, pd.DataFrame], codings: pd.DataFrame, plan: pd.DataFrame | None,
-             methods: tuple[str, ...] = ("rules",), actor: str = "pledge-analysis run") -> dict:
-    """Apply one run to ``project`` (a :class:`~pledge_analysis.project.Project`); return a summary."""
+             methods: tuple[str, ...] = ("rules",), actor: str = "pledge-analysis run",
+             owners: dict[str, str] | None = None) -> dict:
+    """Apply one run to ``project`` (a :class:`~pledge_analysis.project.Project`); return a summary.
+
+    ``methods``: the machine methods this run produced (their suggestions are refreshed). ``owners``
+    (method -> coder): for those methods only the suggestions of that coder are the run's, e.g.
+    ``{"model": "pledge-analysis run"}`` leaves the active-learning suggestions (coder ``model``) alone.
+    """
     from .project import MACHINE_METHODS, _encode, now
 
     conn = project.conn
@@ -60,10 +67,14 @@ def sync_run(project, *, tables: dict[str, pd.DataFrame], codings: pd.DataFrame,
         summary["codebook"] = {"added": sorted(new_codes - old_codes), "removed": sorted(old_codes - new_codes)}
 
         # ---------------------------------------------------------------- machine suggestions
-        marks = ",".join("?" * len(methods))
+        owners = {m: c for m, c in (owners or {}).items() if m in methods}
+        free = [m for m in methods if m not in owners]
+        where = [f"method IN ({','.join('?' * len(free))})"] if free else []
+        where += ["(method = ? AND coder = ?)"] * len(owners)
+        args = tuple(free) + tuple(x for mc in owners.items() for x in mc)
         existing = {}
         for row in conn.execute(f"SELECT coding_id, segment_id, code_id, method, start, end, status, memo "
-                                f"FROM codings WHERE method IN ({marks})", methods):
+                                f"FROM codings WHERE {' OR '.join(where) or '0'}", args):
             rec = dict(zip(("coding_id", "segment_id", "code_id", "method", "start", "end", "status", "memo"), row))
             existing.setdefault(_key(rec), rec)
         produced, inserted, refreshed = set(), [], 0

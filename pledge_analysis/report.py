@@ -220,6 +220,37 @@ def _survey_note(result) -> str:
     return note
 
 
+def coding_section(result) -> list[str]:
+    """"How the comments were coded": which coder produced each theme count (people, rules, model) and,
+    when the run trained a model, how good it is on the project's own reviewed codings (cross-validated)."""
+    mc, counts = getattr(result, "machine_coding", None), getattr(result, "coder_counts", None)
+    if mc is None or counts is None:
+        return []
+    out = ["<h2>How the comments were coded</h2>",
+           "<p class='note'>Each theme count below is the number of comments and turns coded with the theme "
+           "(everyone): <em>people</em> = a reviewer accepted or added the code; <em>rules</em> = the codebook's "
+           "keywords; <em>model</em> = a theme classifier trained on this project's reviewed codings (only where "
+           "no person has reviewed the comment and the rules did not find the theme). Suggestions a reviewer "
+           "rejected are not counted.</p>",
+           f"<p>{html.escape(mc.message)}</p>"]
+    table = counts.rename(columns={"name": "theme name", "n_segments": "segments counted", "human": "people",
+                                   "rejected_by_people": "rejected by people"})
+    out.append(_table(table, ["theme", "theme name", "segments counted", "people", "rules", "model",
+                              "rejected by people"], 80, name="themes_by_coder"))
+    if len(mc.quality):
+        q = mc.quality.copy()
+        for c in ("precision", "recall", "f1"):
+            q[c] = [f"{x:.2f}" for x in q[c]]
+        out.append("<h3>Model quality on the reviewed codings (cross-validated)</h3><p class='note'>"
+                   f"{mc.settings['folds']}-fold cross-validation on the reviewed segments: the model is scored on "
+                   "segments it was not trained on; support = accepted segments; suggested = model codes added in "
+                   "this run. Each code's threshold is tuned on the same folds, so these are slightly optimistic. "
+                   "Also in <code>machine_coding_quality.csv</code>.</p>")
+        out.append(_table(q, ["code_id", "name", "precision", "recall", "f1", "support", "suggested"], 80,
+                          name="machine_coding_quality"))
+    return out
+
+
 def standards_section(result) -> list[str]:
     """The "Standards audit" section: the framework's name and note, the rule, a table of verdicts (hospitals
     by standards) and the evidence behind each verdict; nothing when the run audited no standards."""
@@ -256,9 +287,9 @@ def write_report(result, path: str | Path) -> None:
     """Write ``report.html`` for a :class:`pledge_analysis.pipeline.RunResult`.
 
     Sections (each an ``<h2 id=...>`` linked from the contents list at the top): what was read,
-    de-identification, prioritised improvement areas, the standards audit (when project.yaml names a
-    standards file), draft action plan, learning across hospitals
-    (when there is more than one site) and survey scores."""
+    de-identification, how the comments were coded (:func:`coding_section`), prioritised improvement
+    areas, the standards audit (when project.yaml names a standards file), draft action plan, learning
+    across hospitals (when there is more than one site) and survey scores."""
     path = Path(path)
     wording = question_wording(result)
     roots = [str(path.resolve().parent), str(path.parent), str(Path.home())]
@@ -309,6 +340,7 @@ def write_report(result, path: str | Path) -> None:
     else:
         parts.append("<h2>De-identification</h2><p>Every comment, turn, speaker label and set-aside value was "
                      "checked; no identifier was found to replace.</p>")
+    parts += coding_section(result)
     parts.append("<h2>Prioritised improvement areas</h2>"
                  f"<p class='note'>{html.escape(priority_methods(result.run_log))}</p>")
     first = True

@@ -263,7 +263,11 @@ def init_project(project_dir: str | Path, *, surveys: list[str | Path], transcri
         transcripts=report.transcripts, has_questions=bool(questions), outside=placer.outside,
         codebook=report.codebook)}
     if questions:
-        texts["questions.yaml"] = questions_yaml(questions)
+        comments: dict[str, str] = {}
+        for g in report.surveys:  # the same id in two surveys is one question: its first wording
+            for qid, header in g.comments.items():
+                comments.setdefault(qid, header)
+        texts["questions.yaml"] = questions_yaml(questions, comments)
     _write(report, root, placer, texts, cb, verbatim, in_place)
     _checks(report, questions, cb, removed, in_place, placer)
     return report
@@ -304,6 +308,9 @@ def _checks(report: InitReport, questions, cb, removed, in_place, placer: _Place
         todo.append("questions.yaml: fill in positive/negative where it says MUST FILL IN (or delete the question)")
     if questions:
         todo.append(f"questions.yaml: confirm every question ({len(questions)}): scale, options, positive/negative")
+        if any(g.comments for g in report.surveys):
+            todo.append("questions.yaml: confirm each free_text polarity (how the question leans its answers: "
+                        "negative_prompt, positive_prompt or neutral; the sentiment model uses it)")
     patient_cols = {frozenset(q.column for q in g.questions) for g in report.surveys if g.group != "staff"}
     if len(patient_cols) > 1:
         todo.append("patient surveys ask different questions: every patient file must hold every patient question "

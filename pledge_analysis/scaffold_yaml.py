@@ -116,8 +116,26 @@ def project_yaml(*, name: str, sites: dict[str, str], surveys: list[SurveyGuess]
     return _checked("\n".join(lines), data, "project.yaml")
 
 
-def questions_yaml(questions: list[QuestionGuess]) -> str:
-    """The text of a commented ``questions.yaml``: every question marked to be confirmed."""
+_LEANS_NEGATIVE = re.compile(r"\b(?:improve\w*|better|change\w*|worse|wrong|problems?|disappoint\w*|"
+                             r"dissatisf\w*|unhappy|complain\w*|difficult\w*)\b", re.I)
+_LEANS_POSITIVE = re.compile(r"\b(?:good|well|best|liked?|enjoy\w*|great|positive|pleased|happy|praise)\b", re.I)
+
+
+def guess_polarity(header: str) -> str:
+    """How a free-text question's wording leans its answers, guessed from the wording (to be confirmed).
+
+    >>> [guess_polarity(h) for h in ("What could we do better?", "What went well?", "Any other comments?",
+    ...                              "What was good, and what could be improved?")]
+    ['negative_prompt', 'positive_prompt', 'neutral', 'neutral']
+    """
+    negative, positive = bool(_LEANS_NEGATIVE.search(header)), bool(_LEANS_POSITIVE.search(header))
+    return "negative_prompt" if negative and not positive else "positive_prompt" if positive and not negative \
+        else "neutral"
+
+
+def questions_yaml(questions: list[QuestionGuess], comments: dict[str, str] | None = None) -> str:
+    """The text of a commented ``questions.yaml``: every question marked to be confirmed, and under
+    ``free_text:`` each free-text question (``comments``: id -> column header) with a guessed ``polarity:``."""
     lines = ["# questions.yaml written by `pledge-analysis init`: one entry per tick-box question.",
              "#   id          short id used in reports and in the codebook's survey_items",
              "#   column      the question's column header in the survey file, exactly",
@@ -138,7 +156,18 @@ def questions_yaml(questions: list[QuestionGuess]) -> str:
         for i, (k, v) in enumerate(d.items()):
             todo = "  # MUST FILL IN" if k in ("positive", "negative") and q.positive is None else ""
             lines.append(("  - " if i == 0 else "    ") + f"{k}: {_s(v)}{todo}")
-    return _checked("\n".join(lines) + "\n", {"questions": data}, "questions.yaml")
+    taken = {d["id"] for d in data}
+    free = [{"id": k, "text": v, "polarity": guess_polarity(v)} for k, v in (comments or {}).items() if k not in taken]
+    doc = {"questions": data}
+    if free:
+        doc["free_text"] = free
+        lines += ["# free_text: how each free-text question leans its answers, read by the sentiment model:",
+                  "#   negative_prompt (\"What could be improved?\"), positive_prompt (\"What went well?\") or neutral.",
+                  "free_text:"]
+        for d in free:
+            lines += _comment(f"{d['id']}, to be confirmed: polarity guessed from the wording", "  ")
+            lines += [f"  - id: {_s(d['id'])}", f"    text: {_s(d['text'])}", f"    polarity: {d['polarity']}"]
+    return _checked("\n".join(lines) + "\n", doc, "questions.yaml")
 
 
 def codebook_header(source: str) -> str:

@@ -114,11 +114,41 @@ def require_columns(df: pd.DataFrame, columns: Iterable[str], *, table: str, pat
         ) from None
 
 
-def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
-    """Return ``df`` with exactly the contract columns of ``table`` first (extra columns kept after)."""
+#: Columns that a table handed in from outside a run may leave out, by table: a user's own codings
+#: (``Project.add_codings``) need only ``segment_id`` and ``code_id``; a plan from an older store or
+#: export, or written by hand, needs ``goal_id``, ``scope``, ``theme`` and ``you_said``. The functions that
+#: take such tables pass these to :func:`conform` as ``optional``; a stage's own output never does.
+OPTIONAL = {
+    "codings": ("coder", "method", "confidence", "start", "end", "status", "created_at", "memo", "evidence",
+                "negated"),
+    "action_plan": ("we_plan_to", "by", "owner", "status", "evidence", "code_id", "audience", "wording", "quotes"),
+}
+
+
+def conform(df: pd.DataFrame, table: str, *, optional: Iterable[str] = ()) -> pd.DataFrame:
+    """Return ``df`` with exactly the contract columns of ``table`` first (extra columns kept after).
+
+    A contract column that ``df`` lacks raises :class:`~pledge_analysis.errors.TableContractError`
+    naming the table and every missing column, unless it is in ``optional`` (then it is added,
+    empty: ``None``): a column that was never computed must not pass for one computed as empty.
+
+    >>> conform(pd.DataFrame({"segment_id": ["s1"], "code_id": ["waiting"]}), "codings",
+    ...         optional=OPTIONAL["codings"]).columns.tolist() == list(CODINGS)
+    True
+    >>> conform(pd.DataFrame({"segment_id": ["s1"]}), "codings")
+    Traceback (most recent call last):
+    ...
+    pledge_analysis.errors.TableContractError: the codings table is missing column(s) ['code_id', 'coder', 'method', 'confidence', 'start', 'end', 'status', 'created_at', 'memo', 'evidence', 'negated'] of its contract (schema.CODINGS). Add them (an empty column if there is nothing to put in it), or start from schema.empty('codings').
+    """
+    from .errors import TableContractError
+
     cols = list(TABLES[table])
-    for c in cols:
-        if c not in df.columns:
-            df = df.assign(**{c: None})
+    absent = [c for c in cols if c not in df.columns]
+    optional = set(optional)
+    missing = [c for c in absent if c not in optional]
+    if missing:
+        raise TableContractError(table, missing)
+    if absent:
+        df = df.assign(**{c: None for c in absent})
     extra = [c for c in df.columns if c not in cols]
     return df[cols + extra]

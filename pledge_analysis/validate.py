@@ -128,6 +128,27 @@ def check_files(cfg: ProjectConfig, questions: pd.DataFrame | None, codebook: pd
         from .standards import check_standards
 
         problems += check_standards(cfg.standards, codebook=codebook, questions=questions, groups=cfg.groups)[1]
+    if questions is not None:
+        problems += _free_text_problems(cfg)
+    return problems
+
+
+def _free_text_problems(cfg: ProjectConfig) -> list[Problem]:
+    """Each ``free_text:`` entry of questions.yaml names a free-text question of a survey (a ``comments:`` id
+    in project.yaml), so that its ``polarity:`` applies to real answers, not to a misspelt id."""
+    from .io.yamlfile import load_yaml_located
+
+    data, where = load_yaml_located(cfg.questions)
+    entries = (data or {}).get("free_text") or [] if isinstance(data, dict) else []
+    declared = sorted({qid for s in cfg.surveys for qid in s.comments})
+    problems = []
+    for i, entry in enumerate(entries):
+        qid = entry.get("id") if isinstance(entry, dict) else None
+        if qid is not None and str(qid) not in declared:
+            problems.append(Problem(cfg.questions, where.line(("free_text", i, "id")), f"free_text[{i}].id",
+                                    f"{qid!r} is not a free-text question of any survey in project.yaml "
+                                    f"(comments: ids: {', '.join(declared) or 'none'}); fix the id, or add the "
+                                    "question under the survey's comments:"))
     return problems
 
 

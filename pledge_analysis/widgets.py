@@ -55,7 +55,7 @@ class PlanEditor:
             if self.project is None:
                 raise TypeError("PlanEditor needs a plan or a project to read it from")
             plan = self.project.action_plan()
-        self.plan = schema.conform(plan.copy(), "action_plan")
+        self.plan = schema.conform(plan.copy(), "action_plan", optional=schema.OPTIONAL["action_plan"])
         self.history = history if history is not None else pd.DataFrame(columns=["goal_id", "date", "status", "note"])
         self.goal = w.Dropdown(options=list(self.plan["goal_id"]), description="Goal")
         self.you_said = w.Textarea(description="You said", layout=w.Layout(width="95%", height="60px"))

@@ -8,11 +8,11 @@ import pytest
 from docx import Document
 
 from conftest import SAMPLES
-from pledge_analysis.benchmark import alliance_rollup, buddy_pairs, goal_library, site_theme_matrix, suggest_actions
+from pledge_analysis.cross_site import alliance_rollup, buddy_pairs, goal_library, site_theme_matrix, suggest_actions
 from pledge_analysis.errors import InputError
 from pledge_analysis.pledge import (booklet_html, effective_status, plan_markdown, read_action_plan_xlsx,
                                     record_status, write_action_plan_xlsx, write_booklet_docx)
-from pledge_analysis.progress import goal_progress, plan_summary
+from pledge_analysis.rounds import goal_progress, plan_summary
 from pledge_analysis.uncertainty import rank_intervals, weight_sensitivity
 
 

@@ -17,7 +17,7 @@ def run_cli(*args):
 def test_run_writes_every_output(tmp_path):
     proc = run_cli("run", SAMPLES, "--out", tmp_path, "--store", tmp_path / "store.sqlite")
     assert proc.returncode == 0, proc.stderr
-    assert "[1/8] reading surveys and transcripts" in proc.stderr  # progress on long steps
+    assert "[1/9] reading surveys and transcripts" in proc.stderr  # progress on long steps
     assert "top priority (secondary): Information and Open Access follow-up" in proc.stdout
     for name in OUTPUTS:
         assert (tmp_path / name).stat().st_size > 0, name
@@ -28,6 +28,7 @@ def test_run_writes_every_output(tmp_path):
     assert set(log["timings_s"]) >= {"reading surveys and transcripts", "writing outputs"}
     assert log["store"] == str(tmp_path / "store.sqlite") and log["store_update"]["suggestions"]["new"] > 0
     assert "Updated the project store" in proc.stdout
+    assert "Model coding: The store holds 0 accepted codings" in proc.stdout  # and why no model was used
     report = (tmp_path / "report.html").read_text()
     assert report.count("plotly-graph-div") >= 4 and "Draft action plan" in report
     assert "<script src=\"http" not in report  # self-contained: no network needed to view it

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pledge_analysis.benchmark import survey_z
+from pledge_analysis.cross_site import survey_z
 from pledge_analysis.survey import compare, funnel, is_suppressed, score_questions, score_responses
 
 QUESTIONS = pd.DataFrame([{"question_id": "Q1", "kind": "categorical", "options": ["Yes", "No"], "positive": ["Yes"],

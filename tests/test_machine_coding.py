@@ -48,11 +48,21 @@ def test_theme_classifier_follows_sklearn_conventions():
     assert not [k for k in vars(model) if k.endswith("_")]  # __init__ only stores parameters
 
 
+def _split_by_text(texts: pd.Series, seed: int) -> np.ndarray:
+    """A random half of the *distinct* texts for training (True), the rest for evaluation: a sentence
+    repeated in the sample is never on both sides, so the evaluation texts are unseen in training."""
+    distinct = texts.str.strip().str.lower()
+    keys = distinct.unique()
+    chosen = set(keys[np.random.default_rng(seed).random(len(keys)) < 0.5])
+    return distinct.isin(chosen).to_numpy()
+
+
 def test_theme_classifier_learns_and_generalises(labelled):
     segs, Y = labelled
     Y = Y[[c for c in Y.columns if Y[c].sum() >= 30]]
-    rng = np.random.default_rng(0)
-    train = rng.random(len(segs)) < 0.5
+    train = _split_by_text(segs["text"], seed=0)
+    seen = set(segs.loc[train, "text"].str.strip().str.lower())
+    assert not any(t in seen for t in segs.loc[~train, "text"].str.strip().str.lower())  # unseen in training
     model = ThemeClassifier(cv=3, random_state=0).fit(segs.loc[train, ["text"]], Y[train])
     assert model.fit(segs.loc[train, ["text"]], Y[train]) is not None
     P = model.predict_proba(segs.loc[~train, ["text"]])
@@ -149,7 +159,16 @@ def test_topic_explorer_reproducible_tidy_and_mapped(topics):
     assert list(info.columns) == ["topic_id", "label", "n", "top_terms", "representative"]
     assert len(info) >= 5 and info["n"].sum() == len(te.segment_topics_)
     assert (te.segment_topics_["topic_id"] >= 0).all()  # outliers reassigned
-    again = TopicExplorer(random_state=0, codebook=r.codebook).fit(segs)
+    import logging
+
+    bertopic_level = logging.getLogger("BERTopic").level
+    logging.disable(logging.DEBUG)  # the user's own process-wide setting: fit must leave it as it was
+    try:
+        again = TopicExplorer(random_state=0, codebook=r.codebook).fit(segs)
+        assert logging.root.manager.disable == logging.DEBUG
+        assert logging.getLogger("BERTopic").level == bertopic_level
+    finally:
+        logging.disable(logging.NOTSET)
     assert np.array_equal(again.topics_, te.topics_)  # same input, same topics
     by = te.by("group")
     assert np.allclose(by.groupby("group")["share"].sum(), 1)

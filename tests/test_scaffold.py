@@ -147,7 +147,10 @@ def test_init_guesses_a_users_project_and_it_runs(user, capsys):
     unknown = next(x for x in questions if x["column"] == HOW)
     assert unknown["positive"] == [] and unknown["negative"] == []
     text = (p / "questions.yaml").read_text(encoding="utf-8")
-    assert text.count("to be confirmed") == len(questions) == 7 and "MUST FILL IN" in text
+    # each free-text question with the polarity its wording suggests, for the sentiment model
+    free = {f["text"]: f["polarity"] for f in load_yaml(p / "questions.yaml")["free_text"]}
+    assert free == {WELL: "positive_prompt", BETTER: "negative_prompt", "Any suggestions?": "neutral"}
+    assert text.count("to be confirmed") == len(questions) + len(free) == 10 and "MUST FILL IN" in text
     assert next(x for x in questions if x["respondents"] == "staff")["options"] == AGREE
     for line in ("questions.yaml: fill in positive/negative where it says MUST FILL IN",
                  "fill in each alliance", "question Q2 (categorical, to be confirmed)"):

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pledge_analysis.benchmark import buddy_pairs, goal_library, suggest_actions
+from pledge_analysis.cross_site import buddy_pairs, goal_library, suggest_actions
 from pledge_analysis.prioritise import score_components
 from pledge_analysis.uncertainty import weight_sensitivity
 

@@ -362,6 +362,35 @@ def test_qdpx_exports_reviewed_codings_real_times_and_case_links():
     assert coded[guid("code", "wait")] == len(reviewed)
 
 
+def test_qdpx_dates_an_accepted_suggestion_when_it_was_accepted(tmp_path):
+    """A suggestion accepted in place keeps its created_at (when the rules coded the text) on the selection; its
+    Coding is dated when the reviewer accepted it (the store's audit log) and made by the reviewer."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    from pledge_analysis.io.refi import guid, project_qdpx_bytes
+
+    tables = _export_tables(n_fg=6)
+    with Project.open(tmp_path / "p.sqlite") as p:
+        p.write_table("segments", tables["segments"])
+        p.write_table("codebook", tables["codebook"])
+        ids = p.add_codings(tables["codings"].head(3))
+        p.decide(ids[0], "accepted", coder="alice")
+        codings, reviews = p.codings(), p.review_times()
+    assert set(reviews) == {ids[0]}
+    data = project_qdpx_bytes(segments=tables["segments"], codebook=tables["codebook"], codings=codings,
+                              reviewed_at=reviews)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        root = etree.fromstring(z.read("project.qde"))
+    P = "{urn:QDA-XML:project:1.0}"
+    coding = next(c for c in root.iter(P + "Coding") if c.get("guid") == guid("coding", ("coding", ids[0])))
+    assert coding.getparent().get("creationDateTime") == "2026-03-01T10:00:00Z"
+    assert coding.get("creationDateTime") == refi_export._iso(reviews[ids[0]]) and coding.get("creationDateTime")
+    assert coding.get("creatingUser") == guid("user", "alice")
+
+
 def test_qdpx_export_is_linear_in_segments_per_source():
     """One transcript of n turns with 1.5 n codings: five times the turns costs about five times the CPU (the old
     quadratic export cost 25 times: 19 s for 10,000 turns). CPU time of this process, so other load does not count."""

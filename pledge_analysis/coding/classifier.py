@@ -16,7 +16,8 @@ keep a fitted model (:mod:`pledge_analysis.coding.estimator`). Multi-label: one 
 its own decision threshold tuned by cross-validation to maximise F1 (codes with fewer than
 ``min_support`` examples keep 0.5); the probabilities are those of an unweighted logistic
 regression, which are well calibrated per code. ``cv_report_`` holds precision, recall, F1 and
-support per code from the cross-validated predictions. Single-label (``multi_label=False``, or
+support per code from the cross-validated predictions (``cv_micro_``: their micro average; the
+thresholds are tuned on the same out-of-fold scores, so both are slightly optimistic). Single-label (``multi_label=False``, or
 the default ``"auto"`` with one label per text): one
 multinomial model picks one code per text; its scores are temperature-scaled on the
 cross-validated predictions (``temperature_``), since a weakly regularised multinomial model is
@@ -204,13 +205,26 @@ def _report(Y: pd.DataFrame, P: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _micro(Y: pd.DataFrame, P: pd.DataFrame) -> dict:
+    """Micro-averaged precision, recall and F1 over every (text, label) pair of 0/1 tables."""
+    y, p = Y.to_numpy(), P.to_numpy()
+    tp, n_pred, n_true = int(((p == 1) & (y == 1)).sum()), int(p.sum()), int(y.sum())
+    prec = tp / n_pred if n_pred else 0.0
+    rec = tp / n_true if n_true else 0.0
+    return {"precision": prec, "recall": rec, "f1": 2 * prec * rec / (prec + rec) if prec + rec else 0.0,
+            "support": n_true}
+
+
 class ThemeClassifier(ModelContract, ClassifierMixin, BaseEstimator):
     """Theme classifier, multi-label or single-label (scikit-learn estimator; see the module docstring).
 
     ``multi_label="auto"`` (default) follows ``y``: a DataFrame of 0/1 columns is multi-label, one
     label per text single-label. ``cv`` is the number of folds for the thresholds, the report and
     the temperature (0 or None: no cross-validation). ``cache_dir``: where embeddings are kept on
-    disk (none by default; see :class:`TextFeatures`).
+    disk (none by default; see :class:`TextFeatures`). ``min_df``: a TF-IDF term must occur in at least
+    this many texts. ``class_weight="balanced"``: each class (or each code's 0 and 1) weighted by the
+    inverse of its frequency (scikit-learn's), which raises recall on rare codes; the default ``None``
+    keeps the probabilities calibrated.
     """
 
     _classes_are_codes = True
@@ -219,12 +233,13 @@ class ThemeClassifier(ModelContract, ClassifierMixin, BaseEstimator):
         "C": [Interval(Real, 0, None, closed="neither")], "multi_label": ["boolean", StrOptions({"auto"})],
         "tune_thresholds": ["boolean"], "cv": [Interval(Integral, 2, None, closed="left"), Options(Integral, {0}), None],
         "min_support": [Interval(Integral, 1, None, closed="left")], "random_state": ["random_state"],
-        "max_iter": [Interval(Integral, 1, None, closed="left")], "cache_dir": _CACHE}
+        "max_iter": [Interval(Integral, 1, None, closed="left")], "cache_dir": _CACHE,
+        "min_df": [Interval(Integral, 1, None, closed="left")], "class_weight": [StrOptions({"balanced"}), None]}
 
     def __init__(self, *, embedding_model: str | None = "minilm", embedding_weight: float = 1.0, C: float = 8.0,
                  multi_label: bool | str = "auto", tune_thresholds: bool = True, cv: int | None = 3,
                  min_support: int = 5, random_state: int | None = 0, max_iter: int = 2000,
-                 cache_dir: str | os.PathLike | None = None):
+                 cache_dir: str | os.PathLike | None = None, min_df: int = 2, class_weight: str | None = None):
         self.embedding_model = embedding_model
         self.embedding_weight = embedding_weight
         self.C = C
@@ -235,12 +250,14 @@ class ThemeClassifier(ModelContract, ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.max_iter = max_iter
         self.cache_dir = cache_dir
+        self.min_df = min_df
+        self.class_weight = class_weight
 
     def _lr(self):
         from sklearn.linear_model import LogisticRegression
 
         return LogisticRegression(C=self.C, max_iter=self.max_iter, solver="liblinear" if self.multi_label_ else "lbfgs",
-                                  random_state=self.random_state)
+                                  random_state=self.random_state, class_weight=self.class_weight)
 
     def _targets(self, y, n: int) -> tuple[pd.DataFrame, np.ndarray | None]:
         """0/1 columns, one per class, and (single-label) each text's class index."""
@@ -301,7 +318,7 @@ class ThemeClassifier(ModelContract, ClassifierMixin, BaseEstimator):
         texts = _texts(X)
         Y, single = self._targets(y, len(texts))
         self.features_ = TextFeatures(embedding_model=self.embedding_model, embedding_weight=self.embedding_weight,
-                                      cache_dir=self.cache_dir).fit(texts)
+                                      min_df=self.min_df, cache_dir=self.cache_dir).fit(texts)
         F = self.features_.transform(texts)
         self.thresholds_ = pd.Series(0.5, index=Y.columns)
         cv = self.cv or 0
@@ -319,7 +336,9 @@ class ThemeClassifier(ModelContract, ClassifierMixin, BaseEstimator):
                     for c in Y.columns:
                         if Y[c].sum() >= self.min_support:
                             self.thresholds_[c] = _best_threshold(Y[c].to_numpy(), oof[c].to_numpy())
-                self.cv_report_ = _report(Y, (oof >= self.thresholds_).astype(int))
+                pred = (oof >= self.thresholds_).astype(int)
+                self.cv_report_ = _report(Y, pred)
+                self.cv_micro_ = _micro(Y, pred)
             self.models_ = {}
             for c in Y.columns:
                 y_c = Y[c].to_numpy()
@@ -413,13 +432,14 @@ def suggest_for_review(model: ThemeClassifier, segments: pd.DataFrame, *, n: int
     return schema.conform(out, "codings")
 
 
-def model_codings(model: ThemeClassifier, segments: pd.DataFrame) -> pd.DataFrame:
-    """Every predicted (segment, code) as a suggested ``codings`` row with its probability."""
+def model_codings(model: ThemeClassifier, segments: pd.DataFrame, *, coder: str = "model") -> pd.DataFrame:
+    """Every predicted (segment, code) as a suggested ``codings`` row with its probability (``coder`` names
+    who made it: ``pledge-analysis run`` uses :data:`pledge_analysis.machine_coding.RUN_CODER`)."""
     segs = segments[segments["role"].fillna("participant") != "facilitator"] if "role" in segments.columns else segments
     P = model.predict_proba(segs.reset_index(drop=True)[["text"]])
     hits = (P >= model.thresholds_[P.columns]).to_numpy()
     r, c = np.nonzero(hits)
-    out = pd.DataFrame({"segment_id": segs["segment_id"].to_numpy()[r], "code_id": P.columns[c], "coder": "model",
+    out = pd.DataFrame({"segment_id": segs["segment_id"].to_numpy()[r], "code_id": P.columns[c], "coder": coder,
                         "method": "model", "confidence": P.to_numpy()[r, c].round(4), "start": None, "end": None,
                         "status": "suggested", "created_at": None, "memo": None, "evidence": None, "negated": None})
     return schema.conform(out, "codings")

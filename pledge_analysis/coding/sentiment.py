@@ -5,7 +5,10 @@ lexicon with negation and intensifier handling, from the ``vaderSentiment`` pack
 with a small lexicon of words that are negative in patient feedback about services
 ("delay", "chase", "unanswered" ...), and, when the question a comment answers is known,
 a prior from the prompt: an answer to "What could be improved?" leans negative, an
-answer to "What was good?" leans positive.
+answer to "What was good?" leans positive. How each question leans is data, the
+``polarity:`` of its entry under ``free_text:`` in questions.yaml (``negative_prompt``,
+``positive_prompt``, ``neutral``; read by :func:`pledge_analysis.io.load_prompt_polarity`),
+passed as ``SentimentClassifier(prompt_polarity=...)``; nothing is keyed on question ids.
 """
 from __future__ import annotations
 
@@ -31,6 +34,10 @@ DOMAIN_LEXICON = {
     "nobody": -1.2, "dismissive": -2.0, "abrupt": -1.6, "uncaring": -2.4, "expensive": -1.2,
     "lifeline": 2.2, "joined": 0.8, "smoothly": 1.6, "clearly": 1.0, "quickly": 1.0,
 }
+#: The shift of the lexicon score for an answer to a question of each polarity (questions.yaml ``polarity:``).
+POLARITY_PRIOR = {"negative_prompt": -0.35, "positive_prompt": 0.35, "neutral": 0.0}
+#: Deprecated: the prior keyed on the synthetic sample's own question ids, used only when no
+#: ``prompt_polarity`` is given (with a ``FutureWarning``); declare ``polarity:`` in questions.yaml instead.
 PROMPT_PRIOR = {"improve": -0.35, "staff_improve": -0.35, "good": 0.35}
 #: Scale of the one-hot question columns the trained modes add (a larger value is a weaker penalty).
 PROMPT_FEATURE_WEIGHT = 3.0
@@ -64,6 +71,12 @@ class SentimentClassifier(ModelContract, ClassifierMixin, BaseEstimator):
 
     ``scale`` (3 or 5) is also the scale the labels of the trained modes must be on.
 
+    ``prompt_polarity``: how each free-text question leans its answers, ``{question_id: polarity}``
+    with ``negative_prompt``, ``positive_prompt`` or ``neutral`` (questions.yaml's ``polarity:``,
+    :func:`pledge_analysis.io.load_prompt_polarity`); the lexicon score of an answer moves by
+    :data:`POLARITY_PRIOR` (questions not named: no shift). ``None`` (deprecated) falls back on
+    :data:`PROMPT_PRIOR`, keyed on the synthetic sample's question ids, with a ``FutureWarning``.
+
     ``fit`` comes first in every mode (``fit()`` with no data for the lexicon); parameters are
     checked there (:class:`~pledge_analysis.errors.ConfigError`), and a model used before ``fit``
     raises :class:`~pledge_analysis.errors.NotFittedError`. ``predict(X)`` takes a list of texts,
@@ -83,12 +96,12 @@ class SentimentClassifier(ModelContract, ClassifierMixin, BaseEstimator):
         "threshold": [Interval(Real, 0, 1, closed="left")], "use_prompt": ["boolean"],
         "embedding_model": [StrOptions({"minilm", "static"}), None], "C": [Interval(Real, 0, None, closed="neither")],
         "epochs": [Interval(Integral, 1, None, closed="left")], "random_state": [Interval(Integral, 0, None, closed="left")],
-        "progress": ["boolean"], "cache_dir": [str, os.PathLike, None]}
+        "progress": ["boolean"], "cache_dir": [str, os.PathLike, None], "prompt_polarity": [dict, None]}
 
     def __init__(self, *, method: str = "lexicon", scale: int = 3, threshold: float = THRESHOLD,
                  use_prompt: bool = True, embedding_model: str | None = "minilm", C: float = 4.0,
                  epochs: int = 2, random_state: int = 0, progress: bool = False,
-                 cache_dir: str | os.PathLike | None = None):
+                 cache_dir: str | os.PathLike | None = None, prompt_polarity: dict | None = None):
         self.method = method
         self.scale = scale
         self.threshold = threshold
@@ -99,12 +112,29 @@ class SentimentClassifier(ModelContract, ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.progress = progress
         self.cache_dir = cache_dir
+        self.prompt_polarity = prompt_polarity
+
+    def _prompt_shift(self, prompts: Sequence) -> np.ndarray:
+        """The lexicon score's shift for each text from how its question leans (``prompt_polarity``)."""
+        if self.prompt_polarity is None:  # deprecated: the sample's own question ids
+            legacy = sorted({p for p in prompts if isinstance(p, str) and p in PROMPT_PRIOR})
+            if legacy:
+                import warnings
+
+                warnings.warn(f"sentiment: the prompt prior for question(s) {legacy} comes from their ids, which "
+                              "only fits the synthetic sample; declare each free-text question's polarity: under "
+                              "free_text: in questions.yaml, or pass SentimentClassifier(prompt_polarity={id: "
+                              "'negative_prompt' | 'positive_prompt' | 'neutral'}). The id-keyed prior will be "
+                              "removed.", FutureWarning, stacklevel=4)
+            return np.array([PROMPT_PRIOR.get(p, 0.0) if isinstance(p, str) else 0.0 for p in prompts])
+        lean = self.polarity_
+        return np.array([POLARITY_PRIOR[lean[p]] if isinstance(p, str) and p in lean else 0.0 for p in prompts])
 
     def _lexicon_scores(self, texts: Sequence[str], prompts: Sequence | None) -> np.ndarray:
         analyzer = _analyzer()
         scores = np.array([analyzer.polarity_scores(t or "")["compound"] for t in texts], dtype=float)
         if self.use_prompt and prompts is not None:
-            scores = scores + np.array([PROMPT_PRIOR.get(p, 0.0) if isinstance(p, str) else 0.0 for p in prompts])
+            scores = scores + self._prompt_shift(prompts)
         return np.clip(scores, -1, 1)
 
     def _features(self, texts, prompts):
@@ -126,6 +156,7 @@ class SentimentClassifier(ModelContract, ClassifierMixin, BaseEstimator):
         from ..errors import InputError
 
         labels = LABELS if self.scale == 3 else LABELS_5
+        self.polarity_ = _check_polarity(self.prompt_polarity)
         self.method_ = self.method
         if self.method == "lexicon":
             self.prompts_ = []
@@ -205,6 +236,18 @@ class SentimentClassifier(ModelContract, ClassifierMixin, BaseEstimator):
         else:
             labels = np.where(scores <= -t, "negative", np.where(scores >= t, "positive", "neutral"))
         return pd.DataFrame({"sentiment": labels, "score": scores.round(4)}, index=index)
+
+
+def _check_polarity(prompt_polarity: dict | None) -> dict[str, str]:
+    """``{question_id: polarity}`` with every polarity one of :data:`POLARITY_PRIOR`'s keys, else ConfigError."""
+    from ..errors import ConfigError
+
+    lean = {str(k): str(v) for k, v in (prompt_polarity or {}).items()}
+    wrong = {k: v for k, v in lean.items() if v not in POLARITY_PRIOR}
+    if wrong:
+        raise ConfigError(f"prompt_polarity: {wrong} is not one of {list(POLARITY_PRIOR)} (for each question id); "
+                          "fix the polarity: of these free_text: entries in questions.yaml.")
+    return lean
 
 
 def _unpack(X) -> tuple[list[str], list | None, pd.Index]:

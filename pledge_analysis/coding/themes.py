@@ -20,14 +20,26 @@ def coded_units(segments: pd.DataFrame, codings: pd.DataFrame, codebook: pd.Data
 
     Rejected codings are left out. Columns: ``segment_id, theme, codes, start, end, text,
     sentiment, score, site, group, source_type, source_id, question_id, respondent_id, speaker``.
+
+    Every other coding counts: a coding whose ``code_id`` is not in ``codebook`` raises
+    :class:`~pledge_analysis.errors.CodebookError` naming the codes (it has no theme to count under,
+    and leaving it out would change the themes without a word).
     """
+    from ..errors import CodebookError
+
     top = theme_of(codebook)
     c = codings[codings["status"].fillna("suggested") != "rejected"].copy()
     if c.empty:
         return pd.DataFrame(columns=["segment_id", "theme", "codes", "start", "end", "text", "sentiment", "score",
                                      "site", "group", "source_type", "source_id", "question_id", "respondent_id", "speaker"])
     c["theme"] = c["code_id"].map(top)
-    c = c.dropna(subset=["theme"])
+    unknown = c.loc[c["theme"].isna(), "code_id"]
+    if len(unknown):
+        counts = unknown.astype(str).value_counts().sort_index()
+        raise CodebookError(f"{len(unknown)} coding(s) use code(s) that are not in the codebook: "
+                            + ", ".join(f"{code!r} ({n})" for code, n in counts.items())
+                            + ". Add the codes to the codebook (or mark them retired: true), or leave these codings "
+                              "out on purpose; Project.orphans() lists human codings whose code left the codebook.")
     units = _units(c)
     seg_cols = ["segment_id", "site", "group", "source_type", "source_id", "question_id", "respondent_id", "speaker", "text"]
     units = units.merge(segments[seg_cols], on="segment_id", how="inner")
@@ -98,4 +110,4 @@ def summarise_themes(segments: pd.DataFrame, units: pd.DataFrame, codebook: pd.D
                 "negativity": n_neg / n if n else 0.0, "n_sites": int(t["site"].nunique()) if n else 0,
                 "n_groups": int(t["group"].nunique()) if n else 0, "n_scope_segments": n_total,
             })
-    return schema.conform(pd.DataFrame(rows), "themes")
+    return schema.conform(pd.DataFrame(rows, columns=list(schema.THEMES)), "themes")  # fixed columns when empty

@@ -17,11 +17,34 @@ adds chosen proposals to the codebook in one call.
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+
+
+@contextmanager
+def _quiet(name: str, level: int = logging.ERROR):
+    """Within the block, the logger ``name`` shows only records at ``level`` or above; its previous level
+    comes back afterwards. Only that logger: the process-wide setting (``logging.disable``) and every other
+    logger are left as the user set them.
+
+    >>> log = logging.getLogger("demo.quiet"); log.setLevel(logging.INFO)
+    >>> with _quiet("demo.quiet"):
+    ...     log.isEnabledFor(logging.WARNING)
+    False
+    >>> log.level == logging.INFO
+    True
+    """
+    logger = logging.getLogger(name)
+    previous = logger.level
+    logger.setLevel(level)
+    try:
+        yield logger
+    finally:
+        logger.setLevel(previous)
 
 
 class TopicExplorer:
@@ -80,14 +103,11 @@ class TopicExplorer:
                 kwargs.update(zeroshot_topic_list=labels, zeroshot_min_similarity=self.zeroshot_min_similarity)
         self.model_ = BERTopic(embedding_model=load_model(self.embedding_model), umap_model=umap, hdbscan_model=hdb,
                                vectorizer_model=vec, min_topic_size=size, calculate_probabilities=False, **kwargs)
-        logging.disable(logging.WARNING)  # BERTopic's advice on manual topic assignment is about our own step
-        try:
+        with _quiet("BERTopic"):  # BERTopic's advice on manual topic assignment is about our own step
             topics, _ = self.model_.fit_transform(docs, embeddings=emb)
             if self.reduce_outliers and -1 in set(topics) and len(set(topics)) > 1:
                 topics = self.model_.reduce_outliers(docs, topics, strategy="embeddings", embeddings=emb)
                 self.model_.update_topics(docs, topics=topics, vectorizer_model=vec)
-        finally:
-            logging.disable(logging.NOTSET)
         self.docs_, self.embeddings_, self.segments_ = docs, emb, segs
         self.topics_ = np.asarray(self.model_.topics_)
         self._build_tables()

@@ -10,7 +10,8 @@ What goes where (checked against the REFI-QDA 1.0 schemas, and against QualCoder
   (a staff survey of every hospital) has none, its respondents' cases carry the site.
 - **Codings.** Only *reviewed* codings travel as ordinary codings: ``status="accepted"`` (or a manual
   coding with no status). A ``PlainTextSelection`` with one ``Coding`` of its code, made by its coder
-  (a ``User``), dated with the coding's own ``created_at`` from the store (never the export time); the
+  (a ``User``), dated with the coding's own ``created_at`` from the store (never the export time; the
+  ``Coding`` of a suggestion accepted in place is dated when it was accepted, ``reviewed_at``); the
   selection's ``Description`` is the coder's memo, nothing else (QualCoder shows it as the coding memo).
   Rejected codings are never written.
 - **Suggestions** (rule or model codings still ``suggested``), only with ``include_suggestions=True``.
@@ -235,9 +236,16 @@ def coding_kind(status, method, negated) -> str:
         return "reviewed"
     if status == "rejected":
         return "rejected"
-    if _present(negated) and bool(float(negated)):
-        return "negated"
-    return "suggested"
+    return "negated" if _truthy(negated) else "suggested"
+
+
+def _truthy(v) -> bool:
+    """A stored flag: True, 1, 1.0, "True", "1" (a CSV's or SQLite's spelling) are true; None, NaN, "" are not."""
+    if not _present(v):
+        return False
+    if isinstance(v, str):
+        return v.strip().lower() in ("true", "1", "1.0", "yes")
+    return bool(v)
 
 
 def export_summary(codings: pd.DataFrame, codebook: pd.DataFrame, *, include_suggestions: bool = False) -> dict:
@@ -279,14 +287,17 @@ def _col(df: pd.DataFrame, name: str) -> list:
 def project_qdpx_bytes(*, segments: pd.DataFrame, codebook: pd.DataFrame, codings: pd.DataFrame,
                        respondents: pd.DataFrame | None = None, memos: pd.DataFrame | None = None,
                        name: str = "Service Pledge project", include_suggestions: bool = False,
-                       case_codes: bool = True) -> bytes:
+                       case_codes: bool = True, reviewed_at: dict | None = None) -> bytes:
     """The ``.qdpx`` archive (zip bytes) for these tables (see the module docstring for what goes where).
 
     ``codings`` as in :data:`pledge_analysis.schema.CODINGS` (with ``coding_id`` when they come from the store:
     it keeps each coding's GUID across re-exports); reviewed codings are written as codings, suggestions only with
     ``include_suggestions`` (in their own clearly named codes), rejected ones never. ``case_codes=False`` leaves
-    out the case codes (the link QualCoder reads) for programs without cases.
+    out the case codes (the link QualCoder reads) for programs without cases. ``reviewed_at`` maps a ``coding_id``
+    to when a reviewer accepted it (:meth:`~pledge_analysis.project.Project.review_times`): its ``Coding`` is dated
+    then, its selection when the text was first coded (``created_at``).
     """
+    reviewed_at = reviewed_at or {}
     P = NS_PROJECT
     q = lambda tag: f"{{{P}}}{tag}"  # noqa: E731
     memos = memos if memos is not None and len(memos) else None
@@ -305,7 +316,10 @@ def project_qdpx_bytes(*, segments: pd.DataFrame, codebook: pd.DataFrame, coding
         kind = coding_kind(c.get("status"), c.get("method"), c.get("negated"))
         if kind == "reviewed" or (include_suggestions and kind in ("suggested", "negated")):
             chosen.append((kind, c))
+    decided = {int(c["coding_id"]): reviewed_at[int(c["coding_id"])] for k, c in chosen
+               if k == "reviewed" and _present(c.get("coding_id")) and int(c["coding_id"]) in reviewed_at}
     stamps = sorted({t for t in (_iso(c.get("created_at")) for _, c in chosen) if t}
+                    | {t for t in (_iso(v) for v in decided.values()) if t}
                     | ({t for t in (_iso(m) for m in memos["created_at"]) if t} if memos is not None else set()))
     latest = stamps[-1] if stamps else None
     attrs = {"name": name, "origin": "pledge_analysis"}
@@ -483,6 +497,8 @@ def project_qdpx_bytes(*, segments: pd.DataFrame, codebook: pd.DataFrame, coding
                 etree.SubElement(sel, q("Description")).text = str(c["memo"])
             coding_attrs = {"guid": guid("coding", key)}
             coding_attrs.update({k: v for k, v in sel_attrs.items() if k in ("creatingUser", "creationDateTime")})
+            if key[0] == "coding" and key[1] in decided and _iso(decided[key[1]]):
+                coding_attrs["creationDateTime"] = _iso(decided[key[1]])  # when the reviewer accepted it
             coding = etree.SubElement(sel, q("Coding"), coding_attrs)
             target = code_guid[c["code_id"]] if kind == "reviewed" else mirror[(kind, c["code_id"])]
             etree.SubElement(coding, q("CodeRef"), {"targetGUID": target})
@@ -490,7 +506,7 @@ def project_qdpx_bytes(*, segments: pd.DataFrame, codebook: pd.DataFrame, coding
                 "segment_id": c["segment_id"], "code_id": c["code_id"], "method": _plain(c.get("method")),
                 "status": _plain(c.get("status")), "confidence": _plain(c.get("confidence")),
                 "evidence": _plain(c.get("evidence")),
-                "negated": bool(float(c["negated"])) if _present(c.get("negated")) else None,
+                "negated": _truthy(c["negated"]) if _present(c.get("negated")) else None,
                 "created_at": _plain(c.get("created_at")), "has_span": has_span}
         for r in records:
             for m in memo_by_segment.get(r["segment_id"], []):
@@ -653,7 +669,7 @@ def tables_from_companion(root, texts: dict, companion: dict, where,
         memos.append({"segment_id": m.get("segment_id"), "code_id": m.get("code_id"),
                       "coder": users.get(note.get("creatingUser")),
                       "text": content.text if content is not None else "", "created_at": m.get("created_at")})
-    out = {"segments": schema.conform(pd.DataFrame(segments), "segments"), "codebook": cb,
+    out = {"segments": schema.conform(pd.DataFrame(segments, columns=list(schema.SEGMENTS)), "segments"), "codebook": cb,
            "codings": schema.conform(pd.DataFrame(codings), "codings") if codings else schema.empty("codings"),
            "respondents": pd.DataFrame(people), "memos": pd.DataFrame(memos)}
     if tables is None:

@@ -375,9 +375,9 @@ def _project_tables(root, texts: dict, problems: dict, where: _Where) -> dict[st
             selection_at[s.get("guid")] = (name, rec["segment_id"], 0, b - a)
         if not ours:  # a source from another tool: the whole document is one segment
             own = {str(k).lower(): v for k, v in variable_values(src, f"source {name!r}").items()}
-            segments.append({"segment_id": guid, "source_id": name, "source_type": "document", "position": 0,
-                             "text": text, "site": own.get("site", own.get("site (source)")),
-                             "group": own.get("group", own.get("group (source)"))})
+            segments.append({k: None for k in schema.SEGMENTS} | {  # nothing known of speakers or questions
+                "segment_id": guid, "source_id": name, "source_type": "document", "position": 0, "text": text,
+                "site": own.get("site", own.get("site (source)")), "group": own.get("group", own.get("group (source)"))})
             spans[guid] = 0
         for var, value in variable_values(src, f"source {name!r}").items():
             source_vars.append({"source_id": name, "variable": var, "value": value})

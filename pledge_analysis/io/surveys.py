@@ -136,6 +136,22 @@ def load_questions(path: str | Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def load_prompt_polarity(path: str | Path) -> dict[str, str]:
+    """How each free-text question of a ``questions.yaml`` leans its answers: ``{question_id: polarity}``
+    from its ``free_text:`` section (``negative_prompt``, ``positive_prompt`` or ``neutral``; see
+    :data:`pledge_analysis.project_schema.POLARITIES`). A file without the section gives ``{}``.
+    The sentiment model takes it as ``SentimentClassifier(prompt_polarity=...)``.
+    """
+    from ..project_schema import QuestionsFile, parse
+    from .yamlfile import load_yaml_located
+
+    path = Path(path)
+    if not path.exists():
+        raise MissingFileError("questions file not found", path=path)
+    data, where = load_yaml_located(path)
+    return {q.id: q.polarity for q in parse(QuestionsFile, data, where, path).free_text}
+
+
 def _read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
     """The export as a DataFrame of text cells (see :func:`pledge_analysis.io.files.read_table`)."""
     return read_table(path, sheet=sheet).frame
@@ -269,8 +285,8 @@ def read_survey(
         if known_groups is not None and grp not in known_groups:
             unknown.append({"source_id": source_id, "row": row, "column": columns.get("group", "group"),
                             "value": grp, "kind": "group"})
-        person = {"respondent_id": rid, "source_id": source_id, "site": site, "group": grp,
-                  "source_type": "survey"}
+        person = {c: None for c in schema.RESPONDENTS} | {  # attributes not mapped: empty, not absent
+            "respondent_id": rid, "source_id": source_id, "site": site, "group": grp, "source_type": "survey"}
         for name, col in attrs.items():
             raw = _clean(rec[col])
             person[name] = values.get(name, {}).get(raw, raw) or None

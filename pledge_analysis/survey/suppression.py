@@ -4,7 +4,7 @@ CPES suppresses every result with fewer than 21 respondents; so do we, by defaul
 (``suppress_below:`` in ``project.yaml`` changes it). The rule lives here, as a small pure
 function, and every place that shows or uses a survey estimate calls it: the scores table
 (:func:`~pledge_analysis.survey.score_questions`: estimate and interval blanked, ``suppressed``
-true), funnel z-scores for buddy pairing (:func:`pledge_analysis.benchmark.survey_z`), the
+true), funnel z-scores for buddy pairing (:func:`pledge_analysis.cross_site.survey_z`), the
 group and site comparisons (:func:`~pledge_analysis.survey.compare`: no test on a suppressed
 cell) and the report.
 

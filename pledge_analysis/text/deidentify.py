@@ -557,23 +557,26 @@ def find_identifiers(text: str, opts: Options | None = None) -> list[tuple[int, 
     return [sp[:3] for sp in find_scored(text, opts)]
 
 
-def find_scored(text: str, opts: Options | None = None, nlp=None) -> list[tuple[int, int, str, float]]:
+def find_scored(text: str, opts: Options | None = None, nlp=None, *, doc=None) -> list[tuple[int, int, str, float]]:
     """Like :func:`find_identifiers`, with each span's score (:data:`SCORE`): ``(start, end, label, score)``.
 
     ``nlp``: a spaCy pipeline with a trained ``ner`` (e.g. ``en_core_web_sm``); its PERSON entities
-    are added (score ``SCORE["ner"]``) unless they fall in the allow-list.
+    are added (score ``SCORE["ner"]``) unless they fall in the allow-list. ``doc``: the same, from a
+    ``Doc`` of ``text`` that such a pipeline already made (as ``nlp.pipe`` does in batches).
     """
     opts = opts or Options()
     if not text:
         return []
+    if doc is None and nlp is not None:
+        doc = nlp(text)
     spans = _regex_spans(text, opts.labels)
     if "PERSON" in opts.labels:
         allowed = _allowed_ranges(text, opts.allow)
         person = [sp for sp in (_plausible(text, sp) for sp in _person_spans(text, opts))
                   if sp and not any(a < sp[1] and sp[0] < b for a, b in allowed)]
         spans += person + _deny_spans(text, opts.deny)
-        if nlp is not None:
-            spans += _ner_spans(nlp(text), allowed)
+        if doc is not None:
+            spans += _ner_spans(doc, allowed)
     spans = [sp for sp in spans if sp[2] in opts.labels]
     return _resolve(spans)
 
@@ -675,12 +678,45 @@ def redact(text: str | None, *, labels: Iterable[str] | None = None, allow: Iter
     "I agree with Participant 1, and Participant 1's point."
     """
     opts = options or Options.make(labels, allow, deny, pseudonyms)
-    if not isinstance(text, str):
-        text = "" if text is None or (isinstance(text, float) and text != text) else str(text)
-    spans, fixed = find_scored(text, opts, nlp), None
+    text = _as_text(text)
+    return _redaction(text, find_scored(text, opts, nlp), opts, names, {} if _registry is None else _registry)
+
+
+def _as_text(value) -> str:
+    """``None`` and NaN as empty text, other non-strings as their ``str``."""
+    if isinstance(value, str):
+        return value
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def _redaction(text: str, spans, opts: Options, names, registry: dict) -> Redaction:
+    """The :class:`Redaction` of ``text`` from its scored spans (known ``names`` first, then placeholders)."""
+    fixed = None
     if names and "PERSON" in opts.labels and text:
         spans, fixed = _with_names(text, spans, names)
-    return _apply(text, spans, opts.pseudonyms, {} if _registry is None else _registry, fixed)
+    return _apply(text, spans, opts.pseudonyms, registry, fixed)
+
+
+def scored_spans(texts: Sequence, opts: Options | None = None, nlp=None, *, batch_size: int = 256
+                 ) -> list[list[tuple[int, int, str, float]]]:
+    """:func:`find_scored` for every text, in one batched ``nlp.pipe`` pass through the de-identifier
+    component (:class:`DeidentifyComponent`, whose exact character spans are ``doc._.pledge_pii``).
+
+    ``nlp``: a pipeline with a trained ``ner`` adds its PERSON entities (texts cut at sentence ends into
+    pieces of :data:`~pledge_analysis.text.nlp.CHUNK_CHARS`); by default a bare tokenizer, private to
+    the package, so a text is only cut beyond spaCy's ``max_length``. Either way the result for each text
+    equals ``find_scored(text, opts, nlp)``; the pipeline given is used, never changed.
+    """
+    from .nlp import pipe_chunked, tokenizer_only
+
+    opts = opts or Options()
+    pipeline = nlp if nlp is not None else tokenizer_only()
+    component = DeidentifyComponent(pipeline, options=opts)
+    out: list[list] = [[] for _ in texts]
+    limit = None if nlp is not None else pipeline.max_length
+    for i, offset, doc in pipe_chunked(pipeline, [_as_text(t) for t in texts], batch_size=batch_size, limit=limit):
+        out[i].extend((s + offset, e + offset, label, sc) for s, e, label, sc in component(doc)._.pledge_pii)
+    return out
 
 
 def _masked_context(redacted: str, placeholder_pos: int, placeholder: str, width: int = 30) -> str:
@@ -693,7 +729,7 @@ def redact_frame(df: pd.DataFrame, column: str = "text", *, id_column: str | Non
                  source_column: str | None = "source_id", show_values: bool = False,
                  labels=None, allow=(), deny=(), pseudonyms: bool = False,
                  progress: bool = False, names: Mapping[str, Mapping[str, str | None]] | None = None,
-                 registries: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 registries: dict | None = None, nlp=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Redact a whole column; return ``(redacted_df, review)``.
 
     ``review`` has one row per redaction (:data:`REVIEW_COLUMNS`): ``row`` (the id column, or the
@@ -703,7 +739,9 @@ def redact_frame(df: pd.DataFrame, column: str = "text", *, id_column: str | Non
     around the placeholder). The original value is included as ``value`` only with ``show_values=True``. With ``pseudonyms=True`` numbering is consistent within each
     source (``source_column``); pass the same ``registries`` dict to several calls to keep it
     consistent across tables. ``names`` gives, per source, known names and their replacements
-    (see :func:`redact`).
+    (see :func:`redact`). The texts go through spaCy in batches (:func:`scored_spans`: ``nlp.pipe`` and
+    the ``pledge_deidentify`` component); ``nlp``, a pipeline with a trained ``ner``, adds its PERSON
+    entities. Each text's result is what :func:`redact` gives it.
     """
     from ..errors import MissingColumnError
 
@@ -717,13 +755,14 @@ def redact_frame(df: pd.DataFrame, column: str = "text", *, id_column: str | Non
     names = names or {}
     new_texts, review = [], []
     texts = df[column].tolist()
-    iterator = zip(ids, sources, texts)
+    found = scored_spans(texts, opts, nlp)
+    iterator = zip(ids, sources, texts, found)
     if progress:
         from tqdm.auto import tqdm
 
         iterator = tqdm(iterator, total=len(df), desc="de-identifying", unit="text")
-    for rid, src, text in iterator:
-        r = redact(text, options=opts, names=names.get(src), _registry=registries.setdefault(src, {}))
+    for rid, src, text, spans in iterator:
+        r = _redaction(_as_text(text), spans, opts, names.get(src), registries.setdefault(src, {}))
         new_texts.append(r.text if isinstance(text, str) else text)
         if r.spans:
             # placeholder positions in the redacted text
@@ -778,7 +817,7 @@ def counts_by_source(review: pd.DataFrame) -> dict[str, dict[str, int]]:
 
 
 def deidentify_tables(segments: pd.DataFrame, set_aside: pd.DataFrame | None = None, *, labels=None, allow=(),
-                      deny=(), pseudonyms: bool = False, progress: bool = False
+                      deny=(), pseudonyms: bool = False, progress: bool = False, nlp=None
                       ) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame]:
     """De-identify everything text-like that a run has read, before anything is stored or written.
 
@@ -790,7 +829,8 @@ def deidentify_tables(segments: pd.DataFrame, set_aside: pd.DataFrame | None = N
 
     Returns ``(segments, set_aside, review)``; ``review`` is :func:`redact_frame`'s table for all of
     it, with ``table`` saying where each redaction was (``segments``, ``speakers``, ``set_aside``).
-    Speaker rows give the source in ``row`` and the pseudonym as ``placeholder``.
+    Speaker rows give the source in ``row`` and the pseudonym as ``placeholder``. Texts go through spaCy
+    in batches (:func:`redact_frame`); ``nlp``, a pipeline with a trained ``ner``, adds its PERSON entities.
     """
     from ..io.safe import clean_text
     from .speakers import apply_speaker_pseudonyms, mention_names, speaker_pseudonyms
@@ -805,7 +845,7 @@ def deidentify_tables(segments: pd.DataFrame, set_aside: pd.DataFrame | None = N
     registries: dict = {}
     kw = dict(labels=sorted(opts.labels), allow=allow, deny=deny, pseudonyms=pseudonyms)
     segments, review = redact_frame(segments, "text", progress=progress, registries=registries,
-                                    names=mention_names(mapping, titles=TITLES), **kw)
+                                    names=mention_names(mapping, titles=TITLES), nlp=nlp, **kw)
     parts = [review.assign(table="segments")]
     parts.append(pd.DataFrame([{"row": src, "source": src, "label": "PERSON", "placeholder": ph, "start": None,
                                 "end": None, "score": 1.0, "context": "speaker label", "table": "speakers"}
@@ -818,7 +858,7 @@ def deidentify_tables(segments: pd.DataFrame, set_aside: pd.DataFrame | None = N
                  for src, r, c in zip(aside["source_id"], aside.get("row", [None] * len(aside)),
                                       aside.get("column", [None] * len(aside)))]
         redacted, aside_review = redact_frame(aside.assign(_where=where), "value", id_column="_where",
-                                              registries=registries, **kw)
+                                              registries=registries, nlp=nlp, **kw)
         set_aside = redacted.drop(columns="_where")
         parts.append(aside_review.assign(table="set_aside"))
     review = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
@@ -834,7 +874,8 @@ COMPONENT_VERSION = 1
 
 
 class DeidentifyComponent:
-    """spaCy component: identifiers as ``doc.spans["pledge_pii"]`` (labels as span labels).
+    """spaCy component: identifiers as ``doc.spans["pledge_pii"]`` (labels as span labels, widened to whole
+    tokens) and, exactly as found, as ``doc._.pledge_pii``: ``(start_char, end_char, label, score)``.
 
     >>> from pledge_analysis.text.nlp import build_nlp
     >>> nlp = build_nlp(prefer_trained=False)
@@ -844,16 +885,18 @@ class DeidentifyComponent:
     [('Okafor', 'PERSON'), ('07700 900461', 'PHONE')]
     """
 
-    def __init__(self, nlp, name: str = COMPONENT, labels=None, allow=(), deny=(), use_entities: bool = True):
+    def __init__(self, nlp, name: str = COMPONENT, labels=None, allow=(), deny=(), use_entities: bool = True, *,
+                 options: Options | None = None):
+        from . import components  # noqa: F401  (registers doc._.pledge_pii)
+
         self.name = name
-        self.options = Options.make(labels, allow, deny)
+        self.options = options or Options.make(labels, allow, deny)
         self.use_entities = use_entities
 
     def __call__(self, doc):
-        spans = find_scored(doc.text, self.options)
-        if self.use_entities and doc.has_annotation("ENT_IOB") and "PERSON" in self.options.labels:
-            # a trained NER model adds its PERSON entities
-            spans = _resolve(spans + _ner_spans(doc, _allowed_ranges(doc.text, self.options.allow)))
+        # a trained NER model's PERSON entities are added (find_scored reads them from the doc)
+        spans = find_scored(doc.text, self.options, doc=doc if self.use_entities else None)
+        doc._.pledge_pii = spans
         out, scores = [], []
         for s, e, label, sc in spans:
             span = doc.char_span(s, e, label=label, alignment_mode="expand")

@@ -16,14 +16,31 @@ log = logging.getLogger(__name__)
 TRAINED_MODELS = ("en_core_web_trf", "en_core_web_lg", "en_core_web_md", "en_core_web_sm")
 
 
-@lru_cache(maxsize=4)
 def load_nlp(model: str | None = None, *, prefer_trained: bool = True):
-    """Return a shared spaCy ``Language`` for English feedback text (cached per arguments).
+    """A spaCy ``Language`` of your own for English feedback text (see :func:`build_nlp` for the choice).
 
-    See :func:`build_nlp` for the choice of pipeline; use ``build_nlp`` for a private
-    pipeline that you will add components to.
+    Each call builds a new pipeline (about half a second), so a component you add to it (the theme
+    ruler, the de-identifier) never changes a pipeline someone else holds; keep it if you need it
+    several times. (It used to hand out one cached, shared pipeline.)
     """
     return build_nlp(model, prefer_trained=prefer_trained)
+
+
+@lru_cache(maxsize=1)
+def _reader():
+    """The blank pipeline :func:`sentences` splits with when given none: private, never handed out or
+    changed (nothing here adds a component to it)."""
+    return build_nlp(prefer_trained=False)
+
+
+@lru_cache(maxsize=1)
+def tokenizer_only():
+    """A bare English tokenizer pipeline (``spacy.blank("en")``, no components), built once per process and
+    private to the package's batch passes (:func:`pledge_analysis.text.deidentify.redact_frame`): nothing
+    adds a component to it and it is never handed out."""
+    import spacy
+
+    return spacy.blank("en")
 
 
 def build_nlp(model: str | None = None, *, prefer_trained: bool = True):
@@ -121,7 +138,7 @@ def sentences(texts: Iterable[str], nlp=None) -> "list[tuple[int, int, int, str]
     >>> sentences(["Lovely staff. Parking was awful!"])
     [(0, 0, 13, 'Lovely staff.'), (0, 14, 32, 'Parking was awful!')]
     """
-    nlp = nlp or load_nlp(prefer_trained=False)
+    nlp = nlp or _reader()
     out = []
     for i, offset, doc in pipe_chunked(nlp, texts):  # texts of any length (cut at sentence ends)
         for s in doc.sents:

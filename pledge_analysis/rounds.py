@@ -1,0 +1,61 @@
+"""Progress between review rounds: goals achieved and overdue, and whether each goal's theme improved.
+
+For every goal, the change between two rounds in the theme's survey items (% positive) and in
+the negativity of its comments, each with a Newcombe 95% interval for the difference, within
+the goal's scope (everyone, a group or a site).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from .pledge import effective_status
+from .prioritise import scope_scores
+from .survey.compare import two_proportions
+
+
+def _scope_filter(df: pd.DataFrame, scope: str) -> pd.DataFrame:
+    scope_type = "all" if scope == "all" else "group" if scope in set(df["group"]) else "site"
+    return scope_scores(df, scope_type, scope)
+
+
+def plan_summary(plan: pd.DataFrame, today: date | None = None) -> dict:
+    """``{"goals", "achieved", "share_achieved", "ongoing", "overdue"}``."""
+    eff = effective_status(plan, today)
+    n = len(plan)
+    return {"goals": n, "achieved": int((eff == "achieved").sum()),
+            "share_achieved": float((eff == "achieved").mean()) if n else 0.0,
+            "ongoing": int((eff == "ongoing").sum()), "overdue": int((eff == "overdue").sum())}
+
+
+def goal_progress(plan: pd.DataFrame, codebook: pd.DataFrame, before, after, *,
+                  today: date | None = None) -> pd.DataFrame:
+    """One row per goal and measure: ``goal_id, theme, scope, status, measure, before, after,
+    change, ci_low, ci_high, improved``. ``before``/``after`` have ``scores`` and ``themes``
+    tables (e.g. two :class:`pledge_analysis.pipeline.RunResult`)."""
+    items = dict(zip(codebook["code_id"], codebook["survey_items"]))
+    eff = effective_status(plan, today)
+    rows = []
+    for (_, g), status in zip(plan.iterrows(), eff):
+        base = {"goal_id": g["goal_id"], "theme": g["theme"], "scope": g["scope"], "status": status}
+        s0, s1 = _scope_filter(before.scores, g["scope"]), _scope_filter(after.scores, g["scope"])
+        for q in items.get(g["theme"]) or []:
+            a, b = s0[s0["question_id"] == q], s1[s1["question_id"] == q]
+            if a.empty or b.empty or a["kind"].iloc[0] != "proportion":
+                continue
+            k0, n0, k1, n1 = a["positives"].iloc[0], a["n"].iloc[0], b["positives"].iloc[0], b["n"].iloc[0]
+            d = two_proportions(k1, n1, k0, n0)
+            rows.append(base | {"measure": f"{q} % positive", "before": k0 / n0, "after": k1 / n1,
+                                "change": d["diff"], "ci_low": d["ci_low"], "ci_high": d["ci_high"],
+                                "improved": d["ci_low"] > 0})
+        t0 = before.themes[(before.themes["scope"] == g["scope"]) & (before.themes["theme"] == g["theme"])]
+        t1 = after.themes[(after.themes["scope"] == g["scope"]) & (after.themes["theme"] == g["theme"])]
+        if len(t0) and len(t1) and t0["n_segments"].iloc[0] and t1["n_segments"].iloc[0]:
+            k0, n0 = t0["n_negative"].iloc[0], t0["n_segments"].iloc[0]
+            k1, n1 = t1["n_negative"].iloc[0], t1["n_segments"].iloc[0]
+            d = two_proportions(k1, n1, k0, n0)
+            rows.append(base | {"measure": "comment negativity", "before": k0 / n0, "after": k1 / n1,
+                                "change": d["diff"], "ci_low": d["ci_low"], "ci_high": d["ci_high"],
+                                "improved": d["ci_high"] < 0})
+    return pd.DataFrame(rows)
