@@ -136,6 +136,10 @@ def _parser() -> argparse.ArgumentParser:
                          help=f"column holding the {role.replace('-', ' ')} (default: {role.replace('-', '_')}, "
                               "if present)")
     cod.add_argument("--model", type=Path, default=None, help="a ThemeClassifier saved with .save(): adds its codes")
+    cod.add_argument("--questions", type=Path, default=None,
+                     help="a questions.yaml whose free_text: entries give each question's polarity: (how it "
+                          "leans its answers) to the sentiment score; without it, comments are scored from their "
+                          "text alone")
     cod.add_argument("--quiet", action="store_true", help="no progress output")
     return p
 
@@ -145,10 +149,15 @@ def _code(args) -> int:
 
     columns = {role: getattr(args, f"{role}_column") for role in ("site", "group", "date", "question_id",
                                                                     "respondent_id")}
+    polarity = None
+    if args.questions is not None:
+        from .io import load_prompt_polarity
+
+        polarity = load_prompt_polarity(args.questions)
     result = code_comments(args.input, args.codebook, args.out, engine=args.engine, workers=args.workers,
                            scheduler=args.scheduler, text_column=args.text_column, id_column=args.id_column,
                            columns=columns, codings=args.codings, model=args.model, progress=not args.quiet,
-                           themes=args.themes)
+                           themes=args.themes, prompt_polarity=polarity)
     if not args.quiet:
         print(result.summary())
     return 0

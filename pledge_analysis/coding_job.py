@@ -80,6 +80,9 @@ class CodingJob:
     allow: tuple[str, ...] = ()
     deny: tuple[str, ...] = ()
     batch_size: int = 256
+    #: How each free-text question leans its answers, ``((question_id, polarity), ...)`` (questions.yaml's
+    #: ``polarity:``); without it, comments are scored from their text alone.
+    polarity: tuple[tuple[str, str], ...] = ()
 
     @cached_property
     def key(self) -> str:
@@ -90,7 +93,8 @@ class CodingJob:
         if self.model_path:
             p = Path(self.model_path)
             model = [str(p.resolve())] + ([p.stat().st_size, p.stat().st_mtime_ns] if p.exists() else [])
-        h.update(json.dumps([model, self.labels, list(self.allow), list(self.deny), self.batch_size],
+        h.update(json.dumps([model, self.labels, list(self.allow), list(self.deny), self.batch_size,
+                             [list(p) for p in self.polarity]],
                             default=str).encode("utf-8"))
         return h.hexdigest()
 
@@ -107,7 +111,7 @@ class _State:
         from .text.deidentify import Options
 
         self.nlp = _pipeline()
-        self.sentiment = SentimentClassifier().fit()
+        self.sentiment = SentimentClassifier(prompt_polarity=dict(job.polarity)).fit()
         self.theme = theme_of(job.codebook)
         self.options = Options.make(job.labels, job.allow, job.deny)
         self.model = load_theme_model(job.model_path, job.codebook) if job.model_path else None

@@ -403,7 +403,7 @@ def code_comments(input: str | Path, codebook: pd.DataFrame | str | Path, out: s
                   engine: str = "local", workers: int | None = None, scheduler: str | None = None,
                   text_column: str = "text", id_column: str = "comment_id", columns: dict | None = None,
                   codings: str | Path | None = None, themes: str | Path | None = None,
-                  model: str | Path | None = None,
+                  model: str | Path | None = None, prompt_polarity: dict | None = None,
                   chunk_rows: int = CHUNK_ROWS, progress: bool = False, client=None,
                   min_negative: int = 3) -> CodeResult:
     """Code every comment of ``input`` and write the comments table to the Parquet dataset ``out``.
@@ -411,7 +411,9 @@ def code_comments(input: str | Path, codebook: pd.DataFrame | str | Path, out: s
     ``columns`` names optional input columns by role (``site``, ``group``, ``date``, ``question_id``,
     ``respondent_id``); roles not named are taken from columns of those names when present.
     ``codings`` also writes the long codings table, ``themes`` the themes table (``.csv`` or ``.parquet``);
-    ``model`` adds a saved ``ThemeClassifier``'s codes.
+    ``model`` adds a saved ``ThemeClassifier``'s codes. ``prompt_polarity`` (``{question_id: polarity}``,
+    e.g. from :func:`pledge_analysis.io.load_prompt_polarity` on a questions.yaml) says how each question
+    leans its answers for the sentiment score; without it, comments are scored from their text alone.
     ``client`` reuses a ``distributed.Client`` (dask engine; else one is made from ``scheduler`` /
     ``workers`` and closed at the end). Returns a :class:`CodeResult` with the themes table.
     """
@@ -431,7 +433,10 @@ def code_comments(input: str | Path, codebook: pd.DataFrame | str | Path, out: s
         if not Path(model).exists():
             raise MissingFileError("model file not found", path=model, hint="Save one with ThemeClassifier.save(path).")
         load_theme_model(str(model), cb)  # fails here, before any work, if it cannot be used with this codebook
-    job = CodingJob(cb, roles, model_path=str(model) if model else None)
+    from .coding.sentiment import _check_polarity
+
+    polarity = tuple(sorted(_check_polarity(prompt_polarity).items()))
+    job = CodingJob(cb, roles, model_path=str(model) if model else None, polarity=polarity)
     out = Path(out)
     targets = [out] + ([Path(codings)] if codings else [])
     for t in targets:

@@ -140,7 +140,10 @@ def test_themes_on_the_engine_match_the_in_process_summary(coded):
                              "respondent_id": kept["respondent_id"], "speaker": None, "role": "participant",
                              "text": kept["text"]})
     codings = code_segments(segments, cb)
-    expected = summarise_themes(segments, coded_units(segments, codings, cb), cb)
+    from pledge_analysis.coding.sentiment import SentimentClassifier
+
+    text_only = SentimentClassifier(prompt_polarity={}).fit()  # `code` without --questions: no question lean
+    expected = summarise_themes(segments, coded_units(segments, codings, cb, model=text_only), cb)
     got = local.themes[local.themes["scope_type"].isin(["all", "group", "site"])]
     key = ["scope_type", "scope", "theme"]
     pd.testing.assert_frame_equal(got.sort_values(key).reset_index(drop=True),
@@ -250,3 +253,21 @@ def test_a_saved_static_theme_classifier_codes_the_same_on_both_engines(coded, c
                  "--text-column", "Text", "--model", str(tmp_path / "bad.joblib")])
     err = capsys.readouterr().err
     assert code == 2 and "predicts codes this codebook lacks" in err and not (tmp_path / "b.parquet").exists()
+
+
+def test_question_polarity_comes_from_questions_yaml_never_from_the_sample_ids(tmp_path, capsys):
+    """`code` scored answers with the sample's id-keyed prior (and a FutureWarning) whatever the input."""
+    import warnings
+
+    text = "The parking"  # neutral on its own: only the question's lean moves it
+    pd.DataFrame({"comment_id": ["a", "b"], "text": [text, text], "question_id": ["zz", "improve"]}).to_csv(
+        tmp_path / "in.csv", index=False)  # the sample's questions.yaml declares `improve` negative_prompt
+    scores = {}
+    for name, extra in (("plain", []), ("polar", ["--questions", str(SAMPLES / "questions.yaml")])):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", FutureWarning)
+            assert main(["code", str(tmp_path / "in.csv"), "--codebook", str(CODEBOOK), "--quiet",
+                         "--out", str(tmp_path / name)] + extra) == 0
+        scores[name] = pd.read_parquet(tmp_path / name).set_index("comment_id")["sentiment_score"]
+    assert scores["plain"]["a"] == scores["plain"]["b"] == scores["polar"]["a"]  # no lean from an id's name
+    assert scores["polar"]["b"] < scores["polar"]["a"]                           # the declared lean applies
