@@ -7,12 +7,8 @@ QualCoder read, the companion file ``pledge_analysis.json``); the reading side i
 :mod:`pledge_analysis.io.refi_import`. Both are re-exported here, with :func:`validate`, which checks a
 document against the REFI-QDA XSDs.
 
-The readers treat every file as hostile (the safe zip and XML layer is :mod:`pledge_analysis.io.safe_archive`):
-archive members are inflated in bounded chunks within caps (``MAX_MEMBER_BYTES``, ``MAX_TOTAL_BYTES``,
-``MAX_MEMBERS``, ``MAX_XML_ELEMENTS`` there), XML is
-parsed without DTDs, entity expansion or network access, member and document paths that leave the archive
-are refused, nothing is extracted to disk, and every refusal is an :class:`~pledge_analysis.errors.InputError`
-(:class:`~pledge_analysis.errors.UnsafeInputError` for a hostile file) naming the file, the member and the line.
+Both readers treat every file as hostile: see the *Safety* section of
+:mod:`pledge_analysis.io.refi_import` (bounded inflation, no DTDs or network, located refusals).
 """
 from __future__ import annotations
 

@@ -35,7 +35,7 @@ from typing import Iterable, Mapping, Sequence
 import pandas as pd
 
 from ..errors import ConfigError
-from .name_shapes import _CONTRACTION, extra_person_spans
+from .name_shapes import _CONTRACTION, LOOK, extra_person_spans
 from .names import common_words, gazetteers
 
 LABELS = ("PERSON", "PHONE", "EMAIL", "NHS_NUMBER", "POSTCODE", "ADDRESS", "DATE", "URL", "ID")
@@ -331,18 +331,19 @@ def _person_spans(text: str, opts: Options) -> list[tuple[int, int, str]]:
             continue  # lower-case words count as names only after "my nurse ..." style cues, never common words
         s, e = m.span(group)
         # extend over a following capitalised surname
-        nxt = re.match(r"\s+([A-ZÀ-Þ][\w'’-]+)", text[e:])
+        nxt = re.match(r"\s+([A-ZÀ-Þ][\w'’-]+)", text[e:e + LOOK])
         if nxt and (nxt.group(1).lower() in last or nxt.group(1).lower() not in common):
             e += nxt.end()
-        prev = re.search(r"([A-ZÀ-Þ][\w'’-]+)\s+$", text[:s])
+        base = max(0, s - LOOK)
+        prev = re.search(r"([A-ZÀ-Þ][\w'’-]+)\s+$", text[base:s])
         if prev and prev.group(1).lower() not in common and prev.group(1).lower() not in TITLES:
-            s = prev.start(1)
+            s = base + prev.start(1)
         spans.append((s, e, "PERSON", SCORE["cue"]))
     spans += _more_person_spans(text, toks, lower, first, last, common)
     spans += extra_person_spans(text, spans, first, last, common, NOT_NAMES, TITLES)
     # names joined by "and" to a name found above: "Thanks to Ngozi and Temitope"
     for s0, e0, _lab, sc in list(spans):
-        m = re.match(r"\s+(?:and|&)\s+([A-ZÀ-Þ][\w'’-]+)", text[e0:])
+        m = re.match(r"\s+(?:and|&)\s+([A-ZÀ-Þ][\w'’-]+)", text[e0:e0 + LOOK])
         if m and m.group(1).lower() not in common and m.group(1).lower() not in TITLES:
             spans.append((e0 + m.start(1), e0 + m.end(1), "PERSON", min(sc, SCORE["cue"])))
     # a possessive is not part of the name: "Dr Hughes's team" -> "Hughes"
@@ -411,7 +412,7 @@ def _more_person_spans(text, toks, lower, first, last, common) -> list[tuple[int
         nm = m.group("name")
         if nm.islower() and strict(nm) and (nm in first or rare_word(nm)) and "'" not in nm and "’" not in nm:
             a, b = m.span("name")
-            nxt = re.match(r"\s+([^\W\d_][\w'’-]*[^\W\d_])", text[b:])  # "my friend jaspreet sivakumar"
+            nxt = re.match(r"\s+([^\W\d_][\w'’-]*[^\W\d_])", text[b:b + LOOK])  # "my friend jaspreet sivakumar"
             if nxt and nxt.group(1).islower() and strict(nxt.group(1)) and (nxt.group(1) in last or rare_word(nxt.group(1))):
                 b += nxt.end()
             out.append((a, b, "PERSON", SCORE["cue"]))
@@ -423,7 +424,7 @@ def _more_person_spans(text, toks, lower, first, last, common) -> list[tuple[int
                 continue
             if (strict(name) if key == "apposition" else namelike(name)) and name.lower() not in TITLES:
                 a, b = m.span("name")
-                nxt = re.match(rf"\s+({_NAME})", text[b:])
+                nxt = re.match(rf"\s+({_NAME})", text[b:b + LOOK])
                 if nxt and key != "apposition" and namelike(nxt.group(1)) and strict(nxt.group(1)):
                     b += nxt.end()
                 out.append((a, b, "PERSON", SCORE[key]))
@@ -494,28 +495,28 @@ def _plausible(text: str, sp):
     if len(words) == 1 and sc <= SCORE["cue"] and norm(*words[0]) in PLACE_NOUNS:  # "Ward is lovely"
         return None
     s2, e2 = words[0][0], words[-1][1]
-    after = re.match(r"(?:['’]s)?\s+([^\W\d_]+)", text[e2:])
+    after = re.match(r"(?:['’]s)?\s+([^\W\d_]+)", text[e2:e2 + LOOK])
     if after and after.group(1).lower() in PLACE_NOUNS:
         return None
     if sc < SCORE["title"] and after and after.group(1).lower() in SERVICE_NOUNS \
             and not re.match(r"['’]", text[e2:e2 + 1]):  # "the Hart Team", "Daisy award"; "Katie's team" stays
         return None
-    before = re.search(r"\b(st|st\.|saint|royal)\s+$", text[:s2], re.I)
+    before = re.search(r"\b(st|st\.|saint|royal)\s+$", text[max(0, s2 - LOOK):s2], re.I)
     if before:
         return None
     # a place or a ward: "in Preston", "at West Bridgeford", "on Winifred 2", "to Harvey 1"
-    prep = re.search(r"\b([^\W\d_]+)\s+$", text[:s2])
+    prep = re.search(r"\b([^\W\d_]+)\s+$", text[max(0, s2 - LOOK):s2])
     if sc < SCORE["title"] and prep and (prep.group(1).lower() in _PLACE_PREPOSITIONS - {"from"} or (
-            prep.group(1).lower() in ("on", "to", "from", "onto") and re.match(r"\s+\d{1,2}[A-Za-z]?\b", text[e2:]))
+            prep.group(1).lower() in ("on", "to", "from", "onto") and re.match(r"\s+\d{1,2}[A-Za-z]?\b", text[e2:e2 + LOOK]))
             or (prep.group(1).lower() in ("from", "to") and _MOVEMENT.search(text[max(0, s2 - 60):s2]))):
         return None
-    if len(words) == 1 and norm(*words[0]) in _MONTH_WORDS and re.match(r"\s+\d", text[e2:]):
+    if len(words) == 1 and norm(*words[0]) in _MONTH_WORDS and re.match(r"\s+\d", text[e2:e2 + LOOK]):
         return None
     return (s2, e2, label, sc)
 
 
 def _sentence_initial(text: str, pos: int) -> bool:
-    before = text[:pos].rstrip()
+    before = text[max(0, pos - LOOK):pos].rstrip() or text[:pos].rstrip()
     return not before or before[-1] in ".!?\n:;\"“("
 
 

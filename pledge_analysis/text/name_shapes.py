@@ -33,6 +33,9 @@ PARTICLES = ("de", "da", "das", "do", "dos", "del", "della", "di", "du", "van", 
              "binti", "bint", "ibn", "al", "el", "ap", "ab", "ní", "nic", "mac", "ó", "ua", "uí", "le", "la")
 #: Titles that are never an ordinary word, so a lower-case one still announces a name.
 STRICT_TITLES = ("mr", "mrs", "ms", "mx", "dr", "prof")
+#: How far (characters) the rules look before or after a candidate name: the next or previous word, never the
+#: whole rest of the text (slicing or searching that per match made a 1M-character comment quadratic).
+LOOK = 200
 #: Words that can follow "it's" / "said" and the like without being a name.
 _FUNCTION = frozenset(
     "me you him her us them it this that there here about just only not no yes so the a an my your our his "
@@ -76,7 +79,7 @@ def _particles() -> re.Pattern:
 
 
 def _is_sentence_start(text: str, pos: int) -> bool:
-    before = text[:pos].rstrip()
+    before = text[max(0, pos - LOOK):pos].rstrip() or text[:pos].rstrip()
     return not before or before[-1] in ".!?\n:;\"“("
 
 
@@ -143,13 +146,13 @@ def extra_person_spans(text: str, found, first, last, common, not_names, titles)
                 if not (unknown_or_first(name) or (_STRONG.search(cue) and plain(name))):
                     continue
             else:
-                prev = re.search(r"([^\W\d_]+)\s+$", text[:m.start("name")])
+                prev = re.search(r"([^\W\d_]+)\s+$", text[max(0, m.start("name") - LOOK):m.start("name")])
                 if not unknown_or_first(name) or (prev and prev.group(1).lower() in _DETERMINERS):
                     continue
             a, b = m.span("name")
             if bare(name) != name.lower():
                 b = a + len(bare(name))
-            nxt = re.match(r"\s+([^\W\d_][\w'’-]*[^\W\d_])", text[b:])
+            nxt = re.match(r"\s+([^\W\d_][\w'’-]*[^\W\d_])", text[b:b + LOOK])
             if rx is _LOWER_BEFORE and nxt and nxt.group(1).islower() and unknown_or_first(nxt.group(1)) \
                     and (bare(nxt.group(1)) in last or rare_word(bare(nxt.group(1)))):
                 b += nxt.end()
