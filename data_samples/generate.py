@@ -539,8 +539,13 @@ def generate_round2(out: Path, seed: int = SEED + 2) -> None:
     project["round"] = "2027-R2"
     project["surveys"] = [dict(project["surveys"][0], files=files)]
     project["transcripts"] = []
-    for key in ("questions", "codebook", "benchmark", "standards"):
+    for key in ("codebook", "benchmark", "standards"):
         (out / project[key]).write_bytes((shared / project[key]).read_bytes())
+    # no staff survey this round: only the patients' free-text questions keep their polarity entries
+    questions = yaml.safe_load((shared / project["questions"]).read_text(encoding="utf-8"))
+    questions["free_text"] = [q for q in questions.get("free_text", []) if q["id"] in COMMENT_COLUMNS]
+    (out / project["questions"]).write_text(yaml.safe_dump(questions, sort_keys=False, allow_unicode=True),
+                                            encoding="utf-8")
     (out / "project.yaml").write_text(yaml.safe_dump(project, sort_keys=False, allow_unicode=True), encoding="utf-8")
     WAITING_EFFECT.update(survey=-0.30, comments=4.0)
 

@@ -17,7 +17,8 @@ self-contained (the logo is embedded) and is also what the PDF is made from (Wea
 
 >>> import pandas as pd
 >>> plan = pd.DataFrame({"goal_id": ["G01"], "scope": ["all"], "you_said": ["Clinics ran late."],
-...                      "we_plan_to": [""], "by": [""], "status": ["not started"], "audience": ["patients"]})
+...                      "we_plan_to": [""], "by": [""], "status": ["not started"], "audience": ["patients"],
+...                      "theme": ["waiting"]})
 >>> content = booklet_content(plan, took_part=["primary", "secondary"])
 >>> content["state"], "staff" in " ".join(content["intro"]).lower()
 ('draft', False)

@@ -40,10 +40,15 @@ def _quiet(name: str, level: int = logging.ERROR):
     """
     logger = logging.getLogger(name)
     previous = logger.level
+    # a filter as well as the level: BERTopic sets its logger's level again inside fit
+    drop = logging.Filter()
+    drop.filter = lambda record: record.levelno >= level
     logger.setLevel(level)
+    logger.addFilter(drop)
     try:
         yield logger
     finally:
+        logger.removeFilter(drop)
         logger.setLevel(previous)
 
 
