@@ -1,4 +1,4 @@
-"""Packaging: the public API, lazy imports, and the lock file (constraints.txt) that every install uses."""
+"""Packaging: the public API, lazy imports, and the lock file (requirements.lock) that every install uses."""
 import re
 import subprocess
 import sys
@@ -47,9 +47,9 @@ def _name(req: str) -> str:
 
 
 def _lock() -> dict[str, str]:
-    """constraints.txt as {normalised name: version}; every line a comment or ``name==version``."""
+    """requirements.lock as {normalised name: version}; every line a comment or ``name==version``."""
     pins = {}
-    for line in (ROOT / "constraints.txt").read_text().splitlines():
+    for line in (ROOT / "requirements.lock").read_text().splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*==[A-Za-z0-9.+!-]+", line), line
@@ -60,8 +60,8 @@ def _lock() -> dict[str, str]:
 
 
 def test_lock_pins_every_dependency():
-    lines = [l for l in (ROOT / "constraints.txt").read_text().splitlines() if l and not l.startswith("#")]
-    assert lines == sorted(lines, key=lambda l: _name(l)), "constraints.txt is sorted by name"
+    lines = [l for l in (ROOT / "requirements.lock").read_text().splitlines() if l and not l.startswith("#")]
+    assert lines == sorted(lines, key=lambda l: _name(l)), "requirements.lock is sorted by name"
     pins = _lock()
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]}
@@ -82,7 +82,7 @@ def test_installed_versions_are_the_locked_ones():
         name = _name(dist.metadata["Name"])
         if name in pins and dist.version not in SpecifierSet(f"=={pins[name]}"):
             wrong[name] = (dist.version, pins[name])
-    assert wrong == {}, "installed without -c constraints.txt? (installed, locked): " + repr(wrong)
+    assert wrong == {}, "installed without -c requirements.lock? (installed, locked): " + repr(wrong)
 
 
 def test_environment_yml_installs_the_lock():
@@ -90,15 +90,15 @@ def test_environment_yml_installs_the_lock():
     conda = [d for d in env["dependencies"] if isinstance(d, str)]
     pip = [d["pip"] for d in env["dependencies"] if isinstance(d, dict)]
     assert conda == ["python=3.11", "pip"]  # conda gives only Python and pip: no second set of versions
-    assert pip == [["-c constraints.txt", "-e .[test]"]]
+    assert pip == [["-c requirements.lock", "-e .[test]"]]
     assert env["channels"] == ["conda-forge"]
 
 
 def test_install_commands_use_the_lock():
     readme = (ROOT / "README.md").read_text()
     installs = re.findall(r"pip install [^&\n]*", readme)
-    assert installs and all("-c constraints.txt" in i for i in installs), installs
+    assert installs and all("-c requirements.lock" in i for i in installs), installs
     ci = (ROOT / ".ci" / "run").read_text()
-    assert "-c constraints.txt" in ci and "pytest" in ci
-    assert "tools/update_lock.py" in (ROOT / "constraints.txt").read_text()
+    assert "-c requirements.lock" in ci and "pytest" in ci
+    assert "tools/update_lock.py" in (ROOT / "requirements.lock").read_text()
     assert (ROOT / "tools" / "update_lock.py").exists()

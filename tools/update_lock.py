@@ -1,17 +1,17 @@
 #!/usr/bin/env python3
-"""Regenerate constraints.txt, the lock file, from a fresh resolution of the README install.
+"""Regenerate requirements.lock, the lock file, from a fresh resolution of the README install.
 
 Run it when pyproject.toml's dependencies change, or when you decide to move to newer releases;
 never as a side effect of something else. Afterwards run every notebook under nbval in a venv
 installed from the new lock (``.venv/bin/python -m pytest notebooks -p no:cacheprovider``),
-re-execute any whose outputs changed only because of the new versions, and commit constraints.txt
+re-execute any whose outputs changed only because of the new versions, and commit requirements.lock
 together with those notebooks.
 
     python3 tools/update_lock.py              # fresh venv in a temporary folder (about 2 minutes)
     python3 tools/update_lock.py --venv .venv # freeze an existing venv instead (it must have been
-                                              # installed with `pip install -c constraints.txt -e ".[test]"`)
+                                              # installed with `pip install -c requirements.lock -e ".[test]"`)
 
-The lock keeps constraints.txt's leading comment block, then every installed distribution as
+The lock keeps requirements.lock's leading comment block, then every installed distribution as
 ``name==version`` sorted by name, without the editable pledge-analysis itself. PyTorch is always
 pinned to ``TORCH_PIN`` (the CPU build: the registry's default build pulls several GB of CUDA
 packages); the script refuses to write a lock that contains any nvidia-* or CUDA package.
@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-LOCK = ROOT / "constraints.txt"
+LOCK = ROOT / "requirements.lock"
 TORCH_PIN = "torch==2.13.0"
 FORBIDDEN = re.compile(r"^(nvidia-|cuda|triton\b)", re.I)
 
