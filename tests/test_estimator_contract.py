@@ -59,6 +59,8 @@ CASES = {
     "themes single-label": (lambda: ThemeClassifier(embedding_model=None, cv=2), "question"),
     "sentiment lexicon": (lambda: SentimentClassifier(), "sentiment"),
     "sentiment trained": (lambda: SentimentClassifier(method="trained", embedding_model=None), "sentiment"),
+    "sentiment trained, raw chars": (lambda: SentimentClassifier(method="trained", embedding_model=None,
+                                                                 raw_chars=True), "sentiment"),
     "text features": (lambda: TextFeatures(embedding_model=None), None),
     "text features with MiniLM": (lambda: TextFeatures(), None),
 }

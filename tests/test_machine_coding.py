@@ -199,9 +199,38 @@ def test_finetuned_sentiment_learns_on_a_small_set(sample_run):
     P = net.predict_proba(s.loc[~train, ["text"]])
     assert np.allclose(P.sum(axis=1), 1, atol=1e-5) and list(P.columns) == ["negative", "positive"]
     assert (P.idxmax(axis=1).to_numpy() == y[~train]).mean() > 0.8  # the fine-tuned network alone learned
-    model = SentimentClassifier(method="finetuned", epochs=1).fit(s.loc[train, ["text"]], y[train])
-    assert hasattr(model, "finetuned_")
-    assert (model.predict(s.loc[~train, ["text"]])["sentiment"].to_numpy() == y[~train]).mean() > 0.85
+    model = SentimentClassifier(method="finetuned", epochs=1, max_length=32).fit(s.loc[train, ["text"]], y[train])
+    assert hasattr(model, "finetuned_") and model.finetuned_.max_length == 32
+    test = s.loc[~train, ["text"]]
+    assert (model.predict(test)["sentiment"].to_numpy() == y[~train]).mean() > 0.85
+    # finetuned_weight: the share of the fine-tuned network in the averaged probabilities
+    both = model.predict_proba(test)
+    linear = pd.DataFrame(model.model_.predict_proba(model._features(test["text"].tolist(), None)),
+                          index=test.index, columns=model.classes_)
+    network = model.finetuned_.predict_proba(test["text"].tolist())[list(model.classes_)].set_index(test.index)
+    assert np.allclose(both, (linear + network) / 2, atol=1e-6)
+    assert np.allclose(model.set_params(finetuned_weight=1.0).predict_proba(test), network, atol=1e-6)
+    assert np.allclose(model.set_params(finetuned_weight=0.0).predict_proba(test), linear, atol=1e-6)
+
+
+def test_raw_chars_keep_how_a_source_writes():
+    """A transcription mark (a capital I for i, as one NHS trust's comments carry) and the n-grams across
+    words are lost in lower-cased character n-grams within words, and kept with raw_chars=True (runs of
+    white space count as one space in both); words stay lower-cased."""
+    from pledge_analysis.coding.classifier import TextFeatures
+
+    texts = ["Excellent servIce, thIs tIme.  Thank you", "Excellent service, this time. Thank you",
+             "The wait was too long", "Staff were kind and quick"]
+    default = TextFeatures(embedding_model=None, min_df=1).fit(texts)
+    raw = TextFeatures(embedding_model=None, min_df=1, raw_chars=True).fit(texts)
+    same = default.transform(texts[:2]).toarray()
+    assert np.allclose(same[0], same[1])  # the default cannot tell the two apart
+    kept = raw.transform(texts[:2]).toarray()
+    assert not np.allclose(kept[0], kept[1])
+    names = set(raw.get_feature_names_out())
+    assert {"chars__vIc", "chars__e. T", "chars__rvIce"} <= names and "words__service" in names
+    assert "chars__e. t" not in set(default.get_feature_names_out())
+    assert not any(n.startswith("words__") and n != n.lower() for n in names)
 
 
 def test_sentiment_learns_from_the_question_a_comment_answers():

@@ -63,8 +63,11 @@ class SentimentClassifier(ModelContract, ClassifierMixin, BaseEstimator):
     prompt prior described above. ``method="trained"`` learns from labelled examples with the
     theme classifier's features (TF-IDF and sentence embeddings) plus the VADER score, in one
     multinomial logistic regression (seconds). ``method="finetuned"`` also fine-tunes the MiniLM
-    encoder (:class:`pledge_analysis.coding.finetune.FineTunedClassifier`, minutes on a CPU) and
-    averages its probabilities with the trained model's, with equal weight. In both trained modes,
+    encoder (:class:`pledge_analysis.coding.finetune.FineTunedClassifier`, minutes on a CPU; texts cut
+    at ``max_length`` tokens) and averages its probabilities with the trained model's,
+    ``finetuned_weight * F + (1 - finetuned_weight) * L`` (equal weight by default). ``raw_chars=True``:
+    the character n-grams keep case and run across words (:class:`~pledge_analysis.coding.classifier.TextFeatures`;
+    it helps where a source's way of writing goes with its labels, and will not transfer). In both trained modes,
     when ``X`` has ``question_id`` (and ``use_prompt``), the question is an input too, so the model
     learns what each prompt does to the labels. ``scale=5`` gives very negative ... very positive
     (for the lexicon: compound beyond +/-0.5 is "very").
@@ -96,12 +99,15 @@ class SentimentClassifier(ModelContract, ClassifierMixin, BaseEstimator):
         "threshold": [Interval(Real, 0, 1, closed="left")], "use_prompt": ["boolean"],
         "embedding_model": [StrOptions({"minilm", "static"}), None], "C": [Interval(Real, 0, None, closed="neither")],
         "epochs": [Interval(Integral, 1, None, closed="left")], "random_state": [Interval(Integral, 0, None, closed="left")],
-        "progress": ["boolean"], "cache_dir": [str, os.PathLike, None], "prompt_polarity": [dict, None]}
+        "progress": ["boolean"], "cache_dir": [str, os.PathLike, None], "prompt_polarity": [dict, None],
+        "raw_chars": ["boolean"], "max_length": [Interval(Integral, 8, 512, closed="both")],
+        "finetuned_weight": [Interval(Real, 0, 1, closed="both")]}
 
     def __init__(self, *, method: str = "lexicon", scale: int = 3, threshold: float = THRESHOLD,
                  use_prompt: bool = True, embedding_model: str | None = "minilm", C: float = 4.0,
                  epochs: int = 2, random_state: int = 0, progress: bool = False,
-                 cache_dir: str | os.PathLike | None = None, prompt_polarity: dict | None = None):
+                 cache_dir: str | os.PathLike | None = None, prompt_polarity: dict | None = None,
+                 raw_chars: bool = False, max_length: int = 128, finetuned_weight: float = 0.5):
         self.method = method
         self.scale = scale
         self.threshold = threshold
@@ -113,6 +119,9 @@ class SentimentClassifier(ModelContract, ClassifierMixin, BaseEstimator):
         self.progress = progress
         self.cache_dir = cache_dir
         self.prompt_polarity = prompt_polarity
+        self.raw_chars = raw_chars
+        self.max_length = max_length
+        self.finetuned_weight = finetuned_weight
 
     def _prompt_shift(self, prompts: Sequence) -> np.ndarray:
         """The lexicon score's shift for each text from how its question leans (``prompt_polarity``)."""
@@ -181,13 +190,15 @@ class SentimentClassifier(ModelContract, ClassifierMixin, BaseEstimator):
                              hint=f"Use scale={5 if self.scale == 3 else 3} for the {other} scale{fits}.")
         use = self.use_prompt and prompts is not None
         self.prompts_ = question_categories(prompts) if use else []
-        self.features_ = TextFeatures(embedding_model=self.embedding_model, cache_dir=self.cache_dir).fit(texts)
+        self.features_ = TextFeatures(embedding_model=self.embedding_model, cache_dir=self.cache_dir,
+                                      raw_chars=self.raw_chars).fit(texts)
         self.model_ = LogisticRegression(C=self.C, max_iter=3000).fit(self._features(texts, prompts), y)
         self.classes_ = self.model_.classes_
         if self.method == "finetuned":
             from .finetune import FineTunedClassifier
 
-            self.finetuned_ = FineTunedClassifier(epochs=self.epochs, random_state=self.random_state,
+            self.finetuned_ = FineTunedClassifier(epochs=self.epochs, max_length=self.max_length,
+                                                  random_state=self.random_state,
                                                   progress=self.progress).fit(X if use else texts, y)
         return self
 
@@ -212,7 +223,8 @@ class SentimentClassifier(ModelContract, ClassifierMixin, BaseEstimator):
                              columns=self.classes_)
             if self.method_ == "finetuned":
                 F = self.finetuned_.predict_proba(X if prompts is not None else texts)
-                P = (P + F[list(self.classes_)].set_index(index)) / 2
+                w = getattr(self, "finetuned_weight", 0.5)  # a model saved before the weight existed: 0.5
+                P = (1 - w) * P + w * F[list(self.classes_)].set_index(index)
             return P
         labels = self.predict(X)["sentiment"].to_numpy()
         return pd.DataFrame((labels[:, None] == self.classes_[None, :]).astype(float), index=index,
