@@ -53,6 +53,8 @@ def found(text):
     ("Both the visits to Ramsbottom have been helpful.", []),
     # a possessive before a lower-case noun of place is a person's, not a place
     ("After surgery I stayed at Oksana's house for a week.", ["Oksana"]),
+    ("We met at Nkemdirim's house on Sundays.", ["Nkemdirim"]),
+    ("Lactulose and Senna from the chemist helped.", []),
     ("We were sent to St Luke's hospice and then Cherry Ward.", []),
 ])
 def test_name_shapes_of_the_third_round(text, expected):
@@ -76,3 +78,14 @@ def test_truecase_keeps_length_and_acronyms():
     out = truecase(text, common_words(), ACRONYMS)
     assert out == "my GP and nurse Obuya were great" and len(out) == len(text)
     assert truecase("Thank you Obuya, you were great", common_words(), ACRONYMS) is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Reach me on +61 412/731 278 while I'm away", ["+61 412/731 278"]),
+    ("Office 0049 30/12345678, ask for the ward", ["0049 30/12345678"]),
+    ("Pain 7/10 on 12/03/2024, dose 2/3 of 150 mg", []),
+])
+def test_international_numbers_with_slashes(text, expected):
+    from pledge_analysis.text import redact
+
+    assert [text[s:e] for s, e, label in redact(text).spans if label == "PHONE"] == expected
