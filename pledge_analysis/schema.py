@@ -123,6 +123,19 @@ NATIONAL = (
     "geog", "trust_code", "trust_name", "year", "cancer_type", "question_id", "n", "estimate",
     "ci_low", "ci_high", "limit_low", "limit_high", "adjustment", "sex", "imd",
 )
+#: Key drivers of the overall rating (:func:`pledge_analysis.survey.key_drivers`): one row per item with
+#: several measures (``r``, ``weight``, ``share`` of R-squared, ``performance``); ``share_low``/``share_high``
+#: is the bootstrap interval of ``share``.
+DRIVERS = (
+    "question_id", "n", "r", "weight", "share", "share_low", "share_high", "performance", "r2", "quadrant",
+    "n_respondents", "n_complete", "missing",
+)
+#: Case-mix adjusted scores (:func:`pledge_analysis.survey.casemix_adjust`; ``site`` is the ``by=`` column):
+#: ``estimate`` the crude share positive, ``adjusted`` with its interval ``adjusted_low``/``adjusted_high``.
+CASEMIX = (
+    "question_id", "site", "n", "observed", "expected", "ratio", "estimate", "adjusted", "adjusted_low",
+    "adjusted_high",
+)
 
 TABLES = {
     "segments": SEGMENTS, "respondents": RESPONDENTS, "responses": RESPONSES,
@@ -131,6 +144,7 @@ TABLES = {
     "priorities": PRIORITIES, "action_plan": ACTION_PLAN,
     "funnel": FUNNEL, "funnel_limits": FUNNEL_LIMITS, "comparisons": COMPARISONS,
     "goal_progress": GOAL_PROGRESS, "cpes_flags": CPES_FLAGS, "national": NATIONAL,
+    "drivers": DRIVERS, "casemix": CASEMIX,
 }
 
 #: Column names of earlier releases, by table: old name -> new name. A name with no one-to-one
@@ -143,6 +157,8 @@ LEGACY_COLUMNS = {
     "cpes_flags": {"expected_low": "limit_low", "expected_high": "limit_high"},
     "national": {"expected_low": "limit_low", "expected_high": "limit_high"},
     "funnel": {"lower95": None, "upper95": None, "lower998": None, "upper998": None},
+    "drivers": {"ci_low": "share_low", "ci_high": "share_high"},
+    "casemix": {"ci_low": "adjusted_low", "ci_high": "adjusted_high"},
 }
 #: How to get a legacy column that has no one-to-one successor.
 LEGACY_NOTES = {

@@ -100,7 +100,7 @@ def test_casemix_expected_totals_equal_observed(sample_run):
     for _q, g in cm.groupby("question_id"):
         assert g["expected"].sum() == pytest.approx(g["observed"].sum(), rel=1e-3)  # logistic MLE property
     q2 = cm[cm["question_id"] == "Q2"].set_index("site")
-    assert q2.loc["RGH", "adjusted"] < q2.drop("RGH")["ci_low"].min()
+    assert q2.loc["RGH", "adjusted"] < q2.drop("RGH")["adjusted_low"].min()
 
 
 def test_key_drivers_relative_weights_sum_to_r2(sample_run):
@@ -115,7 +115,7 @@ def test_key_drivers_relative_weights_sum_to_r2(sample_run):
     r2 = 1 - resid.var() / y.var()
     assert kd["weight"].sum() == pytest.approx(r2, rel=1e-6)
     assert kd["share"].sum() == pytest.approx(1.0)
-    assert ((kd["ci_low"] <= kd["share"]) & (kd["share"] <= kd["ci_high"])).mean() >= 0.8  # percentile CIs
+    assert ((kd["share_low"] <= kd["share"]) & (kd["share"] <= kd["share_high"])).mean() >= 0.8  # percentile CIs
     assert set(kd["quadrant"]) <= {"priority: important, under-performing", "strength: keep it up",
                                    "secondary: low importance, under-performing", "possible over-investment"}
 

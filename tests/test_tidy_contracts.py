@@ -12,7 +12,8 @@ from pledge_analysis import schema
 from pledge_analysis.cross_site import survey_z
 from pledge_analysis.errors import InputError
 from pledge_analysis.rounds import goal_progress
-from pledge_analysis.survey import compare, funnel, funnel_limits, score_questions, score_responses
+from pledge_analysis.survey import (casemix_adjust, compare, funnel, funnel_limits, key_drivers, score_questions,
+                                    score_responses)
 
 QUESTIONS = pd.DataFrame([{"question_id": "Q1", "kind": "categorical", "options": ["Yes", "No"], "positive": ["Yes"],
                            "negative": ["No"], "national": None}])
@@ -57,6 +58,22 @@ def test_tiny_hospital_gives_the_contract_columns_with_no_rows(tiny):
     kept = goal_progress(plan.assign(theme="waiting"), codebook, rnd, rnd)  # the suppressed item is listed, empty
     assert kept.columns.tolist() == list(schema.GOAL_PROGRESS) and len(kept) == 1
     assert kept[["estimate", "ci_low", "ci_high"]].isna().all(axis=None) and not kept["improved"].any()
+    kd = key_drivers(scored, items=["Q1"], outcome="Q59", n_boot=5)  # no outcome answered
+    assert kd.empty and kd.columns.tolist() == list(schema.DRIVERS)
+
+
+def test_casemix_interval_is_the_adjusted_ones_and_empty_keeps_columns(tiny):
+    scored, _ = tiny
+    people = pd.DataFrame({"respondent_id": scored["respondent_id"], "age_band": ["50-64", "65+", "50-64"],
+                           "ethnicity": "White", "imd_quintile": [1, 2, 3]})
+    cm = casemix_adjust(scored, people)
+    assert cm.columns.tolist() == list(schema.CASEMIX) and len(cm) == 1
+    r = cm.iloc[0]
+    assert r["estimate"] == pytest.approx(2 / 3) and r["adjusted_low"] <= r["adjusted"] <= r["adjusted_high"]
+    same = scored.assign(score="positive")  # every answer positive: nothing to adjust
+    by_group = casemix_adjust(same, people, by="group")
+    assert by_group.empty and by_group.columns.tolist() == [
+        "group" if c == "site" else c for c in schema.CASEMIX]
 
 
 def test_compare_estimate_is_the_difference_with_its_interval():
