@@ -129,3 +129,20 @@ def test_rename_legacy_maps_old_names_with_a_future_warning():
         assert schema.rename_legacy(new, "comparisons").columns.tolist() == new.columns.tolist()  # no warning
     with pytest.raises(InputError, match="both old and new"):
         schema.rename_legacy(old.assign(estimate=0.2), "comparisons")
+
+
+def test_rank_intervals_of_a_survey_without_comments_keep_their_columns(tiny):
+    """A tiny hospital whose 3 respondents left no comment: rank_intervals raised numpy's UFuncTypeError."""
+    from pledge_analysis.coding.themes import coded_units, summarise_themes
+    from pledge_analysis.uncertainty import rank_intervals
+
+    scored, scores = tiny
+    codebook = pd.DataFrame([{"code_id": "waiting", "name": "Waiting", "parent_id": None, "description": "",
+                              "include": "", "exclude": "", "keywords": ["wait"], "examples": [], "colour": "",
+                              "survey_items": ["Q1"], "concern": "Waits were long."}])
+    segments = schema.empty("segments")
+    units = coded_units(segments, schema.empty("codings"), codebook)
+    themes = summarise_themes(segments, units, codebook)
+    ri = rank_intervals(segments, units, codebook, scored, scores, themes=themes, n_boot=5)
+    assert ri.empty and ri.columns.tolist() == ["scope_type", "scope", "theme", "rank", "rank_low", "rank_high",
+                                                "p_top3", "n_boot"]
