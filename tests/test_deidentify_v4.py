@@ -7,7 +7,7 @@ import json
 import pytest
 
 from conftest import ROOT
-from pledge_analysis.text.evaluation import load_jsonl_set
+from pledge_analysis.text.evaluation import evaluate, load_jsonl_set
 
 DATA = ROOT / "benchmarks" / "data"
 #: SHA-256 of the fourth held-out set (``make_deid_sets_v4.py``, committed before the third round's changes).
@@ -25,6 +25,12 @@ def test_frozen_heldout_v4_is_unchanged_and_its_generator_reproduces_it():
     assert hashlib.sha256(text.encode("utf-8")).hexdigest() == HELDOUT_V4_SHA256
     items = load_jsonl_set(path)
     assert len(items) == 1000 and sum(label == "PERSON" for _t, g in items for *_se, label in g) == 632
+    # floors a little below the figures measured at the end of the third round (README: PERSON 0.812,
+    # PHONE 1.00, precision 0.947), so a regression fails here
+    scores = evaluate(items).set_index("label")
+    assert scores.at["PHONE", "recall"] >= 0.98
+    assert scores.at["PERSON", "recall"] >= 0.79
+    assert scores.at["ALL", "precision"] >= 0.93
 
 
 def found(text):
@@ -53,6 +59,8 @@ def found(text):
     ("Both the visits to Ramsbottom have been helpful.", []),
     # a possessive before a lower-case noun of place is a person's, not a place
     ("After surgery I stayed at Oksana's house for a week.", ["Oksana"]),
+    ("We met at Nkemdirim's house on Sundays.", ["Nkemdirim"]),
+    ("Lactulose and Senna from the chemist helped.", []),
     ("We were sent to St Luke's hospice and then Cherry Ward.", []),
 ])
 def test_name_shapes_of_the_third_round(text, expected):
@@ -76,3 +84,14 @@ def test_truecase_keeps_length_and_acronyms():
     out = truecase(text, common_words(), ACRONYMS)
     assert out == "my GP and nurse Obuya were great" and len(out) == len(text)
     assert truecase("Thank you Obuya, you were great", common_words(), ACRONYMS) is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Reach me on +61 412/731 278 while I'm away", ["+61 412/731 278"]),
+    ("Office 0049 30/12345678, ask for the ward", ["0049 30/12345678"]),
+    ("Pain 7/10 on 12/03/2024, dose 2/3 of 150 mg", []),
+])
+def test_international_numbers_with_slashes(text, expected):
+    from pledge_analysis.text import redact
+
+    assert [text[s:e] for s, e, label in redact(text).spans if label == "PHONE"] == expected

@@ -16,7 +16,9 @@ Recognizers (no trained NER model needed):
 - ``ID``: hospital / MRN / reference numbers after a cue word, and letter+digit record numbers.
 - ``PERSON``: a title (Dr, Mrs, Sister, Nurse ...) before a name; a known first name followed by
   a capitalised surname; a known first name that is not also a common English word; context
-  cues ("my nurse X", "X was lovely", "thanks to X"); and the user's deny-list.
+  cues ("my nurse X", "X was lovely", "thanks to X"); and the user's deny-list; more shapes in
+  :mod:`.name_shapes` (lower case, particles, capitals, initials) and :mod:`.name_cues` ("Dr M",
+  "F Grigoryan", an unknown word in a slot only a person fills, text written in capitals).
 
 >>> r = redact("Sister Jane Okafor was wonderful, ring 07700 900461.")
 >>> r.text
@@ -69,6 +71,9 @@ DEFAULT_ALLOW = (
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
     "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
     "November", "December", "God", "Lord", "Corona", "Coronavirus",
+    # medicines from the chemist that are also names ("Senna")
+    "Senna", "Movicol", "Lactulose", "Gaviscon", "Calpol", "Piriton", "Oramorph", "Zomorph", "Paracetamol",
+    "Ibuprofen", "Codeine", "Co-codamol", "Imodium", "Buscopan", "Fybogel", "Difflam",
 )
 TITLES = frozenset({"dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "nurse", "sister", "matron", "prof",
                     "professor", "sr", "dame", "sir"})

@@ -9,7 +9,8 @@
 3. **one capitalised word that English does not know, in a slot only a person fills**: after
    "especially", "in particular", "concerns", "signed by", "a call from", "Mum (" ...; before ", who",
    " and I", " saying", a verb people do ("whispered", "apologised", "noticed" ...), "was off sick",
-   "should be promoted", ``(SN)`` or ``, my neighbour``; or joined by "and" to a name already found.
+   "should be promoted", ``(SN)``, ``, my neighbour`` or ``'s house`` / ``'s husband``; or joined by "and"
+   to a name already found.
    Drug names are kept out by their international non-proprietary name stems (:data:`DRUG_STEMS`,
    "-zole", "-taxel", "-mab" ...) and places by the prepositions before them.
 
@@ -58,7 +59,8 @@ _AFTER = re.compile(
     rf"recognized|commended|proud)|\s+\((?i:sn|rn|hca|cns|staff\s+nurse|nurse|sister|registrar|consultant|"
     rf"physio|matron|sho|f1|f2|fy1|fy2)\)|,\s+(?:the|my|our|her|his)\s+(?i:ward\s+manager|manager|neighbour|"
     rf"friend|carer|colleague|daughter|son|husband|wife|partner|sister|brother|mum|dad|cousin|interpreter|"
-    rf"lodger|flatmate)\b)")
+    rf"lodger|flatmate)\b|['’]s\s+(?:house|flat|home|bedside|funeral|wedding|birthday|husband|wife|partner|mum|"
+    rf"dad|son|daughter|kids|children|family|grandchildren)\b)")
 _AND_BEFORE = re.compile(rf"(?<![\w'’-])(?P<name>{_WORDNAME})\s+(?:and|&)\s+$")
 _PLACE_PREP = re.compile(r"(?i:\b(?:in|at|near|from|to|into|towards|around|outside|via|on)\s+)$")
 #: Words that may be capitalised in a slot yet are not names.
@@ -149,7 +151,7 @@ def cue_person_spans(text: str, found, first, last, common, not_names, titles) -
             if not unknown(name):
                 continue
             if rx is _AFTER and _PLACE_PREP.search(text[max(0, m.start() - 20):m.start()]) and \
-                    not text[m.end():m.end() + 6].startswith((",", " saying", " and")):
+                    not text[m.end():m.end() + 6].startswith((",", " saying", " and", "'s", "’s")):
                 continue
             out.append((m.start(group), end_of(m, group), "PERSON", 0.55))
     for s, _e, _lab, sc in found:
