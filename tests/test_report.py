@@ -80,6 +80,20 @@ def test_one_number_format_percentages_and_tenths_of_ten(page):
     assert not table["result"].astype(str).str.fullmatch(r"0\.\d+").any()
 
 
+def test_each_figure_sits_in_its_own_section(page):
+    _, _, text = page
+    at = {h: text.index(h) for h in ("<h2 id='prioritised-improvement-areas'>", "<h2 id='survey-scores-all-respondents'>",
+                                     "<h3>Priorities: everyone</h3>", "<h3>Negativity by theme and group</h3>",
+                                     "<h3>Percentage positive by question, with the benchmark</h3>",
+                                     "download='priorities.csv'", "download='survey-scores.csv'")}
+    # priority charts, their table, then the theme heatmaps behind it; the survey chart in the survey section
+    assert at["<h2 id='prioritised-improvement-areas'>"] < at["<h3>Priorities: everyone</h3>"] \
+        < at["download='priorities.csv'"] < at["<h3>Negativity by theme and group</h3>"]
+    assert at["<h2 id='survey-scores-all-respondents'>"] \
+        < at["<h3>Percentage positive by question, with the benchmark</h3>"] < at["download='survey-scores.csv'"]
+    assert text.count("* plotly.js v") == 1  # plotly.js embedded once, whichever figure comes first
+
+
 def test_no_machine_paths_anywhere(page):
     _, out, html_text = page
     for forbidden in (str(out), str(out.resolve()), "/tmp/", str(Path.home()) + "/", "/work/", str(Path.cwd())):
