@@ -159,7 +159,7 @@ class TopicExplorer:
         d = self.segment_topics_.assign(date=when).dropna(subset=["date"])
         if d.empty:
             raise InputError("over_time(): none of the segments has a readable date.",
-                             hint="Dates must be ISO (2025-04-30); check the 'completed' column mapping.")
+                             hint="Dates must be ISO (2025-04-30); check the 'completed' column mapping.", code="PA112")
         d["period"] = d["date"].dt.to_period(freq).astype(str)
         out = d.groupby(["period", "topic_id", "label"]).size().rename("n").reset_index()
         out["share"] = out["n"] / out.groupby("period")["n"].transform("sum")
