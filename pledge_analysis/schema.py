@@ -110,7 +110,7 @@ def require_columns(df: pd.DataFrame, columns: Iterable[str], *, table: str, pat
         raise MissingColumnError(
             f"{table} is missing column(s) {missing} (found {list(df.columns)[:20]})"
             + (f" in file {str(path)!r}" if path else ""),
-            hint="Check the column mapping in project.yaml or rename the columns.",
+            hint="Check the column mapping in project.yaml or rename the columns.", table=table, missing=missing,
         ) from None
 
 
