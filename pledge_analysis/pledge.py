@@ -82,7 +82,8 @@ def draft_action_plan(priorities: pd.DataFrame, *, units: pd.DataFrame | None = 
     to a code already used, the next code of that area is taken, else the next area. Quotes stay
     beside the statement as evidence (``quotes``): the most negative ones, each used once in its part
     of the plan (the programme's goals for patients, for staff, each hospital's goals), from different
-    sites and groups when possible. Goals whose evidence comes only from staff
+    sites and groups when possible. An area with no negative comment in its scope and no survey item
+    below benchmark gets no goal (it was raised in praise only); the next area is taken. Goals whose evidence comes only from staff
     (or the scope is a staff group) have ``audience="staff"``: they go to the staff plan, not the
     patient booklet.
 
@@ -122,6 +123,8 @@ def draft_action_plan(priorities: pd.DataFrame, *, units: pd.DataFrame | None = 
                     evidence = negative.get(r.theme, units.iloc[:0])
                     if scope_type in ("group", "site"):
                         evidence = evidence[evidence[scope_type].astype(str) == scope]
+                if not _has_concern(r, evidence):
+                    continue  # nothing here to improve: only praise or neutral comments, survey not below
                 picked = _pick_code(r, evidence, codes, order, parents, codes_used, texts_used)
                 if picked is None:
                     continue  # every statement of this area is already in this part of the plan
@@ -146,6 +149,20 @@ def draft_action_plan(priorities: pd.DataFrame, *, units: pd.DataFrame | None = 
                 })
                 n += 1
     return schema.conform(pd.DataFrame(rows), "action_plan") if rows else schema.empty("action_plan")
+
+
+def _has_concern(r, evidence) -> bool:
+    """Whether a ranked area holds something to improve in its scope: a negative comment (``evidence``, the
+    scope's negative units of the theme, or the row's ``n_negative`` without units) or survey items below
+    their benchmark (``survey_gap`` > 0). An area raised only in praise ("the nurses were kind") must not
+    become "You said: some staff were abrupt or dismissive" in a patient booklet."""
+    gap = getattr(r, "survey_gap", None)
+    if gap is not None and pd.notna(gap) and gap > 0:
+        return True
+    if evidence is not None:
+        return len(evidence) > 0
+    n_negative = getattr(r, "n_negative", None)
+    return n_negative is None or pd.isna(n_negative) or n_negative > 0
 
 
 def _pick_code(r, evidence, codes, order, parents, codes_used, texts_used):

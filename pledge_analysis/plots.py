@@ -76,16 +76,17 @@ def funnel_plot(f: pd.DataFrame, *, label: str = "site", title: str = "Funnel pl
     import numpy as np
     import plotly.graph_objects as go
 
-    from .survey.funnel import funnel as _funnel
+    from .survey.funnel import funnel_limits
 
     n_grid = np.linspace(max(5, f["n"].min() * 0.6), f["n"].max() * 1.2, 120)
     target, tau2 = float(f["target"].iloc[0]), float(f["tau2"].iloc[0])
-    lim = _funnel(pd.DataFrame({"n": n_grid, "estimate": target}), target=target, tau2=tau2)
+    lim = funnel_limits(pd.DataFrame({"n": n_grid, "target": target, "tau2": tau2}))
     fig = go.Figure()
-    for col, dash, name in (("95", "dash", "95% limits"), ("998", "dot", "99.8% limits")):
-        for side in ("lower", "upper"):
-            fig.add_scatter(x=n_grid, y=100 * lim[f"{side}{col}"], mode="lines", line=dict(color="#768692", dash=dash),
-                            name=name, showlegend=side == "lower", hoverinfo="skip")
+    for level, dash, name in ((0.95, "dash", "95% limits"), (0.998, "dot", "99.8% limits")):
+        at = lim[lim["level"] == level]
+        for side in ("limit_low", "limit_high"):
+            fig.add_scatter(x=at["n"], y=100 * at[side], mode="lines", line=dict(color="#768692", dash=dash),
+                            name=name, showlegend=side == "limit_low", hoverinfo="skip")
     fig.add_hline(y=100 * target, line_color="#005EB8")
     colours = f["flag"].map({"above": "#009639", "within": "#768692", "below": "#DA291C"})
     size = 14 if "is_focus" not in f.columns else np.where(f["is_focus"], 16, 8)

@@ -16,7 +16,9 @@ Recognizers (no trained NER model needed):
 - ``ID``: hospital / MRN / reference numbers after a cue word, and letter+digit record numbers.
 - ``PERSON``: a title (Dr, Mrs, Sister, Nurse ...) before a name; a known first name followed by
   a capitalised surname; a known first name that is not also a common English word; context
-  cues ("my nurse X", "X was lovely", "thanks to X"); and the user's deny-list.
+  cues ("my nurse X", "X was lovely", "thanks to X"); and the user's deny-list; more shapes in
+  :mod:`.name_shapes` (lower case, particles, capitals, initials) and :mod:`.name_cues` ("Dr M",
+  "F Grigoryan", an unknown word in a slot only a person fills, text written in capitals).
 
 >>> r = redact("Sister Jane Okafor was wonderful, ring 07700 900461.")
 >>> r.text
@@ -35,6 +37,7 @@ from typing import Iterable, Mapping, Sequence
 import pandas as pd
 
 from ..errors import ConfigError
+from .name_cues import ACRONYMS, DRUG_STEMS, cue_person_spans, truecase
 from .name_shapes import _CONTRACTION, LOOK, extra_person_spans
 from .names import common_words, gazetteers
 
@@ -67,7 +70,10 @@ DEFAULT_ALLOW = (
     "Ramadan", "Eid", "Diwali", "Hanukkah", "Passover", "Vaisakhi", "Holi", "Lent", "Advent", "Yom Kippur",
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
     "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December", "God", "Lord",
+    "November", "December", "God", "Lord", "Corona", "Coronavirus",
+    # medicines from the chemist that are also names ("Senna")
+    "Senna", "Movicol", "Lactulose", "Gaviscon", "Calpol", "Piriton", "Oramorph", "Zomorph", "Paracetamol",
+    "Ibuprofen", "Codeine", "Co-codamol", "Imodium", "Buscopan", "Fybogel", "Difflam",
 )
 TITLES = frozenset({"dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "nurse", "sister", "matron", "prof",
                     "professor", "sr", "dame", "sir"})
@@ -103,7 +109,7 @@ _PATTERNS = {
 _TOKEN = re.compile(r"(?<![\w'’-])[^\W\d_](?:(?:[^\W\d_]|['’-])*[^\W\d_])?(?!\w)")
 #: A journey before "from X" / "to X" makes X a place ("moved from Milton Keynes to Stoke Mandeville").
 _MOVEMENT = re.compile(r"\b(?:moved?|came|come|drove|drive|driven|travell?ed|travel|transferred|went|go|going|"
-                       r"journey|trip|commute|relocated)\b(?:\s+[^\W\d_]+){0,3}\s+(?:from|to)\s+$"
+                       r"journey|trip|commute|relocated|visits?|visited|visiting)\b(?:\s+[^\W\d_]+){0,3}\s+(?:from|to)\s+$"
                        r"|\bfrom\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?\s+to\s+$", re.I)
 _PLACE_PREPOSITIONS = frozenset({"from", "in", "at", "near", "via", "outside", "into", "towards", "around"})
 _DOB = re.compile(r"\b(?:dob|d\.o\.b\.?|date of birth|born on)\b", re.I)
@@ -304,8 +310,9 @@ def _person_spans(text: str, opts: Options) -> list[tuple[int, int, str]]:
             spans.append((s, toks[i + 1][1], "PERSON", SCORE["capitalised_pair"]))
             i += 2
             continue
-        # 3. a known first name that is not also a common word
-        if _is_cap(w) and lw in first and lw not in common:
+        # 3. a known first name that is not also a common word (possessive or not: "Oksana's house")
+        lw_bare = lw[:-2] if lw.endswith("'s") else lw
+        if _is_cap(w) and lw_bare in first and lw_bare not in common:
             spans.append((s, e, "PERSON", SCORE["first_name"]))
         i += 1
     # 4. context cues: "my nurse X", "called X", "thanks to X", "X was lovely" (patterns in _cues())
@@ -321,7 +328,7 @@ def _person_spans(text: str, opts: Options) -> list[tuple[int, int, str]]:
         group = next(g for g in ("name", "name2", "name3") if g in m.re.groupindex and m.group(g))
         name = m.group(group)
         ln = name.lower()
-        if ln in common and ln not in first:
+        if (ln in common and ln not in first) or ln.endswith(DRUG_STEMS):  # "Olaparib made me sick"
             continue
         if ln in TITLES or ln in ("you", "them", "him", "her", "me", "us", "everyone", "all") \
                 or (name.isupper() and len(name) > 1) or ln.startswith(("i'", "i’")):
@@ -341,10 +348,12 @@ def _person_spans(text: str, opts: Options) -> list[tuple[int, int, str]]:
         spans.append((s, e, "PERSON", SCORE["cue"]))
     spans += _more_person_spans(text, toks, lower, first, last, common)
     spans += extra_person_spans(text, spans, first, last, common, NOT_NAMES, TITLES)
+    spans += cue_person_spans(text, spans, first, last, common, NOT_NAMES, TITLES)
     # names joined by "and" to a name found above: "Thanks to Ngozi and Temitope"
     for s0, e0, _lab, sc in list(spans):
         m = re.match(r"\s+(?:and|&)\s+([A-ZÀ-Þ][\w'’-]+)", text[e0:e0 + LOOK])
-        if m and m.group(1).lower() not in common and m.group(1).lower() not in TITLES:
+        if m and m.group(1).lower() not in common and m.group(1).lower() not in TITLES and \
+                not (len(m.group(1)) > 1 and m.group(1).isupper()):  # "Lisa and TTI Tina": an acronym
             spans.append((e0 + m.start(1), e0 + m.end(1), "PERSON", min(sc, SCORE["cue"])))
     # a possessive is not part of the name: "Dr Hughes's team" -> "Hughes"
     return [(s, e - 2, lab, sc) if text[s:e].lower().endswith(("'s", "’s")) and e - s > 3 else (s, e, lab, sc)
@@ -451,7 +460,10 @@ NOT_NAMES = frozenset(
         "podiatrist", "podiatric", "podiatry", "visitor", "caller", "lady", "gentleman", "co-ordinator",
         "coordinator", "manager", "worker", "consultation", "hospitality", "reception", "chemo", "radiotherapy",
         "oncology", "staff", "team", "matron", "sister", "nurse", "dr", "drs", "my", "the", "our", "rehab",
-        "aftercare", "palliative", "hca", "hcas", "x-ray", "xray"})
+        "aftercare", "palliative", "hca", "hcas", "x-ray", "xray",
+        # NHS job titles (third round): "The Specialty Registrar", "an Advanced Nurse Practitioner"
+        "specialty", "associate", "practitioner", "physician", "phlebotomist", "phlebotomy", "mammographer",
+        "sonographer", "dietitian", "dietician", "healthcare", "assistant", "advanced", "consultants", "sho"})
 #: Nouns after which a capitalised word names a team, service, award or role, not a person ("the Hart Team",
 #: "Daisy award", "Admiral Nurse" is allow-listed); only a title ("Dr Hart") overrides them.
 SERVICE_NOUNS = frozenset({"team", "teams", "award", "awards", "service", "services", "support", "community",
@@ -495,10 +507,10 @@ def _plausible(text: str, sp):
     if len(words) == 1 and sc <= SCORE["cue"] and norm(*words[0]) in PLACE_NOUNS:  # "Ward is lovely"
         return None
     s2, e2 = words[0][0], words[-1][1]
-    after = re.match(r"(?:['’]s)?\s+([^\W\d_]+)", text[e2:e2 + LOOK])
-    if after and after.group(1).lower() in PLACE_NOUNS:
-        return None
-    if sc < SCORE["title"] and after and after.group(1).lower() in SERVICE_NOUNS \
+    after = re.match(r"(?P<pos>['’]s?)?\s+([^\W\d_]+)", text[e2:e2 + LOOK])
+    if after and after.group(2).lower() in PLACE_NOUNS and not (after.group("pos") and after.group(2).islower()):
+        return None  # "Cherry Ward", "Melton hospital"; "Minh's house" stays a person's
+    if sc < SCORE["title"] and after and after.group(2).lower() in SERVICE_NOUNS \
             and not re.match(r"['’]", text[e2:e2 + 1]):  # "the Hart Team", "Daisy award"; "Katie's team" stays
         return None
     before = re.search(r"\b(st|st\.|saint|royal)\s+$", text[max(0, s2 - LOOK):s2], re.I)
@@ -506,6 +518,8 @@ def _plausible(text: str, sp):
         return None
     # a place or a ward: "in Preston", "at West Bridgeford", "on Winifred 2", "to Harvey 1"
     prep = re.search(r"\b([^\W\d_]+)\s+$", text[max(0, s2 - LOOK):s2])
+    if after and after.group("pos") and after.group(2).islower():
+        prep = None  # "at Minh's house", "via W Hirsi's team": a person's, whatever comes before
     if sc < SCORE["title"] and prep and (prep.group(1).lower() in _PLACE_PREPOSITIONS - {"from"} or (
             prep.group(1).lower() in ("on", "to", "from", "onto") and re.match(r"\s+\d{1,2}[A-Za-z]?\b", text[e2:e2 + LOOK]))
             or (prep.group(1).lower() in ("from", "to") and _MOVEMENT.search(text[max(0, s2 - 60):s2]))):
@@ -573,7 +587,10 @@ def find_scored(text: str, opts: Options | None = None, nlp=None, *, doc=None) -
     spans = _regex_spans(text, opts.labels)
     if "PERSON" in opts.labels:
         allowed = _allowed_ranges(text, opts.allow)
-        person = [sp for sp in (_plausible(text, sp) for sp in _person_spans(text, opts))
+        # a text written in capitals is read with its common words in lower case ("THANK YOU NNAMDI")
+        first, _last = gazetteers()
+        cased = truecase(text, common_words(), ACRONYMS, first) or text
+        person = [sp for sp in (_plausible(cased, sp) for sp in _person_spans(cased, opts))
                   if sp and not any(a < sp[1] and sp[0] < b for a, b in allowed)]
         spans += person + _deny_spans(text, opts.deny)
         if doc is not None:
