@@ -206,8 +206,10 @@ def _ancestor(code, parents) -> str:
 
 
 def _quote_key(text: str) -> str:
-    """Quotes that differ only in case, spacing or punctuation are the same quote."""
-    return " ".join(re.sub(r"[^\w]+", " ", str(text).lower()).split())
+    """Quotes that differ only in case, spacing or punctuation are the same quote (as in the priorities)."""
+    from .prioritise import quote_key
+
+    return quote_key(text)
 
 
 def _clean_quote(text: str) -> str:

@@ -34,6 +34,8 @@ def test_run_writes_every_output(tmp_path):
     assert "<script src=\"http" not in report  # self-contained: no network needed to view it
     segs = pd.read_csv(tmp_path / "segments.csv")
     assert "text_original" not in segs.columns
+    headers = {name: pd.read_csv(tmp_path / name, nrows=0).columns for name in OUTPUTS if name.endswith(".csv")}
+    assert {n: [c for c in cols if not c.isidentifier()] for n, cols in headers.items()} == {n: [] for n in headers}
     # written whole (temporary files moved into place), CSV records as RFC 4180 says
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".") or ".tmp" in p.name]
     assert (tmp_path / "segments.csv").read_bytes().split(b"\n", 1)[0].endswith(b"\r")

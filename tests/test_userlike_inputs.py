@@ -189,3 +189,21 @@ def test_no_goal_from_an_area_raised_only_in_praise(user_project):
         if g.scope != "all":
             neg = neg[(neg["group"] == g.scope) | (neg["site"] == g.scope)]
         assert len(neg), g
+
+
+def test_uk_dates_are_read_day_first_as_iso(user_project, tmp_path):
+    """'03/04/2025' was kept as text: topic trends (ISO only) silently dropped every comment, while
+    `pledge-analysis code` read the same dates day first."""
+    from pledge_analysis.io import read_survey
+
+    report, printed, result = user_project
+    assert result.respondents.set_index("respondent_id").loc["1001", "completed"] == "2025-04-03"
+    assert set(result.segments.loc[result.segments["source_type"] == "survey", "timestamp"]) <= {
+        f"2025-{m:02d}-{d:02d}" for m in (4, 5) for d in range(1, 32)}
+    assert "'03/04/2025' is 2025-04-03" in printed
+    p = tmp_path / "s.csv"
+    p.write_text("id,site,group,done\n1,A,primary,04/13/2025\n2,A,primary,\n", encoding="utf-8")
+    got = read_survey(p, columns={"respondent_id": "id", "site": "site", "group": "group", "completed": "done"})
+    assert got.respondents["respondent_id"].tolist() == ["1", "2"]  # kept, without the impossible date
+    assert got.set_aside[["row", "column", "value"]].values.tolist() == [[2, "done", "04/13/2025"]]
+    assert accounting(got)["balanced"].all()

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .surveys import _read_table, header_key
+from .surveys import _read_table, header_key, iso_date
 
 #: Known answer scales, in scale order; "+" positive, "-" negative, "0" neither (excluded).
 SCALES: dict[str, list[tuple[str, str]]] = {
@@ -302,9 +302,15 @@ def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str |
                      "secondary) or a fixed group:")
     if "completed" in columns:
         dates = [v.strip() for v in df[columns["completed"]] if v.strip()]
-        if sum(bool(re.match(r"^\d{4}-\d{2}-\d{2}", v)) for v in dates) < 0.9 * len(dates):
-            notes.append(f"CHECK: dates in {columns['completed']!r} are not ISO (2026-03-31, e.g. {dates[0]!r}): "
-                         "trends over time need ISO dates, so re-export them or leave columns: completed: out")
+        iso = sum(bool(re.match(r"^\d{4}-\d{2}-\d{2}", v)) for v in dates)
+        readable = sum(iso_date(v) is not None for v in dates)
+        if readable < 0.9 * len(dates):
+            notes.append(f"CHECK: dates in {columns['completed']!r} are not dates the reader knows (e.g. {dates[0]!r}; "
+                         "it reads 2026-03-31 or, day first, 31/03/2026): re-export them or leave columns: completed: out")
+        elif iso < 0.9 * len(dates):
+            example = next(v for v in dates if not re.match(r"^\d{4}-", v) and iso_date(v))
+            notes.append(f"CHECK: dates in {columns['completed']!r} are read day first, as in the UK: {example!r} is "
+                         f"{iso_date(example)}; a month-first (US) export would be misread, so re-export it as 2026-03-31")
     for role in ("respondent_id", "site"):
         if role not in columns:
             notes.append(f"MUST FILL IN: no {role.replace('_', ' ')} column found: add columns: {role}:")

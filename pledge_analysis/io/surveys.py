@@ -65,6 +65,36 @@ def _marker(value: str) -> str | None:
     return None
 
 
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+DATE_HINT = "a date such as 2025-04-03 or, day first as in the UK, 03/04/2025"
+
+
+def iso_date(text: str) -> str | None:
+    """A completion date as ISO ``YYYY-MM-DD``: ISO (with or without a time) or day first as UK exports write
+    it (``03/04/2025``, ``3.4.25``, ``03-04-2025 14:05``); None when it is not a real date.
+
+    >>> iso_date("03/04/2025"), iso_date("2025-04-03 00:00:00"), iso_date("31/12/24"), iso_date("04/13/2025")
+    ('2025-04-03', '2025-04-03', '2024-12-31', None)
+    """
+    from datetime import date
+
+    text = str(text).strip()
+    m = _ISO_DATE.match(text)
+    if m:
+        y, mo, d = (int(x) for x in m.groups())
+    else:
+        m = _DAY_FIRST.match(text)
+        if not m:
+            return None
+        d, mo, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        y += 2000 if y < 100 else 0
+    try:
+        return date(y, mo, d).isoformat()
+    except ValueError:
+        return None
+
+
 def header_key(text) -> str:
     """A column header as compared across exports: case, runs of spaces and curly apostrophes ignored.
 
@@ -232,6 +262,9 @@ def read_survey(
         one; filled in as respondents are kept, so an id seen in an earlier file is set aside here as
         ``duplicate respondent id (first seen in FILE row N)``.
 
+    ``completed`` dates are kept as ISO ``YYYY-MM-DD`` (:func:`iso_date`: ISO or day first, as UK exports
+    write them); one that is not a date is set aside as an answer and the respondent kept without it.
+
     A row with no site, or no group (and no fixed ``group``), is set aside with that reason (a blank
     cell inside merged cells says so). ``sources[0]`` counts ``rows_read``, ``rows_kept`` and
     ``rows_set_aside``; ``rows_read == rows_kept + rows_set_aside``.
@@ -349,6 +382,12 @@ def read_survey(
         for name, col in attrs.items():
             raw = _clean(rec[col])
             person[name] = values.get(name, {}).get(raw, raw) or None
+        if person.get("completed"):  # one form for trends over time: ISO, read day first from UK exports
+            when = iso_date(person["completed"])
+            if when is None:
+                aside(row, columns["completed"], f"completion date is not a date (expected {DATE_HINT}); "
+                      "the respondent is kept without it", person["completed"])
+            person["completed"] = when
         resp_rows.append(person)
         if qs is not None:
             for q in qs.itertuples(index=False):
