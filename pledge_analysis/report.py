@@ -31,7 +31,7 @@ h1{color:#005eb8}h2{border-bottom:3px solid #005eb8;padding-bottom:.2em;margin-t
 table{border-collapse:collapse;font-size:.9em;margin:1em 0}th,td{border:1px solid #d8dde0;padding:.35em .6em;vertical-align:top}
 th{background:#f0f4f5;text-align:left}.note{color:#4c6272;font-size:.9em}.warn{background:#fff9c4;padding:.6em}
 nav.contents{background:#f0f4f5;padding:.6em 1.2em;margin:1em 0}nav.contents ol{margin:.3em 0}
-a.csv{font-size:.85em}.nobench{color:#768692;font-style:italic}
+a.csv{font-size:.85em}.nobench{color:#4c6272;font-style:italic}
 """
 
 
@@ -351,14 +351,17 @@ def write_report(result, path: str | Path) -> None:
         figs.append(("Priorities: everyone", plots.priority_bars(pr, scope="all")))
         for g in sorted(pr.loc[pr["scope_type"] == "group", "scope"].unique()):
             figs.append((f"Priorities: {g}", plots.priority_bars(pr, scope=g)))
+    theme_figs = []  # after the priorities table: the themes behind it
     if len(result.themes):
-        figs.append(("Negativity by theme and group", plots.theme_heatmap(result.themes, scope_type="group")))
-        figs.append(("Prevalence by theme and site", plots.theme_heatmap(result.themes, scope_type="site", value="prevalence")))
+        theme_figs.append(("Negativity by theme and group", plots.theme_heatmap(result.themes, scope_type="group")))
+        theme_figs.append(("Prevalence by theme and site",
+                           plots.theme_heatmap(result.themes, scope_type="site", value="prevalence")))
+    survey_fig = None  # in the survey section, above the table it draws
     if len(result.scores):
         labelled = result.scores.copy()
         short = {k: (v if len(v) <= 70 else v[:67].rstrip() + "...") for k, v in wording.items()}
         labelled["question_id"] = [question_label(q, short) for q in labelled["question_id"]]
-        figs.append(("Survey", plots.survey_forest(labelled)))
+        survey_fig = plots.survey_forest(labelled)
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(result.config.name)}</title>"
              f"<style>{CSS}</style>{interactive_tables_script()}</head><body>",
              f"<h1>{html.escape(result.config.name)}</h1>",
@@ -384,12 +387,16 @@ def write_report(result, path: str | Path) -> None:
     parts += coding_section(result)
     parts.append("<h2>Prioritised improvement areas</h2>"
                  f"<p class='note'>{html.escape(priority_methods(result.run_log))}</p>")
-    first = True
-    for title, fig in figs:
+    plotly_js = [True]  # plotly.js goes into the page once, with the first figure
+
+    def figure(title: str, fig) -> None:
         parts.append(f"<h3>{html.escape(title)}</h3>")
-        parts.append(fig.to_html(full_html=False, include_plotlyjs=True if first else False,
-                                 config={"displaylogo": False}, div_id=f"fig{len(parts)}"))
-        first = False
+        parts.append(fig.to_html(full_html=False, include_plotlyjs=plotly_js[0], config={"displaylogo": False},
+                                 div_id=f"fig{len(parts)}"))
+        plotly_js[0] = False
+
+    for title, fig in figs:
+        figure(title, fig)
     if len(pr):
         top = pr[pr["rank"] <= 5].copy()
         if "rank_low" in top.columns and top["rank_low"].notna().any():
@@ -404,6 +411,8 @@ def write_report(result, path: str | Path) -> None:
             top["survey evidence"] = [_words_for_codes(x, wording) if isinstance(x, str) else "" for x in top["survey_evidence"]]
             cols.insert(cols.index("reason") + 1, "survey evidence")
         parts.append(_table(top, cols, 80, name="priorities"))
+    for title, fig in theme_figs:
+        figure(title, fig)
     parts += standards_section(result)
     parts.append("<h2>Draft action plan</h2><p class='note'>“You said” is drawn from de-identified comments; "
                  "the co-design group fills “We plan to” and “By” (edit <code>action_plan.xlsx</code>).</p>")
@@ -416,8 +425,10 @@ def write_report(result, path: str | Path) -> None:
                      "site (fixed scale: 0.5 = unremarkable, the same meaning at every site); "
                      "buddy pairs match a site's weakest themes with a service strong on them "
                      "(optimal assignment, each mentor helps at most two others, same region preferred).</p>")
-        parts.append(plots.site_priority_heatmap(result.cross_site).to_html(full_html=False, include_plotlyjs=False,
+        parts.append(plots.site_priority_heatmap(result.cross_site).to_html(full_html=False,
+                                                                           include_plotlyjs=plotly_js[0],
                                                                            div_id="cross_site"))
+        plotly_js[0] = False
         if result.buddies is not None and len(result.buddies):
             parts.append(_table(result.buddies, ["site", "name", "buddy", "same_region", "reason"], name="buddy_pairs"))
     if len(result.scores):
@@ -426,6 +437,8 @@ def write_report(result, path: str | Path) -> None:
         parts.append(f"<p class='note'>{html.escape(rel(_survey_note(result)))} Gaps are in percentage points "
                      "for proportions and in points on the 0-10 scale for means; \"No benchmark\" means no national "
                      "figure exists for that question, so no gap is claimed.</p>")
+        if survey_fig is not None:
+            figure("Percentage positive by question, with the benchmark", survey_fig)
         parts.append(_table(survey_table(s, wording), name="survey_scores"))
     parts.append("</body></html>")
     parts = _with_ids(parts)

@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "pledge_analysis"
 
 #: earliest first: (layer name, the top-level modules or subpackages in it)
 LAYERS = [
-    ("foundations", {"errors", "schema", "_renamed", "__version__", "benchmark", "progress"}),
+    ("foundations", {"errors", "error_catalogue", "schema", "_renamed", "__version__", "benchmark", "progress"}),
     ("files", {"project_schema", "io"}),
     ("project", {"config", "project", "project_sync"}),
     ("text", {"text"}),
