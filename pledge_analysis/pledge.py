@@ -432,17 +432,17 @@ def _read_workbook(path: Path) -> pd.DataFrame:
     try:
         with zipfile.ZipFile(path) as z:
             if "xl/workbook.xml" not in z.namelist():
-                raise InputError("this file is not an Excel workbook (.xlsx)", path=path, hint=hint)
+                raise InputError("this file is not an Excel workbook (.xlsx)", path=path, hint=hint, code="PA110")
         return pd.read_excel(path, dtype=object, engine="openpyxl")
     except InputError:
         raise
     except zipfile.BadZipFile:
         raise InputError("cannot read the workbook: it is not an .xlsx file, or it is truncated or damaged",
-                         path=path, hint=hint) from None
+                         path=path, hint=hint, code="PA110") from None
     except OSError as exc:
         raise InputError(f"cannot read the workbook ({exc.strerror or exc})", path=path, hint=hint) from None
     except (KeyError, ValueError, TypeError, EOFError) as exc:
-        raise InputError(f"cannot read the workbook: it is damaged ({exc})", path=path, hint=hint) from None
+        raise InputError(f"cannot read the workbook: it is damaged ({exc})", path=path, hint=hint, code="PA110") from None
 
 
 def plan_conflicts(plan: pd.DataFrame, stored: pd.DataFrame, workbook: str | Path) -> list[str]:

@@ -106,7 +106,7 @@ def funnel_plot(f: pd.DataFrame, *, label: str = "site", title: str = "Funnel pl
     import numpy as np
     import plotly.graph_objects as go
 
-    from .survey.funnel import funnel_limits
+    from .survey.funnels import funnel_limits
 
     n_grid = np.linspace(max(5, f["n"].min() * 0.6), f["n"].max() * 1.2, 120)
     target, tau2 = float(f["target"].iloc[0]), float(f["tau2"].iloc[0])

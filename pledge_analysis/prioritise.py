@@ -317,7 +317,9 @@ def _reason(r, min_comments: int, n_drivers: int = 0) -> str:
     n, neg = int(r.n_segments), int(r.n_negative)
     if n < min_comments:
         which = ("it was negative" if neg == 1 else "it was not negative") if n == 1 else \
-            f"{neg} of them negative"
+            f"{neg} of them negative" if neg else "none of them negative"
+        if not neg:  # a small round can rank praise high on prevalence alone: say it is not a concern
+            which += " (raised in praise or in passing, not as a concern)"
         parts = [f"raised in only {plural(n, 'comment')} ({people}), {which}: too few (under {min_comments}) "
                  "for a reliable percentage"]
     else:

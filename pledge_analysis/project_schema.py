@@ -15,7 +15,7 @@ documentation cannot drift from what the code accepts.
 ...     parse(ProjectFile, data, where, "project.yaml")
 ... except ProjectFileError as exc:
 ...     print(exc.problems[0])
-project.yaml, line 3, key 'survey': unknown key. Did you mean 'surveys'?
+PA211 project.yaml, line 3, key 'survey': unknown key. Did you mean 'surveys'?
 """
 from __future__ import annotations
 
@@ -459,6 +459,10 @@ def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
     return list(current.model_fields) if current else []
 
 
+#: the error catalogue's code of a pydantic error type (any other: PA213, a value of the wrong type or range)
+_PROBLEM_CODES = {"extra_forbidden": "PA211", "missing": "PA212"}
+
+
 def _message(err: dict, model: type[BaseModel]) -> str:
     kind, value = err["type"], err.get("input")
     if kind == "extra_forbidden":
@@ -501,7 +505,7 @@ def parse(model: type[BaseModel], data, locator, file) -> BaseModel:
         data = {}
     if not isinstance(data, dict):
         raise ProjectFileError([Problem(file, 1, None, f"expected a mapping of `key: value` lines at the top "
-                                                       f"level, found {_found(data)}")])
+                                                       f"level, found {_found(data)}", code="PA213")])
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -509,7 +513,7 @@ def parse(model: type[BaseModel], data, locator, file) -> BaseModel:
         for err in exc.errors():
             loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
             problems.append(Problem(file, locator.line(loc) if locator else None, key_path(loc) or None,
-                                    _message(err, model)))
+                                    _message(err, model), code=_PROBLEM_CODES.get(err["type"], "PA213")))
         raise ProjectFileError(problems) from None
 
 

@@ -220,6 +220,54 @@ def _survey_note(result) -> str:
     return note
 
 
+#: How many of the least certain redactions the report lists (``least_certain`` lists more).
+LEAST_CERTAIN_SHOWN = 15
+
+
+def redaction_counts(review: pd.DataFrame) -> pd.DataFrame:
+    """Redactions per source (rows) and label (columns), with a ``total`` column and an ``all sources``
+    first row; from the review table (``redactions.csv``), so the two always agree."""
+    from .text.deidentify import LABELS, counts_by_source
+
+    by_source = counts_by_source(review)
+    labels = [lab for lab in LABELS if any(lab in c for c in by_source.values())]
+    rows = [{"source": src, **{lab: c.get(lab, 0) for lab in labels}} for src, c in sorted(by_source.items())]
+    table = pd.DataFrame(rows, columns=["source", *labels])
+    total = {"source": "all sources", **{lab: int(table[lab].sum()) for lab in labels}}
+    table = pd.concat([pd.DataFrame([total]), table], ignore_index=True)
+    table["total"] = table[labels].sum(axis=1).astype(int)
+    return table
+
+
+def deidentification_section(result, rel=lambda t: t) -> list[str]:
+    """"De-identification": redactions per label and source, and the least certain ones (lowest score
+    first) as a reviewer sees them in ``redactions.csv``: label, score, placeholder and the masked context,
+    never the original value. ``rel`` writes a source's machine path relative (see :func:`write_report`)."""
+    from .text.deidentify import least_certain
+
+    review = getattr(result, "redactions", None)
+    if review is None or not len(review):
+        return ["<h2>De-identification</h2><p>Every comment, turn, speaker label and set-aside value was "
+                "checked; no identifier was found to replace.</p>"]
+    review = review.assign(source=[rel(s) if isinstance(s, str) else s for s in review["source"]])
+    out = ["<h2>De-identification</h2><p>Identifiers were replaced before coding or export "
+           "(review them in <code>redactions.csv</code>, which never shows the original values).</p>",
+           "<h3>Redactions per source and label</h3>",
+           _table(redaction_counts(review), max_rows=100, name="redactions_by_source")]
+    weakest = least_certain(review, LEAST_CERTAIN_SHOWN).copy()
+    weakest["score"] = [f"{x:.2f}" if pd.notna(x) else "" for x in weakest["score"]]
+    weakest = weakest.rename(columns={"context": "masked context"})
+    cols = [c for c in ("score", "label", "placeholder", "masked context", "source", "table") if c in weakest.columns]
+    out += [f"<h3>The {len(weakest)} least certain redactions</h3><p class='note'>Lowest recognizer score first "
+            "(names found by context alone score lowest): check that each placeholder hides an identifier, and "
+            "add words wrongly redacted to <code>deidentify: allow:</code> in project.yaml. The context is the "
+            "de-identified text around the placeholder. To list more, in Python: <code>from pledge_analysis "
+            "import least_certain; least_certain(pandas.read_csv(\"redactions.csv\"), n=100)</code> (or "
+            "<code>below=0.7</code> for every weak one).</p>",
+            _table(weakest, cols, name="least_certain_redactions")]
+    return out
+
+
 def coding_section(result) -> list[str]:
     """"How the comments were coded": which coder produced each theme count (people, rules, model) and,
     when the run trained a model, how good it is on the project's own reviewed codings (cross-validated)."""
@@ -335,14 +383,7 @@ def write_report(result, path: str | Path) -> None:
     if result.run_log.get("set_aside_by_reason"):
         parts.append(_table(pd.Series(result.run_log["set_aside_by_reason"], name="rows").rename_axis("reason").reset_index(),
                             name="set_aside_by_reason"))
-    counts = result.run_log.get("redactions_by_label", {})
-    if counts:
-        parts.append("<h2>De-identification</h2><p>Identifiers were replaced before coding or export "
-                     "(review them in <code>redactions.csv</code>, which never shows the original values).</p>")
-        parts.append(_table(pd.Series(counts, name="redactions").rename_axis("label").reset_index(), name="redactions"))
-    else:
-        parts.append("<h2>De-identification</h2><p>Every comment, turn, speaker label and set-aside value was "
-                     "checked; no identifier was found to replace.</p>")
+    parts += deidentification_section(result, rel)
     parts += coding_section(result)
     parts.append("<h2>Prioritised improvement areas</h2>"
                  f"<p class='note'>{html.escape(priority_methods(result.run_log))}</p>")

@@ -13,7 +13,7 @@ import pandas as pd
 from . import schema
 from .pledge import effective_status
 from .prioritise import scope_scores
-from .survey.compare import two_proportions
+from .survey.comparisons import two_proportions
 
 
 def _scope_filter(df: pd.DataFrame, scope: str) -> pd.DataFrame:

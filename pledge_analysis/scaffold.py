@@ -251,7 +251,7 @@ def init_project(project_dir: str | Path, *, surveys: list[str | Path], transcri
             try:
                 turns = len(read_transcript(f, site=site, group=group).segments)
             except PledgeError as exc:
-                turns, note = 0, "; ".join(filter(None, [note, f"cannot be read: {exc}"]))
+                turns, note = 0, "; ".join(filter(None, [note, f"cannot be read: {exc.message}"]))
             report.transcripts.append({"path": path, "site": site, "group": group, "note": note, "turns": turns})
     questions = [q for g in report.surveys for q in g.questions]
     cb, report.codebook, verbatim = _codebook(codebook, framework_csv)

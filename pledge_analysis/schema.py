@@ -187,14 +187,14 @@ def require_columns(df: pd.DataFrame, columns: Iterable[str], *, table: str, pat
     >>> require_columns(pd.DataFrame({"a": [1]}), ["a", "b"], table="demo")
     Traceback (most recent call last):
     ...
-    pledge_analysis.errors.MissingColumnError: demo is missing column(s) ['b'] (found ['a']). Check the column mapping in project.yaml or rename the columns.
+    pledge_analysis.errors.MissingColumnError: PA102 demo is missing column(s) ['b'] (found ['a']). Check the column mapping in project.yaml or rename the columns.
     """
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise MissingColumnError(
             f"{table} is missing column(s) {missing} (found {list(df.columns)[:20]})"
             + (f" in file {str(path)!r}" if path else ""),
-            hint="Check the column mapping in project.yaml or rename the columns.",
+            hint="Check the column mapping in project.yaml or rename the columns.", table=table, missing=missing,
         ) from None
 
 
@@ -259,7 +259,7 @@ def conform(df: pd.DataFrame, table: str, *, optional: Iterable[str] = ()) -> pd
     >>> conform(pd.DataFrame({"segment_id": ["s1"]}), "codings")
     Traceback (most recent call last):
     ...
-    pledge_analysis.errors.TableContractError: the codings table is missing column(s) ['code_id', 'coder', 'method', 'confidence', 'start', 'end', 'status', 'created_at', 'memo', 'evidence', 'negated'] of its contract (schema.CODINGS). Add them (an empty column if there is nothing to put in it), or start from schema.empty('codings').
+    pledge_analysis.errors.TableContractError: PA103 the codings table is missing column(s) ['code_id', 'coder', 'method', 'confidence', 'start', 'end', 'status', 'created_at', 'memo', 'evidence', 'negated'] of its contract (schema.CODINGS). Add them (an empty column if there is nothing to put in it), or start from schema.empty('codings').
     """
     from .errors import TableContractError
 

@@ -56,7 +56,7 @@ def test_help_version_and_clear_errors(tmp_path):
     assert run_cli("--version").stdout.startswith("pledge-analysis 0.1.0")
     proc = run_cli("run", tmp_path / "missing", "--out", tmp_path / "o")
     assert proc.returncode == 2
-    assert proc.stderr.startswith("error: project.yaml not found") and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("error: PA101 project.yaml not found") and "Traceback" not in proc.stderr
     (tmp_path / "afile").write_text("x")
     proc = run_cli("run", SAMPLES, "--out", tmp_path / "afile", "--store", tmp_path / "s.sqlite")
     assert proc.returncode == 2 and "is a file, not a folder" in proc.stderr and "Traceback" not in proc.stderr

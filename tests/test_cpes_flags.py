@@ -10,7 +10,7 @@ from conftest import EXTERNAL
 from pledge_analysis.errors import InputError
 from pledge_analysis.survey import cpes_flags, unrounded_from_wilson, wilson_ci
 from pledge_analysis.survey.cpes import agreement
-from pledge_analysis.survey.funnel import dispersion
+from pledge_analysis.survey.funnels import dispersion
 
 CPES = EXTERNAL / "cpes" / "ncpes_2015_2018_CentreForCancerOutcomes.csv.gz"
 

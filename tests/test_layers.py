@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "pledge_analysis"
 
 #: earliest first: (layer name, the top-level modules or subpackages in it)
 LAYERS = [
-    ("foundations", {"errors", "schema", "_renamed", "__version__", "benchmark", "progress"}),
+    ("foundations", {"errors", "error_catalogue", "schema", "_renamed", "__version__", "benchmark", "progress"}),
     ("files", {"project_schema", "io"}),
     ("project", {"config", "project", "project_sync"}),
     ("text", {"text"}),
@@ -105,3 +105,20 @@ def test_the_exceptions_are_still_needed():
         module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__")
         used |= {(module, b) for a, b in EXCEPTIONS for t, _ in _imports(path) if module == a and t.startswith(b)}
     assert used == set(EXCEPTIONS)
+
+
+@pytest.mark.parametrize("package", ["pledge_analysis", "pledge_analysis.survey", "pledge_analysis.coding",
+                                     "pledge_analysis.text", "pledge_analysis.io"])
+def test_no_exported_name_is_also_a_submodule(package):
+    """A package that re-exports a function under the name of one of its submodules (``survey.funnel`` was
+    both) hands out the module instead once anything imports that submodule by path, as pytest's doctest
+    collection does: ``from pledge_analysis.survey import funnel`` then gave a module ("not callable")."""
+    import importlib
+    import pkgutil
+    import types
+
+    pkg = importlib.import_module(package)
+    for sub in pkgutil.iter_modules(pkg.__path__):
+        value = pkg.__dict__.get(sub.name)
+        assert value is None or isinstance(value, types.ModuleType), (
+            f"{package}.{sub.name} is both a submodule and a {type(value).__name__}: rename the module")

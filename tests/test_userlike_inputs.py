@@ -184,6 +184,9 @@ def test_no_goal_from_an_area_raised_only_in_praise(user_project):
     assert len(kindness) and (kindness["n_negative"] == 0).all()  # the situation this test is about
     assert kindness["rank"].min() <= 3  # ... and it is among an area's top 3
     assert "kindness" not in set(plan["theme"])
+    # where it is still listed among the ranked areas, its reason says it is not a concern
+    assert kindness["reason"].str.contains("none of them negative (raised in praise or in passing, not as a concern)",
+                                           regex=False).all()
     for g in plan.itertuples(index=False):  # every goal rests on a negative comment in its scope
         neg = units[(units["theme"] == g.theme) & (units["sentiment"] == "negative")]
         if g.scope != "all":

@@ -309,6 +309,7 @@ def read_survey(
         raise MissingColumnError(
             f"survey file {source_id!r}{f' (sheet {table.sheet!r})' if table.sheet else ''} is missing column(s) "
             f"{missing}",
+            path=path, column=missing[0] if len(missing) == 1 else None, missing=missing,
             hint=(guesses + " " if guesses else "") + f"Its columns are {list(df.columns)}. "
                  "Fix the column mapping in project.yaml (or the column in questions.yaml).")
     for c in dict.fromkeys(needed):

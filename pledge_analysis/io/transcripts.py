@@ -124,24 +124,24 @@ def _docx_lines(path: Path) -> list[str]:
             raise InputError("this file is not a .docx: it is an old Word 97-2003 (.doc) file or a "
                              "password-protected document", path=path,
                              hint="Open it in Word and save it as 'Word Document (.docx)' without a password, "
-                                  "or as plain text (.txt).")
+                                  "or as plain text (.txt).", code="PA110")
         try:
             decode_bytes(head, path)
         except InputError:
             raise InputError("this file is not a Word document (.docx)", path=path,
-                             hint="Save the transcript from Word as .docx or plain text (.txt).") from None
+                             hint="Save the transcript from Word as .docx or plain text (.txt).", code="PA110") from None
         raise InputError("this file is not a Word document: it holds plain text with a .docx name", path=path,
-                         hint="Rename it to .txt (and name it so in project.yaml).")
+                         hint="Rename it to .txt (and name it so in project.yaml).", code="PA110")
     try:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise InputError(f"cannot open the Word document: it is truncated or corrupt ({exc})", path=path,
-                         hint="Copy it again, or open it in Word and save it again.") from None
+                         hint="Copy it again, or open it in Word and save it again.", code="PA110") from None
     if "word/document.xml" not in names:
         what = "an Excel workbook" if any(n.startswith("xl/") for n in names) else "a zip archive"
         raise InputError(f"this file is not a Word document: it is {what} with a .docx name", path=path,
-                         hint="Name the real transcript in project.yaml.")
+                         hint="Name the real transcript in project.yaml.", code="PA110")
     try:
         from docx import Document
         from docx.table import Table
@@ -157,7 +157,7 @@ def _docx_lines(path: Path) -> list[str]:
                 lines += _table_lines(Table(child, doc))
     except Exception as exc:  # python-docx and lxml raise many kinds on a damaged file
         raise InputError(f"cannot read the Word document: it is truncated or corrupt ({type(exc).__name__}: {exc})",
-                         path=path, hint="Copy it again, or open it in Word and save it again.") from None
+                         path=path, hint="Copy it again, or open it in Word and save it again.", code="PA110") from None
     return lines
 
 

@@ -5,9 +5,9 @@ One suppression rule (:mod:`.suppression`, fewer than 21 respondents by default)
 every estimate shown or used.
 """
 from .adjust import casemix_adjust, key_drivers, relative_weights, respondent_matrix
-from .compare import benjamini_hochberg, compare, holm, two_proportions
+from .comparisons import benjamini_hochberg, compare, holm, two_proportions
 from .cpes import cpes_flags, unrounded_from_wilson
-from .funnel import dispersion, expected_range, funnel, funnel_limits
+from .funnels import dispersion, expected_range, funnel, funnel_limits
 from .national import benchmark_rows, select, trust_funnel
 from .scoring import compare_to_benchmark, read_national, score_questions, score_responses, wilson_ci
 from .spc import ShortSeriesWarning, xmr

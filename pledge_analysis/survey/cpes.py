@@ -31,7 +31,7 @@ import pandas as pd
 
 from .. import schema
 from ..errors import InputError
-from .funnel import dispersion
+from .funnels import dispersion
 from .suppression import MIN_N, is_suppressed
 
 Z95 = 1.959963984540054

@@ -1,7 +1,7 @@
 """More shapes of personal names, for text the first rules were not written against (issue 14, second round).
 
 :func:`extra_person_spans` returns ``(start, end, "PERSON", score)`` for names that
-:func:`pledge_analysis.text.deidentify._person_spans` misses. Each rule needs *evidence* beyond
+:func:`pledge_analysis.text.name_rules._person_spans` misses. Each rule needs *evidence* beyond
 "a word we do not know", because an unknown capitalised word in real feedback is as often a
 place ("Millbrook"), a drug or a misspelling as a name:
 
