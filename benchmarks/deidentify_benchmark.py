@@ -14,6 +14,11 @@ Sets, from least to most honest:
    second round of issue-14 changes, from other registers, hand-composed name lists (not Faker) and
    phones generated from ``phonenumbers`` example numbers of 40 regions; ``deid_dev_v3.jsonl`` is its
    tuning half;
+3c. **fourth held-out set** ``benchmarks/data/deid_heldout_v4.jsonl`` (1,000 items): written before the
+   third round (v3 had been scored several times by then): other registers (Friends-and-Family feedback,
+   ward notes, complaints with titles, all-lower chat and ALL-CAPS complaints, initials), hand-composed
+   names of 13 other naming-culture groups, valid random phones of the UK and 14 countries (some in
+   national form); ``deid_dev_v4.jsonl`` is its tuning half;
 4. **real comments**: 411 hand-labelled comments of pxtextmining phase 1 (``../shared/external``; skipped
    when absent), labels in ``benchmarks/data/pxtextmining_deid_labels.csv``: PERSON recall *and*
    precision on real text (over-redaction ruins analysis).
@@ -46,7 +51,10 @@ def sets() -> list[tuple[str, list]]:
            ("v2 dev set (600 items; tuned on)", load_jsonl_set(DATA / "deid_dev_v2.jsonl")),
            ("v2 HELD-OUT set (1,000 items; frozen, never tuned on)", load_jsonl_set(DATA / "deid_heldout_v2.jsonl")),
            ("v3 dev set (600 items; tuned on)", load_jsonl_set(DATA / "deid_dev_v3.jsonl")),
-           ("v3 HELD-OUT set (1,000 items; frozen, never tuned on)", load_jsonl_set(DATA / "deid_heldout_v3.jsonl"))]
+           ("v3 HELD-OUT set (1,000 items; frozen, never tuned on, but scored in several rounds)",
+            load_jsonl_set(DATA / "deid_heldout_v3.jsonl")),
+           ("v4 dev set (620 items; tuned on)", load_jsonl_set(DATA / "deid_dev_v4.jsonl")),
+           ("v4 HELD-OUT set (1,000 items; frozen, never tuned on)", load_jsonl_set(DATA / "deid_heldout_v4.jsonl"))]
     if REAL.exists():
         out.append(("REAL comments (411 hand-labelled pxtextmining comments; never tuned on)",
                     load_labelled_comments(DATA / "pxtextmining_deid_labels.csv", REAL)))

@@ -1,5 +1,8 @@
 """Scale: one 100,000-line focus-group transcript, end to end, and the REFI-QDA export of 100k segments.
 
+(Comment tables at national scale, ``pledge-analysis code`` on the local and Dask engines at 10k, 100k
+and 1M comments with 1 and 2 workers, are measured by ``benchmarks/dask_benchmark.py``.)
+
     python benchmarks/scale_benchmark.py                 # 100,000 lines
     python benchmarks/scale_benchmark.py --lines 20000   # a quicker look
     python benchmarks/scale_benchmark.py --profile       # also profile the run in-process (cProfile, top 25)

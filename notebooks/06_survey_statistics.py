@@ -38,11 +38,12 @@ plots.sites_heatmap(scores)
 
 # %% [markdown]
 # ## Primary vs secondary, with the adjustment named
-# Differences with Newcombe intervals, z tests, Cohen's h, and Holm-adjusted p-values:
+# Differences (`estimate` = `estimate_a` − `estimate_b`) with Newcombe intervals, z tests, Cohen's h, and
+# Holm-adjusted p-values:
 
 # %%
 cmp = survey.compare(scored, by="group", pairs=[("primary", "secondary")], adjust="holm")
-cmp[["question_id", "estimate_a", "estimate_b", "diff", "ci_low", "ci_high", "effect_size", "p_adj", "p_adj_method"]]
+cmp[["question_id", "estimate_a", "estimate_b", "estimate", "ci_low", "ci_high", "effect_size", "p_adj", "p_adj_method"]]
 
 # %% [markdown]
 # ## Funnel plot: which hospital stands out?
@@ -50,15 +51,22 @@ cmp[["question_id", "estimate_a", "estimate_b", "diff", "ci_low", "ci_high", "ef
 # overdispersion (FunnelPlotR's DerSimonian-Laird τ²) from the hospitals themselves: against an
 # external target a shortfall they all share would be absorbed as τ² and nobody flagged. So the limits
 # are binomial unless a τ² is supplied (for example from the national distribution of trusts, as
-# `trust_funnel` estimates it below); `tau2_source` says which. Both 95% and 99.8% flags are columns;
-# `flag` is the headline level, named in `headline`:
+# `trust_funnel` estimates it below); `tau2_source` says which. One row per hospital, with its own 95%
+# interval (`ci_low`, `ci_high`); both 95% and 99.8% flags are columns; `flag` is the headline level,
+# named in `headline`:
 
 # %%
 national = survey.read_national(cfg.benchmark)
 q2 = scores.query("question_id == 'Q2'")
 nat_q2 = survey.select(national, geog="National", question_id="Q2")["estimate"].item()
 f = survey.funnel(q2, target=nat_q2)
-f[["site", "n", "estimate", "lower95", "upper95", "tau2_source", "flag95", "flag998", "headline"]]
+f[["site", "n", "estimate", "ci_low", "ci_high", "tau2_source", "flag95", "flag998", "headline"]]
+
+# %% [markdown]
+# The control limits behind the flags are a long table, one row per hospital and `level`:
+
+# %%
+survey.funnel_limits(f, unit="site").round(4)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -69,7 +77,7 @@ plots.funnel_plot(f, title="Q2: waiting for the first appointment")
 
 # %%
 lo, hi = survey.expected_range(nat_q2, q2["n"].to_numpy())
-q2.assign(expected_low=lo, expected_high=hi)[["site", "n", "estimate", "expected_low", "expected_high"]]
+q2.assign(limit_low=lo, limit_high=hi)[["site", "n", "estimate", "limit_low", "limit_high"]]
 
 # %% [markdown]
 # ## Case-mix adjustment
@@ -88,7 +96,7 @@ survey.casemix_adjust(scored, data.respondents, questions=["Q2"])
 items = [q for q in questions.query("respondents == 'patient' and kind == 'categorical'").question_id]
 drivers = survey.key_drivers(scored, items=items, outcome="Q59", n_boot=200, random_state=0)
 print(f"{drivers['n_respondents'].iloc[0]:,} respondents used, {drivers['n_complete'].iloc[0]:,} of them answered every item")
-drivers[["question_id", "n", "r", "share", "ci_low", "ci_high", "performance", "quadrant"]].head(8)
+drivers[["question_id", "n", "r", "share", "share_low", "share_high", "performance", "quadrant"]].head(8)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -123,4 +131,8 @@ plots.spc_chart(spc, title="Q18 % positive by month")
 
 # %%
 tf = survey.trust_funnel(national, "Q2", cancer_type="Breast", focus="RGH")
-tf.query("is_focus")[["trust_name", "n", "estimate", "lower95", "upper95", "flag"]]
+focus = tf.query("is_focus")
+focus[["trust_name", "n", "estimate", "ci_low", "ci_high", "flag"]]
+
+# %%
+survey.funnel_limits(focus, unit="trust_name").round(4)

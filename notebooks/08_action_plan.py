@@ -137,7 +137,7 @@ print([p.name for p in paths])
 # %% [markdown]
 # ## The next round: did things improve?
 # A second review round (generated: Riverside acted on waiting). For each goal, the change in its
-# survey items and comment negativity, with 95% intervals:
+# survey items and comment negativity (`estimate` = after − before), with 95% intervals:
 
 # %%
 round2 = Path(tempfile.mkdtemp())

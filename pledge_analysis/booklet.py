@@ -269,10 +269,24 @@ def write_booklet_docx(plan: pd.DataFrame, path: str | Path, *, logo: str | Path
         doc.add_paragraph().add_run(c["note"]).italic = True
     table = doc.add_table(rows=1, cols=3)
     table.style = "Table Grid"
+    table.autofit = False  # the column widths below hold in Word and LibreOffice alike
+    margins = OxmlElement("w:tblCellMar")  # room between the text and the cell borders, as in the HTML
+    for side, width in (("top", 80), ("left", 110), ("bottom", 80), ("right", 110)):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(width))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    table._tbl.tblPr.append(margins)
     for cell, text in zip(table.rows[0].cells, ("You said", "We plan to", "By")):
         cell.text = ""
         run = cell.paragraphs[0].add_run(text)
         run.bold, run.font.size = True, Pt(16)
+        run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)  # white on NHS blue, as the HTML header row
+        shade = OxmlElement("w:shd")
+        shade.set(qn("w:val"), "clear")
+        shade.set(qn("w:color"), "auto")
+        shade.set(qn("w:fill"), "005EB8")
+        cell._tc.get_or_add_tcPr().append(shade)
     for r in c["rows"]:
         cells = table.add_row().cells
         cells[0].text = r["you_said"]
@@ -282,6 +296,8 @@ def write_booklet_docx(plan: pd.DataFrame, path: str | Path, *, logo: str | Path
         cells[1].text = r["we_plan_to"]
         cells[2].text = r["by"]
     widths = (Mm(76), Mm(68), Mm(36))
+    for column, width in zip(table.columns, widths):
+        column.width = width  # the table grid (LibreOffice reads it; Word reads the cells' widths)
     for i, row in enumerate(table.rows):
         tr_pr = row._tr.get_or_add_trPr()
         flags = ("w:cantSplit", "w:tblHeader") if i == 0 else ("w:cantSplit",)
@@ -293,8 +309,7 @@ def write_booklet_docx(plan: pd.DataFrame, path: str | Path, *, logo: str | Path
             cell.width = width
     if c["legend"]:
         doc.add_paragraph(c["legend"])
-    doc.add_paragraph().add_run(c["contact"]).bold = True
-    section.footer.paragraphs[0].text = c["contact"]
+    section.footer.paragraphs[0].add_run(c["contact"]).bold = True  # at the foot of every page, not twice on one
     doc.core_properties.title = f"{c['title']} · {c['hospital']}" if c["hospital"] else c["title"]
     with atomic_path(path) as tmp:
         doc.save(str(tmp))

@@ -3,7 +3,9 @@
 ``pledge-analysis import-qdpx PROJECT.qdpx [--out DIR]`` (what a REFI-QDA project from another program holds)
 and ``pledge-analysis serve OUT`` (the read-only view of a run's outputs in the browser).
 
-No raw tracebacks: every failure prints one ``error: ...`` line (what, where, what to do).
+No raw tracebacks: every failure prints one ``error: ...`` line: for our own errors the code, what,
+where, what to do and the section of ``docs/errors.md`` that explains the code, e.g.
+``error: PA101 project.yaml not found (file 'p/project.yaml'). Pass a project folder ... (see docs/errors.md#pa101)``.
 
 ========  ==================================================================================
 exit 0    done
@@ -206,7 +208,7 @@ def _run(args) -> int:
     except OutputError as exc:
         stored = (f" The project store {result.run_log['store']} was updated; only the exports are missing."
                   if result.run_log.get("store") else "")
-        raise OutputError(f"{exc}{stored} Files already in {str(args.out)!r} are complete (from this run or an "
+        raise OutputError(f"{exc.message}{stored} Files already in {str(args.out)!r} are complete (from this run or an "
                           "earlier one). Fix this and run again, or choose another folder with --out.",
                           path=exc.path) from exc
     if not args.quiet:
@@ -310,7 +312,9 @@ def _error_exit(exc: BaseException, debug: bool = False, args=None) -> int:
     if debug:
         traceback.print_exception(exc, file=sys.stderr)
     if isinstance(exc, PledgeError):
-        message, code = str(exc), 2
+        from .error_catalogue import docs_anchor
+
+        message, code = f"{exc} (see {docs_anchor(exc.code)})", 2
     elif isinstance(exc, KeyboardInterrupt):
         message, code = ("interrupted. The project store is left as it was before the run, or fully updated; "
                          "run again to finish."), 130

@@ -30,9 +30,11 @@ from . import schema
 def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, codebook: pd.DataFrame,
                plan: pd.DataFrame | None = None, scores: pd.DataFrame | None = None,
                questions: pd.DataFrame | None = None, top: int = 5, n_quotes: int = 3,
-               n_boot: int | None = None) -> list[dict]:
+               n_boot: int | None = None, suppress_below: int = 21) -> list[dict]:
     """The content of each page of ``site``'s pack, in rank order (plain data; :func:`codesign_html`
-    lays it out). ``n_boot``: the resamples behind the rank intervals (for the wording)."""
+    lays it out). ``n_boot``: the resamples behind the rank intervals (for the wording);
+    ``suppress_below``: the run's suppression rule (``suppress_below:`` in project.yaml), named when a
+    survey result is not shown."""
     from .pledge import _pick_quotes
 
     pr = priorities[(priorities["scope_type"] == "site") & (priorities["scope"].astype(str) == str(site))]
@@ -65,7 +67,7 @@ def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, code
                 row = sc[sc["question_id"] == q]
                 if row.empty:
                     continue
-                survey.append(_survey_line(q, wording.get(q, ""), row.iloc[0]))
+                survey.append(_survey_line(q, wording.get(q, ""), row.iloc[0], suppress_below=suppress_below))
         pages.append({
             "rank": int(r.rank), "theme": r.theme, "name": str(r.name), "concerns": concerns,
             "comments": int(u["segment_id"].nunique()), "people": int(u["respondent_id"].dropna().nunique()),
@@ -116,19 +118,36 @@ def _pct(x) -> str:
     return f"{100 * float(x):.0f}%"
 
 
-def _survey_line(qid: str, text: str, s) -> dict:
+def _benchmark_words(source: str) -> str:
+    """A benchmark's source in words: ``"national Q2: 2024, Breast (n 10,533)"`` -> ``"national, 2024, Breast;
+    10,533 answers"``; other sources as they are.
+
+    >>> _benchmark_words("national Q2: 2024, Breast (n 10,533)")
+    'national, 2024, Breast; 10,533 answers'
+    """
+    import re
+
+    m = re.fullmatch(r"national [^:]+: (.*?)(?: \(n ([\d,]+)\))?", source)
+    if not m:
+        return source
+    return "national, " + m.group(1) + (f"; {m.group(2)} answers" if m.group(2) else "")
+
+
+def _survey_line(qid: str, text: str, s, *, suppress_below: int = 21) -> dict:
     """One survey figure in words: result, interval, number answering, benchmark."""
     mean = str(s.get("kind")) == "mean"
     fmt = (lambda v: f"{float(v):.1f}") if mean else _pct
     if bool(s.get("suppressed")) or not schema.present(s.get("estimate")):
-        result = f"not shown: fewer than 21 answers ({int(s['n'])})" if schema.present(s.get("n")) else "not shown"
+        result = (f"not shown: fewer than {suppress_below} answers ({int(s['n'])})" if schema.present(s.get("n"))
+                  else "not shown")
     else:
         result = f"{fmt(s['estimate'])} (95% interval {fmt(s['ci_low'])} to {fmt(s['ci_high'])}; {int(s['n'])} answers)"
         if not mean:
             result = f"{fmt(s['estimate'])} positive" + result[len(fmt(s['estimate'])):]
     bench = s.get("benchmark")
     source = str(s.get("benchmark_source") or "").strip() if schema.present(s.get("benchmark_source")) else ""
-    benchmark = (f"{fmt(bench)}" + (f" ({source})" if source else "")) if schema.present(bench) else "no benchmark"
+    benchmark = (f"{fmt(bench)}" + (f" ({_benchmark_words(source)})" if source else "")) if schema.present(bench) \
+        else "no benchmark"
     return {"question_id": qid, "text": text or qid, "result": result, "benchmark": benchmark}
 
 
@@ -197,6 +216,7 @@ def codesign_html(pages: list[dict], *, hospital: str, round: str = "", today: d
     that gave feedback at this hospital (for the wording); ``standards``: the audit page
     (:func:`standards_page`), printed last."""
     from .booklet import who_took_part
+    from .pledge import WHO
 
     e = html.escape
     today = today or date.today()
@@ -209,7 +229,8 @@ def codesign_html(pages: list[dict], *, hospital: str, round: str = "", today: d
              + ("<li class='staff'>Standards: how this hospital measures up</li>" if standards else "") + "</ol>")
     parts = [cover]
     for p in pages:
-        groups = "".join(f"<tr><td>{e(str(g['group']))}</td><td>{g['comments']}</td><td>{g['negative']}</td></tr>"
+        groups = "".join(f"<tr><td>{e(WHO.get(str(g['group']), str(g['group'])))}</td><td>{g['comments']}</td>"
+                         f"<td>{g['negative']}</td></tr>"
                          for g in p["by_group"])
         survey = "".join(f"<tr><td>{e(s['text'])} <span class='staff'>({e(s['question_id'])})</span></td>"
                          f"<td>{e(s['result'])}</td><td>{e(s['benchmark'])}</td></tr>" for s in p["survey"])
@@ -255,7 +276,7 @@ def write_codesign(result, out_dir: str | Path, *, top: int = 5, today: date | N
         info = info if isinstance(info, dict) else {}
         pages = area_pages(code, priorities=result.priorities, units=result.units, codebook=result.codebook,
                            plan=result.action_plan, scores=result.scores, questions=result.questions, top=top,
-                           n_boot=n_boot)
+                           n_boot=n_boot, suppress_below=int(getattr(cfg, "suppress_below", 21) or 21))
         audit = getattr(result, "standards_audit", None)
         mine = audit[audit["site"].astype(str) == str(code)] if audit is not None and len(audit) else None
         page = codesign_html(pages, hospital=str(info.get("name") or code),

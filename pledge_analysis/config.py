@@ -105,10 +105,10 @@ class ProjectConfig:
             line, dotted = where.line(key), key_path(key)
             if not p.exists():
                 problems.append(Problem(path, line, dotted, f"file {value!r} does not exist (looked for {p}). "
-                                        "Fix the path (relative to project.yaml) or add the file."))
+                                        "Fix the path (relative to project.yaml) or add the file.", code="PA214"))
             elif not model.allow_paths_outside and not p.is_relative_to(root):
                 problems.append(Problem(path, line, dotted, f"{value!r} is outside the project folder {root}. "
-                                        "Copy it into the folder, or set allow_paths_outside: true."))
+                                        "Copy it into the folder, or set allow_paths_outside: true.", code="PA214"))
             return p
 
         surveys = tuple(

@@ -21,7 +21,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from .survey.funnel import funnel
+from .survey.funnels import funnel
 
 
 def _site_scores(scores: pd.DataFrame) -> pd.DataFrame:

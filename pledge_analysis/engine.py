@@ -142,7 +142,7 @@ def _header(path: Path, inputs: Inputs) -> tuple[list[str], bool]:
             f = pq.ParquetFile(path)
         except Exception as exc:  # noqa: BLE001 - pyarrow raises several kinds for a damaged file
             raise InputError(f"cannot read the file as Parquet ({exc})", path=path,
-                             hint="Write it again with pandas.DataFrame.to_parquet or pyarrow.") from None
+                             hint="Write it again with pandas.DataFrame.to_parquet or pyarrow.", code="PA110") from None
         return list(f.schema_arrow.names), f.metadata.num_rows > 0
     try:
         head = pd.read_csv(path, sep=inputs.sep, encoding=inputs.encoding, dtype=str, nrows=1,
@@ -151,7 +151,7 @@ def _header(path: Path, inputs: Inputs) -> tuple[list[str], bool]:
         return [], False
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the file as CSV ({exc})", path=path,
-                         hint="Export it again as CSV UTF-8.") from None
+                         hint="Export it again as CSV UTF-8.", code="PA110") from None
     return list(head.columns), len(head) > 0
 
 
@@ -217,7 +217,7 @@ def local_chunks(inputs: Inputs, chunk_rows: int = CHUNK_ROWS):
         except pd.errors.ParserError as exc:
             raise InputError(f"cannot read the file as CSV ({exc})", path=path,
                              hint="Fix that line (an unclosed quote or a stray delimiter) or export the file "
-                                  "again.") from None
+                                  "again.", code="PA110") from None
 
 
 def dask_frame(inputs: Inputs, workers: int = 1):
@@ -392,10 +392,10 @@ def _translate(exc: BaseException, inputs: Inputs) -> BaseException:
     """A reading error raised inside a dask task as the named error the local engine raises."""
     if isinstance(exc, pd.errors.ParserError):
         return InputError(f"cannot read the input as CSV ({exc})", path=str(inputs.paths[0].parent),
-                          hint="Fix that line (an unclosed quote or a stray delimiter) or export the file again.")
+                          hint="Fix that line (an unclosed quote or a stray delimiter) or export the file again.", code="PA110")
     if isinstance(exc, UnicodeDecodeError):
         return InputError(f"cannot decode the input as {inputs.encoding} ({exc})", path=str(inputs.paths[0].parent),
-                          hint="Export every file with the same encoding, as CSV UTF-8.")
+                          hint="Export every file with the same encoding, as CSV UTF-8.", code="PA111")
     return exc
 
 

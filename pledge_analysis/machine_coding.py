@@ -46,7 +46,7 @@ QUALITY = ("code_id", "name", "precision", "recall", "f1", "support", "suggested
 #: Columns of :func:`coder_counts`.
 CODER_COUNTS = ("theme", "name", "n_segments", "human", "rules", "model", "rejected_by_people")
 DEFAULTS = {"enabled": "auto", "min_accepted": 200, "min_per_code": 10, "level": "theme", "embedding": "none",
-            "folds": 3}
+            "folds": 3, "class_weight": "none"}
 
 
 def settings(given: dict | None) -> dict:
@@ -70,6 +70,9 @@ class MachineCoding:
     codings: pd.DataFrame = field(default_factory=lambda: schema.empty("codings"))
     human: pd.DataFrame = field(default_factory=lambda: schema.empty("codings"))
     cpu_s: float = 0.0
+    #: the fitted ThemeClassifier when status is ``used`` (save it with ``.save(path, codebook=...)`` to reuse it
+    #: in ``pledge-analysis code --model``), else None
+    model: object = None
 
     def log(self) -> dict:
         """The run log's ``machine_coding`` entry."""
@@ -146,7 +149,8 @@ def run_model_coding(given: dict | None, store_codings: pd.DataFrame | None, seg
 
     c0 = time.process_time()
     model = ThemeClassifier(embedding_model=None if opts["embedding"] == "none" else opts["embedding"],
-                            cv=opts["folds"], multi_label=True, random_state=random_state)
+                            cv=opts["folds"], multi_label=True, random_state=random_state,
+                            class_weight=None if opts["class_weight"] == "none" else opts["class_weight"])
     model.fit(X[["text"]], Y[learnt])
     reviewed = set(X["segment_id"])
     todo = segments[~segments["segment_id"].isin(reviewed)]
@@ -172,7 +176,8 @@ def run_model_coding(given: dict | None, store_codings: pd.DataFrame | None, seg
     for k in ("precision", "recall", "f1"):
         quality[k] = quality[k].astype(float).round(4)
     left = sorted(set(per_label) - set(learnt))
-    msg = (f"A theme classifier (TF-IDF{'' if opts['embedding'] == 'none' else ' + ' + opts['embedding']}) was "
+    balanced = ", class-balanced" if opts["class_weight"] == "balanced" else ""
+    msg = (f"A theme classifier (TF-IDF{'' if opts['embedding'] == 'none' else ' + ' + opts['embedding']}{balanced}) was "
            f"trained on {len(Y)} reviewed segments ({n_acc} accepted codings) and suggested {len(sugg)} codes for "
            f"{sugg['segment_id'].nunique()} of the {len(todo)} segments nobody has reviewed. Cross-validated on the "
            f"reviewed segments: micro-F1 {micro['f1']:.2f} (precision {micro['precision']:.2f}, recall "
@@ -180,7 +185,7 @@ def run_model_coding(given: dict | None, store_codings: pd.DataFrame | None, seg
     if left:
         msg += f" Too few accepted segments to learn (fewer than {opts['min_per_code']}): {', '.join(left)}."
     return MachineCoding("used", msg, needed=0, quality=quality, codings=sugg,
-                         cpu_s=time.process_time() - c0, **base)
+                         cpu_s=time.process_time() - c0, model=model, **base)
 
 
 def _rejected_keys(human: pd.DataFrame) -> tuple[set, set]:

@@ -259,6 +259,10 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
                        "verdicts": {str(k): int(v) for k, v in audit["verdict"].value_counts().sort_index().items()}}
                       if standards is not None else None),
         "survey": {"suppress_below": cfg.suppress_below,
+                   # the questions' wording, for what the read-only view shows beside each code
+                   "questions": ({str(q): str(t) for q, t in zip(questions["question_id"], questions["text"])
+                                  if pd.notna(t) and str(t).strip()}
+                                 if questions is not None and "text" in questions.columns else {}),
                    "benchmark_file": cfg.source_id(cfg.benchmark) if cfg.benchmark else None,
                    "benchmark_select": dict(cfg.benchmark_select),
                    "benchmark_rows": (

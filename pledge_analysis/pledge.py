@@ -82,7 +82,8 @@ def draft_action_plan(priorities: pd.DataFrame, *, units: pd.DataFrame | None = 
     to a code already used, the next code of that area is taken, else the next area. Quotes stay
     beside the statement as evidence (``quotes``): the most negative ones, each used once in its part
     of the plan (the programme's goals for patients, for staff, each hospital's goals), from different
-    sites and groups when possible. Goals whose evidence comes only from staff
+    sites and groups when possible. An area with no negative comment in its scope and no survey item
+    below benchmark gets no goal (it was raised in praise only); the next area is taken. Goals whose evidence comes only from staff
     (or the scope is a staff group) have ``audience="staff"``: they go to the staff plan, not the
     patient booklet.
 
@@ -122,6 +123,8 @@ def draft_action_plan(priorities: pd.DataFrame, *, units: pd.DataFrame | None = 
                     evidence = negative.get(r.theme, units.iloc[:0])
                     if scope_type in ("group", "site"):
                         evidence = evidence[evidence[scope_type].astype(str) == scope]
+                if not _has_concern(r, evidence):
+                    continue  # nothing here to improve: only praise or neutral comments, survey not below
                 picked = _pick_code(r, evidence, codes, order, parents, codes_used, texts_used)
                 if picked is None:
                     continue  # every statement of this area is already in this part of the plan
@@ -146,6 +149,20 @@ def draft_action_plan(priorities: pd.DataFrame, *, units: pd.DataFrame | None = 
                 })
                 n += 1
     return schema.conform(pd.DataFrame(rows), "action_plan") if rows else schema.empty("action_plan")
+
+
+def _has_concern(r, evidence) -> bool:
+    """Whether a ranked area holds something to improve in its scope: a negative comment (``evidence``, the
+    scope's negative units of the theme, or the row's ``n_negative`` without units) or survey items below
+    their benchmark (``survey_gap`` > 0). An area raised only in praise ("the nurses were kind") must not
+    become "You said: some staff were abrupt or dismissive" in a patient booklet."""
+    gap = getattr(r, "survey_gap", None)
+    if gap is not None and pd.notna(gap) and gap > 0:
+        return True
+    if evidence is not None:
+        return len(evidence) > 0
+    n_negative = getattr(r, "n_negative", None)
+    return n_negative is None or pd.isna(n_negative) or n_negative > 0
 
 
 def _pick_code(r, evidence, codes, order, parents, codes_used, texts_used):
@@ -189,8 +206,10 @@ def _ancestor(code, parents) -> str:
 
 
 def _quote_key(text: str) -> str:
-    """Quotes that differ only in case, spacing or punctuation are the same quote."""
-    return " ".join(re.sub(r"[^\w]+", " ", str(text).lower()).split())
+    """Quotes that differ only in case, spacing or punctuation are the same quote (as in the priorities)."""
+    from .prioritise import quote_key
+
+    return quote_key(text)
 
 
 def _clean_quote(text: str) -> str:
@@ -413,17 +432,17 @@ def _read_workbook(path: Path) -> pd.DataFrame:
     try:
         with zipfile.ZipFile(path) as z:
             if "xl/workbook.xml" not in z.namelist():
-                raise InputError("this file is not an Excel workbook (.xlsx)", path=path, hint=hint)
+                raise InputError("this file is not an Excel workbook (.xlsx)", path=path, hint=hint, code="PA110")
         return pd.read_excel(path, dtype=object, engine="openpyxl")
     except InputError:
         raise
     except zipfile.BadZipFile:
         raise InputError("cannot read the workbook: it is not an .xlsx file, or it is truncated or damaged",
-                         path=path, hint=hint) from None
+                         path=path, hint=hint, code="PA110") from None
     except OSError as exc:
         raise InputError(f"cannot read the workbook ({exc.strerror or exc})", path=path, hint=hint) from None
     except (KeyError, ValueError, TypeError, EOFError) as exc:
-        raise InputError(f"cannot read the workbook: it is damaged ({exc})", path=path, hint=hint) from None
+        raise InputError(f"cannot read the workbook: it is damaged ({exc})", path=path, hint=hint, code="PA110") from None
 
 
 def plan_conflicts(plan: pd.DataFrame, stored: pd.DataFrame, workbook: str | Path) -> list[str]:

@@ -4,6 +4,10 @@ from __future__ import annotations
 import pandas as pd
 
 
+#: the legend entry that explains a hatched part of a priority bar
+STAND_IN_LABEL = "hatched: no usable survey result, the comments stand in"
+
+
 def priority_bars(priorities: pd.DataFrame, *, scope: str = "all", top: int = 10, weights: dict | None = None):
     """Ranked priorities in one scope, each bar split into its weighted components (they add up to
     the score; a component standing in for missing survey evidence is drawn hatched), with the
@@ -16,7 +20,8 @@ def priority_bars(priorities: pd.DataFrame, *, scope: str = "all", top: int = 10
     p = priorities[priorities["scope"] == scope].nsmallest(top, "rank").iloc[::-1]
     labels = p["name"].astype(str)
     if "rank_low" in p.columns and p["rank_low"].notna().any():
-        labels = labels + [f" (rank {lo:.0f}-{hi:.0f})" if pd.notna(lo) else "" for lo, hi in zip(p["rank_low"], p["rank_high"])]
+        labels = labels + ["" if pd.isna(lo) else f" (rank {lo:.0f})" if lo == hi else f" (rank {lo:.0f}-{hi:.0f})"
+                           for lo, hi in zip(p["rank_low"], p["rank_high"])]
     used = {}
     for comp in COMPONENTS:
         imputed = p.get(f"{comp}_norm_imputed", pd.Series(float("nan"), index=p.index))
@@ -32,10 +37,20 @@ def priority_bars(priorities: pd.DataFrame, *, scope: str = "all", top: int = 10
         fig.add_bar(y=labels, x=(value.fillna(0) * w[comp] / total).round(4), name=comp.replace("_", " "),
                     orientation="h", marker_color=colours[comp], marker_pattern_shape=["/" if s else "" for s in stand_in],
                     hovertext=p["reason"], hoverinfo="text+name")
-    fig.add_vline(x=0.5, line_dash="dot", line_color="#425563", annotation_text="unremarkable (0.5)")
-    fig.update_layout(barmode="stack", title=f"Priorities ({scope})", xaxis_title="score (0.5 = no different from "
-                      "the reference)", xaxis_range=[0, 1], height=120 + 32 * len(p), margin=dict(l=10, r=10, t=50, b=40),
-                      legend_orientation="h")
+    if any(used[c][1].any() for c in COMPONENTS if w[c]):  # say what the hatching means
+        fig.add_bar(y=[None], x=[None], name=STAND_IN_LABEL, orientation="h", marker_color="#ffffff",
+                    marker_line_color="#425563", marker_line_width=1, marker_pattern_shape="/",
+                    marker_pattern_fgcolor="#425563", hoverinfo="skip")
+    # the 0.5 line's label sits above the plot area (not on a bar); the legend sits under the axis title
+    fig.add_vline(x=0.5, line_dash="dot", line_color="#425563", annotation_text="0.5 = unremarkable",
+                  annotation_position="top", annotation_yshift=2)
+    height, top_margin, bottom_margin = 150 + 32 * len(p), 70, 110
+    fig.update_layout(barmode="stack", title=dict(text=f"Priorities ({scope})", y=1, yanchor="top", yref="container",
+                                                  pad=dict(t=12)),
+                      xaxis_title="score (0.5 = no different from the reference)", xaxis_range=[0, 1], height=height,
+                      margin=dict(l=10, r=10, t=top_margin, b=bottom_margin),
+                      legend=dict(orientation="h", traceorder="normal", x=0, xanchor="left", yanchor="top",
+                                  y=-60 / (height - top_margin - bottom_margin)))
     return fig
 
 
@@ -66,49 +81,76 @@ def survey_forest(scores: pd.DataFrame, *, site: str = "all", group: str = "all"
     if "benchmark" in s.columns:
         fig.add_scatter(x=100 * s["benchmark"], y=labels, mode="markers", name="benchmark",
                         marker=dict(symbol="line-ns-open", size=14, color="#DA291C"))
-    fig.update_layout(title=f"Survey: % positive with 95% Wilson intervals ({site}, {group})",
+    where = "all hospitals" if site == "all" else site
+    who = "all respondents" if group == "all" else group
+    fig.update_layout(title=f"Survey: % positive with 95% Wilson intervals ({where}, {who})",
                       xaxis_title="% positive", height=140 + 24 * len(s), margin=dict(l=10, r=10, t=50, b=40))
     return fig
 
 
+#: funnel plot points: (legend name, colour, marker symbol) per flag; the symbol says it without the colour
+FUNNEL_FLAGS = {"above": ("above the 95% limits", "#007F3B", "triangle-up"),
+                "within": ("within the limits", "#768692", "circle"),
+                "below": ("below the 95% limits", "#D5281B", "triangle-down")}
+#: XmR chart points: (legend name, colour, marker symbol) per ``variation`` of :func:`pledge_analysis.survey.xmr`
+#: (Making Data Count's reading; colours with at least 3:1 contrast on white, and a symbol each)
+SPC_POINTS = {"common": ("common cause variation", "#768692", "circle"),
+              "improvement": ("special cause: improvement", "#005EB8", "triangle-up"),
+              "concern": ("special cause: concern", "#A85200", "triangle-down"),
+              "neutral": ("special cause: neither better nor worse", "#7C2855", "diamond")}
+
+
 def funnel_plot(f: pd.DataFrame, *, label: str = "site", title: str = "Funnel plot"):
-    """Units against their size with 95% and 99.8% limits (from :func:`pledge_analysis.survey.funnel`)."""
+    """Units against their size with 95% and 99.8% limits (from :func:`pledge_analysis.survey.funnel`);
+    each unit's flag is in the legend and in its marker's shape (not only its colour)."""
     import numpy as np
     import plotly.graph_objects as go
 
-    from .survey.funnel import funnel as _funnel
+    from .survey.funnels import funnel_limits
 
     n_grid = np.linspace(max(5, f["n"].min() * 0.6), f["n"].max() * 1.2, 120)
     target, tau2 = float(f["target"].iloc[0]), float(f["tau2"].iloc[0])
-    lim = _funnel(pd.DataFrame({"n": n_grid, "estimate": target}), target=target, tau2=tau2)
+    lim = funnel_limits(pd.DataFrame({"n": n_grid, "target": target, "tau2": tau2}))
     fig = go.Figure()
-    for col, dash, name in (("95", "dash", "95% limits"), ("998", "dot", "99.8% limits")):
-        for side in ("lower", "upper"):
-            fig.add_scatter(x=n_grid, y=100 * lim[f"{side}{col}"], mode="lines", line=dict(color="#768692", dash=dash),
-                            name=name, showlegend=side == "lower", hoverinfo="skip")
-    fig.add_hline(y=100 * target, line_color="#005EB8")
-    colours = f["flag"].map({"above": "#009639", "within": "#768692", "below": "#DA291C"})
-    size = 14 if "is_focus" not in f.columns else np.where(f["is_focus"], 16, 8)
-    fig.add_scatter(x=f["n"], y=100 * f["estimate"], mode="markers", marker=dict(color=colours, size=size),
-                    text=f[label] if label in f.columns else None, name="units",
-                    hovertemplate="%{text}: %{y:.1f}% of %{x}<extra></extra>")
+    for level, dash, name in ((0.95, "dash", "95% limits"), (0.998, "dot", "99.8% limits")):
+        at = lim[lim["level"] == level]
+        for side in ("limit_low", "limit_high"):
+            fig.add_scatter(x=at["n"], y=100 * at[side], mode="lines", line=dict(color="#768692", dash=dash),
+                            name=name, legendgroup=name, showlegend=side == "limit_low", hoverinfo="skip")
+    fig.add_scatter(x=[n_grid[0], n_grid[-1]], y=[100 * target] * 2, mode="lines", line_color="#005EB8",
+                    name=f"target ({100 * target:.0f}%)", hoverinfo="skip")
+    focus = f["is_focus"].astype(bool) if "is_focus" in f.columns else pd.Series(True, index=f.index)
+    for flag, (name, colour, symbol) in FUNNEL_FLAGS.items():
+        d = f[f["flag"] == flag]
+        if d.empty:
+            continue
+        fig.add_scatter(x=d["n"], y=100 * d["estimate"], mode="markers", name=name,
+                        marker=dict(color=colour, symbol=symbol, size=np.where(focus[d.index], 14, 8),
+                                    line=dict(color="#212B32", width=1)),
+                        text=d[label] if label in d.columns else None,
+                        hovertemplate="%{text}: %{y:.1f}% of %{x}<extra></extra>")
     fig.update_layout(title=title, xaxis_title="respondents", yaxis_title="% positive", height=450)
     return fig
 
 
-def spc_chart(t: pd.DataFrame, *, title: str = "XmR chart"):
-    """An XmR chart from :func:`pledge_analysis.survey.xmr`, special-cause points coloured."""
+def spc_chart(t: pd.DataFrame, *, title: str = "XmR chart", y_title: str = "value", x_title: str | None = None):
+    """An XmR chart from :func:`pledge_analysis.survey.xmr`: the values, the mean and the process limits,
+    with special-cause points named in the legend and marked by shape as well as colour (:data:`SPC_POINTS`)."""
     import plotly.graph_objects as go
 
     x = list(t.index)
     fig = go.Figure()
-    fig.add_scatter(x=x, y=t["x"], mode="lines+markers", line_color="#768692", name="value",
-                    marker=dict(color=t["variation"].map({"common": "#768692", "improvement": "#41B6E6",
-                                                          "concern": "#ED8B00", "neutral": "#7C2855",
-                                                          "missing": "#E8EDEE"}), size=9))
-    for col, dash in (("mean", "solid"), ("ucl", "dash"), ("lcl", "dash")):
-        fig.add_scatter(x=x, y=t[col], mode="lines", line=dict(color="#231f20", dash=dash), name=col)
-    fig.update_layout(title=title, height=380)
+    fig.add_scatter(x=x, y=t["x"], mode="lines", line_color="#768692", name="value", showlegend=False,
+                    hoverinfo="skip")
+    for variation, (name, colour, symbol) in SPC_POINTS.items():
+        d = t[t["variation"] == variation]
+        if len(d):
+            fig.add_scatter(x=list(d.index), y=d["x"], mode="markers", name=name,
+                            marker=dict(color=colour, symbol=symbol, size=10, line=dict(color="#212B32", width=1)))
+    for col, dash, name in (("mean", "solid", "mean"), ("ucl", "dash", "process limits"), ("lcl", "dash", "process limits")):
+        fig.add_scatter(x=x, y=t[col], mode="lines", line=dict(color="#231f20", dash=dash), name=name,
+                        legendgroup=name, showlegend=col != "lcl")
+    fig.update_layout(title=title, height=400, xaxis_title=x_title or (t.index.name or ""), yaxis_title=y_title)
     return fig
 
 

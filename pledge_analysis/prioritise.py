@@ -58,6 +58,7 @@ given as percentages. Rank intervals (``rank_low``, ``rank_high``, ``p_top3``) c
 """
 from __future__ import annotations
 
+import re
 from typing import Mapping
 
 import numpy as np
@@ -244,6 +245,15 @@ def driver_importance(codebook: pd.DataFrame, drivers: pd.DataFrame | None) -> d
     return out
 
 
+def quote_key(text: str) -> str:
+    """Quotes that differ only in case, spacing or punctuation are the same quote (shown once).
+
+    >>> quote_key("After treatment I felt cut adrift.") == quote_key("after treatment i felt  cut adrift")
+    True
+    """
+    return " ".join(re.sub(r"[^\w]+", " ", str(text).lower()).split())
+
+
 def _quotes(units: pd.DataFrame, scope_type: str, scope: str, theme: str, n: int) -> list[str]:
     u = units[(units["theme"] == theme) & (units["sentiment"] == "negative")]
     if scope_type != "all":
@@ -257,10 +267,11 @@ def _quotes(units: pd.DataFrame, scope_type: str, scope: str, theme: str, n: int
             if len(picked) >= n:
                 break
             text = str(text).strip()
-            if text.lower() in taken or (_pass == 0 and first in seen) or len(text) < 12:
+            key = quote_key(text)
+            if key in taken or (_pass == 0 and first in seen) or len(text) < 12:
                 continue
             seen.add(first)
-            taken.add(text.lower())
+            taken.add(key)
             who = group + (f", {site}" if scope_type != "site" else f", {source_type.replace('_', ' ')}")
             picked.append(f"“{text}” ({who})")
     return picked
@@ -280,6 +291,24 @@ def _points(x: float) -> str:
     return plural(int(round(abs(100 * x))), "point")
 
 
+def _no_survey_gap(evidence) -> str:
+    """Why a theme's place rests on its comments, from its ``survey_evidence``: no question measures it,
+    or its questions were asked but cannot be used here (too few answers to show, no benchmark).
+
+    >>> _no_survey_gap("")
+    'no survey question measures it, so its place rests on the comments'
+    >>> _no_survey_gap("Q2 not used: fewer answers than the suppression threshold (n 14)")
+    'too few people answered its survey questions here for their results to be shown, so its place rests on the comments'
+    """
+    items = [x for x in str(evidence or "").split("; ") if x.strip()] if isinstance(evidence, str) else []
+    if not items:
+        return "no survey question measures it, so its place rests on the comments"
+    if all("suppression threshold" in x for x in items):
+        return ("too few people answered its survey questions here for their results to be shown, so its place "
+                "rests on the comments")
+    return "its survey questions cannot be compared with a benchmark here, so its place rests on the comments"
+
+
 def _reason(r, min_comments: int, n_drivers: int = 0) -> str:
     """Why a theme is where it is, in words a patient representative can follow: how many comments
     raise it and how many are negative, how its survey questions compare with the benchmark, at how
@@ -288,7 +317,9 @@ def _reason(r, min_comments: int, n_drivers: int = 0) -> str:
     n, neg = int(r.n_segments), int(r.n_negative)
     if n < min_comments:
         which = ("it was negative" if neg == 1 else "it was not negative") if n == 1 else \
-            f"{neg} of them negative"
+            f"{neg} of them negative" if neg else "none of them negative"
+        if not neg:  # a small round can rank praise high on prevalence alone: say it is not a concern
+            which += " (raised in praise or in passing, not as a concern)"
         parts = [f"raised in only {plural(n, 'comment')} ({people}), {which}: too few (under {min_comments}) "
                  "for a reliable percentage"]
     else:
@@ -309,13 +340,13 @@ def _reason(r, min_comments: int, n_drivers: int = 0) -> str:
             parts.append(f"its survey questions score about the same as the benchmark (between {side(hi)} and "
                          f"{side(lo)})")
     else:
-        parts.append("no survey question measures it, so its place rests on the comments")
+        parts.append(_no_survey_gap(getattr(r, "survey_evidence", "")))
     n_sites, n_bad = int(r.n_sites), int(r.n_sites_negative)
     if n_sites > 1:  # at one hospital (a site's own scope) this says nothing
         where = (f"all {n_sites}" if n_bad == n_sites else f"none of the {n_sites}" if n_bad == 0
                  else f"{n_bad} of the {n_sites}")
         parts.append(f"3 or more negative comments at {where} hospitals")
-    if pd.notna(r.driver) and r.driver > 0 and n_drivers:
+    if pd.notna(r.driver) and r.driver > 0 and n_drivers and pd.notna(r.survey_gap):  # no gap: nothing it weights
         relative = r.driver * n_drivers  # 1 = an even share of what explains the overall rating
         how = ("more closely than most" if relative >= 1.5 else "less closely than most" if relative <= 2 / 3
                else "about as closely as most")

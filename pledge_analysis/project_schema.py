@@ -15,7 +15,7 @@ documentation cannot drift from what the code accepts.
 ...     parse(ProjectFile, data, where, "project.yaml")
 ... except ProjectFileError as exc:
 ...     print(exc.problems[0])
-project.yaml, line 3, key 'survey': unknown key. Did you mean 'surveys'?
+PA211 project.yaml, line 3, key 'survey': unknown key. Did you mean 'surveys'?
 """
 from __future__ import annotations
 
@@ -176,6 +176,11 @@ class MachineCoding(_Strict):
         "fast). Kept in memory only.")
     folds: int = Field(3, ge=2, le=10, description="Cross-validation folds behind the per-code thresholds and "
                        "the quality figures.")
+    class_weight: Literal["none", "balanced"] = Field(
+        "none", description="`balanced`: each theme's rare yes-answers weigh as much as its many no-answers in "
+        "training. On real NHS feedback, trained on two trusts and applied to a third, it cut the macro-F1 drop "
+        "from 7.0 to 2.1 points for 1.5 points of accuracy (README, transfer across trusts): worth trying when the "
+        "reviewed segments come from other sites or rounds than the ones being coded.")
 
 
 class Benchmark(_Strict):
@@ -454,6 +459,10 @@ def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
     return list(current.model_fields) if current else []
 
 
+#: the error catalogue's code of a pydantic error type (any other: PA213, a value of the wrong type or range)
+_PROBLEM_CODES = {"extra_forbidden": "PA211", "missing": "PA212"}
+
+
 def _message(err: dict, model: type[BaseModel]) -> str:
     kind, value = err["type"], err.get("input")
     if kind == "extra_forbidden":
@@ -496,7 +505,7 @@ def parse(model: type[BaseModel], data, locator, file) -> BaseModel:
         data = {}
     if not isinstance(data, dict):
         raise ProjectFileError([Problem(file, 1, None, f"expected a mapping of `key: value` lines at the top "
-                                                       f"level, found {_found(data)}")])
+                                                       f"level, found {_found(data)}", code="PA213")])
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -504,7 +513,7 @@ def parse(model: type[BaseModel], data, locator, file) -> BaseModel:
         for err in exc.errors():
             loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
             problems.append(Problem(file, locator.line(loc) if locator else None, key_path(loc) or None,
-                                    _message(err, model)))
+                                    _message(err, model), code=_PROBLEM_CODES.get(err["type"], "PA213")))
         raise ProjectFileError(problems) from None
 
 

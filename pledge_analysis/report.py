@@ -31,7 +31,7 @@ h1{color:#005eb8}h2{border-bottom:3px solid #005eb8;padding-bottom:.2em;margin-t
 table{border-collapse:collapse;font-size:.9em;margin:1em 0}th,td{border:1px solid #d8dde0;padding:.35em .6em;vertical-align:top}
 th{background:#f0f4f5;text-align:left}.note{color:#4c6272;font-size:.9em}.warn{background:#fff9c4;padding:.6em}
 nav.contents{background:#f0f4f5;padding:.6em 1.2em;margin:1em 0}nav.contents ol{margin:.3em 0}
-a.csv{font-size:.85em}.nobench{color:#768692;font-style:italic}
+a.csv{font-size:.85em}.nobench{color:#4c6272;font-style:italic}
 """
 
 
@@ -220,6 +220,54 @@ def _survey_note(result) -> str:
     return note
 
 
+#: How many of the least certain redactions the report lists (``least_certain`` lists more).
+LEAST_CERTAIN_SHOWN = 15
+
+
+def redaction_counts(review: pd.DataFrame) -> pd.DataFrame:
+    """Redactions per source (rows) and label (columns), with a ``total`` column and an ``all sources``
+    first row; from the review table (``redactions.csv``), so the two always agree."""
+    from .text.deidentify import LABELS, counts_by_source
+
+    by_source = counts_by_source(review)
+    labels = [lab for lab in LABELS if any(lab in c for c in by_source.values())]
+    rows = [{"source": src, **{lab: c.get(lab, 0) for lab in labels}} for src, c in sorted(by_source.items())]
+    table = pd.DataFrame(rows, columns=["source", *labels])
+    total = {"source": "all sources", **{lab: int(table[lab].sum()) for lab in labels}}
+    table = pd.concat([pd.DataFrame([total]), table], ignore_index=True)
+    table["total"] = table[labels].sum(axis=1).astype(int)
+    return table
+
+
+def deidentification_section(result, rel=lambda t: t) -> list[str]:
+    """"De-identification": redactions per label and source, and the least certain ones (lowest score
+    first) as a reviewer sees them in ``redactions.csv``: label, score, placeholder and the masked context,
+    never the original value. ``rel`` writes a source's machine path relative (see :func:`write_report`)."""
+    from .text.deidentify import least_certain
+
+    review = getattr(result, "redactions", None)
+    if review is None or not len(review):
+        return ["<h2>De-identification</h2><p>Every comment, turn, speaker label and set-aside value was "
+                "checked; no identifier was found to replace.</p>"]
+    review = review.assign(source=[rel(s) if isinstance(s, str) else s for s in review["source"]])
+    out = ["<h2>De-identification</h2><p>Identifiers were replaced before coding or export "
+           "(review them in <code>redactions.csv</code>, which never shows the original values).</p>",
+           "<h3>Redactions per source and label</h3>",
+           _table(redaction_counts(review), max_rows=100, name="redactions_by_source")]
+    weakest = least_certain(review, LEAST_CERTAIN_SHOWN).copy()
+    weakest["score"] = [f"{x:.2f}" if pd.notna(x) else "" for x in weakest["score"]]
+    weakest = weakest.rename(columns={"context": "masked context"})
+    cols = [c for c in ("score", "label", "placeholder", "masked context", "source", "table") if c in weakest.columns]
+    out += [f"<h3>The {len(weakest)} least certain redactions</h3><p class='note'>Lowest recognizer score first "
+            "(names found by context alone score lowest): check that each placeholder hides an identifier, and "
+            "add words wrongly redacted to <code>deidentify: allow:</code> in project.yaml. The context is the "
+            "de-identified text around the placeholder. To list more, in Python: <code>from pledge_analysis "
+            "import least_certain; least_certain(pandas.read_csv(\"redactions.csv\"), n=100)</code> (or "
+            "<code>below=0.7</code> for every weak one).</p>",
+            _table(weakest, cols, name="least_certain_redactions")]
+    return out
+
+
 def coding_section(result) -> list[str]:
     """"How the comments were coded": which coder produced each theme count (people, rules, model) and,
     when the run trained a model, how good it is on the project's own reviewed codings (cross-validated)."""
@@ -303,14 +351,17 @@ def write_report(result, path: str | Path) -> None:
         figs.append(("Priorities: everyone", plots.priority_bars(pr, scope="all")))
         for g in sorted(pr.loc[pr["scope_type"] == "group", "scope"].unique()):
             figs.append((f"Priorities: {g}", plots.priority_bars(pr, scope=g)))
+    theme_figs = []  # after the priorities table: the themes behind it
     if len(result.themes):
-        figs.append(("Negativity by theme and group", plots.theme_heatmap(result.themes, scope_type="group")))
-        figs.append(("Prevalence by theme and site", plots.theme_heatmap(result.themes, scope_type="site", value="prevalence")))
+        theme_figs.append(("Negativity by theme and group", plots.theme_heatmap(result.themes, scope_type="group")))
+        theme_figs.append(("Prevalence by theme and site",
+                           plots.theme_heatmap(result.themes, scope_type="site", value="prevalence")))
+    survey_fig = None  # in the survey section, above the table it draws
     if len(result.scores):
         labelled = result.scores.copy()
         short = {k: (v if len(v) <= 70 else v[:67].rstrip() + "...") for k, v in wording.items()}
         labelled["question_id"] = [question_label(q, short) for q in labelled["question_id"]]
-        figs.append(("Survey", plots.survey_forest(labelled)))
+        survey_fig = plots.survey_forest(labelled)
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(result.config.name)}</title>"
              f"<style>{CSS}</style>{interactive_tables_script()}</head><body>",
              f"<h1>{html.escape(result.config.name)}</h1>",
@@ -332,23 +383,20 @@ def write_report(result, path: str | Path) -> None:
     if result.run_log.get("set_aside_by_reason"):
         parts.append(_table(pd.Series(result.run_log["set_aside_by_reason"], name="rows").rename_axis("reason").reset_index(),
                             name="set_aside_by_reason"))
-    counts = result.run_log.get("redactions_by_label", {})
-    if counts:
-        parts.append("<h2>De-identification</h2><p>Identifiers were replaced before coding or export "
-                     "(review them in <code>redactions.csv</code>, which never shows the original values).</p>")
-        parts.append(_table(pd.Series(counts, name="redactions").rename_axis("label").reset_index(), name="redactions"))
-    else:
-        parts.append("<h2>De-identification</h2><p>Every comment, turn, speaker label and set-aside value was "
-                     "checked; no identifier was found to replace.</p>")
+    parts += deidentification_section(result, rel)
     parts += coding_section(result)
     parts.append("<h2>Prioritised improvement areas</h2>"
                  f"<p class='note'>{html.escape(priority_methods(result.run_log))}</p>")
-    first = True
-    for title, fig in figs:
+    plotly_js = [True]  # plotly.js goes into the page once, with the first figure
+
+    def figure(title: str, fig) -> None:
         parts.append(f"<h3>{html.escape(title)}</h3>")
-        parts.append(fig.to_html(full_html=False, include_plotlyjs=True if first else False,
-                                 config={"displaylogo": False}, div_id=f"fig{len(parts)}"))
-        first = False
+        parts.append(fig.to_html(full_html=False, include_plotlyjs=plotly_js[0], config={"displaylogo": False},
+                                 div_id=f"fig{len(parts)}"))
+        plotly_js[0] = False
+
+    for title, fig in figs:
+        figure(title, fig)
     if len(pr):
         top = pr[pr["rank"] <= 5].copy()
         if "rank_low" in top.columns and top["rank_low"].notna().any():
@@ -363,6 +411,8 @@ def write_report(result, path: str | Path) -> None:
             top["survey evidence"] = [_words_for_codes(x, wording) if isinstance(x, str) else "" for x in top["survey_evidence"]]
             cols.insert(cols.index("reason") + 1, "survey evidence")
         parts.append(_table(top, cols, 80, name="priorities"))
+    for title, fig in theme_figs:
+        figure(title, fig)
     parts += standards_section(result)
     parts.append("<h2>Draft action plan</h2><p class='note'>“You said” is drawn from de-identified comments; "
                  "the co-design group fills “We plan to” and “By” (edit <code>action_plan.xlsx</code>).</p>")
@@ -375,8 +425,10 @@ def write_report(result, path: str | Path) -> None:
                      "site (fixed scale: 0.5 = unremarkable, the same meaning at every site); "
                      "buddy pairs match a site's weakest themes with a service strong on them "
                      "(optimal assignment, each mentor helps at most two others, same region preferred).</p>")
-        parts.append(plots.site_priority_heatmap(result.cross_site).to_html(full_html=False, include_plotlyjs=False,
+        parts.append(plots.site_priority_heatmap(result.cross_site).to_html(full_html=False,
+                                                                           include_plotlyjs=plotly_js[0],
                                                                            div_id="cross_site"))
+        plotly_js[0] = False
         if result.buddies is not None and len(result.buddies):
             parts.append(_table(result.buddies, ["site", "name", "buddy", "same_region", "reason"], name="buddy_pairs"))
     if len(result.scores):
@@ -385,6 +437,8 @@ def write_report(result, path: str | Path) -> None:
         parts.append(f"<p class='note'>{html.escape(rel(_survey_note(result)))} Gaps are in percentage points "
                      "for proportions and in points on the 0-10 scale for means; \"No benchmark\" means no national "
                      "figure exists for that question, so no gap is claimed.</p>")
+        if survey_fig is not None:
+            figure("Percentage positive by question, with the benchmark", survey_fig)
         parts.append(_table(survey_table(s, wording), name="survey_scores"))
     parts.append("</body></html>")
     parts = _with_ids(parts)

@@ -10,9 +10,10 @@ from datetime import date
 
 import pandas as pd
 
+from . import schema
 from .pledge import effective_status
 from .prioritise import scope_scores
-from .survey.compare import two_proportions
+from .survey.comparisons import two_proportions
 
 
 def _scope_filter(df: pd.DataFrame, scope: str) -> pd.DataFrame:
@@ -31,9 +32,11 @@ def plan_summary(plan: pd.DataFrame, today: date | None = None) -> dict:
 
 def goal_progress(plan: pd.DataFrame, codebook: pd.DataFrame, before, after, *,
                   today: date | None = None) -> pd.DataFrame:
-    """One row per goal and measure: ``goal_id, theme, scope, status, measure, before, after,
-    change, ci_low, ci_high, improved``. ``before``/``after`` have ``scores`` and ``themes``
-    tables (e.g. two :class:`pledge_analysis.pipeline.RunResult`)."""
+    """One row per goal and measure (:data:`pledge_analysis.schema.GOAL_PROGRESS`): ``goal_id, theme,
+    scope, status, measure, before, after, estimate`` (``after - before``; ``change`` in earlier
+    releases)``, ci_low, ci_high, improved``. ``before``/``after`` have ``scores`` and ``themes``
+    tables (e.g. two :class:`pledge_analysis.pipeline.RunResult`). A plan with no measurable goal
+    gives an empty table with these columns."""
     items = dict(zip(codebook["code_id"], codebook["survey_items"]))
     eff = effective_status(plan, today)
     rows = []
@@ -47,7 +50,7 @@ def goal_progress(plan: pd.DataFrame, codebook: pd.DataFrame, before, after, *,
             k0, n0, k1, n1 = a["positives"].iloc[0], a["n"].iloc[0], b["positives"].iloc[0], b["n"].iloc[0]
             d = two_proportions(k1, n1, k0, n0)
             rows.append(base | {"measure": f"{q} % positive", "before": k0 / n0, "after": k1 / n1,
-                                "change": d["diff"], "ci_low": d["ci_low"], "ci_high": d["ci_high"],
+                                "estimate": d["estimate"], "ci_low": d["ci_low"], "ci_high": d["ci_high"],
                                 "improved": d["ci_low"] > 0})
         t0 = before.themes[(before.themes["scope"] == g["scope"]) & (before.themes["theme"] == g["theme"])]
         t1 = after.themes[(after.themes["scope"] == g["scope"]) & (after.themes["theme"] == g["theme"])]
@@ -56,6 +59,6 @@ def goal_progress(plan: pd.DataFrame, codebook: pd.DataFrame, before, after, *,
             k1, n1 = t1["n_negative"].iloc[0], t1["n_segments"].iloc[0]
             d = two_proportions(k1, n1, k0, n0)
             rows.append(base | {"measure": "comment negativity", "before": k0 / n0, "after": k1 / n1,
-                                "change": d["diff"], "ci_low": d["ci_low"], "ci_high": d["ci_high"],
+                                "estimate": d["estimate"], "ci_low": d["ci_low"], "ci_high": d["ci_high"],
                                 "improved": d["ci_high"] < 0})
-    return pd.DataFrame(rows)
+    return schema.conform(pd.DataFrame(rows, columns=list(schema.GOAL_PROGRESS)), "goal_progress")

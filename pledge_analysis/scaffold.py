@@ -28,6 +28,7 @@ from pathlib import Path
 
 from .errors import ConfigError, InputError, MissingFileError, PledgeError
 from .io.detect import SurveyGuess, choose_sheet, detect_survey, layouts, site_codes
+from .io.surveys import site_key
 from .io.transcripts import SUFFIXES as TRANSCRIPT_TYPES  # .txt, .docx, .vtt, .srt
 from .io.transcripts import read_transcript
 from .scaffold_yaml import PLACEHOLDER, codebook_header, project_yaml, questions_yaml, suggest_links
@@ -51,6 +52,7 @@ class InitReport:
     surveys: list[SurveyGuess] = field(default_factory=list)
     transcripts: list[dict] = field(default_factory=list)  # path, site, group, note
     sites: dict[str, str] = field(default_factory=dict)  # code -> name
+    site_spellings: dict[str, list[str]] = field(default_factory=dict)  # code -> other spellings in the data
     codebook: str = ""
     to_check: list[str] = field(default_factory=list)
 
@@ -230,12 +232,16 @@ def init_project(project_dir: str | Path, *, surveys: list[str | Path], transcri
         named[base] = named.get(base, 0) + 1
         guess.name = base if named[base] == 1 else f"{base} {named[base]}"
         report.surveys.append(guess)
-    site_names = list(dict.fromkeys(v for g in report.surveys for v in g.site_values))
-    site_names = list({v.lower(): v for v in sorted(site_names)}.values())
+    spellings: dict[str, list[str]] = {}  # one hospital written several ways ("St Mary's", "st marys"): one site
+    for v in dict.fromkeys(v for g in report.surveys for v in g.site_values):  # most common spelling first
+        spellings.setdefault(site_key(v), []).append(v)
+    site_names = sorted(vs[0] for vs in spellings.values())
     report.sites = {code: site for site, code in site_codes(site_names).items()}
     folder = Path(transcripts) if transcripts is not None else None
     found = _transcript_files(folder) if folder is not None else []
     report.sites = _codes_from_names(report.sites, found)
+    report.site_spellings = {code: spellings[site_key(name)][1:] for code, name in report.sites.items()
+                             if len(spellings[site_key(name)]) > 1}
     placer = _Placer(root, copy)
     paths = {id(g): [placer.place(f, "survey", Path(f.name)) for f in g.files] for g in report.surveys}
     if folder is not None:
@@ -245,7 +251,7 @@ def init_project(project_dir: str | Path, *, surveys: list[str | Path], transcri
             try:
                 turns = len(read_transcript(f, site=site, group=group).segments)
             except PledgeError as exc:
-                turns, note = 0, "; ".join(filter(None, [note, f"cannot be read: {exc}"]))
+                turns, note = 0, "; ".join(filter(None, [note, f"cannot be read: {exc.message}"]))
             report.transcripts.append({"path": path, "site": site, "group": group, "note": note, "turns": turns})
     questions = [q for g in report.surveys for q in g.questions]
     cb, report.codebook, verbatim = _codebook(codebook, framework_csv)
@@ -337,7 +343,9 @@ def format_report(report: InitReport) -> str:
                    + ", ".join(d.relative_to(root).as_posix() for _, d in report.copied))
     out.append("\nWhat init guessed (every guess is marked in the files):")
     for code, site in report.sites.items():
-        out.append(f"  site {code} = {site!r}")
+        also = report.site_spellings.get(code)
+        out.append(f"  site {code} = {site!r}" + (f" (also written {', '.join(map(repr, also))} in the data: "
+                                                  "read as the same hospital)" if also else ""))
     for g in report.surveys:
         out.append(f"  {g.name}: {', '.join(f.name for f in g.files)} ({g.rows} rows)")
         out += [f"    {k:<14} <- {v!r}" for k, v in g.columns.items()]

@@ -1,7 +1,18 @@
 """Column names of every tidy table that passes between stages.
 
 These names are contracts: a later stage, a notebook or a researcher's own script may
-rely on them, so they are never renamed. Each table is a pandas DataFrame.
+rely on them, so they are renamed only with a deprecation path (:data:`LEGACY_COLUMNS`,
+:func:`rename_legacy`). Each table is a pandas DataFrame, and a public function returning
+one returns these columns even when it has no rows.
+
+Statistical columns follow one rule. A table with one estimate per row calls it
+``estimate`` (a proportion, a mean, or a difference ``a - b`` / ``after - before``), with its
+confidence interval ``ci_low`` / ``ci_high`` (95% unless the function says otherwise). A row
+holding several measures names each ``<measure>`` with ``<measure>_low`` / ``<measure>_high``
+(``rank_low``, ``negativity_low``, ``survey_gap_low``). Control limits and expected ranges (where
+a unit on target, of that size, would fall) are not intervals of the row's estimate: they are
+``limit_low`` / ``limit_high`` with their ``level`` (0.95, 0.998), one row per unit and level
+(:data:`FUNNEL_LIMITS`). Every column name is a Python identifier.
 
 >>> SEGMENTS[:4]
 ('segment_id', 'source_id', 'site', 'group')
@@ -75,11 +86,84 @@ ACTION_PLAN = (
     "evidence", "code_id", "audience", "wording", "quotes",
 )
 
+#: Funnel position of each unit (:func:`pledge_analysis.survey.funnel`), after the input's own columns:
+#: the unit's ``estimate`` (a fraction) with its 95% interval (the input's ``ci_low``/``ci_high`` when it
+#: has them, else Wilson), the funnel's ``target``, ``phi``, ``tau2`` and ``tau2_source``, the unit's ``z``,
+#: and its flag at each level (``flag95``, ``flag998``: ``above``, ``within``, ``below``); ``flag`` repeats
+#: the ``headline`` level (``"95%"``). The limits themselves are :data:`FUNNEL_LIMITS`.
+FUNNEL = (
+    "n", "estimate", "ci_low", "ci_high", "target", "phi", "tau2", "tau2_source", "z",
+    "flag95", "flag998", "flag", "headline",
+)
+#: Funnel control limits in long form (:func:`pledge_analysis.survey.funnel_limits`): one row per unit
+#: (or point of a grid of sizes) and ``level``; ``limit_low``/``limit_high`` are where a unit of size ``n``
+#: on ``target`` falls with probability ``level``.
+FUNNEL_LIMITS = ("unit", "n", "level", "target", "tau2", "limit_low", "limit_high")
+#: Pairwise comparisons of % positive (:func:`pledge_analysis.survey.compare`): ``estimate`` is the
+#: difference ``estimate_a - estimate_b`` with its Newcombe interval; ``effect_size`` is Cohen's h.
+COMPARISONS = (
+    "question_id", "a", "b", "n_a", "n_b", "estimate_a", "estimate_b", "estimate", "ci_low", "ci_high",
+    "z", "p_val", "effect_size", "p_adj", "p_adj_method", "suppressed",
+)
+#: Progress of each goal between two rounds (:func:`pledge_analysis.rounds.goal_progress`): one row per
+#: goal and measure; ``estimate`` is ``after - before`` with its Newcombe interval.
+GOAL_PROGRESS = (
+    "goal_id", "theme", "scope", "status", "measure", "before", "after", "estimate", "ci_low", "ci_high",
+    "improved",
+)
+#: CPES ratings rebuilt from a published table (:func:`pledge_analysis.survey.cpes_flags`): the expected
+#: range (95%) is ``limit_low``/``limit_high`` around ``centre``.
+CPES_FLAGS = (
+    "year", "trust_code", "trust_name", "question_id", "kind", "n", "suppressed", "estimate",
+    "published_score", "centre", "tau2", "limit_low", "limit_high", "flag", "published_flag",
+)
+#: National results in the published CPES layout (:func:`pledge_analysis.survey.read_national`):
+#: ``ci_low``/``ci_high`` the published 95% interval, ``limit_low``/``limit_high`` the published expected range.
+NATIONAL = (
+    "geog", "trust_code", "trust_name", "year", "cancer_type", "question_id", "n", "estimate",
+    "ci_low", "ci_high", "limit_low", "limit_high", "adjustment", "sex", "imd",
+)
+#: Key drivers of the overall rating (:func:`pledge_analysis.survey.key_drivers`): one row per item with
+#: several measures (``r``, ``weight``, ``share`` of R-squared, ``performance``); ``share_low``/``share_high``
+#: is the bootstrap interval of ``share``.
+DRIVERS = (
+    "question_id", "n", "r", "weight", "share", "share_low", "share_high", "performance", "r2", "quadrant",
+    "n_respondents", "n_complete", "missing",
+)
+#: Case-mix adjusted scores (:func:`pledge_analysis.survey.casemix_adjust`; ``site`` is the ``by=`` column):
+#: ``estimate`` the crude share positive, ``adjusted`` with its interval ``adjusted_low``/``adjusted_high``.
+CASEMIX = (
+    "question_id", "site", "n", "observed", "expected", "ratio", "estimate", "adjusted", "adjusted_low",
+    "adjusted_high",
+)
+
 TABLES = {
     "segments": SEGMENTS, "respondents": RESPONDENTS, "responses": RESPONSES,
     "set_aside": SET_ASIDE, "codebook": CODEBOOK, "codings": CODINGS,
     "sentiment": SENTIMENT, "themes": THEMES, "scores": SCORES,
     "priorities": PRIORITIES, "action_plan": ACTION_PLAN,
+    "funnel": FUNNEL, "funnel_limits": FUNNEL_LIMITS, "comparisons": COMPARISONS,
+    "goal_progress": GOAL_PROGRESS, "cpes_flags": CPES_FLAGS, "national": NATIONAL,
+    "drivers": DRIVERS, "casemix": CASEMIX,
+}
+
+#: Column names of earlier releases, by table: old name -> new name. A name with no one-to-one
+#: successor maps to ``None`` with the way to get it in :data:`LEGACY_NOTES`. :func:`rename_legacy`
+#: applies this to a table saved with the old names (with a ``FutureWarning``); the mapping will be
+#: kept for one release.
+LEGACY_COLUMNS = {
+    "comparisons": {"diff": "estimate"},
+    "goal_progress": {"change": "estimate"},
+    "cpes_flags": {"expected_low": "limit_low", "expected_high": "limit_high"},
+    "national": {"expected_low": "limit_low", "expected_high": "limit_high"},
+    "funnel": {"lower95": None, "upper95": None, "lower998": None, "upper998": None},
+    "drivers": {"ci_low": "share_low", "ci_high": "share_high"},
+    "casemix": {"ci_low": "adjusted_low", "ci_high": "adjusted_high"},
+}
+#: How to get a legacy column that has no one-to-one successor.
+LEGACY_NOTES = {
+    "funnel": "the funnel's limits are now a long table: survey.funnel_limits(f) gives limit_low and "
+              "limit_high for each unit and level (lower95 is limit_low where level == 0.95)",
 }
 
 
@@ -103,14 +187,14 @@ def require_columns(df: pd.DataFrame, columns: Iterable[str], *, table: str, pat
     >>> require_columns(pd.DataFrame({"a": [1]}), ["a", "b"], table="demo")
     Traceback (most recent call last):
     ...
-    pledge_analysis.errors.MissingColumnError: demo is missing column(s) ['b'] (found ['a']). Check the column mapping in project.yaml or rename the columns.
+    pledge_analysis.errors.MissingColumnError: PA102 demo is missing column(s) ['b'] (found ['a']). Check the column mapping in project.yaml or rename the columns.
     """
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise MissingColumnError(
             f"{table} is missing column(s) {missing} (found {list(df.columns)[:20]})"
             + (f" in file {str(path)!r}" if path else ""),
-            hint="Check the column mapping in project.yaml or rename the columns.",
+            hint="Check the column mapping in project.yaml or rename the columns.", table=table, missing=missing,
         ) from None
 
 
@@ -123,6 +207,43 @@ OPTIONAL = {
                 "negated"),
     "action_plan": ("we_plan_to", "by", "owner", "status", "evidence", "code_id", "audience", "wording", "quotes"),
 }
+
+
+def rename_legacy(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """``df`` with the old column names of ``table`` (:data:`LEGACY_COLUMNS`) renamed to the new ones.
+
+    Warns (``FutureWarning``) naming each rename; a legacy column with no one-to-one successor is
+    left as it is and the warning says how to get it. A table with no legacy names is returned
+    unchanged, without a warning.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     rename_legacy(pd.DataFrame({"question_id": ["Q1"], "diff": [0.2]}), "comparisons").columns.tolist()
+    ['question_id', 'estimate']
+    >>> str(w[0].message)
+    "comparisons: old column name(s) renamed: 'diff' -> 'estimate' (see schema.LEGACY_COLUMNS; the old names will not be accepted after the next release)"
+    """
+    import warnings
+
+    legacy = LEGACY_COLUMNS.get(table, {})
+    renames = {old: new for old, new in legacy.items() if old in df.columns and new is not None}
+    kept = [old for old, new in legacy.items() if old in df.columns and new is None]
+    clash = [new for new in renames.values() if new in df.columns]
+    if clash:
+        from .errors import InputError
+
+        raise InputError(f"{table} has both old and new column names ({clash} and their old names)",
+                         hint="Keep one of each pair (schema.LEGACY_COLUMNS maps old names to new).")
+    notes = []
+    if renames:
+        notes.append("old column name(s) renamed: " + ", ".join(f"{o!r} -> {n!r}" for o, n in renames.items()))
+    if kept:
+        notes.append(f"old column(s) {kept} have no one-to-one successor: {LEGACY_NOTES.get(table, '')}")
+    if notes:
+        warnings.warn(f"{table}: " + "; ".join(notes) + " (see schema.LEGACY_COLUMNS; the old names will not "
+                      "be accepted after the next release)", FutureWarning, stacklevel=2)
+    return df.rename(columns=renames)
 
 
 def conform(df: pd.DataFrame, table: str, *, optional: Iterable[str] = ()) -> pd.DataFrame:
@@ -138,7 +259,7 @@ def conform(df: pd.DataFrame, table: str, *, optional: Iterable[str] = ()) -> pd
     >>> conform(pd.DataFrame({"segment_id": ["s1"]}), "codings")
     Traceback (most recent call last):
     ...
-    pledge_analysis.errors.TableContractError: the codings table is missing column(s) ['code_id', 'coder', 'method', 'confidence', 'start', 'end', 'status', 'created_at', 'memo', 'evidence', 'negated'] of its contract (schema.CODINGS). Add them (an empty column if there is nothing to put in it), or start from schema.empty('codings').
+    pledge_analysis.errors.TableContractError: PA103 the codings table is missing column(s) ['code_id', 'coder', 'method', 'confidence', 'start', 'end', 'status', 'created_at', 'memo', 'evidence', 'negated'] of its contract (schema.CODINGS). Add them (an empty column if there is nothing to put in it), or start from schema.empty('codings').
     """
     from .errors import TableContractError
 

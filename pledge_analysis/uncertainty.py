@@ -200,6 +200,9 @@ def rank_intervals(segments: pd.DataFrame, units: pd.DataFrame, codebook: pd.Dat
     keep = list(scope_types)
     point = score_components(themes[themes["scope_type"].isin(keep)], codebook, scores, drivers, weights=w_used)
     point = point[["scope_type", "scope", "theme", "rank"]]
+    col = f"p_top{top}"
+    if point.empty:  # nothing to rank (e.g. a survey with no comments): the columns, no rows
+        return point.assign(rank_low=np.nan, rank_high=np.nan, **{col: np.nan}, n_boot=0)
     counts = _Counts(segments, units, codebook, scored, MIN_N if min_n is None else min_n)
     bench = _benchmarks(scores)
     rng = np.random.default_rng(random_state)
@@ -215,7 +218,6 @@ def rank_intervals(segments: pd.DataFrame, units: pd.DataFrame, codebook: pd.Dat
         df = score_components(th[th["scope_type"].isin(keep)], codebook, counts.scores_table(w, bench), drivers,
                               weights=w_used)
         draws.append(df[["scope_type", "scope", "theme", "rank"]].assign(b=b))
-    col = f"p_top{top}"
     if not draws:
         return point.assign(rank_low=np.nan, rank_high=np.nan, **{col: np.nan}, n_boot=0)
     d = pd.concat(draws, ignore_index=True)

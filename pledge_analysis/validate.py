@@ -62,9 +62,9 @@ def read_inputs(cfg: ProjectConfig, questions: pd.DataFrame | None,
             key = getattr(exc, "key", None)
             if key and spec_key:
                 line = cfg.line("surveys", index, key) or cfg.line("surveys", index)
-                problems.append(Problem(yaml_file, line, f"{spec_key}.{key}", f"{source}: {message}"))
+                problems.append(Problem(yaml_file, line, f"{spec_key}.{key}", f"{source}: {message}", code=exc.code))
             else:
-                problems.append(Problem(source, None, None, message, row=exc.row, column=exc.column))
+                problems.append(Problem(source, None, None, message, row=exc.row, column=exc.column, code=exc.code))
         except Exception as exc:  # a reader's bug must not end the dry read with a traceback
             if problems is None:
                 raise
@@ -163,7 +163,7 @@ def _benchmark_problems(cfg: ProjectConfig, yaml_file) -> list[Problem]:
         benchmark_rows(read_national(cfg.benchmark), path=cfg.benchmark, **select)
     except PledgeError as e:
         what = getattr(e, "what", str(e)) + (f". {e.hint}" if getattr(e, "hint", "") else "")
-        return [Problem(yaml_file, cfg.line("benchmark"), "benchmark", what)]
+        return [Problem(yaml_file, cfg.line("benchmark"), "benchmark", what, code=e.code)]
     return []
 
 
@@ -292,7 +292,7 @@ def load_and_check(project: str | Path | ProjectConfig):
     except ProjectFileError as exc:
         problems += exc.problems
     except PledgeError as exc:
-        problems.append(Problem(cfg.codebook, None, None, str(exc)))
+        problems.append(Problem(cfg.codebook, None, None, exc.message, code=exc.code))
     if codebook is not None and (questions is not None or not cfg.questions):
         problems += check_files(cfg, questions, codebook)
     return cfg, questions, codebook, problems

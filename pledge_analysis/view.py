@@ -28,6 +28,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -161,6 +162,41 @@ def _quotes(value) -> list[str]:
     return [q.strip() for q in str(value).split(" | ") if q.strip()]
 
 
+_USED = re.compile(r"(?P<q>\S+) (?P<est>\d+)% \(benchmark (?P<bench>\d+)%, n (?P<n>\d+)\)")
+_NOT_USED = re.compile(r"(?P<q>\S+) not used: (?P<why>.+) \(n (?P<n>\d+)\)")
+
+
+def survey_lines(evidence, run_log: dict) -> list[str]:
+    """A priority's ``survey_evidence`` ("Q2 84% (benchmark 90%, n 1438); Q57 not used: fewer answers than
+    the suppression threshold (n 13)") in words, one line per question, with the question's wording from
+    ``run_log["survey"]["questions"]`` and the run's suppression rule; an item in another shape as it is.
+
+    >>> log = {"survey": {"suppress_below": 21, "questions": {"Q2": "Did you wait long?"}}}
+    >>> survey_lines("Q2 84% (benchmark 90%, n 1438); Q57 not used: fewer answers than the suppression "
+    ...              "threshold (n 13)", log)
+    ['Did you wait long? (Q2): 84% positive, against a benchmark of 90% (1,438 answers)', 'Q57: not shown, because fewer than 21 people answered it here (13)']
+    """
+    if not isinstance(evidence, str) or not evidence.strip():
+        return []
+    survey = (run_log or {}).get("survey") or {}
+    wording, threshold = survey.get("questions") or {}, survey.get("suppress_below") or 21
+    out = []
+    for item in (x.strip() for x in evidence.split("; ") if x.strip()):
+        m = _USED.fullmatch(item) or _NOT_USED.fullmatch(item)
+        if not m:
+            out.append(item)
+            continue
+        q = m["q"]
+        label = f"{wording[q]} ({q})" if wording.get(q) else q
+        if "est" in m.groupdict():
+            out.append(f"{label}: {m['est']}% positive, against a benchmark of {m['bench']}% ({int(m['n']):,} answers)")
+        elif "suppression threshold" in m["why"]:
+            out.append(f"{label}: not shown, because fewer than {threshold} people answered it here ({m['n']})")
+        else:
+            out.append(f"{label}: not used ({m['why']})")
+    return out
+
+
 def priorities_html(outputs: RunOutputs, site: str, *, top: int = TOP) -> str:
     p = outputs.priorities
     rows = p[(p["scope_type"] == "site") & (p["scope"].astype(str) == site)].sort_values("rank").head(top)
@@ -175,8 +211,10 @@ def priorities_html(outputs: RunOutputs, site: str, *, top: int = TOP) -> str:
                    f"<p class='sub'>{_e(_rank_text(r))}</p>")
         if r.get("reason") is not None and pd.notna(r.get("reason")):
             out.append(f"<p>{_e(r['reason'])}</p>")
-        if r.get("survey_evidence") is not None and pd.notna(r.get("survey_evidence")):
-            out.append(f"<p><b>Survey:</b> {_e(r['survey_evidence'])}</p>")
+        lines = survey_lines(r.get("survey_evidence"), outputs.run_log)
+        if lines:
+            out.append("<p><b>Survey questions:</b></p><ul class='survey'>"
+                       + "".join(f"<li>{_e(x)}</li>" for x in lines) + "</ul>")
         quotes = _quotes(r.get("quotes"))
         if quotes:
             out.append("<p><b>What people said:</b></p>" + "".join(f"<blockquote>{_e(q)}</blockquote>" for q in quotes))
@@ -201,7 +239,8 @@ def plan_html(outputs: RunOutputs, site: str, *, today: date | None = None) -> s
                "</tr></thead><tbody>")
     for rec, st in zip(goals.to_dict("records"), status):
         plan_to = _e(rec.get("we_plan_to")) or "<i>To be agreed</i>"
-        out.append(f"<tr><td>{_e(rec.get('you_said'))}</td><td>{plan_to}</td><td>{_e(rec.get('by'))}</td>"
+        by = _e(rec.get("by")) or "<i>To be agreed</i>"  # as the booklet says it
+        out.append(f"<tr><td>{_e(rec.get('you_said'))}</td><td>{plan_to}</td><td>{by}</td>"
                    f"<td class='status-{_e(st).replace(' ', '-')}'>{_e(MARKS.get(st, st))}</td></tr>")
     return "".join(out + ["</tbody></table>"])
 
@@ -266,7 +305,8 @@ class HospitalView:
                  or site_from_query(f"site={site or os.environ.get(ENV_SITE) or ''}", sites) or next(iter(sites)))
         self.picker = w.Dropdown(options=[(f"{name} ({code})" if name != code else code, code)
                                           for code, name in sites.items()],
-                                 value=first, description="Hospital", style={"description_width": "initial"})
+                                 value=first, description="Hospital", style={"description_width": "initial"},
+                                 layout=w.Layout(width="100%", max_width="60em"))  # long names not cut short
         self.picker.add_class("pledge-site-picker")
         self.page = w.HTML(site_page(self.outputs, first, top=top))
         self.picker.observe(lambda change: self.show(change["new"]), names="value")

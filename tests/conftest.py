@@ -14,6 +14,9 @@ EXTERNAL = ROOT.parent / "shared" / "external"
 # One embedding cache for the whole test run (both xdist workers and the notebook kernels they start):
 # the package writes none unless told where (coding.embeddings.cache_dir); .cache/ is git-ignored.
 os.environ.setdefault("PLEDGE_CACHE_DIR", str(ROOT / ".cache" / "embeddings"))
+#: That cache folder. The static model distilled from MiniLM (135 s of CPU) is kept there too, so the
+#: suite distils it once per cache, not once per run.
+CACHE = Path(os.environ["PLEDGE_CACHE_DIR"])
 
 
 @pytest.fixture(scope="session")

@@ -81,6 +81,10 @@ def test_progress_between_rounds_sees_the_planted_improvement(sample_run, tmp_pa
 
     subprocess.run([sys.executable, str(SAMPLES / "generate.py"), "--round2", "--out", str(tmp_path)], check=True,
                    capture_output=True)
+    # goal_progress reads each round's scores and themes only: round 2 skips the rank-interval bootstrap
+    # (100 resamples of the whole sample, most of this run's CPU), which nothing here looks at
+    with open(tmp_path / "project.yaml", "a", encoding="utf-8") as f:
+        f.write("priorities: {resamples: 0}\n")
     r1, r2 = sample_run[0], run_project(tmp_path)
     goal = pd.DataFrame([{"goal_id": "G1", "scope": "RGH", "theme": "waiting", "by": "", "status": "achieved"}])
     gp = goal_progress(goal, r1.codebook, r1, r2).set_index("measure")

@@ -34,6 +34,8 @@ def test_run_writes_every_output(tmp_path):
     assert "<script src=\"http" not in report  # self-contained: no network needed to view it
     segs = pd.read_csv(tmp_path / "segments.csv")
     assert "text_original" not in segs.columns
+    headers = {name: pd.read_csv(tmp_path / name, nrows=0).columns for name in OUTPUTS if name.endswith(".csv")}
+    assert {n: [c for c in cols if not c.isidentifier()] for n, cols in headers.items()} == {n: [] for n in headers}
     # written whole (temporary files moved into place), CSV records as RFC 4180 says
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".") or ".tmp" in p.name]
     assert (tmp_path / "segments.csv").read_bytes().split(b"\n", 1)[0].endswith(b"\r")
@@ -54,7 +56,7 @@ def test_help_version_and_clear_errors(tmp_path):
     assert run_cli("--version").stdout.startswith("pledge-analysis 0.1.0")
     proc = run_cli("run", tmp_path / "missing", "--out", tmp_path / "o")
     assert proc.returncode == 2
-    assert proc.stderr.startswith("error: project.yaml not found") and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("error: PA101 project.yaml not found") and "Traceback" not in proc.stderr
     (tmp_path / "afile").write_text("x")
     proc = run_cli("run", SAMPLES, "--out", tmp_path / "afile", "--store", tmp_path / "s.sqlite")
     assert proc.returncode == 2 and "is a file, not a folder" in proc.stderr and "Traceback" not in proc.stderr

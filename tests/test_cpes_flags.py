@@ -10,7 +10,7 @@ from conftest import EXTERNAL
 from pledge_analysis.errors import InputError
 from pledge_analysis.survey import cpes_flags, unrounded_from_wilson, wilson_ci
 from pledge_analysis.survey.cpes import agreement
-from pledge_analysis.survey.funnel import dispersion
+from pledge_analysis.survey.funnels import dispersion
 
 CPES = EXTERNAL / "cpes" / "ncpes_2015_2018_CentreForCancerOutcomes.csv.gz"
 
@@ -45,7 +45,7 @@ def test_contract_by_hand():
     _phi, tau2 = dispersion(p, np.sqrt(v), p0, winsorise=0.2)
     assert tau2 > 0 and ok["centre"].iloc[0] == pytest.approx(p0) and ok["tau2"].iloc[0] == pytest.approx(tau2)
     half = 1.96 * np.sqrt(v + tau2)
-    assert ok["expected_low"].to_numpy() == pytest.approx(p0 - half)
+    assert ok["limit_low"].to_numpy() == pytest.approx(p0 - half)
     expected = np.where(p > p0 + half, "above", np.where(p < p0 - half, "below", "within"))
     assert ok["flag"].tolist() == expected.tolist() and ok.loc["T0", "flag"] == "below"
     assert f.loc["SMALL", "suppressed"] and pd.isna(f.loc["SMALL", "flag"])
@@ -84,5 +84,5 @@ def test_reproduces_published_2018_ratings():
     adj = raw[raw["adjusted.unadjusted.yearonyear"] == "adjusted"]
     assert f["suppressed"].sum() == adj["Performance.Rating"].isna().sum() == 194  # exactly the rows published blank
     pub_low = adj.set_index(["Trust.Code", "Question.Number"])["Expected.Range..lower."]
-    ours = f[f["kind"] == "proportion"].set_index(["trust_code", "question_id"])["expected_low"].dropna()
+    ours = f[f["kind"] == "proportion"].set_index(["trust_code", "question_id"])["limit_low"].dropna()
     assert np.median(np.abs(100 * ours - pub_low.reindex(ours.index))) < 0.05  # ranges, not only flags

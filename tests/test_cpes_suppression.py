@@ -54,7 +54,7 @@ def test_compare_does_not_test_suppressed_cells():
     scored = score_responses(_responses([("A", 12, 6), ("B", 30, 10), ("C", 10, 30)]), QUESTIONS)
     c = compare(scored, by="site").set_index(["a", "b"])
     assert c["suppressed"].tolist() == [True, True, False]
-    assert c.loc[("A", "B"), ["diff", "p_val", "p_adj"]].isna().all() and c.loc[("A", "B"), "n_a"] == 18
+    assert c.loc[("A", "B"), ["estimate", "p_val", "p_adj"]].isna().all() and c.loc[("A", "B"), "n_a"] == 18
     tested = c.loc[("B", "C")]
     assert tested["p_adj"] == pytest.approx(tested["p_val"])  # a family of one: the suppressed pairs do not count
 

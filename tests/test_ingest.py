@@ -187,9 +187,15 @@ def test_captions_every_cue_kept_or_set_aside_with_its_line(tmp_path):
 def test_transcript_line_without_speaker_is_located(tmp_path):
     p = tmp_path / "t.txt"
     p.write_text("just some text\nFacilitator: hello\n", encoding="utf-8")
+    got = read_transcript(p, site="A", group="primary")  # a title line is set aside, with its line
+    assert got.set_aside[["row", "value"]].values.tolist() == [[1, "just some text"]]
+    assert accounting(got)["balanced"].all()
     with pytest.raises(TranscriptFormatError) as e:
+        read_transcript(p, site="A", group="primary", strict=True)
+    assert "row 1" in str(e.value) and "speaker" in str(e.value)
+    p.write_text("just some text\n", encoding="utf-8")
+    with pytest.raises(TranscriptFormatError, match="row 1"):
         read_transcript(p, site="A", group="primary")
-    assert "row 1" in str(e.value) and "Speaker" in str(e.value)
     p.write_text("Facilitator: hello\nwrapped line\nP1: hi\n", encoding="utf-8")
     turns = read_transcript(p, site="A", group="primary").segments
     assert turns["text"].tolist() == ["hello wrapped line", "hi"]

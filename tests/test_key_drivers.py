@@ -96,6 +96,6 @@ def test_the_sample_uses_every_rated_respondent(sample_run):
     assert kd["n_complete"].iloc[0] == len(m.dropna()) == 313
     assert kd["n_respondents"].iloc[0] == len(m) == 1499
     assert kd.set_index("question_id")["n"].to_dict() == m[kd["question_id"]].notna().sum().to_dict()
-    assert kd["share"].sum() == pytest.approx(1) and (kd["ci_low"] <= kd["ci_high"]).all()
+    assert kd["share"].sum() == pytest.approx(1) and (kd["share_low"] <= kd["share_high"]).all()
     with pytest.raises(ConfigError, match="missing"):
         key_drivers(scored, items=items, outcome="Q59", missing="mean")

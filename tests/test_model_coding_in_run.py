@@ -121,6 +121,25 @@ def test_with_enough_reviews_the_run_adds_model_codes_and_reruns_do_not_duplicat
     assert not after.duplicated(["segment_id", "code_id"]).any()
 
 
+def test_class_weight_balanced_reaches_the_model_and_the_fitted_model_can_be_reused(project, tmp_path):
+    """``machine_coding: {class_weight: balanced}`` trains a class-balanced model (the report says so), and the
+    run hands back the fitted model, which saves and reloads with the same predictions (for ``code --model``)."""
+    from pledge_analysis.coding.classifier import ThemeClassifier
+    from pledge_analysis.coding.codebook import read_codebook
+
+    root, store, _ = project
+    (root / "project.yaml").write_text(PROJECT_YAML + SETTINGS.replace("embedding: none", "embedding: none, "
+                                       "class_weight: balanced"), encoding="utf-8")
+    r = run_project(root, store=True)
+    mc = r.machine_coding
+    assert mc.status == "used" and mc.settings["class_weight"] == "balanced" and "class-balanced" in mc.message
+    assert mc.model.class_weight == "balanced" and r.run_log["machine_coding"]["settings"]["class_weight"] == "balanced"
+    mc.model.save(tmp_path / "themes.joblib", codebook=read_codebook(root / "codebook.yaml"))
+    again = ThemeClassifier.load(tmp_path / "themes.joblib")
+    texts = pd.DataFrame({"text": ["The nurses were so kind to me", "Parking was a nightmare"]})
+    pd.testing.assert_frame_equal(again.predict_proba(texts), mc.model.predict_proba(texts))
+
+
 def test_never_means_rules_only_and_removes_the_runs_model_suggestions(project):
     root, store, _ = project
     (root / "project.yaml").write_text(PROJECT_YAML + SETTINGS.replace("min_accepted: 60", "enabled: never"),

@@ -71,7 +71,7 @@ def test_project_yaml_sets_the_resamples_and_the_minimum_count(tmp_path):
     from userlike import edit, write_project
     from pledge_analysis.pipeline import run_project
 
-    project = write_project(tmp_path / "hillside")
+    project = write_project(tmp_path / "hillside", resamples=None)
     edit(project / "project.yaml", "random_state: 7", "random_state: 7\npriorities: {resamples: 0, min_comments: 500}")
     result = run_project(project, store=None)
     pr = result.priorities

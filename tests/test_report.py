@@ -80,6 +80,20 @@ def test_one_number_format_percentages_and_tenths_of_ten(page):
     assert not table["result"].astype(str).str.fullmatch(r"0\.\d+").any()
 
 
+def test_each_figure_sits_in_its_own_section(page):
+    _, _, text = page
+    at = {h: text.index(h) for h in ("<h2 id='prioritised-improvement-areas'>", "<h2 id='survey-scores-all-respondents'>",
+                                     "<h3>Priorities: everyone</h3>", "<h3>Negativity by theme and group</h3>",
+                                     "<h3>Percentage positive by question, with the benchmark</h3>",
+                                     "download='priorities.csv'", "download='survey-scores.csv'")}
+    # priority charts, their table, then the theme heatmaps behind it; the survey chart in the survey section
+    assert at["<h2 id='prioritised-improvement-areas'>"] < at["<h3>Priorities: everyone</h3>"] \
+        < at["download='priorities.csv'"] < at["<h3>Negativity by theme and group</h3>"]
+    assert at["<h2 id='survey-scores-all-respondents'>"] \
+        < at["<h3>Percentage positive by question, with the benchmark</h3>"] < at["download='survey-scores.csv'"]
+    assert text.count("* plotly.js v") == 1  # plotly.js embedded once, whichever figure comes first
+
+
 def test_no_machine_paths_anywhere(page):
     _, out, html_text = page
     for forbidden in (str(out), str(out.resolve()), "/tmp/", str(Path.home()) + "/", "/work/", str(Path.cwd())):
@@ -101,6 +115,35 @@ def test_contents_links_every_section_and_each_table_downloads_as_csv(page):
         assert name.endswith(".csv")
         assert list(csv.columns) == list(shown.columns) and len(csv) == len(shown)
     assert "src='http" not in html_text and 'src="http' not in html_text  # still opens offline
+
+
+def test_deidentification_counts_per_label_and_source_and_the_least_certain_without_originals(page, truth):
+    """Issue 14: the report counts redactions per source and label (as redactions.csv does) and lists the least
+    certain ones, lowest score first, each placeholder in its masked context; no planted identifier appears."""
+    from pledge_analysis.report import LEAST_CERTAIN_SHOWN
+    from pledge_analysis.text import least_certain
+
+    _, out, html_text = page
+    review = pd.read_csv(out / "redactions.csv")
+    section = _body_text(html_text).split("<h2 id='de-identification'>", 1)[1].split("<h2", 1)[0]
+    counts, weakest = pd.read_html(io.StringIO(section), keep_default_na=False)
+    # counts: an "all sources" row, then one row per source; one column per label found, and a total
+    expected = pd.crosstab(review["source"].fillna("(none)").astype(str), review["label"])
+    shown = counts.set_index("source")
+    assert shown.loc["all sources", "total"] == len(review) and len(shown) == len(expected) + 1
+    assert shown.loc["all sources"].drop("total").to_dict() == review["label"].value_counts().to_dict()
+    pd.testing.assert_frame_equal(shown.drop(index="all sources", columns="total").sort_index(),
+                                  expected[shown.columns.drop("total")].sort_index(), check_names=False)
+    # the least certain: as least_certain() lists them from redactions.csv, each context holding its placeholder
+    listed = least_certain(review, LEAST_CERTAIN_SHOWN)
+    assert len(weakest) == min(LEAST_CERTAIN_SHOWN, len(review)) and len(weakest) > 5
+    assert [float(x) for x in weakest["score"]] == [round(x, 2) for x in listed["score"]]
+    assert list(weakest["label"]) == list(listed["label"]) and list(weakest["source"]) == list(listed["source"])
+    assert all(ph in ctx for ph, ctx in zip(weakest["placeholder"], weakest["masked context"]))
+    assert "value" not in weakest.columns and "least_certain(" in section and "n=100" in section
+    assert weakest["score"].astype(float).max() < 1  # the weak ones, not the speaker labels (score 1)
+    leaked = [i["value"] for i in truth["identifiers"] if i["value"] in section]
+    assert leaked == []
 
 
 def test_survey_table_keeps_suppressed_cells_blank():

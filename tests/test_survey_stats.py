@@ -8,8 +8,8 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 
 from conftest import EXTERNAL
-from pledge_analysis.survey import (benjamini_hochberg, casemix_adjust, compare, expected_range, funnel, holm,
-                                    key_drivers, read_national, respondent_matrix, score_responses, trust_funnel,
+from pledge_analysis.survey import (benjamini_hochberg, casemix_adjust, compare, expected_range, funnel,
+                                    funnel_limits, holm, key_drivers, read_national, respondent_matrix, score_responses, trust_funnel,
                                     two_proportions, xmr)
 
 SMALL = pd.DataFrame({"unit": list("ABCDE"), "n": [50, 100, 200, 400, 800], "k": [30, 70, 144, 300, 640]})
@@ -18,14 +18,21 @@ SMALL["estimate"] = SMALL["k"] / SMALL["n"]
 
 def test_funnel_limits_by_hand_without_overdispersion():
     f = funnel(SMALL, target=0.5, overdispersion=False)
+    lim = funnel_limits(f, unit="unit")
+    at95 = lim[lim["level"] == 0.95].set_index("unit")
+    assert at95.index.tolist() == list("ABCDE") and (at95["n"] == SMALL["n"].to_numpy()).all()
     # by hand: y0 = asin(sqrt(0.5)) = pi/4; s = 1/(2 sqrt(n)); limit = sin^2(pi/4 +/- 1.959964 s)
     #         = (1 +/- sin(2 * 1.959964 s)) / 2
-    for n, lo, hi in zip(f["n"], f["lower95"], f["upper95"]):
+    for n, lo, hi in zip(at95["n"], at95["limit_low"], at95["limit_high"]):
         half = 1.959963984540054 / (2 * math.sqrt(n))
         assert hi == pytest.approx((1 + math.sin(2 * half)) / 2, abs=1e-12)
         assert lo == pytest.approx((1 - math.sin(2 * half)) / 2, abs=1e-12)
-    assert f.loc[f["n"] == 100, "upper95"].item() == pytest.approx(0.597372, abs=1e-6)
+    assert at95.loc["B", "limit_high"] == pytest.approx(0.597372, abs=1e-6)
     assert f["flag"].tolist() == ["within", "above", "above", "above", "above"]
+    # the flags are the limits: above exactly when the estimate is over limit_high
+    assert f["flag95"].tolist() == np.where(SMALL["estimate"].to_numpy() > at95["limit_high"].to_numpy(), "above",
+                                            np.where(SMALL["estimate"].to_numpy() < at95["limit_low"].to_numpy(),
+                                                     "below", "within")).tolist()
 
 
 def test_funnel_overdispersion_matches_the_published_formulas():
@@ -42,7 +49,8 @@ def test_funnel_overdispersion_matches_the_published_formulas():
     tau2 = max(0, (5 * phi - 4) / (w.sum() - (w ** 2).sum() / w.sum()))
     assert phi > 1 and f["phi"].iloc[0] == pytest.approx(phi) and f["tau2"].iloc[0] == pytest.approx(tau2)
     upper998 = math.sin(y0 + 3.090232306167813 * math.sqrt(s[0] ** 2 + tau2)) ** 2
-    assert f["upper998"].iloc[0] == pytest.approx(upper998)
+    lim = funnel_limits(f, unit="unit").set_index(["unit", "level"])
+    assert lim.loc[("A", 0.998), "limit_high"] == pytest.approx(upper998)
     assert f["target"].iloc[0] == pytest.approx(p0)
 
 
@@ -81,7 +89,8 @@ def test_compare_states_its_adjustment(sample_run):
     c = compare(scored, by="group", pairs=[("primary", "secondary")], adjust="fdr_bh")
     assert set(c["p_adj_method"]) == {"fdr_bh"}
     info = c[c["question_id"].isin(["Q10", "Q11", "HNA"])]
-    assert (info["diff"] > 0.15).all() and (info["p_adj"] < 0.001).all()
+    assert (info["estimate"] == info["estimate_a"] - info["estimate_b"]).all()
+    assert (info["estimate"] > 0.15).all() and (info["p_adj"] < 0.001).all()
 
 
 def test_casemix_expected_totals_equal_observed(sample_run):
@@ -91,7 +100,7 @@ def test_casemix_expected_totals_equal_observed(sample_run):
     for _q, g in cm.groupby("question_id"):
         assert g["expected"].sum() == pytest.approx(g["observed"].sum(), rel=1e-3)  # logistic MLE property
     q2 = cm[cm["question_id"] == "Q2"].set_index("site")
-    assert q2.loc["RGH", "adjusted"] < q2.drop("RGH")["ci_low"].min()
+    assert q2.loc["RGH", "adjusted"] < q2.drop("RGH")["adjusted_low"].min()
 
 
 def test_key_drivers_relative_weights_sum_to_r2(sample_run):
@@ -106,7 +115,7 @@ def test_key_drivers_relative_weights_sum_to_r2(sample_run):
     r2 = 1 - resid.var() / y.var()
     assert kd["weight"].sum() == pytest.approx(r2, rel=1e-6)
     assert kd["share"].sum() == pytest.approx(1.0)
-    assert ((kd["ci_low"] <= kd["share"]) & (kd["share"] <= kd["ci_high"])).mean() >= 0.8  # percentile CIs
+    assert ((kd["share_low"] <= kd["share"]) & (kd["share"] <= kd["share_high"])).mean() >= 0.8  # percentile CIs
     assert set(kd["quadrant"]) <= {"priority: important, under-performing", "strength: keep it up",
                                    "secondary: low importance, under-performing", "possible over-investment"}
 

@@ -81,11 +81,22 @@ P1: Mr Pemberton listened to me, which helped.
 """
 
 
+#: Bootstrap resamples behind the rank intervals in the suite's user-like runs. The default (100) cost
+#: ~12 of the ~15 CPU seconds of each run of this small project, and no test of it looks at the
+#: intervals' width; 20 still runs the whole bootstrap on every bad input. The default itself is run by
+#: the sample (tests/conftest.py sample_run) and checked in tests/test_priority_intervals.py.
+RESAMPLES = 20
+
+
 def write_project(root: Path, *, n: int = 40, seed: int = 3, project_yaml: str = PROJECT_YAML,
-                  questions_yaml: str = QUESTIONS_YAML, codebook_yaml: str = CODEBOOK_YAML) -> Path:
-    """Write the project into ``root`` and return it."""
+                  questions_yaml: str = QUESTIONS_YAML, codebook_yaml: str = CODEBOOK_YAML,
+                  resamples: int | None = RESAMPLES) -> Path:
+    """Write the project into ``root`` and return it. ``resamples`` adds ``priorities: {resamples: N}`` to
+    a project.yaml that sets no ``priorities:`` of its own (None: leave project_yaml as it is)."""
     rnd = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)
+    if resamples is not None and "priorities:" not in project_yaml:
+        project_yaml += f"priorities: {{resamples: {resamples}}}\n"
     (root / "project.yaml").write_text(project_yaml, encoding="utf-8")
     (root / "questions.yaml").write_text(questions_yaml, encoding="utf-8")
     (root / "codebook.yaml").write_text(codebook_yaml, encoding="utf-8")

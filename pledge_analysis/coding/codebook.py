@@ -55,7 +55,7 @@ def validate_codebook(cb: pd.DataFrame, *, source: str = "codebook") -> None:
     schema.require_columns(cb, ["code_id", "name", "parent_id"], table=source)
     dup = cb["code_id"][cb["code_id"].duplicated()].tolist()
     if dup:
-        raise CodebookError(f"{source}: duplicate code id(s) {dup}. Each code needs a unique id.")
+        raise CodebookError(f"{source}: duplicate code id(s) {dup}. Each code needs a unique id.", code="PA302")
     ids = set(cb["code_id"])
     for code, parent in zip(cb["code_id"], cb["parent_id"]):
         if _present(parent) and parent not in ids:

@@ -101,7 +101,7 @@ def add_code(cb: pd.DataFrame, code_id: str, name: str, *, parent: str | None = 
 def _index(cb: pd.DataFrame, code_id: str) -> int:
     hits = cb.index[cb["code_id"] == code_id]
     if not len(hits):
-        raise CodebookError(f"no code {code_id!r} in the codebook (codes: {sorted(cb['code_id'])[:12]} ...).")
+        raise CodebookError(f"no code {code_id!r} in the codebook (codes: {sorted(cb['code_id'])[:12]} ...).", code="PA301")
     return hits[0]
 
 

@@ -39,7 +39,7 @@ def coded_units(segments: pd.DataFrame, codings: pd.DataFrame, codebook: pd.Data
         raise CodebookError(f"{len(unknown)} coding(s) use code(s) that are not in the codebook: "
                             + ", ".join(f"{code!r} ({n})" for code, n in counts.items())
                             + ". Add the codes to the codebook (or mark them retired: true), or leave these codings "
-                              "out on purpose; Project.orphans() lists human codings whose code left the codebook.")
+                              "out on purpose; Project.orphans() lists human codings whose code left the codebook.", code="PA301")
     units = _units(c)
     seg_cols = ["segment_id", "site", "group", "source_type", "source_id", "question_id", "respondent_id", "speaker", "text"]
     units = units.merge(segments[seg_cols], on="segment_id", how="inner")

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, NotFittedError
 
 
 @contextmanager
@@ -137,8 +137,13 @@ class TopicExplorer:
         self.segment_topics_ = pd.DataFrame({"segment_id": self.segments_["segment_id"].to_numpy(),
                                              "topic_id": self.topics_, "label": [labels.get(t) for t in self.topics_]})
 
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "segment_topics_"):
+            raise NotFittedError(type(self).__name__, hint="Call fit(segments) first.")
+
     def by(self, column: str) -> pd.DataFrame:
         """Counts and shares of each topic within each value of ``column`` (e.g. ``group`` or ``site``)."""
+        self._check_fitted()
         d = self.segment_topics_.merge(self.segments_[["segment_id", column]], on="segment_id")
         out = d.groupby([column, "topic_id", "label"]).size().rename("n").reset_index()
         out["share"] = out["n"] / out.groupby(column)["n"].transform("sum")
@@ -150,6 +155,7 @@ class TopicExplorer:
         ``dates`` is indexed by ``segment_id``; by default the segments' ``timestamp`` (a survey's
         completion date). Segments with no readable date are left out of this table.
         """
+        self._check_fitted()
         if dates is None:
             if "timestamp" not in self.segments_.columns:
                 raise InputError("over_time() needs dates: the segments have no 'timestamp' column.",
@@ -159,7 +165,7 @@ class TopicExplorer:
         d = self.segment_topics_.assign(date=when).dropna(subset=["date"])
         if d.empty:
             raise InputError("over_time(): none of the segments has a readable date.",
-                             hint="Dates must be ISO (2025-04-30); check the 'completed' column mapping.")
+                             hint="Dates must be ISO (2025-04-30); check the 'completed' column mapping.", code="PA112")
         d["period"] = d["date"].dt.to_period(freq).astype(str)
         out = d.groupby(["period", "topic_id", "label"]).size().rename("n").reset_index()
         out["share"] = out["n"] / out.groupby("period")["n"].transform("sum")
@@ -168,6 +174,7 @@ class TopicExplorer:
     def map_to_codebook(self, codebook: pd.DataFrame, *, min_similarity: float = 0.35) -> pd.DataFrame:
         """Each topic's most similar code (cosine similarity of embeddings of the topic's centroid and
         the code's name, description and keywords); ``proposed_new`` marks topics that match no code."""
+        self._check_fitted()
         from .embeddings import embed
 
         C = embed(code_texts(codebook), self.embedding_model)
@@ -188,6 +195,7 @@ class TopicExplorer:
 
     def coordinates(self) -> pd.DataFrame:
         """2-D coordinates of every segment (a seeded UMAP of the embeddings) with its topic."""
+        self._check_fitted()
         xy = _umap(len(self.docs_), n_components=2, n_neighbors=min(15, len(self.docs_) - 1), min_dist=0.1,
                    random_state=self.random_state).fit_transform(self.embeddings_)
         return self.segment_topics_.assign(x=xy[:, 0], y=xy[:, 1], text=self.docs_)

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .surveys import _read_table
+from .surveys import _read_table, header_key, iso_date
 
 #: Known answer scales, in scale order; "+" positive, "-" negative, "0" neither (excluded).
 SCALES: dict[str, list[tuple[str, str]]] = {
@@ -38,6 +38,8 @@ SCALES: dict[str, list[tuple[str, str]]] = {
     "information offered": [("Yes", "+"), ("No, but I would have liked information", "-")],
     "yes, always": [("Yes, always", "+"), ("Yes, most of the time", "+"), ("No, only some of the time", "-"),
                     ("No, never", "-")],
+    # CPES (e.g. 2018 Q37 "treated with respect and dignity"): only "Yes, always" is positive
+    "yes, sometimes": [("Yes, always", "+"), ("Yes, sometimes", "-"), ("No", "-")],
     "always/never": [("Always", "+"), ("Most of the time", "+"), ("Sometimes", "-"), ("Rarely", "-"),
                      ("Never", "-")],
     "very good/very poor": [("Very good", "+"), ("Good", "+"), ("Neither good nor poor", "0"), ("Poor", "-"),
@@ -55,7 +57,7 @@ EXCLUDED = re.compile(r"don'?t know|do not know|can'?t (say|remember)|cannot (sa
                       r"|did not need|didn'?t need|not necessary|no need|have not tried|haven'?t tried|prefer not"
                       r"|not sure|no opinion|^neither\b|not relevant|does not apply")
 NEGATIVE = re.compile(r"^no\b|disagree|dissatisf|unlikely|poor|never|too long|too short|difficult|rarely|bad"
-                      r"|worse|unhelpful|not at all|some of the time|to some extent")
+                      r"|worse|unhelpful|not at all|some of the time|to some extent|sometimes")
 POSITIVE = re.compile(r"^yes\b|agree|satisf|likely|excellent|good|easy|always|about right|helpful|better")
 _KNOWN = {}
 for _options in SCALES.values():
@@ -236,7 +238,10 @@ def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str |
     """
     import pandas as pd
 
-    df = pd.concat([_read_table(Path(f), sheet=sheet) for f in files], ignore_index=True)
+    frames = [_read_table(Path(f), sheet=sheet) for f in files]
+    spelling = {header_key(c): c for c in frames[0].columns}  # the first file's headers name the columns
+    df = pd.concat([t.rename(columns=lambda c: spelling.get(header_key(c), c)) for t in frames], ignore_index=True)
+    df = df.fillna("")
     columns, ignored, notes, candidates = {}, {}, [], {}
     for col in df.columns:
         vals = [v.strip() for v in df[col] if v.strip()]
@@ -297,9 +302,15 @@ def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str |
                      "secondary) or a fixed group:")
     if "completed" in columns:
         dates = [v.strip() for v in df[columns["completed"]] if v.strip()]
-        if sum(bool(re.match(r"^\d{4}-\d{2}-\d{2}", v)) for v in dates) < 0.9 * len(dates):
-            notes.append(f"CHECK: dates in {columns['completed']!r} are not ISO (2026-03-31, e.g. {dates[0]!r}): "
-                         "trends over time need ISO dates, so re-export them or leave columns: completed: out")
+        iso = sum(bool(re.match(r"^\d{4}-\d{2}-\d{2}", v)) for v in dates)
+        readable = sum(iso_date(v) is not None for v in dates)
+        if readable < 0.9 * len(dates):
+            notes.append(f"CHECK: dates in {columns['completed']!r} are not dates the reader knows (e.g. {dates[0]!r}; "
+                         "it reads 2026-03-31 or, day first, 31/03/2026): re-export them or leave columns: completed: out")
+        elif iso < 0.9 * len(dates):
+            example = next(v for v in dates if not re.match(r"^\d{4}-", v) and iso_date(v))
+            notes.append(f"CHECK: dates in {columns['completed']!r} are read day first, as in the UK: {example!r} is "
+                         f"{iso_date(example)}; a month-first (US) export would be misread, so re-export it as 2026-03-31")
     for role in ("respondent_id", "site"):
         if role not in columns:
             notes.append(f"MUST FILL IN: no {role.replace('_', ' ')} column found: add columns: {role}:")
@@ -348,7 +359,8 @@ def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str |
                 why += "; CHECK: the question may be worded negatively (then swap positive and negative)"
         questions.append(QuestionGuess(qid, col, text, "categorical", respondents, options=r["options"],
                                        positive=r["positive"], negative=r["negative"], note=why))
-    sites = sorted({v.strip() for v in df[columns["site"]] if v.strip()} if columns["site"] in df.columns else set())
+    counts = Counter(v.strip() for v in df[columns["site"]] if v.strip()) if columns["site"] in df.columns else Counter()
+    sites = sorted(counts, key=lambda v: (-counts[v], v))  # the most common spelling first
     return SurveyGuess(name=name, files=[Path(f) for f in files], rows=len(df), columns=columns, comments=comments,
                        values=values, group=group, questions=questions, site_values=sites, ignored=ignored,
                        notes=notes, sheet=sheet)
@@ -363,12 +375,14 @@ def _unique(qid: str, taken: set[str]) -> str:
 
 
 def layouts(paths: list[Path], sheets: dict[Path, str | None] | None = None) -> list[list[Path]]:
-    """Group survey files by layout (same column names, staff or not, same sheet), in the order given."""
+    """Group survey files by layout (same column names, ignoring case and spaces; staff or not; same sheet), in
+    the order given: ``RESPONDENT ID`` in one export and ``Respondent ID`` in another are one survey."""
     sheets = sheets or {}
     groups: dict[tuple, list[Path]] = {}
     for p in paths:
         sheet = sheets.get(Path(p))
-        key = (frozenset(_read_table(Path(p), sheet=sheet).columns), "staff" in Path(p).name.lower(), sheet)
+        key = (frozenset(map(header_key, _read_table(Path(p), sheet=sheet).columns)), "staff" in Path(p).name.lower(),
+               sheet)
         groups.setdefault(key, []).append(Path(p))
     return list(groups.values())
 

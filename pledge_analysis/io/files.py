@@ -125,12 +125,12 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
     >>> decode_bytes(b"caf\\x81")
     Traceback (most recent call last):
     ...
-    pledge_analysis.errors.InputError: cannot decode the file as text: byte 0x81 on line 1 is neither UTF-8 nor Windows-1252 (file '<bytes>'). Open it and save it as 'CSV UTF-8' (or UTF-8 text), or export it again.
+    pledge_analysis.errors.InputError: PA111 cannot decode the file as text: byte 0x81 on line 1 is neither UTF-8 nor Windows-1252 (file '<bytes>'). Open it and save it as 'CSV UTF-8' (or UTF-8 text), or export it again.
     """
     kind = binary_kind(data)
     if kind:
         what, hint = _NOT_TEXT[kind]
-        raise InputError(f"this file {what}", path=path, hint=hint)
+        raise InputError(f"this file {what}", path=path, hint=hint, code="PA110")
     encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
     body = data
     if encoding:
@@ -143,11 +143,11 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
             text = body.decode(encoding_read)
         except UnicodeDecodeError as exc:
             raise InputError(f"cannot decode the file as {encoding}: bytes at offset {exc.start} are not valid",
-                             path=path, hint="Export it again, as 'CSV UTF-8' or 'Unicode text'.") from None
+                             path=path, hint="Export it again, as 'CSV UTF-8' or 'Unicode text'.", code="PA111") from None
     else:
         if b"\x00" in data:
             raise InputError("this file holds binary data (NUL bytes), not text", path=path,
-                             hint="Export the survey or transcript again as CSV or plain text.")
+                             hint="Export the survey or transcript again as CSV or plain text.", code="PA110")
         text = None
         for encoding in ENCODINGS:
             try:
@@ -159,7 +159,7 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
             line = data[:failure.start].count(b"\n") + 1
             raise InputError(f"cannot decode the file as text: byte 0x{data[failure.start]:02x} on line {line} is "
                              "neither UTF-8 nor Windows-1252", path=path,
-                             hint="Open it and save it as 'CSV UTF-8' (or UTF-8 text), or export it again.")
+                             hint="Open it and save it as 'CSV UTF-8' (or UTF-8 text), or export it again.", code="PA111")
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), encoding
 
 
@@ -233,11 +233,11 @@ def _records(text: str, delimiter: str, path, *, limit: int | None = None):
                 raise InputError(f"line {start}: a quote (\") opens an answer that never closes, so the rest of "
                                  "the file would be read as one answer", path=path,
                                  hint="Close the quote (or double a quote inside an answer: \"\"), or export "
-                                      "the file again.") from None
+                                      "the file again.", code="PA110") from None
             raise InputError(f"line {start}: a quote (\") opens an answer that never closes properly (the text "
                              f"after it runs on to line {reader.line_num}: {exc})", path=path,
                              hint="Quote whole answers (\"...\") and double any quote inside them (\"\"), or "
-                                  "export the file again.") from None
+                                  "export the file again.", code="PA110") from None
         yield start, fields
         start = reader.line_num + 1
         if limit is not None:
@@ -301,7 +301,7 @@ def _frame(records: list[list[str]], header_row: int, path, *, extra_ok: bool, l
                     line = lines[i + 1] if lines else header_row + 1 + i
                     raise InputError(f"line {line} has {len(r)} values but the header has {width} columns", path=path,
                                      hint="An answer probably holds a delimiter without quotes around it. Quote that "
-                                          "answer, or export the file again from the survey tool.")
+                                          "answer, or export the file again from the survey tool.", code="PA110")
                 header += [""] * (len(r) - width)
                 width = len(r)
             r = r[:width]
@@ -378,30 +378,30 @@ def _check_workbook_bytes(path: Path) -> None:
                 names = zf.namelist()
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
             raise InputError(f"cannot open the workbook: it is truncated or corrupt ({exc})", path=path,
-                             hint=corrupt_hint) from None
+                             hint=corrupt_hint, code="PA110") from None
         if not any(n.startswith("xl/") for n in names):
             what = "a Word document" if any(n.startswith("word/") for n in names) else "a zip archive"
             raise InputError(f"this file is not an Excel workbook: it is {what} with an .xlsx name", path=path,
-                             hint="Name the real workbook in project.yaml, or give the file its own extension.")
+                             hint="Name the real workbook in project.yaml, or give the file its own extension.", code="PA110")
         return
     kind = binary_kind(head)
     if kind == "ole":
         raise InputError("this file is not an .xlsx workbook: it is an old Excel 97-2003 (.xls) file or a "
                          "password-protected workbook", path=path,
                          hint="Open it in Excel and save it as 'Excel Workbook (.xlsx)' without a password, "
-                              "or as 'CSV UTF-8'.")
+                              "or as 'CSV UTF-8'.", code="PA110")
     if kind:
         raise InputError(f"this file is not an Excel workbook: it is {KIND_NAMES[kind]}", path=path,
-                         hint="Name the real workbook in project.yaml, or give the file its own extension.")
+                         hint="Name the real workbook in project.yaml, or give the file its own extension.", code="PA110")
     if not head.strip():
         raise EmptyInputError("the workbook file is empty (0 bytes)", path=path, hint=corrupt_hint)
     try:
         decode_bytes(head, path)
     except InputError:
         raise InputError("this file is not an Excel workbook (it is neither a workbook nor text)", path=path,
-                         hint="Export the survey again as .xlsx or CSV.") from None
+                         hint="Export the survey again as .xlsx or CSV.", code="PA110") from None
     raise InputError("this file is a text (CSV) file with an .xlsx name, not an Excel workbook", path=path,
-                     hint="Rename it to .csv (and name it so in project.yaml).")
+                     hint="Rename it to .csv (and name it so in project.yaml).", code="PA110")
 
 
 def read_workbook(path: str | Path, *, sheet: str | None = None) -> Table:
@@ -419,13 +419,13 @@ def read_workbook(path: str | Path, *, sheet: str | None = None) -> Table:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl and zipfile raise many kinds on a damaged file
         raise InputError(f"cannot open the workbook: it is truncated or corrupt ({type(exc).__name__}: {exc})",
-                         path=path, hint="Copy or download it again, or open it in Excel and save it again.") from None
+                         path=path, hint="Copy or download it again, or open it in Excel and save it again.", code="PA110") from None
     try:
         names = [ws.title for ws in wb.worksheets]
         if sheet is not None and sheet not in names:
             err = InputError(f"the workbook has no sheet {sheet!r}; its sheets are "
                              + ", ".join(repr(n) for n in names), path=path,
-                             hint="Fix `sheet:` of this survey in project.yaml.")
+                             hint="Fix `sheet:` of this survey in project.yaml.", code="PA113")
             err.key = "sheet"
             raise err
         sheets = {}
@@ -438,7 +438,7 @@ def read_workbook(path: str | Path, *, sheet: str | None = None) -> Table:
             except Exception as exc:
                 raise InputError(f"cannot read sheet {ws.title!r}: the workbook is truncated or corrupt "
                                  f"({type(exc).__name__}: {exc})", path=path,
-                                 hint="Copy or download it again, or open it in Excel and save it again.") from None
+                                 hint="Copy or download it again, or open it in Excel and save it again.", code="PA110") from None
             sheets[ws.title] = (cells, getattr(ws, "_worksheet_path", None), getattr(ws, "sheet_state", "visible"))
     finally:
         wb.close()
@@ -456,7 +456,7 @@ def read_workbook(path: str | Path, *, sheet: str | None = None) -> Table:
                              "this survey", path=path,
                              hint=f"Name the sheet to read with `sheet:` on this survey in project.yaml, e.g. "
                                   f"`sheet: {full[0]}`; put the rows of the other sheets in a file of their own, "
-                                  "or move them onto that sheet.")
+                                  "or move them onto that sheet.", code="PA113")
             err.key = "sheet"
             raise err
         if not full:
@@ -492,7 +492,7 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
         table = read_delimited(path, delimiter="\t" if suffix == ".tsv" else None)
     elif suffix == ".xls":
         raise InputError("old Excel 97-2003 workbooks (.xls) cannot be read", path=path,
-                         hint="Open it in Excel and save it as 'Excel Workbook (.xlsx)' or 'CSV UTF-8'.")
+                         hint="Open it in Excel and save it as 'Excel Workbook (.xlsx)' or 'CSV UTF-8'.", code="PA110")
     else:
         raise InputError(f"unsupported survey file type {path.suffix!r}", path=path,
                          hint="Use CSV (.csv, .tsv, .txt) or Excel (.xlsx).")

@@ -182,7 +182,7 @@ def read_codebook_qdc(path: str | Path) -> pd.DataFrame:
     data = _read_xml_file(path)
     if data[:4] == b"PK\x03\x04":
         raise InputError("not a REFI-QDA codebook: this file is a zip archive (a .qdpx project?)", path=path,
-                         hint="Read a .qdpx project with read_project_qdpx; a .qdc codebook is one XML file.")
+                         hint="Read a .qdpx project with read_project_qdpx; a .qdc codebook is one XML file.", code="PA114")
     root = _parse_xml(data, path=path, member=None, root=_CODEBOOK_ROOT)
     codes = root.find(f"{{{NS_CODEBOOK}}}Codes")
     if codes is None:

@@ -138,7 +138,7 @@ class Archive:
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError) as exc:
             raise InputError(f"not a REFI-QDA project: the file is not a zip archive, or it is truncated or damaged "
                              f"({exc})", path=path,
-                             hint="A .qdpx is a zip of project.qde and a sources/ folder. " + _AGAIN) from None
+                             hint="A .qdpx is a zip of project.qde and a sources/ folder. " + _AGAIN, code="PA114") from None
         try:
             self.members = self._members()
         except BaseException:
@@ -175,7 +175,7 @@ class Archive:
             return found[0]
         listed = ", ".join(repr(n) for n in list(self.members)[:5]) + (", ..." if len(self.members) > 5 else "")
         raise InputError(f"not a REFI-QDA project: no project.qde inside (members: {listed or 'none'})",
-                         path=self.path, hint=_AGAIN)
+                         path=self.path, hint=_AGAIN, code="PA114")
 
     def source_member(self, rel: str) -> str | None:
         name = "sources/" + rel
@@ -211,10 +211,10 @@ class Archive:
         self._cap(name, info.file_size, declared=True)
         if info.flag_bits & 0x1:
             raise InputError(f"member {name!r} is encrypted (password protected)", path=self.path,
-                             hint="Export the project again without a password, as a REFI-QDA 1.0 .qdpx.")
+                             hint="Export the project again without a password, as a REFI-QDA 1.0 .qdpx.", code="PA114")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA):
             raise InputError(f"member {name!r} uses compression method {info.compress_type}, which this reader "
-                             "cannot inflate (stored, deflate, bzip2 and lzma are read)", path=self.path, hint=_AGAIN)
+                             "cannot inflate (stored, deflate, bzip2 and lzma are read)", path=self.path, hint=_AGAIN, code="PA114")
         chunks, n = [], 0
         try:
             with self.zip.open(info) as f:
@@ -224,7 +224,7 @@ class Archive:
                     chunks.append(chunk)
         except _INFLATE_ERRORS as exc:
             raise InputError(f"member {name!r} is damaged and cannot be inflated ({exc})", path=self.path,
-                             hint=_AGAIN) from None
+                             hint=_AGAIN, code="PA114") from None
         self.read_total += n
         return b"".join(chunks)
 
@@ -234,7 +234,7 @@ class Archive:
             return data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise InputError(f"member {name!r} is not UTF-8 text (byte {exc.start:,} is not valid UTF-8)",
-                             path=self.path, hint="REFI-QDA documents are plain UTF-8 text. " + _AGAIN) from None
+                             path=self.path, hint="REFI-QDA documents are plain UTF-8 text. " + _AGAIN, code="PA111") from None
 
 
 def _dtd_refused(path, member, line) -> UnsafeInputError:
@@ -277,7 +277,7 @@ def parse_xml(data: bytes, *, path, member: str | None, root: str | None, wrong_
         if "Excessive depth" in message:
             message = "elements are nested more than 256 deep"
         raise InputError(_located(f"the XML is not well formed: {message}", member, exc.lineno), path=path,
-                         hint=_AGAIN) from None
+                         hint=_AGAIN, code="PA114") from None
 
 
 def _wrong_root(el, expected: str, where: "Where") -> None:

@@ -65,6 +65,73 @@ def _marker(value: str) -> str | None:
     return None
 
 
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+DATE_HINT = "a date such as 2025-04-03 or, day first as in the UK, 03/04/2025"
+
+
+def iso_date(text: str) -> str | None:
+    """A completion date as ISO ``YYYY-MM-DD``: ISO (with or without a time) or day first as UK exports write
+    it (``03/04/2025``, ``3.4.25``, ``03-04-2025 14:05``); None when it is not a real date.
+
+    >>> iso_date("03/04/2025"), iso_date("2025-04-03 00:00:00"), iso_date("31/12/24"), iso_date("04/13/2025")
+    ('2025-04-03', '2025-04-03', '2024-12-31', None)
+    """
+    from datetime import date
+
+    text = str(text).strip()
+    m = _ISO_DATE.match(text)
+    if m:
+        y, mo, d = (int(x) for x in m.groups())
+    else:
+        m = _DAY_FIRST.match(text)
+        if not m:
+            return None
+        d, mo, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        y += 2000 if y < 100 else 0
+    try:
+        return date(y, mo, d).isoformat()
+    except ValueError:
+        return None
+
+
+def header_key(text) -> str:
+    """A column header as compared across exports: case, runs of spaces and curly apostrophes ignored.
+
+    >>> header_key("  RESPONDENT  ID ") == header_key("Respondent ID"), header_key("Don’t") == header_key("don't")
+    (True, True)
+    """
+    return " ".join(str(text).replace("\u2019", "'").replace("\u2018", "'").split()).casefold()
+
+
+def site_key(text) -> str:
+    """A site name as compared with the names under ``sites:``: letters and digits only, any case, so that
+    ``St Mary's``, ``St Mary’s``, ``ST. MARYS`` and ``st marys`` are one hospital.
+
+    >>> {site_key(x) for x in ("St Mary's", "St Mary’s", "ST. MARYS", " st  marys")}
+    {'stmarys'}
+    """
+    import unicodedata
+
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", str(text)).casefold())
+
+
+def site_matcher(sites: Mapping[str, str]):
+    """``match(value) -> code or None`` for a lookup of lower-cased codes and names (``ProjectConfig.site_lookup``):
+    the exact (case-insensitive) name or code first, then the one site whose :func:`site_key` is the value's."""
+    by_key: dict[str, set[str]] = {}
+    for name, code in sites.items():
+        by_key.setdefault(site_key(name), set()).add(code)
+
+    def match(value: str) -> str | None:
+        if value.lower() in sites:
+            return sites[value.lower()]
+        codes = by_key.get(site_key(value), set())
+        return next(iter(codes)) if len(codes) == 1 else None
+
+    return match
+
+
 def _clean(value) -> str:
     """A cell without surrounding spaces, no-break spaces or invisible zero-width characters."""
     return str(value).strip().strip(_INVISIBLE).strip()
@@ -182,8 +249,11 @@ def read_survey(
     comments : question id -> file column for free-text answers.
     values : canonical column -> {file value: canonical value}, e.g. group labels.
     group : a fixed group for every row (e.g. ``"staff"``) instead of a group column.
-    sites : lower-cased site name or code -> site code; when given, any other site value is
-        listed in ``unknown`` (the project's validation turns these into errors).
+    sites : lower-cased site name or code -> site code; a value matches a name or code ignoring case,
+        spaces and punctuation (:func:`site_key`: ``st marys`` is ``St Mary's``); when given, any other
+        site value is listed in ``unknown`` (the project's validation turns these into errors).
+        Headers in ``columns``, ``comments`` and the questions' ``column`` match the file's headers
+        ignoring case and runs of spaces when exactly one header matches (:func:`header_key`).
     groups : the declared groups; any other group value (after ``values`` recoding) is listed in ``unknown``.
     source_id : the file's id (its path relative to the project folder); also used as ``path`` in
         ``set_aside`` and ``sources`` so that outputs do not depend on where the project lies.
@@ -191,6 +261,9 @@ def read_survey(
     seen_ids : respondent id -> ``(source_id, row)`` of the files of the same survey read before this
         one; filled in as respondents are kept, so an id seen in an earlier file is set aside here as
         ``duplicate respondent id (first seen in FILE row N)``.
+
+    ``completed`` dates are kept as ISO ``YYYY-MM-DD`` (:func:`iso_date`: ISO or day first, as UK exports
+    write them); one that is not a date is set aside as an answer and the respondent kept without it.
 
     A row with no site, or no group (and no fixed ``group``), is set aside with that reason (a blank
     cell inside merged cells says so). ``sources[0]`` counts ``rows_read``, ``rows_kept`` and
@@ -206,9 +279,25 @@ def read_survey(
     unknown: list[dict] = []
     comments = dict(comments or {})
     values = {k: dict(v) for k, v in (values or {}).items()}
-    needed = [c for c in columns.values()] + list(comments.values())
     respondents_kind = "staff" if group == "staff" else "patient"
     qs = questions[questions["respondents"] == respondents_kind] if questions is not None else None
+    # a header that differs only in case or spaces ('RESPONDENT ID', 'Hospital ') is the same column when
+    # exactly one header of the file matches: exports of one survey from different tools differ so
+    in_file = {}
+    for h in table.header:
+        in_file.setdefault(header_key(h), []).append(h)
+
+    def resolve(name: str) -> str:
+        if name in df.columns:
+            return name
+        found = in_file.get(header_key(name), [])
+        return found[0] if len(found) == 1 and found[0] in df.columns else name
+
+    columns = {k: resolve(v) for k, v in columns.items()}
+    comments = {k: resolve(v) for k, v in comments.items()}
+    if qs is not None:
+        qs = qs.assign(column=[resolve(c) for c in qs["column"]])
+    needed = [c for c in columns.values()] + list(comments.values())
     if qs is not None:
         needed += list(qs["column"])
     missing = [c for c in needed if c not in df.columns]
@@ -220,6 +309,7 @@ def read_survey(
         raise MissingColumnError(
             f"survey file {source_id!r}{f' (sheet {table.sheet!r})' if table.sheet else ''} is missing column(s) "
             f"{missing}",
+            path=path, column=missing[0] if len(missing) == 1 else None, missing=missing,
             hint=(guesses + " " if guesses else "") + f"Its columns are {list(df.columns)}. "
                  "Fix the column mapping in project.yaml (or the column in questions.yaml).")
     for c in dict.fromkeys(needed):
@@ -230,6 +320,7 @@ def read_survey(
                              hint="Rename the other columns in the file so that every header is unique.")
 
     attrs = {k: v for k, v in columns.items() if k not in ("respondent_id", "site", "group")}
+    match_site = site_matcher(sites) if sites else None
     set_aside, resp_rows, answer_rows, seg_rows = [], [], [], []
     first_seen: dict[str, int] = {}
     rows_aside = 0
@@ -278,8 +369,9 @@ def read_survey(
         first_seen[rid] = row
         if seen_ids is not None:
             seen_ids[rid] = (source_id, row)
-        site = (sites or {}).get(site_raw.lower(), site_raw)
-        if sites and site_raw.lower() not in sites:
+        code = match_site(site_raw) if sites else None
+        site = code or site_raw
+        if sites and code is None:
             unknown.append({"source_id": source_id, "row": row, "column": columns["site"], "value": site_raw,
                             "kind": "site"})
         if known_groups is not None and grp not in known_groups:
@@ -290,6 +382,12 @@ def read_survey(
         for name, col in attrs.items():
             raw = _clean(rec[col])
             person[name] = values.get(name, {}).get(raw, raw) or None
+        if person.get("completed"):  # one form for trends over time: ISO, read day first from UK exports
+            when = iso_date(person["completed"])
+            if when is None:
+                aside(row, columns["completed"], f"completion date is not a date (expected {DATE_HINT}); "
+                      "the respondent is kept without it", person["completed"])
+            person["completed"] = when
         resp_rows.append(person)
         if qs is not None:
             for q in qs.itertuples(index=False):

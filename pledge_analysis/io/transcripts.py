@@ -1,10 +1,17 @@
 """Reading focus-group and interview transcripts (.txt, .docx, WebVTT .vtt, SubRip .srt) into segments.
 
 Each speaker turn becomes one segment. A turn is a line ``Speaker: text`` where the speaker
-is a label such as ``Facilitator``, ``Interviewer``, ``P1``, ``Participant 3`` or a first name.
-Facilitator turns get ``role="facilitator"``, everyone else ``role="participant"``.
-An unlabelled line right after a turn continues that turn (wrapped text); an unlabelled line
-before the first turn is an error (or, with ``strict=True``, any unlabelled line is).
+is a label such as ``Facilitator``, ``Interviewer``, ``P1``, ``Participant 3`` or a first name,
+optionally with a note in brackets (``Jane (patient): ...``); ``[P1] text`` and a role label with a
+dash (``Patient A - text``, ``MODERATOR – text``, ``P2 - text``) are turns too, and a clock before the
+label (``[00:01:23] P1: text``) is skipped. Facilitator turns (a facilitator word in the label, e.g.
+``Moderator`` or ``Sue (facilitator)``) get ``role="facilitator"`` and are not coded; everyone else
+``role="participant"``.
+An unlabelled line right after a turn continues that turn (wrapped text), except one that reads
+like another speaker's turn (``Linda - I think ...``) after a facilitator's turn: that is an error,
+since joining it would hide a participant's words in a turn that is not coded. Up to
+:data:`MAX_PREAMBLE` lines before the first turn (a title, a date) are set aside with the reason
+:data:`PREAMBLE` (a Word document's first paragraph, its title, is skipped); more is an error. With ``strict=True`` any unlabelled line is an error.
 A Word document's paragraphs and table rows are read in order (a table row ``Speaker | text``
 is a turn).
 
@@ -36,7 +43,26 @@ from .surveys import Ingested, segment_id
 #: pseudonyms (:mod:`pledge_analysis.text.speakers`) find these rows by it.
 EMPTY_TURN = "speaker turn with no text"
 FACILITATOR_LABELS = frozenset({"facilitator", "interviewer", "moderator", "researcher", "chair", "host"})
-SPEAKER = re.compile(r"^\s*(?P<speaker>(?:[A-Z][A-Za-z'.-]*)(?: [A-Z0-9][A-Za-z0-9'.-]*){0,2}|P\d+)\s*:\s*(?P<text>.*)$")
+_LABEL = r"(?:[A-Z][A-Za-z'.-]*)(?: [A-Z0-9][A-Za-z0-9'.-]*){0,2}|P\d+"
+_NOTE = r"(?:\s*\([^()\n]{1,40}\))?"  # "Jane (patient)", "Patient C (carer)"
+SPEAKER = re.compile(rf"^\s*(?P<speaker>(?:{_LABEL}){_NOTE})\s*:\s*(?P<text>.*)$")
+#: ``[P1] text`` / ``[Facilitator]: text``
+BRACKET_SPEAKER = re.compile(rf"^\s*\[(?P<speaker>(?:{_LABEL}){_NOTE})\]\s*:?\s*(?P<text>\S.*)$")
+#: bracketed sound notes, never speakers: ``[Laughter] yes``
+_SOUND_NOTES = frozenset({"laughter", "laughs", "inaudible", "crosstalk", "pause", "silence", "overlapping",
+                          "unclear", "sighs", "coughs", "applause", "noise", "music", "indistinct", "redacted"})
+#: a role label (never a bare name) then a spaced dash: ``Patient A - text``, ``P2 – text``, ``MODERATOR - text``
+_ROLE_LABEL = (r"(?:[PR]\d+|(?i:facilitator|interviewer|moderator|researcher|note ?taker|participant|patient"
+               r"|respondent|speaker|interviewee|person|carer)(?:\s+(?:[A-Z]|\d+))?)")
+DASH_SPEAKER = re.compile(rf"^\s*(?P<speaker>{_ROLE_LABEL}{_NOTE})\s+[-\u2013\u2014]\s+(?P<text>.*)$")
+#: what a wrapped line after a facilitator's turn must not look like: ``Linda - ...``, ``Mary Jones – ...``
+_NAME_DASH = re.compile(rf"^\s*(?:{_LABEL}){_NOTE}\s+[-\u2013\u2014]\s+\S")
+_CLOCK_PREFIX = re.compile(r"^\s*[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?\s+(?=\S)")
+#: the set-aside reason of a line before the first speaker turn (a title, a date, a note)
+PREAMBLE = "text before the first speaker turn (a title or note?)"
+MAX_PREAMBLE = 3
+LABEL_HINT = ("Start each turn with the speaker's label, e.g. 'Facilitator: ', 'P1: ', '[P1] ' or "
+              "'Patient A - '.")
 _TS = r"(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}"
 CUE_TIMING = re.compile(rf"^\s*(?P<start>{_TS})\s+-->\s+(?P<end>{_TS})(?:\s+\S.*)?\s*$")
 #: a line meant as a cue timing, even a malformed one ("00:00:05.000 -> 00:00:09", "00:05 --> ...")
@@ -47,7 +73,29 @@ SUFFIXES = (".txt", ".docx", ".vtt", ".srt")
 
 
 def _role(speaker: str) -> str:
-    return "facilitator" if speaker.lower().rstrip("0123456789 ") in FACILITATOR_LABELS else "participant"
+    """``facilitator`` when the label or its note is a facilitator's (``Moderator 2``, ``Sue (facilitator)``)."""
+    low = speaker.lower()
+    if low.rstrip("0123456789 ") in FACILITATOR_LABELS:
+        return "facilitator"
+    note = re.search(r"\(([^()]*)\)\s*$", low)
+    words = set(re.findall(r"[a-z]+", note.group(1) if note else low.split(" ")[0]))
+    return "facilitator" if words & FACILITATOR_LABELS else "participant"
+
+
+def speaker_turn(line: str) -> re.Match | None:
+    """The ``speaker`` and ``text`` of a line that starts a turn, in any of the label shapes the reader knows.
+
+    >>> [speaker_turn(x)["speaker"] for x in ("P1: yes", "[P2] no", "Patient A - it was", "[00:01:02] Jane (patient): ok")]
+    ['P1', 'P2', 'Patient A', 'Jane (patient)']
+    >>> speaker_turn("Quick - seen in a week.") is None, speaker_turn("[Laughter] yes") is None
+    (True, True)
+    """
+    line = _CLOCK_PREFIX.sub("", line, count=1)
+    for pattern in (SPEAKER, BRACKET_SPEAKER, DASH_SPEAKER):
+        m = pattern.match(line)
+        if m and not _CLOCK.match(m["speaker"]) and m["speaker"].strip().lower() not in _SOUND_NOTES:
+            return m
+    return None
 
 
 def _timestamp(ts: str) -> str:
@@ -76,24 +124,24 @@ def _docx_lines(path: Path) -> list[str]:
             raise InputError("this file is not a .docx: it is an old Word 97-2003 (.doc) file or a "
                              "password-protected document", path=path,
                              hint="Open it in Word and save it as 'Word Document (.docx)' without a password, "
-                                  "or as plain text (.txt).")
+                                  "or as plain text (.txt).", code="PA110")
         try:
             decode_bytes(head, path)
         except InputError:
             raise InputError("this file is not a Word document (.docx)", path=path,
-                             hint="Save the transcript from Word as .docx or plain text (.txt).") from None
+                             hint="Save the transcript from Word as .docx or plain text (.txt).", code="PA110") from None
         raise InputError("this file is not a Word document: it holds plain text with a .docx name", path=path,
-                         hint="Rename it to .txt (and name it so in project.yaml).")
+                         hint="Rename it to .txt (and name it so in project.yaml).", code="PA110")
     try:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise InputError(f"cannot open the Word document: it is truncated or corrupt ({exc})", path=path,
-                         hint="Copy it again, or open it in Word and save it again.") from None
+                         hint="Copy it again, or open it in Word and save it again.", code="PA110") from None
     if "word/document.xml" not in names:
         what = "an Excel workbook" if any(n.startswith("xl/") for n in names) else "a zip archive"
         raise InputError(f"this file is not a Word document: it is {what} with a .docx name", path=path,
-                         hint="Name the real transcript in project.yaml.")
+                         hint="Name the real transcript in project.yaml.", code="PA110")
     try:
         from docx import Document
         from docx.table import Table
@@ -109,7 +157,7 @@ def _docx_lines(path: Path) -> list[str]:
                 lines += _table_lines(Table(child, doc))
     except Exception as exc:  # python-docx and lxml raise many kinds on a damaged file
         raise InputError(f"cannot read the Word document: it is truncated or corrupt ({type(exc).__name__}: {exc})",
-                         path=path, hint="Copy it again, or open it in Word and save it again.") from None
+                         path=path, hint="Copy it again, or open it in Word and save it again.", code="PA110") from None
     return lines
 
 
@@ -129,7 +177,7 @@ def _table_lines(table) -> list[str]:
             out.append("")
         elif all(c.lower().rstrip(":") in _TABLE_HEADER_WORDS for c in cells):
             out.append("")  # the table's header row, not a turn
-        elif len(cells) >= 2 and SPEAKER.match(cells[0].rstrip(":") + ": x"):
+        elif len(cells) >= 2 and speaker_turn(cells[0].rstrip(":") + ": x"):
             out.append(f"{cells[0].rstrip(':')}: {' '.join(cells[1:])}")
         else:
             out.append(" ".join(cells))
@@ -143,24 +191,40 @@ def _lines(path: Path) -> list[str]:
 
 
 # ------------------------------------------------------------------------------------------ plain text
-def _parse_plain(lines: list[str], path: Path, strict: bool) -> list[dict]:
+def _parse_plain(lines: list[str], path: Path, strict: bool) -> tuple[list[dict], list[dict]]:
+    """``(turns, lines set aside)``: lines before the first turn are set aside (a title), at most MAX_PREAMBLE."""
     turns: list[dict] = []
+    preamble: list[dict] = []
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        m = SPEAKER.match(line)
+        m = speaker_turn(line)
         if m:
-            turns.append({"speaker": m["speaker"].strip(), "text": m["text"].strip(), "line": n, "timestamp": None})
+            turns.append({"speaker": " ".join(m["speaker"].split()), "text": m["text"].strip(), "line": n,
+                          "timestamp": None})
         elif turns and not strict:
+            if _role(turns[-1]["speaker"]) == "facilitator" and _NAME_DASH.match(line):
+                raise TranscriptFormatError(
+                    f"line reads like another speaker's turn but has no label the reader knows: "
+                    f"{line.strip()[:60]!r}; it would be joined to the facilitator's turn above, which is not coded",
+                    path=path, row=n, hint="Write the label with a colon (e.g. 'Linda: ...' or 'P3: ...'). "
+                    + LABEL_HINT)
             turns[-1]["text"] = (turns[-1]["text"] + " " + line.strip()).strip()
-        elif not turns and path.suffix.lower() == ".docx" and n == 1:
-            continue  # a docx title paragraph
+        elif not turns and n == 1 and path.suffix.lower() == ".docx":
+            continue  # a Word document's title paragraph
+        elif not turns and not strict and len(preamble) < MAX_PREAMBLE:
+            preamble.append({"line": n, "reason": PREAMBLE, "value": line.strip()})
         else:
+            where = "before the first speaker turn" if not turns else "that continues no turn"
             raise TranscriptFormatError(
-                f"line has no speaker label: {line.strip()[:60]!r}", path=path, row=n,
-                hint="Start each turn with 'Speaker: ' (e.g. 'Facilitator: ' or 'P1: '), "
-                     "or pass strict=False to join wrapped lines to the turn above.")
-    return turns
+                f"line has no speaker label: {line.strip()[:60]!r}" + (
+                    f" ({len(preamble) + 1} lines {where}: only a title of up to {MAX_PREAMBLE} lines is "
+                    "set aside)" if preamble else ""), path=path, row=n,
+                hint=LABEL_HINT)
+    if preamble and not turns:
+        raise TranscriptFormatError(f"line has no speaker label: {preamble[0]['value'][:60]!r}", path=path,
+                                    row=preamble[0]["line"], hint=LABEL_HINT)
+    return turns, preamble
 
 
 # ------------------------------------------------------------------------------------------ captions
@@ -201,7 +265,7 @@ def _voices(payload: list[str], first_line: int) -> list[tuple[str | None, str, 
             out.append((t["speaker"].strip(), body, first_line + offset))
         return out
     text = _clean_caption(joined)
-    s = SPEAKER.match(text)
+    s = speaker_turn(text)
     if not s:
         return [(None, text, first_line)]
     return [(s["speaker"].strip(), s["text"].strip(), first_line)]
@@ -278,7 +342,7 @@ def read_transcript(path: str | Path, *, site: str, group: str, source_id: str |
     if kind:
         turns, cue_aside = _parse_captions(lines, path, srt=kind == "srt")
     else:
-        turns = _parse_plain(lines, path, strict)
+        turns, cue_aside = _parse_plain(lines, path, strict)
     if not turns:
         if cue_aside:
             why = Counter(a["reason"].split(" (")[0] for a in cue_aside)

@@ -80,7 +80,7 @@ def load_yaml_located_text(text: str, *, source: str = "YAML"):
         raise ProjectFileError([Problem(
             source, mark.line + 1 if mark else None, None,
             f"not valid YAML ({problem}{f' at column {mark.column + 1}' if mark else ''}). Check the "
-            "indentation and quote text that contains ': ' or starts with a symbol.")]) from None
+            "indentation and quote text that contains ': ' or starts with a symbol.", code="PA215")]) from None
     return data, Locator(node)
 
 
@@ -90,5 +90,5 @@ def load_yaml_located(path: str | Path):
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ProjectFileError([Problem(path, None, None, f"not UTF-8 text (byte {exc.start}). Save it as UTF-8.")]) from None
+        raise ProjectFileError([Problem(path, None, None, f"not UTF-8 text (byte {exc.start}). Save it as UTF-8.", code="PA215")]) from None
     return load_yaml_located_text(text, source=str(path))

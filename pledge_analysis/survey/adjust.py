@@ -18,6 +18,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from .. import schema
 from ..errors import ConfigError
 from .scoring import wilson_ci
 
@@ -32,7 +33,10 @@ def casemix_adjust(scored: pd.DataFrame, respondents: pd.DataFrame, *, covariate
         confidence: float = 0.95) -> pd.DataFrame:
     """Observed vs expected positives per ``by`` unit and question, and the adjusted estimate.
 
-    Columns: ``question_id, <by>, n, observed, expected, ratio, estimate, adjusted, ci_low, ci_high``.
+    Columns (:data:`pledge_analysis.schema.CASEMIX`, with ``site`` standing for ``<by>``): ``question_id,
+    <by>, n, observed, expected, ratio, estimate`` (crude ``observed / n``)``, adjusted, adjusted_low,
+    adjusted_high`` (the interval of ``adjusted``: ``ci_low``/``ci_high`` in earlier releases). Nothing to
+    adjust (every answer the same) gives an empty table with these columns.
     """
     from sklearn.linear_model import LogisticRegression
 
@@ -56,8 +60,9 @@ def casemix_adjust(scored: pd.DataFrame, respondents: pd.DataFrame, *, covariate
             scale = overall / (e / n)
             rows.append({"question_id": qid, by: unit, "n": n, "observed": int(o), "expected": float(e),
                          "ratio": float(o / e), "estimate": o / n, "adjusted": float(min(1, o / n * scale)),
-                         "ci_low": float(min(1, lo * scale)), "ci_high": float(min(1, hi * scale))})
-    return pd.DataFrame(rows)
+                         "adjusted_low": float(min(1, lo * scale)), "adjusted_high": float(min(1, hi * scale))})
+    cols = [by if c == "site" else c for c in schema.CASEMIX]
+    return pd.DataFrame(rows, columns=cols)
 
 
 def respondent_matrix(scored: pd.DataFrame, items: Sequence[str], outcome: str) -> pd.DataFrame:
@@ -71,8 +76,7 @@ def respondent_matrix(scored: pd.DataFrame, items: Sequence[str], outcome: str) 
 
 
 MISSING = ("pairwise", "complete")
-DRIVER_COLUMNS = ["question_id", "n", "r", "weight", "share", "ci_low", "ci_high", "performance", "r2", "quadrant",
-                  "n_respondents", "n_complete", "missing"]
+DRIVER_COLUMNS = list(schema.DRIVERS)
 
 
 def pairwise_correlations(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -145,7 +149,8 @@ def key_drivers(scored: pd.DataFrame, *, items: Sequence[str], outcome: str = "Q
 
     Columns (:data:`DRIVER_COLUMNS`): ``question_id``; ``n`` respondents who answered this item and the
     outcome (the sample behind ``r``); ``r`` Pearson correlation with the outcome; ``weight`` relative
-    weight; ``share`` of R-squared; ``ci_low``/``ci_high`` bootstrap percentile interval of the share;
+    weight; ``share`` of R-squared; ``share_low``/``share_high`` bootstrap percentile interval of the share
+    (``ci_low``/``ci_high`` in earlier releases);
     ``performance`` % positive (fraction) among the respondents used; ``r2`` of the full model;
     ``quadrant``; ``n_respondents`` respondents used (outcome and at least one item answered);
     ``n_complete`` of them who answered every item; ``missing`` the method.
@@ -176,8 +181,8 @@ def key_drivers(scored: pd.DataFrame, *, items: Sequence[str], outcome: str = "Q
     alpha = (1 - confidence) / 2
     out = pd.DataFrame({
         "question_id": items, "n": pairs[:-1, -1], "r": r[:-1, -1],
-        "weight": w, "share": w / w.sum(), "ci_low": np.quantile(shares, alpha, axis=0),
-        "ci_high": np.quantile(shares, 1 - alpha, axis=0), "performance": m[items].mean().to_numpy(),
+        "weight": w, "share": w / w.sum(), "share_low": np.quantile(shares, alpha, axis=0),
+        "share_high": np.quantile(shares, 1 - alpha, axis=0), "performance": m[items].mean().to_numpy(),
         "r2": w.sum(),
     })
     hi_imp = out["share"] >= out["share"].median()

@@ -29,16 +29,16 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from .. import schema
 from ..errors import InputError
-from .funnel import dispersion
+from .funnels import dispersion
 from .suppression import MIN_N, is_suppressed
 
 Z95 = 1.959963984540054
 RATING = {1.0: "above", 2.0: "within", 3.0: "below"}
 REQUIRED = ("Geog", "Year", "Question.Number", "Number.of.responses", "Lower.95..confidence.interval",
             "Upper.95..confidence.interval")
-COLUMNS = ("year", "trust_code", "trust_name", "question_id", "kind", "n", "suppressed", "estimate",
-           "published_score", "centre", "tau2", "expected_low", "expected_high", "flag", "published_flag")
+COLUMNS = schema.CPES_FLAGS  # limit_low / limit_high: the expected range
 
 
 def unrounded_from_wilson(low, high, n, *, z: float = Z95):
@@ -69,7 +69,7 @@ def _question_flags(g: pd.DataFrame, kind: str, *, z: float, winsorise: float, m
     est = np.where(sup, np.nan, est)
     ok = ~sup
     out = pd.DataFrame({"kind": kind, "n": n, "suppressed": sup, "estimate": est})
-    out[["centre", "tau2", "expected_low", "expected_high"]] = np.nan
+    out[["centre", "tau2", "limit_low", "limit_high"]] = np.nan
     out["flag"] = None
     if ok.sum() >= 3:
         p0 = float(np.sum(n[ok] * est[ok]) / np.sum(n[ok]))
@@ -81,8 +81,8 @@ def _question_flags(g: pd.DataFrame, kind: str, *, z: float, winsorise: float, m
         if kind == "proportion":
             low, high = np.clip(low, 0, 1), np.clip(high, 0, 1)
         out["centre"], out["tau2"] = p0, tau2
-        out["expected_low"] = np.where(ok, low, np.nan)
-        out["expected_high"] = np.where(ok, high, np.nan)
+        out["limit_low"] = np.where(ok, low, np.nan)
+        out["limit_high"] = np.where(ok, high, np.nan)
         out["flag"] = np.where(~ok, None, np.where(est > high, "above", np.where(est < low, "below", "within")))
     return out
 
@@ -104,7 +104,8 @@ def cpes_flags(results: pd.DataFrame | str | Path, *, year: int = 2018, geog: st
     Returns one row per trust and question, columns ``year, trust_code, trust_name,
     question_id, kind`` (``proportion`` or ``mean``)``, n, suppressed, estimate`` (unrounded,
     a fraction for proportions), ``published_score`` (as published), ``centre, tau2,
-    expected_low, expected_high, flag`` and ``published_flag`` (from ``Performance.Rating``
+    limit_low, limit_high`` (the expected range; ``expected_low``/``expected_high`` in earlier
+    releases)``, flag`` and ``published_flag`` (from ``Performance.Rating``
     when the table has it, else empty). The recipe is in the module docstring.
 
     >>> rows = [{"Geog": "Trust", "Year": 2018, "Trust.Code": c, "Question.Number": "Q1",

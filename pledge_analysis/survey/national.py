@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import InputError
-from .funnel import funnel
+from .funnels import funnel
 
 #: Values of the published breakdown columns that mean "the whole population".
 WHOLE_POPULATION = {"sex": ("both", "all", ""), "imd": ("all", "")}

@@ -109,7 +109,9 @@ def read_national(path) -> pd.DataFrame:
     file once; each call returns its own copy, and a changed file is read again.
 
     Columns: ``geog, trust_code, trust_name, year, cancer_type, question_id, n, estimate,
-    ci_low, ci_high, expected_low, expected_high, adjustment, sex, imd`` with proportions as
+    ci_low, ci_high, limit_low, limit_high, adjustment, sex, imd`` (:data:`pledge_analysis.schema.NATIONAL`:
+    ``ci_low``/``ci_high`` the published 95% interval, ``limit_low``/``limit_high`` the published expected
+    range, ``expected_low``/``expected_high`` in earlier releases) with proportions as
     fractions (ratings, such as Q59, keep their 0-10 scale). ``adjustment`` is the published
     ``adjusted.unadjusted.yearonyear`` (``adjusted``, ``unadjusted`` or ``yearonyear``), ``sex``
     and ``imd`` the published ``Gender`` and ``IMD`` breakdowns (``Both`` / ``All`` for the whole
@@ -154,7 +156,7 @@ def _parse_national(path) -> pd.DataFrame:
         "question_id": raw["Question.Number"].astype(str), "n": col("Number.of.responses"),
         "estimate": col("scored.percentage") / scale, "ci_low": col("Lower.95..confidence.interval") / scale,
         "ci_high": col("Upper.95..confidence.interval") / scale,
-        "expected_low": col("Expected.Range..lower.") / scale, "expected_high": col("Expected.Range..upper.") / scale,
+        "limit_low": col("Expected.Range..lower.") / scale, "limit_high": col("Expected.Range..upper.") / scale,
         "adjustment": text("adjusted.unadjusted.yearonyear"), "sex": text("Gender"), "imd": text("IMD"),
     })
 

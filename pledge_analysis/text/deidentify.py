@@ -16,7 +16,13 @@ Recognizers (no trained NER model needed):
 - ``ID``: hospital / MRN / reference numbers after a cue word, and letter+digit record numbers.
 - ``PERSON``: a title (Dr, Mrs, Sister, Nurse ...) before a name; a known first name followed by
   a capitalised surname; a known first name that is not also a common English word; context
-  cues ("my nurse X", "X was lovely", "thanks to X"); and the user's deny-list.
+  cues ("my nurse X", "X was lovely", "thanks to X"); and the user's deny-list; these rules are in
+  :mod:`.name_rules`, more shapes in :mod:`.name_shapes` (lower case, particles, capitals, initials)
+  and :mod:`.name_cues` ("Dr M", "F Grigoryan", an unknown word in a slot only a person fills, text
+  written in capitals).
+
+The labels, scores, default allow-list and word lists are data, in :mod:`.deidentify_data` (their
+names are importable from here too).
 
 >>> r = redact("Sister Jane Okafor was wonderful, ring 07700 900461.")
 >>> r.text
@@ -35,48 +41,12 @@ from typing import Iterable, Mapping, Sequence
 import pandas as pd
 
 from ..errors import ConfigError
-from .name_shapes import _CONTRACTION, LOOK, extra_person_spans
+from .deidentify_data import DEFAULT_ALLOW, LABELS, PRIORITY, SCORE, TITLES
+from .deidentify_data import (FAMILY, NOT_NAMES, PLACE_NOUNS, PRAISE, ROLE_WORDS, SERVICE_NOUNS,  # noqa: F401
+                              SPEECH_VERBS)  # re-exported: the word lists of the PERSON rules
+from .name_cues import ACRONYMS, truecase
+from .name_rules import _person_spans, _plausible, _sentence_initial
 from .names import common_words, gazetteers
-
-LABELS = ("PERSON", "PHONE", "EMAIL", "NHS_NUMBER", "POSTCODE", "ADDRESS", "DATE", "URL", "ID")
-#: Higher wins when two recognizers claim overlapping text.
-PRIORITY = {"EMAIL": 9, "URL": 8, "NHS_NUMBER": 7, "PHONE": 6, "POSTCODE": 5, "ADDRESS": 4, "ID": 3, "DATE": 2, "PERSON": 1}
-
-#: Confidence of each recognizer (0-1): a reviewer lists the least certain redactions first
-#: (:func:`least_certain`). PHONE scores come from :mod:`.phones`; a known name passed as
-#: ``names=`` or ``deny=`` scores 1.
-SCORE = {
-    "EMAIL": 0.99, "URL": 0.9, "NHS_NUMBER": 0.99, "NHS_NUMBER_NO_CUE": 0.85, "POSTCODE": 0.9, "ADDRESS": 0.8,
-    "ID_CUE": 0.9, "ID": 0.7, "DATE": 0.85,
-    "deny": 1.0, "title": 0.95, "first_surname": 0.9, "initials_surname": 0.85, "middle_initial": 0.85,
-    "first_name": 0.8, "speech": 0.75, "cue": 0.7, "capitalised_pair": 0.65, "apposition": 0.6,
-    "lower_case_pair": 0.55, "ner": 0.7,
-}
-
-#: Words and services that must never be redacted (extend with ``allow=``).
-DEFAULT_ALLOW = (
-    "Breast Care Nurse", "Clinical Nurse Specialist", "Macmillan", "Maggie's", "Maggies", "Open Access",
-    "Breast Cancer Now", "Breast Cancer Care", "Cancer Research UK", "Marie Curie", "NHS", "GP", "CNS",
-    # services and places named after people
-    "Sue Ryder", "Linda McCartney", "Royal Marsden", "The Christie", "Penny Brohn", "Haven", "Mount Vernon",
-    "Addenbrooke's", "Guy's", "St Thomas'", "Bart's", "Barts", "Clatterbridge", "Velindre", "Weston Park",
-    "Herceptin", "Tamoxifen", "Letrozole", "Anastrozole", "Exemestane", "Zoladex", "Trastuzumab",
-    "Pertuzumab", "Docetaxel", "Paclitaxel", "Capecitabine", "Palbociclib", "Ribociclib", "Abemaciclib",
-    "Denosumab", "Zoledronic", "Kadcyla", "Phesgo", "Enhertu", "Covid", "Christmas", "Easter",
-    "Marie Currie", "Red Cross", "Admiral Nurse", "Tai Chi", "Thai Chi", "Pilates", "Zumba", "Reiki",
-    "Ramadan", "Eid", "Diwali", "Hanukkah", "Passover", "Vaisakhi", "Holi", "Lent", "Advent", "Yom Kippur",
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December", "God", "Lord",
-)
-TITLES = frozenset({"dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "nurse", "sister", "matron", "prof",
-                    "professor", "sr", "dame", "sir"})
-ROLE_WORDS = ("nurse", "doctor", "surgeon", "consultant", "oncologist", "radiographer", "radiologist",
-              "physio", "physiotherapist", "counsellor", "receptionist", "cns", "specialist nurse",
-              "breast care nurse", "registrar", "secretary", "volunteer", "therapist", "key worker")
-PRAISE = ("lovely", "wonderful", "amazing", "brilliant", "fantastic", "great", "fab", "fabulous", "kind",
-          "so kind", "helpful", "excellent", "superb", "outstanding", "rude", "dismissive", "unhelpful",
-          "an angel", "a star", "a godsend", "incredible", "marvellous", "caring", "fantastic")
 
 _MONTHS = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 _PATTERNS = {
@@ -99,16 +69,6 @@ _PATTERNS = {
         r"(?:\s+(?:number|no\.?))?|case\s+number)\s*(?:is\s+|was\s+)?[:#]?\s*)(?P<id>[A-Z]{0,3}\d[\dA-Z-]{3,}\d?)"
         r"|\b(?P<id2>[A-Z]{1,3}\d{6,9})\b", re.I),
 }
-#: A word of letters (any script), with inner apostrophes or hyphens; never part of "CF10" or "x2".
-_TOKEN = re.compile(r"(?<![\w'’-])[^\W\d_](?:(?:[^\W\d_]|['’-])*[^\W\d_])?(?!\w)")
-#: A journey before "from X" / "to X" makes X a place ("moved from Milton Keynes to Stoke Mandeville").
-_MOVEMENT = re.compile(r"\b(?:moved?|came|come|drove|drive|driven|travell?ed|travel|transferred|went|go|going|"
-                       r"journey|trip|commute|relocated)\b(?:\s+[^\W\d_]+){0,3}\s+(?:from|to)\s+$"
-                       r"|\bfrom\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?\s+to\s+$", re.I)
-_PLACE_PREPOSITIONS = frozenset({"from", "in", "at", "near", "via", "outside", "into", "towards", "around"})
-_DOB = re.compile(r"\b(?:dob|d\.o\.b\.?|date of birth|born on)\b", re.I)
-
-
 @dataclass
 class Redaction:
     """The result of :func:`redact`: the redacted text and the spans found in the original."""
@@ -211,315 +171,6 @@ def _regex_spans(text: str, labels: frozenset[str]) -> list[tuple[int, int, str,
     return out
 
 
-def _tokens(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
-
-
-def _is_cap(word: str) -> bool:
-    """Capitalised like a name: "Jane", "McAllister" or "O'Neil", not an acronym ("CPN", "TIWs"), "I" or "I've"."""
-    return word[0].isupper() and not (len(word) > 1 and (word.isupper() or word[1].isupper())) \
-        and word != "I" and not word.lower().startswith(("i'", "i’"))
-
-
-def _gap_ok(text: str, a_end: int, b_start: int, allow_dot: bool = False) -> bool:
-    gap = text[a_end:b_start]
-    return gap.strip() == "" or (allow_dot and gap.strip() == ".")
-
-
-@lru_cache(maxsize=1)
-def _cues():
-    """The context-cue patterns of :func:`_person_spans`, compiled once."""
-    role = "|".join(re.escape(r) for r in ROLE_WORDS)
-    praise = "|".join(re.escape(p) for p in PRAISE)
-    cue_before = re.compile(
-        rf"\b(?:(?:my|our|the|a|her|his)\s+(?:{role})(?:\s+(?:called|named))?|(?:called|named)|thanks?\s+(?:you\s+)?to"
-        rf"|thank(?:\s+you)?|ask(?:ed)?\s+for|spoke\s+to|(?:{role})\s+(?:called|named))\s+(?P<name>[^\W\d_][\w'’-]*)", re.I)
-    cue_after = re.compile(rf"\b(?P<name>[A-ZÀ-Þ][\w'’-]+)\s+(?:was|is|has\s+been|were)\s+(?:so\s+|very\s+|really\s+|just\s+)?(?:{praise})\b")
-    verbs = ("phoned|rang|called|said|told|explained|sorted|helped|came|took|held|made|listened|visited|"
-             "arranged|organised|organized|who|has|had|will|would|always|never|did|went|gave|showed|looked")
-    cue_verb = re.compile(rf"\b(?P<name>[A-ZÀ-Þ][\w'’-]+)\s+(?:{verbs})\b")
-    cue_apposition = re.compile(rf"\b(?P<name>[A-ZÀ-Þ][\w'’-]+),\s+(?:the|my|our|a)\s+(?:{role})\b"
-                                rf"|\b(?:{role})\s+\((?P<name2>[A-ZÀ-Þ][\w'’-]+)\)"
-                                rf"|\b[Ii]t\s+was\s+(?P<name3>[A-ZÀ-Þ][\w'’-]+)\s+who\b")
-    cue_place = re.compile(r"\b(?P<name>[A-ZÀ-Þ][\w'’-]+)\s+(?:from|on|at|in)\s+(?:the\s+)?(?:support\s+group|"
-                           r"breast\s+unit|ward|clinic|team|reception|hospice|unit|chemo\s+suite|helpline|shift|duty|nights)\b")
-    return cue_before, cue_after, cue_verb, cue_apposition, cue_place
-
-
-def _person_spans(text: str, opts: Options) -> list[tuple[int, int, str]]:
-    first, last = gazetteers()
-    common = common_words()
-    toks = _tokens(text)
-    spans: list[tuple[int, int, str]] = []
-    lower = [w.lower().replace("’", "'") for _s, _e, w in toks]
-
-    def namelike(i: int, *, strict_case: bool = True) -> bool:
-        w, lw = toks[i][2], lower[i]
-        if lw in TITLES:
-            return False
-        if _is_cap(w):
-            return lw not in common or lw in first or lw in last
-        if strict_case:
-            return False
-        return (lw in first or lw in last) and lw not in common
-
-    n = len(toks)
-    i = 0
-    while i < n:
-        s, e, w = toks[i]
-        lw = lower[i]
-        # 1. title + name(s)
-        if lw in TITLES and i + 1 < n and _gap_ok(text, e, toks[i + 1][0], allow_dot=True):
-            title_cap = _is_cap(w)
-            j = i + 1
-            if namelike(j, strict_case=title_cap or lw in ("nurse", "sister", "doctor")) or (
-                    not title_cap and lower[j] in last and lower[j] not in common):
-                k = j
-                while k + 1 < n and k - j < 2 and _gap_ok(text, toks[k][1], toks[k + 1][0]) and \
-                        _is_cap(toks[k + 1][2]) and namelike(k + 1):
-                    k += 1
-                spans.append((toks[j][0], toks[k][1], "PERSON", SCORE["title"]))
-                i = k + 1
-                continue
-        # 2. known first name + capitalised surname
-        if _is_cap(w) and lw in first and i + 1 < n and _gap_ok(text, e, toks[i + 1][0]) and \
-                _is_cap(toks[i + 1][2]) and lower[i + 1] not in TITLES and \
-                (lower[i + 1] in last or lower[i + 1] not in common):
-            spans.append((s, toks[i + 1][1], "PERSON", SCORE["first_surname"]))
-            i += 2
-            continue
-        # 2b. an unknown capitalised word followed by a known surname ("Mei Chen")
-        if _is_cap(w) and lw not in common and lw not in TITLES and i + 1 < n and \
-                _gap_ok(text, e, toks[i + 1][0]) and _is_cap(toks[i + 1][2]) and \
-                lower[i + 1] in last and lower[i + 1] not in common:
-            spans.append((s, toks[i + 1][1], "PERSON", SCORE["first_surname"]))
-            i += 2
-            continue
-        # 2c. two adjacent capitalised words that are neither common words nor titles ("Bartosz Oyelaran"),
-        # unless a preposition of place comes before ("from Milton Keynes", "in Stoke Mandeville")
-        if _is_cap(w) and lw not in common and lw not in TITLES and i + 1 < n and \
-                not (i and lower[i - 1] in _PLACE_PREPOSITIONS) and \
-                _gap_ok(text, e, toks[i + 1][0]) and _is_cap(toks[i + 1][2]) and \
-                lower[i + 1] not in common and lower[i + 1] not in TITLES:
-            spans.append((s, toks[i + 1][1], "PERSON", SCORE["capitalised_pair"]))
-            i += 2
-            continue
-        # 3. a known first name that is not also a common word
-        if _is_cap(w) and lw in first and lw not in common:
-            spans.append((s, e, "PERSON", SCORE["first_name"]))
-        i += 1
-    # 4. context cues: "my nurse X", "called X", "thanks to X", "X was lovely" (patterns in _cues())
-    cue_before, cue_after, cue_verb, cue_apposition, cue_place = _cues()
-    matches = list(cue_before.finditer(text)) + list(cue_after.finditer(text)) + list(cue_place.finditer(text))
-    for m in cue_verb.finditer(text):  # "When Winifred phoned": not at the start of a sentence
-        ln = m.group("name").lower()
-        if not _sentence_initial(text, m.start("name")) or (ln in first and ln not in common):
-            matches.append(m)
-    for m in cue_apposition.finditer(text):
-        matches.append(m)
-    for m in matches:
-        group = next(g for g in ("name", "name2", "name3") if g in m.re.groupindex and m.group(g))
-        name = m.group(group)
-        ln = name.lower()
-        if ln in common and ln not in first:
-            continue
-        if ln in TITLES or ln in ("you", "them", "him", "her", "me", "us", "everyone", "all") \
-                or (name.isupper() and len(name) > 1) or ln.startswith(("i'", "i’")):
-            continue
-        if not _is_cap(name) and (ln in common or "'" in ln or "’" in ln or not m.group(0).lower().startswith(
-                ("my ", "our ", "her ", "his "))):
-            continue  # lower-case words count as names only after "my nurse ..." style cues, never common words
-        s, e = m.span(group)
-        # extend over a following capitalised surname
-        nxt = re.match(r"\s+([A-ZÀ-Þ][\w'’-]+)", text[e:e + LOOK])
-        if nxt and (nxt.group(1).lower() in last or nxt.group(1).lower() not in common):
-            e += nxt.end()
-        base = max(0, s - LOOK)
-        prev = re.search(r"([A-ZÀ-Þ][\w'’-]+)\s+$", text[base:s])
-        if prev and prev.group(1).lower() not in common and prev.group(1).lower() not in TITLES:
-            s = base + prev.start(1)
-        spans.append((s, e, "PERSON", SCORE["cue"]))
-    spans += _more_person_spans(text, toks, lower, first, last, common)
-    spans += extra_person_spans(text, spans, first, last, common, NOT_NAMES, TITLES)
-    # names joined by "and" to a name found above: "Thanks to Ngozi and Temitope"
-    for s0, e0, _lab, sc in list(spans):
-        m = re.match(r"\s+(?:and|&)\s+([A-ZÀ-Þ][\w'’-]+)", text[e0:e0 + LOOK])
-        if m and m.group(1).lower() not in common and m.group(1).lower() not in TITLES:
-            spans.append((e0 + m.start(1), e0 + m.end(1), "PERSON", min(sc, SCORE["cue"])))
-    # a possessive is not part of the name: "Dr Hughes's team" -> "Hughes"
-    return [(s, e - 2, lab, sc) if text[s:e].lower().endswith(("'s", "’s")) and e - s > 3 else (s, e, lab, sc)
-            for s, e, lab, sc in spans]
-
-
-_NAME = r"[A-ZÀ-ÞĀ-Ž][\w'’-]*[^\W\d_]"
-#: "H. Bamgbose", "L.J. Zhang", "S.C. Woldemariam": initials, then a surname.
-_INITIALS = re.compile(rf"(?<![\w.])(?:[A-Z]\.\s?){{1,3}}(?P<sur>{_NAME}(?:-{_NAME})?)")
-#: "Tom I. Holzman", "Xiaoling M Nwachukwu": a name, a middle initial, a surname.
-_MIDDLE = re.compile(rf"(?<![\w'’-])(?P<first>{_NAME})\s+(?P<mid>[A-Z])(?P<dot>\.?)\s+(?P<sur>{_NAME})")
-SPEECH_VERBS = ("says", "said", "explains", "explained", "adds", "added", "wrote", "writes", "asked", "asks",
-                "replied", "replies", "commented", "insists", "insisted", "recalls", "recalled", "admits",
-                "admitted", "told us", "told me", "tells us", "tells me", "according to", "mentioned",
-                "mentions", "reckons", "reckoned", "promised", "suggested", "warned", "reassured", "confirmed",
-                "kept saying", "keeps saying")
-_SPEECH_ANY = "|".join(v.replace(" ", r"\s+") for v in SPEECH_VERBS)
-_SPEECH_ONE = "|".join(v for v in SPEECH_VERBS if " " not in v)
-_SPEECH_BEFORE = re.compile(rf"\b(?:{_SPEECH_ANY})\s+(?P<name>{_NAME})")
-_SPEECH_AFTER = re.compile(rf"(?<![\w'’-])(?P<name>{_NAME})\s+(?:{_SPEECH_ONE})\b")
-#: Object cues: "I cannot praise X", "meeting X", "on behalf of my mother, X", "shout out to X".
-FAMILY = ("mother", "mum", "mam", "father", "dad", "husband", "wife", "partner", "son", "daughter", "sister",
-          "brother", "friend", "aunt", "uncle", "niece", "nephew", "gran", "grandma", "grandad", "sister-in-law",
-          "brother-in-law", "mother-in-law", "father-in-law", "neighbour", "carer")
-_FAMILY = "|".join(FAMILY)
-_OBJECT_CUE = re.compile(
-    rf"\b(?i:praise|praised|meet|meeting|met|shout\s*out\s+to|seen\s+by|looked\s+after\s+by|treated\s+by|"
-    rf"cared\s+for\s+by|speak\s+to|speaking\s+to|talk\s+to|talked\s+to|(?:my|our|her|his)\s+(?:{_FAMILY}),?|"
-    rf"thanks|cheers|ta|tell|told|ask\s+for|big\s+up|love\s+to|said\s+to|(?:gave|give)\s+(?:her|his)\s+name\s+as)"
-    rf"\s+(?P<name>{_NAME})")
-#: "my friend ruairidh": a lower-case word after a family or friend cue.
-_FAMILY_LOWER = re.compile(rf"\b(?:my|our|her|his)\s+(?:{_FAMILY}),?\s+(?P<name>[^\W\d_][\w'’-]*[^\W\d_])", re.I)
-#: ", Haruki, was": a single unknown capitalised word between commas.
-_APPOSITION = re.compile(rf",\s+(?P<name>{_NAME}),\s")
-
-
-def _more_person_spans(text, toks, lower, first, last, common) -> list[tuple[int, int, str, float]]:
-    """Names in shapes the first rules miss: initials, middle initials, speech verbs, object cues,
-    appositions, and lower-case first name + surname pairs ("olga krylova's")."""
-    from .names import known_word, rare_word
-
-    out = []
-
-    def namelike(word: str) -> bool:
-        lw = word.lower().replace("’", "'")
-        lw = lw[:-2] if lw.endswith("'s") else lw
-        return _is_cap(word) and lw not in TITLES and (lw not in common or lw in last or lw in first) \
-            and not _CONTRACTION.search(lw)
-
-    def strict(word: str) -> bool:  # a single word on weak evidence: not a common English word at all
-        lw = word.lower().replace("’", "'")
-        lw = lw[:-2] if lw.endswith("'s") else lw
-        return lw not in TITLES and lw not in common and not lw.startswith("i'") and not (
-            len(word) > 1 and (word.isupper() or word[1].isupper())) and not _CONTRACTION.search(lw)
-
-    for m in _INITIALS.finditer(text):
-        if namelike(m.group("sur")) and m.group(0)[:2] not in ("I.",):
-            out.append((m.start(), m.end(), "PERSON", SCORE["initials_surname"]))
-    for m in _MIDDLE.finditer(text):
-        f, sur = m.group("first"), m.group("sur")
-        if (m.group("mid") != "I" or m.group("dot")) and m.group("mid") != "A" and namelike(f) and namelike(sur) \
-                and not (_sentence_initial(text, m.start()) and not strict(f)):
-            out.append((m.start(), m.end(), "PERSON", SCORE["middle_initial"]))
-    for m in _FAMILY_LOWER.finditer(text):
-        nm = m.group("name")
-        if nm.islower() and strict(nm) and (nm in first or rare_word(nm)) and "'" not in nm and "’" not in nm:
-            a, b = m.span("name")
-            nxt = re.match(r"\s+([^\W\d_][\w'’-]*[^\W\d_])", text[b:b + LOOK])  # "my friend jaspreet sivakumar"
-            if nxt and nxt.group(1).islower() and strict(nxt.group(1)) and (nxt.group(1) in last or rare_word(nxt.group(1))):
-                b += nxt.end()
-            out.append((a, b, "PERSON", SCORE["cue"]))
-    for rx, key in ((_SPEECH_BEFORE, "speech"), (_SPEECH_AFTER, "speech"), (_OBJECT_CUE, "cue"),
-                    (_APPOSITION, "apposition")):
-        for m in rx.finditer(text):
-            name = m.group("name")
-            if rx is _SPEECH_AFTER and _sentence_initial(text, m.start("name")) and not strict(name):
-                continue
-            if (strict(name) if key == "apposition" else namelike(name)) and name.lower() not in TITLES:
-                a, b = m.span("name")
-                nxt = re.match(rf"\s+({_NAME})", text[b:b + LOOK])
-                if nxt and key != "apposition" and namelike(nxt.group(1)) and strict(nxt.group(1)):
-                    b += nxt.end()
-                out.append((a, b, "PERSON", SCORE[key]))
-    # lower case: a known first name that is not a common word, then a word that is not common
-    for i in range(len(toks) - 1):
-        w, nw = toks[i][2], toks[i + 1][2]
-        if not (w.islower() and nw.islower()) or text[toks[i][1]:toks[i + 1][0]] != " ":
-            continue
-        lw, ln = lower[i], lower[i + 1]
-        ln = ln[:-2] if ln.endswith("'s") else ln
-        if lw not in common and ln not in common and lw not in TITLES and "'" not in lw \
-                and lw not in NOT_NAMES and ln not in NOT_NAMES \
-                and (lw in first or not known_word(lw) or (rare_word(lw) and ln in last)) \
-                and (ln in last or not known_word(ln) or (rare_word(ln) and lw in first)):
-            out.append((toks[i][0], toks[i + 1][1], "PERSON", SCORE["lower_case_pair"]))
-    return out
-
-
-#: Words that are never (part of) a person's name: job titles, services and the nouns of places
-#: named after people ("Cherry Ward", "Park House", "George Eliot Hospital").
-NOT_NAMES = frozenset(
-    {w for r in ROLE_WORDS for w in r.split()} | {
-        "cpn", "hca", "gp", "physio", "physiotherapy", "pharmacy", "pharmacist", "psychologist", "psychiatrist",
-        "podiatrist", "podiatric", "podiatry", "visitor", "caller", "lady", "gentleman", "co-ordinator",
-        "coordinator", "manager", "worker", "consultation", "hospitality", "reception", "chemo", "radiotherapy",
-        "oncology", "staff", "team", "matron", "sister", "nurse", "dr", "drs", "my", "the", "our", "rehab",
-        "aftercare", "palliative", "hca", "hcas", "x-ray", "xray"})
-#: Nouns after which a capitalised word names a team, service, award or role, not a person ("the Hart Team",
-#: "Daisy award", "Admiral Nurse" is allow-listed); only a title ("Dr Hart") overrides them.
-SERVICE_NOUNS = frozenset({"team", "teams", "award", "awards", "service", "services", "support", "community",
-                           "visitor", "visitors", "programme", "program", "project", "network", "partnership", "pts",
-                           "appeal", "fund", "scheme", "initiative"})
-#: Words that may open a span by accident and are dropped from its edge ("Love Claire", "An X-ray").
-_EDGE_WORDS = frozenset({"love", "dear", "hi", "hello", "thanks", "cheers", "an", "a", "the", "from", "with"})
-PLACE_NOUNS = frozenset({
-    "ward", "hospital", "house", "centre", "center", "clinic", "unit", "grange", "lodge", "court", "surgery",
-    "practice", "road", "street", "lane", "avenue", "palace", "city", "trust", "group", "hall", "park", "school",
-    "college", "hospice", "infirmary", "suite", "wing", "building", "campus", "site", "village", "town",
-    "county", "university", "foundation", "charity", "society"})
-_MONTH_WORDS = frozenset({"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-                          "january", "february", "march", "april", "june", "july", "august", "september", "october",
-                          "november", "december"})
-_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
-
-
-def _plausible(text: str, sp):
-    """A PERSON span without role words at its edges ("CPN Matt" -> "Matt"), or None when it names a
-    place ("Cherry Ward", "St Lukes", "Melton hospital"), a month before a number ("Jan 2021"), or nothing."""
-    s, e, label, sc = sp
-    words = [(m.start() + s, m.end() + s) for m in _WORD.finditer(text[s:e])]
-
-    def norm(a, b):
-        w = text[a:b].lower().replace("’", "'").rstrip(".")
-        return w[:-2] if w.endswith("'s") else w
-
-    def role(a, b):  # a role or service word, singular or plural, or the pronoun I
-        w = norm(a, b)
-        return w in NOT_NAMES or (w.endswith("s") and w[:-1] in NOT_NAMES) or text[a:b] == "I"
-
-    if words and norm(*words[0]) in ("st", "saint", "royal"):  # St Luke's, Royal Papworth
-        return None
-    while words and (role(*words[0]) or (len(words) > 1 and norm(*words[0]) in _EDGE_WORDS)):
-        words.pop(0)
-    while words and role(*words[-1]):
-        words.pop()
-    if not words or (len(words) > 1 and norm(*words[-1]) in PLACE_NOUNS):  # "Cherry Ward"; "Dr Ward" stays
-        return None
-    if len(words) == 1 and sc <= SCORE["cue"] and norm(*words[0]) in PLACE_NOUNS:  # "Ward is lovely"
-        return None
-    s2, e2 = words[0][0], words[-1][1]
-    after = re.match(r"(?:['’]s)?\s+([^\W\d_]+)", text[e2:e2 + LOOK])
-    if after and after.group(1).lower() in PLACE_NOUNS:
-        return None
-    if sc < SCORE["title"] and after and after.group(1).lower() in SERVICE_NOUNS \
-            and not re.match(r"['’]", text[e2:e2 + 1]):  # "the Hart Team", "Daisy award"; "Katie's team" stays
-        return None
-    before = re.search(r"\b(st|st\.|saint|royal)\s+$", text[max(0, s2 - LOOK):s2], re.I)
-    if before:
-        return None
-    # a place or a ward: "in Preston", "at West Bridgeford", "on Winifred 2", "to Harvey 1"
-    prep = re.search(r"\b([^\W\d_]+)\s+$", text[max(0, s2 - LOOK):s2])
-    if sc < SCORE["title"] and prep and (prep.group(1).lower() in _PLACE_PREPOSITIONS - {"from"} or (
-            prep.group(1).lower() in ("on", "to", "from", "onto") and re.match(r"\s+\d{1,2}[A-Za-z]?\b", text[e2:e2 + LOOK]))
-            or (prep.group(1).lower() in ("from", "to") and _MOVEMENT.search(text[max(0, s2 - 60):s2]))):
-        return None
-    if len(words) == 1 and norm(*words[0]) in _MONTH_WORDS and re.match(r"\s+\d", text[e2:e2 + LOOK]):
-        return None
-    return (s2, e2, label, sc)
-
-
-def _sentence_initial(text: str, pos: int) -> bool:
-    before = text[max(0, pos - LOOK):pos].rstrip() or text[:pos].rstrip()
-    return not before or before[-1] in ".!?\n:;\"“("
-
-
 def _deny_spans(text: str, deny: Sequence[str]) -> list[tuple[int, int, str]]:
     spans = []
     for entry in deny:
@@ -573,7 +224,10 @@ def find_scored(text: str, opts: Options | None = None, nlp=None, *, doc=None) -
     spans = _regex_spans(text, opts.labels)
     if "PERSON" in opts.labels:
         allowed = _allowed_ranges(text, opts.allow)
-        person = [sp for sp in (_plausible(text, sp) for sp in _person_spans(text, opts))
+        # a text written in capitals is read with its common words in lower case ("THANK YOU NNAMDI")
+        first, _last = gazetteers()
+        cased = truecase(text, common_words(), ACRONYMS, first) or text
+        person = [sp for sp in (_plausible(cased, sp) for sp in _person_spans(cased))
                   if sp and not any(a < sp[1] and sp[0] < b for a, b in allowed)]
         spans += person + _deny_spans(text, opts.deny)
         if doc is not None:

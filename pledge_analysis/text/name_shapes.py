@@ -1,7 +1,7 @@
 """More shapes of personal names, for text the first rules were not written against (issue 14, second round).
 
 :func:`extra_person_spans` returns ``(start, end, "PERSON", score)`` for names that
-:func:`pledge_analysis.text.deidentify._person_spans` misses. Each rule needs *evidence* beyond
+:func:`pledge_analysis.text.name_rules._person_spans` misses. Each rule needs *evidence* beyond
 "a word we do not know", because an unknown capitalised word in real feedback is as often a
 place ("Millbrook"), a drug or a misspelling as a name:
 
@@ -46,7 +46,7 @@ _SPEECH = r"(?:said|says|told\s+me|told\s+us|explained|mentioned|reckons|reckone
 _LOWER_BEFORE = re.compile(
     r"(?i:\b(?:(?:the|my|our|a|her|his)\s+(?:nurse|doctor|surgeon|consultant|oncologist|radiographer|physio|"
     r"counsellor|receptionist|registrar|cns|key\s+worker|midwife|carer)|looked\s+after\s+by|seen\s+by|"
-    r"cared\s+for\s+by|treated\s+by|(?:thanks?|ta|cheers)(?:\s+you)?\s+to|thanks|cheers|ta|tell|ask\s+for|"
+    r"cared\s+for\s+by|treated\s+by|(?:thanks?|ta|cheers)(?:\s+(?:you|u))?\s+to|thanks|cheers|ta|tell|ask\s+for|"
     r"asked\s+for|spoke\s+to|speak\s+to|talk\s+to|(?:hi|hello|hiya|hey)\s*,?\s+(?:it'?s|this\s+is)|"
     r"message\s+from|msg\s+from|call\s+from|text\s+from|love\s+to|love\s+from|called|named))"
     r"\s+(?P<name>[^\W\d_][\w'’-]*[^\W\d_])")

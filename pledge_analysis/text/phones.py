@@ -8,10 +8,12 @@
    foreign national forms too (``780-999-2181``, ``(64) 3591-3246``). A number the plan calls
    *valid* scores :data:`SCORE_VALID`, a merely *possible* one :data:`SCORE_POSSIBLE`.
 2. A safety net: any remaining run of 9 to 15 digits in phone-like groups (spaces, dashes, dots,
-   brackets) is still a phone number (:data:`SCORE_SHAPE`), so no phone-like digit run stays in place.
+   brackets, and slashes after ``+`` or ``00``: ``+61 412/731 278``) is still a phone number
+   (:data:`SCORE_SHAPE`), so no phone-like digit run stays in place.
 
 Not phone numbers: fewer than 7 digits, year ranges (``2019-2021``), times, money, doses, scores
-(``7/10``): the matcher never sees ``:``, ``£``, ``,`` or ``/`` as part of a number.
+(``7/10``, ``12/03/2024``): the matcher never sees ``:``, ``£``, ``,`` or ``/`` as part of a number (a
+slash only inside a number that starts with ``+`` or ``00``).
 
 >>> [(s, e) for s, e, _ in phone_spans("They're not answering at 780-999-2181")]
 [(25, 37)]
@@ -26,9 +28,11 @@ import re
 SCORE_VALID, SCORE_POSSIBLE, SCORE_SHAPE = 0.95, 0.8, 0.5
 MIN_DIGITS = 7
 #: Cheap prefilter: seven or more digits with at most short separators between them.
-_PREFILTER = re.compile(r"\d(?:[ \t().\-]{0,3}\d){6,}")
+_PREFILTER = re.compile(r"\d(?:[ \t().\-/]{0,3}\d){6,}")
 #: The safety net's shape: an optional + / 00 prefix, then digits in groups.
 _SHAPE = re.compile(r"(?<![\w+])(?:\+\s?)?\(?\d[\d \t().\-]{7,22}\d(?![\w])")
+#: An international number written with a slash between groups ("+61 412/731 278", "+49 30/1234567").
+_SLASHED = re.compile(r"(?<![\w+])(?:\+|00)\s?\d[\d \t().\-/]{6,22}\d(?![\w/])")
 _YEARS = re.compile(r"^(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d$")
 
 
@@ -48,6 +52,10 @@ def phone_spans(text: str) -> list[tuple[int, int, float]]:
         if _digits(raw) < MIN_DIGITS or _YEARS.match(raw):
             continue
         out.append((m.start, m.end, SCORE_VALID if phonenumbers.is_valid_number(m.number) else SCORE_POSSIBLE))
+    for m in _SLASHED.finditer(text):
+        s, e = m.span()
+        if "/" in m.group(0) and 9 <= _digits(m.group(0)) <= 15 and not any(a < e and s < b for a, b, _ in out):
+            out.append((s, e, SCORE_SHAPE))
     for m in _SHAPE.finditer(text):
         raw = m.group(0).rstrip(" \t-.(")
         s, e = m.start(), m.start() + len(raw)

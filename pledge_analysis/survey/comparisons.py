@@ -17,15 +17,19 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .. import schema
 from .scoring import wilson_ci
 from .suppression import MIN_N, is_suppressed
 
 
 def two_proportions(k1, n1, k2, n2, *, confidence: float = 0.95) -> dict:
-    """Difference ``p1 - p2`` with Newcombe's interval, z-test p-value and Cohen's h.
+    """Difference ``estimate = p1 - p2`` with Newcombe's interval, z-test p-value and Cohen's h.
+
+    Returns ``{"estimate", "ci_low", "ci_high", "z", "p_val", "effect_size"}`` (the key was ``diff``
+    in earlier releases).
 
     >>> r = two_proportions(56, 70, 48, 80)
-    >>> round(r["diff"], 4), round(r["ci_low"], 4), round(r["ci_high"], 4)
+    >>> round(r["estimate"], 4), round(r["ci_low"], 4), round(r["ci_high"], 4)
     (0.2, 0.0524, 0.3339)
     """
     p1, p2 = k1 / n1, k2 / n2
@@ -39,7 +43,7 @@ def two_proportions(k1, n1, k2, n2, *, confidence: float = 0.95) -> dict:
     z = d / se if se > 0 else 0.0
     p_val = 2 * stats.norm.sf(abs(z)) if se > 0 else 1.0
     h = 2 * np.arcsin(np.sqrt(p1)) - 2 * np.arcsin(np.sqrt(p2))
-    return {"diff": float(d), "ci_low": float(low), "ci_high": float(high), "z": float(z), "p_val": float(p_val),
+    return {"estimate": float(d), "ci_low": float(low), "ci_high": float(high), "z": float(z), "p_val": float(p_val),
             "effect_size": float(h)}
 
 
@@ -74,10 +78,12 @@ def compare(scored: pd.DataFrame, *, by: str = "group", pairs: Sequence[tuple[st
             min_n: int = MIN_N) -> pd.DataFrame:
     """Compare % positive between levels of ``by`` for each question (scored long data).
 
-    Columns: ``question_id, a, b, n_a, n_b, estimate_a, estimate_b, diff, ci_low, ci_high, z, p_val,
-    p_adj, p_adj_method, effect_size`` (Cohen's h), ``suppressed``. ``adjust`` is ``"holm"`` or
-    ``"fdr_bh"``. Pairs with a cell below ``min_n`` respondents have ``suppressed`` true and empty
-    statistics; the adjustment runs over the tested pairs only.
+    Columns (:data:`pledge_analysis.schema.COMPARISONS`): ``question_id, a, b, n_a, n_b, estimate_a,
+    estimate_b, estimate`` (the difference ``estimate_a - estimate_b``; ``diff`` in earlier releases)``,
+    ci_low, ci_high, z, p_val, effect_size`` (Cohen's h)``, p_adj, p_adj_method, suppressed``.
+    ``adjust`` is ``"holm"`` or ``"fdr_bh"``. Pairs with a cell below ``min_n`` respondents have
+    ``suppressed`` true and empty statistics; the adjustment runs over the tested pairs only. No
+    pair to compare gives an empty table with these columns.
     """
     if adjust not in ADJUST:
         from ..errors import ConfigError
@@ -102,15 +108,11 @@ def compare(scored: pd.DataFrame, *, by: str = "group", pairs: Sequence[tuple[st
             rows.append({"question_id": qid, "a": a, "b": b, "n_a": int(sub.at[a, "n"]), "n_b": int(sub.at[b, "n"]),
                          "estimate_a": sub.at[a, "k"] / sub.at[a, "n"], "estimate_b": sub.at[b, "k"] / sub.at[b, "n"],
                          **r, "suppressed": False})
-    cols = ["question_id", "a", "b", "n_a", "n_b", "estimate_a", "estimate_b", "diff", "ci_low", "ci_high", "z",
-            "p_val", "effect_size", "suppressed"]
+    cols = [c for c in schema.COMPARISONS if c not in ("p_adj", "p_adj_method")]
     out = pd.DataFrame(rows, columns=cols)
-    if out.empty:
-        return out
     tested = ~out["suppressed"].astype(bool)
     out["p_adj"] = np.nan
     if tested.any():
         out.loc[tested, "p_adj"] = ADJUST[adjust](out.loc[tested, "p_val"].to_numpy(dtype=float))
     out["p_adj_method"] = adjust
-    order = cols[:13] + ["p_adj", "p_adj_method", "suppressed"]
-    return out[order]
+    return schema.conform(out, "comparisons")

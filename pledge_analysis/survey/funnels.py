@@ -19,13 +19,21 @@ for example one estimated from the national distribution of trusts
 (:func:`pledge_analysis.survey.trust_funnel` shows it in its ``tau2`` column). ``tau2_source``
 says which applied.
 
-Both levels are flagged, in ``flag95`` and ``flag998``; ``flag`` repeats the *headline* level
-(95% unless ``headline=0.998``) and the ``headline`` column names it.
+**Two tables.** :func:`funnel` keeps one row per unit (columns :data:`pledge_analysis.schema.FUNNEL`):
+its ``estimate`` with its own 95% interval ``ci_low``/``ci_high``, ``z``, and its flag at both
+levels, ``flag95`` and ``flag998``; ``flag`` repeats the *headline* level (95% unless
+``headline=0.998``) and the ``headline`` column names it. :func:`funnel_limits` gives the control
+limits in long form (:data:`pledge_analysis.schema.FUNNEL_LIMITS`): one row per unit (or size on a
+grid, for drawing the funnel) and ``level``, with ``limit_low``/``limit_high``. (Earlier releases
+put the limits on the unit's row as ``lower95, upper95, lower998, upper998``.)
 
 >>> import pandas as pd
->>> f = funnel(pd.DataFrame({"n": [100], "estimate": [0.6]}), target=0.5, overdispersion=False)
->>> round(float(f["upper95"].iloc[0]), 4), f["flag"].iloc[0]
-(0.5974, 'above')
+>>> f = funnel(pd.DataFrame({"site": ["A"], "n": [100], "estimate": [0.6]}), target=0.5, overdispersion=False)
+>>> f["flag"].iloc[0], round(float(f["ci_low"].iloc[0]), 4)
+('above', 0.502)
+>>> lim = funnel_limits(f, unit="site")
+>>> lim[["unit", "level"]].values.tolist(), round(float(lim["limit_high"].iloc[0]), 4)
+([['A', 0.95], ['A', 0.998]], 0.5974)
 """
 from __future__ import annotations
 
@@ -33,6 +41,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .. import schema
 from ..errors import InputError
 
 
@@ -60,16 +69,26 @@ def _tag(level: float) -> str:
     return f"{level * 100:g}".replace(".", "")
 
 
+def _limits(target, n, tau2, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """``sin^2(y0 -/+ z_level sqrt(s^2 + tau2))``, ``s = 1 / (2 sqrt(n))``: the limits at ``level`` (arrays)."""
+    y0 = np.arcsin(np.sqrt(np.asarray(target, dtype=float)))
+    s = 1 / (2 * np.sqrt(np.asarray(n, dtype=float)))
+    half = stats.norm.ppf(1 - (1 - level) / 2) * np.sqrt(s ** 2 + np.asarray(tau2, dtype=float))
+    return np.sin(np.clip(y0 - half, 0, np.pi / 2)) ** 2, np.sin(np.clip(y0 + half, 0, np.pi / 2)) ** 2
+
+
 def funnel(df: pd.DataFrame, *, n: str = "n", estimate: str = "estimate", target: float | None = None,
            tau2: float | None = None, overdispersion: bool | None = None, winsorise: float = 0.1,
            levels: tuple[float, ...] = (0.95, 0.998), headline: float = 0.95,
            min_units: int = MIN_UNITS_TAU2) -> pd.DataFrame:
-    """Funnel limits for each unit (row) of ``df``.
+    """Funnel position of each unit (row) of ``df``: one row per unit, ``df``'s columns first.
 
-    Adds ``target, phi, tau2, tau2_source, z``; for each level ``lower95/upper95`` and
-    ``lower998/upper998`` and a flag ``flag95`` / ``flag998`` (``above``, ``within`` or
-    ``below``); ``flag`` is the flag at the ``headline`` level, named in ``headline`` (e.g.
-    ``"95%"``). Estimates are fractions in [0, 1].
+    Adds (:data:`pledge_analysis.schema.FUNNEL`) ``ci_low, ci_high`` (the unit's own 95% interval:
+    kept when ``df`` has both, else Wilson from ``n`` and ``estimate``), ``target, phi, tau2,
+    tau2_source, z``, a flag per level ``flag95`` / ``flag998`` (``above``, ``within`` or ``below``);
+    ``flag`` is the flag at the ``headline`` level, named in ``headline`` (e.g. ``"95%"``).
+    Estimates are fractions in [0, 1]. The limits behind the flags are :func:`funnel_limits`.
+    An empty ``df`` gives an empty table with these columns.
 
     ``overdispersion``: ``None`` (default) estimates tau^2 only with at least ``min_units``
     units; ``True`` estimates it whatever the number (as FunnelPlotR); ``False`` never. A
@@ -79,6 +98,12 @@ def funnel(df: pd.DataFrame, *, n: str = "n", estimate: str = "estimate", target
         raise InputError(f"funnel needs columns {n!r} and {estimate!r}; found {list(df.columns)}",
                          hint="Pass n= and estimate= naming your columns.")
     out = df.copy()
+    if not len(out):
+        for c in schema.FUNNEL:
+            if c not in out.columns:
+                out[c] = pd.Series(dtype=object if c in ("tau2_source", "headline") or c.startswith("flag")
+                                   else float)
+        return out
     nn = out[n].to_numpy(dtype=float)
     p = out[estimate].to_numpy(dtype=float)
     if np.any((p < 0) | (p > 1)):
@@ -105,22 +130,50 @@ def funnel(df: pd.DataFrame, *, n: str = "n", estimate: str = "estimate", target
         use_tau2, source = 0.0, f"none: no overdispersion among {k} units (phi {phi:.2f})"
     else:
         use_tau2, source = tau2_est, f"estimated from {k} units"
+    if not {"ci_low", "ci_high"} <= set(out.columns):
+        from .scoring import wilson_ci
+
+        out["ci_low"], out["ci_high"] = wilson_ci(p * nn, nn)
     out["target"] = target
     out["phi"] = phi
     out["tau2"] = use_tau2
     out["tau2_source"] = source
     out["z"] = (y - y0) / np.sqrt(s ** 2 + use_tau2)
     for level in levels:
-        zc = stats.norm.ppf(1 - (1 - level) / 2)
-        half = zc * np.sqrt(s ** 2 + use_tau2)
-        tag = _tag(level)
-        out[f"lower{tag}"] = np.sin(np.clip(y0 - half, 0, np.pi / 2)) ** 2
-        out[f"upper{tag}"] = np.sin(np.clip(y0 + half, 0, np.pi / 2)) ** 2
-        out[f"flag{tag}"] = np.where(p > out[f"upper{tag}"], "above",
-                                     np.where(p < out[f"lower{tag}"], "below", "within"))
+        low, high = _limits(target, nn, use_tau2, level)
+        out[f"flag{_tag(level)}"] = np.where(p > high, "above", np.where(p < low, "below", "within"))
     out["flag"] = out[f"flag{_tag(headline)}"]
     out["headline"] = f"{headline * 100:g}%"
     return out
+
+
+def funnel_limits(f: pd.DataFrame, *, unit: str | None = None, n: str = "n",
+                  levels: tuple[float, ...] = (0.95, 0.998)) -> pd.DataFrame:
+    """The funnel's control limits in long form: one row per row of ``f`` and level.
+
+    ``f`` has ``n``, ``target`` and ``tau2`` columns: a :func:`funnel` table (one row per unit,
+    possibly several funnels concatenated: each row uses its own target and tau^2), or a grid of
+    sizes to draw the funnel, e.g. ``pd.DataFrame({"n": range(20, 500), "target": 0.8, "tau2": 0})``.
+    ``unit`` names the column that identifies a row (e.g. ``"site"``); without it ``unit`` is the
+    row's index label. Columns :data:`pledge_analysis.schema.FUNNEL_LIMITS`: ``unit, n, level, target,
+    tau2, limit_low, limit_high``, ordered by row then level.
+    """
+    need = [c for c in (n, "target", "tau2") + ((unit,) if unit else ()) if c not in f.columns]
+    if need:
+        raise InputError(f"funnel_limits needs column(s) {need}; found {list(f.columns)}",
+                         hint="Pass the table returned by survey.funnel (or n, target and tau2 columns), "
+                              "and unit= naming a column it has.")
+    units = (f[unit] if unit else pd.Series(f.index, index=f.index)).to_numpy(dtype=object)
+    parts = []
+    for level in levels:
+        low, high = _limits(f["target"], f[n], f["tau2"], level)
+        parts.append(pd.DataFrame({"unit": units, "n": f[n].to_numpy(dtype=float), "level": float(level),
+                                   "target": f["target"].to_numpy(dtype=float),
+                                   "tau2": f["tau2"].to_numpy(dtype=float), "limit_low": low, "limit_high": high,
+                                   "_row": np.arange(len(f))}))
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*schema.FUNNEL_LIMITS, "_row"])
+    out = out.sort_values(["_row", "level"], kind="stable").drop(columns="_row").reset_index(drop=True)
+    return schema.conform(out, "funnel_limits")
 
 
 def expected_range(p0, n, *, tau: float = 0.0, z: float = 1.96):

@@ -1,0 +1,164 @@
+"""Names in shapes the first two rounds miss (issue 14, third round), and text written in capitals.
+
+:func:`cue_person_spans` returns ``(start, end, "PERSON", score)`` for:
+
+1. **a title and one initial**: ``Dr M``, ``Sister N.``, ``Mr P`` (never the data's own mask ``Mr X``);
+2. **initials without dots, or starting with I.**: ``F Grigoryan``, ``MN Guleed``, ``I.B. Tehrani``: the
+   surname must be a gazetteer surname or a word English does not know, and the initials no acronym
+   (``GP``, ``CT``, ``MRI`` ...) nor after a word such as "vitamin", "ward" or "bay";
+3. **one capitalised word that English does not know, in a slot only a person fills**: after
+   "especially", "in particular", "concerns", "signed by", "a call from", "Mum (" ...; before ", who",
+   " and I", " saying", a verb people do ("whispered", "apologised", "noticed" ...), "was off sick",
+   "should be promoted", ``(SN)``, ``, my neighbour`` or ``'s house`` / ``'s husband``; or joined by "and"
+   to a name already found.
+   Drug names are kept out by their international non-proprietary name stems (:data:`DRUG_STEMS`,
+   "-zole", "-taxel", "-mab" ...) and places by the prepositions before them.
+
+:func:`truecase` rewrites a text written (almost) all in capitals so the name rules can read it:
+``THANK YOU NNAMDI`` -> ``thank you Nnamdi`` (same length, so spans map back unchanged).
+
+Every rule needs evidence beyond "a word we do not know", as in :mod:`.name_shapes`; scores are low
+(0.5-0.6) for the weakest, so :func:`~pledge_analysis.text.deidentify.least_certain` lists them first.
+"""
+from __future__ import annotations
+
+import re
+
+#: Endings of international non-proprietary drug names (WHO INN stems): a capitalised word ending so is a drug.
+DRUG_STEMS = ("mab", "tinib", "ciclib", "lisib", "azole", "trozole", "prazole", "taxel", "rubicin", "platin", "stane",
+              "relin", "parin", "pril", "sartan", "olol", "statin", "cillin", "mycin", "floxacin", "cycline",
+              "tidine", "setron", "azine", "azepam", "zolam", "semide", "thiazide", "gliptin", "formin", "profen",
+              "codeine", "caine", "grastim", "poetin", "xaban", "gatran", "dronate", "tecan", "citabine", "fungin",
+              "lukast", "tropium", "terol", "methasone", "nisone", "olone", "oxifen", "mustine", "limus", "parib")
+#: Initials that are acronyms of the health service, not a person's ("GP Smith" is a practice).
+ACRONYMS = frozenset({"GP", "NHS", "CT", "MRI", "PET", "OT", "ITU", "ICU", "ED", "UK", "US", "EU", "TV", "IV", "BP",
+                      "PA", "DR", "MR", "MS", "ST", "NO", "OK", "RE", "CC", "BCC", "CNS", "HCA", "SN", "RN", "A", "I",
+                      "X", "XX", "XXX", "PALS", "ENT", "ECG", "DVT", "PE", "HRT", "IVF", "BMI", "STI", "OBS", "DNA",
+                      "OP", "OPD", "DOB", "NB", "PS", "PM", "AM", "ID", "MP", "PC", "UTI"})
+_TITLE = r"(?:Dr|Doctor|Nurse|Sister|Mr|Mrs|Ms|Miss|Mx|Prof|Professor|Matron)"
+_WORDNAME = r"[A-ZÀ-ÞĀ-Ž][\w'’-]*[^\W\d_]"
+_TITLE_INITIAL = re.compile(rf"(?<![\w'’-]){_TITLE}\.?\s+(?P<i>[A-HJ-WYZ])(?![\w'’-])(?!\.?\s?[A-Z][\w'’-])")
+_INITIALS = re.compile(rf"(?<![\w'’.&/-])(?P<init>[A-Z]{{1,2}}|I\.\s?(?:[A-Z]\.\s?){{0,2}})\s?(?P<sur>{_WORDNAME})")
+_NOT_BEFORE_INITIAL = frozenset({"vitamin", "ward", "bay", "room", "type", "grade", "stage", "level", "plan", "block",
+                                 "wing", "zone", "floor", "hepatitis", "area", "entrance", "unit", "bed", "side",
+                                 "phase", "option", "section", "part", "form", "gate", "door", "suite", "team"})
+_FAMILY = r"(?:mum|mom|mam|mother|dad|father|son|daughter|husband|wife|partner|sister|brother|nan|nana|gran|granny|" \
+          r"grandma|grandad|aunt|auntie|uncle|friend|neighbour|carer)"
+#: A single unknown capitalised word in one of these slots is a person's name.
+_BEFORE = re.compile(
+    rf"(?i:\b(?:especially|particularly|in\s+particular|notably|concerns|"
+    rf"signed\s+by|written\s+by|checked\s+by|done\s+by|arranged\s+by|organised\s+by|organized\s+by|handed\s+over\s+to|"
+    rf"handover\s+(?:given\s+)?to|given\s+to|referred\s+to|(?:a\s+)?(?:call|message|phone\s+call|text|letter|visit)\s+"
+    rf"(?:from|to|for)|message\s+for|thanks\s+again,|thank\s+you\s+again,|{_FAMILY}\s*\())\s*(?P<name>{_WORDNAME})"
+    rf"|\b(?i:without)\s+(?P<name2>{_WORDNAME})(?=,)|\b(?i:between)\s+(?P<name3>{_WORDNAME})(?=\s+and\b)")
+_AFTER = re.compile(
+    rf"(?<![\w'’-])(?P<name>{_WORDNAME})(?=,\s+who\b|\s+and\s+(?:I|me|myself)\b|\s+saying\b|,?\s+(?:whispered|smiled|"
+    rf"laughed|hugged|apologised|apologized|noticed|texted|messaged|reassured|comforted|introduced|remembered|rang|"
+    rf"deserves|squeezed|waved|winked|chatted|popped)\b|\s+(?:is|was)\s+(?:off\s+sick|on\s+leave|off\s+today|"
+    rf"on\s+today|the\s+reason|the\s+only\s+one|the\s+one\s+who|off\s+work)|\s+should\s+be\s+(?:promoted|thanked|praised|recognised|"
+    rf"recognized|commended|proud)|\s+\((?i:sn|rn|hca|cns|staff\s+nurse|nurse|sister|registrar|consultant|"
+    rf"physio|matron|sho|f1|f2|fy1|fy2)\)|,\s+(?:the|my|our|her|his)\s+(?i:ward\s+manager|manager|neighbour|"
+    rf"friend|carer|colleague|daughter|son|husband|wife|partner|sister|brother|mum|dad|cousin|interpreter|"
+    rf"lodger|flatmate)\b|['’]s\s+(?:house|flat|home|bedside|funeral|wedding|birthday|husband|wife|partner|mum|"
+    rf"dad|son|daughter|kids|children|family|grandchildren)\b)")
+_AND_BEFORE = re.compile(rf"(?<![\w'’-])(?P<name>{_WORDNAME})\s+(?:and|&)\s+$")
+_PLACE_PREP = re.compile(r"(?i:\b(?:in|at|near|from|to|into|towards|around|outside|via|on)\s+)$")
+#: Words that may be capitalised in a slot yet are not names.
+_NOT = frozenset({"covid", "christmas", "easter", "zoom", "teams", "whatsapp", "facebook", "google", "youtube",
+                  "amazon", "tesco", "asda", "boots", "costa", "sainsbury", "sainsburys", "morrisons", "lidl", "aldi"})
+
+#: Contractions written without their apostrophe, as shouting text often is ("IM APPALLED").
+_NO_APOSTROPHE = frozenset("im ive id ill dont cant wont didnt isnt wasnt doesnt couldnt wouldnt shouldnt youre "
+                           "theyre thats whats hes shes weve theyve arent werent havent hasnt".split())
+
+
+def truecase(text: str, common, keep_upper=frozenset(), names=frozenset()) -> str | None:
+    """A text written in capitals (at least 60% of at least 12 letters), with its words in lower case except
+    those that may be names (in ``names``, or rare in English: :func:`~.names.rare_word`), which are
+    capitalised, and ``keep_upper`` (acronyms); ``None`` when the text is not written in capitals. Same length
+    as ``text``.
+
+    >>> from pledge_analysis.text.names import common_words
+    >>> truecase("THANK YOU NNAMDI, IM APPALLED BY THE GP", common_words(), {"GP"})
+    'thank you Nnamdi, im appalled by the GP'
+    """
+    from .names import rare_word
+
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 12 or sum(c.isupper() for c in letters) < 0.6 * len(letters):
+        return None
+
+    def word(m: re.Match) -> str:
+        w = m.group(0)
+        lw = w.lower()
+        if w == "I" or w.upper() in keep_upper:
+            return w
+        stem = lw.replace("’", "'").split("'")[0]
+        name = stem not in common and stem not in _NO_APOSTROPHE and (stem in names or rare_word(stem))
+        new = w[0] + w[1:].lower() if name else lw
+        return new if len(new) == len(w) else w
+
+    out = re.sub(r"[^\W\d_][\w'’-]*", word, text)
+    return out if len(out) == len(text) else None
+
+
+def cue_person_spans(text: str, found, first, last, common, not_names, titles) -> list[tuple[int, int, str, float]]:
+    """Rules 1-3 of the module docstring; ``found`` are the PERSON spans so far (rule 3's "and" join)."""
+    from .names import rare_word
+
+    out: list[tuple[int, int, str, float]] = []
+
+    def bare(w: str) -> str:
+        lw = w.lower().replace("’", "'")
+        return lw[:-2] if lw.endswith("'s") else lw.rstrip("'")
+
+    def unknown(w: str) -> bool:
+        """A capitalised word (not in capitals) English does not know, no role, title, month or drug name."""
+        lw = bare(w)
+        return not (len(w) > 1 and w[1:].isupper()) and lw not in common and lw not in not_names and \
+            lw not in titles and lw not in _NOT and (lw in first or rare_word(lw)) and not lw.endswith(DRUG_STEMS) \
+            and len(lw) > 1
+
+    def end_of(m: re.Match, group: str) -> int:
+        name = m.group(group)
+        return m.start(group) + len(bare(name)) if bare(name) != name.lower() else m.end(group)
+
+    # 1. a title and one initial
+    for m in _TITLE_INITIAL.finditer(text):
+        out.append((m.start("i"), m.end("i"), "PERSON", 0.85))
+    # 2. initials without dots, or starting with "I."
+    for m in _INITIALS.finditer(text):
+        init, sur = m.group("init"), m.group("sur")
+        letters = init.replace(".", "").replace(" ", "")
+        if letters in ACRONYMS and not init.startswith("I."):
+            continue
+        if init.startswith("I.") and not (len(letters) > 1 or bare(sur) in last):
+            continue
+        if not init.endswith((".", " ")) and not text[m.end("init"):m.start("sur")]:
+            continue  # "MNGuleed" is no initial
+        lw = bare(sur)
+        if sur.isupper() or lw in common or lw in not_names or lw in titles or not (lw in last or rare_word(lw)):
+            continue
+        prev = re.search(r"([^\W\d_]+)\W*$", text[max(0, m.start() - 40):m.start()])
+        if prev and prev.group(1).lower() in _NOT_BEFORE_INITIAL:
+            continue
+        out.append((m.start(), end_of(m, "sur"), "PERSON", 0.6))
+    # 3. one unknown capitalised word in a person's slot
+    for rx in (_BEFORE, _AFTER):
+        for m in rx.finditer(text):
+            group = next(g for g in ("name", "name2", "name3") if g in rx.groupindex and m.group(g))
+            name = m.group(group)
+            if not unknown(name):
+                continue
+            if rx is _AFTER and _PLACE_PREP.search(text[max(0, m.start() - 20):m.start()]) and \
+                    not text[m.end():m.end() + 6].startswith((",", " saying", " and", "'s", "’s")):
+                continue
+            out.append((m.start(group), end_of(m, group), "PERSON", 0.55))
+    for s, _e, _lab, sc in found:
+        m = _AND_BEFORE.search(text[max(0, s - 60):s])
+        if m and unknown(m.group("name")):
+            a = max(0, s - 60) + m.start("name")
+            if not _PLACE_PREP.search(text[max(0, a - 20):a]):
+                out.append((a, a + len(bare(m.group("name"))) if bare(m.group("name")) != m.group("name").lower()
+                            else a + len(m.group("name")), "PERSON", min(sc, 0.6)))
+    return out
