@@ -120,9 +120,41 @@ def _load_model(name: str, folder: Path | None):
 
         model = distill(model_name=str(minilm_path()), pca_dims=256)
         if saved is not None:
-            model.save_pretrained(str(saved))
+            save_whole(model, saved)
         return model
     raise ConfigError(f"unknown embedding model {name!r}; choose from {MODELS}.")
+
+
+def save_whole(model, folder: Path) -> None:
+    """``model.save_pretrained`` into ``folder`` all or nothing: written into a temporary sibling folder and
+    renamed into place, so a process killed while saving never leaves a half-written model that the next
+    run would load.
+
+    >>> import tempfile
+    >>> class Broken:
+    ...     def save_pretrained(self, path):
+    ...         (Path(path) / "model.safetensors").write_bytes(b"half")
+    ...         raise KeyboardInterrupt
+    >>> where = Path(tempfile.mkdtemp()) / "static-minilm-256"
+    >>> try:
+    ...     save_whole(Broken(), where)
+    ... except KeyboardInterrupt:
+    ...     pass
+    >>> where.exists(), list(where.parent.iterdir())
+    (False, [])
+    """
+    import shutil
+    import tempfile
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        model.save_pretrained(str(tmp))
+        if folder.exists():  # a folder left by an older version, or another process that finished first
+            shutil.rmtree(folder, ignore_errors=True)
+        tmp.rename(folder)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 class _Cache:
