@@ -191,32 +191,6 @@ def test_topic_explorer_reproducible_tidy_and_mapped(topics):
     assert {"x", "y", "topic_id"} <= set(xy.columns) and len(xy) == len(te.segment_topics_)
 
 
-def test_finetuned_sentiment_learns_on_a_small_set(sample_run):
-    from pledge_analysis.coding.finetune import FineTunedClassifier
-
-    r = sample_run[0]
-    s = r.segments[r.segments["question_id"].isin(["good", "improve"])].reset_index(drop=True)
-    s = s.drop_duplicates("text").head(240).reset_index(drop=True)
-    y = np.where(s["question_id"] == "good", "positive", "negative")
-    train = np.arange(len(s)) % 2 == 0
-    net = FineTunedClassifier(epochs=3, batch_size=16, learning_rate=1e-4).fit(s.loc[train, ["text"]], y[train])
-    P = net.predict_proba(s.loc[~train, ["text"]])
-    assert np.allclose(P.sum(axis=1), 1, atol=1e-5) and list(P.columns) == ["negative", "positive"]
-    assert (P.idxmax(axis=1).to_numpy() == y[~train]).mean() > 0.8  # the fine-tuned network alone learned
-    model = SentimentClassifier(method="finetuned", epochs=1, max_length=32).fit(s.loc[train, ["text"]], y[train])
-    assert hasattr(model, "finetuned_") and model.finetuned_.max_length == 32
-    test = s.loc[~train, ["text"]]
-    assert (model.predict(test)["sentiment"].to_numpy() == y[~train]).mean() > 0.85
-    # finetuned_weight: the share of the fine-tuned network in the averaged probabilities
-    both = model.predict_proba(test)
-    linear = pd.DataFrame(model.model_.predict_proba(model._features(test["text"].tolist(), None)),
-                          index=test.index, columns=model.classes_)
-    network = model.finetuned_.predict_proba(test["text"].tolist())[list(model.classes_)].set_index(test.index)
-    assert np.allclose(both, (linear + network) / 2, atol=1e-6)
-    assert np.allclose(model.set_params(finetuned_weight=1.0).predict_proba(test), network, atol=1e-6)
-    assert np.allclose(model.set_params(finetuned_weight=0.0).predict_proba(test), linear, atol=1e-6)
-
-
 def test_raw_chars_keep_how_a_source_writes():
     """A transcription mark (a capital I for i, as one NHS trust's comments carry) and the n-grams across
     words are lost in lower-cased character n-grams within words, and kept with raw_chars=True (runs of
@@ -235,25 +209,3 @@ def test_raw_chars_keep_how_a_source_writes():
     assert {"chars__vIc", "chars__e. T", "chars__rvIce"} <= names and "words__service" in names
     assert "chars__e. t" not in set(default.get_feature_names_out())
     assert not any(n.startswith("words__") and n != n.lower() for n in names)
-
-
-def test_sentiment_learns_from_the_question_a_comment_answers():
-    """Identical wording means praise under "What was good?" and a complaint under "What could be
-    improved?": with question_id the trained and fine-tuned models learn it, without it they cannot."""
-    from pledge_analysis.coding.finetune import FineTunedClassifier
-
-    topics = ["the clinic", "the car park", "the letters", "the phone line", "the waiting room", "the nurses",
-              "the scan", "the ward", "the food", "the leaflets"]
-    rows = [(f"{t} visit number {i}", q) for i in range(12) for t in topics for q in ("good", "improve")]
-    X = pd.DataFrame(rows, columns=["text", "question_id"])
-    y = np.where(X["question_id"] == "good", "positive", "negative")
-    train = np.arange(len(X)) % 4 != 0
-    with_q = SentimentClassifier(method="trained").fit(X[train], y[train])
-    assert (with_q.predict(X[~train])["sentiment"].to_numpy() == y[~train]).mean() == 1.0
-    text_only = SentimentClassifier(method="trained", use_prompt=False).fit(X[train], y[train])
-    assert (text_only.predict(X[~train])["sentiment"].to_numpy() == y[~train]).mean() < 0.75
-    unseen = with_q.predict(X[~train].assign(question_id="other"))  # an unseen question counts as unknown
-    assert len(unseen) == (~train).sum()
-    net = FineTunedClassifier(epochs=2, batch_size=16, learning_rate=1e-4).fit(X[train], y[train])
-    assert net.contexts_ == ["good", "improve"]
-    assert (net.predict(X[~train]).to_numpy() == y[~train]).mean() > 0.9
