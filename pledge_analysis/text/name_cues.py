@@ -104,13 +104,10 @@ def truecase(text: str, common, keep_upper=frozenset(), names=frozenset()) -> st
 
 def cue_person_spans(text: str, found, first, last, common, not_names, titles) -> list[tuple[int, int, str, float]]:
     """Rules 1-3 of the module docstring; ``found`` are the PERSON spans so far (rule 3's "and" join)."""
+    from .name_shapes import bare
     from .names import rare_word
 
     out: list[tuple[int, int, str, float]] = []
-
-    def bare(w: str) -> str:
-        lw = w.lower().replace("’", "'")
-        return lw[:-2] if lw.endswith("'s") else lw.rstrip("'")
 
     def unknown(w: str) -> bool:
         """A capitalised word (not in capitals) English does not know, no role, title, month or drug name."""

@@ -83,15 +83,17 @@ def _is_sentence_start(text: str, pos: int) -> bool:
     return not before or before[-1] in ".!?\n:;\"“("
 
 
+def bare(w: str) -> str:
+    """A word lower-cased without its possessive: ``bare("Becker's") == "becker"``."""
+    lw = w.lower().replace("’", "'")
+    return lw[:-2] if lw.endswith("'s") else lw.rstrip("'")
+
+
 def extra_person_spans(text: str, found, first, last, common, not_names, titles) -> list[tuple[int, int, str, float]]:
     """Rules 1-6 of the module docstring; ``found`` are the PERSON spans found so far (rule 2 extends them)."""
     from .names import rare_word
 
     out: list[tuple[int, int, str, float]] = []
-
-    def bare(w: str) -> str:
-        lw = w.lower().replace("’", "'")
-        return lw[:-2] if lw.endswith("'s") else lw.rstrip("'")
 
     def plain(w: str) -> bool:
         """Not a common or function word, role, title, contraction ("hadn't") or mask ("XXXX")."""
