@@ -448,8 +448,9 @@ class Project:
 def store_error(exc: sqlite3.Error, path, doing: str = "use", timeout: float | None = None) -> ProjectStoreError:
     """A :class:`ProjectStoreError` for an SQLite error: what happened to which store, and what to do.
 
-    >>> str(store_error(sqlite3.OperationalError("database is locked"), "p/project.sqlite", "open", 5))[:78]
-    "the project store 'p/project.sqlite' is in use by another program (waited 5 s)"
+    >>> err = store_error(sqlite3.OperationalError("database is locked"), "p/project.sqlite", "open", 5)
+    >>> err.code, err.message[:78]
+    ('PA400', "the project store 'p/project.sqlite' is in use by another program (waited 5 s)")
     """
     text = str(exc)
     low = text.lower()
