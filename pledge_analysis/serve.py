@@ -99,6 +99,9 @@ def serve(out: str | Path, *, port: int | None = None, site: str | None = None, 
         env[ENV_SITE] = site
     url = view_url(port, token, site)
     previous = signal.signal(signal.SIGTERM, _terminated) if _main_thread() else None
+    # "press Ctrl-C to stop" holds even when we were started with SIGINT ignored (a background job of a
+    # script, some test runners and supervisors): Ctrl-C / SIGINT then still stops the view and Voila
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler) if _main_thread() else None
     with tempfile.TemporaryFile(mode="w+") as log:
         proc = subprocess.Popen(voila_command(port, token), env=env, stdin=subprocess.DEVNULL, stdout=log,
                                 stderr=subprocess.STDOUT, cwd=str(NOTEBOOK.parent))
@@ -115,6 +118,8 @@ def serve(out: str | Path, *, port: int | None = None, site: str | None = None, 
             _stop(proc)
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)
+            if previous_int is not None:
+                signal.signal(signal.SIGINT, previous_int)
 
 
 def _main_thread() -> bool:

@@ -39,7 +39,10 @@ def served(sample_run):
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "pledge_analysis.cli", "serve", str(out), "--port", str(port),
                              "--no-browser"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, env=dict(os.environ, HF_HUB_OFFLINE="1"))
+                            text=True, env=dict(os.environ, HF_HUB_OFFLINE="1"),
+                            # started with SIGINT ignored, as a background job of a script is (and as the
+                            # clean-clone run's test worker was): Ctrl-C must still stop it (it was ignored)
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     first = proc.stdout.readline()  # printed once Voilà answers
     url = re.search(r"http://\S+", first)
     assert url, first + proc.stdout.read() if proc.poll() is not None else first
