@@ -33,6 +33,7 @@ class SurveySpec:
     group: str | None = None  # a fixed group for every row (e.g. "staff")
     sheet: str | None = None  # the sheet to read from XLSX files
     key: str = ""  # where it is in project.yaml, e.g. "surveys[0]"
+    questions: tuple[str, ...] | None = None  # the question ids it asks (None: all of its respondents')
 
     @property
     def respondents(self) -> str:
@@ -115,7 +116,8 @@ class ProjectConfig:
             SurveySpec(name=s.name or f"survey {i + 1}",
                        files=tuple(file(("surveys", i, "files", j), f) for j, f in enumerate(s.files)),
                        columns=s.columns.mapping(), comments=dict(s.comments), values=dict(s.values),
-                       group=s.group, sheet=s.sheet, key=f"surveys[{i}]")
+                       group=s.group, sheet=s.sheet, key=f"surveys[{i}]",
+                       questions=None if s.questions is None else tuple(s.questions))
             for i, s in enumerate(model.surveys))
         transcripts = tuple(
             TranscriptSpec(file(("transcripts", i, "path"), t.path), t.site, t.group, t.source_type,

@@ -91,6 +91,11 @@ class Survey(_Strict):
                                  "tab). Needed when a workbook has several sheets holding rows; without it such a "
                                  "workbook is an error, so rows on another sheet are never silently left out. "
                                  "Empty and header-only sheets are ignored.")
+    questions: Optional[list[str]] = Field(None, description="The ids (in questions.yaml) of the tick-box "
+                                           "questions this survey asks, when surveys of the same respondents ask "
+                                           "different ones (a main survey and a shorter one for secondary "
+                                           "patients); by default every question of its respondents (patient or "
+                                           "staff), each of which must be a column of every file.")
 
     @model_validator(mode="after")
     def _group_given(self):

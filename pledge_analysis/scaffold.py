@@ -319,8 +319,8 @@ def _checks(report: InitReport, questions, cb, removed, in_place, placer: _Place
                         "negative_prompt, positive_prompt or neutral; the sentiment model uses it)")
     patient_cols = {frozenset(q.column for q in g.questions) for g in report.surveys if g.group != "staff"}
     if len(patient_cols) > 1:
-        todo.append("patient surveys ask different questions: every patient file must hold every patient question "
-                    "column, so split them into separate projects or align the columns")
+        todo.append("patient surveys ask different questions: each lists the ones it asks under `questions:` in "
+                    "project.yaml: check them")
     todo += [f"transcript {t['path']}: {t['note']}" for t in report.transcripts if t["note"]]
     if removed:
         todo.append(f"codebook.yaml: survey_items {removed} name no question in questions.yaml"

@@ -78,6 +78,8 @@ def project_yaml(*, name: str, sites: dict[str, str], surveys: list[SurveyGuess]
     data["surveys"] = []
     lines += ["# surveys: each survey export; files with the same columns form one survey.",
               "surveys:" + ("" if surveys else " []")]
+    # patient surveys asking different questions each list theirs (else every file must hold every question)
+    differ = len({frozenset(q.column for q in g.questions) for g in surveys if g.group != "staff"}) > 1
     for g in surveys:
         s = {"name": g.name, "files": survey_paths[id(g)], "columns": dict(g.columns)}
         lines += [f"  - name: {_s(g.name)}", "    # files: the export files with these columns (add more later).",
@@ -100,6 +102,10 @@ def project_yaml(*, name: str, sites: dict[str, str], surveys: list[SurveyGuess]
         if g.group:
             s["group"] = g.group
             lines += ["    # group: every row of this survey belongs to this group.", f"    group: {_s(g.group)}"]
+        if differ and g.group != "staff":
+            s["questions"] = [q.id for q in g.questions]
+            lines += ["    # questions: the tick-box questions (ids in questions.yaml) this survey asks; the other "
+                      "patient survey(s) ask others.", f"    questions: {_s(s['questions'])}"]
         data["surveys"].append(s)
     lines += [""]
     data["transcripts"] = [{k: t[k] for k in ("path", "site", "group")} for t in transcripts]

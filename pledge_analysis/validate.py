@@ -76,8 +76,11 @@ def read_inputs(cfg: ProjectConfig, questions: pd.DataFrame | None,
     for i, spec in enumerate(cfg.surveys):
         seen: dict[str, tuple[str, int]] = {}
         for path in spec.files:
-            attempt(lambda path=path, spec=spec, seen=seen: read_survey(
-                path, columns=spec.columns, questions=questions, comments=spec.comments, values=spec.values,
+            asked = questions
+            if questions is not None and spec.questions is not None:
+                asked = questions[questions["question_id"].isin(spec.questions)]
+            attempt(lambda path=path, spec=spec, seen=seen, asked=asked: read_survey(
+                path, columns=spec.columns, questions=asked, comments=spec.comments, values=spec.values,
                 group=spec.group, sites=sites, source_id=cfg.source_id(path), groups=cfg.groups, sheet=spec.sheet,
                 seen_ids=seen), path, spec.key or f"surveys[{i}]", i)
     for t in cfg.transcripts:
@@ -111,6 +114,20 @@ def check_files(cfg: ProjectConfig, questions: pd.DataFrame | None, codebook: pd
                                         f"recodes {col!r}, which columns: does not map; mapped: "
                                         f"{', '.join(s.columns)}"))
     known = set(questions["question_id"]) if questions is not None else set()
+    for i, s in enumerate(cfg.surveys):
+        if s.questions is None:
+            continue
+        theirs = set() if questions is None else set(
+            questions.loc[questions["respondents"] == s.respondents, "question_id"])
+        wrong = [q for q in s.questions if q not in theirs]
+        if wrong:
+            other = [q for q in wrong if q in known]
+            problems.append(Problem(yaml_file, cfg.line("surveys", i, "questions"), f"surveys[{i}].questions",
+                                    f"names question(s) {wrong} that questions.yaml does not define for "
+                                    f"{s.respondents} respondents"
+                                    + (f" ({other} are asked of other respondents: check their `respondents:`)"
+                                       if other else "")
+                                    + f"; defined: {', '.join(sorted(theirs)) or 'none'}. Fix the ids.", code="PA213"))
     line = _codebook_lines(cfg.codebook)
     for i, (code, items) in enumerate(zip(codebook["code_id"], codebook["survey_items"])):
         missing = [q for q in items or [] if q not in known]

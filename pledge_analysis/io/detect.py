@@ -149,6 +149,11 @@ _RANGE = re.compile(r"\(?\b(\d{1,2})\s*(?:-|–|to)\s*(\d{1,2})\b|\b(\d{1,2})\s*
 _STOP = {"the", "a", "an", "of", "to", "was", "were", "you", "your", "my", "i", "me", "did", "do", "how", "what",
          "is", "are", "and", "in", "on", "for", "about", "with", "we", "our", "it", "be", "would", "has", "have"}
 MAX_OPTIONS = 12
+#: Answers this long on average (characters) that are not a known scale are comments, however often
+#: they repeat: the longest CPES option ("Neither satisfied nor dissatisfied") has 34 characters.
+COMMENT_LENGTH = 40
+#: Words that make a long header ("Which hospital are you treated at?") a site column when its answers are few.
+SITE_QUESTION_WORDS = {"hospital", "site", "trust", "clinic"}
 
 
 def group_of(value: str) -> str | None:
@@ -238,16 +243,32 @@ def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str |
     """
     import pandas as pd
 
-    frames = [_read_table(Path(f), sheet=sheet) for f in files]
+    from .files import read_table
+
+    tables = [read_table(Path(f), sheet=sheet) for f in files]
+    frames = [t.frame for t in tables]
+    layout_notes = []
+    for f, t in zip(files, tables):
+        if t.title_rows:
+            titles = [c for r in t.title_rows for c in r if str(c).strip()]
+            layout_notes.append(f"CHECK: {Path(f).name}: the header is row {t.rows[0] - 1 - bool(t.subheader_row)}; "
+                                f"the row(s) above it hold titles ({', '.join(map(repr, titles[:4]))}) and are not read")
+        if t.subheader_row:
+            layout_notes.append(f"CHECK: {Path(f).name}: row {t.subheader_row} is a second header row (SurveyMonkey's "
+                                "'Response' row): merged into the header ('question - option' for tick-all options), "
+                                "not read as a respondent")
     spelling = {header_key(c): c for c in frames[0].columns}  # the first file's headers name the columns
     df = pd.concat([t.rename(columns=lambda c: spelling.get(header_key(c), c)) for t in frames], ignore_index=True)
     df = df.fillna("")
-    columns, ignored, notes, candidates = {}, {}, [], {}
+    columns, ignored, notes, candidates = {}, {}, layout_notes, {}
     for col in df.columns:
         vals = [v.strip() for v in df[col] if v.strip()]
         words = set(_words(col))
         short = len(_words(col)) <= 4 and not re.match(r"^\s*Q\s?\d", col, re.I)  # "Q7 Hospital food" is a question
         role = next((r for r, ws in ROLE_WORDS if words & ws), None) if short else None
+        if role is None and not re.match(r"^\s*Q\s?\d", col, re.I) and words & SITE_QUESTION_WORDS and vals \
+                and len(set(vals)) <= MAX_OPTIONS and not any(answer_reading(v) for v in vals):
+            role = "site"  # "Which hospital are you treated at?" (SurveyMonkey asks it as a question)
         if role not in (None, "personal", "respondent_id", "completed") and vals and \
                 sum(answer_reading(v) is not None for v in vals) >= 0.8 * len(vals):
             role = None  # scale answers ("Very good", "Yes"): a question, whatever its header says
@@ -326,7 +347,11 @@ def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str |
             ignored[col] = "empty column"
             continue
         mean_len = sum(map(len, vals)) / len(vals)
-        if len(distinct) > MAX_OPTIONS or (len(distinct) > 0.5 * len(vals) and mean_len >= 15):
+        if len(distinct) == 1 and len(vals) >= 5 and answer_reading(vals[0]) is None:
+            ignored[col] = f"the same value ({vals[0]!r}) in every row (a survey tool's collector or batch?): not read"
+            continue
+        long_text = mean_len >= COMMENT_LENGTH and reading_of(vals)["positive"] is None
+        if len(distinct) > MAX_OPTIONS or (len(distinct) > 0.5 * len(vals) and mean_len >= 15) or long_text:
             if mean_len < 15:
                 ignored[col] = "many different short values (a code or an id?): not read"
                 continue

@@ -8,6 +8,10 @@
 - :func:`read_table`: a CSV/TSV/TXT export or an XLSX workbook as a :class:`Table` of text cells
   (never NaN: an empty cell is ``""`` and the text ``"nan"`` stays ``"nan"``), with each row's
   spreadsheet row number. A workbook with several sheets holding rows needs ``sheet=``.
+- :func:`header_layout`: where the header is when an export does not start with it: title rows above it
+  (a workbook's merged section titles such as "About you" over several columns, a "Survey export, March
+  2027" line) and SurveyMonkey's second header row ("Response", "Open-Ended Response", the options of a
+  tick-all question) under it, which would otherwise be read as a respondent.
 
 Every failure is an :class:`~pledge_analysis.errors.InputError` naming the file and, where it
 applies, the line, the sheet and what to do; never a raw pandas, csv, zipfile or openpyxl error.
@@ -197,6 +201,10 @@ class Table:
     delimiter: str | None = None
     #: sheets of the workbook that were not read (they hold no rows, or ``sheet=`` named another)
     other_sheets: list[str] = field(default_factory=list)
+    #: rows above the header that were read as titles, not as the header or as answers (see :func:`header_layout`)
+    title_rows: list[list[str]] = field(default_factory=list)
+    #: the spreadsheet row of a second header row (SurveyMonkey's "Response" row) merged into the header, if any
+    subheader_row: int | None = None
     _merged: object = field(default=None, repr=False)
 
     def repeated(self, column: str) -> int:
@@ -282,8 +290,69 @@ def _blank(cells) -> bool:
     return not any(str(c).strip() for c in cells)
 
 
-def _frame(records: list[list[str]], header_row: int, path, *, extra_ok: bool, lines: list[int] | None = None):
-    """Header + rows -> (frame, row numbers, raw header); trailing blank rows dropped."""
+#: What SurveyMonkey writes in its second header row under a question with one answer.
+_SUBHEADER_WORDS = frozenset({"response", "open-ended response"})
+_NUMERIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+
+
+def _filled(row) -> list[str]:
+    return [str(c).strip() for c in row if str(c).strip()]
+
+
+def header_layout(records: list[list[str]]) -> tuple[int, bool]:
+    """``(h, sub)``: the header is ``records[h]`` and, when ``sub``, ``records[h + 1]`` is a second header row.
+
+    A row is a title above the header when the row under it has at least twice as many cells filled, at least
+    three, all different and none a number (a header's look): merged section titles ("About you" over five
+    columns) or a one-line title. The row under the header is SurveyMonkey's second header row when it
+    leaves the first column blank and says "Response" or "Open-Ended Response" somewhere.
+
+    >>> header_layout([["About you", "", "", "Your care", ""], ["ID", "Site", "Group", "Q1", "Q2"], ["1", "A", "p", "4", "5"]])
+    (1, False)
+    >>> header_layout([["Respondent ID", "Hospital", "Q1", ""], ["", "Response", "Yes", "No"], ["11", "A", "Yes", ""]])
+    (0, True)
+    >>> header_layout([["ID", "Site", "Comment"], ["1", "A", "Fine"]])
+    (0, False)
+    """
+    h = 0
+    while h < min(3, len(records) - 2):
+        below = _filled(records[h + 1])
+        if (len(below) >= 3 and 2 * len(_filled(records[h])) <= len(below) and len(set(below)) == len(below)
+                and not any(_NUMERIC.match(c) for c in below)):
+            h += 1
+        else:
+            break
+    nxt = records[h + 1] if h + 1 < len(records) else []
+    sub = bool(nxt) and not str(nxt[0]).strip() and any(str(c).strip().lower() in _SUBHEADER_WORDS for c in nxt)
+    return h, sub
+
+
+def merge_subheader(top: list[str], sub: list[str]) -> list[str]:
+    """One header from SurveyMonkey's two: the question where the second row says "Response" (or nothing),
+    else "question - option" (a tick-all question's options, "Other (please specify)"), the question
+    carried over the blank cells after it.
+
+    >>> merge_subheader(["ID", "Which hospital?", "Which apply?", "", "Comment"], ["", "Response", "Pain", "Fatigue", "Open-Ended Response"])
+    ['ID', 'Which hospital?', 'Which apply? - Pain', 'Which apply? - Fatigue', 'Comment']
+    """
+    out, last = [], ""
+    sub = list(sub) + [""] * (len(top) - len(sub))
+    top = list(top) + [""] * (len(sub) - len(top))
+    for t, s in zip(top, sub):
+        t, s = str(t).strip(), str(s).strip()
+        last = t or last
+        if s.lower() in _SUBHEADER_WORDS or not s:
+            out.append(t)
+        else:
+            out.append(f"{last} - {s}" if last else s)
+    return out
+
+
+def _frame(records: list[list[str]], header_row: int, path, *, extra_ok: bool, lines: list[int] | None = None,
+           data_row: int | None = None):
+    """Header + rows -> (frame, row numbers, raw header); trailing blank rows dropped. ``data_row``: the
+    spreadsheet row of ``records[1]`` (default: the row after the header)."""
+    data_row = header_row + 1 if data_row is None else data_row
     header = [h.strip() for h in records[0]]
     while header and not header[-1] and all(len(r) < len(header) or not str(r[len(header) - 1]).strip()
                                             for r in records[1:]):
@@ -298,7 +367,7 @@ def _frame(records: list[list[str]], header_row: int, path, *, extra_ok: bool, l
         if len(r) > width:
             if not _blank(r[width:]):
                 if not extra_ok:
-                    line = lines[i + 1] if lines else header_row + 1 + i
+                    line = lines[i + 1] if lines else data_row + i
                     raise InputError(f"line {line} has {len(r)} values but the header has {width} columns", path=path,
                                      hint="An answer probably holds a delimiter without quotes around it. Quote that "
                                           "answer, or export the file again from the survey tool.", code="PA110")
@@ -306,7 +375,7 @@ def _frame(records: list[list[str]], header_row: int, path, *, extra_ok: bool, l
                 width = len(r)
             r = r[:width]
         out.append(r + [""] * (width - len(r)))
-        numbers.append(header_row + 1 + i)
+        numbers.append(data_row + i)
     if extra_ok:  # a workbook: every row as wide as the widest
         out = [r + [""] * (width - len(r)) for r in out]
     frame = pd.DataFrame(out, columns=_unique(header), dtype=object) if out else pd.DataFrame(columns=_unique(header))
@@ -326,8 +395,14 @@ def read_delimited(path: str | Path, *, delimiter: str | None = None) -> Table:
         raise EmptyInputError("the file holds no values", path=path, hint="Export the survey again.")
     lines = [ln for ln, _ in parsed[first:]]
     records = [f for _, f in parsed[first:]]
-    frame, numbers, header = _frame(records, first + 1, path, extra_ok=False, lines=lines)
-    return Table(frame, numbers, header, encoding=encoding, delimiter=delimiter)
+    h, sub = header_layout(records)
+    titles, top = records[:h], records[h]
+    header = merge_subheader(top, records[h + 1]) if sub else top
+    skip = h + (2 if sub else 1)
+    frame, numbers, header = _frame([header] + records[skip:], first + h + 1, path, extra_ok=False,
+                                    lines=[lines[h]] + lines[skip:], data_row=first + skip + 1)
+    return Table(frame, numbers, header, encoding=encoding, delimiter=delimiter, title_rows=titles,
+                 subheader_row=first + h + 2 if sub else None)
 
 
 def _cell(v) -> str:
@@ -472,10 +547,15 @@ def read_workbook(path: str | Path, *, sheet: str | None = None) -> Table:
         raise EmptyInputError(f"sheet {sheet!r} of the workbook is empty", path=path,
                               hint="Name the sheet that holds the answers with `sheet:` in project.yaml.")
     first = next(i for i, r in enumerate(cells) if not _blank(r))
-    frame, numbers, header = _frame(cells[first:], first + 1, path, extra_ok=True)
+    records = cells[first:]
+    h, sub = header_layout(records)
+    header = merge_subheader(records[h], records[h + 1]) if sub else records[h]
+    skip = h + (2 if sub else 1)
+    frame, numbers, header = _frame([header] + records[skip:], first + h + 1, path, extra_ok=True,
+                                    data_row=first + skip + 1)
     others = [n for n in names if n != sheet]
-    return Table(frame, numbers, header, sheet=sheet, other_sheets=others,
-                 _merged=lambda: _merged_cells(path, member))
+    return Table(frame, numbers, header, sheet=sheet, other_sheets=others, title_rows=records[:h],
+                 subheader_row=first + h + 2 if sub else None, _merged=lambda: _merged_cells(path, member))
 
 
 def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
