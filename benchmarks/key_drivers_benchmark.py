@@ -32,9 +32,9 @@ def survey(seed: int, n: int = 1500, p_missing: float = 0.0) -> pd.DataFrame:
     rating = np.clip(np.round(5 + pos @ np.array([1.2, 0.9, 0.6, 0.4, 0.2, 0.1]) + rng.normal(0, 1.2, n)), 0, 10)
     i, j = np.nonzero(rng.random((n, 6)) >= p_missing)
     items = pd.DataFrame({"respondent_id": i, "question_id": np.array(ITEMS)[j], "value": "x",
-                          "score": np.where(pos[i, j], "positive", "negative")})
+                          "scored_as": np.where(pos[i, j], "positive", "negative")})
     overall = pd.DataFrame({"respondent_id": np.arange(n), "question_id": "overall",
-                            "value": rating.astype(int).astype(str), "score": None})
+                            "value": rating.astype(int).astype(str), "scored_as": None})
     return pd.concat([items, overall], ignore_index=True)
 
 

@@ -59,12 +59,12 @@ result.redactions[["label", "placeholder", "context"]].head(5)
 
 # %% [markdown]
 # ## Prioritised improvement areas
-# Each area's score combines prevalence, negativity and the survey gap to the national benchmark,
+# Each area's `priority_score` combines prevalence, negativity and the survey gap to the national benchmark,
 # each scaled within the scope. Secondary breast cancer patients are ranked on their own:
 
 # %%
 pr = result.priorities
-pr[(pr.scope_type == "group") & (pr["rank"] <= 3)][["scope", "rank", "name", "score", "reason"]]
+pr[(pr.scope_type == "group") & (pr["rank"] <= 3)][["scope", "rank", "name", "priority_score", "reason"]]
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -77,7 +77,7 @@ pr.query("scope == 'secondary' and rank == 1").quotes.iloc[0].split(" | ")
 # The hospital view finds where one site stands out (here: which site's top priority is what):
 
 # %%
-pr.query("scope_type == 'site' and rank == 1")[["scope", "name", "score"]]
+pr.query("scope_type == 'site' and rank == 1")[["scope", "name", "priority_score"]]
 
 # %% [markdown]
 # ## The draft action plan

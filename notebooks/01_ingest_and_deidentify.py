@@ -59,12 +59,12 @@ review[["label", "placeholder", "context"]].head(8)
 
 # %% [markdown]
 # ## The least certain first
-# Every redaction has a `score` (the recognizer's confidence). A reviewer checks the lowest first:
+# Every redaction has the recognizer's `confidence` (0-1). A reviewer checks the lowest first:
 # names found only by weak context (a lower-case pair, a word between commas) before a title + surname
 # or a valid phone number. Counts per source show where the identifiers are.
 
 # %%
-least_certain(review, 8)[["source", "label", "placeholder", "score", "context"]]
+least_certain(review, 8)[["source", "label", "placeholder", "confidence", "context"]]
 
 # %%
 pd.DataFrame(counts_by_source(review)).T.fillna(0).astype(int).head(8)

@@ -18,7 +18,7 @@ cfg = pa.ProjectConfig.load("../data_samples")
 questions = pa.load_questions(cfg.questions)
 data = ingest(cfg, questions)
 scored = survey.score_responses(data.responses, questions)
-scored.score.value_counts()
+scored.scored_as.value_counts()
 
 # %% [markdown]
 # ## Percentage positive, with Wilson intervals and CPES suppression

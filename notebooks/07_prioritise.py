@@ -27,7 +27,7 @@ DEFAULT_WEIGHTS
 
 # %%
 pr = result.priorities
-cols = ["rank", "name", "score", "prevalence", "negativity", "negativity_low", "negativity_high",
+cols = ["rank", "name", "priority_score", "prevalence", "negativity", "negativity_low", "negativity_high",
         "survey_gap", "survey_gap_low", "survey_gap_high", "driver"]
 pr.query("scope == 'secondary'")[cols].head(6).round(3)
 
@@ -53,7 +53,7 @@ for q in top.quotes.split(" | "):
 # carries each rank's 95% interval and how often the theme was in the top three:
 
 # %%
-pr.query("scope == 'secondary' and rank <= 5")[["rank", "rank_low", "rank_high", "p_top3", "name", "score"]]
+pr.query("scope == 'secondary' and rank <= 5")[["rank", "rank_low", "rank_high", "p_top3", "name", "priority_score"]]
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -81,10 +81,10 @@ plots.theme_heatmap(result.themes, scope_type="group")
 # %% [markdown]
 # ## Per hospital
 # The top priorities at each hospital, on the same scale everywhere: waiting is criticised at every
-# hospital in this sample, and the hospital weak on waiting stands out with the highest score:
+# hospital in this sample, and the hospital weak on waiting stands out with the highest `priority_score`:
 
 # %%
-pr.query("scope_type == 'site' and rank <= 2")[["scope", "rank", "rank_low", "rank_high", "name", "score"]]
+pr.query("scope_type == 'site' and rank <= 2")[["scope", "rank", "rank_low", "rank_high", "name", "priority_score"]]
 
 # %% [markdown]
 # ## How sure, in words

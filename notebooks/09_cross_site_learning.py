@@ -15,7 +15,7 @@ pd.set_option("display.max_colwidth", 120)
 result = pa.run_project("../data_samples")
 matrix = cross_site.site_theme_matrix(result.priorities, result.themes, result.codebook, result.scores,
                                      result.config.sites)
-matrix.pivot(index="name", columns="site", values="score").round(2)
+matrix.pivot(index="name", columns="site", values="priority_score").round(2)
 
 # %%
 # NBVAL_IGNORE_OUTPUT

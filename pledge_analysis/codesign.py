@@ -42,11 +42,12 @@ def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, code
     pr = pr.sort_values("rank", kind="stable").head(top)
     cb = codebook.set_index("code_id")
     wording = dict(zip(questions["question_id"], questions["text"])) if questions is not None and len(questions) else {}
+    units = schema.rename_legacy(units, "units")
     here = units[units["site"].astype(str) == str(site)] if len(units) else units
     pages = []
     for r in pr.itertuples(index=False):
         u = here[here["theme"] == r.theme]
-        neg = u[u["sentiment"] == "negative"].sort_values(["score", "segment_id"], kind="stable")
+        neg = u[u["sentiment"] == "negative"].sort_values(["sentiment_score", "segment_id"], kind="stable")
         comments: dict[str, set] = {}
         negative: dict[str, set] = {}
         for seg, group, sentiment in zip(u["segment_id"], u["group"].astype(str), u["sentiment"]):

@@ -34,7 +34,8 @@ The comments table (columns :data:`COMMENT_COLUMNS`, one row per input row, in i
 
 The codings table (columns :data:`CODING_COLUMNS`): the ``codings`` contract
 (:data:`pledge_analysis.schema.CODINGS`, ``segment_id`` holding the comment id) plus ``theme`` and
-the ``sentiment`` and ``score`` of the coded sentence (of the whole comment for a model coding).
+the ``sentiment`` and ``sentiment_score`` of the coded sentence (of the whole comment for a model coding;
+``score`` in earlier releases), as the comments table names the comment's.
 """
 from __future__ import annotations
 
@@ -56,12 +57,12 @@ COMMENT_COLUMNS = ("comment_id", "text", "status", "reason", "codes", "confidenc
                    "sentiment", "sentiment_score", "n_redactions", "site", "group", "month", "question_id",
                    "respondent_id")
 _LISTS = ("codes", "confidence", "themes", "negative_themes")
-CODING_COLUMNS = tuple(schema.CODINGS) + ("theme", "sentiment", "score")
+CODING_COLUMNS = tuple(schema.CODINGS) + ("theme", "sentiment", "sentiment_score")
 #: The hidden column of :func:`code_partition`'s result that carries each comment's codings
 #: (dropped from the comments table; exploded into the codings table by :func:`codings_table`).
 CODINGS_FIELD = "_codings"
 _CODING_FIELDS = ("code_id", "method", "confidence", "start", "end", "evidence", "negated", "theme",
-                  "sentiment", "score")
+                  "sentiment", "sentiment_score")
 
 
 @dataclass(frozen=True, eq=False)
@@ -171,7 +172,7 @@ def empty_comments(with_codings: bool = True) -> pd.DataFrame:
 def empty_codings() -> pd.DataFrame:
     """The codings table with no rows and its fixed dtypes."""
     cols = {c: pd.Series(dtype=object) for c in CODING_COLUMNS}
-    for c in ("confidence", "score"):
+    for c in ("confidence", "sentiment_score"):
         cols[c] = pd.Series(dtype="float64")
     for c in ("start", "end"):
         cols[c] = pd.Series(dtype="Int64")
@@ -285,7 +286,7 @@ def _deidentify(raw: list[str], state: _State) -> tuple[list[str], list[int]]:
 def _code(texts: list[str], codable: np.ndarray, questions: list[str], reasons: list[str], job: CodingJob,
           state: _State) -> tuple[list[list[tuple]], list, list[float]]:
     """Rule codes, model codes and sentiment for the codable rows (batched); per row a list of codings
-    ``(code_id, method, confidence, start, end, evidence, negated, theme, sentiment, score)``."""
+    ``(code_id, method, confidence, start, end, evidence, negated, theme, sentiment, sentiment_score)``."""
     n = len(texts)
     per_row: list[list[tuple]] = [[] for _ in range(n)]
     sentiment, scores = [None] * n, [np.nan] * n
@@ -308,13 +309,13 @@ def _code(texts: list[str], codable: np.ndarray, questions: list[str], reasons: 
         segs = segs[codable[segs["segment_id"].to_numpy()]]
     if len(segs):
         pred = state.sentiment.predict(segs[["text", "question_id"]].reset_index(drop=True))
-        for i, lab, sc in zip(segs["segment_id"], pred["sentiment"], pred["score"]):
+        for i, lab, sc in zip(segs["segment_id"], pred["sentiment"], pred["sentiment_score"]):
             sentiment[i], scores[i] = lab, float(sc)
     if len(codings):
         codings = _unit_sentiment(codings, texts, questions, state)
         for rec in zip(codings["segment_id"], codings["code_id"], codings["method"], codings["confidence"],
                        codings["start"], codings["end"], codings["evidence"], codings["negated"],
-                       codings["theme"], codings["sentiment"], codings["score"]):
+                       codings["theme"], codings["sentiment"], codings["sentiment_score"]):
             per_row[int(rec[0])].append(tuple(rec[1:]))
     return per_row, sentiment, scores
 
@@ -344,7 +345,8 @@ def _unit_sentiment(codings: pd.DataFrame, texts: list[str], questions: list[str
     pred = state.sentiment.predict(pd.DataFrame({"text": [keys[j][0] for j in distinct],
                                                  "question_id": [keys[j][1] for j in distinct]}))
     at = np.searchsorted(distinct, inverse)
-    return codings.assign(sentiment=pred["sentiment"].to_numpy()[at], score=pred["score"].to_numpy()[at])
+    return codings.assign(sentiment=pred["sentiment"].to_numpy()[at],
+                          sentiment_score=pred["sentiment_score"].to_numpy()[at])
 
 
 def comments_table(coded: pd.DataFrame) -> pd.DataFrame:
@@ -363,7 +365,7 @@ def codings_table(coded: pd.DataFrame) -> pd.DataFrame:
     out = empty_codings()
     out = pd.DataFrame({c: df[c] if c in df.columns else None for c in CODING_COLUMNS})
     out["confidence"] = out["confidence"].astype("float64")
-    out["score"] = out["score"].astype("float64")
+    out["sentiment_score"] = out["sentiment_score"].astype("float64")
     for c in ("start", "end"):
         out[c] = pd.array(out[c], dtype="Int64")
     for c in ("coder", "created_at", "memo"):

@@ -21,6 +21,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from . import schema
 from .survey.funnels import funnel
 
 
@@ -30,10 +31,12 @@ def _site_scores(scores: pd.DataFrame) -> pd.DataFrame:
 
 def site_theme_matrix(priorities: pd.DataFrame, themes: pd.DataFrame, codebook: pd.DataFrame,
                       scores: pd.DataFrame | None, sites: Mapping[str, Mapping[str, str]] | None = None) -> pd.DataFrame:
-    """Long table ``site, alliance, theme, name, rank, score, negativity, survey_estimate, survey_z``,
-    ordered by site code and rank."""
+    """Long table (:data:`pledge_analysis.schema.CROSS_SITE`) ``site, alliance, theme, name, rank,
+    priority_score, negativity, n_segments, survey_estimate, survey_z``, ordered by site code and rank.
+    ``priorities`` saved by an earlier release (``score``) are read with a FutureWarning."""
     items = dict(zip(codebook["code_id"], codebook["survey_items"]))
-    pr = priorities[priorities["scope_type"] == "site"][["scope", "theme", "name", "rank", "score"]]
+    priorities = schema.rename_legacy(priorities, "priorities")
+    pr = priorities[priorities["scope_type"] == "site"][["scope", "theme", "name", "rank", "priority_score"]]
     th = themes[themes["scope_type"] == "site"][["scope", "theme", "negativity", "n_segments"]]
     m = pr.merge(th, on=["scope", "theme"], how="left").rename(columns={"scope": "site"})
     est, zs = [], []
@@ -49,8 +52,7 @@ def site_theme_matrix(priorities: pd.DataFrame, themes: pd.DataFrame, codebook: 
         zs.append(z["z"].mean() if len(z) else np.nan)
     m["survey_estimate"], m["survey_z"] = est, zs
     m["alliance"] = m["site"].map(lambda s: (sites or {}).get(s, {}).get("alliance", "") if sites else "")
-    return m[["site", "alliance", "theme", "name", "rank", "score", "negativity", "n_segments",
-              "survey_estimate", "survey_z"]].sort_values(["site", "rank"]).reset_index(drop=True)
+    return m[list(schema.CROSS_SITE)].sort_values(["site", "rank"]).reset_index(drop=True)
 
 
 def survey_z(scores: pd.DataFrame, *, min_n: int | None = None,
@@ -80,10 +82,14 @@ def survey_z(scores: pd.DataFrame, *, min_n: int | None = None,
 
 
 def alliance_rollup(matrix: pd.DataFrame) -> pd.DataFrame:
-    """Mean priority score and survey estimate per alliance and theme (weighted by comments)."""
+    """Mean priority score and survey estimate per alliance and theme (weighted by comments): ``alliance,
+    theme, sites, mean_priority_score`` (``mean_score`` in earlier releases)``, negativity, survey_estimate``."""
+    matrix = schema.rename_legacy(matrix, "cross_site")
+
     def agg(g):
         w = g["n_segments"].fillna(0)
-        return pd.Series({"sites": g["site"].nunique(), "mean_score": np.average(g["score"], weights=w) if w.sum() else np.nan,
+        return pd.Series({"sites": g["site"].nunique(),
+                          "mean_priority_score": np.average(g["priority_score"], weights=w) if w.sum() else np.nan,
                           "negativity": np.average(g["negativity"], weights=w) if w.sum() else np.nan,
                           "survey_estimate": g["survey_estimate"].mean()})
     return matrix.groupby(["alliance", "theme"]).apply(agg, include_groups=False).reset_index()

@@ -256,7 +256,7 @@ def codings_schema():
     return pa.schema([("segment_id", s), ("code_id", s), ("coder", s), ("method", s), ("confidence", pa.float64()),
                       ("start", pa.int64()), ("end", pa.int64()), ("status", s), ("created_at", s), ("memo", s),
                       ("evidence", s), ("negated", pa.bool_()), ("theme", s), ("sentiment", s),
-                      ("score", pa.float64())])
+                      ("sentiment_score", pa.float64())])
 
 
 def part_name(i: int) -> str:

@@ -101,7 +101,8 @@ def draft_action_plan(priorities: pd.DataFrame, *, units: pd.DataFrame | None = 
     parents = codes["parent_id"].to_dict() if codes is not None else {}
     negative = None
     if units is not None and len(units):
-        negative = units[units["sentiment"] == "negative"].sort_values(["score", "segment_id"], kind="stable")
+        units = schema.rename_legacy(units, "units")
+        negative = units[units["sentiment"] == "negative"].sort_values(["sentiment_score", "segment_id"], kind="stable")
         negative = {th: u for th, u in negative.groupby("theme", sort=False)}
     used_codes: dict[str, set] = {}  # plan part ("" = the programme, else a site) -> codes used
     used_texts: dict[str, set] = {}

@@ -182,18 +182,31 @@ def sites_heatmap(scores: pd.DataFrame, *, group: str = "all"):
     return fig
 
 
-def site_priority_heatmap(matrix: pd.DataFrame, *, value: str = "score"):
-    """Sites x themes heatmap of the priority score (from :func:`pledge_analysis.cross_site.site_theme_matrix`).
+def site_priority_heatmap(matrix: pd.DataFrame, *, value: str = "priority_score"):
+    """Sites x themes heatmap of a column of :func:`pledge_analysis.cross_site.site_theme_matrix`: the
+    priority score by default, or another (``value="negativity"``, ``"rank"``).
 
-    The score is on a fixed scale (0.5 = no different from the reference), so the colours are fixed
-    too (centred on 0.5, 0.2 to 0.8) and mean the same at every site."""
+    The priority score is on a fixed scale (0.5 = no different from the reference), so its colours are
+    fixed too (centred on 0.5, 0.2 to 0.8) and mean the same at every site. ``value="score"`` (its name
+    in earlier releases) still works, with a FutureWarning."""
     import plotly.graph_objects as go
 
+    from .schema import rename_legacy
+
+    if value == "score":
+        import warnings
+
+        warnings.warn("site_priority_heatmap(value='score') is now value='priority_score' (the old name will "
+                      "not be accepted after the next release)", FutureWarning, stacklevel=2)
+        value = "priority_score"
+    matrix = rename_legacy(matrix, "cross_site")
     m = matrix.pivot_table(index="name", columns="site", values=value, aggfunc="first")
-    fixed = dict(zmid=0.5, zmin=0.2, zmax=0.8, colorscale="RdBu_r") if value == "score" else dict(colorscale="OrRd")
+    fixed = (dict(zmid=0.5, zmin=0.2, zmax=0.8, colorscale="RdBu_r") if value == "priority_score"
+             else dict(colorscale="OrRd"))
     fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=list(m.index), **fixed,
                                hovertemplate="%{y} at %{x}: %{z:.2f}<extra></extra>"))
-    fig.update_layout(title=f"Priority {value} by site and theme", height=120 + 26 * len(m),
+    title = "Priority score" if value == "priority_score" else f"Priority {value}"
+    fig.update_layout(title=f"{title} by site and theme", height=120 + 26 * len(m),
                       margin=dict(l=10, r=10, t=50, b=40))
     return fig
 

@@ -43,7 +43,7 @@ different from the reference"**, above 0.5 worse):
     negative. It counts the same negative comments again, so its default weight is **0** (no
     triple counting); give it a weight to use it (``breadth_norm`` = ``breadth``).
 
-``score`` is the weighted mean of the ``*_norm``, with weights :data:`DEFAULT_WEIGHTS`: negativity
+``priority_score`` (``score`` in earlier releases) is the weighted mean of the ``*_norm``, with weights :data:`DEFAULT_WEIGHTS`: negativity
 and the survey gap (direct evidence of a problem) 0.3 each, prevalence 0.25, driver importance
 0.15, breadth 0. So 0.5 is "unremarkable" and the scale is the same in every scope. **Missing
 evidence is not counted as zero**: a theme without usable survey items is scored on its comments,
@@ -51,7 +51,7 @@ which take over the survey's weight (re-weighting) to the degree :data:`MISSING`
 sets: as far as makes its score vary as much as a theme's with both kinds of evidence, so that
 neither kind of theme is favoured when there is nothing to find (``tests/test_priority_calibration.py``;
 the value used is in ``survey_gap_norm_imputed``). ``rank`` orders themes within a scope by
-``score`` (rounded to 4 decimals), highest first; equal scores are ranked by theme id. ``reason`` says why in plain English;
+``priority_score`` (rounded to 4 decimals), highest first; equal scores are ranked by theme id. ``reason`` says why in plain English;
 percentages resting on fewer than ``min_comments`` comments (:data:`MIN_COMMENTS`) are not
 given as percentages. Rank intervals (``rank_low``, ``rank_high``, ``p_top3``) come from
 :func:`pledge_analysis.uncertainty.rank_intervals`.
@@ -258,7 +258,7 @@ def _quotes(units: pd.DataFrame, scope_type: str, scope: str, theme: str, n: int
     u = units[(units["theme"] == theme) & (units["sentiment"] == "negative")]
     if scope_type != "all":
         u = u[u[scope_type] == scope]
-    u = u.sort_values(["score", "segment_id"])
+    u = u.sort_values(["sentiment_score", "segment_id"])
     picked, seen, taken = [], set(), set()
     diversity = "source_id" if scope_type == "site" else "site"
     rows = list(zip(*(u[c].tolist() for c in (diversity, "text", "group", "site", "source_type")))) if len(u) else []
@@ -413,7 +413,7 @@ def _fill_missing(df: pd.DataFrame, w: Mapping[str, float], missing: str) -> pd.
 def score_components(themes: pd.DataFrame, codebook: pd.DataFrame, scores: pd.DataFrame | None = None,
                      drivers: pd.DataFrame | None = None, *, weights: Mapping[str, float] | None = None,
                      prior_strength: float | None = None, missing: str = "calibrated") -> pd.DataFrame:
-    """The components, their ``*_norm`` forms, ``score`` and ``rank`` (no quotes or reasons).
+    """The components, their ``*_norm`` forms, ``priority_score`` and ``rank`` (no quotes or reasons).
 
     The fast core of :func:`prioritise`, also used by the bootstrap and the sensitivity table.
     ``prior_strength``: pseudo-comments of the negativity prior; None estimates it per scope
@@ -454,8 +454,8 @@ def score_components(themes: pd.DataFrame, codebook: pd.DataFrame, scores: pd.Da
     num = sum(w[c] * df[f"{c}_norm"].fillna(df.get(f"{c}_norm_imputed", np.nan)).fillna(0) for c in COMPONENTS)
     den = sum(w[c] * (df[f"{c}_norm"].notna() | df.get(f"{c}_norm_imputed", pd.Series(np.nan, index=df.index)).notna())
               for c in COMPONENTS)
-    df["score"] = (num / den.replace(0, np.nan)).round(4)
-    df = df[df["n_segments"] > 0].sort_values(["scope_type", "scope", "score", "theme"],
+    df["priority_score"] = (num / den.replace(0, np.nan)).round(4)
+    df = df[df["n_segments"] > 0].sort_values(["scope_type", "scope", "priority_score", "theme"],
                                               ascending=[True, True, False, True], na_position="last")
     df["rank"] = df.groupby(["scope_type", "scope"]).cumcount() + 1
     return df
@@ -482,6 +482,7 @@ def prioritise(themes: pd.DataFrame, units: pd.DataFrame, codebook: pd.DataFrame
     ``rank_low``, ``rank_high`` and ``p_top3`` are empty here: the run fills them with
     :func:`pledge_analysis.uncertainty.with_rank_intervals`.
     """
+    units = schema.rename_legacy(units, "units")
     df = score_components(themes, codebook, scores, drivers, weights=weights, prior_strength=prior_strength,
                           missing=missing)
     df["survey_evidence"] = survey_evidence(df, codebook, scores)

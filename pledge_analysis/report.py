@@ -240,8 +240,8 @@ def redaction_counts(review: pd.DataFrame) -> pd.DataFrame:
 
 
 def deidentification_section(result, rel=lambda t: t) -> list[str]:
-    """"De-identification": redactions per label and source, and the least certain ones (lowest score
-    first) as a reviewer sees them in ``redactions.csv``: label, score, placeholder and the masked context,
+    """"De-identification": redactions per label and source, and the least certain ones (lowest confidence
+    first) as a reviewer sees them in ``redactions.csv``: label, confidence, placeholder and the masked context,
     never the original value. ``rel`` writes a source's machine path relative (see :func:`write_report`)."""
     from .text.deidentify import least_certain
 
@@ -255,11 +255,12 @@ def deidentification_section(result, rel=lambda t: t) -> list[str]:
            "<h3>Redactions per source and label</h3>",
            _table(redaction_counts(review), max_rows=100, name="redactions_by_source")]
     weakest = least_certain(review, LEAST_CERTAIN_SHOWN).copy()
-    weakest["score"] = [f"{x:.2f}" if pd.notna(x) else "" for x in weakest["score"]]
+    weakest["confidence"] = [f"{x:.2f}" if pd.notna(x) else "" for x in weakest["confidence"]]
     weakest = weakest.rename(columns={"context": "masked context"})
-    cols = [c for c in ("score", "label", "placeholder", "masked context", "source", "table") if c in weakest.columns]
-    out += [f"<h3>The {len(weakest)} least certain redactions</h3><p class='note'>Lowest recognizer score first "
-            "(names found by context alone score lowest): check that each placeholder hides an identifier, and "
+    cols = [c for c in ("confidence", "label", "placeholder", "masked context", "source", "table")
+            if c in weakest.columns]
+    out += [f"<h3>The {len(weakest)} least certain redactions</h3><p class='note'>Lowest recognizer confidence "
+            "first (names found by context alone have the lowest): check that each placeholder hides an identifier, and "
             "add words wrongly redacted to <code>deidentify: allow:</code> in project.yaml. The context is the "
             "de-identified text around the placeholder. To list more, in Python: <code>from pledge_analysis "
             "import least_certain; least_certain(pandas.read_csv(\"redactions.csv\"), n=100)</code> (or "
@@ -403,10 +404,11 @@ def write_report(result, path: str | Path) -> None:
             top["rank (95% interval)"] = [f"{r} ({lo:.0f}-{hi:.0f})" if pd.notna(lo) else str(r)
                                           for r, lo, hi in zip(top["rank"], top["rank_low"], top["rank_high"])]
             top["in top 3"] = [f"{p:.0%}" if pd.notna(p) else "" for p in top["p_top3"]]
-            cols = ["scope_type", "scope", "rank (95% interval)", "in top 3", "name", "score", "reason", "quotes"]
+            cols = ["scope_type", "scope", "rank (95% interval)", "in top 3", "name", "priority score", "reason",
+                    "quotes"]
         else:
-            cols = ["scope_type", "scope", "rank", "name", "score", "reason", "quotes"]
-        top["score"] = [f"{x:.2f}" if pd.notna(x) else "" for x in top["score"]]
+            cols = ["scope_type", "scope", "rank", "name", "priority score", "reason", "quotes"]
+        top["priority score"] = [f"{x:.2f}" if pd.notna(x) else "" for x in top["priority_score"]]
         if "survey_evidence" in top.columns:
             top["survey evidence"] = [_words_for_codes(x, wording) if isinstance(x, str) else "" for x in top["survey_evidence"]]
             cols.insert(cols.index("reason") + 1, "survey evidence")

@@ -12,7 +12,10 @@ holding several measures names each ``<measure>`` with ``<measure>_low`` / ``<me
 (``rank_low``, ``negativity_low``, ``survey_gap_low``). Control limits and expected ranges (where
 a unit on target, of that size, would fall) are not intervals of the row's estimate: they are
 ``limit_low`` / ``limit_high`` with their ``level`` (0.95, 0.998), one row per unit and level
-(:data:`FUNNEL_LIMITS`). Every column name is a Python identifier.
+(:data:`FUNNEL_LIMITS`). Every column name is a Python identifier and means one thing in every
+table that has it: there is no bare ``score`` (a theme's ``priority_score``, a text's
+``sentiment_score``, an answer ``scored_as`` positive or negative, a recognizer's ``confidence`` as a
+coder's in codings).
 
 >>> SEGMENTS[:4]
 ('segment_id', 'source_id', 'site', 'group')
@@ -38,8 +41,13 @@ RESPONDENTS = (
     "respondent_id", "source_id", "site", "group", "source_type",
     "age_band", "ethnicity", "imd_quintile", "role",
 )
-#: Survey answers in long form; ``score`` is added by :func:`pledge_analysis.survey.score_responses`.
+#: Survey answers in long form.
 RESPONSES = ("respondent_id", "site", "group", "question_id", "value")
+#: Scored survey answers (:func:`pledge_analysis.survey.score_responses`): the answers with ``scored_as``
+#: (``positive``, ``negative`` or ``excluded`` for a tick-box item, as CPES scores it; ``rating`` for a
+#: 0-10 item) and ``rating`` (the 0-10 value, else empty). Not ``outcome``: that names the overall-rating
+#: question whose drivers :func:`pledge_analysis.survey.key_drivers` looks for.
+SCORED_RESPONSES = RESPONSES + ("scored_as", "rating")
 #: Rows of an input that were not kept, with the reason (nothing is lost silently).
 SET_ASIDE = ("source_id", "path", "row", "column", "reason", "value")
 #: The codebook: hierarchical codes. ``concern`` is the plain-English "You said" statement of the
@@ -53,8 +61,18 @@ CODINGS = (
     "segment_id", "code_id", "coder", "method", "confidence", "start", "end",
     "status", "created_at", "memo", "evidence", "negated",
 )
-#: Sentiment of each segment.
-SENTIMENT = ("segment_id", "sentiment", "score")
+#: Sentiment of each segment: its label and ``sentiment_score`` (-1 .. 1, negative to positive).
+SENTIMENT = ("segment_id", "sentiment", "sentiment_score")
+#: Coded units (:func:`pledge_analysis.coding.themes.coded_units`): one coded sentence of a segment, rolled
+#: up to its theme, with the sentence's ``sentiment`` and ``sentiment_score`` and the segment's context.
+UNITS = (
+    "segment_id", "theme", "codes", "start", "end", "text", "sentiment", "sentiment_score", "site", "group",
+    "source_type", "source_id", "question_id", "respondent_id", "speaker",
+)
+#: De-identification review (:func:`pledge_analysis.text.deidentify.redact_frame`, ``redactions.csv``): one
+#: row per redaction; ``confidence`` is the recognizer's (0-1, as in codings), lowest checked first.
+#: :func:`~pledge_analysis.text.deidentify.deidentify_tables` adds ``table``.
+REDACTIONS = ("row", "source", "label", "placeholder", "start", "end", "confidence", "context")
 #: One row per theme (and scope) summarising its codings.
 THEMES = (
     "scope_type", "scope", "theme", "name", "n_segments", "n_respondents", "prevalence",
@@ -71,11 +89,25 @@ SCORES = (
 #: the top 3) come from :func:`pledge_analysis.uncertainty.rank_intervals`; ``n_items`` is the number of
 #: usable survey items (0: the survey gap is missing, never 0).
 PRIORITIES = (
-    "scope_type", "scope", "rank", "theme", "name", "score", "prevalence", "negativity",
+    "scope_type", "scope", "rank", "theme", "name", "priority_score", "prevalence", "negativity",
     "survey_gap", "breadth", "driver", "prevalence_norm", "negativity_norm", "survey_gap_norm",
     "breadth_norm", "driver_norm", "n_segments", "n_respondents", "reason", "survey_evidence", "quotes",
     "rank_low", "rank_high", "p_top3", "n_negative", "negativity_low", "negativity_high", "negativity_ref",
     "survey_gap_low", "survey_gap_high", "n_items",
+)
+#: Every site's priorities side by side (:func:`pledge_analysis.cross_site.site_theme_matrix`, ``cross_site.csv``).
+CROSS_SITE = (
+    "site", "alliance", "theme", "name", "rank", "priority_score", "negativity", "n_segments", "survey_estimate",
+    "survey_z",
+)
+#: The standards audit (:func:`pledge_analysis.standards.standards_audit`, ``standards_audit.csv``): one row
+#: per hospital and standard; ``negative_share`` (of the hospital's comments on the standard's codes) with
+#: its 95% Wilson interval ``negative_share_low`` / ``negative_share_high`` (meaning of each column:
+#: :data:`pledge_analysis.standards.AUDIT_COLUMNS`).
+STANDARDS_AUDIT = (
+    "site", "site_name", "standard_id", "statement", "group", "verdict", "codes", "survey_items", "n_comments",
+    "n_negative", "negative_share", "negative_share_low", "negative_share_high", "comments_finding", "n_answers",
+    "items_used", "items_short", "survey_figures", "reason",
 )
 #: The action plan ("You said / We plan to / By"). ``code_id``: the code whose concern statement is
 #: ``you_said``; ``audience``: ``patients`` (the patient booklet) or ``staff`` (the staff plan only);
@@ -139,9 +171,10 @@ CASEMIX = (
 
 TABLES = {
     "segments": SEGMENTS, "respondents": RESPONDENTS, "responses": RESPONSES,
-    "set_aside": SET_ASIDE, "codebook": CODEBOOK, "codings": CODINGS,
-    "sentiment": SENTIMENT, "themes": THEMES, "scores": SCORES,
-    "priorities": PRIORITIES, "action_plan": ACTION_PLAN,
+    "scored_responses": SCORED_RESPONSES, "set_aside": SET_ASIDE, "codebook": CODEBOOK, "codings": CODINGS,
+    "sentiment": SENTIMENT, "units": UNITS, "redactions": REDACTIONS, "themes": THEMES, "scores": SCORES,
+    "priorities": PRIORITIES, "cross_site": CROSS_SITE, "standards_audit": STANDARDS_AUDIT,
+    "action_plan": ACTION_PLAN,
     "funnel": FUNNEL, "funnel_limits": FUNNEL_LIMITS, "comparisons": COMPARISONS,
     "goal_progress": GOAL_PROGRESS, "cpes_flags": CPES_FLAGS, "national": NATIONAL,
     "drivers": DRIVERS, "casemix": CASEMIX,
@@ -152,6 +185,13 @@ TABLES = {
 #: applies this to a table saved with the old names (with a ``FutureWarning``); the mapping will be
 #: kept for one release.
 LEGACY_COLUMNS = {
+    "scored_responses": {"score": "scored_as"},
+    "sentiment": {"score": "sentiment_score"},
+    "units": {"score": "sentiment_score"},
+    "redactions": {"score": "confidence"},
+    "priorities": {"score": "priority_score"},
+    "cross_site": {"score": "priority_score"},
+    "standards_audit": {"negative_low": "negative_share_low", "negative_high": "negative_share_high"},
     "comparisons": {"diff": "estimate"},
     "goal_progress": {"change": "estimate"},
     "cpes_flags": {"expected_low": "limit_low", "expected_high": "limit_high"},

@@ -43,20 +43,20 @@ import numpy as np
 import pandas as pd
 
 from .errors import Problem
+from .schema import STANDARDS_AUDIT
 
 VERDICTS = ("met", "partly met", "not met", "insufficient evidence")
 #: Columns of the audit table (``standards_audit.csv``): ``site``, ``site_name``, ``standard_id``,
 #: ``statement``, ``group`` (whose experience), ``verdict`` (one of :data:`VERDICTS`), ``codes`` and
 #: ``survey_items`` (the evidence named by the standard, ``; ``-joined), ``n_comments`` /
 #: ``n_negative`` (the hospital's comments from the group coded to those codes, and how many are
-#: negative), ``negative_share`` with its 95% Wilson interval ``negative_low`` / ``negative_high``,
+#: negative), ``negative_share`` with its 95% Wilson interval ``negative_share_low`` / ``negative_share_high``
+#: (``negative_low`` / ``negative_high`` in earlier releases),
 #: ``comments_finding`` (``falls short``, ``no shortfall``, ``too few``, ``none``), ``n_answers`` (answers
 #: behind the usable survey items), ``items_used`` / ``items_short`` (usable items, and how many fall
 #: short), ``survey_figures`` (every item in words: result, interval, answers, what it is compared
 #: with, finding) and ``reason`` (the verdict in plain English).
-AUDIT_COLUMNS = ("site", "site_name", "standard_id", "statement", "group", "verdict", "codes", "survey_items",
-                 "n_comments", "n_negative", "negative_share", "negative_low", "negative_high", "comments_finding",
-                 "n_answers", "items_used", "items_short", "survey_figures", "reason")
+AUDIT_COLUMNS = STANDARDS_AUDIT
 #: Columns of :func:`standards_table`: the standards as rows.
 STANDARD_COLUMNS = ("standard_id", "statement", "group", "codes", "survey_items", "targets", "negative_share",
                     "min_comments")
@@ -263,7 +263,7 @@ def standards_audit(standards: pd.DataFrame, *, sites: dict, units: pd.DataFrame
                 "site": str(code), "site_name": str(info.get("name") or code), "standard_id": s.standard_id,
                 "statement": s.statement, "group": s.group, "verdict": verdict, "codes": "; ".join(s.codes),
                 "survey_items": "; ".join(s.survey_items), "n_comments": n, "n_negative": n_neg,
-                "negative_share": share, "negative_low": lo, "negative_high": hi,
+                "negative_share": share, "negative_share_low": lo, "negative_share_high": hi,
                 "comments_finding": finding if s.codes else "",
                 "n_answers": sum(i["n"] for i in items if i["used"]),
                 "items_used": sum(i["used"] for i in items), "items_short": sum(i["used"] and i["short"] for i in items),

@@ -54,7 +54,7 @@ class _Counts:
         unit_group = dict(zip(unit, part["group"]))
         survey = None
         if scored is not None and len(scored):
-            survey = scored[scored["score"].isin(["positive", "negative"])]
+            survey = scored[scored["scored_as"].isin(["positive", "negative"])]
             r_unit = "person:" + survey["respondent_id"].astype(str)
             for u, s, g in zip(r_unit, survey["site"], survey["group"]):
                 unit_site.setdefault(u, s)
@@ -72,7 +72,7 @@ class _Counts:
         # segments: per unit, count and per theme raised / negative (a segment counts once per theme)
         uid = self.units.get_indexer(seg_unit.to_numpy())
         self.seg = np.bincount(uid, minlength=len(self.units)).astype(float)
-        per_seg = (units.sort_values("score").drop_duplicates(["segment_id", "theme"]) if len(units) else units)
+        per_seg = (units.sort_values("sentiment_score").drop_duplicates(["segment_id", "theme"]) if len(units) else units)
         per_seg = per_seg[per_seg["segment_id"].isin(seg_unit.index) & per_seg["theme"].isin(self.themes)]
         k = len(self.themes)
         self.raised = np.zeros((len(self.units), k))
@@ -92,7 +92,7 @@ class _Counts:
             self.answered = np.zeros((len(self.units), len(self.questions)))
             self.positive = np.zeros_like(self.answered)
             np.add.at(self.answered, (u, q), 1)
-            np.add.at(self.positive, (u, q), (survey["score"] == "positive").to_numpy(float))
+            np.add.at(self.positive, (u, q), (survey["scored_as"] == "positive").to_numpy(float))
 
     def draw(self, rng) -> np.ndarray:
         """Bootstrap weights per unit: within each site and kind, as many draws as units."""
@@ -192,8 +192,10 @@ def rank_intervals(segments: pd.DataFrame, units: pd.DataFrame, codebook: pd.Dat
     21). Columns ``scope_type, scope, theme, rank, rank_low, rank_high, p_top{top}, n_boot``.
     """
     from .coding.themes import summarise_themes
-    from .survey.scoring import MIN_N
+    from .survey.scoring import MIN_N, as_scored
 
+    units = schema.rename_legacy(units, "units")
+    scored = as_scored(scored) if scored is not None and len(scored) else scored
     w_used = resolve_weights(weights)
     if themes is None:
         themes = summarise_themes(segments, units, codebook)
@@ -237,6 +239,7 @@ def with_rank_intervals(priorities: pd.DataFrame, intervals: pd.DataFrame) -> pd
     Raises ValueError if the intervals' point ranks differ from the priorities' (they must be
     computed from the same inputs)."""
     keys = ["scope_type", "scope", "theme"]
+    priorities = schema.rename_legacy(priorities, "priorities")
     cols = [c for c in ("rank_low", "rank_high", "p_top3") if c in intervals.columns]
     m = priorities.drop(columns=[c for c in cols if c in priorities.columns]).merge(
         intervals[keys + ["rank"] + cols].rename(columns={"rank": "_point"}), on=keys, how="left")

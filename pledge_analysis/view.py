@@ -37,6 +37,7 @@ from urllib.parse import parse_qs
 import pandas as pd
 
 from .errors import InputError
+from .schema import rename_legacy
 
 #: the files a run's output folder must hold for the view
 REQUIRED = ("run_log.json", "priorities.csv", "action_plan.xlsx")
@@ -98,12 +99,14 @@ def read_outputs(out: str | Path) -> RunOutputs:
         raise InputError(f"cannot read run_log.json ({exc})", path=folder / "run_log.json", hint=hint) from None
     if not isinstance(run_log, dict):
         raise InputError("run_log.json is not a run's log", path=folder / "run_log.json", hint=hint)
-    priorities = _read_csv(folder / "priorities.csv", hint)
+    # an output folder of an earlier release keeps working (its old column names renamed, with a FutureWarning)
+    priorities = rename_legacy(_read_csv(folder / "priorities.csv", hint), "priorities")
     for col in ("scope_type", "scope", "rank", "name"):
         if col not in priorities.columns:
             raise InputError(f"priorities.csv has no {col!r} column", path=folder / "priorities.csv", hint=hint)
     plan, _ = read_action_plan_xlsx(folder / "action_plan.xlsx")
-    audit = _read_csv(folder / AUDIT_FILE, hint) if (folder / AUDIT_FILE).is_file() else None
+    audit = (rename_legacy(_read_csv(folder / AUDIT_FILE, hint), "standards_audit") if (folder / AUDIT_FILE).is_file()
+             else None)
     return RunOutputs(folder, run_log, priorities, plan, audit, _sites(run_log, priorities))
 
 

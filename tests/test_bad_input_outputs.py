@@ -385,7 +385,7 @@ def test_negative_numbers_stay_numbers(ran_once):
         assert values.dtype.kind == "f" and (values < 0).any(), name  # negative numbers, read back as numbers
         assert re.search(r",-\d", (out / name).read_text()), name  # written bare, not quoted
     pri = pd.read_csv(out / "priorities.csv")
-    assert all(pri[c].dtype.kind in "fi" for c in ("rank", "score"))
+    assert all(pri[c].dtype.kind in "fi" for c in ("rank", "priority_score"))
     ws = load_workbook(out / "codings.xlsx").active
     header = [c.value for c in ws[1]]
     cells = [ws.cell(row=2, column=header.index(c) + 1) for c in ("confidence", "start", "end")]

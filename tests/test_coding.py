@@ -63,7 +63,7 @@ def test_sentiment_default_and_prompt_prior():
                                                 "The clinic", "The clinic"],
                                       "question_id": ["good", "improve", "improve", "good"]}))
     assert got["sentiment"].tolist() == ["positive", "negative", "negative", "positive"]
-    assert got["score"].between(-1, 1).all()
+    assert got["sentiment_score"].between(-1, 1).all()
 
 
 def test_sample_themes_recover_planted_negativity(sample_run):

@@ -82,7 +82,7 @@ def test_deidentification_goes_through_nlp_pipe_with_the_same_output():
                   for t, s in zip(segs["text"], segs["source_id"])]
     assert out["text"].tolist() == [r.text for r in one_by_one]
     assert review["placeholder"].tolist() == [p for r in one_by_one for p in r.placeholders]
-    assert review["score"].tolist() == [sc for r in one_by_one for sc in r.scores] and len(review) > 50
+    assert review["confidence"].tolist() == [sc for r in one_by_one for sc in r.scores] and len(review) > 50
 
     nlp = spacy.blank("en")
     nlp.add_pipe("entity_ruler").add_patterns([{"label": "PERSON", "pattern": "Rainbow"}])

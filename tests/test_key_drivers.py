@@ -27,9 +27,9 @@ def _survey(seed: int, n: int = 1500, p_missing: float = 0.0) -> pd.DataFrame:
     answered = rng.random((n, 6)) >= p_missing
     i, j = np.nonzero(answered)
     items = pd.DataFrame({"respondent_id": i, "question_id": np.array(ITEMS)[j], "value": "x",
-                          "score": np.where(pos[i, j], "positive", "negative")})
+                          "scored_as": np.where(pos[i, j], "positive", "negative")})
     overall = pd.DataFrame({"respondent_id": np.arange(n), "question_id": "overall",
-                            "value": rating.astype(int).astype(str), "score": None})
+                            "value": rating.astype(int).astype(str), "scored_as": None})
     return pd.concat([items, overall], ignore_index=True)
 
 

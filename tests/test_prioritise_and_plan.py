@@ -32,7 +32,7 @@ def test_priorities_recover_planted_signal(sample_run, truth):
 def test_priority_components_are_documented_columns(sample_run):
     result, _ = sample_run
     pr = result.priorities
-    for c in ("prevalence_norm", "negativity_norm", "survey_gap_norm", "driver_norm", "score"):
+    for c in ("prevalence_norm", "negativity_norm", "survey_gap_norm", "driver_norm", "priority_score"):
         assert pr[c].dropna().between(0, 1).all()
     assert (pr["survey_gap_norm"].isna() == (pr["n_items"] == 0)).all()  # missing, never a gap of 0
     first = pr[pr["scope"] == "secondary"].iloc[0]

@@ -27,7 +27,7 @@ def test_a_theme_without_survey_items_can_be_the_top_priority():
     assert s1.loc["T09", "survey_gap_norm_imputed"] > 0.5  # its comments stand in for the survey
     # counting it "at benchmark" (0.5) would give a lower score
     neutral = score_components(themes, codebook, scores, drivers, missing="neutral")
-    assert s1.loc["T09", "score"] > neutral.set_index(["scope", "theme"]).loc[("S1", "T09"), "score"]
+    assert s1.loc["T09", "priority_score"] > neutral.set_index(["scope", "theme"]).loc[("S1", "T09"), "priority_score"]
 
 
 def test_scores_are_on_a_fixed_scale_not_scaled_to_each_site():
@@ -38,7 +38,7 @@ def test_scores_are_on_a_fixed_scale_not_scaled_to_each_site():
         np.random.default_rng(2), n_respondents=250,
         planted={"theme": "T01", "site": "S1", "negativity": 0.6, "gap": 0.1})
     df = score_components(themes, codebook, scores, drivers)
-    best = df[df["scope_type"] == "site"].groupby("scope")["score"].max()
+    best = df[df["scope_type"] == "site"].groupby("scope")["priority_score"].max()
     assert best.drop("S1").max() < 0.56  # unremarkable sites stay near 0.5
     assert best["S1"] > best.drop("S1").max() + 0.015
     assert df.set_index(["scope", "theme"]).loc[("S1", "T01"), "rank"] == 1
@@ -68,7 +68,7 @@ def test_negative_comments_are_not_counted_three_times():
     more_breadth = themes.copy()
     more_breadth["n_sites_negative"] = np.where(more_breadth["theme"] == "T12", 0, more_breadth["n_sites_negative"])
     again = score_components(more_breadth, codebook, scores, drivers)
-    assert (base["score"].to_numpy() == again["score"].to_numpy()).all()
+    assert (base["priority_score"].to_numpy() == again["priority_score"].to_numpy()).all()
 
 
 def test_small_counts_are_shrunk_with_an_interval_and_no_bare_percentage(sample_run):

@@ -137,11 +137,11 @@ def test_deidentification_counts_per_label_and_source_and_the_least_certain_with
     # the least certain: as least_certain() lists them from redactions.csv, each context holding its placeholder
     listed = least_certain(review, LEAST_CERTAIN_SHOWN)
     assert len(weakest) == min(LEAST_CERTAIN_SHOWN, len(review)) and len(weakest) > 5
-    assert [float(x) for x in weakest["score"]] == [round(x, 2) for x in listed["score"]]
+    assert [float(x) for x in weakest["confidence"]] == [round(x, 2) for x in listed["confidence"]]
     assert list(weakest["label"]) == list(listed["label"]) and list(weakest["source"]) == list(listed["source"])
     assert all(ph in ctx for ph, ctx in zip(weakest["placeholder"], weakest["masked context"]))
     assert "value" not in weakest.columns and "least_certain(" in section and "n=100" in section
-    assert weakest["score"].astype(float).max() < 1  # the weak ones, not the speaker labels (score 1)
+    assert weakest["confidence"].astype(float).max() < 1  # the weak ones, not the speaker labels (confidence 1)
     leaked = [i["value"] for i in truth["identifiers"] if i["value"] in section]
     assert leaked == []
 

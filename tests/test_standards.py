@@ -44,7 +44,7 @@ def test_the_run_audits_every_hospital_and_shows_it_in_the_report_and_packs(samp
     assert rgh["n_comments"] == u["segment_id"].nunique()
     assert rgh["n_negative"] == u.loc[u["sentiment"] == "negative", "segment_id"].nunique()
     lo, hi = proportion_confint(rgh["n_negative"], rgh["n_comments"], method="wilson")
-    assert (rgh["negative_low"], rgh["negative_high"]) == pytest.approx((lo, hi))
+    assert (rgh["negative_share_low"], rgh["negative_share_high"]) == pytest.approx((lo, hi))
     # a survey item falls short exactly when its whole interval is below what it is compared with
     sc = result.scores.set_index(["site", "group", "question_id"])
     hna = by.loc[("RGH", "HNA")]

@@ -30,7 +30,7 @@ def test_scoring_excludes_neutral_and_suppresses_small_cells():
     rows += [("c", "S1", "primary", "R", str(v)) for v in [8, 9, 10, 7] * 6]
     resp = pd.DataFrame(rows, columns=["respondent_id", "site", "group", "question_id", "value"])
     scored = score_responses(resp, questions())
-    assert (scored["score"] == "excluded").sum() == 5
+    assert (scored["scored_as"] == "excluded").sum() == 5
     s = score_questions(scored, questions(), by=["site"]).set_index(["site", "question_id"])
     assert s.loc[("S1", "Q1"), "n"] == 40 and s.loc[("S1", "Q1"), "estimate"] == 0.75
     assert not s.loc[("S1", "Q1"), "suppressed"] and s.loc[("S2", "Q1"), "suppressed"]

@@ -160,9 +160,9 @@ def test_key_drivers_with_one_item_is_its_squared_correlation():
     rng = np.random.default_rng(1)
     pos = rng.random(60) < 0.6
     rating = np.where(pos, 8, 5) + rng.integers(-2, 3, 60)
-    rows = [{"respondent_id": i, "question_id": "listened", "value": "x", "score": "positive" if p else "negative"}
+    rows = [{"respondent_id": i, "question_id": "listened", "value": "x", "scored_as": "positive" if p else "negative"}
             for i, p in enumerate(pos)]
-    rows += [{"respondent_id": i, "question_id": "overall", "value": str(r), "score": None}
+    rows += [{"respondent_id": i, "question_id": "overall", "value": str(r), "scored_as": None}
              for i, r in enumerate(rating)]
     out = key_drivers(pd.DataFrame(rows), items=["listened"], outcome="overall", n_boot=20)
     r = np.corrcoef(pos.astype(float), rating)[0, 1]

@@ -70,7 +70,7 @@ def test_casemix_interval_is_the_adjusted_ones_and_empty_keeps_columns(tiny):
     assert cm.columns.tolist() == list(schema.CASEMIX) and len(cm) == 1
     r = cm.iloc[0]
     assert r["estimate"] == pytest.approx(2 / 3) and r["adjusted_low"] <= r["adjusted"] <= r["adjusted_high"]
-    same = scored.assign(score="positive")  # every answer positive: nothing to adjust
+    same = scored.assign(scored_as="positive")  # every answer positive: nothing to adjust
     by_group = casemix_adjust(same, people, by="group")
     assert by_group.empty and by_group.columns.tolist() == [
         "group" if c == "site" else c for c in schema.CASEMIX]

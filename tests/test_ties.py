@@ -9,7 +9,7 @@ from pledge_analysis.cross_site import buddy_pairs, goal_library, suggest_action
 from pledge_analysis.prioritise import score_components
 from pledge_analysis.uncertainty import weight_sensitivity
 
-COLUMNS = ["site", "alliance", "theme", "name", "rank", "score", "negativity", "n_segments",
+COLUMNS = ["site", "alliance", "theme", "name", "rank", "priority_score", "negativity", "n_segments",
            "survey_estimate", "survey_z"]
 
 

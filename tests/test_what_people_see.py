@@ -72,7 +72,7 @@ def test_a_reason_without_a_survey_gap_says_why_and_never_talks_about_its_survey
 
 def test_quotes_differing_only_in_case_or_punctuation_are_shown_once():
     units = pd.DataFrame({
-        "theme": "information", "sentiment": "negative", "score": [-0.9, -0.8, -0.7],
+        "theme": "information", "sentiment": "negative", "sentiment_score": [-0.9, -0.8, -0.7],
         "segment_id": ["a", "b", "c"], "site": ["NGU", "WRI", "RGH"], "group": "primary", "source_type": "survey",
         "text": ["After treatment I felt cut adrift, I didn't understand how open access worked.",
                  "after treatment i felt cut adrift, i didn't understand how open access worked",

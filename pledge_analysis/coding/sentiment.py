@@ -84,8 +84,8 @@ class SentimentClassifier(ModelContract, ClassifierMixin, BaseEstimator):
     checked there (:class:`~pledge_analysis.errors.ConfigError`), and a model used before ``fit``
     raises :class:`~pledge_analysis.errors.NotFittedError`. ``predict(X)`` takes a list of texts,
     or a DataFrame with ``text`` and optionally ``question_id`` (the lexicon's prompt prior; an
-    input of the trained modes), and returns a DataFrame with ``sentiment`` and ``score``
-    (-1 .. 1) aligned to the input; ``score(X, y)`` is the accuracy of its ``sentiment`` column
+    input of the trained modes), and returns a DataFrame with ``sentiment`` and ``sentiment_score``
+    (-1 .. 1; ``score`` in earlier releases) aligned to the input; ``score(X, y)`` is the accuracy of its ``sentiment`` column
     (so ``GridSearchCV`` and ``cross_val_score`` work); ``save(path)`` / ``SentimentClassifier.load(path)``
     keep a fitted model. ``cache_dir``: where embeddings are kept on disk (none by default).
 
@@ -231,7 +231,7 @@ class SentimentClassifier(ModelContract, ClassifierMixin, BaseEstimator):
                             columns=self.classes_)
 
     def predict(self, X) -> pd.DataFrame:
-        """``sentiment`` (a label of ``classes_``) and ``score`` (-1 .. 1) per text, aligned to the input."""
+        """``sentiment`` (a label of ``classes_``) and ``sentiment_score`` (-1 .. 1) per text, aligned to the input."""
         self._check_fitted()
         texts, prompts, index = _unpack(X)
         if self.method_ in ("trained", "finetuned"):
@@ -239,7 +239,7 @@ class SentimentClassifier(ModelContract, ClassifierMixin, BaseEstimator):
             labels = P.idxmax(axis=1).to_numpy()
             neg = P[[c for c in P.columns if "negative" in c]].sum(axis=1)
             pos = P[[c for c in P.columns if "positive" in c]].sum(axis=1)
-            return pd.DataFrame({"sentiment": labels, "score": (pos - neg).round(4).to_numpy()}, index=index)
+            return pd.DataFrame({"sentiment": labels, "sentiment_score": (pos - neg).round(4).to_numpy()}, index=index)
         scores = self._lexicon_scores(texts, prompts)
         t = self.threshold
         if len(self.classes_) == 5:
@@ -247,7 +247,7 @@ class SentimentClassifier(ModelContract, ClassifierMixin, BaseEstimator):
                                list(LABELS_5[:4]), LABELS_5[4])
         else:
             labels = np.where(scores <= -t, "negative", np.where(scores >= t, "positive", "neutral"))
-        return pd.DataFrame({"sentiment": labels, "score": scores.round(4)}, index=index)
+        return pd.DataFrame({"sentiment": labels, "sentiment_score": scores.round(4)}, index=index)
 
 
 def _check_polarity(prompt_polarity: dict | None) -> dict[str, str]:
@@ -271,8 +271,9 @@ def _unpack(X) -> tuple[list[str], list | None, pd.Index]:
 
 
 def score_segments(segments: pd.DataFrame, model: SentimentClassifier | None = None) -> pd.DataFrame:
-    """The ``sentiment`` table: ``segment_id, sentiment, score`` for every segment."""
+    """The ``sentiment`` table (:data:`pledge_analysis.schema.SENTIMENT`): ``segment_id, sentiment,
+    sentiment_score`` for every segment."""
     model = model or SentimentClassifier().fit()
     pred = model.predict(segments)
     return pd.DataFrame({"segment_id": segments["segment_id"].values, "sentiment": pred["sentiment"].values,
-                         "score": pred["score"].values})
+                         "sentiment_score": pred["sentiment_score"].values})

@@ -18,8 +18,9 @@ def coded_units(segments: pd.DataFrame, codings: pd.DataFrame, codebook: pd.Data
                 model: SentimentClassifier | None = None) -> pd.DataFrame:
     """One row per (segment, theme, coded span) with the span's text and sentiment.
 
-    Rejected codings are left out. Columns: ``segment_id, theme, codes, start, end, text,
-    sentiment, score, site, group, source_type, source_id, question_id, respondent_id, speaker``.
+    Rejected codings are left out. Columns (:data:`pledge_analysis.schema.UNITS`): ``segment_id, theme,
+    codes, start, end, text, sentiment, sentiment_score, site, group, source_type, source_id, question_id,
+    respondent_id, speaker`` (``sentiment_score`` was ``score`` in earlier releases).
 
     Every other coding counts: a coding whose ``code_id`` is not in ``codebook`` raises
     :class:`~pledge_analysis.errors.CodebookError` naming the codes (it has no theme to count under,
@@ -30,8 +31,7 @@ def coded_units(segments: pd.DataFrame, codings: pd.DataFrame, codebook: pd.Data
     top = theme_of(codebook)
     c = codings[codings["status"].fillna("suggested") != "rejected"].copy()
     if c.empty:
-        return pd.DataFrame(columns=["segment_id", "theme", "codes", "start", "end", "text", "sentiment", "score",
-                                     "site", "group", "source_type", "source_id", "question_id", "respondent_id", "speaker"])
+        return pd.DataFrame(columns=list(schema.UNITS))
     c["theme"] = c["code_id"].map(top)
     unknown = c.loc[c["theme"].isna(), "code_id"]
     if len(unknown):
@@ -55,8 +55,8 @@ def coded_units(segments: pd.DataFrame, codings: pd.DataFrame, codebook: pd.Data
     pred = (model or SentimentClassifier().fit()).predict(units.iloc[distinct][["text", "question_id"]])
     at = np.searchsorted(distinct, inverse)
     units["sentiment"] = pred["sentiment"].to_numpy()[at]
-    units["score"] = pred["score"].to_numpy()[at]
-    return units
+    units["sentiment_score"] = pred["sentiment_score"].to_numpy()[at]
+    return schema.conform(units, "units")  # the contract's order, as when there are no units
 
 
 def _units(c: pd.DataFrame) -> pd.DataFrame:
@@ -89,8 +89,9 @@ def summarise_themes(segments: pd.DataFrame, units: pd.DataFrame, codebook: pd.D
     names = dict(zip(codebook["code_id"], codebook["name"]))
     themes = [c for c, p in zip(codebook["code_id"], codebook["parent_id"]) if p is None or p != p]
     participants = segments[segments["role"].fillna("participant") != "facilitator"]
+    units = schema.rename_legacy(units, "units")
     # one row per (segment, theme): negative if its most negative coded sentence is negative
-    per_seg = (units.sort_values("score").drop_duplicates(["segment_id", "theme"])
+    per_seg = (units.sort_values("sentiment_score").drop_duplicates(["segment_id", "theme"])
                if len(units) else units)
     rows = []
     for scope_type, scope, segs in _scopes(participants):

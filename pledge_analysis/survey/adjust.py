@@ -20,7 +20,7 @@ import pandas as pd
 
 from .. import schema
 from ..errors import ConfigError
-from .scoring import wilson_ci
+from .scoring import as_scored, wilson_ci
 
 
 def _design(frame: pd.DataFrame, covariates: Sequence[str]) -> np.ndarray:
@@ -40,14 +40,15 @@ def casemix_adjust(scored: pd.DataFrame, respondents: pd.DataFrame, *, covariate
     """
     from sklearn.linear_model import LogisticRegression
 
-    d = scored[scored["score"].isin(["positive", "negative"])]
+    scored = as_scored(scored)
+    d = scored[scored["scored_as"].isin(["positive", "negative"])]
     if questions is not None:
         d = d[d["question_id"].isin(questions)]
     cols = ["respondent_id"] + [c for c in covariates if c not in d.columns]
     d = d.merge(respondents[cols].drop_duplicates("respondent_id"), on="respondent_id", how="left")
     rows = []
     for qid, q in d.groupby("question_id"):
-        y = (q["score"] == "positive").to_numpy(dtype=int)
+        y = (q["scored_as"] == "positive").to_numpy(dtype=int)
         if y.min() == y.max():
             continue
         x = _design(q, covariates)
@@ -67,9 +68,10 @@ def casemix_adjust(scored: pd.DataFrame, respondents: pd.DataFrame, *, covariate
 
 def respondent_matrix(scored: pd.DataFrame, items: Sequence[str], outcome: str) -> pd.DataFrame:
     """One row per respondent: items as 1 (positive) / 0 (negative) / NaN, and the outcome rating."""
+    scored = as_scored(scored)
     d = scored[scored["question_id"].isin(list(items) + [outcome])]
     item_vals = d[d["question_id"].isin(items)].assign(
-        v=lambda f: np.where(f["score"] == "positive", 1.0, np.where(f["score"] == "negative", 0.0, np.nan)))
+        v=lambda f: np.where(f["scored_as"] == "positive", 1.0, np.where(f["scored_as"] == "negative", 0.0, np.nan)))
     wide = item_vals.pivot_table(index="respondent_id", columns="question_id", values="v", aggfunc="first")
     out = d[d["question_id"] == outcome].set_index("respondent_id")["value"].astype(float).rename(outcome)
     return wide.join(out, how="inner")

@@ -18,7 +18,7 @@ import pandas as pd
 from scipy import stats
 
 from .. import schema
-from .scoring import wilson_ci
+from .scoring import as_scored, wilson_ci
 from .suppression import MIN_N, is_suppressed
 
 
@@ -89,10 +89,11 @@ def compare(scored: pd.DataFrame, *, by: str = "group", pairs: Sequence[tuple[st
         from ..errors import ConfigError
 
         raise ConfigError(f"adjust must be one of {sorted(ADJUST)}, not {adjust!r}.")
-    d = scored[scored["score"].isin(["positive", "negative"])]
+    scored = as_scored(scored)
+    d = scored[scored["scored_as"].isin(["positive", "negative"])]
     if questions is not None:
         d = d[d["question_id"].isin(questions)]
-    counts = d.groupby(["question_id", by])["score"].agg(n="size", k=lambda s: int((s == "positive").sum()))
+    counts = d.groupby(["question_id", by])["scored_as"].agg(n="size", k=lambda s: int((s == "positive").sum()))
     rows = []
     for qid, sub in counts.groupby(level=0):
         sub = sub.droplevel(0)

@@ -44,7 +44,8 @@ def wilson_ci(k, n, confidence: float = 0.95):
 
 
 def score_responses(responses: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:
-    """Add ``score`` (positive / negative / excluded; ``rating`` for 0-10 items) and ``rating``."""
+    """Add ``scored_as`` (positive / negative / excluded; ``rating`` for 0-10 items) and ``rating``
+    (:data:`pledge_analysis.schema.SCORED_RESPONSES`; ``scored_as`` was ``score`` in earlier releases)."""
     schema.require_columns(responses, ["question_id", "value"], table="responses")
     pos = {(q, v): "positive" for q, vs in zip(questions["question_id"], questions["positive"]) for v in vs}
     neg = {(q, v): "negative" for q, vs in zip(questions["question_id"], questions["negative"]) for v in vs}
@@ -57,7 +58,24 @@ def score_responses(responses: pd.DataFrame, questions: pd.DataFrame) -> pd.Data
         else:
             scores.append(pos.get((q, v)) or neg.get((q, v)) or "excluded")
             ratings.append(np.nan)
-    return responses.assign(score=scores, rating=ratings)
+    return responses.assign(scored_as=scores, rating=ratings)
+
+
+def as_scored(responses: pd.DataFrame, questions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``responses`` with ``scored_as``: as given when already scored (a table of an earlier release, whose
+    column was ``score``, renamed with a ``FutureWarning``), else scored with ``questions``
+    (:func:`score_responses`); unscored answers and no ``questions`` raise :class:`MissingColumnError`."""
+    if "scored_as" not in responses.columns and "score" in responses.columns:
+        return schema.rename_legacy(responses, "scored_responses")
+    if "scored_as" in responses.columns:
+        return responses
+    if questions is None:
+        from ..errors import MissingColumnError
+
+        raise MissingColumnError(f"the survey answers are not scored: no 'scored_as' column (found "
+                                 f"{list(responses.columns)[:20]})", table="scored_responses", missing=["scored_as"],
+                                 hint="Pass survey.score_responses(responses, questions), not the raw answers.")
+    return score_responses(responses, questions)
 
 
 def score_questions(responses: pd.DataFrame, questions: pd.DataFrame, by: Sequence[str] = ("site", "group"),
@@ -70,17 +88,17 @@ def score_questions(responses: pd.DataFrame, questions: pd.DataFrame, by: Sequen
     ``n`` but have ``positives``, ``estimate`` and the interval blanked and ``suppressed`` true.
     """
     check_min_n(min_n)
-    scored = responses if "score" in responses.columns else score_responses(responses, questions)
+    scored = as_scored(responses, questions)
     by = list(by)
     rows = []
-    cat = scored[scored["score"].isin(["positive", "negative"])]
+    cat = scored[scored["scored_as"].isin(["positive", "negative"])]
     if len(cat):
-        g = cat.groupby(by + ["question_id"], dropna=False)["score"]
+        g = cat.groupby(by + ["question_id"], dropna=False)["scored_as"]
         agg = g.agg(n="size", positives=lambda s: int((s == "positive").sum())).reset_index()
         lo, hi = wilson_ci(agg["positives"].to_numpy(), agg["n"].to_numpy(), confidence)
         agg = agg.assign(estimate=agg["positives"] / agg["n"], ci_low=lo, ci_high=hi, kind="proportion")
         rows.append(agg)
-    rat = scored[scored["score"] == "rating"]
+    rat = scored[scored["scored_as"] == "rating"]
     if len(rat):
         g = rat.groupby(by + ["question_id"], dropna=False)["rating"]
         agg = g.agg(n="size", estimate="mean", sd="std").reset_index()

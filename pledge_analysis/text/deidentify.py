@@ -40,6 +40,7 @@ from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from .. import schema
 from ..errors import ConfigError
 from .deidentify_data import DEFAULT_ALLOW, LABELS, PRIORITY, SCORE, TITLES
 from .deidentify_data import (FAMILY, NOT_NAMES, PLACE_NOUNS, PRAISE, ROLE_WORDS, SERVICE_NOUNS,  # noqa: F401
@@ -389,8 +390,8 @@ def redact_frame(df: pd.DataFrame, column: str = "text", *, id_column: str | Non
 
     ``review`` has one row per redaction (:data:`REVIEW_COLUMNS`): ``row`` (the id column, or the
     index), ``source`` (the source column's value, or None), ``label``, ``placeholder``, ``start``,
-    ``end`` (in the original text), ``score`` (the recognizer's confidence, :data:`SCORE`; list the
-    least certain with :func:`least_certain`) and ``context`` (a snippet of the *redacted* text
+    ``end`` (in the original text), ``confidence`` (the recognizer's, 0-1, :data:`SCORE`; ``score`` in
+    earlier releases; list the least certain with :func:`least_certain`) and ``context`` (a snippet of the *redacted* text
     around the placeholder). The original value is included as ``value`` only with ``show_values=True``. With ``pseudonyms=True`` numbering is consistent within each
     source (``source_column``); pass the same ``registries`` dict to several calls to keep it
     consistent across tables. ``names`` gives, per source, known names and their replacements
@@ -425,7 +426,7 @@ def redact_frame(df: pd.DataFrame, column: str = "text", *, id_column: str | Non
             for (s, e, label), ph, sc in zip(r.spans, r.placeholders, r.scores):
                 pos = s + offset
                 row = {"row": rid, "source": src, "label": label, "placeholder": ph, "start": s, "end": e,
-                       "score": sc, "context": _masked_context(r.text, pos, ph)}
+                       "confidence": sc, "context": _masked_context(r.text, pos, ph)}
                 if show_values:
                     row["value"] = text[s:e]
                 review.append(row)
@@ -436,26 +437,30 @@ def redact_frame(df: pd.DataFrame, column: str = "text", *, id_column: str | Non
     return out, pd.DataFrame(review, columns=cols)
 
 
-#: Columns of the review table of :func:`redact_frame` (``deidentify_tables`` adds ``table``).
-REVIEW_COLUMNS = ("row", "source", "label", "placeholder", "start", "end", "score", "context")
+#: Columns of the review table of :func:`redact_frame` (``deidentify_tables`` adds ``table``): the
+#: ``redactions`` contract, :data:`pledge_analysis.schema.REDACTIONS`.
+REVIEW_COLUMNS = schema.REDACTIONS
 
 
 def least_certain(review: pd.DataFrame, n: int = 20, *, below: float | None = None) -> pd.DataFrame:
-    """The ``n`` redactions a reviewer should check first: lowest ``score`` first (ties in table order).
+    """The ``n`` redactions a reviewer should check first: lowest ``confidence`` first (ties in table order).
 
-    ``below``: keep only scores under this value (e.g. ``0.7``: names found by weak context alone).
+    ``below``: keep only confidences under this value (e.g. ``0.7``: names found by weak context alone).
+    A ``redactions.csv`` of an earlier release (``score`` for ``confidence``) is read with a FutureWarning.
 
     >>> _, review = redact_frame(pd.DataFrame({"text": ["Dr Hughes rang 07700 900461", "honestly olga krylova"]}))
-    >>> least_certain(review, 2)[["row", "label", "score"]].to_dict("records")
-    [{'row': 1, 'label': 'PERSON', 'score': 0.55}, {'row': 0, 'label': 'PHONE', 'score': 0.8}]
+    >>> least_certain(review, 2)[["row", "label", "confidence"]].to_dict("records")
+    [{'row': 1, 'label': 'PERSON', 'confidence': 0.55}, {'row': 0, 'label': 'PHONE', 'confidence': 0.8}]
     """
     from ..errors import MissingColumnError
 
-    if "score" not in review.columns:
-        raise MissingColumnError("the review table has no 'score' column",
+    review = schema.rename_legacy(review, "redactions")
+    if "confidence" not in review.columns:
+        raise MissingColumnError("the review table has no 'confidence' column", table="redactions",
+                                 missing=["confidence"],
                                  hint="Pass the review table returned by redact_frame or deidentify_tables.")
-    out = review if below is None else review[review["score"] < below]
-    return out.sort_values("score", kind="stable").head(n)
+    out = review if below is None else review[review["confidence"] < below]
+    return out.sort_values("confidence", kind="stable").head(n)
 
 
 def counts_by_source(review: pd.DataFrame) -> dict[str, dict[str, int]]:
@@ -503,7 +508,7 @@ def deidentify_tables(segments: pd.DataFrame, set_aside: pd.DataFrame | None = N
                                     names=mention_names(mapping, titles=TITLES), nlp=nlp, **kw)
     parts = [review.assign(table="segments")]
     parts.append(pd.DataFrame([{"row": src, "source": src, "label": "PERSON", "placeholder": ph, "start": None,
-                                "end": None, "score": 1.0, "context": "speaker label", "table": "speakers"}
+                                "end": None, "confidence": 1.0, "context": "speaker label", "table": "speakers"}
                                for src, labels_ in mapping.items() for ph in labels_.values()],
                               columns=list(review.columns) + ["table"]))
     if set_aside is not None and len(set_aside) and "value" in set_aside.columns:

@@ -30,7 +30,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from .deidentify import Options, find_identifiers, redact_frame
+from .deidentify import REVIEW_COLUMNS, Options, find_identifiers, redact_frame
 
 #: Respondent columns that are not free text (identifiers, structure, categories): never redacted.
 NOT_FREE_TEXT = ("respondent_id", "source_id", "site", "group", "source_type", "completed", "age_band",
@@ -67,7 +67,7 @@ def deidentify_attributes(respondents: pd.DataFrame, *, labels=None, allow: Iter
         out.loc[has_text, col] = redacted[col].values
         parts.append(review)
     if not parts:
-        return out, pd.DataFrame(columns=["row", "label", "placeholder", "start", "end", "context", "table"])
+        return out, pd.DataFrame(columns=[*REVIEW_COLUMNS, "table"])  # the review's columns, also when empty
     review = pd.concat(parts, ignore_index=True)
     return out, review.assign(table="respondents")
 
