@@ -3,6 +3,7 @@ hand: semicolon CSV in Windows-1252, header case and spaces that differ between 
 three ways, focus-group transcripts with the labels people really type). Each test reproduces one."""
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from pledge_analysis.errors import TranscriptFormatError
@@ -278,3 +279,53 @@ def test_a_theme_raised_mostly_in_praise_is_not_ranked_as_an_improvement_area(pr
     first = pr[pr["scope"] == "all"].iloc[0]
     assert first["theme"] != "kindness" and ": a priority: " in first["reason"]
     assert "kindness" not in set(praise_run.action_plan["theme"])
+
+
+# ------------------------------------------------------------------------------ `code` reads files as `run` does
+def test_code_reads_the_users_exports_as_run_does(user_project, tmp_path):
+    """`pledge-analysis code` was stricter than `run` on the same files (reviewers, session 6): an exact header
+    match ('Respondent ID' is 'RESPONDENT ID' in one export, 'hospital' is 'Hospital '), one encoding and
+    delimiter for every file, a hospital spelt three ways counted as three sites, and an Excel "\\r\\n" kept
+    inside a comment. Now both read through the same rules (io.surveys.header_key and site_key)."""
+    from pledge_analysis.engine import code_comments
+
+    _, _, result = user_project
+    exports = result.config.root.parent / "my_files" / "exports"  # the user's own two exports, as given to init
+    got = code_comments(exports, result.codebook, tmp_path / "coded", text_column="What could have been better?",
+                        id_column="Respondent ID", columns={"site": "hospital", "date": "date completed"})
+    coded = pd.read_parquet(tmp_path / "coded").set_index("comment_id")
+    assert sorted(coded.index) == sorted(result.respondents["respondent_id"])  # both files, every row once
+    # one hospital spelt three ways is one site, as in the run's respondents (RG 3, SM 4)
+    names = {code: info["name"] for code, info in result.config.sites.items()}
+    by_site = result.respondents.groupby("site").size().rename(index=names).to_dict()
+    assert coded.groupby("site").size().to_dict() == by_site
+    assert got.site_spellings == {"St Mary’s": "St Mary's", "st marys": "St Mary's"}
+    assert "'st marys': read as one site" in got.summary()
+    # the same comment text as the run's segments (line breaks as one "\n"), and the same months
+    better = result.segments[result.segments["source_type"] == "survey"]
+    run_texts = better.groupby("respondent_id")["text"].apply(set)
+    for rid, row in coded.iterrows():
+        if row["status"] != "not coded":
+            assert row["text"] in run_texts[rid] and "\r" not in row["text"], rid
+    completed = result.respondents.set_index("respondent_id")["completed"].str[:7]
+    assert (coded["month"] == completed.loc[coded.index]).all()
+
+
+def test_dask_reads_comments_typed_over_several_lines_whole(tmp_path):
+    """The dask engine cut CSVs into byte blocks at line ends, also inside a quoted cell: a comment typed over
+    two lines became two broken rows. A file holding such cells is now read whole (blocksize None)."""
+    import csv
+
+    from pledge_analysis.engine import dask_frame, find_inputs, resolve_columns
+
+    path = tmp_path / "comments.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\r\n")
+        w.writerow(["comment_id", "text"])
+        for i in range(3000):
+            w.writerow([f"c{i}", f"Line one of comment {i}, about the wait.\r\nLine two; the parking."])
+    inputs = find_inputs(path)
+    resolve_columns(inputs, id_column="comment_id", text_column="text")
+    df = dask_frame(inputs, workers=2).compute(scheduler="synchronous")
+    assert df["comment_id"].tolist() == [f"c{i}" for i in range(3000)]
+    assert df["text"].str.contains("Line two; the parking.", regex=False).all()
