@@ -264,7 +264,7 @@ def write_codesign(result, out_dir: str | Path, *, top: int = 5, today: date | N
     groups that gave feedback there (default: the groups in its coded comments). Each area's page says
     how sure its rank is (:func:`rank_certainty`); with a standards audit in the result
     (``standards:`` in project.yaml) the last page is the hospital's audit (:func:`standards_page`)."""
-    from .booklet import output_folder, site_file_name, write_page
+    from .booklet import output_folder, round_of, site_file_name, write_page
 
     out = output_folder(out_dir)
     cfg = result.config
@@ -280,7 +280,7 @@ def write_codesign(result, out_dir: str | Path, *, top: int = 5, today: date | N
         audit = getattr(result, "standards_audit", None)
         mine = audit[audit["site"].astype(str) == str(code)] if audit is not None and len(audit) else None
         page = codesign_html(pages, hospital=str(info.get("name") or code),
-                             round=(cfg.booklet or {}).get("round") or cfg.round, today=today,
+                             round=round_of(result), today=today,
                              took_part=(took_part or {}).get(code),
                              standards=standards_page(mine, name=attrs.get("name", ""), note=attrs.get("note", "")))
         paths += write_page(page, out, site_file_name(code), formats)

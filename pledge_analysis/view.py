@@ -275,7 +275,8 @@ def site_page(outputs: RunOutputs, site: str, *, top: int = TOP, today: date | N
                          hint=f"Choose one of {', '.join(outputs.sites) or '(none)'}.")
     log = outputs.run_log
     head = (f"<h1>{_e(outputs.sites[site])}</h1><p class='sub'>{_e(log.get('project') or 'Service Pledge')}"
-            + (f" · round {_e(log['round'])}" if log.get("round") else "") + "</p>"
+            # the round in words (booklet label or months of the feedback), never the internal id such as 2026-R1
+            + (f" · feedback of {_e(log['round_label'])}" if log.get("round_label") else "") + "</p>"
             "<p class='note'>What patients and staff told this hospital, and what it plans to do about it. "
             "This page only shows results: nothing here can be changed.</p>")
     return (STYLE + "<div class='pledge-view'>" + head + priorities_html(outputs, site, top=top)

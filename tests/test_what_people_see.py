@@ -181,3 +181,27 @@ def test_text_colours_pass_wcag_aa_and_point_colours_3_to_1():
             assert contrast(colour) >= 4.5, colour  # text on white (or paler) backgrounds
     for name, colour, _ in list(plots.SPC_POINTS.values()) + list(plots.FUNNEL_FLAGS.values()):
         assert contrast(colour) >= 3, name  # graphical objects (WCAG 1.4.11)
+
+
+def test_patients_read_the_round_in_words_never_the_internal_round_id(tmp_path):
+    """Reviewers (session 6): the booklet said "In our latest round of feedback (2026-R1)", an id only the research
+    team uses. Patients and staff now read the booklet's round label, or the months of the feedback."""
+    from pledge_analysis.booklet import booklet_content, round_in_words
+    from pledge_analysis.pledge import write_action_plan_xlsx
+    from pledge_analysis.view import read_outputs, site_page
+
+    assert round_in_words(None, ["2026-01-14", "2026-03-02"]) == "January to March 2026"
+    assert round_in_words("Spring 2026", ["2026-01-14"]) == "Spring 2026"
+    plan = pd.DataFrame({"goal_id": ["G01"], "scope": ["VVH"], "theme": ["waiting"], "you_said": ["Clinics ran late."],
+                         "we_plan_to": [""], "by": [""], "status": ["not started"], "audience": ["patients"]})
+    content = booklet_content(plan, hospital="Valeview", site="VVH", sites=("VVH",),
+                              round=round_in_words(None, ["2026-01-14", "2026-03-02"]), today=date(2026, 4, 1))
+    assert content["intro"][0].startswith("In our latest round of feedback (January to March 2026), patients")
+    (tmp_path / "run_log.json").write_text(
+        '{"project": "P", "round": "2026-R1", "round_label": "January to March 2026", '
+        '"sites": {"VVH": {"name": "Valeview"}}}', encoding="utf-8")
+    pd.DataFrame({"scope_type": ["site"], "scope": ["VVH"], "rank": [1], "name": ["Waiting"], "reason": ["why"],
+                  "quotes": [""]}).to_csv(tmp_path / "priorities.csv", index=False)
+    write_action_plan_xlsx(plan, tmp_path / "action_plan.xlsx")
+    page = site_page(read_outputs(tmp_path), "VVH")
+    assert "January to March 2026" in page and "2026-R1" not in page
