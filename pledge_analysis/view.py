@@ -174,7 +174,7 @@ def survey_lines(evidence, run_log: dict) -> list[str]:
     >>> log = {"survey": {"suppress_below": 21, "questions": {"Q2": "Did you wait long?"}}}
     >>> survey_lines("Q2 84% (benchmark 90%, n 1438); Q57 not used: fewer answers than the suppression "
     ...              "threshold (n 13)", log)
-    ['Did you wait long? (Q2): 84% positive, against a benchmark of 90% (1,438 answers)', 'Q57: not shown, because fewer than 21 people answered it here (13)']
+    ['Did you wait long? (Q2): 84% positive, against a benchmark of 90% (1,438 answers)', 'Q57: not shown, because fewer than 21 people answered it here']
     """
     if not isinstance(evidence, str) or not evidence.strip():
         return []
@@ -191,7 +191,7 @@ def survey_lines(evidence, run_log: dict) -> list[str]:
         if "est" in m.groupdict():
             out.append(f"{label}: {m['est']}% positive, against a benchmark of {m['bench']}% ({int(m['n']):,} answers)")
         elif "suppression threshold" in m["why"]:
-            out.append(f"{label}: not shown, because fewer than {threshold} people answered it here ({m['n']})")
+            out.append(f"{label}: not shown, because fewer than {threshold} people answered it here")  # no small n
         else:
             out.append(f"{label}: not used ({m['why']})")
     return out

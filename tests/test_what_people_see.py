@@ -87,13 +87,23 @@ def test_codesign_pack_names_the_projects_suppression_threshold_and_groups_in_wo
     line = _survey_line("Q2", "How long did you wait?", pd.Series(
         {"kind": "proportion", "suppressed": True, "estimate": float("nan"), "n": 25, "benchmark": 0.9,
          "benchmark_source": "national Q2: 2024, Breast (n 10,533)"}), suppress_below=30)
-    assert line["result"] == "not shown: fewer than 30 answers (25)"
+    assert line["result"] == "not shown: fewer than 30 answers"  # not "(25)": a count under the rule is not printed
     assert line["benchmark"] == "90% (national, 2024, Breast; 10,533 answers)"
     page = codesign_html([{"rank": 1, "theme": "waiting", "name": "Waiting", "concerns": [], "comments": 3,
                            "people": 3, "negative": 2, "by_group": [{"group": "secondary", "comments": 3,
                                                                      "negative": 2}],
                            "quotes": [], "survey": [line], "certainty": ""}], hospital="X", today=date(2026, 1, 1))
     assert "<td>Secondary breast cancer patients</td>" in page and "<td>secondary</td>" not in page
+    # counts under the project's rule are not printed (reviewers saw "Staff 2/2"): "fewer than N" instead
+    page = codesign_html([{"rank": 1, "theme": "waiting", "name": "Waiting", "concerns": [], "comments": 40,
+                           "people": 35, "negative": 22, "by_group": [{"group": "staff", "comments": 2, "negative": 2},
+                                                                      {"group": "primary", "comments": 38,
+                                                                       "negative": 20}],
+                           "quotes": [], "survey": [line], "certainty": ""}], hospital="X", today=date(2026, 1, 1),
+                         suppress_below=30)
+    assert "<td>Staff</td><td>fewer than 30</td><td>fewer than 30</td>" in page
+    assert "<td>38</td><td>fewer than 30</td>" in page and "40 comments from 35 people" in page
+    assert "<td>2</td>" not in page
 
 
 def test_docx_booklet_has_fixed_column_widths_a_blue_header_and_one_contact_line(tmp_path):
@@ -132,7 +142,8 @@ def test_view_gives_survey_evidence_in_words_with_the_question_and_the_projects_
                                          "status": ["not started"], "audience": ["patients"]}),
                            tmp_path / "action_plan.xlsx")
     page = site_page(read_outputs(tmp_path), "VVH")
-    assert "How long did you wait? (Q2): not shown, because fewer than 30 people answered it here (14)" in page
+    assert "How long did you wait? (Q2): not shown, because fewer than 30 people answered it here" in page
+    assert "(14)" not in page  # the small count itself is not shown
     assert "suppression threshold" not in page and "(n 14)" not in page  # no jargon for patient representatives
     assert "<td><i>To be agreed</i></td><td><i>To be agreed</i></td>" in page  # "By" as the booklet says it
 
