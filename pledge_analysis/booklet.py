@@ -96,13 +96,61 @@ def _by_text(rec, today: date | None) -> str:
     return f"{when}\n{mark}" if when and when.lower() != str(status).lower() else mark  # "Ongoing" as a date: once
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def round_in_words(label: str | None = None, dates=()) -> str:
+    """How a round is named to patients and staff: the booklet's ``round:`` label from project.yaml when it
+    has one, else the months the feedback was given (from ISO dates ``YYYY-MM-DD...``; others are ignored),
+    else nothing. The project's own ``round:`` (an internal id such as ``2026-R1``) is never shown.
+
+    >>> round_in_words("Spring 2027", ["2027-03-01"])
+    'Spring 2027'
+    >>> round_in_words(None, ["2025-04-02", "2026-03-28", "00:00:02.000", None])
+    'April 2025 to March 2026'
+    >>> round_in_words("", ["2026-04-01", "2026-06-30"]), round_in_words("", ["2026-05-01"]), round_in_words()
+    ('April to June 2026', 'May 2026', '')
+    """
+    if label and str(label).strip():
+        return str(label).strip()
+    months = sorted({(int(m.group(1)), int(m.group(2))) for d in dates
+                     if (m := re.match(r"(\d{4})-(\d{2})-\d{2}", str(d or ""))) and 1 <= int(m.group(2)) <= 12})
+    if not months:
+        return ""
+    (y0, m0), (y1, m1) = months[0], months[-1]
+    if (y0, m0) == (y1, m1):
+        return f"{_MONTHS[m0 - 1]} {y0}"
+    if y0 == y1:
+        return f"{_MONTHS[m0 - 1]} to {_MONTHS[m1 - 1]} {y1}"
+    return f"{_MONTHS[m0 - 1]} {y0} to {_MONTHS[m1 - 1]} {y1}"
+
+
+def survey_dates(respondents: pd.DataFrame | None, segments: pd.DataFrame | None = None) -> list:
+    """The dates the feedback was given: the respondents' ``completed`` dates, else the survey segments'
+    ``timestamp`` (focus-group clock times are not dates)."""
+    if respondents is not None and "completed" in respondents.columns and respondents["completed"].notna().any():
+        return respondents["completed"].dropna().tolist()
+    if segments is not None and "timestamp" in segments.columns:
+        if "source_type" in segments.columns:
+            segments = segments[segments["source_type"] == "survey"]
+        return segments["timestamp"].dropna().tolist()
+    return []
+
+
+def round_of(result) -> str:
+    """The round of a run (:class:`pledge_analysis.pipeline.RunResult`) as patients read it: the booklet's
+    ``round:`` label, else the months of the feedback (:func:`round_in_words`)."""
+    return round_in_words((result.config.booklet or {}).get("round"), survey_dates(result.respondents, result.segments))
+
+
 def booklet_content(plan: pd.DataFrame, *, hospital: str = "", site=None, sites=(),
                     title: str = TITLE, round: str = "", contact: str | None = None, took_part=None,
                     today: date | None = None, site_names: dict | None = None) -> dict:
     """Everything a booklet says, as plain text (the DOCX and HTML writers only lay it out).
 
     ``took_part``: the groups that gave feedback (for the wording); ``round``: how the round is
-    named; ``contact``: the contact line (default: ask your breast care nurse). ``site``: a site code
+    named to patients (:func:`round_in_words`, never the project's internal round id); ``contact``: the contact line (default: ask your breast care nurse). ``site``: a site code
     (a hospital's booklet) or a list of them (an alliance's: ``hospital`` is then the alliance's name
     and ``site_names`` maps each code to the hospital named under each row).
     """

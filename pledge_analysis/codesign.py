@@ -139,8 +139,7 @@ def _survey_line(qid: str, text: str, s, *, suppress_below: int = 21) -> dict:
     mean = str(s.get("kind")) == "mean"
     fmt = (lambda v: f"{float(v):.1f}") if mean else _pct
     if bool(s.get("suppressed")) or not schema.present(s.get("estimate")):
-        result = (f"not shown: fewer than {suppress_below} answers ({int(s['n'])})" if schema.present(s.get("n"))
-                  else "not shown")
+        result = f"not shown: fewer than {suppress_below} answers"  # the small number itself is not printed
     else:
         result = f"{fmt(s['estimate'])} (95% interval {fmt(s['ci_low'])} to {fmt(s['ci_high'])}; {int(s['n'])} answers)"
         if not mean:
@@ -211,11 +210,23 @@ def standards_page(audit: pd.DataFrame | None, *, name: str = "", note: str = ""
             + "".join(rows) + "</tbody></table></section>")
 
 
+def small_count(n: int, suppress_below: int | None) -> str:
+    """A count as the pack prints it: under the project's ``suppress_below`` (and above 0) it is "fewer than
+    N", as survey results are, so that a handful of people (two staff, say) cannot be recognised.
+
+    >>> small_count(5, 21), small_count(0, 21), small_count(21, 21), small_count(5, None)
+    ('fewer than 21', '0', '21', '5')
+    """
+    n = int(n)
+    return f"fewer than {suppress_below}" if suppress_below and 0 < n < suppress_below else f"{n:,}"
+
+
 def codesign_html(pages: list[dict], *, hospital: str, round: str = "", today: date | None = None,
-                  took_part=None, standards: str = "") -> str:
+                  took_part=None, standards: str = "", suppress_below: int | None = None) -> str:
     """The pack as one self-contained HTML page (one printed page per area); ``took_part``: the groups
     that gave feedback at this hospital (for the wording); ``standards``: the audit page
-    (:func:`standards_page`), printed last."""
+    (:func:`standards_page`), printed last; ``suppress_below``: the project's suppression rule, applied to
+    every count of comments and people printed (:func:`small_count`; None prints them all)."""
     from .booklet import who_took_part
     from .pledge import WHO
 
@@ -230,8 +241,11 @@ def codesign_html(pages: list[dict], *, hospital: str, round: str = "", today: d
              + ("<li class='staff'>Standards: how this hospital measures up</li>" if standards else "") + "</ol>")
     parts = [cover]
     for p in pages:
-        groups = "".join(f"<tr><td>{e(WHO.get(str(g['group']), str(g['group'])))}</td><td>{g['comments']}</td>"
-                         f"<td>{g['negative']}</td></tr>"
+        def c(n):
+            return small_count(n, suppress_below)
+
+        groups = "".join(f"<tr><td>{e(WHO.get(str(g['group']), str(g['group'])))}</td><td>{c(g['comments'])}</td>"
+                         f"<td>{c(g['negative'])}</td></tr>"
                          for g in p["by_group"])
         survey = "".join(f"<tr><td>{e(s['text'])} <span class='staff'>({e(s['question_id'])})</span></td>"
                          f"<td>{e(s['result'])}</td><td>{e(s['benchmark'])}</td></tr>" for s in p["survey"])
@@ -242,8 +256,8 @@ def codesign_html(pages: list[dict], *, hospital: str, round: str = "", today: d
             + "".join(f"<p class='concern'>You said: {e(s)}"
                       + (" <span class='staff'>(staff plan)</span>" if a == "staff" else "") + "</p>"
                       for s, a in p["concerns"])
-            + f"<h3>What people said</h3><p>{p['comments']} comments from {p['people']} people mention it; "
-              f"{p['negative']} of the comments are negative.</p>"
+            + f"<h3>What people said</h3><p>{c(p['comments'])} comments from {c(p['people'])} people mention it; "
+              f"{c(p['negative'])} of the comments are negative.</p>"
             + (f"<table><thead><tr><th>Group</th><th>Comments</th><th>Negative</th></tr></thead><tbody>{groups}"
                "</tbody></table>" if groups else "")
             + "".join(f"<blockquote>{e(q)}</blockquote>" for q in p["quotes"])
@@ -265,7 +279,7 @@ def write_codesign(result, out_dir: str | Path, *, top: int = 5, today: date | N
     groups that gave feedback there (default: the groups in its coded comments). Each area's page says
     how sure its rank is (:func:`rank_certainty`); with a standards audit in the result
     (``standards:`` in project.yaml) the last page is the hospital's audit (:func:`standards_page`)."""
-    from .booklet import output_folder, site_file_name, write_page
+    from .booklet import output_folder, round_of, site_file_name, write_page
 
     out = output_folder(out_dir)
     cfg = result.config
@@ -281,8 +295,9 @@ def write_codesign(result, out_dir: str | Path, *, top: int = 5, today: date | N
         audit = getattr(result, "standards_audit", None)
         mine = audit[audit["site"].astype(str) == str(code)] if audit is not None and len(audit) else None
         page = codesign_html(pages, hospital=str(info.get("name") or code),
-                             round=(cfg.booklet or {}).get("round") or cfg.round, today=today,
+                             round=round_of(result), today=today,
                              took_part=(took_part or {}).get(code),
-                             standards=standards_page(mine, name=attrs.get("name", ""), note=attrs.get("note", "")))
+                             standards=standards_page(mine, name=attrs.get("name", ""), note=attrs.get("note", "")),
+                             suppress_below=int(getattr(cfg, "suppress_below", 21) or 21))
         paths += write_page(page, out, site_file_name(code), formats)
     return paths

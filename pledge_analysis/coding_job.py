@@ -84,6 +84,9 @@ class CodingJob:
     #: How each free-text question leans its answers, ``((question_id, polarity), ...)`` (questions.yaml's
     #: ``polarity:``); without it, comments are scored from their text alone.
     polarity: tuple[tuple[str, str], ...] = ()
+    #: Other spellings of a site and the one to use, ``((spelling, site), ...)``
+    #: (:func:`pledge_analysis.engine.site_spellings`: one hospital spelt three ways is one site, as in ``run``).
+    sites: tuple[tuple[str, str], ...] = ()
 
     @cached_property
     def key(self) -> str:
@@ -213,7 +216,8 @@ def code_partition(df: pd.DataFrame, job: CodingJob) -> pd.DataFrame:
 
     n = len(df)
     ids = _text_values(df[job.column("id")])
-    raw = [clean_text(t) for t in _text_values(df[job.column("text")])]
+    # line breaks as ``run`` reads them (io.files.decode_bytes): an Excel export's "\r\n" inside a cell is one "\n"
+    raw = [clean_text(t.replace("\r\n", "\n").replace("\r", "\n")) for t in _text_values(df[job.column("text")])]
     reasons = [""] * n
     codable = np.ones(n, dtype=bool)
     for i, (rid, text) in enumerate(zip(ids, raw)):
@@ -228,6 +232,9 @@ def code_partition(df: pd.DataFrame, job: CodingJob) -> pd.DataFrame:
     for role in CONTEXT_COLUMNS:
         col = job.column(role)
         context[role] = _text_values(df[col]) if col and col in df.columns else [""] * n
+    if job.sites:
+        one = dict(job.sites)
+        context["site"] = [one.get(v, v) for v in context["site"]]
     months = [None] * n
     date_col = job.column("date")
     if date_col and date_col in df.columns:

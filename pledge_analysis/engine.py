@@ -31,6 +31,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .coding_job import CODINGS_FIELD, CodingJob, code_partition, codings_table, comments_table, empty_comments
@@ -59,8 +60,30 @@ class Inputs:
     kind: str  # "csv" or "parquet"
     encoding: str | None = None
     sep: str = ","
-    columns: list[str] = field(default_factory=list)  # the input columns to read
+    columns: list[str] = field(default_factory=list)  # the input columns to read (as the job names them)
     rows: int | None = None  # known for Parquet (from the metadata)
+    #: per file, its own spelling of a column -> the job's name, where they differ (``RESPONDENT ID`` in one
+    #: export, ``Respondent ID`` in another: compared as ``run`` compares them, with :func:`header_key`)
+    renames: dict = field(default_factory=dict)
+    #: per CSV file, its own ``(encoding, delimiter)`` where it differs from the first file's (one export in
+    #: Windows-1252 with semicolons, a later one in UTF-8 with commas: ``run`` reads each file as it is)
+    formats: dict = field(default_factory=dict)
+
+    def format_of(self, path: Path) -> tuple[str | None, str]:
+        """``(encoding, delimiter)`` of one file."""
+        return self.formats.get(path, (self.encoding, self.sep))
+
+    def one(self, path: Path, columns: list[str] | None = None) -> "Inputs":
+        """The inputs restricted to one file, read in its own encoding, delimiter and spelling of the headers
+        (``columns``: the job's names, default all the columns read)."""
+        encoding, sep = self.format_of(path)
+        renames = {path: self.renames[path]} if path in self.renames else {}
+        return Inputs([path], self.kind, encoding, sep, list(columns or self.columns), renames=renames)
+
+    def file_columns(self, path: Path) -> list[str]:
+        """The columns to read from ``path``, in its own spelling."""
+        back = {v: k for k, v in self.renames.get(path, {}).items()}
+        return [back.get(c, c) for c in self.columns]
 
 
 @dataclass
@@ -76,6 +99,8 @@ class CodeResult:
     codings: Path | None = None
     seconds: float = 0.0
     workers: int = 1
+    #: other spellings of a site -> the one used (:func:`site_spellings`)
+    site_spellings: dict = field(default_factory=dict)
 
     def summary(self) -> str:
         by = ", ".join(f"{v:,} {k}" for k, v in self.status.items())
@@ -85,6 +110,11 @@ class CodeResult:
             lines.append(f"  codings: {self.codings}")
         for reason, n in list(self.reasons.items())[:8]:
             lines.append(f"  not coded: {n:,} x {reason}")
+        used: dict = {}
+        for other, one in self.site_spellings.items():
+            used.setdefault(one, []).append(other)
+        for one, others in used.items():
+            lines.append(f"  site {one!r} also written {', '.join(repr(o) for o in others)}: read as one site")
         return "\n".join(lines)
 
 
@@ -118,6 +148,10 @@ def find_inputs(spec: str | Path) -> Inputs:
     inputs = Inputs(paths, kinds.pop())
     if inputs.kind == "csv":
         inputs.encoding, inputs.sep = _sniff_csv(paths[0])
+        for p in paths[1:]:
+            fmt = _sniff_csv(p)
+            if fmt != (inputs.encoding, inputs.sep):
+                inputs.formats[p] = fmt
     return inputs
 
 
@@ -145,7 +179,8 @@ def _header(path: Path, inputs: Inputs) -> tuple[list[str], bool]:
                              hint="Write it again with pandas.DataFrame.to_parquet or pyarrow.", code="PA110") from None
         return list(f.schema_arrow.names), f.metadata.num_rows > 0
     try:
-        head = pd.read_csv(path, sep=inputs.sep, encoding=inputs.encoding, dtype=str, nrows=1,
+        encoding, sep = inputs.format_of(path)
+        head = pd.read_csv(path, sep=sep, encoding=encoding, dtype=str, nrows=1,
                            keep_default_na=False)
     except pd.errors.EmptyDataError:
         return [], False
@@ -169,25 +204,39 @@ def resolve_columns(inputs: Inputs, *, id_column: str, text_column: str, optiona
     for role, default in OPTIONAL_ROLES:
         if optional.get(role):
             required[role] = (optional[role], f"--{role.replace('_', '-')}-column")
-    any_rows, first = False, None
+    from .io.surveys import header_key
+
+    any_rows, headers = False, {}
     for path in inputs.paths:
         header, has_rows = _header(path, inputs)
         any_rows = any_rows or has_rows
-        if first is None:
-            first = header
-        for role, (name, flag) in required.items():
-            if name not in header:
-                close = difflib.get_close_matches(name, header, n=1, cutoff=0.5) or \
-                    [h for h in header if h.strip().lower() == name.strip().lower()]
+        headers[path] = header
+    first = headers[inputs.paths[0]]
+
+    def spelling(name: str, header: list[str]) -> str | None:
+        """``name`` as ``header`` spells it: exactly, else the one header equal to it as ``run`` compares
+        headers (case, runs of spaces, curly apostrophes ignored)."""
+        if name in header:
+            return name
+        same = [h for h in header if header_key(h) == header_key(name)]
+        return same[0] if len(same) == 1 else None
+
+    for role, (name, flag) in required.items():
+        for path, header in headers.items():
+            if spelling(name, header) is None:
+                close = difflib.get_close_matches(name, header, n=1, cutoff=0.5)
                 hint = f"Did you mean {close[0]!r}? Pass {flag} {close[0]!r}." if close else \
                     f"Pass {flag} naming the column."
                 raise MissingColumnError(f"the input has no {role} column {name!r} (columns: {header[:20]}) "
                                          f"in file {str(path)!r}", hint=hint)
-            columns[role] = name
+        columns[role] = name if any(name in h for h in headers.values()) else spelling(name, first)
     for role, default in OPTIONAL_ROLES:
-        if role not in columns and default in (first or []) and all(default in _header(p, inputs)[0]
-                                                                  for p in inputs.paths[1:]):
-            columns[role] = default
+        if role not in columns and all(spelling(default, h) for h in headers.values()):
+            columns[role] = spelling(default, first)
+    for path, header in headers.items():
+        renames = {spelling(c, header): c for c in columns.values() if spelling(c, header) != c}
+        if renames:
+            inputs.renames[path] = renames
     if not any_rows:
         raise EmptyInputError(f"the input has no rows ({len(inputs.paths)} file(s), e.g. {str(inputs.paths[0])!r})",
                               hint="Check that the export holds comments.")
@@ -199,19 +248,44 @@ def resolve_columns(inputs: Inputs, *, id_column: str, text_column: str, optiona
     return columns
 
 
+def site_spellings(inputs: Inputs, column: str | None) -> dict[str, str]:
+    """One spelling per hospital, as ``run`` reads sites (:func:`pledge_analysis.io.surveys.site_key`: letters
+    and digits, any case): every other spelling of the ``column`` values -> the most frequent one of its
+    key (on a tie, the first met). ``St Mary’s`` and ``st marys`` become ``St Mary's`` when that is the usual
+    spelling. Reads that one column once; empty without a site column or when every site has one spelling."""
+    from collections import Counter
+
+    from .io.surveys import site_key
+
+    if not column:
+        return {}
+    counts: Counter = Counter()
+    for chunk in local_chunks(Inputs(inputs.paths, inputs.kind, inputs.encoding, inputs.sep, [column],
+                                     renames=inputs.renames, formats=inputs.formats)):
+        counts.update(str(v) for v in chunk[column].tolist() if v is not None and str(v).strip())
+    best: dict[str, str] = {}
+    for value, n in counts.items():  # Counter keeps first-met order: max() keeps the first of equals
+        key = site_key(value)
+        if key and (key not in best or n > counts[best[key]]):
+            best[key] = value
+    return {v: best[site_key(v)] for v in counts if site_key(v) and best[site_key(v)] != v}
+
+
 def local_chunks(inputs: Inputs, chunk_rows: int = CHUNK_ROWS):
     """The input as pandas DataFrames of at most ``chunk_rows`` rows, file by file, in order."""
     for path in inputs.paths:
         if inputs.kind == "parquet":
             import pyarrow.parquet as pq
 
-            for batch in pq.ParquetFile(path).iter_batches(batch_size=chunk_rows, columns=inputs.columns):
-                yield batch.to_pandas()
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=chunk_rows, columns=inputs.file_columns(path)):
+                yield batch.to_pandas().rename(columns=inputs.renames.get(path, {}))
             continue
         try:
-            reader = pd.read_csv(path, sep=inputs.sep, encoding=inputs.encoding, dtype=str, keep_default_na=False,
-                                 na_filter=False, usecols=inputs.columns, chunksize=chunk_rows)
-            yield from reader
+            encoding, sep = inputs.format_of(path)
+            reader = pd.read_csv(path, sep=sep, encoding=encoding, dtype=str, keep_default_na=False,
+                                 na_filter=False, usecols=inputs.file_columns(path), chunksize=chunk_rows)
+            for chunk in reader:
+                yield chunk.rename(columns=inputs.renames.get(path, {}))
         except pd.errors.EmptyDataError:
             continue
         except pd.errors.ParserError as exc:
@@ -225,15 +299,38 @@ def dask_frame(inputs: Inputs, workers: int = 1):
     partitions per worker; whole files for UTF-16, which cannot be cut at a byte offset), Parquet by row group."""
     import dask.dataframe as dd
 
+    if inputs.renames or inputs.formats:  # exports that differ in headers, encoding or delimiter: each read as it
+        parts = []                        # is (its own spelling, encoding, delimiter), then one frame
+        for p in inputs.paths:
+            one = inputs.one(p)
+            one.columns, one.renames = one.file_columns(p), {}
+            parts.append(dask_frame(one, workers).rename(columns=inputs.renames.get(p, {})))
+        return dd.concat(parts) if len(parts) > 1 else parts[0]
     files = [str(p) for p in inputs.paths]
     if inputs.kind == "parquet":
         return dd.read_parquet(files, columns=inputs.columns)
     total = sum(p.stat().st_size for p in inputs.paths)
     blocksize = min(CSV_BLOCKSIZE, max(16384, -(-total // (2 * max(1, workers)))))
-    if inputs.encoding not in ("utf-8-sig", "utf-8", "cp1252"):
-        blocksize = None
+    if inputs.encoding not in ("utf-8-sig", "utf-8", "cp1252") or _quoted_line_breaks(inputs):
+        blocksize = None  # whole files: a block cut inside a quoted cell would split one comment in two
     return dd.read_csv(files, sep=inputs.sep, encoding=inputs.encoding, dtype=str, keep_default_na=False,
                        na_filter=False, usecols=inputs.columns, blocksize=blocksize)
+
+
+def _quoted_line_breaks(inputs: Inputs, chunk: int = 1 << 23) -> bool:
+    """Whether a CSV input holds a line break inside a quoted cell (a comment typed over several lines, as
+    Excel exports it): a newline with an odd number of quote characters before it in its file (doubled
+    quotes inside a cell keep the count even). Reads each file once, in ``chunk``-byte pieces, vectorised."""
+    for p in inputs.paths:
+        odd = 0
+        with open(p, "rb") as fh:
+            while data := fh.read(chunk):
+                a = np.frombuffer(data, dtype=np.uint8)
+                quotes = (np.cumsum(a == 34) + odd) % 2
+                if quotes[a == 10].any():
+                    return True
+                odd = int(quotes[-1])
+    return False
 
 
 # ------------------------------------------------------------------------------------------ outputs
@@ -436,7 +533,9 @@ def code_comments(input: str | Path, codebook: pd.DataFrame | str | Path, out: s
     from .coding.sentiment import _check_polarity
 
     polarity = tuple(sorted(_check_polarity(prompt_polarity).items()))
-    job = CodingJob(cb, roles, model_path=str(model) if model else None, polarity=polarity)
+    spellings = site_spellings(inputs, roles.get("site"))
+    job = CodingJob(cb, roles, model_path=str(model) if model else None, polarity=polarity,
+                    sites=tuple(sorted(spellings.items())))
     out = Path(out)
     targets = [out] + ([Path(codings)] if codings else [])
     for t in targets:
@@ -484,7 +583,7 @@ def code_comments(input: str | Path, codebook: pd.DataFrame | str | Path, out: s
             if cluster is not None:
                 cluster.close()
     return CodeResult(out, engine, rows, status, reasons, table, Path(codings) if codings else None,
-                      time.perf_counter() - started, n_workers)
+                      time.perf_counter() - started, n_workers, spellings)
 
 
 def _needed():

@@ -120,6 +120,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     from .cross_site import buddy_pairs, site_theme_matrix
     from .pledge import draft_action_plan
     from .prioritise import method, prioritise
+    from .booklet import round_in_words, survey_dates
     from .uncertainty import N_BOOT, rank_intervals, with_rank_intervals
     from .survey import compare_to_benchmark, key_drivers, read_national, score_questions, score_responses
     from .text.deidentify import deidentify_tables
@@ -235,6 +236,8 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
                 owners={"model": RUN_CODER})
     run_log = {
         "project": cfg.name, "round": cfg.round, "pledge_analysis": __version__,
+        # the round as patients read it (the view): the booklet's label or the months of the feedback
+        "round_label": round_in_words((cfg.booklet or {}).get("round"), survey_dates(data.respondents, segments)),
         "python": platform.python_version(), "packages": _versions(),
         # hospital names for readers of the output folder alone (the read-only view, pledge-analysis serve)
         "sites": {str(code): {k: str(v) for k, v in info.items() if k in ("name", "alliance")}
@@ -335,7 +338,7 @@ def write_all_booklets(result: RunResult, out: Path) -> list[str]:
     ``booklet: {alliance_booklets: true}``), worded for the groups that took part, and each hospital's
     co-design pack in ``codesign/`` (HTML; PDF too with ``booklet: {codesign_pdf: true}``;
     :mod:`pledge_analysis.codesign`); their paths, relative to ``out``."""
-    from .booklet import write_booklet_docx, write_booklets
+    from .booklet import round_of, write_booklet_docx, write_booklets
 
     cfg, opts = result.config, dict(result.config.booklet or {})
     took_part: dict = {}
@@ -343,7 +346,7 @@ def write_all_booklets(result: RunResult, out: Path) -> list[str]:
         if table is not None and len(table) and {"site", "group"} <= set(table.columns):
             for site, group in table[["site", "group"]].dropna().drop_duplicates().itertuples(index=False):
                 took_part.setdefault(str(site), set()).add(str(group))
-    common = dict(title=opts.get("title") or "You said, we plan to", round=opts.get("round") or cfg.round,
+    common = dict(title=opts.get("title") or "You said, we plan to", round=round_of(result),
                   contact=opts.get("contact"), logo=opts.get("logo"))
     write_booklet_docx(result.action_plan, out / "action_plan.docx", hospital=cfg.name, sites=tuple(cfg.sites),
                        took_part=set().union(*took_part.values()) if took_part else None, **common)

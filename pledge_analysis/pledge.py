@@ -83,7 +83,8 @@ def draft_action_plan(priorities: pd.DataFrame, *, units: pd.DataFrame | None = 
     beside the statement as evidence (``quotes``): the most negative ones, each used once in its part
     of the plan (the programme's goals for patients, for staff, each hospital's goals), from different
     sites and groups when possible. An area with no negative comment in its scope and no survey item
-    below benchmark gets no goal (it was raised in praise only); the next area is taken. Goals whose evidence comes only from staff
+    below benchmark gets no goal (it was raised in praise only), nor does one the evidence says is not a
+    priority (see :func:`_has_concern`); the next area is taken. Goals whose evidence comes only from staff
     (or the scope is a staff group) have ``audience="staff"``: they go to the staff plan, not the
     patient booklet.
 
@@ -156,7 +157,15 @@ def _has_concern(r, evidence) -> bool:
     """Whether a ranked area holds something to improve in its scope: a negative comment (``evidence``, the
     scope's negative units of the theme, or the row's ``n_negative`` without units) or survey items below
     their benchmark (``survey_gap`` > 0). An area raised only in praise ("the nurses were kind") must not
-    become "You said: some staff were abrupt or dismissive" in a patient booklet."""
+    become "You said: some staff were abrupt or dismissive" in a patient booklet. Nor does an area whose
+    evidence as a whole says it is not a priority (``score`` below 0.5 by more than
+    :data:`pledge_analysis.prioritise.VERDICT_MARGIN`: its reason says "not a priority on this evidence"),
+    such as a theme raised nearly always in praise with one complaint among many thanks."""
+    from .prioritise import VERDICT_MARGIN
+
+    score = getattr(r, "score", None)
+    if score is not None and pd.notna(score) and score < 0.5 - VERDICT_MARGIN:
+        return False
     gap = getattr(r, "survey_gap", None)
     if gap is not None and pd.notna(gap) and gap > 0:
         return True

@@ -10,10 +10,13 @@ theme near the top of the scale and the cross-site heatmap compares like with li
 Components (the magnitude, then its ``*_norm`` on the fixed 0-1 scale where **0.5 means "no
 different from the reference"**, above 0.5 worse):
 
-``prevalence`` - how much people talk about it
-    share of the scope's comments (segments) that raise the theme, shrunk towards the scope's
-    mean share per theme (empirical Bayes, :func:`pledge_analysis.shrinkage.beta_binomial_shrink`).
-    ``prevalence_norm``: the odds of raising it relative to the average theme's, as odds / (1 + odds).
+``prevalence`` - how often people raise it as a concern
+    share of the scope's comments (segments) that raise the theme **negatively**, shrunk towards the
+    scope's mean share per theme (empirical Bayes, :func:`pledge_analysis.shrinkage.beta_binomial_shrink`).
+    ``prevalence_norm``: the odds of raising it as a concern relative to the average theme's, as
+    odds / (1 + odds). Praise is not counted: a theme people talk about often but kindly ("the staff
+    were lovely") is not a frequent concern, so volume of praise never pushes a theme up (before
+    session 7 this counted every comment, and a praise-only theme could rank among the top areas).
 ``negativity`` - when they do, how negative
     share of the theme's comments that are negative, shrunk towards the scope's pooled share
     (beta-binomial empirical Bayes: the prior strength is estimated from the spread between
@@ -309,10 +312,72 @@ def _no_survey_gap(evidence) -> str:
     return "its survey questions cannot be compared with a benchmark here, so its place rests on the comments"
 
 
+#: a score this far from 0.5 ("no different from the reference") reads as a priority, or as not one
+VERDICT_MARGIN = 0.02
+#: a theme with fewer than this share of its comments negative is "mostly praise or passing mentions"
+MOSTLY_PRAISE = 0.2
+
+
+def _num(r, name: str) -> float:
+    v = getattr(r, name, np.nan)
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return np.nan
+
+
+def verdict(r, min_comments: int = MIN_COMMENTS) -> str:
+    """Whether the evidence makes a theme a priority, and what that rests on, in one clause (empty
+    without a ``score``): "a priority: ..." (score above 0.5 + :data:`VERDICT_MARGIN`), "not a
+    priority on this evidence: ..." (below 0.5 - the margin) or "no clear sign of a problem: ...".
+    Only concerns count for a theme: criticisms, how many comments raise it as one, a survey gap;
+    praise never makes it a priority, and a theme raised mostly in praise says so.
+
+    >>> from types import SimpleNamespace as R
+    >>> verdict(R(score=0.42, n_segments=40, n_negative=2, negativity_low=0.02, negativity_high=0.15,
+    ...           negativity_ref=0.4, prevalence_norm=0.3, survey_gap=float("nan")))
+    'not a priority on this evidence: most of its comments are praise or passing mentions, not criticisms (2 of 40); it is raised as a concern less often than most areas'
+    """
+    score = _num(r, "score")
+    if not np.isfinite(score):
+        return ""
+    n, neg = int(_num(r, "n_segments")), int(_num(r, "n_negative"))
+    lo, hi, ref = _num(r, "negativity_low"), _num(r, "negativity_high"), _num(r, "negativity_ref")
+    up, down = [], []
+    if n and neg / n < MOSTLY_PRAISE and not neg / n > ref:
+        down.append(f"most of its comments are praise or passing mentions, not criticisms ({neg} of {n})"
+                    if neg else "none of its comments is a criticism")
+    elif n < min_comments and neg * 2 >= n:
+        up.append(f"{neg} of its {plural(n, 'comment')} are criticisms" if n > 1 else "its one comment is a criticism")
+    elif n >= min_comments and lo > ref:
+        up.append("its comments are more often critical than those about other areas")
+    elif n >= min_comments and hi < ref:
+        down.append("its comments are less often critical than those about other areas")
+    prev = _num(r, "prevalence_norm")
+    if prev >= 0.6:
+        up.append("it is raised as a concern more often than most areas")
+    elif prev <= 0.4:
+        down.append("it is raised as a concern less often than most areas")
+    gap_lo, gap_hi = _num(r, "survey_gap_low"), _num(r, "survey_gap_high")
+    if gap_lo > 0:
+        up.append("its survey questions score below the benchmark")
+    elif gap_hi < 0:
+        down.append("its survey questions score above the benchmark")
+    if score > 0.5 + VERDICT_MARGIN:
+        return "a priority: " + ("; ".join(up) if up else "the evidence leans that way, though no single part of it "
+                                 "stands out") + ("; against that, " + "; ".join(down) if down else "")
+    if score < 0.5 - VERDICT_MARGIN:
+        return ("not a priority on this evidence: " + ("; ".join(down) if down else "nothing in it points to a problem")
+                + ("; against that, " + "; ".join(up) if up else ""))
+    return "no clear sign of a problem: " + ("; ".join(up + down) if up + down else
+                                             "its comments and survey results are much like those of other areas")
+
+
 def _reason(r, min_comments: int, n_drivers: int = 0) -> str:
-    """Why a theme is where it is, in words a patient representative can follow: how many comments
-    raise it and how many are negative, how its survey questions compare with the benchmark, at how
-    many hospitals it was criticised, and how closely its questions go with the overall rating."""
+    """Why a theme is where it is, in words a patient representative can follow: first whether it is a
+    priority and what that rests on (:func:`verdict`), then how many comments raise it and how many are
+    negative, how its survey questions compare with the benchmark, at how many hospitals it was
+    criticised, and how closely its questions go with the overall rating."""
     people = plural(int(r.n_respondents), "person", "people")
     n, neg = int(r.n_segments), int(r.n_negative)
     if n < min_comments:
@@ -351,7 +416,9 @@ def _reason(r, min_comments: int, n_drivers: int = 0) -> str:
         how = ("more closely than most" if relative >= 1.5 else "less closely than most" if relative <= 2 / 3
                else "about as closely as most")
         parts.append(f"its survey questions are linked to how people rate their care overall {how} questions")
-    return f"{r.name}: " + "; ".join(parts) + "."
+    why = verdict(r, min_comments)
+    return f"{r.name}: " + (f"{why}. " + parts[0][:1].upper() + parts[0][1:] if why else parts[0]) \
+        + "".join("; " + p for p in parts[1:]) + "."
 
 
 def resolve_weights(weights: Mapping[str, float] | None = None) -> dict[str, float]:
@@ -429,8 +496,9 @@ def score_components(themes: pd.DataFrame, codebook: pd.DataFrame, scores: pd.Da
                                                 "negativity_high", "negativity_ref", "negativity_prior",
                                                 "negativity_norm")}
     for idx in df.groupby(["scope_type", "scope"], sort=False).indices.values():
-        prev, _, _, _ = beta_binomial_shrink(n_seg[idx], n_scope[idx])
-        ref_prev = n_seg[idx].sum() / max(n_scope[idx].sum(), 1)
+        # how often it is raised as a concern: negative comments only (praise does not make a priority)
+        prev, _, _, _ = beta_binomial_shrink(n_neg[idx], n_scope[idx])
+        ref_prev = n_neg[idx].sum() / max(n_scope[idx].sum(), 1)
         neg, lo, hi, m = beta_binomial_shrink(n_neg[idx], n_seg[idx], m=prior_strength)
         ref_neg = n_neg[idx].sum() / max(n_seg[idx].sum(), 1)
         res["prevalence"][idx], res["prevalence_norm"][idx] = prev, _expit(_logit(prev) - _logit(ref_prev))

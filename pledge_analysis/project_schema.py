@@ -138,8 +138,10 @@ class Booklet(_Strict):
                                    "`contact:`.")
     logo: Optional[str] = Field(None, description="An image (PNG, JPEG or SVG) shown at the top of each booklet, "
                                 "relative to project.yaml.")
-    round: Optional[str] = Field(None, description="How the round is named in the booklets, e.g. `Spring 2027` "
-                                 "(default: `round:`).")
+    round: Optional[str] = Field(None, description="How the round is named to patients and staff (booklets, "
+                                 "co-design packs, the view), e.g. `Spring 2027` (default: the months of the "
+                                 "survey's completion dates, e.g. `April 2025 to March 2026`; the project's own "
+                                 "`round:` id is never shown to them).")
     codesign_pdf: bool = Field(False, description="`true`: also print each hospital's co-design pack "
                                "(`codesign/<SITE>.html`, always written) to PDF (a few seconds per hospital).")
     alliance_booklets: bool = Field(False, description="`true`: also write one booklet per Cancer Alliance "
@@ -209,7 +211,8 @@ class ProjectFile(_Strict):
 
     name: Optional[str] = Field(None, description="Project name shown in the report and booklets (default: the "
                                                   "folder name).")
-    round: str = Field("", description="The round of the programme, e.g. `2026-R1`.")
+    round: str = Field("", description="The round of the programme, e.g. `2026-R1` (an internal id: in the "
+                       "run log and report; patients read `booklet: round:` or the months of the feedback).")
     random_state: int = Field(0, description="Seed of every random step (a whole number), so a re-run gives "
                                              "the same tables.")
     store: str = Field("project.sqlite", description="The project store (SQLite) holding every human decision, "

@@ -177,7 +177,7 @@ def survey_lines(evidence, run_log: dict) -> list[str]:
     >>> log = {"survey": {"suppress_below": 21, "questions": {"Q2": "Did you wait long?"}}}
     >>> survey_lines("Q2 84% (benchmark 90%, n 1438); Q57 not used: fewer answers than the suppression "
     ...              "threshold (n 13)", log)
-    ['Did you wait long? (Q2): 84% positive, against a benchmark of 90% (1,438 answers)', 'Q57: not shown, because fewer than 21 people answered it here (13)']
+    ['Did you wait long? (Q2): 84% positive, against a benchmark of 90% (1,438 answers)', 'Q57: not shown, because fewer than 21 people answered it here']
     """
     if not isinstance(evidence, str) or not evidence.strip():
         return []
@@ -194,7 +194,7 @@ def survey_lines(evidence, run_log: dict) -> list[str]:
         if "est" in m.groupdict():
             out.append(f"{label}: {m['est']}% positive, against a benchmark of {m['bench']}% ({int(m['n']):,} answers)")
         elif "suppression threshold" in m["why"]:
-            out.append(f"{label}: not shown, because fewer than {threshold} people answered it here ({m['n']})")
+            out.append(f"{label}: not shown, because fewer than {threshold} people answered it here")  # no small n
         else:
             out.append(f"{label}: not used ({m['why']})")
     return out
@@ -278,7 +278,8 @@ def site_page(outputs: RunOutputs, site: str, *, top: int = TOP, today: date | N
                          hint=f"Choose one of {', '.join(outputs.sites) or '(none)'}.")
     log = outputs.run_log
     head = (f"<h1>{_e(outputs.sites[site])}</h1><p class='sub'>{_e(log.get('project') or 'Service Pledge')}"
-            + (f" · round {_e(log['round'])}" if log.get("round") else "") + "</p>"
+            # the round in words (booklet label or months of the feedback), never the internal id such as 2026-R1
+            + (f" · feedback of {_e(log['round_label'])}" if log.get("round_label") else "") + "</p>"
             "<p class='note'>What patients and staff told this hospital, and what it plans to do about it. "
             "This page only shows results: nothing here can be changed.</p>")
     return (STYLE + "<div class='pledge-view'>" + head + priorities_html(outputs, site, top=top)

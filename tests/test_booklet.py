@@ -116,13 +116,19 @@ def test_booklet_text_follows_the_state_of_the_plan_and_leaves_staff_goals_out(w
 def test_the_run_writes_one_a4_booklet_per_hospital(sample_run):
     result, out = sample_run
     plan, sites = result.action_plan, result.config.sites
+    # the round in words, from the survey's completion dates: never the internal id "2026-R1" (reviewers, session 6)
+    done = pd.to_datetime(result.respondents["completed"]).dropna()
+    months = f"{done.min():%B %Y} to {done.max():%B %Y}"
     assert sorted(p for p in result.run_log["booklets"] if p.startswith("booklets/")) == sorted(
         f"booklets/{s}.{ext}" for s in sites for ext in ("docx", "html", "pdf"))
     for site, info in sites.items():
         own = plan[(plan["scope"] == site) & (plan["audience"] == "patients")]
         page = (out / "booklets" / f"{site}.html").read_text(encoding="utf-8")
         text = visible(page)
-        assert info["name"] in text and result.config.round in text and "contact" in page
+        assert info["name"] in text and f"In our latest round of feedback ({months})" in text and "contact" in page
+        assert result.config.round not in text and result.config.round not in docx_text(out / "booklets" / f"{site}.docx")
+        pack = visible((out / "codesign" / f"{site}.html").read_text(encoding="utf-8"))
+        assert months in pack and result.config.round not in pack
         assert all(s in text for s in own["you_said"]) and text.count("To be agreed") >= len(own)
         assert "Together we agreed" not in text  # nothing is agreed yet
         assert "thead { display: table-header-group; }" in page and "break-inside: avoid" in page

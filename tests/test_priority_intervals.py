@@ -39,7 +39,8 @@ def test_site_scopes_use_the_site_breakdown(sample_run):
     blind = score_components(result.themes[result.themes["scope_type"] == "site"], result.codebook, no_sites,
                              result.drivers).set_index(["scope", "theme"])["rank"]
     published = result.priorities[result.priorities["scope_type"] == "site"].set_index(["scope", "theme"])["rank"]
-    assert (blind.loc[published.index] != published).mean() > 0.3  # 26 of 72 (36%) on the sample
+    # 18 of 72 (25%) on the sample since prevalence counts concerns only (session 7; 26 of 72 before)
+    assert (blind.loc[published.index] != published).mean() > 0.2
 
 
 def test_resamples_keep_each_sites_respondents_and_sessions_and_move_sessions_whole(sample_run):

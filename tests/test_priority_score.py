@@ -61,8 +61,9 @@ def test_the_survey_gap_is_shrunk_noise_not_clipped_noise():
 
 def test_negative_comments_are_not_counted_three_times():
     """Before: prevalence, negativity and breadth each rose with the same negative comments.
-    Now breadth (which re-counts them) has weight 0 by default, and prevalence counts every
-    comment, so a theme praised often is not pushed up by its negative share."""
+    Now breadth (which re-counts them) has weight 0 by default. Prevalence counts the comments that
+    raise a theme as a concern (session 7: counting every comment ranked praise-only themes high), so
+    negative comments enter twice, as volume and as share, a frequency-and-severity pair."""
     themes, codebook, scores, drivers = simulate_programme(np.random.default_rng(4), n_respondents=250)
     base = score_components(themes, codebook, scores, drivers)
     more_breadth = themes.copy()

@@ -3,6 +3,7 @@ hand: semicolon CSV in Windows-1252, header case and spaces that differ between 
 three ways, focus-group transcripts with the labels people really type). Each test reproduces one."""
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from pledge_analysis.errors import TranscriptFormatError
@@ -177,12 +178,14 @@ def test_focus_group_patients_are_coded(user_project):
 
 def test_no_goal_from_an_area_raised_only_in_praise(user_project):
     """Kindness, raised only in praise ('Kind receptionist'), ranked high on prevalence in a tiny round and became
-    the goal "You said: Some staff were abrupt or dismissive" in the patients' plan."""
+    the goal "You said: Some staff were abrupt or dismissive" in the patients' plan. Prevalence counts concerns
+    now (session 7), so it ranks last."""
     _, _, result = user_project
     plan, units = result.action_plan, result.units
     kindness = result.priorities[(result.priorities["theme"] == "kindness")]
     assert len(kindness) and (kindness["n_negative"] == 0).all()  # the situation this test is about
-    assert kindness["rank"].min() <= 3  # ... and it is among an area's top 3
+    sizes = result.priorities.groupby("scope").size()
+    assert (kindness["rank"] == kindness["scope"].map(sizes)).all()  # ranked last in every scope (it was in the top 3)
     assert "kindness" not in set(plan["theme"])
     # where it is still listed among the ranked areas, its reason says it is not a concern
     assert kindness["reason"].str.contains("none of them negative (raised in praise or in passing, not as a concern)",
@@ -210,3 +213,119 @@ def test_uk_dates_are_read_day_first_as_iso(user_project, tmp_path):
     assert got.respondents["respondent_id"].tolist() == ["1", "2"]  # kept, without the impossible date
     assert got.set_aside[["row", "column", "value"]].values.tolist() == [[2, "done", "04/13/2025"]]
     assert accounting(got)["balanced"].all()
+
+
+# ------------------------------------------------------------------------------ praise is not a priority
+PRAISE_CODEBOOK = """\
+codes:
+  - id: kindness
+    name: Kindness of staff
+    keywords: [lovely, kind, caring, friendly, rude]
+  - id: waiting
+    name: Waiting times
+    keywords: [wait, waited, delay, weeks]
+  - id: listening
+    name: Being listened to
+    keywords: [listen, listened, ignored]
+    survey_items: [listened]
+  - id: information
+    name: Information
+    keywords: [leaflet, explained, information]
+  - id: parking
+    name: Parking
+    keywords: [parking, car park]
+"""
+#: nearly every patient praises the staff, in both comments; the concerns are spread over three areas
+PRAISE_GOOD = ["The staff were lovely.", "Everyone was so kind and caring.", "Lovely friendly nurses.",
+               "The staff were lovely and kind to me."]
+PRAISE_BAD = ["The staff were lovely, nothing to improve.", "Kind people, no complaints.",
+              "Lovely caring team, I would not change a thing.", "Everyone was kind, nothing to add.",
+              "I waited six weeks for my scan results.", "I waited six weeks for my scan results.",
+              "Nobody listened when I said the pain was worse.",
+              "The information about side effects came far too late.", "The parking is awful and far too expensive.",
+              "One receptionist was rude to me."]
+
+
+@pytest.fixture(scope="module")
+def praise_run(tmp_path_factory):
+    from userlike import write_project
+
+    from pledge_analysis.pipeline import run_project
+
+    root = write_project(tmp_path_factory.mktemp("praise") / "p", n=60, codebook_yaml=PRAISE_CODEBOOK,
+                         good=PRAISE_GOOD, bad=PRAISE_BAD, resamples=0)
+    return run_project(root)
+
+
+def test_a_theme_raised_mostly_in_praise_is_not_ranked_as_an_improvement_area(praise_run):
+    """Reviewers (session 6): a theme whose comments are nearly all praise ("staff were lovely") was ranked among
+    the top improvement areas, because prevalence counted every comment. Priority rests on concerns now."""
+    pr = praise_run.priorities
+    kind = pr[pr["theme"] == "kindness"]
+    everyone = kind[kind["scope"] == "all"].iloc[0]
+    # the situation: the most talked-about theme by far, and nearly all of it praise
+    assert everyone["n_segments"] == pr[pr["scope"] == "all"]["n_segments"].max()
+    assert 0 < everyone["n_negative"] / everyone["n_segments"] < 0.2
+    for scope, rows in pr.groupby("scope"):
+        k = rows[rows["theme"] == "kindness"]
+        if not len(k):
+            continue
+        concerns = rows[(rows["n_negative"] / rows["n_segments"] >= 0.5) & (rows["n_negative"] >= 2)]
+        assert (k["rank"].iloc[0] > concerns["rank"]).all(), (scope, rows[["theme", "rank", "score"]])
+        assert k["score"].iloc[0] < 0.5  # below "unremarkable": the evidence says it is not a problem
+    # the reason says why it is not a priority, and why the concerns are
+    assert everyone["reason"].startswith("Kindness of staff: not a priority on this evidence: most of its comments "
+                                         "are praise or passing mentions, not criticisms")
+    first = pr[pr["scope"] == "all"].iloc[0]
+    assert first["theme"] != "kindness" and ": a priority: " in first["reason"]
+    assert "kindness" not in set(praise_run.action_plan["theme"])
+
+
+# ------------------------------------------------------------------------------ `code` reads files as `run` does
+def test_code_reads_the_users_exports_as_run_does(user_project, tmp_path):
+    """`pledge-analysis code` was stricter than `run` on the same files (reviewers, session 6): an exact header
+    match ('Respondent ID' is 'RESPONDENT ID' in one export, 'hospital' is 'Hospital '), one encoding and
+    delimiter for every file, a hospital spelt three ways counted as three sites, and an Excel "\\r\\n" kept
+    inside a comment. Now both read through the same rules (io.surveys.header_key and site_key)."""
+    from pledge_analysis.engine import code_comments
+
+    _, _, result = user_project
+    exports = result.config.root.parent / "my_files" / "exports"  # the user's own two exports, as given to init
+    got = code_comments(exports, result.codebook, tmp_path / "coded", text_column="What could have been better?",
+                        id_column="Respondent ID", columns={"site": "hospital", "date": "date completed"})
+    coded = pd.read_parquet(tmp_path / "coded").set_index("comment_id")
+    assert sorted(coded.index) == sorted(result.respondents["respondent_id"])  # both files, every row once
+    # one hospital spelt three ways is one site, as in the run's respondents (RG 3, SM 4)
+    names = {code: info["name"] for code, info in result.config.sites.items()}
+    by_site = result.respondents.groupby("site").size().rename(index=names).to_dict()
+    assert coded.groupby("site").size().to_dict() == by_site
+    assert got.site_spellings == {"St Mary’s": "St Mary's", "st marys": "St Mary's"}
+    assert "'st marys': read as one site" in got.summary()
+    # the same comment text as the run's segments (line breaks as one "\n"), and the same months
+    better = result.segments[result.segments["source_type"] == "survey"]
+    run_texts = better.groupby("respondent_id")["text"].apply(set)
+    for rid, row in coded.iterrows():
+        if row["status"] != "not coded":
+            assert row["text"] in run_texts[rid] and "\r" not in row["text"], rid
+    completed = result.respondents.set_index("respondent_id")["completed"].str[:7]
+    assert (coded["month"] == completed.loc[coded.index]).all()
+
+
+def test_dask_reads_comments_typed_over_several_lines_whole(tmp_path):
+    """The dask engine cut CSVs into byte blocks at line ends, also inside a quoted cell: a comment typed over
+    two lines became two broken rows. A file holding such cells is now read whole (blocksize None)."""
+    import csv
+
+    from pledge_analysis.engine import dask_frame, find_inputs, resolve_columns
+
+    path = tmp_path / "comments.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\r\n")
+        w.writerow(["comment_id", "text"])
+        for i in range(3000):
+            w.writerow([f"c{i}", f"Line one of comment {i}, about the wait.\r\nLine two; the parking."])
+    inputs = find_inputs(path)
+    resolve_columns(inputs, id_column="comment_id", text_column="text")
+    df = dask_frame(inputs, workers=2).compute(scheduler="synchronous")
+    assert df["comment_id"].tolist() == [f"c{i}" for i in range(3000)]
+    assert df["text"].str.contains("Line two; the parking.", regex=False).all()

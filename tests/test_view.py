@@ -32,7 +32,8 @@ def test_a_hospital_page_shows_its_priorities_quotes_and_plan(sample_run, out):
     page = site_page(outputs, "RGH")
     pr = result.priorities
     rgh = pr[(pr["scope_type"] == "site") & (pr["scope"] == "RGH")].sort_values("rank")
-    assert "Riverside General Hospital" in page and "2026-R1" in page
+    assert "Riverside General Hospital" in page and "2026-R1" not in page  # the round in words, not its id
+    assert f"feedback of {result.run_log['round_label']}" in page and result.run_log["round_label"]
     for name in rgh["name"].head(5):
         assert f"{name}</h3>" in page
     assert rgh["name"].iloc[5] not in page.split("What the hospital plans to do")[0]  # top 5 only

@@ -87,13 +87,23 @@ def test_codesign_pack_names_the_projects_suppression_threshold_and_groups_in_wo
     line = _survey_line("Q2", "How long did you wait?", pd.Series(
         {"kind": "proportion", "suppressed": True, "estimate": float("nan"), "n": 25, "benchmark": 0.9,
          "benchmark_source": "national Q2: 2024, Breast (n 10,533)"}), suppress_below=30)
-    assert line["result"] == "not shown: fewer than 30 answers (25)"
+    assert line["result"] == "not shown: fewer than 30 answers"  # not "(25)": a count under the rule is not printed
     assert line["benchmark"] == "90% (national, 2024, Breast; 10,533 answers)"
     page = codesign_html([{"rank": 1, "theme": "waiting", "name": "Waiting", "concerns": [], "comments": 3,
                            "people": 3, "negative": 2, "by_group": [{"group": "secondary", "comments": 3,
                                                                      "negative": 2}],
                            "quotes": [], "survey": [line], "certainty": ""}], hospital="X", today=date(2026, 1, 1))
     assert "<td>Secondary breast cancer patients</td>" in page and "<td>secondary</td>" not in page
+    # counts under the project's rule are not printed (reviewers saw "Staff 2/2"): "fewer than N" instead
+    page = codesign_html([{"rank": 1, "theme": "waiting", "name": "Waiting", "concerns": [], "comments": 40,
+                           "people": 35, "negative": 22, "by_group": [{"group": "staff", "comments": 2, "negative": 2},
+                                                                      {"group": "primary", "comments": 38,
+                                                                       "negative": 20}],
+                           "quotes": [], "survey": [line], "certainty": ""}], hospital="X", today=date(2026, 1, 1),
+                         suppress_below=30)
+    assert "<td>Staff</td><td>fewer than 30</td><td>fewer than 30</td>" in page
+    assert "<td>38</td><td>fewer than 30</td>" in page and "40 comments from 35 people" in page
+    assert "<td>2</td>" not in page
 
 
 def test_docx_booklet_has_fixed_column_widths_a_blue_header_and_one_contact_line(tmp_path):
@@ -132,7 +142,8 @@ def test_view_gives_survey_evidence_in_words_with_the_question_and_the_projects_
                                          "status": ["not started"], "audience": ["patients"]}),
                            tmp_path / "action_plan.xlsx")
     page = site_page(read_outputs(tmp_path), "VVH")
-    assert "How long did you wait? (Q2): not shown, because fewer than 30 people answered it here (14)" in page
+    assert "How long did you wait? (Q2): not shown, because fewer than 30 people answered it here" in page
+    assert "(14)" not in page  # the small count itself is not shown
     assert "suppression threshold" not in page and "(n 14)" not in page  # no jargon for patient representatives
     assert "<td><i>To be agreed</i></td><td><i>To be agreed</i></td>" in page  # "By" as the booklet says it
 
@@ -181,3 +192,27 @@ def test_text_colours_pass_wcag_aa_and_point_colours_3_to_1():
             assert contrast(colour) >= 4.5, colour  # text on white (or paler) backgrounds
     for name, colour, _ in list(plots.SPC_POINTS.values()) + list(plots.FUNNEL_FLAGS.values()):
         assert contrast(colour) >= 3, name  # graphical objects (WCAG 1.4.11)
+
+
+def test_patients_read_the_round_in_words_never_the_internal_round_id(tmp_path):
+    """Reviewers (session 6): the booklet said "In our latest round of feedback (2026-R1)", an id only the research
+    team uses. Patients and staff now read the booklet's round label, or the months of the feedback."""
+    from pledge_analysis.booklet import booklet_content, round_in_words
+    from pledge_analysis.pledge import write_action_plan_xlsx
+    from pledge_analysis.view import read_outputs, site_page
+
+    assert round_in_words(None, ["2026-01-14", "2026-03-02"]) == "January to March 2026"
+    assert round_in_words("Spring 2026", ["2026-01-14"]) == "Spring 2026"
+    plan = pd.DataFrame({"goal_id": ["G01"], "scope": ["VVH"], "theme": ["waiting"], "you_said": ["Clinics ran late."],
+                         "we_plan_to": [""], "by": [""], "status": ["not started"], "audience": ["patients"]})
+    content = booklet_content(plan, hospital="Valeview", site="VVH", sites=("VVH",),
+                              round=round_in_words(None, ["2026-01-14", "2026-03-02"]), today=date(2026, 4, 1))
+    assert content["intro"][0].startswith("In our latest round of feedback (January to March 2026), patients")
+    (tmp_path / "run_log.json").write_text(
+        '{"project": "P", "round": "2026-R1", "round_label": "January to March 2026", '
+        '"sites": {"VVH": {"name": "Valeview"}}}', encoding="utf-8")
+    pd.DataFrame({"scope_type": ["site"], "scope": ["VVH"], "rank": [1], "name": ["Waiting"], "reason": ["why"],
+                  "quotes": [""]}).to_csv(tmp_path / "priorities.csv", index=False)
+    write_action_plan_xlsx(plan, tmp_path / "action_plan.xlsx")
+    page = site_page(read_outputs(tmp_path), "VVH")
+    assert "January to March 2026" in page and "2026-R1" not in page

@@ -90,9 +90,10 @@ RESAMPLES = 20
 
 def write_project(root: Path, *, n: int = 40, seed: int = 3, project_yaml: str = PROJECT_YAML,
                   questions_yaml: str = QUESTIONS_YAML, codebook_yaml: str = CODEBOOK_YAML,
-                  resamples: int | None = RESAMPLES) -> Path:
+                  resamples: int | None = RESAMPLES, good: list[str] = GOOD, bad: list[str] = BAD) -> Path:
     """Write the project into ``root`` and return it. ``resamples`` adds ``priorities: {resamples: N}`` to
-    a project.yaml that sets no ``priorities:`` of its own (None: leave project_yaml as it is)."""
+    a project.yaml that sets no ``priorities:`` of its own (None: leave project_yaml as it is); each
+    respondent's two comments are drawn from ``good`` ("What went well") and ``bad`` ("What could be better")."""
     rnd = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)
     if resamples is not None and "priorities:" not in project_yaml:
@@ -110,7 +111,7 @@ def write_project(root: Path, *, n: int = 40, seed: int = 3, project_yaml: str =
         w.writerow([f"R{i + 1:03d}", rnd.choice(["Hillside Hospital", "LWC"]),
                     rnd.choice(["Early breast cancer", "Metastatic"]),
                     rnd.choice(["Strongly agree", "Agree", "Disagree", "Not sure"]), rnd.randint(3, 10),
-                    rnd.choice(GOOD), rnd.choice(BAD)])
+                    rnd.choice(good), rnd.choice(bad)])
     (root / "exports" / "feedback_2027.csv").write_bytes(buf.getvalue().encode("cp1252"))
     (root / "groups" / "hillside_primary.txt").write_text(TRANSCRIPT, encoding="utf-8")
     return root
