@@ -234,22 +234,24 @@ def _pick_quotes(ev: pd.DataFrame, scope_type: str, n: int, used: set, avoid=())
     """Up to ``n`` of the most negative quotes of ``ev`` not used elsewhere in the plan, from different
     sites and groups (within a hospital: different groups and sources) when possible; quotes of the
     ``avoid`` groups (staff, for a patients' goal) only when no other is left, so that staff goals
-    keep their own."""
+    keep their own. One quote per comment (``segment_id``): sentences of one long comment are one voice."""
     where = "source_id" if scope_type == "site" else "site"
+    segments = ev["segment_id"].astype(str) if "segment_id" in ev else pd.Series(range(len(ev))).astype(str)
     rows = list(zip(ev["text"].astype(str), ev["group"].astype(str), ev["site"].astype(str),
-                    ev[where].astype(str), ev["source_type"].astype(str)))
+                    ev[where].astype(str), ev["source_type"].astype(str), segments))
     picked: list[str] = []
-    seen_where, seen_group = set(), set()
+    seen_where, seen_group, voices = set(), set(), set()
     for need, skip in ((2, True), (1, True), (0, True), (0, False)):  # new site and group; either; any
-        for text, group, site, place, source_type in rows:
+        for text, group, site, place, source_type, segment in rows:
             if len(picked) >= n:
                 return picked
             text = _clean_quote(text)
             key = _quote_key(text)
-            if key in used or len(key) < 12 or (int(place not in seen_where) + int(group not in seen_group)) < need \
-                    or (skip and group in avoid):
+            if key in used or segment in voices or len(key) < 12 \
+                    or (int(place not in seen_where) + int(group not in seen_group)) < need or (skip and group in avoid):
                 continue
             used.add(key)
+            voices.add(segment)
             seen_where.add(place)
             seen_group.add(group)
             who = f"{group}, {site}" if scope_type != "site" else f"{group}, {source_type.replace('_', ' ')}"

@@ -262,19 +262,22 @@ def _quotes(units: pd.DataFrame, scope_type: str, scope: str, theme: str, n: int
     if scope_type != "all":
         u = u[u[scope_type] == scope]
     u = u.sort_values(["sentiment_score", "segment_id"])
-    picked, seen, taken = [], set(), set()
+    picked, seen, taken, voices = [], set(), set(), set()
     diversity = "source_id" if scope_type == "site" else "site"
-    rows = list(zip(*(u[c].tolist() for c in (diversity, "text", "group", "site", "source_type")))) if len(u) else []
+    rows = list(zip(*(u[c].tolist() for c in (diversity, "text", "group", "site", "source_type", "segment_id"))
+                    )) if len(u) else []
     for _pass in (0, 1):  # first from different sites (or sources), then fill up
-        for first, text, group, site, source_type in rows:
+        for first, text, group, site, source_type, segment in rows:
             if len(picked) >= n:
                 break
             text = str(text).strip()
             key = quote_key(text)
-            if key in taken or (_pass == 0 and first in seen) or len(text) < 12:
+            # one quote per comment: three sentences of one long comment are one person, not three
+            if key in taken or segment in voices or (_pass == 0 and first in seen) or len(text) < 12:
                 continue
             seen.add(first)
             taken.add(key)
+            voices.add(segment)
             who = group + (f", {site}" if scope_type != "site" else f", {source_type.replace('_', ' ')}")
             picked.append(f"“{text}” ({who})")
     return picked
