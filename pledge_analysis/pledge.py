@@ -158,12 +158,12 @@ def _has_concern(r, evidence) -> bool:
     scope's negative units of the theme, or the row's ``n_negative`` without units) or survey items below
     their benchmark (``survey_gap`` > 0). An area raised only in praise ("the nurses were kind") must not
     become "You said: some staff were abrupt or dismissive" in a patient booklet. Nor does an area whose
-    evidence as a whole says it is not a priority (``score`` below 0.5 by more than
+    evidence as a whole says it is not a priority (``priority_score`` below 0.5 by more than
     :data:`pledge_analysis.prioritise.VERDICT_MARGIN`: its reason says "not a priority on this evidence"),
     such as a theme raised nearly always in praise with one complaint among many thanks."""
     from .prioritise import VERDICT_MARGIN
 
-    score = getattr(r, "score", None)
+    score = getattr(r, "priority_score", None)
     if score is not None and pd.notna(score) and score < 0.5 - VERDICT_MARGIN:
         return False
     gap = getattr(r, "survey_gap", None)

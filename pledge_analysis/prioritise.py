@@ -337,11 +337,11 @@ def verdict(r, min_comments: int = MIN_COMMENTS) -> str:
     praise never makes it a priority, and a theme raised mostly in praise says so.
 
     >>> from types import SimpleNamespace as R
-    >>> verdict(R(score=0.42, n_segments=40, n_negative=2, negativity_low=0.02, negativity_high=0.15,
+    >>> verdict(R(priority_score=0.42, n_segments=40, n_negative=2, negativity_low=0.02, negativity_high=0.15,
     ...           negativity_ref=0.4, prevalence_norm=0.3, survey_gap=float("nan")))
     'not a priority on this evidence: most of its comments are praise or passing mentions, not criticisms (2 of 40); it is raised as a concern less often than most areas'
     """
-    score = _num(r, "score")
+    score = _num(r, "priority_score")
     if not np.isfinite(score):
         return ""
     n, neg = int(_num(r, "n_segments")), int(_num(r, "n_negative"))

@@ -271,8 +271,8 @@ def test_a_theme_raised_mostly_in_praise_is_not_ranked_as_an_improvement_area(pr
         if not len(k):
             continue
         concerns = rows[(rows["n_negative"] / rows["n_segments"] >= 0.5) & (rows["n_negative"] >= 2)]
-        assert (k["rank"].iloc[0] > concerns["rank"]).all(), (scope, rows[["theme", "rank", "score"]])
-        assert k["score"].iloc[0] < 0.5  # below "unremarkable": the evidence says it is not a problem
+        assert (k["rank"].iloc[0] > concerns["rank"]).all(), (scope, rows[["theme", "rank", "priority_score"]])
+        assert k["priority_score"].iloc[0] < 0.5  # below "unremarkable": the evidence says it is not a problem
     # the reason says why it is not a priority, and why the concerns are
     assert everyone["reason"].startswith("Kindness of staff: not a priority on this evidence: most of its comments "
                                          "are praise or passing mentions, not criticisms")
