@@ -33,7 +33,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from make_pxtextmining_labels import REAL, sha1  # noqa: E402
+from make_pxtextmining_labels import REAL, write_labels  # noqa: E402
 from make_pxtextmining_labels import sample as first_sample  # noqa: E402
 
 OUT = HERE / "pxtextmining_deid_dev_labels.csv"
@@ -63,36 +63,7 @@ def sample(path: Path = REAL):
 
 
 def main(private: str) -> None:
-    import csv
-
-    names: dict[int, list[str]] = {}
-    for line in Path(private).read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            r, surface = line.split("|", 1)
-            if surface:
-                names.setdefault(int(r), []).append(surface)
-    s = sample()
-    missing = set(names) - set(s["row_index"])
-    if missing:
-        raise SystemExit(f"labelled rows not in the sample: {sorted(missing)}")
-    with open(OUT, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["row_index", "sha1", "stratum", "start", "end", "label"])
-        for r, text, stratum in s.itertuples(index=False):
-            spans: list[tuple[int, int]] = []
-            for surface in sorted(names.get(r, []), key=len, reverse=True):
-                found = False
-                for m in re.finditer(rf"(?<!\w){re.escape(surface)}(?!\w)", text):
-                    found = True
-                    if all(m.end() <= a or m.start() >= b for a, b in spans):
-                        spans.append(m.span())
-                if not found:
-                    raise SystemExit(f"row {r}: {surface!r} not found")
-            if not spans:
-                w.writerow([r, sha1(text), stratum, "", "", ""])
-            for a, b in sorted(spans):
-                w.writerow([r, sha1(text), stratum, a, b, "PERSON"])
-
+    write_labels(private, sample(), OUT, skip_empty=True)
 
 if __name__ == "__main__":
     main(sys.argv[1])

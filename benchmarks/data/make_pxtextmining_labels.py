@@ -63,17 +63,21 @@ def sample(path: Path = REAL):
     return out.sort_values("row_index")[["row_index", "feedback", "stratum"]].reset_index(drop=True)
 
 
-def main(private: str) -> None:
+def write_labels(private: str, s: pd.DataFrame, out: Path, *, skip_empty: bool = False) -> None:
+    """Span labels of the sample ``s`` (row_index, feedback, stratum) into ``out``: each surface form listed
+    in the private ``row|surface`` file is located in its comment (longest first, whole words, no overlap);
+    only offsets and a hash of the text are written. ``skip_empty``: a ``row|`` line marks a row as read
+    and holding no name."""
     names: dict[int, list[str]] = {}
     for line in Path(private).read_text(encoding="utf-8").splitlines():
         if line.strip():
             r, surface = line.split("|", 1)
-            names.setdefault(int(r), []).append(surface)
-    s = sample()
+            if surface or not skip_empty:
+                names.setdefault(int(r), []).append(surface)
     missing = set(names) - set(s["row_index"])
     if missing:
         raise SystemExit(f"labelled rows not in the sample: {sorted(missing)}")
-    with open(OUT, "w", encoding="utf-8", newline="") as fh:
+    with open(out, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["row_index", "sha1", "stratum", "start", "end", "label"])
         for r, text, stratum in s.itertuples(index=False):
@@ -91,6 +95,9 @@ def main(private: str) -> None:
             for a, b in sorted(spans):
                 w.writerow([r, sha1(text), stratum, a, b, "PERSON"])
 
+
+def main(private: str) -> None:
+    write_labels(private, sample(), OUT)
 
 if __name__ == "__main__":
     main(sys.argv[1])
