@@ -22,7 +22,7 @@ from . import __version__
 from .config import ProjectConfig
 from .errors import ProjectFileError
 from .io import Ingested
-from .validate import check_data, codebook_notes, load_and_check, read_inputs
+from .validate import check_data, check_scales, codebook_notes, load_and_check, read_inputs
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +143,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     with steps.step("reading surveys and transcripts"):
         problems = []
         data = read_inputs(cfg, questions, problems)
-        problems += check_data(cfg, data)
+        problems += check_data(cfg, data) + check_scales(cfg, questions)
         if problems:
             raise ProjectFileError(problems)
     with steps.step(f"de-identifying {len(data.segments):,} segments"):

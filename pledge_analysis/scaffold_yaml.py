@@ -150,7 +150,11 @@ def questions_yaml(questions: list[QuestionGuess], comments: dict[str, str] | No
              "#   options     every answer a respondent can give, in scale order; other answers are set aside",
              "#   positive    answers counted as positive; negative: answers counted as negative. Any other",
              "#               option (\"Don't know\", \"Not applicable\", a neutral middle) is excluded, as in CPES",
-             "#   respondents patient or staff: which survey asks it",
+             "#   labels      (answers exported as numbers) each number and the option it stands for",
+             "#   other_columns the question's header in other surveys' files (the same question, one id)",
+             "#   respondents patient, staff or all (a patient and a staff survey both ask it): who is asked",
+             "#   likert      (a rating of 1 to 7) false: the numbers really are a score, not Likert answers",
+             "#   same_question_as  earlier wordings of a reworded question (another round), for goal progress",
              "#   national    (optional) the CPES question number, to compare with a national benchmark",
              "# EVERY question is TO BE CONFIRMED: init guessed each scale from the answers it saw.",
              "questions:"]

@@ -185,7 +185,10 @@ def load_questions(path: str | Path) -> pd.DataFrame:
     Columns: ``question_id, column, text, kind`` (``categorical`` or ``rating``), ``options``,
     ``positive``, ``negative`` (lists of answer options; any other option is *excluded*
     from scoring, as in CPES), ``min``, ``max`` (ratings), ``national`` (the CPES question
-    number, or None) and ``respondents`` (``patient`` or ``staff``).
+    number, or None), ``respondents`` (``patient``, ``staff`` or ``all``), ``other_columns`` (its header in other
+    surveys' files), ``labels`` (``{"1": "Strongly disagree",
+    ...}``: numbers in the file read as these options, or None), ``likert`` (False: a 1-7 rating confirmed a
+    score) and ``same_question_as`` (earlier wordings declared the same question, for goal progress).
     """
     from ..project_schema import QuestionsFile, parse
     from .yamlfile import load_yaml_located
@@ -199,6 +202,9 @@ def load_questions(path: str | Path) -> pd.DataFrame:
         "question_id": q.id, "column": q.column or q.id, "text": q.text, "kind": q.kind,
         "options": list(q.options), "positive": list(q.positive), "negative": list(q.negative),
         "min": q.min, "max": q.max, "national": q.national, "respondents": q.respondents,
+        "other_columns": list(q.other_columns),
+        "labels": ({str(int(k)): v for k, v in q.labels.items()} if q.labels else None),
+        "likert": q.likert, "same_question_as": list(q.same_question_as),
     } for q in model.questions]
     return pd.DataFrame(rows)
 
@@ -280,7 +286,7 @@ def read_survey(
     comments = dict(comments or {})
     values = {k: dict(v) for k, v in (values or {}).items()}
     respondents_kind = "staff" if group == "staff" else "patient"
-    qs = questions[questions["respondents"] == respondents_kind] if questions is not None else None
+    qs = questions[questions["respondents"].isin([respondents_kind, "all"])] if questions is not None else None
     # a header that differs only in case or spaces ('RESPONDENT ID', 'Hospital ') is the same column when
     # exactly one header of the file matches: exports of one survey from different tools differ so
     in_file = {}
@@ -295,8 +301,10 @@ def read_survey(
 
     columns = {k: resolve(v) for k, v in columns.items()}
     comments = {k: resolve(v) for k, v in comments.items()}
-    if qs is not None:
-        qs = qs.assign(column=[resolve(c) for c in qs["column"]])
+    if qs is not None:  # a question named differently in another survey's files: its header in this one
+        others = qs["other_columns"] if "other_columns" in qs.columns else [[]] * len(qs)
+        qs = qs.assign(column=[next((resolve(h) for h in [c, *(o or [])] if resolve(h) in df.columns), resolve(c))
+                               for c, o in zip(qs["column"], others)])
     needed = [c for c in columns.values()] + list(comments.values())
     if qs is not None:
         needed += list(qs["column"])
@@ -394,6 +402,9 @@ def read_survey(
                 raw = _clean(rec[q.column])
                 if not raw:
                     continue  # item non-response: not an answer, nothing to keep
+                labels = getattr(q, "labels", None)
+                if labels and _NUMBER.match(raw) and float(raw).is_integer():
+                    raw = labels.get(str(int(float(raw))), raw)  # "5" (or Excel's "5.0") -> "Strongly agree"
                 ok, why = _valid_answer(raw, q)
                 if not ok:
                     aside(row, q.column, why, raw)
