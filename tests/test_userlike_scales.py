@@ -180,3 +180,53 @@ def test_the_same_question_in_a_patient_and_a_staff_survey_has_one_id(tmp_path, 
     result = run_project(tmp_path / "p")
     q3 = result.scores[(result.scores["question_id"] == "Q3") & (result.scores["site"] == "all")].set_index("group")
     assert q3.loc["staff", "n"] == 22 and q3.loc["primary", "n"] == 24  # both surveys, one question: compared
+
+
+# ------------------------------------------------------------------------------ 3. a question reworded between rounds
+@pytest.fixture(scope="module")
+def two_rounds(tmp_path_factory):
+    """Round 1 asks 'Staff listened to me'; round 2 the same id with another question ('Staff had time to talk
+    to me'), a rewording that goal progress compared by id alone."""
+    from userlike import QUESTIONS_YAML, write_project
+
+    from pledge_analysis.pipeline import run_project
+
+    base = tmp_path_factory.mktemp("rounds")
+    r1 = run_project(write_project(base / "r1", resamples=0))
+    reworded = QUESTIONS_YAML.replace("    text: Staff listened to me\n", "    text: Staff had time to talk to me\n")
+    root2 = write_project(base / "r2", seed=5, questions_yaml=reworded, resamples=0)
+    return r1, run_project(root2), root2
+
+
+def test_goal_progress_leaves_out_a_reworded_question_and_says_so(two_rounds, caplog):
+    import dataclasses
+
+    import pandas as pd
+
+    from pledge_analysis.io.surveys import load_questions
+    from pledge_analysis.rounds import goal_progress
+
+    r1, r2, root2 = two_rounds
+    goal = pd.DataFrame([{"goal_id": "G1", "scope": "all", "theme": "listening", "by": "", "status": "ongoing"}])
+    with pytest.warns(UserWarning, match="listened is left out of the comparison between rounds: its question was "
+                                         "reworded \\('Staff listened to me' before, 'Staff had time to talk to me' "
+                                         "after\\)"):
+        gp = goal_progress(goal, r1.codebook, r1, r2)
+    assert "listened % positive" not in set(gp["measure"]) and "comment negativity" in set(gp["measure"])
+    assert [x["question_id"] for x in gp.attrs["left_out"]] == ["listened"]
+    assert "same_question_as: ['Staff listened to me']" in caplog.text
+    # the same wording again (case and punctuation aside) is the same question: compared, no warning
+    same = dataclasses.replace(r2, questions=r2.questions.assign(text="staff listened to me."))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert "listened % positive" in set(goal_progress(goal, r1.codebook, r1, same)["measure"])
+    # the user declares the two wordings the same question in round 2's questions.yaml: compared again
+    text = (root2 / "questions.yaml").read_text(encoding="utf-8")
+    (root2 / "questions.yaml").write_text(text.replace(
+        "    text: Staff had time to talk to me\n",
+        "    text: Staff had time to talk to me\n    same_question_as: Staff listened to me\n"), encoding="utf-8")
+    declared = dataclasses.replace(r2, questions=load_questions(root2 / "questions.yaml"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        row = goal_progress(goal, r1.codebook, r1, declared).set_index("measure").loc["listened % positive"]
+    assert 0 < row["before"] < 1 and 0 < row["after"] < 1
