@@ -52,7 +52,9 @@ class Site(_Strict):
 class SurveyColumns(_Strict):
     """Which column of the export holds what (canonical name: column header in the file)."""
 
-    respondent_id: str = Field(description="Column with each respondent's id (unique within the survey).")
+    respondent_id: str = Field(description="Column with each respondent's id (unique within the survey); "
+                               "`(row)` when the export has none (Google Forms): each respondent is then named "
+                               "by its file and spreadsheet row.")
     site: str = Field(description="Column with the hospital: a site code or name listed under `sites:`.")
     group: Optional[str] = Field(None, description="Column with the patient group (mapped to the names in "
                                                    "`groups:` through `values: group:`). Leave out when the "

@@ -124,15 +124,17 @@ def project_yaml(*, name: str, sites: dict[str, str], surveys: list[SurveyGuess]
 
 _LEANS_NEGATIVE = re.compile(r"\b(?:improve\w*|better|change\w*|worse|wrong|problems?|disappoint\w*|"
                              r"dissatisf\w*|unhappy|complain\w*|difficult\w*)\b", re.I)
-_LEANS_POSITIVE = re.compile(r"\b(?:good|well|best|liked?|enjoy\w*|great|positive|pleased|happy|praise)\b", re.I)
+_LEANS_POSITIVE = re.compile(r"\b(?:good|well|best|liked?(?! to\b)|enjoy\w*|great|positive|pleased|happy|praise)\b",
+                             re.I)  # "would you like to tell us" is not praise
 
 
 def guess_polarity(header: str) -> str:
     """How a free-text question's wording leans its answers, guessed from the wording (to be confirmed).
 
     >>> [guess_polarity(h) for h in ("What could we do better?", "What went well?", "Any other comments?",
-    ...                              "What was good, and what could be improved?")]
-    ['negative_prompt', 'positive_prompt', 'neutral', 'neutral']
+    ...                              "What was good, and what could be improved?",
+    ...                              "Is there anything else you would like to tell us?", "What did you like?")]
+    ['negative_prompt', 'positive_prompt', 'neutral', 'neutral', 'neutral', 'positive_prompt']
     """
     negative, positive = bool(_LEANS_NEGATIVE.search(header)), bool(_LEANS_POSITIVE.search(header))
     return "negative_prompt" if negative and not positive else "positive_prompt" if positive and not negative \

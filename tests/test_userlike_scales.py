@@ -230,3 +230,117 @@ def test_goal_progress_leaves_out_a_reworded_question_and_says_so(two_rounds, ca
         warnings.simplefilter("error")
         row = goal_progress(goal, r1.codebook, r1, declared).set_index("measure").loc["listened % positive"]
     assert 0 < row["before"] < 1 and 0 < row["after"] < 1
+
+
+# ------------------------------------------------------------------------------ 4. Microsoft Forms and Google Forms
+PEOPLE = ["Alice Jones", "Bob Smith", "", "Carol White"]
+
+
+def _ms_forms(path, n=24):
+    """A Microsoft Forms XLSX export: ID, Start time, Completion time, Email, Name (identifiers), Last modified
+    time, then the questions; times are Excel datetimes; a multi-choice question is 'A;B;' in one cell."""
+    import datetime
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws.append(["ID", "Start time", "Completion time", "Email", "Name", "Last modified time",
+               "Which hospital do you attend?", "Which best describes your diagnosis?",
+               "Did staff treat you with dignity and respect?", "Which treatments have you had?", "What went well?",
+               "What could we improve?"])
+    for i in range(n):
+        t = datetime.datetime(2025, 3, 1 + i, 10, 2, 11)
+        ws.append([i + 1, t, t + datetime.timedelta(minutes=7),
+                   "anonymous" if i % 4 == 2 else f"patient{i}@example.org", PEOPLE[i % 4], None,
+                   ["Glan Clwyd", "Wrexham Maelor"][i % 2], ["Primary breast cancer", "Secondary breast cancer"][i % 3 == 0],
+                   ["Yes, always", "Yes, sometimes", "No"][i % 3],
+                   ["Surgery;Chemotherapy;", "Surgery;", "Radiotherapy;Surgery;"][i % 3], GOOD[i % 2], BAD[i % 2]])
+    wb.save(path)
+    return path
+
+
+def _google_forms(path, n=22):
+    """A Google Forms CSV (US locale): Timestamp month first, no respondent id, the email collected, questions
+    as headers, a checkbox question's answers joined by ', '."""
+    rows = [[f"{i % 12 + 1}/{13 + i % 15}/2025 14:{i:02d}:05" if i % 2 else f"{i % 12 + 1}/{1 + i % 12}/2025 9:{i:02d}:00",
+             f"p{i}@gmail.com", ["Glan Clwyd", "Wrexham Maelor"][i % 2], ["Primary", "Secondary"][i % 3 == 0],
+             ["Very good", "Good", "Poor", "Very poor"][i % 4],
+             ["Helpline, Support group", "Helpline", "Support group, Counselling, Helpline"][i % 3],
+             BAD[i % 2] + ". " + GOOD[(i + 1) % 2]] for i in range(n)]
+    return _csv(path, ["Timestamp", "Email Address", "Which hospital are you treated at?",
+                       "Are you being treated for primary or secondary breast cancer?",
+                       "How would you rate the information you were given?", "Which of these services did you use?",
+                       "Is there anything else you would like to tell us?"], rows)
+
+
+@pytest.fixture(scope="module")
+def forms_project(tmp_path_factory):
+    """init, validate and run through the command line on a Microsoft Forms and a Google Forms export."""
+    import contextlib
+    import io
+
+    base = tmp_path_factory.mktemp("forms")
+    (base / "files").mkdir()
+    files = [_ms_forms(base / "files" / "Patient feedback(1-24).xlsx"),
+             _google_forms(base / "files" / "Breast care survey (Responses) - Form responses 1.csv")]
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert main(["init", str(base / "p"), "--survey", *map(str, files)]) == 0
+        _finish(base / "p")
+        assert main(["validate", str(base / "p")]) == 0
+        assert main(["run", str(base / "p"), "--out", str(base / "p" / "out")]) == 0
+    return base / "p", printed.getvalue()
+
+
+def test_forms_identifiers_are_never_read_or_shown(forms_project):
+    """Email and Name (Microsoft Forms) and Email Address (Google Forms) are identifiers: not read, so in no
+    output, also inside the workbooks, documents and the REFI-QDA archive."""
+    import zipfile
+
+    root, printed = forms_project
+    assert "not read: 'Email' (looks like personal data" in printed and "not read: 'Name'" in printed
+    assert "not read: 'Email Address' (looks like personal data" in printed
+    secrets = ["@example.org", "@gmail.com"] + [p for p in PEOPLE if p]
+    for path in (root / "out").rglob("*"):
+        if not path.is_file():
+            continue
+        blobs = ([zipfile.ZipFile(path).read(n) for n in zipfile.ZipFile(path).namelist()]
+                 if zipfile.is_zipfile(path) else [path.read_bytes()])
+        for blob in blobs:
+            text = blob.decode("utf-8", "ignore")
+            assert not any(s in text for s in secrets), path
+    for text in [(root / "project.yaml").read_text(encoding="utf-8"), (root / "questions.yaml").read_text(encoding="utf-8")]:
+        assert not any(s in text for s in secrets)
+
+
+def test_forms_exports_are_read_right(forms_project):
+    """What broke silently: a multi-select cell ('Surgery;Chemotherapy;', 'Helpline, Support group') became
+    answer options of a tick-box question; Google's month-first Timestamp ('3/4/2025') was read day first (4
+    March as 3 April) and the rest set aside; Google Forms has no id column (init wrote CHANGE_ME); 'Is there
+    anything else you would like to tell us?' was guessed a positive prompt ('like')."""
+    from pledge_analysis.io.surveys import load_questions
+
+    root, printed = forms_project
+    q = load_questions(root / "questions.yaml")
+    assert set(q["question_id"]) == {"staff_treat_dignity", "rate_information_given"}
+    assert "not read: 'Which treatments have you had?' (a tick-all question (several answers joined by ';'" in printed
+    assert "not read: 'Which of these services did you use?' (a tick-all question (several answers joined by ', '" in printed
+    assert "are month first, as US exports" in printed and "respondent_id: (row)" in printed
+    assert "there_anything_else" in (root / "questions.yaml").read_text(encoding="utf-8").split("polarity: neutral")[0]
+    import pandas as pd
+
+    out = root / "out"
+    seg = pd.read_csv(out / "segments.csv", dtype=str, keep_default_na=False)
+    seg = seg[seg["source_type"] == "survey"]
+    google = seg[seg["source_id"].str.endswith(".csv")].drop_duplicates("respondent_id")
+    assert len(google) == 22 and google["respondent_id"].str.match(r"r[0-9a-f]{6}-\d+$").all()
+    month_first = [f"2025-{i % 12 + 1:02d}-{(13 + i % 15) if i % 2 else (1 + i % 12):02d}" for i in range(22)]
+    assert sorted(google["timestamp"]) == sorted(month_first)  # '1/13/2025' and '3/4/2025' alike: month first
+    ms = seg[seg["source_id"].str.endswith(".xlsx")].drop_duplicates("respondent_id")
+    assert len(ms) == 24 and ms["timestamp"].min() == "2025-03-01" and ms["timestamp"].max() == "2025-03-24"
+    assert pd.read_csv(out / "set_aside.csv").empty  # every row, answer and date read
+    scores = pd.read_csv(out / "survey_scores.csv")
+    all_ = scores[(scores["site"] == "all") & (scores["group"] == "all")].set_index("question_id")
+    assert all_.loc["staff_treat_dignity", "positives"] == 8 and all_.loc["rate_information_given", "n"] == 22

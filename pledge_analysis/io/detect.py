@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .surveys import _read_table, header_key, iso_date
+from .surveys import _read_table, header_key, iso_date, month_first_dates
 
 #: Known answer scales, in scale order; "+" positive, "-" negative, "0" neither (excluded).
 SCALES: dict[str, list[tuple[str, str]]] = {
@@ -430,14 +430,26 @@ def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str |
     if "completed" in columns:
         dates = [v.strip() for v in df[columns["completed"]] if v.strip()]
         iso = sum(bool(re.match(r"^\d{4}-\d{2}-\d{2}", v)) for v in dates)
-        readable = sum(iso_date(v) is not None for v in dates)
-        if readable < 0.9 * len(dates):
+        us = month_first_dates(dates)
+        readable = sum(iso_date(v, month_first=us) is not None for v in dates)
+        if us and readable >= 0.9 * len(dates):
+            example = next(v for v in dates if iso_date(v) is None and iso_date(v, month_first=True))
+            notes.append(f"CHECK: dates in {columns['completed']!r} are month first, as US exports (and Google or "
+                         f"Microsoft Forms in a US locale) write them: {example!r} is "
+                         f"{iso_date(example, month_first=True)}, so every date of the file is read month first")
+        elif readable < 0.9 * len(dates):
             notes.append(f"CHECK: dates in {columns['completed']!r} are not dates the reader knows (e.g. {dates[0]!r}; "
                          "it reads 2026-03-31 or, day first, 31/03/2026): re-export them or leave columns: completed: out")
         elif iso < 0.9 * len(dates):
             example = next(v for v in dates if not re.match(r"^\d{4}-", v) and iso_date(v))
             notes.append(f"CHECK: dates in {columns['completed']!r} are read day first, as in the UK: {example!r} is "
                          f"{iso_date(example)}; a month-first (US) export would be misread, so re-export it as 2026-03-31")
+    if "respondent_id" not in columns and "completed" in columns:  # Google Forms: a Timestamp, no id
+        from .surveys import ROW_ID
+
+        columns["respondent_id"] = ROW_ID
+        notes.append(f"CHECK: no respondent id column (Google Forms writes none): respondent_id: {ROW_ID} names each "
+                     "respondent by its file and row; a respondent who sent the form twice is then counted twice")
     for role in ("respondent_id", "site"):
         if role not in columns:
             notes.append(f"MUST FILL IN: no {role.replace('_', ' ')} column found: add columns: {role}:")
@@ -467,6 +479,12 @@ def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str |
             qid, _ = question_id(col)
             same = wordings.get(wording_key(col))
             comments[same if isinstance(same, str) and same not in comments else _unique(qid, taken)] = col
+            continue
+        sep = joined_choices(vals)
+        if sep:
+            ignored[col] = (f"a tick-all question (several answers joined by {sep!r} in one cell, e.g. "
+                            f"{max(vals, key=len)!r}): it has no positive or negative answer to score, so it is "
+                            "not read")
             continue
         qid, text = question_id(col)
         respondents = "staff" if staff else "patient"
@@ -516,6 +534,31 @@ def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str |
     return SurveyGuess(name=name, files=[Path(f) for f in files], rows=len(df), columns=columns, comments=comments,
                        values=values, group=group, questions=questions, site_values=sites, ignored=ignored,
                        notes=notes, sheet=sheet)
+
+
+def joined_choices(values: list[str]) -> str | None:
+    """The separator of a tick-all question exported one cell per respondent: ``", "`` (Google Forms:
+    ``"Helpline, Support group"``) or ``";"`` (Microsoft Forms: ``"Surgery;Chemotherapy;"``), when some cell
+    holds several choices that also occur in other cells; None for a scale (``"Yes, always"``) or a single choice.
+
+    >>> joined_choices(["Helpline, Support group", "Helpline", "Counselling, Helpline"]), joined_choices(["Yes, always", "No"])
+    (', ', None)
+    >>> joined_choices(["Surgery;Chemotherapy;", "Surgery;"])
+    ';'
+    """
+    distinct = {v.strip() for v in values if v.strip()}
+    if not distinct or reading_of(list(values))["positive"] is not None:
+        return None
+    for sep in (";", ","):
+        split = {v: [p.strip() for p in v.strip().rstrip(sep).split(sep) if p.strip()] for v in distinct}
+        if sep == ";" and all(v.endswith(";") for v in distinct):
+            return ";"
+        if not any(len(p) >= 2 for p in split.values()):
+            continue
+        seen = Counter(p for parts in split.values() for p in set(parts))
+        if any(n >= 2 for n in seen.values()):
+            return "; " if sep == ";" and any("; " in v for v in distinct) else (", " if sep == "," else ";")
+    return None
 
 
 def likert_unsettled(header: str, lo: float, hi: float, legend: dict) -> bool:

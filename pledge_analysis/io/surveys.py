@@ -31,6 +31,9 @@ from .. import schema
 from ..errors import InputError, MissingColumnError, MissingFileError
 from .files import read_table
 
+#: ``columns: respondent_id: (row)``: the export has no respondent id (Google Forms writes none), so each
+#: respondent is named by its file and spreadsheet row: ``r<6 hex digits of the file's id>-<row>``.
+ROW_ID = "(row)"
 #: Text that spreadsheets, databases and pandas write for "no value": never an answer, id, site or group.
 MISSING_MARKERS = frozenset({"nan", "nat", "none", "null", "nil", "na", "n/a", "#n/a", "<na>", "missing"})
 #: Excel's error values, as a workbook or a CSV saved from one holds them.
@@ -70,12 +73,15 @@ _DAY_FIRST = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?:[ T]\d{1,2
 DATE_HINT = "a date such as 2025-04-03 or, day first as in the UK, 03/04/2025"
 
 
-def iso_date(text: str) -> str | None:
+def iso_date(text: str, *, month_first: bool = False) -> str | None:
     """A completion date as ISO ``YYYY-MM-DD``: ISO (with or without a time) or day first as UK exports write
-    it (``03/04/2025``, ``3.4.25``, ``03-04-2025 14:05``); None when it is not a real date.
+    it (``03/04/2025``, ``3.4.25``, ``03-04-2025 14:05``); None when it is not a real date. ``month_first``:
+    the file writes dates month first, as US exports do (see :func:`month_first_dates`).
 
     >>> iso_date("03/04/2025"), iso_date("2025-04-03 00:00:00"), iso_date("31/12/24"), iso_date("04/13/2025")
     ('2025-04-03', '2025-04-03', '2024-12-31', None)
+    >>> iso_date("04/13/2025", month_first=True), iso_date("3/4/2025 14:02:05", month_first=True)
+    ('2025-04-13', '2025-03-04')
     """
     from datetime import date
 
@@ -88,11 +94,32 @@ def iso_date(text: str) -> str | None:
         if not m:
             return None
         d, mo, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        if month_first:
+            d, mo = mo, d
         y += 2000 if y < 100 else 0
     try:
         return date(y, mo, d).isoformat()
     except ValueError:
         return None
+
+
+def month_first_dates(values) -> bool:
+    """Whether a file's dates are written month first (US, e.g. a Google Forms or Microsoft Forms export in a
+    US locale): some are real dates only month first (``1/13/2025``) and none only day first (``13/1/2025``).
+    Then every date of the column is read month first: read day first, ``1/5/2025`` would silently be 1 May.
+
+    >>> month_first_dates(["1/13/2025 14:00:05", "1/5/2025 09:12:00"]), month_first_dates(["13/01/2025", "05/01/2025"])
+    (True, False)
+    """
+    day = month = False
+    for v in values:
+        v = str(v).strip()
+        if not v or _ISO_DATE.match(v):
+            continue
+        a, b = iso_date(v) is not None, iso_date(v, month_first=True) is not None
+        day |= a and not b
+        month |= b and not a
+    return month and not day
 
 
 def header_key(text) -> str:
@@ -299,13 +326,15 @@ def read_survey(
         found = in_file.get(header_key(name), [])
         return found[0] if len(found) == 1 and found[0] in df.columns else name
 
-    columns = {k: resolve(v) for k, v in columns.items()}
+    columns = {k: (v if k == "respondent_id" and v == ROW_ID else resolve(v)) for k, v in columns.items()}
+    by_row = columns.get("respondent_id") == ROW_ID
+    row_prefix = "r" + hashlib.sha1(source_id.encode("utf-8")).hexdigest()[:6] + "-"
     comments = {k: resolve(v) for k, v in comments.items()}
     if qs is not None:  # a question named differently in another survey's files: its header in this one
         others = qs["other_columns"] if "other_columns" in qs.columns else [[]] * len(qs)
         qs = qs.assign(column=[next((resolve(h) for h in [c, *(o or [])] if resolve(h) in df.columns), resolve(c))
                                for c, o in zip(qs["column"], others)])
-    needed = [c for c in columns.values()] + list(comments.values())
+    needed = [c for c in columns.values() if c != ROW_ID] + list(comments.values())
     if qs is not None:
         needed += list(qs["column"])
     missing = [c for c in needed if c not in df.columns]
@@ -328,6 +357,7 @@ def read_survey(
                              hint="Rename the other columns in the file so that every header is unique.")
 
     attrs = {k: v for k, v in columns.items() if k not in ("respondent_id", "site", "group")}
+    month_first = "completed" in attrs and month_first_dates(df[attrs["completed"]])  # a US export (1/13/2025)
     match_site = site_matcher(sites) if sites else None
     set_aside, resp_rows, answer_rows, seg_rows = [], [], [], []
     first_seen: dict[str, int] = {}
@@ -351,7 +381,7 @@ def read_survey(
         if not any(_clean(v) for v in rec.values()):
             aside(row, None, "empty row")
             continue
-        rid_raw = _clean(rec[columns["respondent_id"]])
+        rid_raw = row_prefix + str(row) if by_row else _clean(rec[columns["respondent_id"]])
         rid = "" if _marker(rid_raw) else rid_raw
         if not rid:
             aside(row, columns["respondent_id"], blank_reason("respondent id", row, columns["respondent_id"], rid_raw),
@@ -391,7 +421,7 @@ def read_survey(
             raw = _clean(rec[col])
             person[name] = values.get(name, {}).get(raw, raw) or None
         if person.get("completed"):  # one form for trends over time: ISO, read day first from UK exports
-            when = iso_date(person["completed"])
+            when = iso_date(person["completed"], month_first=month_first)
             if when is None:
                 aside(row, columns["completed"], f"completion date is not a date (expected {DATE_HINT}); "
                       "the respondent is kept without it", person["completed"])
@@ -426,6 +456,8 @@ def read_survey(
               "respondents_kept": len(resp_rows), "rows_kept": len(resp_rows), "rows_set_aside": rows_aside}
     if table.sheet is not None:
         source["sheet"] = table.sheet
+    if month_first:
+        source["dates"] = "month first"
     out = Ingested(
         respondents=schema.conform(pd.DataFrame(resp_rows), "respondents") if resp_rows else schema.empty("respondents"),
         responses=schema.conform(pd.DataFrame(answer_rows), "responses") if answer_rows else schema.empty("responses"),
