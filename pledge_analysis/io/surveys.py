@@ -105,21 +105,24 @@ def iso_date(text: str, *, month_first: bool = False) -> str | None:
 
 def month_first_dates(values) -> bool:
     """Whether a file's dates are written month first (US, e.g. a Google Forms or Microsoft Forms export in a
-    US locale): some are real dates only month first (``1/13/2025``) and none only day first (``13/1/2025``).
-    Then every date of the column is read month first: read day first, ``1/5/2025`` would silently be 1 May.
+    US locale): at least two are real dates only month first (``1/13/2025``) and none only day first
+    (``13/1/2025``). Then every date of the column is read month first: read day first, ``1/5/2025`` would
+    silently be 1 May. One such date alone is a typo as likely as a US export: it is set aside, as before.
 
-    >>> month_first_dates(["1/13/2025 14:00:05", "1/5/2025 09:12:00"]), month_first_dates(["13/01/2025", "05/01/2025"])
+    >>> month_first_dates(["1/13/2025 14:00:05", "1/5/2025 09:12:00", "2/14/2025"]), month_first_dates(["04/13/2025"])
     (True, False)
+    >>> month_first_dates(["13/01/2025", "05/01/2025", "1/13/2025", "1/14/2025"])
+    False
     """
-    day = month = False
+    day = month = 0
     for v in values:
         v = str(v).strip()
         if not v or _ISO_DATE.match(v):
             continue
         a, b = iso_date(v) is not None, iso_date(v, month_first=True) is not None
-        day |= a and not b
-        month |= b and not a
-    return month and not day
+        day += a and not b
+        month += b and not a
+    return month >= 2 and not day
 
 
 def header_key(text) -> str:
