@@ -201,6 +201,9 @@ def survey_lines(evidence, run_log: dict) -> list[str]:
 
 
 def priorities_html(outputs: RunOutputs, site: str, *, top: int = TOP) -> str:
+    from .codesign import small_counts_in_text
+
+    threshold = ((outputs.run_log or {}).get("survey") or {}).get("suppress_below") or 21
     p = outputs.priorities
     rows = p[(p["scope_type"] == "site") & (p["scope"].astype(str) == site)].sort_values("rank").head(top)
     out = ["<h2>What matters most here</h2>",
@@ -212,8 +215,8 @@ def priorities_html(outputs: RunOutputs, site: str, *, top: int = TOP) -> str:
     for r in rows.to_dict("records"):
         out.append(f"<section class='priority'><h3>{int(r['rank'])}. {_e(r['name'])}</h3>"
                    f"<p class='sub'>{_e(_rank_text(r))}</p>")
-        if r.get("reason") is not None and pd.notna(r.get("reason")):
-            out.append(f"<p>{_e(r['reason'])}</p>")
+        if r.get("reason") is not None and pd.notna(r.get("reason")):  # small counts as "fewer than N"
+            out.append(f"<p>{_e(small_counts_in_text(r['reason'], threshold))}</p>")
         lines = survey_lines(r.get("survey_evidence"), outputs.run_log)
         if lines:
             out.append("<p><b>Survey questions:</b></p><ul class='survey'>"
