@@ -302,7 +302,7 @@ def codesign_html(pages: list[dict], *, hospital: str, round: str = "", today: d
             + "".join(f"<p class='concern'>You said: {e(s)}"
                       + (" <span class='staff'>(staff plan)</span>" if a == "staff" else "") + "</p>"
                       for s, a in p["concerns"])
-            + f"<h3>What people said</h3><p>{c(p['comments'])} comments from {c(p['people'])} people mention it; "
+            + f"<h3>What people said</h3><p>{c(p['comments']).capitalize()} comments from {c(p['people'])} people mention it; "
               f"{c(p['negative'])} of the comments are negative.</p>"
             + (f"<table><thead><tr><th>Group</th><th>Comments</th><th>Negative</th></tr></thead><tbody>{groups}"
                "</tbody></table>" if groups else "")

@@ -192,7 +192,13 @@ _CODE = re.compile(r"(?<![\w(])([A-Z]{1,4}\d{0,3})(?= \d+%| not used| \d+\.\d / 
 def _words_for_codes(text: str, wording: dict[str, str]) -> str:
     """Put the wording beside each question code in a survey-evidence string ("Q2 84% ..." ->
     "How do you feel ... (Q2) 84% ...")."""
-    return _CODE.sub(lambda m: question_label(m.group(1), wording) if m.group(1) in wording else m.group(1), text)
+    text = _CODE.sub(lambda m: question_label(m.group(1), wording) if m.group(1) in wording else m.group(1), text)
+    items = text.split("; ")  # a project's own ids ("listened") lead their item: "listened not used: ..."
+    for i, item in enumerate(items):
+        qid = item.split(" ", 1)[0]
+        if qid in wording and not _CODE.fullmatch(qid) and not item.startswith(question_label(qid, wording)):
+            items[i] = question_label(qid, wording) + item[len(qid):]
+    return "; ".join(items)
 
 
 def _relative(text: str, roots: list[str]) -> str:

@@ -67,6 +67,9 @@ def test_reasons_and_survey_evidence_say_fewer_than_the_threshold_never_the_smal
     assert "fewer than 21 comments" in text and "fewer than 21 people" in text
     assert not SMALL.findall(text), SMALL.findall(text)[:5]
     assert "3 or more negative comments" in text  # a threshold, not a count: left as it is
+    assert "all 2 hospitals" not in text and "none of the 2 hospitals" not in text  # "both" / "neither"
+    # the project's own question ids (lower case) stand beside their wording, as Q2 does in the sample
+    assert "Staff listened to me (listened) not used" in text and "; listened not used" not in text
     # the survey table: a suppressed question's respondents are "fewer than 21", not its n
     (survey,) = _tables(_section(page, "survey-scores-all-respondents"))
     suppressed = survey[survey["suppressed"].fillna("").astype(str).str.startswith("yes")]
@@ -136,3 +139,10 @@ def test_a_hospital_with_no_goals_of_its_own_says_its_booklet_shows_programme_wi
 
     paras = [p.text for p in Document(str(out / "booklets" / "MOR.docx")).paragraphs]
     assert any("no goals of its own" in p for p in paras) and any(p.startswith("Programme-wide goals") for p in paras)
+
+
+def test_codesign_pack_sentences_start_with_a_capital_when_counts_are_suppressed(small_run):
+    _, out = small_run
+    doc = lxml.html.fromstring((out / "codesign" / "LWC.html").read_text(encoding="utf-8"))
+    said = [h.getnext().text_content() for h in doc.iter("h3") if h.text_content() == "What people said"]
+    assert said and all(s.startswith("Fewer than 21 comments from fewer than 21 people") for s in said), said
