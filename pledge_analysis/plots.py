@@ -54,33 +54,49 @@ def priority_bars(priorities: pd.DataFrame, *, scope: str = "all", top: int = 10
     return fig
 
 
-def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str = "negativity"):
-    """Themes x scopes (groups or sites) heatmap of a themes column (default: negativity)."""
+def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str = "negativity",
+                  min_comments: int | None = None):
+    """Themes x scopes (groups or sites) heatmap of a themes column (default: negativity).
+
+    An empty cell says why: "no comments" (no comment about the theme there) or, with ``min_comments`` (the
+    priorities' rule, ``priorities: min_comments``), "fewer than N comments": a negativity resting on fewer
+    comments is not drawn, as the priorities table does not give it; a legend line under the chart says so."""
     import plotly.graph_objects as go
 
     t = themes[(themes["scope_type"] == scope_type) & (themes["n_segments"] > 0)]
     m = t.pivot_table(index="name", columns="scope", values=value, aggfunc="first")
+    few = None
+    if min_comments and value == "negativity":
+        n = t.pivot_table(index="name", columns="scope", values="n_segments", aggfunc="first").reindex_like(m)
+        few = (n < min_comments).to_numpy()
+        m = m.mask(n < min_comments)
+    blank = f"fewer than {min_comments} comments"
     fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=list(m.index), colorscale="Reds",
                                zmin=0, zmax=1 if value in ("negativity", "prevalence") else None,
-                               hovertemplate="%{y} / %{x}: %{z:.0%}<extra></extra>", **_blank_text(m)))
+                               hovertemplate="%{y} / %{x}: %{z:.0%}<extra></extra>",
+                               **_blank_text(m, few, blank)))
     fig.update_layout(title=f"{value.title()} by theme and {scope_type}", height=120 + 26 * len(m),
                       margin=dict(l=10, r=10, t=50, b=40))
     where = "hospital" if scope_type == "site" else scope_type
-    return _blank_legend(fig, m, f"“no comments”: no comment about this theme in this {where}, so there is nothing "
-                                 "to show (not a value of 0)")
+    why = f"“{BLANK_CELL}”: no comment about this theme in this {where}, so there is nothing to show (not a value of 0)"
+    if few is not None and few.any():
+        why += f"; “{blank}”: too few for a reliable percentage, so it is not shown"
+    return _blank_legend(fig, m, why)
 
 
 #: What an empty heatmap cell says in the cell itself.
 BLANK_CELL = "no comments"
 
 
-def _blank_text(m: pd.DataFrame) -> dict:
-    """Heatmap keywords that write :data:`BLANK_CELL` in every empty cell of ``m`` (nothing when none is empty,
-    so full heatmaps are drawn as before)."""
+def _blank_text(m: pd.DataFrame, other=None, other_text: str = "") -> dict:
+    """Heatmap keywords that write :data:`BLANK_CELL` in every empty cell of ``m`` (``other_text`` where the
+    boolean array ``other`` is true instead); nothing when no cell is empty, so full heatmaps are drawn as before."""
     empty = m.isna().to_numpy()
     if not empty.any():
         return {}
-    return dict(text=[[BLANK_CELL if e else "" for e in row] for row in empty], texttemplate="%{text}",
+    other = other if other is not None else [[False] * m.shape[1]] * m.shape[0]
+    return dict(text=[[(other_text if o else BLANK_CELL) if e else "" for e, o in zip(row, orow)]
+                      for row, orow in zip(empty, other)], texttemplate="%{text}",
                 textfont=dict(size=11, color="#4c6272"))
 
 

@@ -408,7 +408,8 @@ def write_report(result, path: str | Path) -> None:
             figs.append((f"Priorities: {g}", plots.priority_bars(pr, scope=g)))
     theme_figs = []  # after the priorities table: the themes behind it
     if len(result.themes):
-        theme_figs.append(("Negativity by theme and group", plots.theme_heatmap(result.themes, scope_type="group")))
+        theme_figs.append(("Negativity by theme and group", plots.theme_heatmap(result.themes, scope_type="group",
+                                              min_comments=(result.run_log.get("priorities") or {}).get("min_comments"))))
         theme_figs.append(("Prevalence by theme and site",
                            plots.theme_heatmap(result.themes, scope_type="site", value="prevalence")))
     survey_fig = None  # in the survey section, above the table it draws

@@ -117,6 +117,14 @@ def test_heatmaps_say_why_a_cell_is_empty():
     fig = plots.theme_heatmap(themes)
     assert plots.BLANK_CELL in [t for row in fig.data[0].text for t in row]
     assert "no comment about this theme" in fig.layout.annotations[0].text
+    # with the priorities' rule, a negativity resting on fewer comments is not drawn, and the cell says so
+    fig = plots.theme_heatmap(themes, min_comments=4)
+    (hm,) = fig.data
+    cells = {(y, x): (z, t) for y, zrow, trow in zip(hm.y, hm.z, hm.text) for x, z, t in zip(hm.x, zrow, trow)}
+    assert cells[("W", "primary")] == (0.5, "")
+    assert cells[("I", "primary")][1] == "fewer than 4 comments" and pd.isna(cells[("I", "primary")][0])
+    assert cells[("I", "staff")][1] == plots.BLANK_CELL
+    assert "“fewer than 4 comments”: too few" in fig.layout.annotations[0].text
 
 
 def test_a_hospital_with_no_goals_of_its_own_says_its_booklet_shows_programme_wide_goals(small_run):
