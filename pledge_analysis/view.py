@@ -230,12 +230,13 @@ def priorities_html(outputs: RunOutputs, site: str, *, top: int = TOP) -> str:
 
 def plan_html(outputs: RunOutputs, site: str, *, today: date | None = None) -> str:
     from .booklet import patient_goals, plan_state
-    from .pledge import MARKS, effective_status
+    from .pledge import MARKS, effective_status, parse_by
 
     goals = patient_goals(outputs.plan, site=site)
     out = ["<h2>What the hospital plans to do</h2>"]
     if goals.empty:
-        return "".join(out + ["<p>No goals for patients at this hospital in the plan yet.</p>"])
+        return "".join(out + ["<p>This hospital has no goals of its own in the plan yet. Until it has, its "
+                              "booklet shows the programme-wide goals, for every hospital.</p>"])
     state = plan_state(goals)
     if state != "agreed":
         out.append("<p class='note'>Goals without a \"We plan to\" are still <b>to be agreed</b> by patients and "
@@ -245,7 +246,8 @@ def plan_html(outputs: RunOutputs, site: str, *, today: date | None = None) -> s
                "</tr></thead><tbody>")
     for rec, st in zip(goals.to_dict("records"), status):
         plan_to = _e(rec.get("we_plan_to")) or "<i>To be agreed</i>"
-        by = _e(rec.get("by")) or "<i>To be agreed</i>"  # as the booklet says it
+        when = parse_by(rec.get("by"))  # a date in words ("March 2027"), as the booklet says it
+        by = _e(when.strftime("%B %Y") if when else rec.get("by")) or "<i>To be agreed</i>"
         out.append(f"<tr><td>{_e(rec.get('you_said'))}</td><td>{plan_to}</td><td>{by}</td>"
                    f"<td class='status-{_e(st).replace(' ', '-')}'>{_e(MARKS.get(st, st))}</td></tr>")
     return "".join(out + ["</tbody></table>"])

@@ -154,3 +154,20 @@ def test_codesign_pack_sentences_start_with_a_capital_when_counts_are_suppressed
     doc = lxml.html.fromstring((out / "codesign" / "LWC.html").read_text(encoding="utf-8"))
     said = [h.getnext().text_content() for h in doc.iter("h3") if h.text_content() == "What people said"]
     assert said and all(s.startswith("Fewer than 21 comments from fewer than 21 people") for s in said), said
+
+
+def test_view_says_where_the_programme_goals_are_and_gives_dates_in_words(small_run):
+    import dataclasses
+
+    from pledge_analysis.view import plan_html, read_outputs
+
+    _, out = small_run
+    outputs = read_outputs(out)
+    none = " ".join(lxml.html.fromstring(plan_html(outputs, "MOR")).text_content().split())
+    assert "no goals of its own" in none and "programme-wide goals" in none
+    plan = outputs.plan.copy()
+    mine = plan.index[plan["scope"].astype(str) == "LWC"]
+    plan.loc[mine, "by"] = "2027-03-31"
+    page = lxml.html.fromstring(plan_html(dataclasses.replace(outputs, plan=plan), "LWC"))
+    by = [tr.xpath("td")[2].text_content() for tr in page.xpath("//tbody/tr")]
+    assert by and set(by) == {"March 2027"}, by
