@@ -171,3 +171,11 @@ def test_view_says_where_the_programme_goals_are_and_gives_dates_in_words(small_
     page = lxml.html.fromstring(plan_html(dataclasses.replace(outputs, plan=plan), "LWC"))
     by = [tr.xpath("td")[2].text_content() for tr in page.xpath("//tbody/tr")]
     assert by and set(by) == {"March 2027"}, by
+
+
+def test_learning_across_hospitals_names_each_site_code_of_its_chart(small_run):
+    _, out = small_run
+    page = (out / "report.html").read_text(encoding="utf-8")
+    text = " ".join(" ".join(el.text_content() for el in _section(page, "learning-across-hospitals")).split())
+    for code, name in LONG.items():
+        assert f"{code} {name}" in text, code
