@@ -148,15 +148,16 @@ def _e(value) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else html.escape(str(value))
 
 
-def _rank_text(r) -> str:
+def _rank_text(r, n_areas: int | None = None) -> str:
     rank = int(r["rank"])
+    ranked = f"Ranked {ordinal(rank)}" + (f" of {n_areas} areas" if n_areas else "") + " here"  # out of how many
     low, high = r.get("rank_low"), r.get("rank_high")
     if pd.notna(low) and pd.notna(high) and (int(low), int(high)) != (rank, rank):
-        return (f"Ranked {ordinal(rank)} here; with other samples of the same people it could have been "
+        return (f"{ranked}; with other samples of the same people it could have been "
                 f"anywhere from {ordinal(int(low))} to {ordinal(int(high))}.")
     if pd.notna(low):
-        return f"Ranked {ordinal(rank)} here, and {ordinal(rank)} with every resample of the same people."
-    return f"Ranked {ordinal(rank)} here."
+        return f"{ranked}, and {ordinal(rank)} with every resample of the same people."
+    return f"{ranked}."
 
 
 def _quotes(value) -> list[str]:
@@ -205,7 +206,8 @@ def priorities_html(outputs: RunOutputs, site: str, *, top: int = TOP) -> str:
 
     threshold = ((outputs.run_log or {}).get("survey") or {}).get("suppress_below") or 21
     p = outputs.priorities
-    rows = p[(p["scope_type"] == "site") & (p["scope"].astype(str) == site)].sort_values("rank").head(top)
+    here = p[(p["scope_type"] == "site") & (p["scope"].astype(str) == site)]
+    rows = here.sort_values("rank").head(top)
     out = ["<h2>What matters most here</h2>",
            "<p class='note'>The areas that patients' and staff comments and the survey point to most strongly at "
            "this hospital, most important first. The quotes are from the comments, with names and other details "
@@ -214,7 +216,7 @@ def priorities_html(outputs: RunOutputs, site: str, *, top: int = TOP) -> str:
         return "".join(out + ["<p>No prioritised areas for this hospital in this run.</p>"])
     for r in rows.to_dict("records"):
         out.append(f"<section class='priority'><h3>{int(r['rank'])}. {_e(r['name'])}</h3>"
-                   f"<p class='sub'>{_e(_rank_text(r))}</p>")
+                   f"<p class='sub'>{_e(_rank_text(r, len(here)))}</p>")
         if r.get("reason") is not None and pd.notna(r.get("reason")):  # small counts as "fewer than N"
             out.append(f"<p>{_e(small_counts_in_text(r['reason'], threshold))}</p>")
         lines = survey_lines(r.get("survey_evidence"), outputs.run_log)

@@ -179,3 +179,12 @@ def test_learning_across_hospitals_names_each_site_code_of_its_chart(small_run):
     text = " ".join(" ".join(el.text_content() for el in _section(page, "learning-across-hospitals")).split())
     for code, name in LONG.items():
         assert f"{code} {name}" in text, code
+
+
+def test_view_ranks_say_out_of_how_many_areas(small_run):
+    from pledge_analysis.view import read_outputs, site_page
+
+    _, out = small_run
+    doc = lxml.html.fromstring(site_page(read_outputs(out), "LWC"))
+    subs = [p.text_content() for p in doc.xpath("//section[@class='priority']/p[@class='sub']")]
+    assert len(subs) == 3 and all(re.match(r"Ranked (1st|2nd|3rd) of 3 areas here", s) for s in subs), subs
