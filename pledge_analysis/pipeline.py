@@ -350,12 +350,13 @@ def write_all_booklets(result: RunResult, out: Path) -> list[str]:
                   contact=opts.get("contact"), logo=opts.get("logo"))
     write_booklet_docx(result.action_plan, out / "action_plan.docx", hospital=cfg.name, sites=tuple(cfg.sites),
                        took_part=set().union(*took_part.values()) if took_part else None, **common)
-    paths = write_booklets(result.action_plan, out / "booklets", sites=cfg.sites, took_part=took_part, **common)
+    paths = write_booklets(result.action_plan, out / "booklets", sites=cfg.sites, took_part=took_part,
+                           programme=cfg.name, **common)
     if opts.get("alliance_booklets"):  # one per Cancer Alliance: its hospitals' goals
         from .booklet import write_alliance_booklets
 
         paths += write_alliance_booklets(result.action_plan, out / "booklets", sites=cfg.sites, took_part=took_part,
-                                         **common)
+                                         programme=cfg.name, **common)
     if cfg.sites and len(result.priorities):  # the facilitator's pack: one page per prioritised area
         from .codesign import write_codesign
 
