@@ -49,8 +49,9 @@ _ROLES = frozenset(w for r in ROLE_WORDS for w in r.split()) | frozenset(
 _NEVER = TITLES | NOT_NAMES | _ROLES | EDGE_WORDS | MONTH_WORDS | frozenset(FAMILY) | frozenset(
     {"christian", "muslim", "jewish", "hindu", "sikh", "catholic", "buddhist", "english", "welsh", "scottish",
      "irish", "british", "polish", "asian", "african", "caribbean", "european", "indian", "pakistani", "chinese"})
-#: An eponymous disease, sign or place after the word: "Paget's disease", "Bell's palsy".
-_EPONYM = re.compile(r"(?:['’]s?)?\s+(?:disease|syndrome|palsy|lymphoma|sarcoma|phenomenon|test|sign|wing|"
+#: An eponymous disease, device, score or place after the word: "Paget's disease", "a Hickman line".
+_EPONYM = re.compile(r"(?:['’]s?)?\s+(?:disease|syndrome|palsy|lymphoma|sarcoma|phenomenon|test|sign|wing|line|"
+                     r"catheter|port|score|flap|procedure|drain|classification|scale|criteria|"
                      r"ward|unit|centre|center|building|suite|house|lodge|hospital|clinic)\b", re.I)
 #: A lower-case word is a candidate only when rarer in English than this (log-probability): "lucy", not "ruby".
 LOWER_LOGPROB = -15.0
