@@ -1,7 +1,10 @@
 """A statistical name recognizer: logistic regression over hashed word and context features.
 
-It runs after the PERSON rules (:mod:`.name_rules`), only on words the rules did not mark: a capitalised
-word, or a lower-case word that is a known first name or surname and not a common English word. Each
+It runs after the PERSON rules (:mod:`.name_rules`), only on words the rules did not mark (and not on a
+comment written in Welsh or Polish, :func:`.name_cues.foreign_language`): a capitalised word that is not a
+title, role, family word, month or label ("Handover:"), or a lower-case word rarer in English than
+:data:`LOWER_LOGPROB` that is a known first name (or a surname or unknown word) next to a name or a cue
+("me and lucy", "ty haziq"). Each
 candidate gets features (:func:`token_features`: the word, its shape, casing, affixes, how common it is in
 English, gazetteer hits, the neighbouring words and their shapes, whether a title, role, family word,
 speech verb, praise word or a rule-found name is next to it), hashed into :data:`N_FEATURES` buckets; the
@@ -261,7 +264,7 @@ def model_spans(text: str, taken, rule_spans=(), model: NameModel | None = None
         p = model.probability(token_features(text, toks, i, near, lex))
         if p >= model.threshold:
             hits.append((i, p))
-    out: list[tuple[int, int, str, float]] = []
+    out: list[tuple[int, int, str, float, int]] = []  # (start, end, label, probability, last token)
     for i, p in hits:
         s, e, w = toks[i]
         if w.lower().endswith(("'s", "’s")):
@@ -278,4 +281,4 @@ def model_spans(text: str, taken, rule_spans=(), model: NameModel | None = None
         sp = _plausible(text, (s, e, label, round(0.7 * p, 2)))  # below the rules' cue score
         if sp and not _EPONYM.match(text, sp[1]):  # not a place, ward, team or role; not "Paget's disease"
             kept.append(sp)
-    return kept  # below the rules' cue score
+    return kept
