@@ -14,15 +14,20 @@ Sets, from least to most honest:
    second round of issue-14 changes, from other registers, hand-composed name lists (not Faker) and
    phones generated from ``phonenumbers`` example numbers of 40 regions; ``deid_dev_v3.jsonl`` is its
    tuning half;
+3d. **fifth held-out set** ``benchmarks/data/deid_heldout_v5.jsonl`` (1,000 items): written before the
+   fourth round (the statistical name recognizer, :mod:`pledge_analysis.text.name_model`): clauses joined as
+   people write, names of 12 other naming-culture groups; ``deid_dev_v5.jsonl`` is its tuning half;
 3c. **fourth held-out set** ``benchmarks/data/deid_heldout_v4.jsonl`` (1,000 items): written before the
    third round (v3 had been scored several times by then): other registers (Friends-and-Family feedback,
    ward notes, complaints with titles, all-lower chat and ALL-CAPS complaints, initials), hand-composed
    names of 13 other naming-culture groups, valid random phones of the UK and 14 countries (some in
    national form); ``deid_dev_v4.jsonl`` is its tuning half;
-4. **real comments**: 411 hand-labelled comments of pxtextmining phase 1 (``../shared/external``; skipped
+4. **real comments**: 329 hand-labelled *development* comments (``pxtextmining_deid_dev_labels.csv``; the
+   name model's threshold was chosen on them) and 411 hand-labelled comments of pxtextmining phase 1 (``../shared/external``; skipped
    when absent), labels in ``benchmarks/data/pxtextmining_deid_labels.csv``: PERSON recall *and*
    precision on real text (over-redaction ruins analysis).
 
+Each set is scored with the rules only (``name_model=False``) and with the default (rules + name model).
 With a trained spaCy pipeline installed (``pip install en_core_web_sm-3.8.0-py3-none-any.whl``; none can
 be downloaded on the project machine) the script also scores ``redact(..., ner=nlp)``.
 Throughput: ``redact_frame`` on the sample project's comments and on the 10,302 real comments.
@@ -54,8 +59,13 @@ def sets() -> list[tuple[str, list]]:
            ("v3 HELD-OUT set (1,000 items; frozen, never tuned on, but scored in several rounds)",
             load_jsonl_set(DATA / "deid_heldout_v3.jsonl")),
            ("v4 dev set (620 items; tuned on)", load_jsonl_set(DATA / "deid_dev_v4.jsonl")),
-           ("v4 HELD-OUT set (1,000 items; frozen, never tuned on)", load_jsonl_set(DATA / "deid_heldout_v4.jsonl"))]
+           ("v4 HELD-OUT set (1,000 items; frozen, never tuned on)", load_jsonl_set(DATA / "deid_heldout_v4.jsonl")),
+           ("v5 dev set (600 items; tuned on)", load_jsonl_set(DATA / "deid_dev_v5.jsonl")),
+           ("v5 HELD-OUT set (1,000 items; frozen before the name model, never tuned on)",
+            load_jsonl_set(DATA / "deid_heldout_v5.jsonl"))]
     if REAL.exists():
+        out.append(("REAL dev comments (329 hand-labelled pxtextmining comments; thresholds chosen on them)",
+                    load_labelled_comments(DATA / "pxtextmining_deid_dev_labels.csv", REAL)))
         out.append(("REAL comments (411 hand-labelled pxtextmining comments; never tuned on)",
                     load_labelled_comments(DATA / "pxtextmining_deid_labels.csv", REAL)))
     else:
@@ -75,7 +85,8 @@ def _nlp():
 def quality() -> None:
     nlp = _nlp()
     for name, items in sets():
-        for how, kw in (("rules", {}),) + ((("rules + en_core_web_sm NER", {"ner": nlp}),) if nlp else ()):
+        ways = (("rules only", {"name_model": False}), ("rules + name model (default)", {}))
+        for how, kw in ways + ((("rules + name model + en_core_web_sm NER", {"nlp": nlp}),) if nlp else ()):
             scores = evaluate(items, **kw)
             scores = scores[(scores["support"] > 0) | (scores["predicted"] > 0)]
             print(f"\n{name} [{how}]")
@@ -107,11 +118,12 @@ def throughput() -> None:
           f"wall, {len(big) / dc:,.0f} texts/s CPU (target >= 1,000/s)")
     if REAL.exists():
         real = pd.read_csv(REAL).rename(columns={"feedback": "text"}).dropna(subset=["text"])
-        t, c = time.perf_counter(), time.process_time()
-        _, review = redact_frame(real, id_column=None, source_column=None)
-        dt, dc = time.perf_counter() - t, time.process_time() - c
-        print(f"real NHS feedback: {len(real):,} comments in {dt:.1f} s = {len(real) / dt:,.0f} comments/s wall, "
-              f"{len(real) / dc:,.0f} comments/s CPU")
+        for how, kw in (("rules only", {"name_model": False}), ("rules + name model", {})):
+            t, c = time.perf_counter(), time.process_time()
+            _, review = redact_frame(real, id_column=None, source_column=None, **kw)
+            dt, dc = time.perf_counter() - t, time.process_time() - c
+            print(f"real NHS feedback [{how}]: {len(real):,} comments in {dt:.1f} s = {len(real) / dt:,.0f} "
+                  f"comments/s wall, {len(real) / dc:,.0f} comments/s CPU")
         counts = review["label"].value_counts()
         print("redactions on all real comments, per 1,000 comments:")
         for label, n in counts.items():

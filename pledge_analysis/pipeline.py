@@ -148,7 +148,8 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
             raise ProjectFileError(problems)
     with steps.step(f"de-identifying {len(data.segments):,} segments"):
         d = cfg.deidentify
-        opts = dict(allow=d.get("allow") or (), deny=d.get("deny") or (), labels=d.get("labels"))
+        opts = dict(allow=d.get("allow") or (), deny=d.get("deny") or (), labels=d.get("labels"),
+                    name_model=d.get("name_model"))
         # names in file names, text, speaker labels, set-aside values and free-text respondent attributes:
         # nothing identifying is stored or written after this
         renamed_sources = deidentify_source_ids(data, **opts)

@@ -129,6 +129,9 @@ class Deidentify(_Strict):
     labels: Optional[list[Literal[REDACTION_LABELS]]] = Field(  # type: ignore[valid-type]
         None, description="Which kinds of identifier to redact (default: all of " + ", ".join(REDACTION_LABELS)
         + ").")
+    name_model: Optional[bool] = Field(None, description="`true` (the default): after the name rules, a small "
+                                       "statistical name recognizer marks further names the rules missed; "
+                                       "`false`: names from the rules (and `deny:`) only.")
 
 
 class Booklet(_Strict):

@@ -19,7 +19,9 @@ Recognizers (no trained NER model needed):
   cues ("my nurse X", "X was lovely", "thanks to X"); and the user's deny-list; these rules are in
   :mod:`.name_rules`, more shapes in :mod:`.name_shapes` (lower case, particles, capitals, initials)
   and :mod:`.name_cues` ("Dr M", "F Grigoryan", an unknown word in a slot only a person fills, text
-  written in capitals).
+  written in capitals); then, where the rules found no name, a statistical name recognizer
+  (:mod:`.name_model`, logistic regression over word and context features; ``name_model=False`` or
+  project.yaml ``deidentify: {name_model: false}`` for the rules alone).
 
 The labels, scores, default allow-list and word lists are data, in :mod:`.deidentify_data` (their
 names are importable from here too).
@@ -45,7 +47,7 @@ from ..errors import ConfigError
 from .deidentify_data import DEFAULT_ALLOW, LABELS, PRIORITY, SCORE, TITLES
 from .deidentify_data import (FAMILY, NOT_NAMES, PLACE_NOUNS, PRAISE, ROLE_WORDS, SERVICE_NOUNS,  # noqa: F401
                               SPEECH_VERBS)  # re-exported: the word lists of the PERSON rules
-from .name_cues import ACRONYMS, truecase
+from .name_cues import ACRONYMS, foreign_language, foreign_person_spans, truecase
 from .name_rules import _person_spans, _plausible, _sentence_initial
 from .names import common_words, gazetteers
 
@@ -84,21 +86,29 @@ class Redaction:
         return dict(Counter(label for _s, _e, label in self.spans))
 
 
+#: Whether the statistical name recognizer runs by default (``deidentify: {name_model: ...}`` overrides it).
+NAME_MODEL_DEFAULT = True
+
+
 @dataclass(frozen=True)
 class Options:
     labels: frozenset[str] = frozenset(LABELS)
     allow: tuple[str, ...] = DEFAULT_ALLOW
     deny: tuple[str, ...] = ()
     pseudonyms: bool = False
+    #: add the statistical name recognizer's names (:mod:`.name_model`) where the rules found none
+    name_model: bool = NAME_MODEL_DEFAULT
 
     @classmethod
-    def make(cls, labels=None, allow=(), deny=(), pseudonyms=False, replace_default_allow=False) -> "Options":
+    def make(cls, labels=None, allow=(), deny=(), pseudonyms=False, replace_default_allow=False,
+             name_model: bool | None = None) -> "Options":
         labels = frozenset(labels or LABELS)
         unknown = labels - set(LABELS)
         if unknown:
             raise ConfigError(f"unknown redaction label(s) {sorted(unknown)}; choose from {list(LABELS)}.")
         allow = tuple(allow or ()) if replace_default_allow else DEFAULT_ALLOW + tuple(allow or ())
-        return cls(labels, allow, tuple(d for d in deny or () if d and d.strip()), bool(pseudonyms))
+        return cls(labels, allow, tuple(d for d in deny or () if d and d.strip()), bool(pseudonyms),
+                   NAME_MODEL_DEFAULT if name_model is None else bool(name_model))
 
 
 def nhs_number_valid(digits: str) -> bool:
@@ -230,9 +240,16 @@ def find_scored(text: str, opts: Options | None = None, nlp=None, *, doc=None) -
         cased = truecase(text, common_words(), ACRONYMS, first) or text
         person = [sp for sp in (_plausible(cased, sp) for sp in _person_spans(cased))
                   if sp and not any(a < sp[1] and sp[0] < b for a, b in allowed)]
+        lang = foreign_language(text)
+        if lang:  # a comment in Welsh or Polish: its capitalised nouns are not names ("ac yn siarad Cymraeg")
+            person = foreign_person_spans(cased, person, lang, SCORE["title"])
         spans += person + _deny_spans(text, opts.deny)
         if doc is not None:
             spans += _ner_spans(doc, allowed)
+        if opts.name_model and not lang:
+            from .name_model import model_spans
+
+            spans += model_spans(cased, allowed + [sp[:2] for sp in spans], person)
     spans = [sp for sp in spans if sp[2] in opts.labels]
     return _resolve(spans)
 
@@ -311,7 +328,8 @@ def _apply(text: str, spans, pseudonyms: bool, registry: dict, fixed: dict | Non
 
 def redact(text: str | None, *, labels: Iterable[str] | None = None, allow: Iterable[str] = (),
            deny: Iterable[str] = (), pseudonyms: bool = False, options: Options | None = None,
-           names: Mapping[str, str | None] | None = None, nlp=None, _registry: dict | None = None) -> Redaction:
+           names: Mapping[str, str | None] | None = None, nlp=None, _registry: dict | None = None,
+           name_model: bool | None = None) -> Redaction:
     """Redact identifiers from one text.
 
     Parameters
@@ -324,6 +342,8 @@ def redact(text: str | None, *, labels: Iterable[str] | None = None, allow: Iter
         (``{"Margaret Okafor": "Participant 1", "Okafor": "Participant 1"}``); ``None`` as a
         replacement means an ordinary ``[PERSON]``. Used when ``PERSON`` is among the labels.
     nlp : optional spaCy pipeline with a trained NER (see :func:`find_scored`).
+    name_model : add the statistical name recognizer's names (:mod:`.name_model`) where the rules found
+        none (default :data:`NAME_MODEL_DEFAULT`; project.yaml ``deidentify: {name_model: false}``).
 
     ``None`` and non-strings are treated as empty text.
 
@@ -333,7 +353,7 @@ def redact(text: str | None, *, labels: Iterable[str] | None = None, allow: Iter
     ...                                                             "Okafor": "Participant 1"}).text
     "I agree with Participant 1, and Participant 1's point."
     """
-    opts = options or Options.make(labels, allow, deny, pseudonyms)
+    opts = options or Options.make(labels, allow, deny, pseudonyms, name_model=name_model)
     text = _as_text(text)
     return _redaction(text, find_scored(text, opts, nlp), opts, names, {} if _registry is None else _registry)
 
@@ -385,7 +405,8 @@ def redact_frame(df: pd.DataFrame, column: str = "text", *, id_column: str | Non
                  source_column: str | None = "source_id", show_values: bool = False,
                  labels=None, allow=(), deny=(), pseudonyms: bool = False,
                  progress: bool = False, names: Mapping[str, Mapping[str, str | None]] | None = None,
-                 registries: dict | None = None, nlp=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 registries: dict | None = None, nlp=None, name_model: bool | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Redact a whole column; return ``(redacted_df, review)``.
 
     ``review`` has one row per redaction (:data:`REVIEW_COLUMNS`): ``row`` (the id column, or the
@@ -404,7 +425,7 @@ def redact_frame(df: pd.DataFrame, column: str = "text", *, id_column: str | Non
     if column not in df.columns:
         raise MissingColumnError(f"table has no column {column!r} to redact (columns: {list(df.columns)})",
                                  hint="Pass column= naming the text column.")
-    opts = Options.make(labels, allow, deny, pseudonyms)
+    opts = Options.make(labels, allow, deny, pseudonyms, name_model=name_model)
     ids = df[id_column].tolist() if id_column and id_column in df.columns else df.index.tolist()
     sources = df[source_column].tolist() if source_column and source_column in df.columns else [None] * len(df)
     registries = {} if registries is None else registries
@@ -477,8 +498,8 @@ def counts_by_source(review: pd.DataFrame) -> dict[str, dict[str, int]]:
 
 
 def deidentify_tables(segments: pd.DataFrame, set_aside: pd.DataFrame | None = None, *, labels=None, allow=(),
-                      deny=(), pseudonyms: bool = False, progress: bool = False, nlp=None
-                      ) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame]:
+                      deny=(), pseudonyms: bool = False, progress: bool = False, nlp=None,
+                      name_model: bool | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame]:
     """De-identify everything text-like that a run has read, before anything is stored or written.
 
     1. control characters that XML (so XLSX, DOCX, REFI-QDA) cannot hold become spaces;
@@ -495,7 +516,7 @@ def deidentify_tables(segments: pd.DataFrame, set_aside: pd.DataFrame | None = N
     from ..io.safe import clean_text
     from .speakers import apply_speaker_pseudonyms, mention_names, speaker_pseudonyms
 
-    opts = Options.make(labels, allow, deny, pseudonyms)
+    opts = Options.make(labels, allow, deny, pseudonyms, name_model=name_model)
     segments = segments.copy()
     for col in ("text", "speaker"):
         if col in segments.columns:
@@ -503,7 +524,7 @@ def deidentify_tables(segments: pd.DataFrame, set_aside: pd.DataFrame | None = N
     mapping = speaker_pseudonyms(segments, set_aside) if "PERSON" in opts.labels else {}
     segments, set_aside = apply_speaker_pseudonyms(segments, set_aside, mapping)
     registries: dict = {}
-    kw = dict(labels=sorted(opts.labels), allow=allow, deny=deny, pseudonyms=pseudonyms)
+    kw = dict(labels=sorted(opts.labels), allow=allow, deny=deny, pseudonyms=pseudonyms, name_model=opts.name_model)
     segments, review = redact_frame(segments, "text", progress=progress, registries=registries,
                                     names=mention_names(mapping, titles=TITLES), nlp=nlp, **kw)
     parts = [review.assign(table="segments")]

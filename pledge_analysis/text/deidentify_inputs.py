@@ -45,8 +45,8 @@ def attribute_columns(respondents: pd.DataFrame) -> list[str]:
 
 
 def deidentify_attributes(respondents: pd.DataFrame, *, labels=None, allow: Iterable[str] = (),
-                          deny: Iterable[str] = (), pseudonyms: bool = False, registries: dict | None = None
-                          ) -> tuple[pd.DataFrame, pd.DataFrame]:
+                          deny: Iterable[str] = (), pseudonyms: bool = False, registries: dict | None = None,
+                          name_model: bool | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Redact every free-text attribute of ``respondents`` (:func:`attribute_columns`).
 
     Returns ``(respondents, review)``; ``review`` is :func:`~pledge_analysis.text.deidentify.redact_frame`'s
@@ -63,7 +63,7 @@ def deidentify_attributes(respondents: pd.DataFrame, *, labels=None, allow: Iter
         part["_where"] = [f"{src}, respondent {rid}, column {col!r}"
                           for src, rid in zip(part["source_id"], part["respondent_id"])]
         redacted, review = redact_frame(part, col, id_column="_where", labels=labels, allow=allow, deny=deny,
-                                        pseudonyms=pseudonyms, registries=registries)
+                                        pseudonyms=pseudonyms, registries=registries, name_model=name_model)
         out.loc[has_text, col] = redacted[col].values
         parts.append(review)
     if not parts:
@@ -87,12 +87,13 @@ def deidentified_id(source_id: str, registry: dict, opts: Options | None = None)
     return "".join(out) + source_id[pos:]
 
 
-def deidentify_source_ids(data, *, labels=None, allow: Iterable[str] = (), deny: Iterable[str] = ()):
+def deidentify_source_ids(data, *, labels=None, allow: Iterable[str] = (), deny: Iterable[str] = (),
+                          name_model: bool | None = None):
     """Replace identifiers in the source ids of ``data`` (an :class:`~pledge_analysis.io.Ingested`), in place,
     in every table that carries them: ``sources`` (``source_id`` and ``path``), ``segments`` (``source_id``,
     and ``respondent_id`` of transcript turns, which starts with it), ``respondents``, ``set_aside`` (ids and
     reasons that name another file) and ``unknown``. Returns the number of source ids changed."""
-    opts = Options.make(labels, allow, deny)
+    opts = Options.make(labels, allow, deny, name_model=name_model)
     registry: dict = {}
     mapping = {}
     for s in data.sources:

@@ -159,3 +159,57 @@ def cue_person_spans(text: str, found, first, last, common, not_names, titles) -
                 out.append((a, a + len(bare(m.group("name"))) if bare(m.group("name")) != m.group("name").lower()
                             else a + len(m.group("name")), "PERSON", min(sc, 0.6)))
     return out
+
+
+# ------------------------------------------------------------------ comments written in Welsh or Polish
+#: Frequent words of Welsh and of Polish that English does not use: a comment written mostly in them is not
+#: read with the English name rules (their capitalised nouns and mutated words are not names).
+FOREIGN_WORDS = {
+    "cy": frozenset("yn yr ac roedd mae iawn diolch gyda ond fy oedd dda wych gofal ysbyty cymraeg gymraeg saesneg "
+                    "hoffwn cefais hefyd wedi bod fod mor neb nhw ein eu i'r o'r a'r rwy'n dw ddim yma yno ble "
+                    "sut pam chi ei nyrs nyrsys meddyg meddygon tîm popeth bob tro clinig adran uned canolfan "
+                    "fron llawer gwasanaeth ardderchog".split()),
+    "pl": frozenset("się nie że był była było byli bardzo za jest jestem ale dziękuję dziekuje pani mnie mój moja "
+                    "moje przez dla czy już tylko oraz który która także też wszystko szpital szpitala lekarz "
+                    "lekarza lekarze pielęgniarka pielęgniarki siostra doktor personel zespół opieka opieki wizyta "
+                    "wizyty polsku".split()),
+}
+#: Words before a name in those languages ("Pielęgniarka Kasia", "Nyrs Llinos"); two together are a title.
+FOREIGN_TITLES = frozenset({"nyrs", "meddyg", "doctor", "dr", "pielęgniarka", "pielęgniarz", "siostra", "doktor",
+                            "pani", "pan", "lekarz", "chirurg", "dr.", "mr", "mrs"})
+
+
+def foreign_language(text: str) -> str | None:
+    """``"cy"`` or ``"pl"`` when at least 2 and 30% of the words of ``text`` (3 or more) are frequent Welsh
+    (or Polish) words or spelt as only Welsh (Polish) words are, else ``None``.
+
+    >>> foreign_language("Roedd y staff yn garedig iawn ac yn siarad Cymraeg."), foreign_language("I was seen in Ward 4.")
+    ('cy', None)
+    """
+    words = [w.lower().replace("’", "'") for w in re.findall(r"[^\W\d_][\w'’]*", text)]
+    if len(words) < 3:
+        return None
+    for lang, vocab in FOREIGN_WORDS.items():
+        hits = sum(w in vocab or bool(_FOREIGN_SPELLING[lang].search(w)) for w in words)
+        if hits >= 2 and hits >= 0.3 * len(words):
+            return lang
+    return None
+
+
+#: Spellings English words do not have: Polish letters; Welsh circumflexes, initial "ll", "wy" after a consonant.
+_FOREIGN_SPELLING = {"pl": re.compile(r"[ąćęłńśźż]|^(?:prz|szcz|chc)|rz[aeouy]"),
+                     "cy": re.compile(r"[ŵŷâêîôû]|^ll[^a]|[^aeiou]wy[^a-z]|[^aeiou]wy$|chw")}
+
+
+def foreign_person_spans(text: str, spans, lang: str, score_title: float) -> list:
+    """The PERSON ``spans`` (``(start, end, label, score)``) to keep in a Welsh or Polish text: those found with a
+    title or deny-list (``score >= score_title``), and the word after one of :data:`FOREIGN_TITLES` that is not
+    itself a title or a frequent word of the language ("Pielęgniarka [Kasia]"; not "Dziękuję Pani Doktor")."""
+    vocab = FOREIGN_WORDS[lang]
+    kept = [sp for sp in spans if sp[3] >= score_title]
+    for m in re.finditer(r"(?<![\w'’])([^\W\d_]+)\s+([A-ZÀ-ÞĄĆĘŁŃÓŚŹŻŴŶ][^\W\d_'’-]+)", text):
+        title, word = m.group(1).lower(), m.group(2)
+        if title in FOREIGN_TITLES and word.lower() not in FOREIGN_TITLES and word.lower() not in vocab \
+                and not any(a < m.end(2) and m.start(2) < b for a, b, *_ in kept):
+            kept.append((m.start(2), m.end(2), "PERSON", score_title - 0.1))
+    return kept
