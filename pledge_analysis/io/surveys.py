@@ -29,6 +29,7 @@ import pandas as pd
 
 from .. import schema
 from ..errors import InputError, MissingColumnError, MissingFileError
+from .dates import parse_date
 from .files import read_table
 
 #: Text that spreadsheets, databases and pandas write for "no value": never an answer, id, site or group.
@@ -65,34 +66,22 @@ def _marker(value: str) -> str | None:
     return None
 
 
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-_DAY_FIRST = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 DATE_HINT = "a date such as 2025-04-03 or, day first as in the UK, 03/04/2025"
 
 
 def iso_date(text: str) -> str | None:
-    """A completion date as ISO ``YYYY-MM-DD``: ISO (with or without a time) or day first as UK exports write
-    it (``03/04/2025``, ``3.4.25``, ``03-04-2025 14:05``); None when it is not a real date.
+    """A completion date as ISO ``YYYY-MM-DD``, read by the package's one date grammar
+    (:mod:`pledge_analysis.io.dates`: ISO with or without a time and zone, or day first as UK exports write
+    it, ``03/04/2025``, ``3.4.25``, ``03-04-2025 14:05``, ``3 April 2025``); None when it is not a real date
+    or is refused (:func:`~pledge_analysis.io.dates.parse_date` says why).
 
     >>> iso_date("03/04/2025"), iso_date("2025-04-03 00:00:00"), iso_date("31/12/24"), iso_date("04/13/2025")
     ('2025-04-03', '2025-04-03', '2024-12-31', None)
     """
-    from datetime import date
+    from .dates import parse_date
 
-    text = str(text).strip()
-    m = _ISO_DATE.match(text)
-    if m:
-        y, mo, d = (int(x) for x in m.groups())
-    else:
-        m = _DAY_FIRST.match(text)
-        if not m:
-            return None
-        d, mo, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
-        y += 2000 if y < 100 else 0
-    try:
-        return date(y, mo, d).isoformat()
-    except ValueError:
-        return None
+    got = parse_date(text)
+    return got.date.isoformat() if got.date is not None else None
 
 
 def header_key(text) -> str:
@@ -382,12 +371,12 @@ def read_survey(
         for name, col in attrs.items():
             raw = _clean(rec[col])
             person[name] = values.get(name, {}).get(raw, raw) or None
-        if person.get("completed"):  # one form for trends over time: ISO, read day first from UK exports
-            when = iso_date(person["completed"])
-            if when is None:
-                aside(row, columns["completed"], f"completion date is not a date (expected {DATE_HINT}); "
+        if person.get("completed"):  # one form for trends over time: ISO, by the one date grammar (io.dates)
+            when = parse_date(person["completed"])
+            if when.problem:
+                aside(row, columns["completed"], f"completion date not read: {when.problem}; "
                       "the respondent is kept without it", person["completed"])
-            person["completed"] = when
+            person["completed"] = when.date.isoformat() if when.date is not None else None
         resp_rows.append(person)
         if qs is not None:
             for q in qs.itertuples(index=False):
