@@ -86,8 +86,10 @@ _NAME_DAY = re.compile(rf"^{_WEEKDAY}([a-z]+)\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,\
 _NAME_MONTH = re.compile(r"^([a-z]+)\.?[\s/-]+(\d{4})$", re.I)
 _NAME_SHORT = re.compile(r"^([a-z]+)\.?[\s/-]+(\d{1,2})$", re.I)
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
-_ISO_TIMED = r"^\s*\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?\s*$"
-_HAS_ZONE = r"\d(?:\s*Z|[+-]\d{2}(?::?\d{2})?)\s*$"
+#: from this length on, a value that starts with a 4-digit year is tried as an ISO datetime (pandas' ISO 8601
+#: reader, zones included); a date alone (2025-04-13) is at most 10 characters, with a time at least 16
+_LONG = 16
+_ZONE_END = re.compile(r"(?:[Zz]|\d[+-]\d{2}(?::?\d{2})?|[+-]\d{2}:?\d{2})$")
 
 
 class ParsedDate(NamedTuple):
@@ -146,6 +148,13 @@ def _parse_text(text: str, want: str, excel_serial: bool) -> ParsedDate:
     text = text.strip()
     if text.lower() in _missing_markers():
         return ParsedDate(None)
+    if len(text) >= _LONG:  # perhaps an ISO datetime: read as pandas' ISO 8601 reader reads it
+        try:
+            ts = pd.to_datetime(text, format="ISO8601", utc=True)
+        except (ValueError, OverflowError):
+            ts = pd.NaT
+        if ts is not pd.NaT and YEARS[0] <= ts.year <= YEARS[1]:
+            return ParsedDate((ts.tz_convert(LOCAL_ZONE) if _zoned(text) else ts).date(), "day")
     m = _ISO.match(text)
     if m:
         y, mo, d = int(m.group(1)), int(m.group(3)), int(m.group(4))
@@ -281,9 +290,39 @@ def read_date(value, *, want: str = "day", excel_serial: bool = False, path=None
     return got.date
 
 
+def _zoned(text: str) -> bool:
+    """Whether an ISO datetime ends in a zone: ``Z``, ``+01:00``, ``-0500``, ``+01``."""
+    return bool(_ZONE_END.search(text.rstrip()[-6:]))
+
+
 def _plausible(d: np.ndarray) -> np.ndarray:
     lo, hi = np.datetime64(f"{YEARS[0]}-01-01", "ns"), np.datetime64(f"{YEARS[1] + 1}-01-01", "ns")
     return ~np.isnat(d) & (d >= lo) & (d < hi)
+
+
+def _iso_datetimes(t: pd.Series) -> np.ndarray:
+    """ISO datetimes to calendar dates (as :func:`parse_date`): UK dates of zoned values, wall dates of the rest."""
+    if t.empty:
+        return np.array([], dtype="datetime64[ns]")
+    sample = {_ZONE_END.search(v.rstrip()[-6:]).group(0) if _zoned(v) else "" for v in t.iloc[:500]}
+    if len(sample) == 1:
+        try:  # one zone (or none) throughout, as far as the sample shows: one call, no per-value look at the zone
+            p = pd.to_datetime(t, format="ISO8601", errors="coerce")
+            if p.dt.tz is not None:
+                p = p.dt.tz_convert(LOCAL_ZONE).dt.tz_localize(None)
+            return p.dt.normalize().to_numpy(dtype="datetime64[ns]")
+        except (ValueError, TypeError):
+            pass
+    # mixed zones, or zoned and unzoned together: UTC, then UK dates where zoned
+    utc = pd.to_datetime(t, format="ISO8601", utc=True, errors="coerce")
+    ends, tails = pd.factorize(np.array([v[-6:] for v in t.to_numpy(dtype=object)], dtype=object))  # few distinct
+    zoned = np.array([bool(_ZONE_END.search(e)) for e in tails] + [False])[ends]
+    spaced = np.array([e[-1:].isspace() for e in tails] + [False])[ends]
+    if spaced.any():  # trailing blanks (pandas reads them): look at those values whole
+        zoned[spaced] = [_zoned(v) for v in t.to_numpy(dtype=object)[spaced]]
+    wall = utc.dt.tz_localize(None).dt.normalize().to_numpy(dtype="datetime64[ns]")
+    uk = utc.dt.tz_convert(LOCAL_ZONE).dt.tz_localize(None).dt.normalize().to_numpy(dtype="datetime64[ns]")
+    return np.where(zoned, uk, wall)
 
 
 def parse_dates(values, *, want: str = "day", excel_serial: bool = False) -> pd.DataFrame:
@@ -306,30 +345,28 @@ def parse_dates(values, *, want: str = "day", excel_serial: bool = False) -> pd.
         t = s
         if getattr(s.dt, "tz", None) is not None:
             t = s.dt.tz_convert(LOCAL_ZONE).dt.tz_localize(None)
-        return pd.DataFrame({"date": t.dt.normalize().to_numpy(), "problem": problem}, index=s.index)
+        return pd.DataFrame({"date": t.dt.normalize().to_numpy(),
+                             "problem": pd.Series(problem, index=s.index, dtype=object)}, index=s.index)
     out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     arr = s.to_numpy(dtype=object)
     rest = np.ones(n, dtype=bool)
-    if pd.api.types.infer_dtype(arr, skipna=True) == "string":
-        fast = pd.to_datetime(pd.Series(arr, dtype=object), format="%Y-%m-%d", errors="coerce").to_numpy(
-            dtype="datetime64[ns]")
-        ok = _plausible(fast)
-        out[ok] = fast[ok]
-        rest = ~ok
-        if rest.any():
-            r = pd.Series(arr[rest], dtype=object)
-            timed = r.str.match(_ISO_TIMED, na=False).to_numpy()
-            if timed.any():
-                t = r[timed]
-                utc = pd.to_datetime(t.str.strip(), format="ISO8601", utc=True, errors="coerce")
-                zoned = t.str.contains(_HAS_ZONE, regex=True, na=False).to_numpy()
-                wall = utc.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
-                uk = utc.dt.tz_convert(LOCAL_ZONE).dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
-                got = np.where(zoned, uk, wall).astype("datetime64[D]").astype("datetime64[ns]")
-                good = _plausible(got)
-                where = np.flatnonzero(rest)[np.flatnonzero(timed)[good]]
-                out[where] = got[good]
-                rest[where] = False
+    if n and pd.api.types.infer_dtype(arr, skipna=True) == "string":
+        sample = [v for v in arr[:500] if isinstance(v, str)]
+        if sum(len(v) == 10 and v[4:5] == "-" for v in sample) >= 0.5 * len(sample):  # mostly ISO dates
+            fast = pd.to_datetime(pd.Series(arr, dtype=object), format="%Y-%m-%d", errors="coerce").to_numpy(
+                dtype="datetime64[ns]")
+            ok = _plausible(fast)
+            out[ok] = fast[ok]
+            rest = ~ok
+        if rest.any() and sum(len(v) >= _LONG and v[:4].isdigit() for v in sample) >= 0.5 * len(sample):
+            where = np.flatnonzero(rest)
+            r = pd.Series(arr[where], dtype=object)
+            timed = np.fromiter(map(len, r.to_numpy(dtype=object)), dtype=np.int64, count=len(r)) >= _LONG
+            got = _iso_datetimes(r[timed])
+            good = _plausible(got)
+            where = where[np.flatnonzero(timed)[good]]
+            out[where] = got[good]
+            rest[where] = False
     idx = np.flatnonzero(rest)
     if len(idx):
         codes, uniques = pd.factorize(pd.Series(arr[idx], dtype=object), use_na_sentinel=True)
@@ -339,7 +376,7 @@ def parse_dates(values, *, want: str = "day", excel_serial: bool = False) -> pd.
         u_prob = np.array([p.problem for p in parsed] + [""], dtype=object)
         out[idx] = u_date[codes]  # codes == -1 (missing) picks the trailing NaT / ""
         problem[idx] = u_prob[codes]
-    return pd.DataFrame({"date": out, "problem": problem}, index=s.index)
+    return pd.DataFrame({"date": out, "problem": pd.Series(problem, index=s.index, dtype=object)}, index=s.index)
 
 
 def months(values) -> tuple[list, list[str]]:
