@@ -122,6 +122,22 @@ def test_zones_are_normalised_to_utc_then_the_uk_calendar_date():
     assert parse_date("2025-04-01T10:00:00+01:00").date == parse_date("2025-04-01T09:00:00+00:00").date
 
 
+def test_one_column_of_zoned_unzoned_and_untidy_datetimes_reads_as_each_value_does():
+    """The vectorised path (one pandas call per zone layout) against the per-value grammar, on a column that
+    mixes zones, no zone, blanks around values, compact ISO, impossible times and other forms."""
+    rng = random.Random(8)
+    pool = ["2025-06-01T23:30:00+00:00", "2025-06-01T23:30:00", " 2025-06-01T23:30:00Z ", "2025-06-01T23:30:00+00:00 ",
+            "20250601T233000Z", "2025-06-01 23:30:00.123456-05:00", "2025-06-01T25:00:00", "2025-06-01T23:30+01",
+            "13/04/2025 14:05", "Tuesday 13 May 2025", "2025-06-01", "last spring", "", None, "1850-06-01T10:00:00"]
+    for n_zoned in (0, 1, 500):
+        values = ["2025-07-01T10:00:00+01:00"] * n_zoned + [rng.choice(pool) for _ in range(1000)]
+        _same_as_scalar(values)
+    one = {v: parse_date(v).date for v in pool}
+    assert one[" 2025-06-01T23:30:00Z "] == one["2025-06-01T23:30:00+00:00 "] == date(2025, 6, 2)  # 00:30 BST
+    assert one["2025-06-01T23:30:00"] == date(2025, 6, 1) and one["2025-06-01T25:00:00"] is None
+    assert one["2025-06-01 23:30:00.123456-05:00"] == date(2025, 6, 2) and one["1850-06-01T10:00:00"] is None
+
+
 def test_values_that_already_are_dates_are_taken_as_they_are():
     aware = pd.Series(pd.to_datetime(["2025-03-31T23:30:00Z", "2025-06-01T12:00:00Z"], utc=True))
     assert parse_dates(aware)["date"].tolist() == [pd.Timestamp("2025-04-01"), pd.Timestamp("2025-06-01")]

@@ -60,9 +60,9 @@ MONTH_HINT = "a month such as April 2025, Apr 2025 or 2025-04"
 #: where a date with a zone is given its calendar date
 LOCAL_ZONE = "Europe/London"
 WANTS = ("day", "month")
-#: reasons a value is refused, as :attr:`ParsedDate.kind`
 #: the years a date may have (a 4-digit year outside them is refused as a typing slip)
 YEARS = (1900, 2199)
+#: reasons a value is refused, as :attr:`ParsedDate.kind`
 KINDS = ("month_first", "ambiguous", "excel_serial", "no_such_day", "month_not_day", "unknown")
 
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -86,8 +86,9 @@ _NAME_DAY = re.compile(rf"^{_WEEKDAY}([a-z]+)\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,\
 _NAME_MONTH = re.compile(r"^([a-z]+)\.?[\s/-]+(\d{4})$", re.I)
 _NAME_SHORT = re.compile(r"^([a-z]+)\.?[\s/-]+(\d{1,2})$", re.I)
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
-#: from this length on, a value that starts with a 4-digit year is tried as an ISO datetime (pandas' ISO 8601
-#: reader, zones included); a date alone (2025-04-13) is at most 10 characters, with a time at least 16
+#: from this length on, a value is first tried as an ISO datetime, as pandas' ISO 8601 reader reads it (zones
+#: included), by parse_date and parse_dates alike; a date alone (2025-04-13) is at most 10 characters, with a
+#: time (2025-04-13T14:05) at least 16. Shorter ISO datetimes (2025-4-1T9:05) are read by the regex below.
 _LONG = 16
 _ZONE_END = re.compile(r"(?:[Zz]|\d[+-]\d{2}(?::?\d{2})?|[+-]\d{2}:?\d{2})$")
 
@@ -361,7 +362,8 @@ def parse_dates(values, *, want: str = "day", excel_serial: bool = False) -> pd.
         if rest.any() and sum(len(v) >= _LONG and v[:4].isdigit() for v in sample) >= 0.5 * len(sample):
             where = np.flatnonzero(rest)
             r = pd.Series(arr[where], dtype=object)
-            timed = np.fromiter(map(len, r.to_numpy(dtype=object)), dtype=np.int64, count=len(r)) >= _LONG
+            timed = np.fromiter((isinstance(v, str) and len(v) >= _LONG for v in arr[where]), dtype=bool,
+                                count=len(where))
             got = _iso_datetimes(r[timed])
             good = _plausible(got)
             where = where[np.flatnonzero(timed)[good]]
