@@ -146,13 +146,15 @@ def round_of(result) -> str:
 
 def booklet_content(plan: pd.DataFrame, *, hospital: str = "", site=None, sites=(),
                     title: str = TITLE, round: str = "", contact: str | None = None, took_part=None,
-                    today: date | None = None, site_names: dict | None = None) -> dict:
+                    today: date | None = None, site_names: dict | None = None, programme: str = "") -> dict:
     """Everything a booklet says, as plain text (the DOCX and HTML writers only lay it out).
 
     ``took_part``: the groups that gave feedback (for the wording); ``round``: how the round is
     named to patients (:func:`round_in_words`, never the project's internal round id); ``contact``: the contact line (default: ask your breast care nurse). ``site``: a site code
     (a hospital's booklet) or a list of them (an alliance's: ``hospital`` is then the alliance's name
-    and ``site_names`` maps each code to the hospital named under each row).
+    and ``site_names`` maps each code to the hospital named under each row). ``programme``: the project's
+    name, for a hospital with no goals of its own (its booklet then shows the programme-wide goals and says so,
+    in ``note`` and in ``heading``, the line above the table).
     """
     from .io.safe import clean_text
 
@@ -160,10 +162,16 @@ def booklet_content(plan: pd.DataFrame, *, hospital: str = "", site=None, sites=
     goals = patient_goals(plan, site=site, sites=sites)
     note = ""
     several = site is not None and not isinstance(site, str)
+    programme_wide = site is None
+    across = f"every hospital in {programme}" if programme else "every hospital in the programme"
     if site is not None and goals.empty:
         goals = patient_goals(plan, sites=sites)
-        note = (f"{'These hospitals have' if several else 'This hospital has'} no goals of their own in the plan "
-                "yet: these are the programme's goals.")
+        programme_wide = True
+        who_here = (f"The hospitals of {hospital} have" if several and hospital else "These hospitals have" if several
+                    else f"{hospital} has" if hospital else "This hospital has")
+        note = (f"{who_here} no goals of {'their' if several else 'its'} own in this plan yet. The goals below are "
+                f"programme-wide: they are for {across}, from what people across the programme told us. To raise "
+                "something about this hospital, ask your breast care nurse: it can be added at the next round.")
     elif several and site_names:
         names = [str(site_names.get(c) or c) for c in site]
         note = "This booklet covers " + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1
@@ -171,6 +179,8 @@ def booklet_content(plan: pd.DataFrame, *, hospital: str = "", site=None, sites=
     state = plan_state(goals)
     who = who_took_part(took_part)
     where = (f" at the hospitals of {hospital}" if several else f" at {hospital}") if hospital else ""
+    if site is not None and programme_wide:  # not this hospital's own feedback: never "patients at <hospital>"
+        where = f" across {programme}" if programme else " across the programme"
     when = f"In our latest round of feedback ({round}), " if round else ""
     intro = [f"{when}{who if when else who.capitalize()}{where} told us what matters to them. Here is what they "
              "said" + (", and what we are doing about it." if state != "draft" else ".")]
@@ -193,12 +203,20 @@ def booklet_content(plan: pd.DataFrame, *, hospital: str = "", site=None, sites=
         rows.append({"you_said": clean_text(str(rec.get("you_said") or "")), "raised_by": raised_by,
                      "we_plan_to": clean_text(str(plan_to).strip()) if schema.present(plan_to) and str(plan_to).strip()
                      else TO_BE_AGREED, "by": clean_text(_by_text(rec, today))})
+    if programme_wide:
+        heading = f"Programme-wide goals, for {across}"
+    else:
+        heading = f"Goals for each hospital of {hospital}" if several and hospital else "This hospital's own goals"
+    if not rows:
+        note = (note + " " if note else "") + ("There are no goals in the plan yet: they are agreed with people who "
+                                               "use our service and will be published here.")
     statuses = set(effective_status(goals, today)) if len(goals) else set()
     legend = "   ".join(MARKS[s] for s in ("achieved", "ongoing", "overdue") if s in statuses)
     return {"title": clean_text(title), "hospital": clean_text(hospital), "state": state,
             "dated": f"{'Draft, ' if state == 'draft' else ''}{clean_text(round) + ' · ' if round else ''}"
                      f"{_long_date(today)}",
-            "intro": [clean_text(p) for p in intro], "note": note, "rows": rows, "legend": legend,
+            "intro": [clean_text(p) for p in intro], "note": clean_text(note), "heading": clean_text(heading),
+            "programme_wide": programme_wide, "rows": rows, "legend": legend,
             "contact": clean_text(contact) if contact else DEFAULT_CONTACT}
 
 
@@ -224,6 +242,8 @@ col.said { width: 42%; } col.plan { width: 38%; } col.by { width: 20%; }
 .raised { display: block; font-size: 12pt; color: #4c6272; margin-top: 3pt; }
 .tba { color: #4c6272; font-style: italic; }
 .legend, .contact { margin-top: 12pt; }
+.scope-note { border-left: 6px solid #005eb8; background: #f0f4f5; padding: 6pt 10pt; }
+h2.goals { font-size: 16pt; color: #005eb8; margin: 14pt 0 0; }
 .contact { border-top: 2px solid #005eb8; padding-top: 6pt; font-weight: bold; }
 """
 
@@ -255,7 +275,8 @@ def booklet_html(plan: pd.DataFrame, *, logo: str | Path | None = None, **kwargs
             + f"<p class='dated'>{e(c['dated'])}</p></header>"
             + "".join(f"<p{' class=draft' if i and c['state'] == 'draft' else ''}>{e(p)}</p>"
                       for i, p in enumerate(c["intro"]))
-            + (f"<p><em>{e(c['note'])}</em></p>" if c["note"] else "")
+            + (f"<p class='scope-note'>{e(c['note'])}</p>" if c["note"] else "")
+            + f"<h2 class='goals'>{e(c['heading'])}</h2>"
             + "<table><colgroup><col class='said'><col class='plan'><col class='by'></colgroup>"
               "<thead><tr><th scope='col'>You said</th><th scope='col'>We plan to</th><th scope='col'>By</th></tr>"
               f"</thead><tbody>{rows}</tbody></table>"
@@ -314,7 +335,11 @@ def write_booklet_docx(plan: pd.DataFrame, path: str | Path, *, logo: str | Path
         run = doc.add_paragraph().add_run(text)
         run.bold = bool(i and c["state"] == "draft")
     if c["note"]:
-        doc.add_paragraph().add_run(c["note"]).italic = True
+        doc.add_paragraph().add_run(c["note"]).bold = True
+    goals_head = doc.add_heading(c["heading"], level=2)
+    for run in goals_head.runs:
+        run.font.size = Pt(16)
+        run.font.color.rgb = blue
     table = doc.add_table(rows=1, cols=3)
     table.style = "Table Grid"
     table.autofit = False  # the column widths below hold in Word and LibreOffice alike
@@ -380,7 +405,7 @@ def output_folder(path: str | Path) -> Path:
 
 def write_booklets(plan: pd.DataFrame, out_dir: str | Path, *, sites: dict, took_part: dict | None = None,
                    title: str = TITLE, round: str = "", contact: str | None = None, logo: str | Path | None = None,
-                   today: date | None = None, formats=("docx", "html", "pdf")) -> list[Path]:
+                   today: date | None = None, formats=("docx", "html", "pdf"), programme: str = "") -> list[Path]:
     """Write ``<out_dir>/<SITE>.docx``, ``.html`` and ``.pdf`` for every hospital in ``sites`` (site code:
     ``{name, contact}`` as in project.yaml); return the paths.
 
@@ -394,7 +419,7 @@ def write_booklets(plan: pd.DataFrame, out_dir: str | Path, *, sites: dict, took
         name = site_file_name(code)
         kwargs = dict(hospital=str(info.get("name") or code), site=str(code), sites=tuple(sites), title=title,
                       round=round, contact=info.get("contact") or contact,
-                      took_part=(took_part or {}).get(code), today=today)
+                      took_part=(took_part or {}).get(code), today=today, programme=programme)
         if "docx" in formats:
             write_booklet_docx(plan, out / f"{name}.docx", logo=logo, **kwargs)
             paths.append(out / f"{name}.docx")
@@ -415,7 +440,7 @@ def alliances(sites: dict) -> dict[str, list[str]]:
 def write_alliance_booklets(plan: pd.DataFrame, out_dir: str | Path, *, sites: dict, took_part: dict | None = None,
                             title: str = TITLE, round: str = "", contact: str | None = None,
                             logo: str | Path | None = None, today: date | None = None,
-                            formats=("docx", "html", "pdf")) -> list[Path]:
+                            formats=("docx", "html", "pdf"), programme: str = "") -> list[Path]:
     """Write ``<out_dir>/alliance_<NAME>.docx``, ``.html`` and ``.pdf`` for every Cancer Alliance of ``sites``
     (:func:`alliances`): the goals of its hospitals, each row saying which hospital it is for; return the paths.
     ``booklet: {alliance_booklets: true}`` in project.yaml asks the run for them."""
@@ -426,7 +451,7 @@ def write_alliance_booklets(plan: pd.DataFrame, out_dir: str | Path, *, sites: d
         groups = set().union(*[(took_part or {}).get(c, set()) for c in codes]) if took_part else None
         kwargs = dict(hospital=alliance, site=tuple(codes), sites=tuple(sites), title=title, round=round,
                       contact=contact, took_part=groups, today=today,
-                      site_names={c: str((sites[c] or {}).get("name") or c) for c in codes})
+                      site_names={c: str((sites[c] or {}).get("name") or c) for c in codes}, programme=programme)
         if "docx" in formats:
             write_booklet_docx(plan, out / f"{name}.docx", logo=logo, **kwargs)
             paths.append(out / f"{name}.docx")

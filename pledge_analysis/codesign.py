@@ -221,6 +221,52 @@ def small_count(n: int, suppress_below: int | None) -> str:
     return f"fewer than {suppress_below}" if suppress_below and 0 < n < suppress_below else f"{n:,}"
 
 
+_NUM = r"(\d[\d,]*)"
+
+
+def small_counts_in_text(text, suppress_below: int | None):
+    """A priority's ``reason`` or ``survey_evidence`` (:mod:`pledge_analysis.prioritise`) with every count of
+    comments, people or answers under ``suppress_below`` written as :func:`small_count` writes it, as the
+    report and the view print them ("raised in only 7 comments (7 people)" -> "raised in fewer than 21
+    comments (fewer than 21 people)"); thresholds ("3 or more", "under 10") and percentages stay as they are.
+    Not a string (a missing value) or no rule: returned unchanged.
+
+    >>> small_counts_in_text("Waits: a priority: 4 of its 4 comments are criticisms. Raised in only 4 comments "
+    ...                      "(1 person), 4 of them negative: too few (under 10) for a reliable percentage; 3 or more "
+    ...                      "negative comments at 1 of the 2 hospitals.", 21)
+    'Waits: a priority: at least half of its comments (fewer than 21) are criticisms. Raised in fewer than 21 comments (fewer than 21 people), fewer than 21 of them negative: too few (under 10) for a reliable percentage; 3 or more negative comments at 1 of the 2 hospitals.'
+    >>> small_counts_in_text("listened not used: fewer answers than the suppression threshold (n 10)", 21)
+    'listened not used: fewer answers than the suppression threshold (fewer than 21 answers)'
+    >>> small_counts_in_text("raised in 40% of comments (1,105 comments from 896 people)", 21)
+    'raised in 40% of comments (1,105 comments from 896 people)'
+    """
+    import re
+
+    if not isinstance(text, str) or not suppress_below or suppress_below <= 1:
+        return text
+    limit = f"fewer than {suppress_below}"
+
+    def small(s: str) -> bool:
+        return 0 < int(s.replace(",", "")) < suppress_below
+
+    text = re.sub(_NUM + r" of its " + _NUM + r" comments are criticisms",
+                  lambda m: f"at least half of its comments ({limit}) are criticisms" if small(m[2]) else m[0], text)
+    text = text.replace("its one comment is a criticism", f"at least half of its comments ({limit}) are criticisms")
+    text = re.sub(r"\(" + _NUM + " of " + _NUM + r"\)",  # "praise or passing mentions (2 of 40)"
+                  lambda m: (f"({limit} comments in all)" if small(m[2]) else
+                             f"({small_count(int(m[1].replace(',', '')), suppress_below)} of {m[2]})"), text)
+    text = text.replace(", it was negative", ", all of them negative").replace(", it was not negative",
+                                                                               ", none of them negative")
+    text = re.sub(r"(?<!\d)" + _NUM + r" of them negative",
+                  lambda m: f"{limit} of them negative" if small(m[1]) else m[0], text)
+    text = re.sub(r"(?<![\d,.])" + _NUM + r" (comments?|people|person)\b",
+                  lambda m: (f"{limit} {'people' if m[2] in ('person', 'people') else 'comments'}" if small(m[1])
+                             else m[0]), text)
+    text = re.sub(r"\bn " + _NUM + r"\)", lambda m: f"{limit} answers)" if small(m[1]) else m[0], text)
+    text = re.sub(r"\(" + limit + r" answers\)", f"({limit} answers)", text)
+    return text.replace(f"in only {limit}", f"in {limit}")
+
+
 def codesign_html(pages: list[dict], *, hospital: str, round: str = "", today: date | None = None,
                   took_part=None, standards: str = "", suppress_below: int | None = None) -> str:
     """The pack as one self-contained HTML page (one printed page per area); ``took_part``: the groups
@@ -256,7 +302,7 @@ def codesign_html(pages: list[dict], *, hospital: str, round: str = "", today: d
             + "".join(f"<p class='concern'>You said: {e(s)}"
                       + (" <span class='staff'>(staff plan)</span>" if a == "staff" else "") + "</p>"
                       for s, a in p["concerns"])
-            + f"<h3>What people said</h3><p>{c(p['comments'])} comments from {c(p['people'])} people mention it; "
+            + f"<h3>What people said</h3><p>{c(p['comments']).capitalize()} comments from {c(p['people'])} people mention it; "
               f"{c(p['negative'])} of the comments are negative.</p>"
             + (f"<table><thead><tr><th>Group</th><th>Comments</th><th>Negative</th></tr></thead><tbody>{groups}"
                "</tbody></table>" if groups else "")

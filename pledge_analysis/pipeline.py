@@ -22,7 +22,7 @@ from . import __version__
 from .config import ProjectConfig
 from .errors import ProjectFileError
 from .io import Ingested
-from .validate import check_data, codebook_notes, load_and_check, read_inputs
+from .validate import check_data, check_scales, codebook_notes, load_and_check, read_inputs
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +143,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     with steps.step("reading surveys and transcripts"):
         problems = []
         data = read_inputs(cfg, questions, problems)
-        problems += check_data(cfg, data)
+        problems += check_data(cfg, data) + check_scales(cfg, questions)
         if problems:
             raise ProjectFileError(problems)
     with steps.step(f"de-identifying {len(data.segments):,} segments"):
@@ -350,12 +350,13 @@ def write_all_booklets(result: RunResult, out: Path) -> list[str]:
                   contact=opts.get("contact"), logo=opts.get("logo"))
     write_booklet_docx(result.action_plan, out / "action_plan.docx", hospital=cfg.name, sites=tuple(cfg.sites),
                        took_part=set().union(*took_part.values()) if took_part else None, **common)
-    paths = write_booklets(result.action_plan, out / "booklets", sites=cfg.sites, took_part=took_part, **common)
+    paths = write_booklets(result.action_plan, out / "booklets", sites=cfg.sites, took_part=took_part,
+                           programme=cfg.name, **common)
     if opts.get("alliance_booklets"):  # one per Cancer Alliance: its hospitals' goals
         from .booklet import write_alliance_booklets
 
         paths += write_alliance_booklets(result.action_plan, out / "booklets", sites=cfg.sites, took_part=took_part,
-                                         **common)
+                                         programme=cfg.name, **common)
     if cfg.sites and len(result.priorities):  # the facilitator's pack: one page per prioritised area
         from .codesign import write_codesign
 

@@ -54,17 +54,59 @@ def priority_bars(priorities: pd.DataFrame, *, scope: str = "all", top: int = 10
     return fig
 
 
-def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str = "negativity"):
-    """Themes x scopes (groups or sites) heatmap of a themes column (default: negativity)."""
+def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str = "negativity",
+                  min_comments: int | None = None):
+    """Themes x scopes (groups or sites) heatmap of a themes column (default: negativity).
+
+    An empty cell says why: "no comments" (no comment about the theme there) or, with ``min_comments`` (the
+    priorities' rule, ``priorities: min_comments``), "fewer than N comments": a negativity resting on fewer
+    comments is not drawn, as the priorities table does not give it; a legend line under the chart says so."""
     import plotly.graph_objects as go
 
     t = themes[(themes["scope_type"] == scope_type) & (themes["n_segments"] > 0)]
     m = t.pivot_table(index="name", columns="scope", values=value, aggfunc="first")
+    few = None
+    if min_comments and value == "negativity":
+        n = t.pivot_table(index="name", columns="scope", values="n_segments", aggfunc="first").reindex_like(m)
+        few = (n < min_comments).to_numpy()
+        m = m.mask(n < min_comments)
+    blank = f"fewer than {min_comments} comments"
     fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=list(m.index), colorscale="Reds",
                                zmin=0, zmax=1 if value in ("negativity", "prevalence") else None,
-                               hovertemplate="%{y} / %{x}: %{z:.0%}<extra></extra>"))
+                               hovertemplate="%{y} / %{x}: %{z:.0%}<extra></extra>",
+                               **_blank_text(m, few, blank)))
     fig.update_layout(title=f"{value.title()} by theme and {scope_type}", height=120 + 26 * len(m),
                       margin=dict(l=10, r=10, t=50, b=40))
+    where = "hospital" if scope_type == "site" else scope_type
+    why = f"“{BLANK_CELL}”: no comment about this theme in this {where}, so there is nothing to show (not a value of 0)"
+    if few is not None and few.any():
+        why += f"; “{blank}”: too few for a reliable percentage, so it is not shown"
+    return _blank_legend(fig, m, why)
+
+
+#: What an empty heatmap cell says in the cell itself.
+BLANK_CELL = "no comments"
+
+
+def _blank_text(m: pd.DataFrame, other=None, other_text: str = "") -> dict:
+    """Heatmap keywords that write :data:`BLANK_CELL` in every empty cell of ``m`` (``other_text`` where the
+    boolean array ``other`` is true instead); nothing when no cell is empty, so full heatmaps are drawn as before."""
+    empty = m.isna().to_numpy()
+    if not empty.any():
+        return {}
+    other = other if other is not None else [[False] * m.shape[1]] * m.shape[0]
+    return dict(text=[[(other_text if o else BLANK_CELL) if e else "" for e, o in zip(row, orow)]
+                      for row, orow in zip(empty, other)], texttemplate="%{text}",
+                textfont=dict(size=11, color="#4c6272"))
+
+
+def _blank_legend(fig, m: pd.DataFrame, why: str):
+    """Under a heatmap with empty cells, one legend line saying why they are empty."""
+    if not m.isna().to_numpy().any():
+        return fig
+    fig.add_annotation(text=why, xref="paper", yref="paper", x=0, y=0, yshift=-34, xanchor="left", yanchor="top",
+                       showarrow=False, font=dict(size=12, color="#4c6272"), align="left")
+    fig.update_layout(margin=dict(b=(fig.layout.margin.b or 40) + 40), height=(fig.layout.height or 300) + 40)
     return fig
 
 
@@ -182,13 +224,17 @@ def sites_heatmap(scores: pd.DataFrame, *, group: str = "all"):
     return fig
 
 
-def site_priority_heatmap(matrix: pd.DataFrame, *, value: str = "priority_score"):
+def site_priority_heatmap(matrix: pd.DataFrame, *, value: str = "priority_score", sites=None):
     """Sites x themes heatmap of a column of :func:`pledge_analysis.cross_site.site_theme_matrix`: the
     priority score by default, or another (``value="negativity"``, ``"rank"``).
 
     The priority score is on a fixed scale (0.5 = no different from the reference), so its colours are
     fixed too (centred on 0.5, 0.2 to 0.8) and mean the same at every site. ``value="score"`` (its name
-    in earlier releases) still works, with a FutureWarning."""
+    in earlier releases) still works, with a FutureWarning.
+
+    An empty cell (a theme no comment raised at that site has no priority there) says "no comments", and a
+    legend line under the chart says why; ``sites`` (the project's site codes) adds a column for each hospital
+    with no feedback in this run, every cell "no comments", instead of leaving it out."""
     import plotly.graph_objects as go
 
     from .schema import rename_legacy
@@ -201,14 +247,17 @@ def site_priority_heatmap(matrix: pd.DataFrame, *, value: str = "priority_score"
         value = "priority_score"
     matrix = rename_legacy(matrix, "cross_site")
     m = matrix.pivot_table(index="name", columns="site", values=value, aggfunc="first")
+    if sites is not None:
+        m = m.reindex(columns=list(m.columns) + [str(s) for s in sites if str(s) not in set(map(str, m.columns))])
     fixed = (dict(zmid=0.5, zmin=0.2, zmax=0.8, colorscale="RdBu_r") if value == "priority_score"
              else dict(colorscale="OrRd"))
     fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=list(m.index), **fixed,
-                               hovertemplate="%{y} at %{x}: %{z:.2f}<extra></extra>"))
+                               hovertemplate="%{y} at %{x}: %{z:.2f}<extra></extra>", **_blank_text(m)))
     title = "Priority score" if value == "priority_score" else f"Priority {value}"
     fig.update_layout(title=f"{title} by site and theme", height=120 + 26 * len(m),
                       margin=dict(l=10, r=10, t=50, b=40))
-    return fig
+    return _blank_legend(fig, m, "“no comments”: no comment raised this theme at this hospital, so it has no "
+                                 "priority there (not a score of 0.5)")
 
 
 def ranks_with_intervals(intervals: pd.DataFrame, *, scope: str = "all", top: int = 8):

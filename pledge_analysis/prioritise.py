@@ -411,9 +411,13 @@ def _reason(r, min_comments: int, n_drivers: int = 0) -> str:
         parts.append(_no_survey_gap(getattr(r, "survey_evidence", "")))
     n_sites, n_bad = int(r.n_sites), int(r.n_sites_negative)
     if n_sites > 1:  # at one hospital (a site's own scope) this says nothing
-        where = (f"all {n_sites}" if n_bad == n_sites else f"none of the {n_sites}" if n_bad == 0
-                 else f"{n_bad} of the {n_sites}")
-        parts.append(f"3 or more negative comments at {where} hospitals")
+        if n_sites == 2 and n_bad in (0, 2):  # never "all 2 hospitals"
+            parts.append("3 or more negative comments at both hospitals" if n_bad else
+                         "3 or more negative comments at neither hospital")
+        else:
+            where = (f"all {n_sites}" if n_bad == n_sites else f"none of the {n_sites}" if n_bad == 0
+                     else f"{n_bad} of the {n_sites}")
+            parts.append(f"3 or more negative comments at {where} hospitals")
     if pd.notna(r.driver) and r.driver > 0 and n_drivers and pd.notna(r.survey_gap):  # no gap: nothing it weights
         relative = r.driver * n_drivers  # 1 = an even share of what explains the overall rating
         how = ("more closely than most" if relative >= 1.5 else "less closely than most" if relative <= 2 / 3

@@ -52,7 +52,9 @@ class Site(_Strict):
 class SurveyColumns(_Strict):
     """Which column of the export holds what (canonical name: column header in the file)."""
 
-    respondent_id: str = Field(description="Column with each respondent's id (unique within the survey).")
+    respondent_id: str = Field(description="Column with each respondent's id (unique within the survey); "
+                               "`(row)` when the export has none (Google Forms): each respondent is then named "
+                               "by its file and spreadsheet row.")
     site: str = Field(description="Column with the hospital: a site code or name listed under `sites:`.")
     group: Optional[str] = Field(None, description="Column with the patient group (mapped to the names in "
                                                    "`groups:` through `values: group:`). Leave out when the "
@@ -291,10 +293,38 @@ class Question(_Strict):
     min: Optional[float] = Field(None, description="Lowest valid rating (rating questions).")
     max: Optional[float] = Field(None, description="Highest valid rating (rating questions).")
     national: Optional[str] = Field(None, description="The matching question number in the national benchmark.")
-    respondents: Literal["patient", "staff"] = Field("patient", description="Who is asked: `patient` or `staff`.")
+    respondents: Literal["patient", "staff", "all"] = Field("patient", description="Who is asked: `patient`, "
+                                                            "`staff` or `all` (the same question in a patient "
+                                                            "and a staff survey, so that they are compared).")
+    other_columns: list[str] = Field(default_factory=list, description="The question's header in other surveys' "
+                                     "files, where it differs from `column` (another tool, another numbering); "
+                                     "each file is read from the first of these it has.")
+    labels: Optional[dict[str, str]] = Field(None, description="Answers exported as numbers with a legend (a "
+                                             "Likert scale coded 1-5): `{1: Strongly disagree, ..., 5: Strongly "
+                                             "agree}`; each number is read as its words, which are the `options`.")
+    likert: Optional[bool] = Field(None, description="`false`: this `rating` of 1 to at most 7 really is a score, "
+                                   "not a Likert scale's answer codes (`validate` stops asking).")
+    same_question_as: list[str] = Field(default_factory=list, description="Earlier wordings of this question (its "
+                                        "`text:` in another round's questions.yaml) that ask the same thing, so "
+                                        "that goal progress compares the rounds although the wording changed.")
+
+    @field_validator("same_question_as", mode="before")
+    @classmethod
+    def _one_wording(cls, value):
+        return [value] if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _readings_are_options(self):
+        if self.labels is not None:
+            if self.kind != "categorical":
+                raise ValueError("labels: (numbers read as words) is for a categorical question; remove it or "
+                                 "set kind: categorical")
+            bad = [k for k in self.labels if not k.strip().lstrip("-").isdigit()]
+            if bad:
+                raise ValueError(f"labels keys must be the whole numbers in the file, found {bad}")
+            unknown = [v for v in self.labels.values() if self.options and v not in self.options]
+            if unknown:
+                raise ValueError(f"labels words {unknown} are not among the options {self.options}")
         for key in ("positive", "negative"):
             unknown = [o for o in getattr(self, key) if o not in self.options]
             if unknown and self.options:

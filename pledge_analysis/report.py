@@ -39,14 +39,47 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "table"
 
 
+#: How a machine column name is shown as a table header (:func:`display_name`); the CSV downloads keep
+#: the machine names, as the output files have them.
+DISPLAY_NAMES = {
+    "source_id": "source", "rows_read": "rows read", "respondents_kept": "respondents kept",
+    "rows_kept": "rows kept", "rows_set_aside": "rows set aside", "scope_type": "level",
+    "goal_id": "goal", "you_said": "you said", "we_plan_to": "we plan to", "same_region": "same region",
+    "code_id": "code", "f1": "F1 score", "ci_low": "95% interval from", "ci_high": "95% interval to",
+    "negative_share": "share negative", "site_name": "hospital", "standard_id": "standard",
+    "n_segments": "comments", "n_respondents": "people", "n_negative": "negative comments",
+    "priority_score": "priority score", "survey_evidence": "survey evidence",
+}
+#: The sentence the report prints once about the two kinds of column names.
+DOWNLOAD_NOTE = ("Table headers are shown in words; each “Download this table (CSV)” file and the output files "
+                 "(priorities.csv, survey_scores.csv, ...) keep the machine column names (for example "
+                 "<code>scope_type</code>, <code>ci_low</code>), so they can be read by a program.")
+
+
+def display_name(column) -> str:
+    """A column's header in the report: :data:`DISPLAY_NAMES`, else the name with ``_`` as spaces; a
+    redaction label (``NHS_NUMBER``) stays as its placeholder ``[NHS_NUMBER]`` reads in the comments.
+
+    >>> display_name("scope_type"), display_name("negative_share"), display_name("95% interval")
+    ('level', 'share negative', '95% interval')
+    >>> display_name("NHS_NUMBER")
+    'NHS_NUMBER'
+    """
+    column = str(column)
+    if column.isupper():
+        return column
+    return DISPLAY_NAMES.get(column, column.replace("_", " "))
+
+
 def _table(df: pd.DataFrame, columns: list[str] | None = None, max_rows: int = 50, name: str = "table") -> str:
     """An HTML table and, under it, a link that downloads the same rows as ``<name>.csv``.
 
     The CSV is built from the very DataFrame shown (same columns, same rows) and embedded as a
-    base64 ``data:`` URI, so it works from a file opened offline."""
+    base64 ``data:`` URI, so it works from a file opened offline. The headers shown are display
+    names (:func:`display_name`); the CSV keeps the machine names."""
     df = df[columns] if columns else df
     shown = df.head(max_rows)
-    table = shown.to_html(index=False, escape=True, border=0, na_rep="", classes="data",
+    table = shown.rename(columns=display_name).to_html(index=False, escape=True, border=0, na_rep="", classes="data",
                           float_format=lambda x: f"{x:.3g}")  # a blank cell, not "NaN"
     data = base64.b64encode(shown.to_csv(index=False).encode("utf-8")).decode("ascii")
     more = f" (first {max_rows:,} of {len(df):,} rows)" if len(df) > max_rows else ""
@@ -115,12 +148,15 @@ def question_label(qid, wording: dict[str, str]) -> str:
     return f"{text} ({qid})" if text else str(qid)
 
 
-def survey_table(scores: pd.DataFrame, wording: dict[str, str]) -> pd.DataFrame:
+def survey_table(scores: pd.DataFrame, wording: dict[str, str], suppress_below: int | None = None) -> pd.DataFrame:
     """The survey section's table: question wording with its code, the result and its 95% interval
     in one format per row, and the benchmark, gap and source, or "No benchmark" where none exists.
 
     Columns: ``question``, ``respondents``, ``result``, ``95% interval``, ``benchmark``,
-    ``gap to benchmark``, ``benchmark source``, ``suppressed``."""
+    ``gap to benchmark``, ``benchmark source``, ``suppressed``. With ``suppress_below`` (the project's
+    suppression rule) a suppressed row's respondents read "fewer than N", never the small number itself."""
+    from .codesign import small_count
+
     rows = []
     for r in scores.itertuples(index=False):
         kind = getattr(r, "kind", "proportion")
@@ -137,7 +173,8 @@ def survey_table(scores: pd.DataFrame, wording: dict[str, str]) -> pd.DataFrame:
             source = "No benchmark" + (f" ({reason})" if reason else "")
         rows.append({
             "question": question_label(r.question_id, wording),
-            "respondents": int(r.n) if pd.notna(r.n) else None,
+            "respondents": (small_count(int(r.n), suppress_below) if supp and suppress_below else int(r.n))
+            if pd.notna(r.n) else None,
             "result": "" if supp else _value(r.estimate, kind),
             "95% interval": "" if supp or pd.isna(r.ci_low) else f"{_value(r.ci_low, kind)} to {_value(r.ci_high, kind)}",
             "benchmark": _value(bench, kind) if has_bench else "No benchmark",
@@ -155,7 +192,13 @@ _CODE = re.compile(r"(?<![\w(])([A-Z]{1,4}\d{0,3})(?= \d+%| not used| \d+\.\d / 
 def _words_for_codes(text: str, wording: dict[str, str]) -> str:
     """Put the wording beside each question code in a survey-evidence string ("Q2 84% ..." ->
     "How do you feel ... (Q2) 84% ...")."""
-    return _CODE.sub(lambda m: question_label(m.group(1), wording) if m.group(1) in wording else m.group(1), text)
+    text = _CODE.sub(lambda m: question_label(m.group(1), wording) if m.group(1) in wording else m.group(1), text)
+    items = text.split("; ")  # a project's own ids ("listened") lead their item: "listened not used: ..."
+    for i, item in enumerate(items):
+        qid = item.split(" ", 1)[0]
+        if qid in wording and not _CODE.fullmatch(qid) and not item.startswith(question_label(qid, wording)):
+            items[i] = question_label(qid, wording) + item[len(qid):]
+    return "; ".join(items)
 
 
 def _relative(text: str, roots: list[str]) -> str:
@@ -300,7 +343,7 @@ def coding_section(result) -> list[str]:
     return out
 
 
-def standards_section(result) -> list[str]:
+def standards_section(result, suppress_below: int | None = None) -> list[str]:
     """The "Standards audit" section: the framework's name and note, the rule, a table of verdicts (hospitals
     by standards) and the evidence behind each verdict; nothing when the run audited no standards."""
     audit = getattr(result, "standards_audit", None)
@@ -325,8 +368,16 @@ def standards_section(result) -> list[str]:
     names = dict(zip(audit["site"], audit["site_name"]))
     m.insert(1, "hospital", m["site"].map(names))
     out.append(_table(m, name="standards_verdicts"))
+    from .codesign import small_count, small_counts_in_text
+
     shown = audit.rename(columns={"standard_id": "standard", "n_comments": "comments", "n_negative": "negative",
                                   "survey_figures": "survey figures"})
+    for c in ("comments", "negative"):  # the project's suppression rule, as in the priorities' reasons
+        if c in shown.columns:
+            shown[c] = [small_count(int(x), suppress_below) if pd.notna(x) else "" for x in shown[c]]
+    for c in ("reason", "survey figures"):
+        if c in shown.columns:
+            shown[c] = [small_counts_in_text(x, suppress_below) for x in shown[c]]
     out.append(_table(shown, ["site", "standard", "statement", "group", "verdict", "reason", "comments", "negative",
                               "survey figures"], max_rows=500, name="standards_audit"))
     return out
@@ -339,8 +390,11 @@ def write_report(result, path: str | Path) -> None:
     de-identification, how the comments were coded (:func:`coding_section`), prioritised improvement
     areas, the standards audit (when project.yaml names a standards file), draft action plan, learning
     across hospitals (when there is more than one site) and survey scores."""
+    from .codesign import small_counts_in_text
+
     path = Path(path)
     wording = question_wording(result)
+    min_n = getattr(result.config, "suppress_below", 21) or None  # the privacy rule, for every small count
     roots = [str(path.resolve().parent), str(path.parent), str(Path.home())]
     project_dir = getattr(result.config, "root", None) or getattr(result.config, "project_dir", None)
     if project_dir:
@@ -354,7 +408,8 @@ def write_report(result, path: str | Path) -> None:
             figs.append((f"Priorities: {g}", plots.priority_bars(pr, scope=g)))
     theme_figs = []  # after the priorities table: the themes behind it
     if len(result.themes):
-        theme_figs.append(("Negativity by theme and group", plots.theme_heatmap(result.themes, scope_type="group")))
+        theme_figs.append(("Negativity by theme and group", plots.theme_heatmap(result.themes, scope_type="group",
+                                              min_comments=(result.run_log.get("priorities") or {}).get("min_comments"))))
         theme_figs.append(("Prevalence by theme and site",
                            plots.theme_heatmap(result.themes, scope_type="site", value="prevalence")))
     survey_fig = None  # in the survey section, above the table it draws
@@ -375,7 +430,10 @@ def write_report(result, path: str | Path) -> None:
     parts.append("<h2>What was read</h2><p>"
                  f"{rows['respondents_kept']:,} respondents, {rows['answers_kept']:,} survey answers and "
                  f"{rows['segments_kept']:,} comments and transcript turns kept; {rows['set_aside']:,} rows or answers "
-                 "set aside (listed in <code>set_aside.csv</code>).</p>")
+                 "set aside (listed in <code>set_aside.csv</code>).</p>"
+                 f"<p class='note'>{DOWNLOAD_NOTE} Counts of comments, people and answers under the project's "
+                 f"suppression rule ({min_n or 0}) read “fewer than {min_n or 0}” in the reasons, survey figures "
+                 "and standards audit.</p>")
     sources = pd.DataFrame(result.run_log["sources"])
     for c in ("source_id", "path"):
         if c in sources.columns:
@@ -409,13 +467,15 @@ def write_report(result, path: str | Path) -> None:
         else:
             cols = ["scope_type", "scope", "rank", "name", "priority score", "reason", "quotes"]
         top["priority score"] = [f"{x:.2f}" if pd.notna(x) else "" for x in top["priority_score"]]
+        top["reason"] = [small_counts_in_text(x, min_n) for x in top["reason"]]
         if "survey_evidence" in top.columns:
-            top["survey evidence"] = [_words_for_codes(x, wording) if isinstance(x, str) else "" for x in top["survey_evidence"]]
+            top["survey evidence"] = [small_counts_in_text(_words_for_codes(x, wording), min_n) if isinstance(x, str)
+                                      else "" for x in top["survey_evidence"]]
             cols.insert(cols.index("reason") + 1, "survey evidence")
         parts.append(_table(top, cols, 80, name="priorities"))
     for title, fig in theme_figs:
         figure(title, fig)
-    parts += standards_section(result)
+    parts += standards_section(result, min_n)
     parts.append("<h2>Draft action plan</h2><p class='note'>“You said” is drawn from de-identified comments; "
                  "the co-design group fills “We plan to” and “By” (edit <code>action_plan.xlsx</code>).</p>")
     if len(result.action_plan):
@@ -427,7 +487,12 @@ def write_report(result, path: str | Path) -> None:
                      "site (fixed scale: 0.5 = unremarkable, the same meaning at every site); "
                      "buddy pairs match a site's weakest themes with a service strong on them "
                      "(optimal assignment, each mentor helps at most two others, same region preferred).</p>")
-        parts.append(plots.site_priority_heatmap(result.cross_site).to_html(full_html=False,
+        names = {str(c): str((i or {}).get("name") or c) if isinstance(i, dict) else str(c)
+                 for c, i in (result.config.sites or {}).items()}
+        if any(n != c for c, n in names.items()):  # the chart is labelled with site codes: say who each is
+            parts.append("<p class='note'>Sites: " + "; ".join(f"<b>{html.escape(c)}</b> {html.escape(n)}"
+                                                              for c, n in names.items()) + ".</p>")
+        parts.append(plots.site_priority_heatmap(result.cross_site, sites=list(result.config.sites or ())).to_html(full_html=False,
                                                                            include_plotlyjs=plotly_js[0],
                                                                            div_id="cross_site"))
         plotly_js[0] = False
@@ -441,7 +506,7 @@ def write_report(result, path: str | Path) -> None:
                      "figure exists for that question, so no gap is claimed.</p>")
         if survey_fig is not None:
             figure("Percentage positive by question, with the benchmark", survey_fig)
-        parts.append(_table(survey_table(s, wording), name="survey_scores"))
+        parts.append(_table(survey_table(s, wording, min_n), name="survey_scores"))
     parts.append("</body></html>")
     parts = _with_ids(parts)
     heads = [(m.group(1), html.unescape(m.group(2))) for p in parts for m in re.finditer(r"<h2 id='([^']+)'>(.*?)</h2>", p)]

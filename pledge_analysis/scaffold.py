@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ConfigError, InputError, MissingFileError, PledgeError
-from .io.detect import SurveyGuess, choose_sheet, detect_survey, layouts, site_codes
+from .io.detect import QuestionGuess, SurveyGuess, choose_sheet, detect_survey, layouts, site_codes, wording_key
 from .io.surveys import site_key
 from .io.transcripts import SUFFIXES as TRANSCRIPT_TYPES  # .txt, .docx, .vtt, .srt
 from .io.transcripts import read_transcript
@@ -225,8 +225,13 @@ def init_project(project_dir: str | Path, *, surveys: list[str | Path], transcri
     taken: set[str] = set()
     named: dict[str, int] = {}
     chosen = {s: choose_sheet(s, sheet) for s in surveys}  # several sheets with rows: which one is the survey
+    wordings: dict = {}  # the same wording in two surveys (a patient and a staff survey, two rounds): one id
     for files in layouts(surveys, {s: c[0] for s, c in chosen.items()}):
-        guess = detect_survey(files, name="survey", taken=taken, sheet=chosen[files[0]][0])
+        guess = detect_survey(files, name="survey", taken=taken, sheet=chosen[files[0]][0], wordings=wordings)
+        for q in guess.questions:
+            wordings.setdefault(wording_key(q.column), q)
+        for qid, header in guess.comments.items():
+            wordings.setdefault(wording_key(header), qid)
         guess.notes[:0] = [note for f in files if (note := chosen[f][1])]
         base = "staff survey" if guess.group == "staff" else "patient survey"
         named[base] = named.get(base, 0) + 1
@@ -253,7 +258,7 @@ def init_project(project_dir: str | Path, *, surveys: list[str | Path], transcri
             except PledgeError as exc:
                 turns, note = 0, "; ".join(filter(None, [note, f"cannot be read: {exc.message}"]))
             report.transcripts.append({"path": path, "site": site, "group": group, "note": note, "turns": turns})
-    questions = [q for g in report.surveys for q in g.questions]
+    questions = _one_entry_per_id(report.surveys)
     cb, report.codebook, verbatim = _codebook(codebook, framework_csv)
     qids = {q.id for q in questions}
     removed = sorted({i for items in cb["survey_items"] for i in items if i not in qids})
@@ -277,6 +282,50 @@ def init_project(project_dir: str | Path, *, surveys: list[str | Path], transcri
     _write(report, root, placer, texts, cb, verbatim, in_place)
     _checks(report, questions, cb, removed, in_place, placer)
     return report
+
+
+def _one_entry_per_id(surveys: list[SurveyGuess]) -> list[QuestionGuess]:
+    """The questions.yaml entries: a question asked in several surveys (one id, see
+    :func:`pledge_analysis.io.detect.detect_survey`) is one entry, asked of ``all`` when a patient and a staff
+    survey ask it, with the other surveys' headers under ``other_columns``."""
+    import copy
+
+    out: dict[str, QuestionGuess] = {}
+    for g in surveys:
+        for q in g.questions:
+            first = out.get(q.id)
+            if first is None:
+                out[q.id] = copy.copy(q)
+                out[q.id].other_columns = []
+                continue
+            if q.respondents != first.respondents:
+                first.respondents = "all"
+            if q.column != first.column and q.column not in first.other_columns:
+                first.other_columns.append(q.column)
+            first.options += [o for o in q.options if o not in first.options]
+            if q.labels and not first.labels:
+                first.labels = q.labels
+            first.note += f"; the same question in {g.name} ({q.column!r})"
+    return list(out.values())
+
+
+def near_wordings(surveys: list[SurveyGuess], cutoff: float = 0.8) -> list[tuple[QuestionGuess, str, QuestionGuess, str]]:
+    """Pairs of questions of different surveys with different ids whose wordings are nearly the same
+    (:class:`difflib.SequenceMatcher` ratio at least ``cutoff`` after :func:`wording_key`): listed for the
+    user to confirm, never merged."""
+    import difflib
+
+    out, seen = [], []
+    for g in surveys:
+        mine = []
+        for q in g.questions:
+            key = wording_key(q.column)
+            for other, name, k in seen:
+                if other.id != q.id and key != k and difflib.SequenceMatcher(None, k, key).ratio() >= cutoff:
+                    out.append((other, name, q, g.name))
+            mine.append((q, g.name, key))
+        seen += mine
+    return out
 
 
 def _write(report: InitReport, root: Path, placer: _Placer, texts: dict[str, str], cb, verbatim, in_place) -> None:
@@ -317,6 +366,11 @@ def _checks(report: InitReport, questions, cb, removed, in_place, placer: _Place
         if any(g.comments for g in report.surveys):
             todo.append("questions.yaml: confirm each free_text polarity (how the question leans its answers: "
                         "negative_prompt, positive_prompt or neutral; the sentiment model uses it)")
+    for a, sa, b, sb in near_wordings(report.surveys):
+        todo.append(f"questions {a.id} ({sa}: {a.text!r}) and {b.id} ({sb}: {b.text!r}) are worded nearly the same: "
+                    f"if they ask the same thing, keep one entry in questions.yaml (id {a.id}, {b.column!r} under its "
+                    f"other_columns:, respondents: all if a staff survey asks one) and name {a.id} in the surveys' "
+                    "questions:; else leave them apart (they are not compared)")
     patient_cols = {frozenset(q.column for q in g.questions) for g in report.surveys if g.group != "staff"}
     if len(patient_cols) > 1:
         todo.append("patient surveys ask different questions: each lists the ones it asks under `questions:` in "

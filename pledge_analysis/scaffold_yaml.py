@@ -124,15 +124,17 @@ def project_yaml(*, name: str, sites: dict[str, str], surveys: list[SurveyGuess]
 
 _LEANS_NEGATIVE = re.compile(r"\b(?:improve\w*|better|change\w*|worse|wrong|problems?|disappoint\w*|"
                              r"dissatisf\w*|unhappy|complain\w*|difficult\w*)\b", re.I)
-_LEANS_POSITIVE = re.compile(r"\b(?:good|well|best|liked?|enjoy\w*|great|positive|pleased|happy|praise)\b", re.I)
+_LEANS_POSITIVE = re.compile(r"\b(?:good|well|best|liked?(?! to\b)|enjoy\w*|great|positive|pleased|happy|praise)\b",
+                             re.I)  # "would you like to tell us" is not praise
 
 
 def guess_polarity(header: str) -> str:
     """How a free-text question's wording leans its answers, guessed from the wording (to be confirmed).
 
     >>> [guess_polarity(h) for h in ("What could we do better?", "What went well?", "Any other comments?",
-    ...                              "What was good, and what could be improved?")]
-    ['negative_prompt', 'positive_prompt', 'neutral', 'neutral']
+    ...                              "What was good, and what could be improved?",
+    ...                              "Is there anything else you would like to tell us?", "What did you like?")]
+    ['negative_prompt', 'positive_prompt', 'neutral', 'neutral', 'neutral', 'positive_prompt']
     """
     negative, positive = bool(_LEANS_NEGATIVE.search(header)), bool(_LEANS_POSITIVE.search(header))
     return "negative_prompt" if negative and not positive else "positive_prompt" if positive and not negative \
@@ -150,7 +152,11 @@ def questions_yaml(questions: list[QuestionGuess], comments: dict[str, str] | No
              "#   options     every answer a respondent can give, in scale order; other answers are set aside",
              "#   positive    answers counted as positive; negative: answers counted as negative. Any other",
              "#               option (\"Don't know\", \"Not applicable\", a neutral middle) is excluded, as in CPES",
-             "#   respondents patient or staff: which survey asks it",
+             "#   labels      (answers exported as numbers) each number and the option it stands for",
+             "#   other_columns the question's header in other surveys' files (the same question, one id)",
+             "#   respondents patient, staff or all (a patient and a staff survey both ask it): who is asked",
+             "#   likert      (a rating of 1 to 7) false: the numbers really are a score, not Likert answers",
+             "#   same_question_as  earlier wordings of a reworded question (another round), for goal progress",
              "#   national    (optional) the CPES question number, to compare with a national benchmark",
              "# EVERY question is TO BE CONFIRMED: init guessed each scale from the answers it saw.",
              "questions:"]

@@ -16,7 +16,9 @@ Checks beyond the typed schema of :mod:`pledge_analysis.project_schema`:
 - ``values:`` recodes a column that the survey maps;
 - every survey file can be read and has the mapped columns; every transcript parses;
 - a respondent id is kept once per survey: a repeat in a later file of the same survey is set aside;
-- every source is accounted for: rows (or turns) read = kept + set aside.
+- every source is accounted for: rows (or turns) read = kept + set aside;
+- a rating of 1 to at most 7 whose numbers may be a Likert scale's answer codes is asked about
+  (:func:`check_scales`): the file gives a legend, or the header does not say rating or score.
 """
 from __future__ import annotations
 
@@ -118,7 +120,7 @@ def check_files(cfg: ProjectConfig, questions: pd.DataFrame | None, codebook: pd
         if s.questions is None:
             continue
         theirs = set() if questions is None else set(
-            questions.loc[questions["respondents"] == s.respondents, "question_id"])
+            questions.loc[questions["respondents"].isin([s.respondents, "all"]), "question_id"])
         wrong = [q for q in s.questions if q not in theirs]
         if wrong:
             other = [q for q in wrong if q in known]
@@ -211,6 +213,76 @@ def check_data(cfg: ProjectConfig, data: Ingested) -> list[Problem]:
                            message=f"{kind} {value!r} ({n} row{'s' if n != 1 else ''}, first shown) is not declared; "
                            f"declared: {declared}. To fix, {fix}."))
     return out
+
+
+def check_scales(cfg: ProjectConfig, questions: pd.DataFrame | None) -> list[Problem]:
+    """A ``rating`` question of 1 to at most 7 whose numbers may be a Likert scale's answer codes: the file
+    states a legend (``1 = Strongly disagree`` in the header, a title row above it or another sheet), or the
+    header does not say rating or score. Read as a rating, "Strongly agree" would be averaged as 5 out of 5,
+    so this is asked, not guessed: the problem names the file and column and the questions.yaml lines that
+    read the numbers as words (``labels:``), or ``likert: false`` to keep the rating."""
+    from .io.detect import file_legend, legend_in, likert_labels, likert_unsettled, reading_of
+    from .io.files import read_table
+    from .io.surveys import header_key
+    from .io.yamlfile import load_yaml_located
+
+    if questions is None or "likert" not in questions.columns:
+        return []
+    rated = questions[(questions["kind"] == "rating") & questions["min"].notna() & questions["max"].notna()]
+    rated = rated[(rated["min"] >= 1) & (rated["max"] <= 7) & (rated["likert"].map(lambda v: v is not False))]
+    if rated.empty:
+        return []
+    _, where = load_yaml_located(cfg.questions)
+    index = {q: i for i, q in enumerate(questions["question_id"])}
+    problems, asked_done = [], set()
+    for spec in cfg.surveys:
+        mine = rated[rated["respondents"].isin([spec.respondents, "all"])]
+        if spec.questions is not None:
+            mine = mine[mine["question_id"].isin(spec.questions)]
+        for path in spec.files if len(mine) else []:
+            try:
+                table = read_table(path, sheet=spec.sheet)
+            except PledgeError:
+                continue  # read_inputs reports the file
+            headers = {header_key(h): h for h in table.header}
+            legend, found_in = file_legend(path, table.title_rows, table.sheet)
+            for q in mine.itertuples(index=False):
+                header = next((h if h in table.header else headers.get(header_key(h))
+                               for h in [q.column, *(q.other_columns or [])]
+                               if h in table.header or header_key(h) in headers), None)
+                if header is None or q.question_id in asked_done:
+                    continue
+                lo, hi = int(q.min), int(q.max)
+                own = legend_in(header)
+                if not likert_unsettled(header, lo, hi, own or legend):
+                    continue
+                asked_done.add(q.question_id)
+                stated = own or legend
+                labels, _ = likert_labels(stated, lo, hi) if stated else (None, "")
+                lines = ["kind: categorical"]
+                if labels:
+                    r = reading_of([labels[c] for c in sorted(labels, reverse=True)])
+                    lines += ["labels: {" + ", ".join(f"{c}: {v}" for c, v in labels.items()) + "}",
+                              f"options: {r['options']}", f"positive: {r['positive'] or ['...']}",
+                              f"negative: {r['negative'] or ['...']}"]
+                else:
+                    words = {c: stated.get(c, "WORDS") for c in range(lo, hi + 1)}
+                    lines += ["labels: {" + ", ".join(f"{c}: {v}" for c, v in words.items()) + "}",
+                              "options: [the words, best first]", "positive: [...]", "negative: [...]"]
+                why = (f"the file gives a legend ({', '.join(f'{c} = {v}' for c, v in stated.items())}, in "
+                       f"{'the header' if own else found_in})" if stated else
+                       "its header does not say it is a rating or a score, and nothing in the file says what the "
+                       "numbers stand for")
+                i = index[q.question_id]
+                problems.append(Problem(
+                    cfg.questions, where.line(("questions", i, "kind")) or where.line(("questions", i)),
+                    f"questions[{i}].kind",
+                    f"{q.question_id} is read as a rating from {lo} to {hi} (averaged as a score) but "
+                    f"{cfg.source_id(path)}, column {header!r}: {why}. Its numbers may be a Likert scale's answers "
+                    "(1 = Strongly disagree ...), which would make the score wrong. If they are, replace "
+                    f"kind/min/max of {q.question_id} in questions.yaml by: " + "; ".join(lines)
+                    + ". If they really are a score, add: likert: false"))
+    return problems
 
 
 def check_accounting(data: Ingested) -> list[Problem]:
@@ -328,7 +400,7 @@ def validate_project(project: str | Path) -> ValidationReport:
     except ProjectFileError as exc:
         return ValidationReport(Path(project), list(exc.problems))
     data = read_inputs(cfg, questions, problems)
-    problems += check_data(cfg, data)
+    problems += check_data(cfg, data) + check_scales(cfg, questions)
     files = pd.DataFrame(data.sources, columns=["source_id", "path", "kind", "rows_read", "respondents_kept",
                                                 "rows_kept", "rows_set_aside", "sheet"])
     aside = (data.set_aside.groupby(["source_id", "reason"]).size().rename("rows").reset_index()

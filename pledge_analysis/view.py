@@ -148,15 +148,16 @@ def _e(value) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else html.escape(str(value))
 
 
-def _rank_text(r) -> str:
+def _rank_text(r, n_areas: int | None = None) -> str:
     rank = int(r["rank"])
+    ranked = f"Ranked {ordinal(rank)}" + (f" of {n_areas} areas" if n_areas else "") + " here"  # out of how many
     low, high = r.get("rank_low"), r.get("rank_high")
     if pd.notna(low) and pd.notna(high) and (int(low), int(high)) != (rank, rank):
-        return (f"Ranked {ordinal(rank)} here; with other samples of the same people it could have been "
+        return (f"{ranked}; with other samples of the same people it could have been "
                 f"anywhere from {ordinal(int(low))} to {ordinal(int(high))}.")
     if pd.notna(low):
-        return f"Ranked {ordinal(rank)} here, and {ordinal(rank)} with every resample of the same people."
-    return f"Ranked {ordinal(rank)} here."
+        return f"{ranked}, and {ordinal(rank)} with every resample of the same people."
+    return f"{ranked}."
 
 
 def _quotes(value) -> list[str]:
@@ -201,8 +202,12 @@ def survey_lines(evidence, run_log: dict) -> list[str]:
 
 
 def priorities_html(outputs: RunOutputs, site: str, *, top: int = TOP) -> str:
+    from .codesign import small_counts_in_text
+
+    threshold = ((outputs.run_log or {}).get("survey") or {}).get("suppress_below") or 21
     p = outputs.priorities
-    rows = p[(p["scope_type"] == "site") & (p["scope"].astype(str) == site)].sort_values("rank").head(top)
+    here = p[(p["scope_type"] == "site") & (p["scope"].astype(str) == site)]
+    rows = here.sort_values("rank").head(top)
     out = ["<h2>What matters most here</h2>",
            "<p class='note'>The areas that patients' and staff comments and the survey point to most strongly at "
            "this hospital, most important first. The quotes are from the comments, with names and other details "
@@ -211,9 +216,9 @@ def priorities_html(outputs: RunOutputs, site: str, *, top: int = TOP) -> str:
         return "".join(out + ["<p>No prioritised areas for this hospital in this run.</p>"])
     for r in rows.to_dict("records"):
         out.append(f"<section class='priority'><h3>{int(r['rank'])}. {_e(r['name'])}</h3>"
-                   f"<p class='sub'>{_e(_rank_text(r))}</p>")
-        if r.get("reason") is not None and pd.notna(r.get("reason")):
-            out.append(f"<p>{_e(r['reason'])}</p>")
+                   f"<p class='sub'>{_e(_rank_text(r, len(here)))}</p>")
+        if r.get("reason") is not None and pd.notna(r.get("reason")):  # small counts as "fewer than N"
+            out.append(f"<p>{_e(small_counts_in_text(r['reason'], threshold))}</p>")
         lines = survey_lines(r.get("survey_evidence"), outputs.run_log)
         if lines:
             out.append("<p><b>Survey questions:</b></p><ul class='survey'>"
@@ -227,12 +232,13 @@ def priorities_html(outputs: RunOutputs, site: str, *, top: int = TOP) -> str:
 
 def plan_html(outputs: RunOutputs, site: str, *, today: date | None = None) -> str:
     from .booklet import patient_goals, plan_state
-    from .pledge import MARKS, effective_status
+    from .pledge import MARKS, effective_status, parse_by
 
     goals = patient_goals(outputs.plan, site=site)
     out = ["<h2>What the hospital plans to do</h2>"]
     if goals.empty:
-        return "".join(out + ["<p>No goals for patients at this hospital in the plan yet.</p>"])
+        return "".join(out + ["<p>This hospital has no goals of its own in the plan yet. Until it has, its "
+                              "booklet shows the programme-wide goals, for every hospital.</p>"])
     state = plan_state(goals)
     if state != "agreed":
         out.append("<p class='note'>Goals without a \"We plan to\" are still <b>to be agreed</b> by patients and "
@@ -242,7 +248,8 @@ def plan_html(outputs: RunOutputs, site: str, *, today: date | None = None) -> s
                "</tr></thead><tbody>")
     for rec, st in zip(goals.to_dict("records"), status):
         plan_to = _e(rec.get("we_plan_to")) or "<i>To be agreed</i>"
-        by = _e(rec.get("by")) or "<i>To be agreed</i>"  # as the booklet says it
+        when = parse_by(rec.get("by"))  # a date in words ("March 2027"), as the booklet says it
+        by = _e(when.strftime("%B %Y") if when else rec.get("by")) or "<i>To be agreed</i>"
         out.append(f"<tr><td>{_e(rec.get('you_said'))}</td><td>{plan_to}</td><td>{by}</td>"
                    f"<td class='status-{_e(st).replace(' ', '-')}'>{_e(MARKS.get(st, st))}</td></tr>")
     return "".join(out + ["</tbody></table>"])

@@ -334,7 +334,24 @@ def test_init_detection_reads_the_same_dates_and_names_a_refused_one(tmp_path):
     assert guess.columns.get("completed") == "Completed"
     notes = " ".join(guess.notes)
     assert "read day first" in notes and "'13/04/2027' is 2027-04-13" in notes
+    assert "'04/15/2027' reads only month first" in notes  # one US date among UK ones: refused, and named
     root = _project_with_dates(tmp_path / "us", ["04/13/2027", "04/14/2027", "04/15/2027", "04/16/2027"])
     guess = detect_survey([root / "exports" / "feedback_2027.csv"], name="s", taken=set())
-    assert guess.columns.get("completed") == "Completed"
-    assert "reads only month first" in " ".join(guess.notes)
+    assert guess.columns.get("completed") == "Completed"  # a US export throughout: read month first, and said so
+    assert "every date of the file is read month first" in " ".join(guess.notes)
+
+
+def test_a_file_written_month_first_throughout_reads_month_first():
+    """io.surveys.month_first_dates recognises a US export (two dates possible only month first, none only
+    day first); the grammar then reads its numeric dates month first and refuses one possible only day first."""
+    from pledge_analysis.io.surveys import month_first_dates
+
+    days = _days(300, seed=4)
+    us = [d.strftime("%m/%d/%Y") for d in days]
+    assert month_first_dates(us) and not month_first_dates([d.strftime("%d/%m/%Y") for d in days])
+    assert [parse_date(v, month_first=True).date for v in us] == days
+    vec = parse_dates(pd.Series(us, dtype=object), month_first=True)
+    assert vec["date"].tolist() == [pd.Timestamp(d) for d in days]
+    got = parse_date("13/04/2025", month_first=True)
+    assert got.date is None and got.kind == "day_first" and "month first" in got.problem
+    assert parse_date("2025-04-13", month_first=True).date == date(2025, 4, 13)  # ISO is ISO

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pledge_analysis.report import question_label, question_wording, survey_table
+from pledge_analysis.report import display_name, question_label, question_wording, survey_table
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +113,8 @@ def test_contents_links_every_section_and_each_table_downloads_as_csv(page):
     for (name, data), shown in zip(links, tables):  # the CSV carries the very table shown above it
         csv = pd.read_csv(io.StringIO(base64.b64decode(data).decode("utf-8")))
         assert name.endswith(".csv")
-        assert list(csv.columns) == list(shown.columns) and len(csv) == len(shown)
+        # with the machine column names, shown as display names in the page
+        assert [display_name(c) for c in csv.columns] == list(shown.columns) and len(csv) == len(shown)
     assert "src='http" not in html_text and 'src="http' not in html_text  # still opens offline
 
 

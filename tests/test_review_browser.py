@@ -35,15 +35,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def review_store(path, texts):
+#: a hospital and a code whose names are long, as real ones are
+LONG_SITE = "Hillside and Upper Valley University Hospitals NHS Foundation Trust"
+LONG_CODE = "Information and Open Access follow-up after treatment"
+
+
+def review_store(path, texts, sites=None, names=("Waiting",)):
     from pledge_analysis.project import Project
 
     n = len(texts)
     with Project.open(path) as p:
         p.write_table("segments", pd.DataFrame({
-            "segment_id": [f"s{i}" for i in range(1, n + 1)], "source_id": ["a.csv"] * n, "site": ["RGH"] * n,
+            "segment_id": [f"s{i}" for i in range(1, n + 1)], "source_id": ["a.csv"] * n,
+            "site": list(sites) if sites else ["RGH"] * n,
             "group": ["secondary"] * n, "source_type": ["survey"] * n, "position": list(range(n)), "text": texts}))
-        p.write_table("codebook", pd.DataFrame({"code_id": ["waiting"], "name": ["Waiting"], "keywords": [["wait"]]}))
+        p.write_table("codebook", pd.DataFrame({"code_id": ["waiting", "open_access"][:len(names)], "name": list(names),
+                                                "keywords": [["wait"], ["open access"]][:len(names)]}))
         p.add_codings(pd.DataFrame({"segment_id": [f"s{i}" for i in range(1, n)], "code_id": ["waiting"] * (n - 1),
                                     "coder": ["rules"] * (n - 1), "method": ["rules"] * (n - 1),
                                     "confidence": [0.75] * (n - 1), "start": [0] * (n - 1),
@@ -62,6 +69,11 @@ def lab(tmp_path_factory):
     keys = json.loads(json.dumps(NOTEBOOK))
     keys["cells"][0]["source"][1] = "ReviewWidget('keys.sqlite', coder='alice')"
     (tmp_path / "keys.ipynb").write_text(json.dumps(keys))
+    review_store(tmp_path / "long.sqlite", ["I waited three hours.", "Nobody told me about Open Access."],
+                 sites=[LONG_SITE, "LWC"], names=("Waiting", LONG_CODE))
+    long = json.loads(json.dumps(NOTEBOOK))
+    long["cells"][0]["source"][1] = "ReviewWidget('long.sqlite', coder='alice')"
+    (tmp_path / "long.ipynb").write_text(json.dumps(long))
     port, token = free_port(), "pledgetest"
     proc = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", f"--ServerApp.token={token}",
@@ -143,3 +155,37 @@ def test_keys_over_the_comment_review_in_jupyterlab(lab, browser):
     rows = sqlite3.connect(folder / "keys.sqlite").execute(
         "SELECT segment_id, status FROM codings WHERE method='manual' ORDER BY segment_id").fetchall()
     assert rows == [("s1", "accepted"), ("s2", "accepted"), ("s3", "rejected")]
+
+
+#: for every drop-down, label and button of the widget: the text it shows and whether the box is too small for
+#: it (a <select> shows its selected entry; the width it needs is measured with the element's own font)
+_FITS = """() => {
+  const canvas = document.createElement('canvas').getContext('2d');
+  const need = (el, text) => { canvas.font = getComputedStyle(el).font; return canvas.measureText(text).width; };
+  const out = [];
+  for (const s of document.querySelectorAll('.jp-OutputArea select')) {
+    const shown = s.selectedIndex >= 0 ? s.options[s.selectedIndex].text : '';
+    const longest = Math.max(...[...s.options].map(o => need(s, o.text)));
+    out.push({kind: 'select', text: shown, cut: longest + 24 > s.clientWidth});  // 24 px: the arrow
+  }
+  for (const el of document.querySelectorAll('.jp-OutputArea .widget-label, .jp-OutputArea button')) {
+    const text = el.innerText.trim();
+    if (text) out.push({kind: el.tagName.toLowerCase(), text: text, cut: el.scrollWidth > el.clientWidth + 1});
+  }
+  return out;
+}"""
+
+
+def test_no_blank_or_cut_entries_with_long_hospital_and_code_names(lab, browser):
+    """Every drop-down shows an entry ("(any)", not a blank), and no drop-down, label or button (the "Add this
+    code" button, the hospital picker) is too narrow for its text, with long hospital and code names."""
+    url, _ = lab
+    page = open_review(browser, url("long"))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    seen = page.evaluate(_FITS)
+    page.close()
+    selects = [x for x in seen if x["kind"] == "select"]
+    assert len(selects) == 5 and all(x["text"].strip() for x in selects), selects
+    assert [x["text"] for x in selects][:4] == ["(any)"] * 4
+    assert not [x for x in seen if x["cut"]], [x for x in seen if x["cut"]]
+    assert any(x["kind"] == "button" and x["text"] == "Add this code" for x in seen)

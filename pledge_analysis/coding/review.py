@@ -64,12 +64,19 @@ class ReviewWidget:
         self._names = dict(zip(codebook["code_id"], codebook["name"]))
         self._segments = segments
         opts = lambda col: [("(any)", None)] + [(str(v), v) for v in sorted(segments[col].dropna().unique())]  # noqa: E731
-        self.f_code = w.Dropdown(options=[("(any)", None)] + [(f"{c} · {n}", c) for c, n in self._names.items()],
-                                 value=code, description="Code")
-        self.f_site = w.Dropdown(options=opts("site"), value=site, description="Site")
-        self.f_group = w.Dropdown(options=opts("group"), value=group, description="Group")
-        self.f_method = w.Dropdown(options=[("(any)", None), ("rules", "rules"), ("model", "model"), ("topic", "topic")],
-                                   value=method, description="Method")
+        # wide enough for the longest entry (long hospital and code names are not cut short), the label whole
+        wide = dict(layout=w.Layout(width="auto", max_width="100%"), style={"description_width": "initial"})
+
+        def picker(options, value, description):
+            # "(any)" is shown, never a blank entry: ipywidgets selects nothing for value=None, so pick index 0
+            selected = dict(value=value) if value is not None else dict(index=0)
+            return w.Dropdown(options=options, description=description, **selected, **wide)
+
+        self.f_code = picker([("(any)", None)] + [(f"{c} · {n}", c) for c, n in self._names.items()], code, "Code")
+        self.f_site = picker(opts("site"), site, "Site")
+        self.f_group = picker(opts("group"), group, "Group")
+        self.f_method = picker([("(any)", None), ("rules", "rules"), ("model", "model"), ("topic", "topic")], method,
+                               "Method")
         self.f_uncertain = w.Checkbox(value=uncertain_first, description="least certain first")
         for f in (self.f_code, self.f_site, self.f_group, self.f_method, self.f_uncertain):
             f.observe(on_kernel(lambda _c: self.reload()), names="value")
@@ -84,8 +91,9 @@ class ReviewWidget:
         self.accept.on_click(on_kernel(lambda _b: self.decide("accepted")))
         self.reject.on_click(on_kernel(lambda _b: self.decide("rejected")))
         self.skip.on_click(on_kernel(lambda _b: self.next()))
-        self.add_code = w.Dropdown(options=[(f"{c} · {n}", c) for c, n in self._names.items()], description="Add code")
-        self.add_button = w.Button(description="Add", icon="plus")
+        self.add_code = w.Dropdown(options=[(f"{c} · {n}", c) for c, n in self._names.items()], description="Add code",
+                                   **wide)
+        self.add_button = w.Button(description="Add this code", icon="plus", layout=w.Layout(width="auto"))
         self.add_button.on_click(on_kernel(lambda _b: self.add(self.add_code.value)))
         self.memo = w.Textarea(placeholder="memo on this segment", layout=w.Layout(width="60%"))
         self.memo_button = w.Button(description="Save memo", icon="sticky-note")
@@ -101,10 +109,13 @@ class ReviewWidget:
         self.keys = _key_events(self.reading)
         if self.keys is not None:
             self.keys.on_dom_event(on_kernel(self._on_key))
+        rows = w.Layout(flex_flow="row wrap", grid_gap="4px 12px")  # a long entry wraps to the next line
         self.widget = w.VBox([
-            w.HBox([self.f_code, self.f_site]), w.HBox([self.f_group, self.f_method, self.f_uncertain]),
+            w.HBox([self.f_code, self.f_site], layout=rows),
+            w.HBox([self.f_group, self.f_method, self.f_uncertain], layout=rows),
             w.HBox([self.progress, self.progress_text]), self.reading,
-            w.HBox([self.accept, self.reject, self.skip, self.command]), w.HBox([self.add_code, self.add_button]),
+            w.HBox([self.accept, self.reject, self.skip, self.command], layout=rows),
+            w.HBox([self.add_code, self.add_button], layout=rows),
             w.HBox([self.memo, self.memo_button]), self.status])
         self.reload()
 

@@ -30,6 +30,8 @@ Refused, with a reason that says what to write instead (:attr:`ParsedDate.proble
 * month-first (US) dates, which only read month first (``04/13/2025``: there is no 13th month; we
   read dates day first). A numeric date whose both parts could be the month (``03/04/2025``) is read
   day first, as UK exports write it; :func:`pledge_analysis.io.detect` warns about a column of them.
+  The one exception is a survey file written month first throughout (a US export, recognised by
+  :func:`pledge_analysis.io.surveys.month_first_dates`): its dates are read with ``month_first=True``.
 * ``Apr-25``, ``April 25``, ``04/25``: April 2025 or 25 April? Ambiguous, so refused.
 * Excel serial day numbers (``45760``), in text or as numbers: a CSV saved from a sheet whose date
   column was not formatted as dates. They are refused unless the caller says that the column is
@@ -63,7 +65,7 @@ WANTS = ("day", "month")
 #: the years a date may have (a 4-digit year outside them is refused as a typing slip)
 YEARS = (1900, 2199)
 #: reasons a value is refused, as :attr:`ParsedDate.kind`
-KINDS = ("month_first", "ambiguous", "excel_serial", "no_such_day", "month_not_day", "unknown")
+KINDS = ("month_first", "day_first", "ambiguous", "excel_serial", "no_such_day", "month_not_day", "unknown")
 
 _EXCEL_EPOCH = date(1899, 12, 30)
 _MONTHS = {m: i for i, names in enumerate(
@@ -145,7 +147,7 @@ def _local(ts: pd.Timestamp) -> date:
 
 
 @lru_cache(maxsize=65536)
-def _parse_text(text: str, want: str, excel_serial: bool) -> ParsedDate:
+def _parse_text(text: str, want: str, excel_serial: bool, month_first: bool = False) -> ParsedDate:
     text = text.strip()
     if text.lower() in _missing_markers():
         return ParsedDate(None)
@@ -177,6 +179,11 @@ def _parse_text(text: str, want: str, excel_serial: bool) -> ParsedDate:
     m = _NUMERIC.match(text)
     if m:
         a, b, y = int(m.group(1)), int(m.group(3)), _year(m.group(4))
+        if month_first:  # the whole file is written month first (a US export: io.surveys.month_first_dates)
+            if a > 12 and 1 <= b <= 12:
+                return _refuse("day_first", f"{text!r} reads only day first, but this file's other dates are month "
+                               f"first (US): write {y}-{b:02d}-{a:02d}")
+            return _day(text, y, a, b)
         if b > 12 and 1 <= a <= 12:
             return _refuse("month_first", f"{text!r} reads only month first (US style: month {a}, day {b}); dates "
                            f"are read day first, as in the UK: write {b:02d}/{a:02d}/{y} or {y}-{a:02d}-{b:02d}")
@@ -228,11 +235,14 @@ def _serial(text: str, number: float, excel_serial: bool) -> ParsedDate:
                    f"{as_excel.isoformat()}): format the column as dates in the spreadsheet and export it again")
 
 
-def parse_date(value, *, want: str = "day", excel_serial: bool = False) -> ParsedDate:
+def parse_date(value, *, want: str = "day", excel_serial: bool = False, month_first: bool = False) -> ParsedDate:
     """Read one value with the grammar of this module; never raises.
 
     ``want="day"`` (a completion date) refuses a bare month; ``want="month"`` (a goal's "By", a
     comment's month) reads it, with ``precision="month"`` and the 1st of that month as ``date``.
+    ``month_first=True`` reads numeric dates month first: only for a file known to be written so (a US
+    export, which :func:`pledge_analysis.io.surveys.month_first_dates` recognises from two or more dates
+    possible only month first and none only day first); a date possible only day first is then refused.
 
     >>> parse_date("13/04/25").date, parse_date("31/12/69").date, parse_date("April 2026", want="month")
     (datetime.date(2025, 4, 13), datetime.date(2069, 12, 31), ParsedDate(date=datetime.date(2026, 4, 1), \
@@ -247,7 +257,7 @@ precision='month', problem='', kind=''))
     if value is None:
         return ParsedDate(None)
     if isinstance(value, str):
-        return _parse_text(value, want, bool(excel_serial))
+        return _parse_text(value, want, bool(excel_serial), bool(month_first))
     if isinstance(value, datetime):  # pd.Timestamp too
         if value is pd.NaT:
             return ParsedDate(None)
@@ -268,7 +278,7 @@ precision='month', problem='', kind=''))
             return ParsedDate(None)
     except (TypeError, ValueError):
         pass
-    return _parse_text(str(value), want, bool(excel_serial))
+    return _parse_text(str(value), want, bool(excel_serial), bool(month_first))
 
 
 def read_date(value, *, want: str = "day", excel_serial: bool = False, path=None, row=None, column=None) -> date | None:
@@ -326,7 +336,7 @@ def _iso_datetimes(t: pd.Series) -> np.ndarray:
     return np.where(zoned, uk, wall)
 
 
-def parse_dates(values, *, want: str = "day", excel_serial: bool = False) -> pd.DataFrame:
+def parse_dates(values, *, want: str = "day", excel_serial: bool = False, month_first: bool = False) -> pd.DataFrame:
     """A column of values read with the grammar of this module, vectorised: a DataFrame with the
     index of ``values`` (a Series; a list gets 0..n-1) and the columns
 
@@ -372,7 +382,7 @@ def parse_dates(values, *, want: str = "day", excel_serial: bool = False) -> pd.
     idx = np.flatnonzero(rest)
     if len(idx):
         codes, uniques = pd.factorize(pd.Series(arr[idx], dtype=object), use_na_sentinel=True)
-        parsed = [parse_date(u, want=want, excel_serial=excel_serial) for u in uniques]
+        parsed = [parse_date(u, want=want, excel_serial=excel_serial, month_first=month_first) for u in uniques]
         u_date = np.array([np.datetime64(p.date, "ns") if p.date is not None else np.datetime64("NaT")
                            for p in parsed] + [np.datetime64("NaT")], dtype="datetime64[ns]")
         u_prob = np.array([p.problem for p in parsed] + [""], dtype=object)

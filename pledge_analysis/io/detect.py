@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .dates import parse_date
-from .surveys import _read_table, header_key, iso_date
+from .surveys import _read_table, header_key, iso_date, month_first_dates
 
 #: Known answer scales, in scale order; "+" positive, "-" negative, "0" neither (excluded).
 SCALES: dict[str, list[tuple[str, str]]] = {
@@ -204,12 +204,20 @@ class QuestionGuess:
     min: int | None = None
     max: int | None = None
     note: str = ""
+    #: answer code -> label, for answers exported as numbers with a legend (``1 = Strongly disagree``)
+    labels: dict[int, str] | None = None
+    #: the question's header in other surveys' files (the same wording, another tool or numbering)
+    other_columns: list[str] = field(default_factory=list)
 
     def as_yaml(self) -> dict:
         d = {"id": self.id, "column": self.column, "text": self.text, "kind": self.kind}
+        if self.other_columns:
+            d["other_columns"] = list(self.other_columns)
         if self.kind == "rating":
             d.update(min=self.min, max=self.max)
         else:
+            if self.labels:
+                d["labels"] = dict(self.labels)
             d.update(options=self.options, positive=self.positive or [], negative=self.negative or [])
         d["respondents"] = self.respondents
         return d
@@ -234,6 +242,91 @@ class SurveyGuess:
     sheet: str | None = None
 
 
+#: "1 = Strongly disagree", "5 - Strongly agree", "3: Neither": a number and the words it stands for
+_LEGEND = re.compile(r"(?<![\w.])(\d{1,2})\s*(?:=|:|-|–)\s*([A-Za-z][A-Za-z' ]*[A-Za-z])")
+#: Headers that say their numbers are a rating or score (not answer codes of a Likert scale)
+RATING_WORDS = re.compile(r"\brat(?:e|ing|ed)\b|\bscore\b|\bout of\b|how likely|recommend", re.I)
+#: The most points a Likert scale coded as numbers has (1-7); 0-10 is the NHS surveys' rating
+LIKERT_MAX = 7
+
+
+def legend_in(text: str) -> dict[int, str]:
+    """Answer codes and their words in a legend: ``"(1 = Strongly disagree, 5 = Strongly agree)"`` ->
+    ``{1: "Strongly disagree", 5: "Strongly agree"}``. ``"Q1 Staff"`` and ``"1-5"`` are no legend.
+
+    >>> legend_in("Your care (1 = Strongly disagree, 5 = Strongly agree)")
+    {1: 'Strongly disagree', 5: 'Strongly agree'}
+    >>> legend_in("Q1: Staff explained things (1-5)")
+    {}
+    """
+    return {int(m[1]): m[2].strip() for m in _LEGEND.finditer(str(text))}
+
+
+def file_legend(path: Path, title_rows: list[list[str]] | None = None, sheet: str | None = None) -> tuple[dict, str]:
+    """``(legend, where)``: answer codes and their words that a survey file states outside its header: the
+    title rows above the header and, in a workbook, its other sheets (a "Key" sheet of code and meaning,
+    or a cell such as ``1 = Strongly disagree``). ``({}, "")`` when it states none."""
+    legend, where = {}, []
+    for r in title_rows or []:
+        for cell in r:
+            found = legend_in(cell)
+            if found:
+                legend.update(found)
+                where.append("the title row above the header")
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        import openpyxl
+
+        try:
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception:  # the reader reports a damaged workbook; no legend from it
+            return legend, ", ".join(dict.fromkeys(where))
+        try:
+            for ws in wb.worksheets:
+                if ws.title == sheet:  # the sheet read: its title rows are above
+                    continue
+                found = {}
+                for row in ws.iter_rows(values_only=True):
+                    cells = [c for c in row if c is not None and str(c).strip()]
+                    if len(cells) >= 2 and _INT.match(str(cells[0]).strip()) and re.search(r"[A-Za-z]", str(cells[1])):
+                        found[int(float(str(cells[0])))] = str(cells[1]).strip()
+                    else:
+                        for c in cells:
+                            found.update(legend_in(c))
+                if found:
+                    legend.update(found)
+                    where.append(f"sheet {ws.title!r}")
+        finally:
+            wb.close()
+    return legend, ", ".join(dict.fromkeys(where))
+
+
+def likert_labels(legend: dict[int, str], lo: int, hi: int) -> tuple[dict[int, str] | None, str]:
+    """``(labels, how)``: every answer code ``lo..hi`` with its words, from a legend that names them all or
+    names some of a known scale (``SCALES``) with as many points, in either direction; ``(None, why)`` when
+    the legend does not settle it (two known scales that would score the codes differently, or none)."""
+    codes = list(range(lo, hi + 1))
+    named = {c: v for c, v in legend.items() if c in codes}
+    if len(named) == len(codes):
+        return dict(sorted(named.items())), "every code is named"
+    if len(named) < 2:
+        return None, "the legend names fewer than two of the codes"
+    fits = []
+    for opts in SCALES.values():
+        if len(opts) != len(codes):
+            continue
+        for order in (opts, opts[::-1]):
+            full = dict(zip(codes, order))
+            if all(norm(full[c][0]) == norm(v) for c, v in named.items()):
+                fits.append(full)
+    readings = {tuple(r for _, r in f.values()) for f in fits}
+    if len(readings) != 1:
+        return None, ("no known scale has these words at these codes" if not fits else
+                      "known scales with these words would score the codes differently")
+    full = fits[0]
+    return {c: named.get(c, full[c][0]) for c in codes}, (
+        f"codes {sorted(set(codes) - set(named))} named from the {len(codes)}-point scale with those end words")
+
+
 def _rating(header: str, numbers: list[float]) -> tuple[int, int, str]:
     m = _RANGE.search(header)
     if m:
@@ -245,12 +338,25 @@ def _rating(header: str, numbers: list[float]) -> tuple[int, int, str]:
     return lo, hi, f"range {lo}-{hi} guessed from the answers (lowest {min(numbers):g}, highest {max(numbers):g})"
 
 
-def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str | None = None) -> SurveyGuess:
+def wording_key(text: str) -> str:
+    """A question's wording with case, punctuation and spacing ignored: the same question in two surveys.
+
+    >>> wording_key("Q3. Did staff  listen to you?") == wording_key("did staff listen to you") == "did staff listen to you"
+    True
+    """
+    return " ".join(re.sub(r"[^\w\s]", " ", norm(question_id(text)[1])).split())
+
+
+def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str | None = None,
+                  wordings: dict[str, "QuestionGuess | str"] | None = None) -> SurveyGuess:
     """Guess the columns, tick-box questions and comment columns of files sharing one layout.
 
     ``taken`` holds question ids already used in the project; new ids are added to it. ``sheet``: the sheet
-    of the workbooks to read (see :func:`choose_sheet`).
+    of the workbooks to read (see :func:`choose_sheet`). ``wordings`` (:func:`wording_key` -> the question
+    guessed in an earlier survey, or a comment's id): a question worded the same (ignoring case, punctuation
+    and spacing) gets the same id, when it is scored the same way (same kind, same positive answers).
     """
+    wordings = {} if wordings is None else wordings
     import pandas as pd
 
     from .files import read_table
@@ -333,27 +439,42 @@ def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str |
                      "secondary) or a fixed group:")
     if "completed" in columns:  # read as io.surveys reads it: the one date grammar (io.dates)
         dates = [v.strip() for v in df[columns["completed"]] if v.strip()]
-        read = [parse_date(v) for v in dates]
+        us = month_first_dates(dates)
+        read = [parse_date(v, month_first=us) for v in dates]
         iso = sum(bool(re.match(r"^\d{4}-\d{2}-\d{2}", v)) for v in dates)
         readable = sum(r.date is not None or r.missing for r in read)
         refused = next((r.problem for r in read if r.problem), "")
-        us = next((r.problem for r in read if r.kind == "month_first"), "")
-        if us:
-            notes.append(f"CHECK: dates in {columns['completed']!r} look month first (US): {us}. Re-export them "
+        one_us = next((r.problem for r in read if r.kind == "month_first"), "")
+        if us and readable >= 0.9 * len(dates):
+            example = next(v for v in dates if iso_date(v) is None and iso_date(v, month_first=True))
+            notes.append(f"CHECK: dates in {columns['completed']!r} are month first, as US exports (and Google or "
+                         f"Microsoft Forms in a US locale) write them: {example!r} is "
+                         f"{iso_date(example, month_first=True)}, so every date of the file is read month first")
+        elif one_us:
+            notes.append(f"CHECK: dates in {columns['completed']!r} look month first (US): {one_us}. Re-export them "
                          "as 2026-03-31 (or day first), or leave columns: completed: out")
         elif readable < 0.9 * len(dates):
             notes.append(f"CHECK: dates in {columns['completed']!r} are not dates the reader knows ({refused}): "
                          "re-export them or leave columns: completed: out")
-        if readable >= 0.9 * len(dates) and iso < 0.9 * len(dates):
+        if not us and readable >= 0.9 * len(dates) and iso < 0.9 * len(dates):
             example = next(v for v, r in zip(dates, read) if not re.match(r"^\d{4}-", v) and r.date is not None)
             notes.append(f"CHECK: dates in {columns['completed']!r} are read day first, as in the UK: {example!r} is "
                          f"{iso_date(example)}; a month-first (US) export would be misread, so re-export it as 2026-03-31")
+    if "respondent_id" not in columns and "completed" in columns:  # Google Forms: a Timestamp, no id
+        from .surveys import ROW_ID
+
+        columns["respondent_id"] = ROW_ID
+        notes.append(f"CHECK: no respondent id column (Google Forms writes none): respondent_id: {ROW_ID} names each "
+                     "respondent by its file and row; a respondent who sent the form twice is then counted twice")
     for role in ("respondent_id", "site"):
         if role not in columns:
             notes.append(f"MUST FILL IN: no {role.replace('_', ' ')} column found: add columns: {role}:")
             columns[role] = "CHANGE_ME"
     used = set(columns.values()) | set(ignored)
     comments, questions = {}, []
+    legends = [file_legend(f, t.title_rows, t.sheet) for f, t in zip(files, tables)]
+    legends = ({k: v for lg, _ in legends for k, v in lg.items()},
+               "; ".join(f"{Path(f).name}: {w}" for f, (_, w) in zip(files, legends) if w))
     for col in df.columns:
         if col in used:
             continue
@@ -372,15 +493,31 @@ def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str |
                 ignored[col] = "many different short values (a code or an id?): not read"
                 continue
             qid, _ = question_id(col)
-            comments[_unique(qid, taken)] = col
+            same = wordings.get(wording_key(col))
+            comments[same if isinstance(same, str) and same not in comments else _unique(qid, taken)] = col
+            continue
+        sep = joined_choices(vals)
+        if sep:
+            ignored[col] = (f"a tick-all question (several answers joined by {sep!r} in one cell, e.g. "
+                            f"{max(vals, key=len)!r}): it has no positive or negative answer to score, so it is "
+                            "not read")
             continue
         qid, text = question_id(col)
-        qid = _unique(qid, taken)
         respondents = "staff" if staff else "patient"
+        earlier = wordings.get(wording_key(col))
+        qid = earlier.id if isinstance(earlier, QuestionGuess) and earlier.id not in {q.id for q in questions} \
+            else _unique(qid, taken)
         numbers = [float(v) for v in vals if _INT.match(v)]
         in_range = [x for x in numbers if 0 <= x <= 10]
         if len(in_range) >= 0.98 * len(vals) and len(set(in_range)) >= 3:
             lo, hi, why = _rating(col, in_range)
+            likert = _likert_guess(qid, col, text, respondents, vals, legends, lo, hi)
+            if likert is not None:
+                questions.append(likert)
+                continue
+            if likert_unsettled(col, lo, hi, legends[0]):
+                why += (f"; MUST CHECK: numbers {lo}-{hi} may be a Likert scale's answer codes (1 = Strongly "
+                        "disagree ...), not a score: add labels: (see `pledge-analysis validate`) or likert: false")
             odd = sorted(set(vals) - {v for v in vals if _INT.match(v) and lo <= float(v) <= hi})
             if odd:
                 why += f"; answers {odd} are outside it and will be set aside"
@@ -400,11 +537,78 @@ def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str |
                 why += "; CHECK: the question may be worded negatively (then swap positive and negative)"
         questions.append(QuestionGuess(qid, col, text, "categorical", respondents, options=r["options"],
                                        positive=r["positive"], negative=r["negative"], note=why))
+    for q in questions:  # worded as an earlier survey's question but scored otherwise: not the same question
+        earlier = wordings.get(wording_key(q.column))
+        if isinstance(earlier, QuestionGuess) and earlier.id == q.id and earlier is not q and (
+                earlier.kind != q.kind or set(earlier.positive or []) != set(q.positive or [])
+                or (earlier.min, earlier.max) != (q.min, q.max)):
+            q.id = _unique(question_id(q.column)[0], taken)
+            q.note += (f"; CHECK: worded as {earlier.id} ({earlier.column!r}) of another survey but its answers are "
+                       f"scored otherwise, so it has its own id: give it the id {earlier.id} if it is the same question")
     counts = Counter(v.strip() for v in df[columns["site"]] if v.strip()) if columns["site"] in df.columns else Counter()
     sites = sorted(counts, key=lambda v: (-counts[v], v))  # the most common spelling first
     return SurveyGuess(name=name, files=[Path(f) for f in files], rows=len(df), columns=columns, comments=comments,
                        values=values, group=group, questions=questions, site_values=sites, ignored=ignored,
                        notes=notes, sheet=sheet)
+
+
+def joined_choices(values: list[str]) -> str | None:
+    """The separator of a tick-all question exported one cell per respondent: ``", "`` (Google Forms:
+    ``"Helpline, Support group"``) or ``";"`` (Microsoft Forms: ``"Surgery;Chemotherapy;"``), when some cell
+    holds several choices that also occur in other cells; None for a scale (``"Yes, always"``) or a single choice.
+
+    >>> joined_choices(["Helpline, Support group", "Helpline", "Counselling, Helpline"]), joined_choices(["Yes, always", "No"])
+    (', ', None)
+    >>> joined_choices(["Surgery;Chemotherapy;", "Surgery;"])
+    ';'
+    """
+    distinct = {v.strip() for v in values if v.strip()}
+    if not distinct or reading_of(list(values))["positive"] is not None:
+        return None
+    for sep in (";", ","):
+        split = {v: [p.strip() for p in v.strip().rstrip(sep).split(sep) if p.strip()] for v in distinct}
+        if sep == ";" and all(v.endswith(";") for v in distinct):
+            return ";"
+        if not any(len(p) >= 2 for p in split.values()):
+            continue
+        seen = Counter(p for parts in split.values() for p in set(parts))
+        if any(n >= 2 for n in seen.values()):
+            return "; " if sep == ";" and any("; " in v for v in distinct) else (", " if sep == "," else ";")
+    return None
+
+
+def likert_unsettled(header: str, lo: float, hi: float, legend: dict) -> bool:
+    """Whether numbers ``lo..hi`` of a question read as a rating may be a Likert scale's answer codes: at
+    most 7 points from 1, and a legend naming some codes, or a header that does not say rating or score."""
+    if lo < 1 or hi > LIKERT_MAX:
+        return False
+    return bool(legend_in(header) or legend) or not RATING_WORDS.search(header)
+
+
+def _likert_guess(qid, col, text, respondents, vals, legends, lo, hi) -> QuestionGuess | None:
+    """A question whose answers are numbers 1..k (k <= 7) that a legend names (in its header, the title rows
+    above the header or another sheet): categorical, with ``labels:`` mapping each number to its words.
+    None when the numbers are a rating (no legend, or a header that says rating or score) or the legend does
+    not settle the scale (then the note says so and validate asks)."""
+    if lo < 1 or hi > LIKERT_MAX:
+        return None
+    legend, where = legend_in(col), "the header"
+    if not legend:
+        legend, where = legends
+    if not legend:
+        return None
+    labels, how = likert_labels(legend, lo, hi)
+    if labels is None:
+        return None
+    options = [labels[c] for c in sorted(labels, reverse=True)]  # scale order of questions.yaml: best first
+    r = reading_of(options)
+    if r["positive"] is None:
+        return None
+    stated = ", ".join(f"{c} = {v}" for c, v in legend.items())
+    note = (f"answers are numbers {lo}-{hi} with a legend ({stated}, in {where}): read as a Likert scale, "
+            f"{how}; CHECK the labels: positive {r['positive']}, negative {r['negative']}")
+    return QuestionGuess(qid, col, text, "categorical", respondents, options=r["options"], positive=r["positive"],
+                         negative=r["negative"], note=note, labels=labels)
 
 
 def _unique(qid: str, taken: set[str]) -> str:

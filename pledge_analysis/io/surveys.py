@@ -32,6 +32,9 @@ from ..errors import InputError, MissingColumnError, MissingFileError
 from .dates import parse_date
 from .files import read_table
 
+#: ``columns: respondent_id: (row)``: the export has no respondent id (Google Forms writes none), so each
+#: respondent is named by its file and spreadsheet row: ``r<6 hex digits of the file's id>-<row>``.
+ROW_ID = "(row)"
 #: Text that spreadsheets, databases and pandas write for "no value": never an answer, id, site or group.
 MISSING_MARKERS = frozenset({"nan", "nat", "none", "null", "nil", "na", "n/a", "#n/a", "<na>", "missing"})
 #: Excel's error values, as a workbook or a CSV saved from one holds them.
@@ -69,19 +72,44 @@ def _marker(value: str) -> str | None:
 DATE_HINT = "a date such as 2025-04-03 or, day first as in the UK, 03/04/2025"
 
 
-def iso_date(text: str) -> str | None:
+def iso_date(text: str, *, month_first: bool = False) -> str | None:
     """A completion date as ISO ``YYYY-MM-DD``, read by the package's one date grammar
     (:mod:`pledge_analysis.io.dates`: ISO with or without a time and zone, or day first as UK exports write
     it, ``03/04/2025``, ``3.4.25``, ``03-04-2025 14:05``, ``3 April 2025``); None when it is not a real date
-    or is refused (:func:`~pledge_analysis.io.dates.parse_date` says why).
+    or is refused (:func:`~pledge_analysis.io.dates.parse_date` says why). ``month_first``: the file writes
+    dates month first, as US exports do (see :func:`month_first_dates`).
 
     >>> iso_date("03/04/2025"), iso_date("2025-04-03 00:00:00"), iso_date("31/12/24"), iso_date("04/13/2025")
     ('2025-04-03', '2025-04-03', '2024-12-31', None)
+    >>> iso_date("04/13/2025", month_first=True), iso_date("3/4/2025 14:02:05", month_first=True)
+    ('2025-04-13', '2025-03-04')
     """
     from .dates import parse_date
 
-    got = parse_date(text)
+    got = parse_date(text, month_first=month_first)
     return got.date.isoformat() if got.date is not None else None
+
+
+def month_first_dates(values) -> bool:
+    """Whether a file's dates are written month first (US, e.g. a Google Forms or Microsoft Forms export in a
+    US locale): at least two are real dates only month first (``1/13/2025``) and none only day first
+    (``13/1/2025``). Then every date of the column is read month first: read day first, ``1/5/2025`` would
+    silently be 1 May. One such date alone is a typo as likely as a US export: it is set aside, as before.
+
+    >>> month_first_dates(["1/13/2025 14:00:05", "1/5/2025 09:12:00", "2/14/2025"]), month_first_dates(["04/13/2025"])
+    (True, False)
+    >>> month_first_dates(["13/01/2025", "05/01/2025", "1/13/2025", "1/14/2025"])
+    False
+    """
+    day = month = 0
+    for v in values:
+        v = str(v).strip()
+        if not v:
+            continue
+        a, b = parse_date(v).date is not None, parse_date(v, month_first=True).date is not None
+        day += a and not b
+        month += b and not a
+    return month >= 2 and not day
 
 
 def header_key(text) -> str:
@@ -174,7 +202,10 @@ def load_questions(path: str | Path) -> pd.DataFrame:
     Columns: ``question_id, column, text, kind`` (``categorical`` or ``rating``), ``options``,
     ``positive``, ``negative`` (lists of answer options; any other option is *excluded*
     from scoring, as in CPES), ``min``, ``max`` (ratings), ``national`` (the CPES question
-    number, or None) and ``respondents`` (``patient`` or ``staff``).
+    number, or None), ``respondents`` (``patient``, ``staff`` or ``all``), ``other_columns`` (its header in other
+    surveys' files), ``labels`` (``{"1": "Strongly disagree",
+    ...}``: numbers in the file read as these options, or None), ``likert`` (False: a 1-7 rating confirmed a
+    score) and ``same_question_as`` (earlier wordings declared the same question, for goal progress).
     """
     from ..project_schema import QuestionsFile, parse
     from .yamlfile import load_yaml_located
@@ -188,6 +219,9 @@ def load_questions(path: str | Path) -> pd.DataFrame:
         "question_id": q.id, "column": q.column or q.id, "text": q.text, "kind": q.kind,
         "options": list(q.options), "positive": list(q.positive), "negative": list(q.negative),
         "min": q.min, "max": q.max, "national": q.national, "respondents": q.respondents,
+        "other_columns": list(q.other_columns),
+        "labels": ({str(int(k)): v for k, v in q.labels.items()} if q.labels else None),
+        "likert": q.likert, "same_question_as": list(q.same_question_as),
     } for q in model.questions]
     return pd.DataFrame(rows)
 
@@ -269,7 +303,7 @@ def read_survey(
     comments = dict(comments or {})
     values = {k: dict(v) for k, v in (values or {}).items()}
     respondents_kind = "staff" if group == "staff" else "patient"
-    qs = questions[questions["respondents"] == respondents_kind] if questions is not None else None
+    qs = questions[questions["respondents"].isin([respondents_kind, "all"])] if questions is not None else None
     # a header that differs only in case or spaces ('RESPONDENT ID', 'Hospital ') is the same column when
     # exactly one header of the file matches: exports of one survey from different tools differ so
     in_file = {}
@@ -282,11 +316,15 @@ def read_survey(
         found = in_file.get(header_key(name), [])
         return found[0] if len(found) == 1 and found[0] in df.columns else name
 
-    columns = {k: resolve(v) for k, v in columns.items()}
+    columns = {k: (v if k == "respondent_id" and v == ROW_ID else resolve(v)) for k, v in columns.items()}
+    by_row = columns.get("respondent_id") == ROW_ID
+    row_prefix = "r" + hashlib.sha1(source_id.encode("utf-8")).hexdigest()[:6] + "-"
     comments = {k: resolve(v) for k, v in comments.items()}
-    if qs is not None:
-        qs = qs.assign(column=[resolve(c) for c in qs["column"]])
-    needed = [c for c in columns.values()] + list(comments.values())
+    if qs is not None:  # a question named differently in another survey's files: its header in this one
+        others = qs["other_columns"] if "other_columns" in qs.columns else [[]] * len(qs)
+        qs = qs.assign(column=[next((resolve(h) for h in [c, *(o or [])] if resolve(h) in df.columns), resolve(c))
+                               for c, o in zip(qs["column"], others)])
+    needed = [c for c in columns.values() if c != ROW_ID] + list(comments.values())
     if qs is not None:
         needed += list(qs["column"])
     missing = [c for c in needed if c not in df.columns]
@@ -309,6 +347,7 @@ def read_survey(
                              hint="Rename the other columns in the file so that every header is unique.")
 
     attrs = {k: v for k, v in columns.items() if k not in ("respondent_id", "site", "group")}
+    month_first = "completed" in attrs and month_first_dates(df[attrs["completed"]])  # a US export (1/13/2025)
     match_site = site_matcher(sites) if sites else None
     set_aside, resp_rows, answer_rows, seg_rows = [], [], [], []
     first_seen: dict[str, int] = {}
@@ -332,7 +371,7 @@ def read_survey(
         if not any(_clean(v) for v in rec.values()):
             aside(row, None, "empty row")
             continue
-        rid_raw = _clean(rec[columns["respondent_id"]])
+        rid_raw = row_prefix + str(row) if by_row else _clean(rec[columns["respondent_id"]])
         rid = "" if _marker(rid_raw) else rid_raw
         if not rid:
             aside(row, columns["respondent_id"], blank_reason("respondent id", row, columns["respondent_id"], rid_raw),
@@ -372,7 +411,7 @@ def read_survey(
             raw = _clean(rec[col])
             person[name] = values.get(name, {}).get(raw, raw) or None
         if person.get("completed"):  # one form for trends over time: ISO, by the one date grammar (io.dates)
-            when = parse_date(person["completed"])
+            when = parse_date(person["completed"], month_first=month_first)
             if when.problem:
                 aside(row, columns["completed"], f"completion date not read: {when.problem}; "
                       "the respondent is kept without it", person["completed"])
@@ -383,6 +422,9 @@ def read_survey(
                 raw = _clean(rec[q.column])
                 if not raw:
                     continue  # item non-response: not an answer, nothing to keep
+                labels = getattr(q, "labels", None)
+                if labels and _NUMBER.match(raw) and float(raw).is_integer():
+                    raw = labels.get(str(int(float(raw))), raw)  # "5" (or Excel's "5.0") -> "Strongly agree"
                 ok, why = _valid_answer(raw, q)
                 if not ok:
                     aside(row, q.column, why, raw)
@@ -404,6 +446,8 @@ def read_survey(
               "respondents_kept": len(resp_rows), "rows_kept": len(resp_rows), "rows_set_aside": rows_aside}
     if table.sheet is not None:
         source["sheet"] = table.sheet
+    if month_first:
+        source["dates"] = "month first"
     out = Ingested(
         respondents=schema.conform(pd.DataFrame(resp_rows), "respondents") if resp_rows else schema.empty("respondents"),
         responses=schema.conform(pd.DataFrame(answer_rows), "responses") if answer_rows else schema.empty("responses"),
