@@ -187,13 +187,6 @@ def _text_values(series: pd.Series) -> list[str]:
     return ["" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in series.tolist()]
 
 
-def _months(values: list[str]) -> tuple[list, list[bool]]:
-    """``YYYY-MM`` of each date (ISO or day-first), ``None`` when blank; and which non-blank ones failed."""
-    s = pd.Series(values, dtype=object).replace("", None)
-    parsed = pd.to_datetime(s, errors="coerce", dayfirst=True, format="mixed")
-    months = [None if pd.isna(d) else f"{d.year:04d}-{d.month:02d}" for d in parsed]
-    failed = [bool(v) and m is None for v, m in zip(values, months)]
-    return months, failed
 
 
 def code_partition(df: pd.DataFrame, job: CodingJob) -> pd.DataFrame:
@@ -238,11 +231,16 @@ def code_partition(df: pd.DataFrame, job: CodingJob) -> pd.DataFrame:
     months = [None] * n
     date_col = job.column("date")
     if date_col and date_col in df.columns:
-        dates = _text_values(df[date_col])
-        months, failed = _months(dates)
-        for i in np.flatnonzero(failed):
-            note = f"date {dates[i]!r} not read as a date: month left blank"
-            reasons[i] = f"{reasons[i]}; {note}" if reasons[i] else note
+        from .io.dates import months as read_months  # the one date grammar (ISO, UK day first, months)
+
+        months, problems = read_months(df[date_col])
+        raw_dates = df[date_col].tolist()
+        for i, why in enumerate(problems):
+            if why:
+                shown = repr(str(raw_dates[i]).strip())
+                why = why[len(shown):].strip() if why.startswith(shown) else why
+                note = f"date {shown} not read as a date ({why}): month left blank"
+                reasons[i] = f"{reasons[i]}; {note}" if reasons[i] else note
 
     state = worker_state(job)
     with state.lock:

@@ -83,8 +83,11 @@ CATALOGUE: tuple[Entry, ...] = (
           "that are invalid in the encoding its byte-order mark declares.",
           "Save it again as 'CSV UTF-8' (or UTF-8 text)."),
     Entry("PA112", "InputError", "a date cannot be read",
-          "Dates that are not ISO (2025-04-30), or a date column mapped to the wrong column.",
-          "Write dates as YYYY-MM-DD, or map the date column (`completed:`) in project.yaml."),
+          "A date the one date grammar refuses (pledge_analysis/io/dates.py: a date that only reads month first "
+          "such as 04/13/2025, an ambiguous Apr-25, an Excel serial number such as 45760, an impossible day), "
+          "or a date column mapped to the wrong column.",
+          "Write dates as YYYY-MM-DD or day first (13/04/2025), or map the date column (`completed:`) in "
+          "project.yaml."),
     Entry("PA113", "InputError", "a workbook sheet is missing or ambiguous",
           "`sheet:` names a sheet the workbook lacks, or no `sheet:` is given and several sheets hold rows.",
           "Name the sheet to read with `sheet:` on the survey in project.yaml; the message lists the sheets."),

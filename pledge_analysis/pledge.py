@@ -271,21 +271,29 @@ def _quotes_from_priorities(r, n: int, used: set) -> list[str]:
 
 # ------------------------------------------------------------------------------ tracking
 def parse_by(value) -> date | None:
-    """The date in a "By" cell (a date, ``2026-09-30``, ``30/09/2026`` or ``September 2026``), else None."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value or "").strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%B %Y", "%b %Y", "%d %B %Y"):
-        try:
-            d = datetime.strptime(text, fmt)
-            if fmt in ("%B %Y", "%b %Y"):  # end of that month
-                d = (pd.Timestamp(d) + pd.offsets.MonthEnd(0)).to_pydatetime()
-            return d.date()
-        except ValueError:
-            continue
-    return None
+    """The date in a "By" cell, else None: a date (``2026-09-30``, ``30/09/2026``, ``30/09/26``, ``30 Sept
+    2026``) or a month (``September 2026``, ``Sep 2026``, ``2026-09``: the end of that month), read by the
+    package's one date grammar (:mod:`pledge_analysis.io.dates`: day first, two-digit years 2000-2099).
+    A refused value (``04/13/2026``, ``Apr-26``) is None; :func:`by_reason` says why.
+
+    >>> parse_by("31/12/69"), parse_by("September 2026"), parse_by("04/13/2026")
+    (datetime.date(2069, 12, 31), datetime.date(2026, 9, 30), None)
+    """
+    from .io.dates import parse_date
+
+    got = parse_date(value, want="month")
+    if got.date is None:
+        return None
+    if got.precision == "month":  # end of that month
+        return (pd.Timestamp(got.date) + pd.offsets.MonthEnd(0)).date()
+    return got.date
+
+
+def by_reason(value) -> str:
+    """Why a "By" cell is not a date (the date grammar's reason), or "" when it is one or is empty."""
+    from .io.dates import parse_date
+
+    return parse_date(value, want="month").problem
 
 
 def effective_status(plan: pd.DataFrame, today: date | None = None) -> pd.Series:
@@ -406,8 +414,9 @@ def read_action_plan_xlsx(path: str | Path, previous: pd.DataFrame | None = None
             by = by.date().isoformat()
         by = str(by).strip()
         if by and parse_by(by) is None and by.lower() not in STATUSES + ("tbc", "ongoing"):
+            why = by_reason(by)
             problems.append(f"row {row}, column 'By': {by!r} is not a date (e.g. 2026-09-30 or September 2026) "
-                            "or a status")
+                            "or a status" + (f" ({why})" if why and "is not a date" not in why else ""))
         audience = str(rec.get("audience", "")).strip().lower()
         if audience and audience not in AUDIENCES:
             problems.append(f"row {row}, column 'For': {rec['audience']!r} is not one of {list(AUDIENCES)}")

@@ -8,7 +8,7 @@ import pandas as pd
 
 from . import schema
 from .kernel_thread import KernelThread
-from .pledge import STATUSES, parse_by, record_status
+from .pledge import STATUSES, by_reason, parse_by, record_status
 
 #: what a "By" cell may hold besides a date
 BY_WORDS = STATUSES + ("tbc",)
@@ -25,7 +25,9 @@ def by_problem(value) -> str | None:
     text = str(value or "").strip()
     if not text or parse_by(text) is not None or text.lower() in BY_WORDS:
         return None
-    return f"{text!r} is not a date (e.g. 2026-09-30, 30/09/2026 or September 2026) or a status (Ongoing, TBC)"
+    why = by_reason(text)
+    return (f"{text!r} is not a date (e.g. 2026-09-30, 30/09/2026 or September 2026) or a status (Ongoing, TBC)"
+            + (f": {why}" if why and "is not a date" not in why else ""))
 
 
 class PlanEditor:

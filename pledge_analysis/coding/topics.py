@@ -153,7 +153,8 @@ class TopicExplorer:
         """Topic counts and shares per period (``period, topic_id, label, n, share``).
 
         ``dates`` is indexed by ``segment_id``; by default the segments' ``timestamp`` (a survey's
-        completion date). Segments with no readable date are left out of this table.
+        completion date), read by :mod:`pledge_analysis.io.dates` (ISO, or day first as in the UK). Segments
+        with no date, or a date that grammar refuses, are left out of this table.
         """
         self._check_fitted()
         if dates is None:
@@ -161,11 +162,14 @@ class TopicExplorer:
                 raise InputError("over_time() needs dates: the segments have no 'timestamp' column.",
                                  hint="Pass dates=pd.Series(dates, index=segment_ids), or map 'completed' in project.yaml.")
             dates = pd.Series(self.segments_["timestamp"].to_numpy(), index=self.segments_["segment_id"])
-        when = pd.to_datetime(self.segment_topics_["segment_id"].map(dates), errors="coerce", format="ISO8601")
+        from ..io.dates import parse_dates  # the one date grammar: ISO, UK day first, zones to UK dates
+
+        when = parse_dates(self.segment_topics_["segment_id"].map(dates))["date"]
         d = self.segment_topics_.assign(date=when).dropna(subset=["date"])
         if d.empty:
             raise InputError("over_time(): none of the segments has a readable date.",
-                             hint="Dates must be ISO (2025-04-30); check the 'completed' column mapping.", code="PA112")
+                             hint="Dates must be ISO (2025-04-30) or day first (30/04/2025); check the 'completed' column "
+                                      "mapping.", code="PA112")
         d["period"] = d["date"].dt.to_period(freq).astype(str)
         out = d.groupby(["period", "topic_id", "label"]).size().rename("n").reset_index()
         out["share"] = out["n"] / out.groupby("period")["n"].transform("sum")

@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .dates import parse_date
 from .surveys import _read_table, header_key, iso_date, month_first_dates
 
 #: Known answer scales, in scale order; "+" positive, "-" negative, "0" neither (excluded).
@@ -143,7 +144,8 @@ ROLE_WORDS: list[tuple[str, set[str]]] = [
 ]
 GROUP_WORDS = {"secondary": re.compile(r"secondary|metasta|advanced|stage (4|iv)|\bmbc\b|\bsbc\b"),
                "primary": re.compile(r"primary|early|\bpbc\b|\bebc\b"), "staff": re.compile(r"staff")}
-_DATE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+#: what a date-shaped value may be refused for and still be a date (so the column is the completion date)
+_DATE_KINDS = ("month_first", "no_such_day", "month_not_day", "ambiguous")
 _INT = re.compile(r"^-?\d+(?:\.0+)?$")
 _RANGE = re.compile(r"\(?\b(\d{1,2})\s*(?:-|–|to)\s*(\d{1,2})\b|\b(\d{1,2})\s*=.*?\b(\d{1,2})\s*=")
 _STOP = {"the", "a", "an", "of", "to", "was", "were", "you", "your", "my", "i", "me", "did", "do", "how", "what",
@@ -154,6 +156,14 @@ MAX_OPTIONS = 12
 COMMENT_LENGTH = 40
 #: Words that make a long header ("Which hospital are you treated at?") a site column when its answers are few.
 SITE_QUESTION_WORDS = {"hospital", "site", "trust", "clinic"}
+
+
+def _date_like(value: str) -> bool:
+    """A value that is a date, or is shaped like one but refused (month first, 31/02, ``Apr-25`` ...)."""
+    if len(value) > 40 or not any(c.isdigit() for c in value):
+        return False
+    got = parse_date(value)
+    return got.date is not None or got.kind in _DATE_KINDS
 
 
 def group_of(value: str) -> str | None:
@@ -378,7 +388,7 @@ def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str |
         if role not in (None, "personal", "respondent_id", "completed") and vals and \
                 sum(answer_reading(v) is not None for v in vals) >= 0.8 * len(vals):
             role = None  # scale answers ("Very good", "Yes"): a question, whatever its header says
-        dates = sum(bool(_DATE.match(v)) for v in vals)
+        dates = sum(_date_like(v) for v in vals)
         if role == "completed" and dates < 0.5 * len(vals):
             role = None  # "Waiting time" is not a date
         if role is None and vals and len(set(vals)) <= MAX_OPTIONS and \
@@ -427,21 +437,27 @@ def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str |
     else:
         notes.append("MUST FILL IN: no patient group column found; add columns: group: (a column saying primary or "
                      "secondary) or a fixed group:")
-    if "completed" in columns:
+    if "completed" in columns:  # read as io.surveys reads it: the one date grammar (io.dates)
         dates = [v.strip() for v in df[columns["completed"]] if v.strip()]
-        iso = sum(bool(re.match(r"^\d{4}-\d{2}-\d{2}", v)) for v in dates)
         us = month_first_dates(dates)
-        readable = sum(iso_date(v, month_first=us) is not None for v in dates)
+        read = [parse_date(v, month_first=us) for v in dates]
+        iso = sum(bool(re.match(r"^\d{4}-\d{2}-\d{2}", v)) for v in dates)
+        readable = sum(r.date is not None or r.missing for r in read)
+        refused = next((r.problem for r in read if r.problem), "")
+        one_us = next((r.problem for r in read if r.kind == "month_first"), "")
         if us and readable >= 0.9 * len(dates):
             example = next(v for v in dates if iso_date(v) is None and iso_date(v, month_first=True))
             notes.append(f"CHECK: dates in {columns['completed']!r} are month first, as US exports (and Google or "
                          f"Microsoft Forms in a US locale) write them: {example!r} is "
                          f"{iso_date(example, month_first=True)}, so every date of the file is read month first")
+        elif one_us:
+            notes.append(f"CHECK: dates in {columns['completed']!r} look month first (US): {one_us}. Re-export them "
+                         "as 2026-03-31 (or day first), or leave columns: completed: out")
         elif readable < 0.9 * len(dates):
-            notes.append(f"CHECK: dates in {columns['completed']!r} are not dates the reader knows (e.g. {dates[0]!r}; "
-                         "it reads 2026-03-31 or, day first, 31/03/2026): re-export them or leave columns: completed: out")
-        elif iso < 0.9 * len(dates):
-            example = next(v for v in dates if not re.match(r"^\d{4}-", v) and iso_date(v))
+            notes.append(f"CHECK: dates in {columns['completed']!r} are not dates the reader knows ({refused}): "
+                         "re-export them or leave columns: completed: out")
+        if not us and readable >= 0.9 * len(dates) and iso < 0.9 * len(dates):
+            example = next(v for v, r in zip(dates, read) if not re.match(r"^\d{4}-", v) and r.date is not None)
             notes.append(f"CHECK: dates in {columns['completed']!r} are read day first, as in the UK: {example!r} is "
                          f"{iso_date(example)}; a month-first (US) export would be misread, so re-export it as 2026-03-31")
     if "respondent_id" not in columns and "completed" in columns:  # Google Forms: a Timestamp, no id

@@ -29,6 +29,7 @@ import pandas as pd
 
 from .. import schema
 from ..errors import InputError, MissingColumnError, MissingFileError
+from .dates import parse_date
 from .files import read_table
 
 #: ``columns: respondent_id: (row)``: the export has no respondent id (Google Forms writes none), so each
@@ -68,39 +69,25 @@ def _marker(value: str) -> str | None:
     return None
 
 
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-_DAY_FIRST = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 DATE_HINT = "a date such as 2025-04-03 or, day first as in the UK, 03/04/2025"
 
 
 def iso_date(text: str, *, month_first: bool = False) -> str | None:
-    """A completion date as ISO ``YYYY-MM-DD``: ISO (with or without a time) or day first as UK exports write
-    it (``03/04/2025``, ``3.4.25``, ``03-04-2025 14:05``); None when it is not a real date. ``month_first``:
-    the file writes dates month first, as US exports do (see :func:`month_first_dates`).
+    """A completion date as ISO ``YYYY-MM-DD``, read by the package's one date grammar
+    (:mod:`pledge_analysis.io.dates`: ISO with or without a time and zone, or day first as UK exports write
+    it, ``03/04/2025``, ``3.4.25``, ``03-04-2025 14:05``, ``3 April 2025``); None when it is not a real date
+    or is refused (:func:`~pledge_analysis.io.dates.parse_date` says why). ``month_first``: the file writes
+    dates month first, as US exports do (see :func:`month_first_dates`).
 
     >>> iso_date("03/04/2025"), iso_date("2025-04-03 00:00:00"), iso_date("31/12/24"), iso_date("04/13/2025")
     ('2025-04-03', '2025-04-03', '2024-12-31', None)
     >>> iso_date("04/13/2025", month_first=True), iso_date("3/4/2025 14:02:05", month_first=True)
     ('2025-04-13', '2025-03-04')
     """
-    from datetime import date
+    from .dates import parse_date
 
-    text = str(text).strip()
-    m = _ISO_DATE.match(text)
-    if m:
-        y, mo, d = (int(x) for x in m.groups())
-    else:
-        m = _DAY_FIRST.match(text)
-        if not m:
-            return None
-        d, mo, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
-        if month_first:
-            d, mo = mo, d
-        y += 2000 if y < 100 else 0
-    try:
-        return date(y, mo, d).isoformat()
-    except ValueError:
-        return None
+    got = parse_date(text, month_first=month_first)
+    return got.date.isoformat() if got.date is not None else None
 
 
 def month_first_dates(values) -> bool:
@@ -117,9 +104,9 @@ def month_first_dates(values) -> bool:
     day = month = 0
     for v in values:
         v = str(v).strip()
-        if not v or _ISO_DATE.match(v):
+        if not v:
             continue
-        a, b = iso_date(v) is not None, iso_date(v, month_first=True) is not None
+        a, b = parse_date(v).date is not None, parse_date(v, month_first=True).date is not None
         day += a and not b
         month += b and not a
     return month >= 2 and not day
@@ -423,12 +410,12 @@ def read_survey(
         for name, col in attrs.items():
             raw = _clean(rec[col])
             person[name] = values.get(name, {}).get(raw, raw) or None
-        if person.get("completed"):  # one form for trends over time: ISO, read day first from UK exports
-            when = iso_date(person["completed"], month_first=month_first)
-            if when is None:
-                aside(row, columns["completed"], f"completion date is not a date (expected {DATE_HINT}); "
+        if person.get("completed"):  # one form for trends over time: ISO, by the one date grammar (io.dates)
+            when = parse_date(person["completed"], month_first=month_first)
+            if when.problem:
+                aside(row, columns["completed"], f"completion date not read: {when.problem}; "
                       "the respondent is kept without it", person["completed"])
-            person["completed"] = when
+            person["completed"] = when.date.isoformat() if when.date is not None else None
         resp_rows.append(person)
         if qs is not None:
             for q in qs.itertuples(index=False):
