@@ -64,9 +64,7 @@ CASES = {
     "text features": (lambda: TextFeatures(embedding_model=None), None),
     "text features with MiniLM": (lambda: TextFeatures(), None),
 }
-DATA_FREE = [("fine-tuned", FineTunedClassifier),
-             ("sentiment fine-tuned, stacked", lambda: SentimentClassifier(method="finetuned", ensemble="stack"))] + \
-    [(k, f) for k, (f, _) in CASES.items()]
+DATA_FREE = [("fine-tuned", FineTunedClassifier)] + [(k, f) for k, (f, _) in CASES.items()]
 
 
 def target(data, which):

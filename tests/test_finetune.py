@@ -1,12 +1,9 @@
 """Fine-tuning the local MiniLM (the slowest tests of the suite: kept in their own file so that
 ``--dist loadfile`` can run them on one worker while test_machine_coding.py runs on the other)."""
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
-import pytest
 
-from pledge_analysis.coding.sentiment import STACK_CS, SentimentClassifier
+from pledge_analysis.coding.sentiment import SentimentClassifier
 
 
 def test_finetuned_sentiment_learns_on_a_small_set(sample_run):
@@ -55,47 +52,3 @@ def test_sentiment_learns_from_the_question_a_comment_answers():
     net = FineTunedClassifier(epochs=2, batch_size=16, learning_rate=1e-4).fit(X[train], y[train])
     assert net.contexts_ == ["good", "improve"]
     assert (net.predict(X[~train]).to_numpy() == y[~train]).mean() > 0.9
-
-
-PXTEXTMINING = Path(__file__).resolve().parents[2] / "shared" / "external" / "pxtextmining" / "phase1_text_data.csv"
-
-
-def _real_feedback(n: int) -> pd.DataFrame:
-    """``n`` real NHS comments (pxtextmining phase 1), 3-class sentiment from their criticality, seeded."""
-    d = pd.read_csv(PXTEXTMINING).dropna(subset=["feedback"])
-    d = d[d["feedback"].str.strip() != ""].assign(c=lambda x: pd.to_numeric(x["criticality"], errors="coerce"))
-    d = d.dropna(subset=["c"]).sample(n, random_state=3).reset_index(drop=True)
-    return d.assign(y=np.where(d["c"] < 0, "negative", np.where(d["c"] > 0, "positive", "neutral")))
-
-
-@pytest.mark.skipif(not PXTEXTMINING.exists(), reason="../shared/external/pxtextmining is not on this machine")
-def test_stacked_sentiment_fits_and_predicts_on_real_feedback():
-    """ensemble="stack": both models learn from 80% of the examples, a logistic regression over their
-    log-probabilities from the other 20%; predictions come from that stacker."""
-    d = _real_feedback(500)
-    train = np.arange(len(d)) < 400
-    X, y = d.loc[train, "feedback"].tolist(), d.loc[train, "y"].to_numpy()
-    model = SentimentClassifier(method="finetuned", ensemble="stack", embedding_model=None, epochs=1,
-                                max_length=32).fit(X, y)
-    assert model.stacker_.n_features_in_ == 6 and model.stacker_.C in STACK_CS
-    assert len(model.finetuned_.classes_) == 3
-    test = d.loc[~train, "feedback"].tolist()
-    P = model.predict_proba(test)
-    assert list(P.columns) == ["negative", "neutral", "positive"] and np.allclose(P.sum(axis=1), 1)
-    assert np.allclose(P, model.stacker_.predict_proba(model._stack_inputs(test, None)))  # the stacker decides
-    accuracy = model.score(test, d.loc[~train, "y"])
-    majority = (d.loc[~train, "y"] == pd.Series(y).mode()[0]).mean()
-    assert accuracy > majority + 0.1, (accuracy, majority)
-
-
-
-
-def test_stack_needs_examples_of_each_label_to_hold_out():
-    """Too few examples of a label to hold some out for the stacker: a clear InputError before any fitting."""
-    from pledge_analysis.errors import InputError
-
-    texts = [f"comment {i}" for i in range(23)]
-    y = ["positive"] * 20 + ["negative"] * 3
-    with pytest.raises(InputError) as e:
-        SentimentClassifier(method="finetuned", ensemble="stack", embedding_model=None).fit(texts, y)
-    assert "negative" in str(e.value) and "ensemble='average'" in str(e.value.hint)

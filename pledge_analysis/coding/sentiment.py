@@ -42,11 +42,6 @@ PROMPT_PRIOR = {"improve": -0.35, "staff_improve": -0.35, "good": 0.35}
 #: Scale of the one-hot question columns the trained modes add (a larger value is a weaker penalty).
 PROMPT_FEATURE_WEIGHT = 3.0
 THRESHOLD = 0.05
-#: What ``ensemble="stack"`` was chosen on (benchmarks/sentiment_benchmark.py; pxtextmining phase 1, text only).
-STACK_EVIDENCE = ("5-fold x 3 cross-validated accuracy on the validation rows (16% of the data; the test rows "
-                  "not used): see the README's sentiment rows")
-#: The ``C`` values the stacker chooses among (5-fold cross-validation on the held-out rows).
-STACK_CS = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 
 
 @lru_cache(maxsize=1)
@@ -70,11 +65,7 @@ class SentimentClassifier(ModelContract, ClassifierMixin, BaseEstimator):
     multinomial logistic regression (seconds). ``method="finetuned"`` also fine-tunes the MiniLM
     encoder (:class:`pledge_analysis.coding.finetune.FineTunedClassifier`, minutes on a CPU; texts cut
     at ``max_length`` tokens) and averages its probabilities with the trained model's,
-    ``finetuned_weight * F + (1 - finetuned_weight) * L`` (equal weight by default), or with
-    ``ensemble="stack"`` combines them by stacking: both models learn from ``1 - stack_share`` of the
-    examples (stratified, ``random_state``) and a small logistic regression over their log-probabilities
-    (and the question, when it is an input; its ``C`` by 5-fold cross-validation) learns from the other
-    ``stack_share`` how much to trust each per class (see :data:`STACK_EVIDENCE`). ``raw_chars=True``:
+    ``finetuned_weight * F + (1 - finetuned_weight) * L`` (equal weight by default). ``raw_chars=True``:
     the character n-grams keep case and run across words (:class:`~pledge_analysis.coding.classifier.TextFeatures`;
     it helps where a source's way of writing goes with its labels, and will not transfer). In both trained modes,
     when ``X`` has ``question_id`` (and ``use_prompt``), the question is an input too, so the model
@@ -110,15 +101,13 @@ class SentimentClassifier(ModelContract, ClassifierMixin, BaseEstimator):
         "epochs": [Interval(Integral, 1, None, closed="left")], "random_state": [Interval(Integral, 0, None, closed="left")],
         "progress": ["boolean"], "cache_dir": [str, os.PathLike, None], "prompt_polarity": [dict, None],
         "raw_chars": ["boolean"], "max_length": [Interval(Integral, 8, 512, closed="both")],
-        "finetuned_weight": [Interval(Real, 0, 1, closed="both")], "ensemble": [StrOptions({"average", "stack"})],
-        "stack_share": [Interval(Real, 0, 1, closed="neither")]}
+        "finetuned_weight": [Interval(Real, 0, 1, closed="both")]}
 
     def __init__(self, *, method: str = "lexicon", scale: int = 3, threshold: float = THRESHOLD,
                  use_prompt: bool = True, embedding_model: str | None = "minilm", C: float = 4.0,
                  epochs: int = 2, random_state: int = 0, progress: bool = False,
                  cache_dir: str | os.PathLike | None = None, prompt_polarity: dict | None = None,
-                 raw_chars: bool = False, max_length: int = 128, finetuned_weight: float = 0.5,
-                 ensemble: str = "average", stack_share: float = 0.2):
+                 raw_chars: bool = False, max_length: int = 128, finetuned_weight: float = 0.5):
         self.method = method
         self.scale = scale
         self.threshold = threshold
@@ -133,8 +122,6 @@ class SentimentClassifier(ModelContract, ClassifierMixin, BaseEstimator):
         self.raw_chars = raw_chars
         self.max_length = max_length
         self.finetuned_weight = finetuned_weight
-        self.ensemble = ensemble
-        self.stack_share = stack_share
 
     def _prompt_shift(self, prompts: Sequence) -> np.ndarray:
         """The lexicon score's shift for each text from how its question leans (``prompt_polarity``)."""
@@ -203,40 +190,17 @@ class SentimentClassifier(ModelContract, ClassifierMixin, BaseEstimator):
                              hint=f"Use scale={5 if self.scale == 3 else 3} for the {other} scale{fits}.")
         use = self.use_prompt and prompts is not None
         self.prompts_ = question_categories(prompts) if use else []
-        stack = self.method == "finetuned" and self.ensemble == "stack"
-        rows, held = _stack_split(y, self.stack_share, self.random_state) if stack else (np.arange(len(y)), None)
-        t, p = [texts[i] for i in rows], [prompts[i] for i in rows] if prompts is not None else None
         self.features_ = TextFeatures(embedding_model=self.embedding_model, cache_dir=self.cache_dir,
-                                      raw_chars=self.raw_chars).fit(t)
-        self.model_ = LogisticRegression(C=self.C, max_iter=3000).fit(self._features(t, p), y[rows])
+                                      raw_chars=self.raw_chars).fit(texts)
+        self.model_ = LogisticRegression(C=self.C, max_iter=3000).fit(self._features(texts, prompts), y)
         self.classes_ = self.model_.classes_
         if self.method == "finetuned":
             from .finetune import FineTunedClassifier
 
             self.finetuned_ = FineTunedClassifier(epochs=self.epochs, max_length=self.max_length,
                                                   random_state=self.random_state,
-                                                  progress=self.progress).fit(_frame(t, p) if use else t, y[rows])
-        if stack:
-            self.stacker_ = _fit_stacker(self._stack_inputs([texts[i] for i in held],
-                                                            [prompts[i] for i in held] if use else None), y[held],
-                                         self.random_state)
+                                                  progress=self.progress).fit(X if use else texts, y)
         return self
-
-    def _member_probs(self, texts, prompts) -> tuple[np.ndarray, np.ndarray]:
-        """The linear and the fine-tuned model's probabilities (columns ``classes_``)."""
-        L = self.model_.predict_proba(self._features(texts, prompts))
-        F = self.finetuned_.predict_proba(_frame(texts, prompts) if prompts is not None else texts)
-        return L, F[list(self.classes_)].to_numpy()
-
-    def _stack_inputs(self, texts, prompts) -> np.ndarray:
-        """What the stacker sees: both models' log-probabilities, and the question one-hot when it is an input."""
-        L, F = self._member_probs(texts, prompts)
-        parts = [np.log(np.clip(L, 1e-6, None)), np.log(np.clip(F, 1e-6, None))]
-        if self.prompts_:
-            from .classifier import question_onehot
-
-            parts.append(question_onehot(prompts if prompts is not None else [None] * len(texts), self.prompts_))
-        return np.hstack(parts)
 
     def score(self, X, y, sample_weight=None) -> float:
         """Accuracy of ``predict(X)["sentiment"]`` against ``y`` (the scorer GridSearchCV uses by default)."""
@@ -254,10 +218,6 @@ class SentimentClassifier(ModelContract, ClassifierMixin, BaseEstimator):
 
             warnings.warn("this sentiment model learned from question_id, but X has none: predictions ignore the "
                           "question. Pass a DataFrame with 'text' and 'question_id'.", UserWarning, stacklevel=2)
-        if getattr(self, "stacker_", None) is not None:
-            Z = self._stack_inputs(texts, prompts if self.prompts_ else None)
-            return pd.DataFrame(self.stacker_.predict_proba(Z), index=index,
-                                columns=self.stacker_.classes_)[list(self.classes_)]
         if self.method_ in ("trained", "finetuned"):
             P = pd.DataFrame(self.model_.predict_proba(self._features(texts, prompts)), index=index,
                              columns=self.classes_)
@@ -300,39 +260,6 @@ def _check_polarity(prompt_polarity: dict | None) -> dict[str, str]:
         raise ConfigError(f"prompt_polarity: {wrong} is not one of {list(POLARITY_PRIOR)} (for each question id); "
                           "fix the polarity: of these free_text: entries in questions.yaml.")
     return lean
-
-
-def _frame(texts: list[str], prompts: list | None) -> pd.DataFrame:
-    return pd.DataFrame({"text": texts, "question_id": prompts if prompts is not None else [None] * len(texts)})
-
-
-def _stack_split(y: np.ndarray, share: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """(rows the two models learn from, rows the stacker learns from): stratified, seeded."""
-    from sklearn.model_selection import train_test_split
-
-    from ..errors import InputError
-
-    counts = pd.Series(y).value_counts()
-    held = np.ceil(counts * share)
-    if (held < 2).any() or ((counts - held) < 2).any():
-        few = {str(k): int(v) for k, v in counts[(held < 2) | ((counts - held) < 2)].items()}
-        raise InputError(f"ensemble='stack' holds out {share:.0%} of the examples of each label to learn how to "
-                         f"combine the two models, and too few examples are left for {few} (examples per label)",
-                         hint="Label more examples of these, raise stack_share, or use ensemble='average'.")
-    return train_test_split(np.arange(len(y)), test_size=share, random_state=seed, stratify=y)
-
-
-def _fit_stacker(Z: np.ndarray, y: np.ndarray, seed: int):
-    """A multinomial logistic regression over ``Z``, its ``C`` (:data:`STACK_CS`) by 5-fold CV when each
-    label has 5 held-out examples (else ``C = 1``)."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GridSearchCV, StratifiedKFold
-
-    if pd.Series(y).value_counts().min() < 5:
-        return LogisticRegression(max_iter=3000).fit(Z, y)
-    grid = GridSearchCV(LogisticRegression(max_iter=3000), {"C": list(STACK_CS)},
-                        cv=StratifiedKFold(5, shuffle=True, random_state=seed)).fit(Z, y)
-    return grid.best_estimator_
 
 
 def _unpack(X) -> tuple[list[str], list | None, pd.Index]:
