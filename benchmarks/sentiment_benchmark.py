@@ -39,7 +39,8 @@ compared (each fine-tuning run costs about 8 minutes of CPU on the shared machin
 Prints accuracy and macro-F1 and the process CPU time of each fit (``time.process_time``, both cores
 counted) next to its wall time. The machine is shared, so wall time is inflated; CPU / 2 is the
 estimate of the wall time of the fit on an idle 2-core machine (an estimate: it assumes both cores
-busy throughout). L's CPU includes embedding the fit rows with MiniLM unless the embeddings are
+busy throughout; with ``OMP_NUM_THREADS=1`` the fine-tuning uses one core, and its CPU is its wall
+time on an idle machine). L's CPU includes embedding the fit rows with MiniLM unless the embeddings are
 already on disk (``$PLEDGE_CACHE_DIR``); E reuses them. The fine-tuned model's probabilities and CPU
 time are kept in ``$TMPDIR/sentiment_finetuned_e{epochs}_l{max_length}.npz`` (the refitted one's in
 ``..._refit_...``); ``--reuse-finetuned`` reads them instead of fitting again (the same seed, rows and
@@ -374,8 +375,11 @@ def refit(train: pd.DataFrame, te: pd.DataFrame, args, chosen, best: str) -> Non
         P["test"]["F"] = ft.predict_proba(te["feedback"].tolist())[list(LABELS)].to_numpy()
         np.savez(path, cpu=cpu["F"], wall=ft_wall, test=P["test"]["F"])
     pt = chosen.predict(P["test"])
+    p0 = Average(fixed=True).fit(P["test"], None).predict(P["test"])  # for reference: nothing is fitted in it
+    print(f"refitted, default average (w=0.5) for reference: test accuracy {accuracy_score(te['y'], p0):.4f}",
+          flush=True)
     print(f"refitted on {len(train):,} training rows ({best}, {chosen.describe()} as fitted on validation): "
-          f"test accuracy {accuracy_score(te['y'], pt):.3f}, macro-F1 {f1_score(te['y'], pt, average='macro'):.3f}; "
+          f"test accuracy {accuracy_score(te['y'], pt):.4f} ({int((pt == te['y'].to_numpy()).sum()):,} of {len(te):,}), macro-F1 {f1_score(te['y'], pt, average='macro'):.3f}; "
           "fit CPU (s): " + ", ".join(f"{k} {v:.0f}" for k, v in cpu.items()) +
           f"; wall here: linear members {lin_wall:.0f} s, fine-tuning {ft_wall:.0f} s", flush=True)
 
