@@ -55,6 +55,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import re
 import sys
 import tempfile
 import time
@@ -138,7 +139,7 @@ def demark(text: str) -> str:
     return MARK.sub("i", text)
 
 
-MARK = __import__("re").compile(r"(?<=[a-z])I|I(?=[a-z])")
+MARK = re.compile(r"(?<=[a-z])I|I(?=[a-z])")
 
 
 def word_member():
