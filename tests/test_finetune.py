@@ -52,3 +52,22 @@ def test_sentiment_learns_from_the_question_a_comment_answers():
     net = FineTunedClassifier(epochs=2, batch_size=16, learning_rate=1e-4).fit(X[train], y[train])
     assert net.contexts_ == ["good", "improve"]
     assert (net.predict(X[~train]).to_numpy() == y[~train]).mean() > 0.9
+
+
+def test_finetuned_model_saves_and_loads(tmp_path):
+    """A fitted fine-tuned model is kept with save/load (issue 17): its network was a class local to a
+    method, which pickle cannot find, so save raised PicklingError."""
+    from pledge_analysis.coding.finetune import FineTunedClassifier
+
+    X = pd.DataFrame({"text": ["kind staff", "rude staff", "lovely nurses", "long wait", "great care", "lost letters"] * 4,
+                      "question_id": ["good", "improve"] * 12})
+    y = np.where(X["question_id"] == "good", "positive", "negative")
+    net = FineTunedClassifier(epochs=1, batch_size=8, max_length=16).fit(X, y)
+    net.save(tmp_path / "net.joblib")
+    again = FineTunedClassifier.load(tmp_path / "net.joblib")
+    assert np.allclose(again.predict_proba(X), net.predict_proba(X), atol=1e-6)
+    model = SentimentClassifier(method="finetuned", embedding_model=None, epochs=1, max_length=16,
+                                prompt_polarity={"good": "positive_prompt", "improve": "negative_prompt"}).fit(X, y)
+    model.save(tmp_path / "sentiment.joblib")
+    assert np.allclose(SentimentClassifier.load(tmp_path / "sentiment.joblib").predict_proba(X),
+                       model.predict_proba(X), atol=1e-6)

@@ -12,6 +12,7 @@ Questions not seen in training count as unknown (all zeros).
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from numbers import Integral, Real
 
 import numpy as np
@@ -24,6 +25,36 @@ from .estimator import ModelContract
 
 #: Learning rate of the per-question logit shifts (the encoder's is ``learning_rate``).
 CONTEXT_LEARNING_RATE = 1e-2
+
+
+@lru_cache(maxsize=1)
+def _network_class():
+    """The network: the MiniLM encoder, mean pooling, a linear head, and a learned shift of the class
+    logits per question (none without questions). Built on first use (torch is imported lazily) and
+    reachable as this module's ``MiniLMClassifierNet``, so a fitted model pickles (``save``/``load``)."""
+    import torch
+
+    class MiniLMClassifierNet(torch.nn.Module):
+        def __init__(self, encoder, n_classes: int, n_contexts: int):
+            super().__init__()
+            self.encoder = encoder
+            self.head = torch.nn.Linear(encoder.config.hidden_size, n_classes)
+            self.context = torch.nn.Linear(n_contexts, n_classes, bias=False) if n_contexts else None
+
+        def forward(self, context, **batch):
+            hidden = self.encoder(**batch).last_hidden_state
+            mask = batch["attention_mask"].unsqueeze(-1).float()
+            logits = self.head((hidden * mask).sum(1) / mask.sum(1))
+            return logits if self.context is None else logits + self.context(context)
+
+    MiniLMClassifierNet.__module__, MiniLMClassifierNet.__qualname__ = __name__, "MiniLMClassifierNet"
+    return MiniLMClassifierNet
+
+
+def __getattr__(name: str):
+    if name == "MiniLMClassifierNet":  # where pickle looks the network's class up
+        return _network_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class FineTunedClassifier(ModelContract, ClassifierMixin, BaseEstimator):
@@ -64,22 +95,7 @@ class FineTunedClassifier(ModelContract, ClassifierMixin, BaseEstimator):
         torch.manual_seed(self.random_state)
         tokenizer = AutoTokenizer.from_pretrained(str(minilm_path()))
         encoder = AutoModel.from_pretrained(str(minilm_path()))
-
-        class Model(torch.nn.Module):
-            def __init__(self):
-                super().__init__()
-                self.encoder = encoder
-                self.head = torch.nn.Linear(encoder.config.hidden_size, n_classes)
-                # a learned shift of the class logits per question (none when there are no questions)
-                self.context = torch.nn.Linear(n_contexts, n_classes, bias=False) if n_contexts else None
-
-            def forward(self, context, **batch):
-                hidden = self.encoder(**batch).last_hidden_state
-                mask = batch["attention_mask"].unsqueeze(-1).float()
-                logits = self.head((hidden * mask).sum(1) / mask.sum(1))
-                return logits if self.context is None else logits + self.context(context)
-
-        return tokenizer, Model()
+        return tokenizer, _network_class()(encoder, n_classes, n_contexts)
 
     def _batches(self, texts: list[str], rng: np.random.Generator | None):
         order = np.argsort([len(t) for t in texts], kind="stable")

@@ -65,7 +65,9 @@ class SentimentClassifier(ModelContract, ClassifierMixin, BaseEstimator):
     multinomial logistic regression (seconds). ``method="finetuned"`` also fine-tunes the MiniLM
     encoder (:class:`pledge_analysis.coding.finetune.FineTunedClassifier`, minutes on a CPU; texts cut
     at ``max_length`` tokens) and averages its probabilities with the trained model's,
-    ``finetuned_weight * F + (1 - finetuned_weight) * L`` (equal weight by default). ``raw_chars=True``:
+    ``finetuned_weight * F + (1 - finetuned_weight) * L`` (equal weight by default; on real NHS feedback,
+    text only, neither a chosen weight nor stacking with more members beat the equal average:
+    benchmarks/sentiment_benchmark.py). ``raw_chars=True``:
     the character n-grams keep case and run across words (:class:`~pledge_analysis.coding.classifier.TextFeatures`;
     it helps where a source's way of writing goes with its labels, and will not transfer). In both trained modes,
     when ``X`` has ``question_id`` (and ``use_prompt``), the question is an input too, so the model
