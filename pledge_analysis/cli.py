@@ -1,5 +1,6 @@
 """Command line: ``pledge-analysis [--debug] {init,validate,run,import-plan} PROJECT_DIR ...``,
-``pledge-analysis code INPUT --codebook FILE --out OUTPUT.parquet`` (comments at scale),
+``pledge-analysis code INPUT {--codebook FILE | --project PROJECT_DIR} --out OUTPUT.parquet`` (comments at
+scale; ``--project`` applies the project's ``deidentify:``, codebook and questions as ``run`` does),
 ``pledge-analysis import-qdpx PROJECT.qdpx [--out DIR]`` (what a REFI-QDA project from another program holds)
 and ``pledge-analysis serve OUT`` (the read-only view of a run's outputs in the browser).
 
@@ -120,7 +121,12 @@ def _parser() -> argparse.ArgumentParser:
                                      "back once; rows that cannot be coded are kept with a reason. --engine dask runs "
                                      "the same function on a Dask cluster; the results are identical.")
     cod.add_argument("input", help="a .csv or .parquet file, a folder of them, or a quoted glob ('data/*.csv')")
-    cod.add_argument("--codebook", type=Path, required=True, help="the codebook (.yaml or .xlsx)")
+    cod.add_argument("--codebook", type=Path, default=None,
+                     help="the codebook (.yaml or .xlsx); default with --project: the project's `codebook:`")
+    cod.add_argument("--project", type=Path, default=None, metavar="PROJECT_DIR",
+                     help="a project folder (or its project.yaml) whose settings apply as in `run`: its "
+                          "`deidentify:` block (allow, deny, labels, pseudonyms, name_model) and, unless "
+                          "--codebook / --questions are given, its codebook and questions.yaml")
     cod.add_argument("--out", type=Path, required=True, help="the comments table to write (a Parquet dataset folder)")
     cod.add_argument("--codings", type=Path, default=None, help="also write the long codings table (Parquet dataset)")
     cod.add_argument("--themes", type=Path, default=None,
@@ -151,15 +157,28 @@ def _code(args) -> int:
 
     columns = {role: getattr(args, f"{role}_column") for role in ("site", "group", "date", "question_id",
                                                                     "respondent_id")}
+    codebook, questions, deidentify = args.codebook, args.questions, None
+    if args.project is not None:
+        from .config import ProjectConfig
+
+        cfg = ProjectConfig.load(args.project)
+        deidentify = cfg.deidentify
+        codebook = codebook or cfg.codebook
+        questions = questions or cfg.questions
+    if codebook is None:
+        from .errors import ConfigError
+
+        raise ConfigError("`code` needs a codebook: pass --codebook FILE, or --project PROJECT_DIR whose "
+                          "project.yaml names one (`codebook:`).")
     polarity = None
-    if args.questions is not None:
+    if questions is not None:
         from .io import load_prompt_polarity
 
-        polarity = load_prompt_polarity(args.questions)
-    result = code_comments(args.input, args.codebook, args.out, engine=args.engine, workers=args.workers,
+        polarity = load_prompt_polarity(questions)
+    result = code_comments(args.input, codebook, args.out, engine=args.engine, workers=args.workers,
                            scheduler=args.scheduler, text_column=args.text_column, id_column=args.id_column,
                            columns=columns, codings=args.codings, model=args.model, progress=not args.quiet,
-                           themes=args.themes, prompt_polarity=polarity)
+                           themes=args.themes, prompt_polarity=polarity, deidentify=deidentify)
     if not args.quiet:
         print(result.summary())
     return 0

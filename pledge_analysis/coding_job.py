@@ -87,6 +87,10 @@ class CodingJob:
     #: Other spellings of a site and the one to use, ``((spelling, site), ...)``
     #: (:func:`pledge_analysis.engine.site_spellings`: one hospital spelt three ways is one site, as in ``run``).
     sites: tuple[tuple[str, str], ...] = ()
+    #: project.yaml ``deidentify: {pseudonyms:, name_model:}`` (None: the statistical name recognizer's
+    #: default, :data:`pledge_analysis.text.deidentify.NAME_MODEL_DEFAULT`), as ``run`` reads them
+    pseudonyms: bool = False
+    name_model: bool | None = None
 
     @cached_property
     def key(self) -> str:
@@ -98,7 +102,7 @@ class CodingJob:
             p = Path(self.model_path)
             model = [str(p.resolve())] + ([p.stat().st_size, p.stat().st_mtime_ns] if p.exists() else [])
         h.update(json.dumps([model, self.labels, list(self.allow), list(self.deny), self.batch_size,
-                             [list(p) for p in self.polarity]],
+                             [list(p) for p in self.polarity], self.pseudonyms, self.name_model],
                             default=str).encode("utf-8"))
         return h.hexdigest()
 
@@ -117,7 +121,8 @@ class _State:
         self.nlp = _pipeline()
         self.sentiment = SentimentClassifier(prompt_polarity=dict(job.polarity)).fit()
         self.theme = theme_of(job.codebook)
-        self.options = Options.make(job.labels, job.allow, job.deny)
+        self.options = Options.make(job.labels, job.allow, job.deny, pseudonyms=job.pseudonyms,
+                                    name_model=job.name_model)
         self.model = load_theme_model(job.model_path, job.codebook) if job.model_path else None
         self.lock = _NLP_LOCK  # a threaded worker runs partitions concurrently: one pipeline user at a time
 

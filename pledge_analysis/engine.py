@@ -502,7 +502,7 @@ def code_comments(input: str | Path, codebook: pd.DataFrame | str | Path, out: s
                   codings: str | Path | None = None, themes: str | Path | None = None,
                   model: str | Path | None = None, prompt_polarity: dict | None = None,
                   chunk_rows: int = CHUNK_ROWS, progress: bool = False, client=None,
-                  min_negative: int = 3) -> CodeResult:
+                  min_negative: int = 3, deidentify: dict | None = None) -> CodeResult:
     """Code every comment of ``input`` and write the comments table to the Parquet dataset ``out``.
 
     ``columns`` names optional input columns by role (``site``, ``group``, ``date``, ``question_id``,
@@ -511,7 +511,9 @@ def code_comments(input: str | Path, codebook: pd.DataFrame | str | Path, out: s
     ``model`` adds a saved ``ThemeClassifier``'s codes. ``prompt_polarity`` (``{question_id: polarity}``,
     e.g. from :func:`pledge_analysis.io.load_prompt_polarity` on a questions.yaml) says how each question
     leans its answers for the sentiment score; without it, comments are scored from their text alone.
-    ``client`` reuses a ``distributed.Client`` (dask engine; else one is made from ``scheduler`` /
+    ``deidentify`` takes project.yaml's ``deidentify:`` block (``allow``, ``deny``, ``labels``,
+    ``pseudonyms``, ``name_model``; :attr:`pledge_analysis.config.ProjectConfig.deidentify`), as ``run``
+    does; without it, the defaults. ``client`` reuses a ``distributed.Client`` (dask engine; else one is made from ``scheduler`` /
     ``workers`` and closed at the end). Returns a :class:`CodeResult` with the themes table.
     """
     from .coding.codebook import read_codebook
@@ -534,8 +536,15 @@ def code_comments(input: str | Path, codebook: pd.DataFrame | str | Path, out: s
 
     polarity = tuple(sorted(_check_polarity(prompt_polarity).items()))
     spellings = site_spellings(inputs, roles.get("site"))
+    d = deidentify or {}
+    from .text.deidentify import Options
+
+    Options.make(d.get("labels"), d.get("allow") or (), d.get("deny") or ())  # unknown labels: say so now
     job = CodingJob(cb, roles, model_path=str(model) if model else None, polarity=polarity,
-                    sites=tuple(sorted(spellings.items())))
+                    sites=tuple(sorted(spellings.items())),
+                    labels=tuple(d["labels"]) if d.get("labels") else None, allow=tuple(d.get("allow") or ()),
+                    deny=tuple(d.get("deny") or ()), pseudonyms=bool(d.get("pseudonyms")),
+                    name_model=d.get("name_model"))
     out = Path(out)
     targets = [out] + ([Path(codings)] if codings else [])
     for t in targets:

@@ -271,3 +271,32 @@ def test_question_polarity_comes_from_questions_yaml_never_from_the_sample_ids(t
         scores[name] = pd.read_parquet(tmp_path / name).set_index("comment_id")["sentiment_score"]
     assert scores["plain"]["a"] == scores["plain"]["b"] == scores["polar"]["a"]  # no lean from an id's name
     assert scores["polar"]["b"] < scores["polar"]["a"]                           # the declared lean applies
+
+
+def test_code_reads_the_projects_deidentify_settings_as_run_does(tmp_path, capsys):
+    """`code` ignored project.yaml: `deidentify: {name_model: false}` and `deny:` held for `run` only."""
+    from .userlike import edit, write_project
+
+    project = write_project(tmp_path / "proj")
+    text = "Honestly without Bongani I would have walked out. The parking at pemberton was awful."
+    pd.DataFrame({"comment_id": ["a"], "text": [text]}).to_csv(tmp_path / "in.csv", index=False)
+
+    def coded(name, *extra):
+        assert main(["code", str(tmp_path / "in.csv"), "--quiet", "--out", str(tmp_path / name), *extra]) == 0
+        return pd.read_parquet(tmp_path / name)["text"].iloc[0]
+
+    # with --project the codebook and questions come from project.yaml too
+    default = coded("default", "--project", str(project))
+    assert "Bongani" not in default and "pemberton" not in default.lower()  # the name model and `deny:` apply
+    edit(project / "project.yaml", "  pseudonyms: false\n", "  pseudonyms: false\n  name_model: false\n")
+    rules = coded("rules", "--project", str(project))
+    assert "Bongani" in rules and "pemberton" not in rules.lower()          # name_model: false is honoured, deny still
+    plain = coded("plain", "--codebook", str(project / "codebook.yaml"))
+    assert "Bongani" not in plain and "pemberton" in plain          # without a project: the defaults only
+
+
+def test_code_without_a_codebook_or_project_says_what_to_pass(tmp_path, capsys):
+    pd.DataFrame({"comment_id": ["a"], "text": ["fine"]}).to_csv(tmp_path / "in.csv", index=False)
+    assert main(["code", str(tmp_path / "in.csv"), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "--codebook" in err and "--project" in err
