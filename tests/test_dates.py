@@ -355,3 +355,37 @@ def test_a_file_written_month_first_throughout_reads_month_first():
     got = parse_date("13/04/2025", month_first=True)
     assert got.date is None and got.kind == "day_first" and "month first" in got.problem
     assert parse_date("2025-04-13", month_first=True).date == date(2025, 4, 13)  # ISO is ISO
+
+
+@pytest.mark.parametrize("text,day_first,month_first", [
+    ("3/4/2025 2:05:07 PM GMT", date(2025, 4, 3), date(2025, 3, 4)),      # Google Forms, with a zone
+    ("3/4/2025 2:05:07 pm", date(2025, 4, 3), date(2025, 3, 4)),          # AM/PM, no zone
+    ("3/4/2025 12:05:07 AM GMT", date(2025, 4, 3), date(2025, 3, 4)),     # 12 AM is just after midnight
+    ("13/04/2025 11:30:00 PM GMT+1", date(2025, 4, 13), None),           # 22:30 UTC: still the 13th in the UK (BST)
+    ("13/04/2025 11:30:00 PM GMT-5", date(2025, 4, 14), None),           # 04:30 UTC on the 14th
+    ("13/04/2025 10:15 GMT+01:00", date(2025, 4, 13), None),
+    ("2025-04-13 11:30:00 PM UTC", date(2025, 4, 14), date(2025, 4, 14)),  # 23:30 UTC is 00:30 BST
+    ("13 April 2025 9:05 AM", date(2025, 4, 13), date(2025, 4, 13)),
+])
+def test_google_forms_timestamps_with_am_pm_and_gmt_are_read(text, day_first, month_first):
+    """Google Forms writes '3/4/2025 2:05:07 PM GMT' (AM/PM, a GMT zone): they were refused as not dates."""
+    assert parse_date(text).date == day_first
+    if month_first is not None:
+        assert parse_date(text, month_first=True).date == month_first
+    vec = parse_dates(pd.Series([text, None], dtype=object))  # the column reader agrees
+    assert vec["date"].iloc[0] == pd.Timestamp(day_first)
+
+
+@pytest.mark.parametrize("text", ["3/4/2025 13:05:07 PM", "3/4/2025 0:05 AM", "3/4/2025 2:05 PM GMT+15"])
+def test_times_that_are_not_times_of_day_are_refused(text):
+    got = parse_date(text)
+    assert got.date is None and repr(text) in got.problem
+
+
+def test_a_google_forms_column_with_am_pm_is_recognised_month_first():
+    from pledge_analysis.io.surveys import month_first_dates
+
+    us = ["1/13/2025 2:05:07 PM GMT", "2/14/2025 9:00:00 AM GMT", "3/4/2025 11:59:59 PM GMT"]
+    assert month_first_dates(us)
+    assert [parse_date(v, month_first=True).date for v in us] == [date(2025, 1, 13), date(2025, 2, 14),
+                                                                  date(2025, 3, 4)]

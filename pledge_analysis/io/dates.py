@@ -19,6 +19,9 @@ Read (the grammar):
   wanted is refused ("a month, not a day"); in ``want="month"`` a whole date is read to its month.
 * Two-digit years are 2000-2099: patients' feedback and goals are not from the 1900s
   (``31/12/69`` is 31 December 2069).
+* A time of day after a date may be written with AM/PM and a named zone, as Google Forms writes its
+  Timestamp: ``3/4/2025 2:05:07 PM GMT``, ``13/04/2025 11:30:00 PM GMT+1``, ``2025-04-13 23:30 UTC``.
+  With a zone the moment is normalised to UTC and given its UK date, as the ISO zones above.
 * Values that already are dates (``datetime``, ``date``, ``pandas.Timestamp``, a datetime64 column,
   which is what an Excel date cell becomes) are taken as they are (zones as above).
 
@@ -92,6 +95,11 @@ _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 #: included), by parse_date and parse_dates alike; a date alone (2025-04-13) is at most 10 characters, with a
 #: time (2025-04-13T14:05) at least 16. Shorter ISO datetimes (2025-4-1T9:05) are read by the regex below.
 _LONG = 16
+#: a date followed by a 12-hour time and/or a named zone, as Google Forms writes its Timestamp
+#: (``3/4/2025 2:05:07 PM GMT``, ``13/04/2025 23:30:00 GMT+1``): the date part is read by the rest of the grammar
+_CLOCK = re.compile(r"^(.*?\d)[T ,]\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*"
+                    r"(?:([ap])\.?m\.?)?\s*(?:(?:GMT|UTC)\s*(?:([+-])(\d{1,2})(?::?(\d{2}))?)?)?$", re.I)
+_NAMED_ZONE = re.compile(r"(?:GMT|UTC)\s*(?:[+-]\d{1,2}(?::?\d{2})?)?$", re.I)
 _ZONE_END = re.compile(r"(?:[Zz]|\d[+-]\d{2}(?::?\d{2})?|[+-]\d{2}:?\d{2})$")
 
 
@@ -151,6 +159,9 @@ def _parse_text(text: str, want: str, excel_serial: bool, month_first: bool = Fa
     text = text.strip()
     if text.lower() in _missing_markers():
         return ParsedDate(None)
+    m = _CLOCK.match(text)
+    if m and (m.group(5) or _NAMED_ZONE.search(text)):
+        return _clock(text, m, want, excel_serial, month_first)
     if len(text) >= _LONG:  # perhaps an ISO datetime: read as pandas' ISO 8601 reader reads it
         try:
             ts = pd.to_datetime(text, format="ISO8601", utc=True)
@@ -223,6 +234,34 @@ def _parse_text(text: str, want: str, excel_serial: bool, month_first: bool = Fa
         return _serial(text, float(text), excel_serial)
     return _refuse("unknown", f"{text!r} is not a date ({DATE_HINT}"
                    + (f", or {MONTH_HINT})" if want == "month" else ")"))
+
+
+def _clock(text: str, m: re.Match, want: str, excel_serial: bool, month_first: bool) -> ParsedDate:
+    """A date with a 12-hour time (``2:05:07 PM``) and/or a named zone (``GMT``, ``GMT+1``, ``UTC-05:00``),
+    as Google Forms writes them: the date part read by the grammar, the time checked, and with a zone the
+    moment normalised to UTC and given its UK calendar date (as the ISO zones above)."""
+    got = _parse_text(m.group(1), want, excel_serial, month_first)
+    if got.date is None or got.precision != "day":
+        if got.problem:
+            return got._replace(problem=got.problem.replace(repr(m.group(1)), repr(text), 1))
+        return _refuse("unknown", f"{text!r} is not a date ({DATE_HINT})")
+    h, mi, sec = int(m.group(2)), int(m.group(3)), int(m.group(4) or 0)
+    half = (m.group(5) or "").lower()
+    if (half and not 1 <= h <= 12) or h > 23 or mi > 59 or sec > 59:
+        return _refuse("unknown", f"{text!r} has a time that is not a time of day ({DATE_HINT})")
+    if half:
+        h = h % 12 + (12 if half == "p" else 0)
+    if not _NAMED_ZONE.search(text):  # no zone: UK local time already, its date is the one written
+        return got
+    offset = 0
+    if m.group(6):
+        oh, om = int(m.group(7)), int(m.group(8) or 0)
+        if oh > 14 or om > 59:
+            return _refuse("unknown", f"{text!r} has a zone that is not a time zone ({DATE_HINT})")
+        offset = (oh * 60 + om) * (1 if m.group(6) == "+" else -1)
+    d = got.date
+    utc = datetime(d.year, d.month, d.day, h, mi, sec) - timedelta(minutes=offset)
+    return ParsedDate(_local(pd.Timestamp(utc, tz="UTC")), "day")
 
 
 def _serial(text: str, number: float, excel_serial: bool) -> ParsedDate:
