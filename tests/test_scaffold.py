@@ -258,3 +258,32 @@ def test_scale_readings_and_site_codes():
     assert site_codes(["Northgate University Hospital", "RGH", "St Aidan's Hospital", "Northgate Urgent Hub"]) == {
         "Northgate University Hospital": "NUH", "RGH": "RGH", "St Aidan's Hospital": "SAH",
         "Northgate Urgent Hub": "NUH2"}
+
+
+def test_init_takes_a_microsoft_forms_completion_time_over_its_start_time(tmp_path, capsys):
+    """Microsoft Forms writes Start time, then Completion time: init took the first as the completion date
+    (a form started before midnight and sent after it was dated the day before)."""
+    rows = [{"ID": str(i + 1), "Start time": f"{1 + i}/04/2025 23:5{i % 10}:00", "Completion time":
+             f"{2 + i}/04/2025 00:0{i % 10}:00", "Email": "anonymous", "Name": "", "Last modified time": "",
+             "Which hospital do you attend?": ["Glan Clwyd", "Wrexham Maelor"][i % 2],
+             "Which best describes your diagnosis?": ["Primary breast cancer", "Secondary breast cancer"][i % 3 == 0],
+             "What could we improve?": "The wait was long."} for i in range(20)]
+    (tmp_path / "forms.csv").write_text(_csv(rows), encoding="utf-8")
+    assert main(["init", str(tmp_path / "p"), "--survey", str(tmp_path / "forms.csv")]) == 0
+    printed = capsys.readouterr().out
+    cfg = load_yaml(tmp_path / "p" / "project.yaml")
+    assert cfg["surveys"][0]["columns"]["completed"] == "Completion time"
+    assert "'Start time' (also looks like a completed column; 'Completion time' was used" in printed
+
+
+def test_init_reads_google_forms_timestamps_with_pm_and_gmt(tmp_path, capsys):
+    """'3/13/2025 2:05:07 PM GMT' (Google Forms, US locale) was not a date: no completion column was guessed."""
+    rows = [{"Timestamp": f"{1 + i % 12}/{13 + i % 15}/2025 {1 + i % 12}:05:07 {'AP'[i % 2]}M GMT",
+             "Which hospital are you treated at?": ["Glan Clwyd", "Wrexham Maelor"][i % 2],
+             "Are you being treated for primary or secondary breast cancer?": ["Primary", "Secondary"][i % 3 == 0],
+             "Is there anything else you would like to tell us?": "The wait was long."} for i in range(20)]
+    (tmp_path / "google.csv").write_text(_csv(rows), encoding="utf-8")
+    assert main(["init", str(tmp_path / "p"), "--survey", str(tmp_path / "google.csv")]) == 0
+    printed = capsys.readouterr().out
+    assert load_yaml(tmp_path / "p" / "project.yaml")["surveys"][0]["columns"]["completed"] == "Timestamp"
+    assert "are month first, as US exports" in printed

@@ -158,6 +158,22 @@ COMMENT_LENGTH = 40
 SITE_QUESTION_WORDS = {"hospital", "site", "trust", "clinic"}
 
 
+#: header words of a date column that is when the form was sent (preferred), or not (used last)
+_SENT_WORDS = {"completion", "completed", "submitted", "submission", "finished", "end", "timestamp"}
+_NOT_SENT_WORDS = {"start", "started", "begin", "began", "modified", "opened", "created"}
+
+
+def _completion_rank(header: str) -> int:
+    """How a date column ranks as the completion date: 0 when sent (``Completion time``), 2 when it is not
+    (``Start time``, ``Last modified time``), else 1 (the first of a rank is used).
+
+    >>> sorted(["Start time", "Completion time", "Last modified time"], key=_completion_rank)[0]
+    'Completion time'
+    """
+    words = set(_words(header))
+    return 0 if words & _SENT_WORDS else 2 if words & _NOT_SENT_WORDS else 1
+
+
 def _date_like(value: str) -> bool:
     """A value that is a date, or is shaped like one but refused (month first, 31/02, ``Apr-25`` ...)."""
     if len(value) > 40 or not any(c.isdigit() for c in value):
@@ -407,6 +423,8 @@ def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str |
                 candidates["respondent_id"] = [col]
                 notes.append(f"respondent id: {col!r} guessed from its unique values (its header is not id-like)")
                 break
+    if len(candidates.get("completed", [])) > 1:  # Microsoft Forms: Start time, Completion time, Last modified time
+        candidates["completed"].sort(key=_completion_rank)
     for role, cols in candidates.items():
         if role == "personal":
             for col in cols:
