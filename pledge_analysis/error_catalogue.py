@@ -123,6 +123,13 @@ CATALOGUE: tuple[Entry, ...] = (
     _problem("PA215", "a project file cannot be read as YAML",
           "A tab for indentation, a missing colon, an unclosed quote or bracket, or a file that is not UTF-8.",
           "Fix the line the message names (YAML indents with spaces) and save the file as UTF-8."),
+    _problem("PA216", "numbers read as a rating may be a Likert scale's answer codes",
+          "questions.yaml reads a question answered 1 to 5 (up to 7) as a rating, averaged as a score, but the "
+          "survey file gives the numbers a legend (`1 = Strongly disagree` in the header, a title row or another "
+          "sheet), or the header does not say it is a rating or a score: `init` cannot tell, so validate asks.",
+          "If the numbers are answer codes, replace the question's `kind/min/max` in questions.yaml by the "
+          "`kind: categorical` and `labels:` lines the message gives; if they really are a score, add "
+          "`likert: false` to the question."),
     # ------------------------------------------------------------------ 3xx codebook
     Entry("PA300", "CodebookError", "the codebook is inconsistent",
           "Codes with duplicate ids, a parent that is not in the codebook, or a cycle of parents.",

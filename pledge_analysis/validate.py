@@ -281,7 +281,7 @@ def check_scales(cfg: ProjectConfig, questions: pd.DataFrame | None) -> list[Pro
                     f"{cfg.source_id(path)}, column {header!r}: {why}. Its numbers may be a Likert scale's answers "
                     "(1 = Strongly disagree ...), which would make the score wrong. If they are, replace "
                     f"kind/min/max of {q.question_id} in questions.yaml by: " + "; ".join(lines)
-                    + ". If they really are a score, add: likert: false"))
+                    + ". If they really are a score, add: likert: false", code="PA216"))
     return problems
 
 

@@ -70,6 +70,7 @@ def test_numbers_with_a_legend_in_the_header_are_read_as_the_likert_scale(likert
     assert main(["validate", str(likert_project)]) == 2
     err = capsys.readouterr().err
     assert "Q2 is read as a rating from 1 to 5" in err and "survey/survey.csv, column 'Q2 I knew who to call'" in err
+    assert "PA216 " in err  # its own code in the error catalogue (docs/errors.md#pa216)
     assert "labels: {1: WORDS, 2: WORDS" in err and "likert: false" in err and "questions.yaml, line" in err
     assert "Q1 is read" not in err and "overall_rate_care" not in err
     # the user says Q2 is a score after all: validate stops asking, and the run scores Q1 as % agreeing
