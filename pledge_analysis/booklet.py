@@ -144,13 +144,28 @@ def round_of(result) -> str:
     return round_in_words((result.config.booklet or {}).get("round"), survey_dates(result.respondents, result.segments))
 
 
+def round_text(round) -> str:
+    """The ``round=`` of the booklet functions as printed: words as given (``"Spring 2027"``), or a run's
+    result (:class:`pledge_analysis.pipeline.RunResult`), named as the run names it (:func:`round_of`: the
+    ``booklet: round:`` label, else the months of its feedback), never its internal ``round:`` id."""
+    if round is None:
+        return ""
+    if isinstance(round, str):
+        return round
+    if hasattr(round, "config") and hasattr(round, "respondents"):
+        return round_of(round)
+    raise TypeError(f"round must be words such as 'Spring 2027' or a run's result (round=result), not "
+                    f"{type(round).__name__}")
+
+
 def booklet_content(plan: pd.DataFrame, *, hospital: str = "", site=None, sites=(),
-                    title: str = TITLE, round: str = "", contact: str | None = None, took_part=None,
+                    title: str = TITLE, round="", contact: str | None = None, took_part=None,
                     today: date | None = None, site_names: dict | None = None, programme: str = "") -> dict:
     """Everything a booklet says, as plain text (the DOCX and HTML writers only lay it out).
 
     ``took_part``: the groups that gave feedback (for the wording); ``round``: how the round is
-    named to patients (:func:`round_in_words`, never the project's internal round id); ``contact``: the contact line (default: ask your breast care nurse). ``site``: a site code
+    named to patients: words, or the run's result (``round=result``: named as the run names it,
+    :func:`round_text`; never the project's internal round id); ``contact``: the contact line (default: ask your breast care nurse). ``site``: a site code
     (a hospital's booklet) or a list of them (an alliance's: ``hospital`` is then the alliance's name
     and ``site_names`` maps each code to the hospital named under each row). ``programme``: the project's
     name, for a hospital with no goals of its own (its booklet then shows the programme-wide goals and says so,
@@ -158,6 +173,7 @@ def booklet_content(plan: pd.DataFrame, *, hospital: str = "", site=None, sites=
     """
     from .io.safe import clean_text
 
+    round = round_text(round)
     today = today or date.today()
     goals = patient_goals(plan, site=site, sites=sites)
     note = ""
@@ -404,14 +420,16 @@ def output_folder(path: str | Path) -> Path:
 
 
 def write_booklets(plan: pd.DataFrame, out_dir: str | Path, *, sites: dict, took_part: dict | None = None,
-                   title: str = TITLE, round: str = "", contact: str | None = None, logo: str | Path | None = None,
+                   title: str = TITLE, round="", contact: str | None = None, logo: str | Path | None = None,
                    today: date | None = None, formats=("docx", "html", "pdf"), programme: str = "") -> list[Path]:
     """Write ``<out_dir>/<SITE>.docx``, ``.html`` and ``.pdf`` for every hospital in ``sites`` (site code:
     ``{name, contact}`` as in project.yaml); return the paths.
 
     ``took_part``: site code -> the groups that gave feedback there (the booklet's wording); a site's
-    own ``contact`` wins over ``contact``.
+    own ``contact`` wins over ``contact``. ``round``: words, or the run's result (``round=result``: the round
+    named as the run names it, :func:`round_text`).
     """
+    round = round_text(round)
     out = output_folder(out_dir)
     paths = []
     for code, info in sites.items():
@@ -438,12 +456,14 @@ def alliances(sites: dict) -> dict[str, list[str]]:
 
 
 def write_alliance_booklets(plan: pd.DataFrame, out_dir: str | Path, *, sites: dict, took_part: dict | None = None,
-                            title: str = TITLE, round: str = "", contact: str | None = None,
+                            title: str = TITLE, round="", contact: str | None = None,
                             logo: str | Path | None = None, today: date | None = None,
                             formats=("docx", "html", "pdf"), programme: str = "") -> list[Path]:
     """Write ``<out_dir>/alliance_<NAME>.docx``, ``.html`` and ``.pdf`` for every Cancer Alliance of ``sites``
     (:func:`alliances`): the goals of its hospitals, each row saying which hospital it is for; return the paths.
-    ``booklet: {alliance_booklets: true}`` in project.yaml asks the run for them."""
+    ``booklet: {alliance_booklets: true}`` in project.yaml asks the run for them. ``round``: as
+    :func:`write_booklets`."""
+    round = round_text(round)
     out = output_folder(out_dir)
     paths = []
     for alliance, codes in alliances(sites).items():

@@ -276,3 +276,23 @@ def _png() -> bytes:
 
 
 _PNG = _png()
+
+
+def test_the_booklet_api_names_the_round_in_words_from_the_run(sample_run, tmp_path):
+    """Notebook 08 passed round=result.config.round and printed the internal id '2026-R1' to patients: the
+    API takes the run itself (round=result) and names the round as the run does."""
+    from pledge_analysis import booklet
+
+    result, out = sample_run
+    words = booklet.round_of(result)
+    assert words and result.config.round not in words
+    content = booklet.booklet_content(result.action_plan, hospital="Riverside", site="RGH",
+                                      sites=tuple(result.config.sites), round=result, today=date(2027, 1, 10))
+    assert f"In our latest round of feedback ({words})" in content["intro"][0]
+    assert words in content["dated"] and result.config.round not in str(content)
+    paths = booklet.write_booklets(result.action_plan, tmp_path, sites={"RGH": result.config.sites["RGH"]},
+                                   round=result, formats=("html",))
+    page = visible(paths[0].read_text(encoding="utf-8"))
+    assert f"({words})" in page and result.config.round not in page
+    with pytest.raises(TypeError, match="round"):
+        booklet.booklet_content(result.action_plan, round=3)
