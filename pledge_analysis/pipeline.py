@@ -243,6 +243,8 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         # hospital names for readers of the output folder alone (the read-only view, pledge-analysis serve)
         "sites": {str(code): {k: str(v) for k, v in info.items() if k in ("name", "alliance")}
                   for code, info in cfg.sites.items()},
+        # who gave feedback at each hospital, for the view's wording ("patients", "patients and staff", none)
+        "feedback_by_site": _feedback_by_site(cfg.sites, data.respondents, segments),
         "nlp_pipeline": nlp.meta.get("pledge_pipeline"), "random_state": cfg.random_state,
         "sources": data.sources,
         "rows": {"respondents_kept": len(data.respondents), "answers_kept": len(data.responses),
@@ -331,6 +333,22 @@ def _versions() -> dict:
         except metadata.PackageNotFoundError:
             out[pkg] = None
     return out
+
+
+def _feedback_by_site(sites: dict, respondents: pd.DataFrame | None, segments: pd.DataFrame | None) -> dict:
+    """``{site: {"groups": [...], "respondents": n, "comments": n}}`` for every site of project.yaml (zeros
+    where no feedback came from it): the groups that gave feedback there, its survey respondents and its
+    segments (survey comments and transcript turns)."""
+    out = {str(code): {"groups": set(), "respondents": 0, "comments": 0} for code in sites}
+    for table, key in ((respondents, "respondents"), (segments, "comments")):
+        if table is None or not len(table) or "site" not in table.columns:
+            continue
+        for site, n in table["site"].dropna().astype(str).value_counts().items():
+            out.setdefault(site, {"groups": set(), "respondents": 0, "comments": 0})[key] = int(n)
+        if "group" in table.columns:
+            for site, group in table[["site", "group"]].dropna().drop_duplicates().itertuples(index=False):
+                out[str(site)]["groups"].add(str(group))
+    return {site: {**v, "groups": sorted(v["groups"])} for site, v in out.items()}
 
 
 def write_all_booklets(result: RunResult, out: Path) -> list[str]:

@@ -201,6 +201,26 @@ def survey_lines(evidence, run_log: dict) -> list[str]:
     return out
 
 
+def feedback_here(outputs: RunOutputs, site: str) -> dict | None:
+    """``{"groups", "respondents", "comments"}`` of one hospital from the run log (``feedback_by_site``), or
+    None for an output folder of an earlier release, whose log does not say."""
+    by_site = (outputs.run_log or {}).get("feedback_by_site")
+    if not isinstance(by_site, dict):
+        return None
+    got = by_site.get(site) or {}
+    return {"groups": list(got.get("groups") or []), "respondents": int(got.get("respondents") or 0),
+            "comments": int(got.get("comments") or 0)}
+
+
+def who_here(outputs: RunOutputs, site: str) -> str:
+    """Who gave feedback at ``site``, in words: "patients", "patients and staff", "staff", or "people" when the
+    run log does not say (an earlier release's output folder)."""
+    from .booklet import who_took_part
+
+    got = feedback_here(outputs, site)
+    return who_took_part(got["groups"]) if got and got["groups"] else "people"
+
+
 def priorities_html(outputs: RunOutputs, site: str, *, top: int = TOP) -> str:
     from .codesign import small_counts_in_text
 
@@ -208,10 +228,18 @@ def priorities_html(outputs: RunOutputs, site: str, *, top: int = TOP) -> str:
     p = outputs.priorities
     here = p[(p["scope_type"] == "site") & (p["scope"].astype(str) == site)]
     rows = here.sort_values("rank").head(top)
+    who = who_here(outputs, site)
+    whose = {"patients": "patients'", "staff": "staff", "patients and staff": "patients' and staff"}.get(who,
+                                                                                                      "people's")
     out = ["<h2>What matters most here</h2>",
-           "<p class='note'>The areas that patients' and staff comments and the survey point to most strongly at "
+           f"<p class='note'>The areas that {whose} comments and the survey point to most strongly at "
            "this hospital, most important first. The quotes are from the comments, with names and other details "
            "taken out.</p>"]
+    got = feedback_here(outputs, site)
+    if rows.empty and got is not None and not got["respondents"] and not got["comments"]:
+        name = outputs.sites.get(site, site)
+        return "".join(out + [f"<p>No feedback came from {_e(name)} in this run: no survey answers and no comments "
+                              "were from this hospital, so there is nothing to prioritise here yet.</p>"])
     if rows.empty:
         return "".join(out + ["<p>No prioritised areas for this hospital in this run.</p>"])
     for r in rows.to_dict("records"):
@@ -287,7 +315,7 @@ def site_page(outputs: RunOutputs, site: str, *, top: int = TOP, today: date | N
     head = (f"<h1>{_e(outputs.sites[site])}</h1><p class='sub'>{_e(log.get('project') or 'Service Pledge')}"
             # the round in words (booklet label or months of the feedback), never the internal id such as 2026-R1
             + (f" · feedback of {_e(log['round_label'])}" if log.get("round_label") else "") + "</p>"
-            "<p class='note'>What patients and staff told this hospital, and what it plans to do about it. "
+            f"<p class='note'>What {_e(who_here(outputs, site))} told this hospital, and what it plans to do about it. "
             "This page only shows results: nothing here can be changed.</p>")
     return (STYLE + "<div class='pledge-view'>" + head + priorities_html(outputs, site, top=top)
             + plan_html(outputs, site, today=today) + audit_html(outputs, site) + "</div>")

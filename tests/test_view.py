@@ -4,6 +4,7 @@ The page in a real browser, served by Voilà, is tested in ``tests/test_view_bro
 """
 import html
 import json
+import re
 import shutil
 
 import pandas as pd
@@ -128,3 +129,28 @@ def test_serve_refuses_a_port_in_use(out):
         port = s.getsockname()[1]
         with pytest.raises(ConfigError, match=f"port {port} on 127.0.0.1 is already in use"):
             serve(out, port=port, open_browser=False)
+
+
+def test_a_patients_only_project_and_a_hospital_with_no_feedback(tmp_path, capsys):
+    """The page said "patients and staff" when no staff took part, and a hospital with no feedback at all read
+    "No prioritised areas..." as if its feedback had raised nothing."""
+    from userlike import edit, write_project
+
+    project = write_project(tmp_path / "p")  # groups: primary and secondary only
+    edit(project / "project.yaml", "  LWC: {name: Lakeway Clinic, alliance: Upland Cancer Alliance}\n",
+         "  LWC: {name: Lakeway Clinic, alliance: Upland Cancer Alliance}\n  OAK: {name: Oakfield Hospital}\n")
+    assert main(["run", str(project), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    outputs = read_outputs(tmp_path / "out")
+    assert outputs.run_log["feedback_by_site"]["OAK"] == {"groups": [], "respondents": 0, "comments": 0}
+    assert set(outputs.run_log["feedback_by_site"]["LWC"]["groups"]) <= {"primary", "secondary"}
+    page = html.unescape(site_page(outputs, "HSH"))
+    notes = " ".join(re.findall(r"<p class='note'>(.*?)</p>", page.split("What the hospital plans to do")[0]))
+    assert notes and "staff" not in notes.lower()  # (the quotes may speak of staff: the patients' own words)
+    assert "What patients told this hospital" in page and "patients' comments and the survey" in page
+    empty = html.unescape(site_page(outputs, "OAK"))
+    assert "No feedback came from Oakfield Hospital in this run" in empty
+    assert "no survey answers and no comments" in empty and "No prioritised areas for this hospital" not in empty
+    old = dict(outputs.run_log)  # an output folder of an earlier release (no feedback_by_site): no claim of staff
+    del old["feedback_by_site"]
+    page = html.unescape(site_page(outputs.__class__(**{**outputs.__dict__, "run_log": old}), "HSH"))
+    assert "What people told this hospital" in page and "people's comments and the survey" in page
