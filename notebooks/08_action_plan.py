@@ -85,11 +85,11 @@ plan_summary(plan3, today=date(2027, 1, 10))
 from pledge_analysis import booklet
 
 sites = result.config.sites
-paths = booklet.write_booklets(plan3, folder / "booklets", sites={"RGH": sites["RGH"]}, round=result.config.round,
+paths = booklet.write_booklets(plan3, folder / "booklets", sites={"RGH": sites["RGH"]}, round=result,
                                today=date(2027, 1, 10))
 print([p.name for p in paths])
 content = booklet.booklet_content(plan3, hospital=sites["RGH"]["name"], site="RGH", sites=tuple(sites),
-                                  round=result.config.round, took_part=["primary", "secondary", "staff"],
+                                  round=result, took_part=["primary", "secondary", "staff"],
                                   today=date(2027, 1, 10))
 print(content["state"], "|", content["dated"])
 print("\n".join(content["intro"]))
