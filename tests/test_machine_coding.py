@@ -209,3 +209,38 @@ def test_raw_chars_keep_how_a_source_writes():
     assert {"chars__vIc", "chars__e. T", "chars__rvIce"} <= names and "words__service" in names
     assert "chars__e. t" not in set(default.get_feature_names_out())
     assert not any(n.startswith("words__") and n != n.lower() for n in names)
+
+
+def test_over_time_says_which_segments_it_left_out_and_why(caplog):
+    """over_time() dropped segments with no date or a refused one without a word."""
+    import logging
+
+    from pledge_analysis.coding.topics import TopicExplorer
+
+    from .userlike import BAD, GOOD
+
+    texts = [(GOOD + BAD)[i % 8] + f" Visit {i}." for i in range(60)]
+    dates = ["2025-05-%02d" % (1 + i % 28) for i in range(60)]
+    dates[3], dates[7], dates[11] = "next Tuesday", None, "31/02/2025"
+    segs = pd.DataFrame({"segment_id": [f"s{i}" for i in range(60)], "text": texts, "timestamp": dates})
+    te = TopicExplorer(random_state=0).fit(segs)
+    with caplog.at_level(logging.WARNING, logger="pledge_analysis.coding.topics"):
+        over = te.over_time()
+    assert over["n"].sum() == 57
+    left = pd.DataFrame(over.attrs["left_out"])
+    assert left["segment_id"].tolist() == ["s3", "s7", "s11"]
+    assert list(left.columns) == ["segment_id", "date", "reason"]
+    assert left.set_index("segment_id").loc["s7", "reason"] == "no date"
+    assert "next Tuesday" in left.set_index("segment_id").loc["s3", "reason"]
+    assert over.attrs["n_left_out"] == 3
+    # logged (a dependency of BERTopic ignores every UserWarning process-wide: warnings.warn would never show)
+    (msg,) = [r.getMessage() for r in caplog.records if "over_time" in r.getMessage()]
+    assert r"3 of 60 segments" in msg and "1 with no date" in msg and "2 whose date" in msg and "attrs['left_out']" in msg
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="pledge_analysis.coding.topics"):  # every date read: no warning
+        full = te.over_time(pd.Series(["2025-06-01"] * 60, index=segs["segment_id"]))
+    assert not caplog.records
+    assert full["n"].sum() == 60 and full.attrs["n_left_out"] == 0 and full.attrs["left_out"] == []
+    from pledge_analysis import plots
+
+    plots.topic_trends(over, top=3)  # the table with its attrs goes on through pandas and plotly

@@ -24,6 +24,8 @@ import pandas as pd
 
 from ..errors import InputError, NotFittedError
 
+log = logging.getLogger(__name__)
+
 
 @contextmanager
 def _quiet(name: str, level: int = logging.ERROR):
@@ -154,7 +156,9 @@ class TopicExplorer:
 
         ``dates`` is indexed by ``segment_id``; by default the segments' ``timestamp`` (a survey's
         completion date), read by :mod:`pledge_analysis.io.dates` (ISO, or day first as in the UK). Segments
-        with no date, or a date that grammar refuses, are left out of this table.
+        with no date, or a date that grammar refuses, are left out of the counts and listed, each with
+        its reason, in ``attrs["left_out"]`` (records ``{segment_id, date, reason}``: ``pd.DataFrame(...)``
+        makes them a table; ``attrs["n_left_out"]`` how many), with a warning that says how many.
         """
         self._check_fitted()
         if dates is None:
@@ -164,7 +168,23 @@ class TopicExplorer:
             dates = pd.Series(self.segments_["timestamp"].to_numpy(), index=self.segments_["segment_id"])
         from ..io.dates import parse_dates  # the one date grammar: ISO, UK day first, zones to UK dates
 
-        when = parse_dates(self.segment_topics_["segment_id"].map(dates))["date"]
+        raw = self.segment_topics_["segment_id"].map(dates)
+        parsed = parse_dates(raw)
+        when = parsed["date"]
+        missing = when.isna().to_numpy()
+        no_date = missing & ~(parsed["problem"].astype(bool).to_numpy())
+        left_out = pd.DataFrame({
+            "segment_id": self.segment_topics_["segment_id"].to_numpy()[missing],
+            "date": raw.to_numpy(dtype=object)[missing],
+            "reason": np.where(no_date[missing], "no date",
+                               ["date not read: " + str(p) for p in parsed["problem"].to_numpy()[missing]]),
+        })
+        if len(left_out):
+            n_none = int(no_date.sum())
+            # a logged warning, not warnings.warn: a dependency of BERTopic ignores every UserWarning process-wide
+            log.warning("over_time(): %s of %s segments left out of the counts: %s with no date, %s whose date was "
+                        "not read; they are listed with their reason in .attrs['left_out'] of the table.",
+                        f"{len(left_out):,}", f"{len(raw):,}", f"{n_none:,}", f"{len(left_out) - n_none:,}")
         d = self.segment_topics_.assign(date=when).dropna(subset=["date"])
         if d.empty:
             raise InputError("over_time(): none of the segments has a readable date.",
@@ -173,6 +193,9 @@ class TopicExplorer:
         d["period"] = d["date"].dt.to_period(freq).astype(str)
         out = d.groupby(["period", "topic_id", "label"]).size().rename("n").reset_index()
         out["share"] = out["n"] / out.groupby("period")["n"].transform("sum")
+        # records, not a DataFrame: pandas compares attrs when it combines tables (a frame there breaks concat)
+        out.attrs["left_out"] = left_out.to_dict("records")
+        out.attrs["n_left_out"] = len(left_out)
         return out
 
     def map_to_codebook(self, codebook: pd.DataFrame, *, min_similarity: float = 0.35) -> pd.DataFrame:
