@@ -54,11 +54,14 @@ plots.topic_map(explorer.coordinates())
 # %% [markdown]
 # ## Topics over time
 # Each survey comment carries its completion date (`timestamp`, mapped as `completed` in project.yaml),
-# so topics can be followed month by month, for example to see whether talk of waiting falls after a change:
+# so topics can be followed month by month, for example to see whether talk of waiting falls after a change.
+# Comments with no date, or a date that cannot be read, are left out of the counts: a warning says how many,
+# and `over.attrs["left_out"]` lists each with its reason (below: how many, and from which groups: the staff survey's comments, which carry no completion date).
 
 # %%
 over = explorer.over_time(freq="M")
-bool((over.groupby("period")["share"].sum().round(6) == 1).all())
+left_out = comments.set_index("segment_id").loc[[r["segment_id"] for r in over.attrs["left_out"]]]
+bool((over.groupby("period")["share"].sum().round(6) == 1).all()), over.attrs["n_left_out"], left_out["group"].value_counts().to_dict()
 
 # %%
 # NBVAL_IGNORE_OUTPUT
