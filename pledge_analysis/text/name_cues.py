@@ -43,19 +43,30 @@ _NOT_BEFORE_INITIAL = frozenset({"vitamin", "ward", "bay", "room", "type", "grad
                                  "wing", "zone", "floor", "hepatitis", "area", "entrance", "unit", "bed", "side",
                                  "phase", "option", "section", "part", "form", "gate", "door", "suite", "team"})
 _FAMILY = r"(?:mum|mom|mam|mother|dad|father|son|daughter|husband|wife|partner|sister|brother|nan|nana|gran|granny|" \
-          r"grandma|grandad|aunt|auntie|uncle|friend|neighbour|carer)"
+          r"grandma|grandad|aunt|auntie|uncle|friend|neighbour|carer|stepdad|stepmum|niece|nephew|cousin|" \
+          r"granddaughter|grandson)"
+_ROLE = r"(?:volunteer|receptionist|porter|phlebotomist|housekeeper|physio|radiographer|consultant|registrar|hca|" \
+        r"healthcare\s+assistant|staff\s+nurse|cns|cpn|therapist|counsellor|dietitian|surgeon|oncologist|midwife|" \
+        r"psychologist|pharmacist|sonographer|mammographer)"
 #: A single unknown capitalised word in one of these slots is a person's name.
 _BEFORE = re.compile(
     rf"(?i:\b(?:especially|particularly|in\s+particular|notably|concerns|"
     rf"signed\s+by|written\s+by|checked\s+by|done\s+by|arranged\s+by|organised\s+by|organized\s+by|handed\s+over\s+to|"
     rf"handover\s+(?:given\s+)?to|given\s+to|referred\s+to|(?:a\s+)?(?:call|message|phone\s+call|text|letter|visit)\s+"
-    rf"(?:from|to|for)|message\s+for|thanks\s+again,|thank\s+you\s+again,|{_FAMILY}\s*\())\s*(?P<name>{_WORDNAME})"
-    rf"|\b(?i:without)\s+(?P<name2>{_WORDNAME})(?=,)|\b(?i:between)\s+(?P<name3>{_WORDNAME})(?=\s+and\b)")
+    rf"(?:from|to|for)|message\s+for|thanks\s+again,|thank\s+you\s+again,|{_FAMILY}\s*\(|"
+    # fifth round, weak contexts: "sat with Oyelaran", "I owe Kalani", "asked to see Bhat", "ask 4 Nakato",
+    # "if it wasn't for Koos", "later by Swathi", "where is Shaz", "receptionist Chanthou"
+    rf"with|owe(?:\s+(?:so\s+much|a\s+lot|everything|it\s+all|my\s+life))?(?:\s+to)?|see|saw|seeing|"
+    rf"ask\s+(?:4|for)|wasn'?t\s+for|were\s+it\s+not\s+for|if\s+not\s+for|later\s+by|wh?ere?\s+is|where'?s|"
+    rf"{_ROLE}))\s*(?P<name>{_WORDNAME})"
+    rf"|\b(?i:without)\s+(?P<name2>{_WORDNAME})(?=,)|\b(?i:between)\s+(?P<name3>{_WORDNAME})(?=\s+and\b)"
+    rf"|\b(?i:it\s+was)\s+(?P<name4>{_WORDNAME})(?=\s+(?:I|who|that)\b)")
 _AFTER = re.compile(
     rf"(?<![\w'’-])(?P<name>{_WORDNAME})(?=,\s+who\b|\s+and\s+(?:I|me|myself)\b|\s+saying\b|,?\s+(?:whispered|smiled|"
     rf"laughed|hugged|apologised|apologized|noticed|texted|messaged|reassured|comforted|introduced|remembered|rang|"
     rf"deserves|squeezed|waved|winked|chatted|popped)\b|\s+(?:is|was)\s+(?:off\s+sick|on\s+leave|off\s+today|"
-    rf"on\s+today|the\s+reason|the\s+only\s+one|the\s+one\s+who|off\s+work)|\s+should\s+be\s+(?:promoted|thanked|praised|recognised|"
+    rf"on\s+today|the\s+reason|the\s+only\s+one|the\s+one\s+who|off\s+work|the\s+best\s+{_ROLE}|the\s+best\s+"
+    rf"(?:nurse|doctor))|\s+I\s+saw\b|\s+should\s+be\s+(?:promoted|thanked|praised|recognised|"
     rf"recognized|commended|proud)|\s+\((?i:sn|rn|hca|cns|staff\s+nurse|nurse|sister|registrar|consultant|"
     rf"physio|matron|sho|f1|f2|fy1|fy2)\)|,\s+(?:the|my|our|her|his)\s+(?i:ward\s+manager|manager|neighbour|"
     rf"friend|carer|colleague|daughter|son|husband|wife|partner|sister|brother|mum|dad|cousin|interpreter|"
@@ -143,7 +154,7 @@ def cue_person_spans(text: str, found, first, last, common, not_names, titles) -
     # 3. one unknown capitalised word in a person's slot
     for rx in (_BEFORE, _AFTER):
         for m in rx.finditer(text):
-            group = next(g for g in ("name", "name2", "name3") if g in rx.groupindex and m.group(g))
+            group = next(g for g in ("name", "name2", "name3", "name4") if g in rx.groupindex and m.group(g))
             name = m.group(group)
             if not unknown(name):
                 continue

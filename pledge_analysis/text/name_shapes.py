@@ -46,7 +46,8 @@ _SPEECH = r"(?:said|says|told\s+me|told\s+us|explained|mentioned|reckons|reckone
 _LOWER_BEFORE = re.compile(
     r"(?i:\b(?:(?:the|my|our|a|her|his)\s+(?:nurse|doctor|surgeon|consultant|oncologist|radiographer|physio|"
     r"counsellor|receptionist|registrar|cns|key\s+worker|midwife|carer)|looked\s+after\s+by|seen\s+by|"
-    r"cared\s+for\s+by|treated\s+by|(?:thanks?|ta|cheers)(?:\s+(?:you|u))?\s+to|thanks|cheers|ta|tell|ask\s+for|"
+    r"cared\s+for\s+by|treated\s+by|(?:thanks?|ta|cheers)(?:\s+(?:you|u))?\s+to|thanks|cheers|ta|ty|thx|thnx|luv|tell|"
+    r"ask\s+for|ask\s+4|"
     r"asked\s+for|spoke\s+to|speak\s+to|talk\s+to|(?:hi|hello|hiya|hey)\s*,?\s+(?:it'?s|this\s+is)|"
     r"message\s+from|msg\s+from|call\s+from|text\s+from|love\s+to|love\s+from|called|named))"
     r"\s+(?P<name>[^\W\d_][\w'’-]*[^\W\d_])")
