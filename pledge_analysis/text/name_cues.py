@@ -212,10 +212,26 @@ _FOREIGN_SPELLING = {"pl": re.compile(r"[ąćęłńśźż]|^(?:prz|szcz|chc)|rz[
                      "cy": re.compile(r"[ŵŷâêîôû]|^ll[^a]|[^aeiou]wy[^a-z]|[^aeiou]wy$|chw")}
 
 
+#: Welsh and Polish given names (and Polish diminutives) that Faker's lists lack: with those lists, the names a
+#: Welsh or Polish comment may hold without a title ("Roedd Llinos yn garedig").
+FOREIGN_FIRST_NAMES = frozenset(
+    "llinos siân carys ceri cerys dafydd emyr eleri elin ffion geraint gethin gwenllian huw ieuan lowri meinir "
+    "osian owain rhodri sioned siôn menna aled alun angharad delyth eirlys hywel ifan nerys tomos heledd elen "
+    "gwenno mererid nest non eurig iolo llŷr llyr math meilyr bryn gruffydd gwilym idris islwyn emrys "
+    "kasia basia gosia asia ania ola kuba tomek bartek wojtek franek staś jaś zosia hania małgosia agnieszka "
+    "grażyna jadwiga bożena krystyna halina wiesław zbigniew grzegorz mirosław bogdan".split())
+
+
 def foreign_person_spans(text: str, spans, lang: str, score_title: float) -> list:
     """The PERSON ``spans`` (``(start, end, label, score)``) to keep in a Welsh or Polish text: those found with a
-    title or deny-list (``score >= score_title``), and the word after one of :data:`FOREIGN_TITLES` that is not
-    itself a title or a frequent word of the language ("Pielęgniarka [Kasia]"; not "Dziękuję Pani Doktor")."""
+    title or deny-list (``score >= score_title``), the word after one of :data:`FOREIGN_TITLES` that is not
+    itself a title or a frequent word of the language ("Pielęgniarka [Kasia]"; not "Dziękuję Pani Doktor"), and
+    a capitalised word inside a sentence that is a known first name (Faker's lists or
+    :data:`FOREIGN_FIRST_NAMES`) and no frequent word of the language ("Roedd [Llinos] yn garedig"; not
+    "Ysbyty Gwynedd", "yn Gymraeg")."""
+    from .name_shapes import _is_sentence_start
+    from .names import gazetteers
+
     vocab = FOREIGN_WORDS[lang]
     kept = [sp for sp in spans if sp[3] >= score_title]
     for m in re.finditer(r"(?<![\w'’])([^\W\d_]+)\s+([A-ZÀ-ÞĄĆĘŁŃÓŚŹŻŴŶ][^\W\d_'’-]+)", text):
@@ -223,4 +239,11 @@ def foreign_person_spans(text: str, spans, lang: str, score_title: float) -> lis
         if title in FOREIGN_TITLES and word.lower() not in FOREIGN_TITLES and word.lower() not in vocab \
                 and not any(a < m.end(2) and m.start(2) < b for a, b, *_ in kept):
             kept.append((m.start(2), m.end(2), "PERSON", score_title - 0.1))
+    first = gazetteers()[0]
+    for m in re.finditer(r"(?<![\w'’-])[A-ZÀ-ÞĄĆĘŁŃÓŚŹŻŴŶ][^\W\d_A-Z'’-]+(?![\w'’-])", text):
+        w = m.group(0).lower()
+        if (w in first or w in FOREIGN_FIRST_NAMES) and w not in vocab and w not in FOREIGN_TITLES \
+                and not _is_sentence_start(text, m.start()) \
+                and not any(a < m.end() and m.start() < b for a, b, *_ in kept):
+            kept.append((m.start(), m.end(), "PERSON", score_title - 0.2))
     return kept
