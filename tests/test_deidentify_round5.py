@@ -32,6 +32,8 @@ NOT_NAMES = [
     "Kisqali gave me a rash.",
     "The Florence Nightingale statue in the foyer is lovely.",
     "Luv the new chairs in the waiting room.",
+    "We lived in Stanmore, then Wembley, then Harrow.",
+    "I went to Boots, then Tesco.",
 ]
 
 #: The same words (and names in weak contexts) where they name a person: redacted, the rest of the text kept.
@@ -56,6 +58,11 @@ NAMES = [
     ("It was Oyelaran I saw on Tuesday.", ["Oyelaran"]),
     ("Thanks to receptionist Temitope.", ["Temitope"]),
     ("Nobody told my stepdad Ikenna where I was.", ["Ikenna"]),
+    ("My thanks also go to Temitope, who stayed late.", ["Temitope"]),
+    ("Hi its Oyelaran from bay 4.", ["Oyelaran"]),
+    # lists joined by "/" or ", then" to a name
+    ("Ngozi / Temitope / Bongani all made me feel safe.", ["Ngozi", "Temitope", "Bongani"]),
+    ("I told it all to Dr Okafor, then Temitope, then a student.", ["Okafor", "Temitope"]),
 ]
 
 #: Welsh and Polish comments: untitled given names inside a sentence are redacted, their other capitalised words

@@ -56,7 +56,7 @@ _BEFORE = re.compile(
     rf"(?:from|to|for)|message\s+for|thanks\s+again,|thank\s+you\s+again,|{_FAMILY}\s*\(|"
     # fifth round, weak contexts: "sat with Oyelaran", "I owe Kalani", "asked to see Bhat", "ask 4 Nakato",
     # "if it wasn't for Koos", "later by Swathi", "where is Shaz", "receptionist Chanthou"
-    rf"with|owe(?:\s+(?:so\s+much|a\s+lot|everything|it\s+all|my\s+life))?(?:\s+to)?|see|saw|seeing|"
+    rf"(?:hi|hello|hiya|hey)\s*,?\s+(?:it'?s|this\s+is)|with|owe(?:\s+(?:so\s+much|a\s+lot|everything|it\s+all|my\s+life))?(?:\s+to)?|see|saw|seeing|"
     rf"ask\s+(?:4|for)|wasn'?t\s+for|were\s+it\s+not\s+for|if\s+not\s+for|later\s+by|wh?ere?\s+is|where'?s|"
     rf"{_ROLE}))\s*(?P<name>{_WORDNAME})"
     rf"|\b(?i:without)\s+(?P<name2>{_WORDNAME})(?=,)|\b(?i:between)\s+(?P<name3>{_WORDNAME})(?=\s+and\b)"
@@ -169,7 +169,36 @@ def cue_person_spans(text: str, found, first, last, common, not_names, titles) -
             if not _PLACE_PREP.search(text[max(0, a - 20):a]):
                 out.append((a, a + len(bare(m.group("name"))) if bare(m.group("name")) != m.group("name").lower()
                             else a + len(m.group("name")), "PERSON", min(sc, 0.6)))
+    # 4. lists: an unknown word after or before a name found so far, joined by ",", "/" or ", then"
+    #    ("Padmaja / Bazza Kyeyune / Puspita", "to Nalubega, then Sopheap Pretorius"); each new one extends the list
+    todo = [sp for sp in list(found) + out if sp[2] == "PERSON"]
+    seen = {(a, b) for a, b, *_ in todo}
+    while todo:
+        s, e, _lab, sc = todo.pop()
+        hits = []
+        m = _LIST_AFTER.match(text, e)
+        if m and unknown(m.group("name")):
+            hits.append((m.start("name"), end_of(m, "name")))
+        b = _LIST_BEFORE.search(text[max(0, s - 60):s])
+        if b and unknown(b.group("name")) and not _sentence_verb_before(text, max(0, s - 60) + b.start("name")):
+            a = max(0, s - 60) + b.start("name")
+            hits.append((a, a + len(b.group("name"))))
+        for a, z in hits:
+            if (a, z) not in seen and len(seen) < 50:
+                seen.add((a, z))
+                sp = (a, z, "PERSON", min(sc, 0.6))
+                out.append(sp)
+                todo.append(sp)
     return out
+
+
+_LIST_AFTER = re.compile(rf"\s*(?:,|/)\s*(?:then\s+)?(?P<name>{_WORDNAME})(?![\w'’-])")
+_LIST_BEFORE = re.compile(rf"(?<![\w'’-])(?P<name>{_WORDNAME})\s*(?:,|/)\s*(?:then\s+)?$")
+
+
+def _sentence_verb_before(text: str, pos: int) -> bool:
+    """Whether ``text[pos:]`` is preceded by a place preposition ("in Harrow, Temitope ..."): not a list of people."""
+    return bool(_PLACE_PREP.search(text[max(0, pos - 20):pos]))
 
 
 # ------------------------------------------------------------------ comments written in Welsh or Polish

@@ -25,6 +25,11 @@ _MOVEMENT = re.compile(r"\b(?:moved?|came|come|drove|drive|driven|travell?ed|tra
                        r"|\bfrom\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?\s+to\s+$", re.I)
 
 
+#: Thanks that "go to" someone: no journey ("My thanks also go to Riaan, who ...").
+_THANKS_GO = re.compile(r"\b(?:thanks|thank\s+you|gratitude|praise|credit|love|appreciation)\b[^.!?]*\b(?:go|goes|went|going)"
+                        r"\s+(?:out\s+)?to\s+$", re.I)
+
+
 def _tokens(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
 
@@ -321,7 +326,8 @@ def _plausible(text: str, sp):
         prep = None  # "at Minh's house", "via W Hirsi's team": a person's, whatever comes before
     if sc < SCORE["title"] and prep and (prep.group(1).lower() in PLACE_PREPOSITIONS - {"from"} or (
             prep.group(1).lower() in ("on", "to", "from", "onto") and re.match(r"\s+\d{1,2}[A-Za-z]?\b", text[e2:e2 + LOOK]))
-            or (prep.group(1).lower() in ("from", "to") and _MOVEMENT.search(text[max(0, s2 - 60):s2]))):
+            or (prep.group(1).lower() in ("from", "to") and _MOVEMENT.search(text[max(0, s2 - 60):s2])
+                and not _THANKS_GO.search(text[max(0, s2 - 60):s2]))):  # "my thanks also go to Riaan"
         return None
     if len(words) == 1 and norm(*words[0]) in MONTH_WORDS and re.match(r"\s+\d", text[e2:e2 + LOOK]):
         return None
