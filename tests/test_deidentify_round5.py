@@ -34,6 +34,7 @@ NOT_NAMES = [
     "Luv the new chairs in the waiting room.",
     "We lived in Stanmore, then Wembley, then Harrow.",
     "I went to Boots, then Tesco.",
+    "The patients on Rowan Ward Millbrook were looked after well.",
 ]
 
 #: The same words (and names in weak contexts) where they name a person: redacted, the rest of the text kept.

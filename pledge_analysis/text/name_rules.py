@@ -306,6 +306,8 @@ def _plausible(text: str, sp):
         words.pop()
     if not words or (len(words) > 1 and norm(*words[-1]) in PLACE_NOUNS):  # "Cherry Ward"; "Dr Ward" stays
         return None
+    if len(words) > 1 and sc < SCORE["title"] and norm(*words[0]) in _WARD_WORDS:  # "Orchid Ward Millbrook"
+        return None
     if len(words) == 1 and norm(*words[0]) in _TEXTSPEAK:  # "Luv babirye at reception", "Ty nansubuga"
         return None
     if len(words) == 1 and sc <= SCORE["cue"] and norm(*words[0]) in PLACE_NOUNS:  # "Ward is lovely"
@@ -336,6 +338,8 @@ def _plausible(text: str, sp):
     return (s2, e2, label, sc)
 
 
+#: Nouns of hospital places that never start a person's name ("Ward Millbrook"; "Park", "Hall", "Wing" may: names).
+_WARD_WORDS = frozenset({"ward", "unit", "clinic", "hospital", "centre", "center", "suite", "hospice"})  # not "Wing"
 #: Greetings and text-speak that open a clause capitalised, never a name.
 _TEXTSPEAK = frozenset({"luv", "ty", "thx", "thnx", "tq", "wer", "hiya", "hey", "pls", "plz", "xx", "xxx", "lol"})
 #: Endings of English place names ("Stonebridge", "Highbury", "Loughborough"): an unknown word ending so, found
