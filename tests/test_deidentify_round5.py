@@ -35,6 +35,7 @@ NOT_NAMES = [
     "We lived in Stanmore, then Wembley, then Harrow.",
     "I went to Boots, then Tesco.",
     "The patients on Rowan Ward Millbrook were looked after well.",
+    "is it on today?", "with chemo again tomorrow", "is the ward on nights", "with everyone again today",
 ]
 
 #: The same words (and names in weak contexts) where they name a person: redacted, the rest of the text kept.
@@ -61,6 +62,10 @@ NAMES = [
     ("Nobody told my stepdad Ikenna where I was.", ["Ikenna"]),
     ("My thanks also go to Temitope, who stayed late.", ["Temitope"]),
     ("Hi its Oyelaran from bay 4.", ["Oyelaran"]),
+    # lower case, in text-message shapes
+    ("is hodan on today?", ["hodan"]),
+    ("with tsega again tomorrow for the port flush", ["tsega"]),
+    ("spoke 2 amadou earlier she says its fine", ["amadou"]),
     # lists joined by "/" or ", then" to a name
     ("Ngozi / Temitope / Bongani all made me feel safe.", ["Ngozi", "Temitope", "Bongani"]),
     ("I told it all to Dr Okafor, then Temitope, then a student.", ["Okafor", "Temitope"]),
