@@ -35,6 +35,8 @@ NOT_NAMES = [
     "We lived in Stanmore, then Wembley, then Harrow.",
     "I went to Boots, then Tesco.",
     "The patients on Rowan Ward Millbrook were looked after well.",
+    "Hope the nurse was ok after that.", "Will you ring me back please?", "Mark my words, this needs fixing.",
+    "Patience is needed in the waiting room.", "June 2021 was the worst month.", "I use Alexa for reminders.",
     "is it on today?", "with chemo again tomorrow", "is the ward on nights", "with everyone again today",
 ]
 
@@ -50,6 +52,9 @@ NAMES = [
     ("Chester on reception was lovely.", ["Chester"]),
     ("I saw Sarah 2 weeks ago.", ["Sarah"]),
     ("Keith helped me a lot.", ["Keith"]),
+    ("Bill the porter was kind to me.", ["Bill"]),
+    ("Will was my nurse on nights.", ["Will"]),
+    ("Ivy was my key worker for a year.", ["Ivy"]),
     # weak contexts
     ("Sat with Oyelaran for an hour.", ["Oyelaran"]),
     ("I owe Kalani so much.", ["Kalani"]),

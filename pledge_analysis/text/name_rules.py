@@ -173,6 +173,10 @@ def _person_spans(text: str) -> list[tuple[int, int, str]]:
         if prev and prev.group(1).lower() not in common and prev.group(1).lower() not in TITLES:
             s = base + prev.start(1)
         spans.append((s, e, "PERSON", SCORE["cue"]))
+    # a first name, even one that is a word, that a role names: "Bill the porter was kind", "Will was my nurse"
+    for m in _NAME_ROLE.finditer(text):
+        if lower_in(m.group("name"), first) and m.group("name").lower() not in _VERB_NAMES:
+            spans.append((m.start("name"), m.end("name"), "PERSON", SCORE["cue"]))
     spans += _more_person_spans(text, toks, lower, first, last, common)
     spans += extra_person_spans(text, spans, first, last, common, NOT_NAMES, TITLES)
     spans += cue_person_spans(text, spans, first, last, common, NOT_NAMES, TITLES)
@@ -357,6 +361,14 @@ _ROLE_AFTER = re.compile(r"\s*,?\s+(?:(?:the|my|our|a|an)\s+)?(?:[a-z]+\s+){0,2}
                          r"oncologist|radiographer|physio|physiotherapist|counsellor|receptionist|registrar|secretary|"
                          r"volunteer|therapist|worker|manager|co-?ordinator|cpn|hca|assistant|practitioner|specialist|"
                          r"midwife|porter|carer|psychologist|psychiatrist|housekeeper|cns)s?\b")
+_ROLES_RX = (r"(?:nurse|doctor|surgeon|consultant|oncologist|radiographer|physio|physiotherapist|counsellor|receptionist|"
+             r"registrar|secretary|volunteer|therapist|support\s+worker|key\s*worker|manager|co-?ordinator|cpn|hca|"
+             r"healthcare\s+assistant|specialist|midwife|porter|psychologist|housekeeper|cns|matron|sister|phlebotomist)")
+#: Names that are also verbs opening a wish or a request: "Hope the nurse was ok", "Pray the doctor ..."
+_VERB_NAMES = frozenset({"hope", "wish", "trust", "pray", "bless", "let", "ask", "tell", "call", "thank", "pity", "may"})
+_NAME_ROLE = re.compile(rf"(?<![\w'’-])(?P<name>[A-Z][a-z'’-]+)(?:\s+the\s+(?:[a-z]+\s+)?{_ROLES_RX}\s+(?:was|is|has|had|were|"
+                        rf"did|came|helped|made|took|always|never)\b|\s+(?:was|is|has\s+been)\s+(?:my|our|the|her|his)\s+"
+                        rf"(?:[a-z]+\s+)?{_ROLES_RX}\b)")
 _WARD_BEFORE = re.compile(r"\b(?i:on|to|from|onto|at|in)\s+(?:[A-Z][\w'’-]*\s+)?$")
 
 
