@@ -37,6 +37,7 @@ NOT_NAMES = [
     "The patients on Rowan Ward Millbrook were looked after well.",
     "Hope the nurse was ok after that.", "Will you ring me back please?", "Mark my words, this needs fixing.",
     "Patience is needed in the waiting room.", "June 2021 was the worst month.", "I use Alexa for reminders.",
+    "The doctor was Ghanaian and very kind.", "The nurse was Polish and kind.", "The problem was Tuesday.",
     "is it on today?", "with chemo again tomorrow", "is the ward on nights", "with everyone again today",
 ]
 
@@ -67,6 +68,8 @@ NAMES = [
     ("Nobody told my stepdad Ikenna where I was.", ["Ikenna"]),
     ("My thanks also go to Temitope, who stayed late.", ["Temitope"]),
     ("Hi its Oyelaran from bay 4.", ["Oyelaran"]),
+    ("The lady was Jackleen, thank you.", ["Jackleen"]),
+    ("Her name is Oyelaran.", ["Oyelaran"]),
     # lower case, in text-message shapes
     ("is hodan on today?", ["hodan"]),
     ("with tsega again tomorrow for the port flush", ["tsega"]),

@@ -56,7 +56,8 @@ _BEFORE = re.compile(
     rf"(?:from|to|for)|message\s+for|thanks\s+again,|thank\s+you\s+again,|{_FAMILY}\s*\(|"
     # fifth round, weak contexts: "sat with Oyelaran", "I owe Kalani", "asked to see Bhat", "ask 4 Nakato",
     # "if it wasn't for Koos", "later by Swathi", "where is Shaz", "receptionist Chanthou"
-    rf"(?:hi|hello|hiya|hey)\s*,?\s+(?:it'?s|this\s+is)|with|owe(?:\s+(?:so\s+much|a\s+lot|everything|it\s+all|my\s+life))?(?:\s+to)?|see|saw|seeing|"
+    rf"(?:hi|hello|hiya|hey)\s*,?\s+(?:it'?s|this\s+is)|(?:lady|man|gentleman|guy|girl|person|name|{_ROLE}|nurse|doctor)"
+    rf"\s+(?:was|is)(?:\s+called)?|with|owe(?:\s+(?:so\s+much|a\s+lot|everything|it\s+all|my\s+life))?(?:\s+to)?|see|saw|seeing|"
     rf"ask\s+(?:4|for)|wasn'?t\s+for|were\s+it\s+not\s+for|if\s+not\s+for|later\s+by|wh?ere?\s+is|where'?s|"
     rf"{_ROLE}))\s*(?P<name>{_WORDNAME})"
     rf"|\b(?i:without)\s+(?P<name2>{_WORDNAME})(?=,)|\b(?i:between)\s+(?P<name3>{_WORDNAME})(?=\s+and\b)"
@@ -74,6 +75,8 @@ _AFTER = re.compile(
     rf"dad|son|daughter|kids|children|family|grandchildren)\b)")
 _AND_BEFORE = re.compile(rf"(?<![\w'’-])(?P<name>{_WORDNAME})\s+(?:and|&)\s+$")
 _PLACE_PREP = re.compile(r"(?i:\b(?:in|at|near|from|to|into|towards|around|outside|via|on)\s+)$")
+#: Endings of nationality words ("Ghanaian", "Togolese", "Cornish"): after "was" they describe, not name.
+_DEMONYM = ("ian", "ese", "ish", "ean", "iote")
 #: Words that may be capitalised in a slot yet are not names.
 _NOT = frozenset({"covid", "christmas", "easter", "zoom", "teams", "whatsapp", "facebook", "google", "youtube",
                   "amazon", "tesco", "asda", "boots", "costa", "sainsbury", "sainsburys", "morrisons", "lidl", "aldi"})
@@ -124,8 +127,8 @@ def cue_person_spans(text: str, found, first, last, common, not_names, titles) -
         """A capitalised word (not in capitals) English does not know, no role, title, month or drug name."""
         lw = bare(w)
         return not (len(w) > 1 and w[1:].isupper()) and lw not in common and lw not in not_names and \
-            lw not in titles and lw not in _NOT and (lw in first or rare_word(lw)) and not lw.endswith(DRUG_STEMS) \
-            and len(lw) > 1
+            lw not in titles and lw not in _NOT and (lw in first or (rare_word(lw) and not lw.endswith(_DEMONYM))) \
+            and not lw.endswith(DRUG_STEMS) and len(lw) > 1
 
     def end_of(m: re.Match, group: str) -> int:
         name = m.group(group)

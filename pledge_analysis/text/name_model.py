@@ -68,6 +68,9 @@ _LOWER_CUES = _GREETINGS | _ROLES | TITLES | frozenset({"and", "&", "to", "with"
 #: is a candidate at all ("I saw Mark and James", "especially Mark"; not "with Holly and ivy", "A Frank discussion").
 _WORD_NAME_CUES = frozenset({"saw", "see", "seen", "thanks", "thank", "ty", "thx", "cheers", "especially",
                              "particularly", "by", "called", "named", "ask", "asked", "meet", "met"})
+#: Nationality endings, and the words before which such a word describes a person rather than naming one.
+_DEMONYM = ("ian", "ese", "ish", "ean", "iote")
+_DESCRIBING = frozenset({"was", "is", "are", "were", "a", "an", "very", "so", "being", "as"})
 _CUES = frozenset({"thanks", "thank", "ty", "cheers", "luv", "love", "dear", "hi", "hello", "to", "by", "with",
                    "and", "&", "from", "called", "named", "ask", "asked", "see", "saw", "for"})
 
@@ -114,6 +117,8 @@ def candidates(text: str, taken, lex=None) -> tuple[list[tuple[int, int, str]], 
         if b in _NEVER or len(b) < 2:
             continue
         if _is_cap(w):
+            if i and b.endswith(_DEMONYM) and b not in first and _bare(toks[i - 1][2]) in _DESCRIBING:
+                continue  # "was Ghanaian", "a Togolese": a nationality
             if b in WORD_NAMES and not (i and _bare(toks[i - 1][2]) in _WORD_NAME_CUES) and not (
                     i > 1 and toks[i - 1][2] in ("and", "&") and _is_cap(toks[i - 2][2])):  # "James and Mark"
                 continue
