@@ -70,6 +70,7 @@ NAMES = [
     ("Hi its Oyelaran from bay 4.", ["Oyelaran"]),
     ("The lady was Jackleen, thank you.", ["Jackleen"]),
     ("Her name is Oyelaran.", ["Oyelaran"]),
+    ("By then Oyelaran's shift had finished.", ["Oyelaran"]),
     # lower case, in text-message shapes
     ("is hodan on today?", ["hodan"]),
     ("with tsega again tomorrow for the port flush", ["tsega"]),

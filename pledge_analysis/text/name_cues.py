@@ -72,7 +72,7 @@ _AFTER = re.compile(
     rf"physio|matron|sho|f1|f2|fy1|fy2)\)|,\s+(?:the|my|our|her|his)\s+(?i:ward\s+manager|manager|neighbour|"
     rf"friend|carer|colleague|daughter|son|husband|wife|partner|sister|brother|mum|dad|cousin|interpreter|"
     rf"lodger|flatmate)\b|['’]s\s+(?:house|flat|home|bedside|funeral|wedding|birthday|husband|wife|partner|mum|"
-    rf"dad|son|daughter|kids|children|family|grandchildren)\b)")
+    rf"dad|son|daughter|kids|children|family|grandchildren|shift|rota|clinic|list|patients|secretary|office)\b)")
 _AND_BEFORE = re.compile(rf"(?<![\w'’-])(?P<name>{_WORDNAME})\s+(?:and|&)\s+$")
 _PLACE_PREP = re.compile(r"(?i:\b(?:in|at|near|from|to|into|towards|around|outside|via|on)\s+)$")
 #: Endings of nationality words ("Ghanaian", "Togolese", "Cornish"): after "was" they describe, not name.
