@@ -22,7 +22,7 @@ MISSED_BY_RULES = [
     ("Honestly without Bongani I would have walked out.", "Bongani"),
     ("We were told by Ingibjorg that the scan was clear.", "Ingibjorg"),
     ("Ask Yerlan about the parking permit, he sorted mine.", "Yerlan"),
-    ("Went back to see Tumelo after the biopsy.", "Tumelo"),
+    ("Went back for Tumelo after the biopsy.", "Tumelo"),  # "to see Tumelo": a rule since the fifth round
     ("Could Ravshan ring me about the letter?", "Ravshan"),
     ("Apparently Zoltanne is leaving, which is a shame.", "Zoltanne"),
     ("For Ikaika and the team, thanks.", "Ikaika"),

@@ -19,7 +19,9 @@ Recognizers (no trained NER model needed):
   cues ("my nurse X", "X was lovely", "thanks to X"); and the user's deny-list; these rules are in
   :mod:`.name_rules`, more shapes in :mod:`.name_shapes` (lower case, particles, capitals, initials)
   and :mod:`.name_cues` ("Dr M", "F Grigoryan", an unknown word in a slot only a person fills, text
-  written in capitals); then, where the rules found no name, a statistical name recognizer
+  written in capitals); never a UK town (:func:`.names.uk_places`), a ward, or a first name that is also an
+  ordinary word ("Holly and ivy", :data:`.deidentify_data.WORD_NAMES`) without a cue; then, where the rules
+  found no name, a statistical name recognizer
   (:mod:`.name_model`, logistic regression over word and context features; ``name_model=False`` or
   project.yaml ``deidentify: {name_model: false}`` for the rules alone).
 

@@ -39,6 +39,10 @@ DEFAULT_ALLOW = (
     # medicines from the chemist that are also names ("Senna")
     "Senna", "Movicol", "Lactulose", "Gaviscon", "Calpol", "Piriton", "Oramorph", "Zomorph", "Paracetamol",
     "Ibuprofen", "Codeine", "Co-codamol", "Imodium", "Buscopan", "Fybogel", "Difflam",
+    # brand names of breast-cancer medicines (fifth round: "Kisqali made me very tired")
+    "Kisqali", "Ibrance", "Verzenios", "Faslodex", "Arimidex", "Femara", "Aromasin", "Nolvadex", "Xeloda",
+    "Perjeta", "Tykerb", "Nerlynx", "Piqray", "Lynparza", "Talzenna", "Halaven", "Abraxane", "Taxotere", "Taxol",
+    "Prolia", "Xgeva", "Zometa", "Neulasta", "Afinitor", "Trodelvy", "Tukysa", "Keytruda", "Ogivri", "Kanjinti",
 )
 TITLES = frozenset({"dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "nurse", "sister", "matron", "prof",
                     "professor", "sr", "dame", "sir"})
@@ -56,8 +60,10 @@ SPEECH_VERBS = ("says", "said", "explains", "explained", "adds", "added", "wrote
                 "kept saying", "keeps saying")
 #: Family and friends: "my mother, X" and "my friend ruairidh" name a person.
 FAMILY = ("mother", "mum", "mam", "father", "dad", "husband", "wife", "partner", "son", "daughter", "sister",
-          "brother", "friend", "aunt", "uncle", "niece", "nephew", "gran", "grandma", "grandad", "sister-in-law",
-          "brother-in-law", "mother-in-law", "father-in-law", "neighbour", "carer")
+          "brother", "friend", "aunt", "uncle", "niece", "nephew", "gran", "grandma", "grandad", "granddaughter",
+          "grandson", "grandmother", "grandfather", "stepdad", "stepmum", "stepmother", "stepfather", "stepson",
+          "stepdaughter", "cousin", "fiance", "fiancee", "sister-in-law", "brother-in-law", "mother-in-law",
+          "father-in-law", "neighbour", "carer")
 #: Before a capitalised pair, these make it a place ("from Milton Keynes", "in Stoke Mandeville").
 PLACE_PREPOSITIONS = frozenset({"from", "in", "at", "near", "via", "outside", "into", "towards", "around"})
 #: Words that are never (part of) a person's name: job titles, services and the nouns of places
@@ -76,7 +82,18 @@ NOT_NAMES = frozenset(
 #: "Daisy award", "Admiral Nurse" is allow-listed); only a title ("Dr Hart") overrides them.
 SERVICE_NOUNS = frozenset({"team", "teams", "award", "awards", "service", "services", "support", "community",
                            "visitor", "visitors", "programme", "program", "project", "network", "partnership", "pts",
-                           "appeal", "fund", "scheme", "initiative"})
+                           "appeal", "fund", "scheme", "initiative",
+                           "statue", "memorial", "lecture"})  # "the Florence Nightingale statue"
+#: First names that are also ordinary English words, devices or brands ("Holly and ivy", "A Frank discussion",
+#: "Alexa reminded me", "Sandy soil", "Hunter wellies"): a capitalised one is a name only with other evidence
+#: (a title, a surname, a cue such as "Holly on the ward was kind", "thanks Dawn", "Dawn took my bloods").
+WORD_NAMES = frozenset(
+    "holly heather jasmine dawn sandy frank summer autumn winter bill hunter alexa siri cortana ivy iris hazel "
+    "rosemary poppy daisy lily violet ruby amber pearl jade crystal coral ginger honey candy misty sky river storm "
+    "april may june august faith hope grace joy patience charity prudence mercy constance felicity harmony melody "
+    "destiny trinity serenity chance will mark pat rob sue bob ray jack guy rich dean earl duke prince king major "
+    "sterling lino lovey moe penny sunny rusty brandy sherry olive saffron willow rowan basil sage clay cliff "
+    "glen heath dale forest brook marsh chase hardy".split())
 #: Words that may open a span by accident and are dropped from its edge ("Love Claire", "An X-ray").
 EDGE_WORDS = frozenset({"love", "dear", "hi", "hello", "thanks", "cheers", "an", "a", "the", "from", "with"})
 PLACE_NOUNS = frozenset({

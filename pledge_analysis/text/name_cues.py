@@ -43,26 +43,40 @@ _NOT_BEFORE_INITIAL = frozenset({"vitamin", "ward", "bay", "room", "type", "grad
                                  "wing", "zone", "floor", "hepatitis", "area", "entrance", "unit", "bed", "side",
                                  "phase", "option", "section", "part", "form", "gate", "door", "suite", "team"})
 _FAMILY = r"(?:mum|mom|mam|mother|dad|father|son|daughter|husband|wife|partner|sister|brother|nan|nana|gran|granny|" \
-          r"grandma|grandad|aunt|auntie|uncle|friend|neighbour|carer)"
+          r"grandma|grandad|aunt|auntie|uncle|friend|neighbour|carer|stepdad|stepmum|niece|nephew|cousin|" \
+          r"granddaughter|grandson)"
+_ROLE = r"(?:volunteer|receptionist|porter|phlebotomist|housekeeper|physio|radiographer|consultant|registrar|hca|" \
+        r"healthcare\s+assistant|staff\s+nurse|cns|cpn|therapist|counsellor|dietitian|surgeon|oncologist|midwife|" \
+        r"psychologist|pharmacist|sonographer|mammographer)"
 #: A single unknown capitalised word in one of these slots is a person's name.
 _BEFORE = re.compile(
     rf"(?i:\b(?:especially|particularly|in\s+particular|notably|concerns|"
     rf"signed\s+by|written\s+by|checked\s+by|done\s+by|arranged\s+by|organised\s+by|organized\s+by|handed\s+over\s+to|"
     rf"handover\s+(?:given\s+)?to|given\s+to|referred\s+to|(?:a\s+)?(?:call|message|phone\s+call|text|letter|visit)\s+"
-    rf"(?:from|to|for)|message\s+for|thanks\s+again,|thank\s+you\s+again,|{_FAMILY}\s*\())\s*(?P<name>{_WORDNAME})"
-    rf"|\b(?i:without)\s+(?P<name2>{_WORDNAME})(?=,)|\b(?i:between)\s+(?P<name3>{_WORDNAME})(?=\s+and\b)")
+    rf"(?:from|to|for)|message\s+for|thanks\s+again,|thank\s+you\s+again,|{_FAMILY}\s*\(|"
+    # fifth round, weak contexts: "sat with Oyelaran", "I owe Kalani", "asked to see Bhat", "ask 4 Nakato",
+    # "if it wasn't for Koos", "later by Swathi", "where is Shaz", "receptionist Chanthou"
+    rf"(?:hi|hello|hiya|hey)\s*,?\s+(?:it'?s|this\s+is)|(?:lady|man|gentleman|guy|girl|person|name|{_ROLE}|nurse|doctor)"
+    rf"\s+(?:was|is)(?:\s+called)?|with|owe(?:\s+(?:so\s+much|a\s+lot|everything|it\s+all|my\s+life))?(?:\s+to)?|see|saw|seeing|"
+    rf"ask\s+(?:4|for)|wasn'?t\s+for|were\s+it\s+not\s+for|if\s+not\s+for|later\s+by|wh?ere?\s+is|where'?s|"
+    rf"{_ROLE}))\s*(?P<name>{_WORDNAME})"
+    rf"|\b(?i:without)\s+(?P<name2>{_WORDNAME})(?=,)|\b(?i:between)\s+(?P<name3>{_WORDNAME})(?=\s+and\b)"
+    rf"|\b(?i:it\s+was)\s+(?P<name4>{_WORDNAME})(?=\s+(?:I|who|that)\b)")
 _AFTER = re.compile(
     rf"(?<![\w'’-])(?P<name>{_WORDNAME})(?=,\s+who\b|\s+and\s+(?:I|me|myself)\b|\s+saying\b|,?\s+(?:whispered|smiled|"
     rf"laughed|hugged|apologised|apologized|noticed|texted|messaged|reassured|comforted|introduced|remembered|rang|"
     rf"deserves|squeezed|waved|winked|chatted|popped)\b|\s+(?:is|was)\s+(?:off\s+sick|on\s+leave|off\s+today|"
-    rf"on\s+today|the\s+reason|the\s+only\s+one|the\s+one\s+who|off\s+work)|\s+should\s+be\s+(?:promoted|thanked|praised|recognised|"
+    rf"on\s+today|the\s+reason|the\s+only\s+one|the\s+one\s+who|off\s+work|the\s+best\s+{_ROLE}|the\s+best\s+"
+    rf"(?:nurse|doctor))|\s+I\s+saw\b|\s+should\s+be\s+(?:promoted|thanked|praised|recognised|"
     rf"recognized|commended|proud)|\s+\((?i:sn|rn|hca|cns|staff\s+nurse|nurse|sister|registrar|consultant|"
     rf"physio|matron|sho|f1|f2|fy1|fy2)\)|,\s+(?:the|my|our|her|his)\s+(?i:ward\s+manager|manager|neighbour|"
     rf"friend|carer|colleague|daughter|son|husband|wife|partner|sister|brother|mum|dad|cousin|interpreter|"
     rf"lodger|flatmate)\b|['’]s\s+(?:house|flat|home|bedside|funeral|wedding|birthday|husband|wife|partner|mum|"
-    rf"dad|son|daughter|kids|children|family|grandchildren)\b)")
+    rf"dad|son|daughter|kids|children|family|grandchildren|shift|rota|clinic|list|patients|secretary|office)\b)")
 _AND_BEFORE = re.compile(rf"(?<![\w'’-])(?P<name>{_WORDNAME})\s+(?:and|&)\s+$")
 _PLACE_PREP = re.compile(r"(?i:\b(?:in|at|near|from|to|into|towards|around|outside|via|on)\s+)$")
+#: Endings of nationality words ("Ghanaian", "Togolese", "Cornish"): after "was" they describe, not name.
+_DEMONYM = ("ian", "ese", "ish", "ean", "iote")
 #: Words that may be capitalised in a slot yet are not names.
 _NOT = frozenset({"covid", "christmas", "easter", "zoom", "teams", "whatsapp", "facebook", "google", "youtube",
                   "amazon", "tesco", "asda", "boots", "costa", "sainsbury", "sainsburys", "morrisons", "lidl", "aldi"})
@@ -113,8 +127,8 @@ def cue_person_spans(text: str, found, first, last, common, not_names, titles) -
         """A capitalised word (not in capitals) English does not know, no role, title, month or drug name."""
         lw = bare(w)
         return not (len(w) > 1 and w[1:].isupper()) and lw not in common and lw not in not_names and \
-            lw not in titles and lw not in _NOT and (lw in first or rare_word(lw)) and not lw.endswith(DRUG_STEMS) \
-            and len(lw) > 1
+            lw not in titles and lw not in _NOT and (lw in first or (rare_word(lw) and not lw.endswith(_DEMONYM))) \
+            and not lw.endswith(DRUG_STEMS) and len(lw) > 1
 
     def end_of(m: re.Match, group: str) -> int:
         name = m.group(group)
@@ -143,7 +157,7 @@ def cue_person_spans(text: str, found, first, last, common, not_names, titles) -
     # 3. one unknown capitalised word in a person's slot
     for rx in (_BEFORE, _AFTER):
         for m in rx.finditer(text):
-            group = next(g for g in ("name", "name2", "name3") if g in rx.groupindex and m.group(g))
+            group = next(g for g in ("name", "name2", "name3", "name4") if g in rx.groupindex and m.group(g))
             name = m.group(group)
             if not unknown(name):
                 continue
@@ -158,7 +172,36 @@ def cue_person_spans(text: str, found, first, last, common, not_names, titles) -
             if not _PLACE_PREP.search(text[max(0, a - 20):a]):
                 out.append((a, a + len(bare(m.group("name"))) if bare(m.group("name")) != m.group("name").lower()
                             else a + len(m.group("name")), "PERSON", min(sc, 0.6)))
+    # 4. lists: an unknown word after or before a name found so far, joined by ",", "/" or ", then"
+    #    ("Padmaja / Bazza Kyeyune / Puspita", "to Nalubega, then Sopheap Pretorius"); each new one extends the list
+    todo = [sp for sp in list(found) + out if sp[2] == "PERSON"]
+    seen = {(a, b) for a, b, *_ in todo}
+    while todo:
+        s, e, _lab, sc = todo.pop()
+        hits = []
+        m = _LIST_AFTER.match(text, e)
+        if m and unknown(m.group("name")):
+            hits.append((m.start("name"), end_of(m, "name")))
+        b = _LIST_BEFORE.search(text[max(0, s - 60):s])
+        if b and unknown(b.group("name")) and not _sentence_verb_before(text, max(0, s - 60) + b.start("name")):
+            a = max(0, s - 60) + b.start("name")
+            hits.append((a, a + len(b.group("name"))))
+        for a, z in hits:
+            if (a, z) not in seen and len(seen) < 50:
+                seen.add((a, z))
+                sp = (a, z, "PERSON", min(sc, 0.6))
+                out.append(sp)
+                todo.append(sp)
     return out
+
+
+_LIST_AFTER = re.compile(rf"\s*(?:,|/)\s*(?:then\s+)?(?P<name>{_WORDNAME})(?![\w'’-])")
+_LIST_BEFORE = re.compile(rf"(?<![\w'’-])(?P<name>{_WORDNAME})\s*(?:,|/)\s*(?:then\s+)?$")
+
+
+def _sentence_verb_before(text: str, pos: int) -> bool:
+    """Whether ``text[pos:]`` is preceded by a place preposition ("in Harrow, Temitope ..."): not a list of people."""
+    return bool(_PLACE_PREP.search(text[max(0, pos - 20):pos]))
 
 
 # ------------------------------------------------------------------ comments written in Welsh or Polish
@@ -201,10 +244,26 @@ _FOREIGN_SPELLING = {"pl": re.compile(r"[ąćęłńśźż]|^(?:prz|szcz|chc)|rz[
                      "cy": re.compile(r"[ŵŷâêîôû]|^ll[^a]|[^aeiou]wy[^a-z]|[^aeiou]wy$|chw")}
 
 
+#: Welsh and Polish given names (and Polish diminutives) that Faker's lists lack: with those lists, the names a
+#: Welsh or Polish comment may hold without a title ("Roedd Llinos yn garedig").
+FOREIGN_FIRST_NAMES = frozenset(
+    "llinos siân carys ceri cerys dafydd emyr eleri elin ffion geraint gethin gwenllian huw ieuan lowri meinir "
+    "osian owain rhodri sioned siôn menna aled alun angharad delyth eirlys hywel ifan nerys tomos heledd elen "
+    "gwenno mererid nest non eurig iolo llŷr llyr math meilyr bryn gruffydd gwilym idris islwyn emrys "
+    "kasia basia gosia asia ania ola kuba tomek bartek wojtek franek staś jaś zosia hania małgosia agnieszka "
+    "grażyna jadwiga bożena krystyna halina wiesław zbigniew grzegorz mirosław bogdan".split())
+
+
 def foreign_person_spans(text: str, spans, lang: str, score_title: float) -> list:
     """The PERSON ``spans`` (``(start, end, label, score)``) to keep in a Welsh or Polish text: those found with a
-    title or deny-list (``score >= score_title``), and the word after one of :data:`FOREIGN_TITLES` that is not
-    itself a title or a frequent word of the language ("Pielęgniarka [Kasia]"; not "Dziękuję Pani Doktor")."""
+    title or deny-list (``score >= score_title``), the word after one of :data:`FOREIGN_TITLES` that is not
+    itself a title or a frequent word of the language ("Pielęgniarka [Kasia]"; not "Dziękuję Pani Doktor"), and
+    a capitalised word inside a sentence that is a known first name (Faker's lists or
+    :data:`FOREIGN_FIRST_NAMES`) and no frequent word of the language ("Roedd [Llinos] yn garedig"; not
+    "Ysbyty Gwynedd", "yn Gymraeg")."""
+    from .name_shapes import _is_sentence_start
+    from .names import gazetteers
+
     vocab = FOREIGN_WORDS[lang]
     kept = [sp for sp in spans if sp[3] >= score_title]
     for m in re.finditer(r"(?<![\w'’])([^\W\d_]+)\s+([A-ZÀ-ÞĄĆĘŁŃÓŚŹŻŴŶ][^\W\d_'’-]+)", text):
@@ -212,4 +271,11 @@ def foreign_person_spans(text: str, spans, lang: str, score_title: float) -> lis
         if title in FOREIGN_TITLES and word.lower() not in FOREIGN_TITLES and word.lower() not in vocab \
                 and not any(a < m.end(2) and m.start(2) < b for a, b, *_ in kept):
             kept.append((m.start(2), m.end(2), "PERSON", score_title - 0.1))
+    first = gazetteers()[0]
+    for m in re.finditer(r"(?<![\w'’-])[A-ZÀ-ÞĄĆĘŁŃÓŚŹŻŴŶ][^\W\d_A-Z'’-]+(?![\w'’-])", text):
+        w = m.group(0).lower()
+        if (w in first or w in FOREIGN_FIRST_NAMES) and w not in vocab and w not in FOREIGN_TITLES \
+                and not _is_sentence_start(text, m.start()) \
+                and not any(a < m.end() and m.start() < b for a, b, *_ in kept):
+            kept.append((m.start(), m.end(), "PERSON", score_title - 0.2))
     return kept

@@ -2,7 +2,8 @@
 
 It runs after the PERSON rules (:mod:`.name_rules`), only on words the rules did not mark (and not on a
 comment written in Welsh or Polish, :func:`.name_cues.foreign_language`): a capitalised word that is not a
-title, role, family word, month or label ("Handover:"), or a lower-case word rarer in English than
+title, role, family word, month or label ("Handover:"), nor a first name that is also an ordinary word
+(:data:`~.deidentify_data.WORD_NAMES`) unless a cue such as "saw" or "thanks" comes right before it, or a lower-case word rarer in English than
 :data:`LOWER_LOGPROB` that is a known first name (or a surname or unknown word) next to a name or a cue
 ("me and lucy", "ty haziq"). Each
 candidate gets features (:func:`token_features`: the word, its shape, casing, affixes, how common it is in
@@ -30,7 +31,8 @@ import zlib
 from functools import lru_cache
 from pathlib import Path
 
-from .deidentify_data import EDGE_WORDS, FAMILY, MONTH_WORDS, NOT_NAMES, PRAISE, ROLE_WORDS, SPEECH_VERBS, TITLES
+from .deidentify_data import (EDGE_WORDS, FAMILY, MONTH_WORDS, NOT_NAMES, PRAISE, ROLE_WORDS, SPEECH_VERBS, TITLES,
+                              WORD_NAMES)
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,13 @@ _GREETINGS = frozenset({"ty", "thx", "thanks", "thank", "cheers", "luv", "love",
 #: The words after which a lower-case word may be a name ("ty haziq", "me and lucy", "nurse kamau").
 _LOWER_CUES = _GREETINGS | _ROLES | TITLES | frozenset({"and", "&", "to", "with", "by", "ask", "asked", "see", "saw",
                                                          "called", "named", "is", "was"})
+#: The words after which a first name that is also an ordinary word (:data:`WORD_NAMES`: "Holly", "Frank", "Alexa")
+#: is a candidate at all ("I saw Mark and James", "especially Mark"; not "with Holly and ivy", "A Frank discussion").
+_WORD_NAME_CUES = frozenset({"saw", "see", "seen", "thanks", "thank", "ty", "thx", "cheers", "especially",
+                             "particularly", "by", "called", "named", "ask", "asked", "meet", "met"})
+#: Nationality endings, and the words before which such a word describes a person rather than naming one.
+_DEMONYM = ("ian", "ese", "ish", "ean", "iote")
+_DESCRIBING = frozenset({"was", "is", "are", "were", "a", "an", "very", "so", "being", "as"})
 _CUES = frozenset({"thanks", "thank", "ty", "cheers", "luv", "love", "dear", "hi", "hello", "to", "by", "with",
                    "and", "&", "from", "called", "named", "ask", "asked", "see", "saw", "for"})
 
@@ -108,6 +117,11 @@ def candidates(text: str, taken, lex=None) -> tuple[list[tuple[int, int, str]], 
         if b in _NEVER or len(b) < 2:
             continue
         if _is_cap(w):
+            if i and b.endswith(_DEMONYM) and b not in first and _bare(toks[i - 1][2]) in _DESCRIBING:
+                continue  # "was Ghanaian", "a Togolese": a nationality
+            if b in WORD_NAMES and not (i and _bare(toks[i - 1][2]) in _WORD_NAME_CUES) and not (
+                    i > 1 and toks[i - 1][2] in ("and", "&") and _is_cap(toks[i - 2][2])):  # "James and Mark"
+                continue
             if not (text[e:e + 1] == ":" and _sentence_start(text, s)):  # "Handover: H. Bamgbose" is a label
                 out.append(i)
         elif w.islower() and b not in common and prob.get(b, -99.0) < LOWER_LOGPROB and (

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 from .deidentify_data import (EDGE_WORDS, FAMILY, MONTH_WORDS, NOT_NAMES, PLACE_NOUNS, PLACE_PREPOSITIONS, PRAISE,
-                              ROLE_WORDS, SCORE, SERVICE_NOUNS, SPEECH_VERBS, TITLES)
+                              ROLE_WORDS, SCORE, SERVICE_NOUNS, SPEECH_VERBS, TITLES, WORD_NAMES)
 from .name_cues import DRUG_STEMS, cue_person_spans
 from .name_shapes import _CONTRACTION, LOOK, extra_person_spans
 from .names import common_words, gazetteers
@@ -25,6 +25,11 @@ _MOVEMENT = re.compile(r"\b(?:moved?|came|come|drove|drive|driven|travell?ed|tra
                        r"|\bfrom\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?\s+to\s+$", re.I)
 
 
+#: Thanks that "go to" someone: no journey ("My thanks also go to Riaan, who ...").
+_THANKS_GO = re.compile(r"\b(?:thanks|thank\s+you|gratitude|praise|credit|love|appreciation)\b[^.!?]*\b(?:go|goes|went|going)"
+                        r"\s+(?:out\s+)?to\s+$", re.I)
+
+
 def _tokens(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
 
@@ -33,6 +38,18 @@ def _is_cap(word: str) -> bool:
     """Capitalised like a name: "Jane", "McAllister" or "O'Neil", not an acronym ("CPN", "TIWs"), "I" or "I've"."""
     return word[0].isupper() and not (len(word) > 1 and (word.isupper() or word[1].isupper())) \
         and word != "I" and not word.lower().startswith(("i'", "i’"))
+
+
+#: What may follow a first name that is also a word, joined by "and" to a name: "James and Mark last week".
+_AFTER_JOINED = re.compile(r"\s*(?:$|[^\w\s]|(?:were|are|was|is|have|had|has|did|do|both|all|who|from|at|on|in|for|"
+                           r"to|last|this|today|yesterday|helped|made|took|came|gave|said|told|always|also|and|or|"
+                           r"who|really|so|very|the)\b)")
+
+
+def lower_in(word: str, words) -> bool:
+    """Whether ``word``, lower-cased and without a possessive, is in ``words``."""
+    lw = word.lower().replace("’", "'")
+    return (lw[:-2] if lw.endswith("'s") else lw) in words
 
 
 def _gap_ok(text: str, a_end: int, b_start: int, allow_dot: bool = False) -> bool:
@@ -118,9 +135,11 @@ def _person_spans(text: str) -> list[tuple[int, int, str]]:
             spans.append((s, toks[i + 1][1], "PERSON", SCORE["capitalised_pair"]))
             i += 2
             continue
-        # 3. a known first name that is not also a common word (possessive or not: "Oksana's house")
+        # 3. a known first name that is not also a common word (possessive or not: "Oksana's house"), nor an
+        # ordinary word, device or brand ("Holly and ivy", "Alexa reminded me"): those need a cue below
         lw_bare = lw[:-2] if lw.endswith("'s") else lw
-        if _is_cap(w) and lw_bare in first and lw_bare not in common:
+        if _is_cap(w) and lw_bare in first and lw_bare not in common and (
+                lw_bare not in WORD_NAMES or _ROLE_AFTER.match(text, e)):
             spans.append((s, e, "PERSON", SCORE["first_name"]))
         i += 1
     # 4. context cues: "my nurse X", "called X", "thanks to X", "X was lovely" (patterns in _cues())
@@ -154,15 +173,29 @@ def _person_spans(text: str) -> list[tuple[int, int, str]]:
         if prev and prev.group(1).lower() not in common and prev.group(1).lower() not in TITLES:
             s = base + prev.start(1)
         spans.append((s, e, "PERSON", SCORE["cue"]))
+    # a first name, even one that is a word, that a role names: "Bill the porter was kind", "Will was my nurse"
+    for m in _NAME_ROLE.finditer(text):
+        if lower_in(m.group("name"), first) and m.group("name").lower() not in _VERB_NAMES:
+            spans.append((m.start("name"), m.end("name"), "PERSON", SCORE["cue"]))
     spans += _more_person_spans(text, toks, lower, first, last, common)
     spans += extra_person_spans(text, spans, first, last, common, NOT_NAMES, TITLES)
     spans += cue_person_spans(text, spans, first, last, common, NOT_NAMES, TITLES)
-    # names joined by "and" to a name found above: "Thanks to Ngozi and Temitope"
+    # names joined by "and" to a name found above: "Thanks to Ngozi and Temitope", "James and Mark", and
+    # a first name that is also a word before one: "Grace and Sandra were fab" (not "Holly and ivy")
+    def joinable(word: str) -> bool:
+        lw = word.lower().replace("’", "'")
+        lw = lw[:-2] if lw.endswith("'s") else lw
+        return (lw not in common or (lw in first and lw in WORD_NAMES)) and lw not in TITLES and \
+            not (len(word) > 1 and word.isupper())  # "Lisa and TTI Tina": an acronym
     for s0, e0, _lab, sc in list(spans):
         m = re.match(r"\s+(?:and|&)\s+([A-ZÀ-Þ][\w'’-]+)", text[e0:e0 + LOOK])
-        if m and m.group(1).lower() not in common and m.group(1).lower() not in TITLES and \
-                not (len(m.group(1)) > 1 and m.group(1).isupper()):  # "Lisa and TTI Tina": an acronym
+        if m and joinable(m.group(1)) and not (lower_in(m.group(1), WORD_NAMES) and not _AFTER_JOINED.match(
+                text, e0 + m.end(1))):  # "... and Grace period for the parking fine"
             spans.append((e0 + m.start(1), e0 + m.end(1), "PERSON", min(sc, SCORE["cue"])))
+        b = re.search(r"(?<![\w'’-])([A-ZÀ-Þ][\w'’-]+)\s+(?:and|&)\s+$", text[max(0, s0 - 40):s0])
+        if b and sc >= SCORE["cue"] and lower_in(b.group(1), first) and lower_in(b.group(1), WORD_NAMES):
+            a = max(0, s0 - 40) + b.start(1)
+            spans.append((a, a + len(b.group(1)), "PERSON", min(sc, SCORE["cue"])))
     # a possessive is not part of the name: "Dr Hughes's team" -> "Hughes"
     return [(s, e - 2, lab, sc) if text[s:e].lower().endswith(("'s", "’s")) and e - s > 3 else (s, e, lab, sc)
             for s, e, lab, sc in spans]
@@ -277,6 +310,10 @@ def _plausible(text: str, sp):
         words.pop()
     if not words or (len(words) > 1 and norm(*words[-1]) in PLACE_NOUNS):  # "Cherry Ward"; "Dr Ward" stays
         return None
+    if len(words) > 1 and sc < SCORE["title"] and norm(*words[0]) in _WARD_WORDS:  # "Orchid Ward Millbrook"
+        return None
+    if len(words) == 1 and norm(*words[0]) in _TEXTSPEAK:  # "Luv babirye at reception", "Ty nansubuga"
+        return None
     if len(words) == 1 and sc <= SCORE["cue"] and norm(*words[0]) in PLACE_NOUNS:  # "Ward is lovely"
         return None
     s2, e2 = words[0][0], words[-1][1]
@@ -295,11 +332,86 @@ def _plausible(text: str, sp):
         prep = None  # "at Minh's house", "via W Hirsi's team": a person's, whatever comes before
     if sc < SCORE["title"] and prep and (prep.group(1).lower() in PLACE_PREPOSITIONS - {"from"} or (
             prep.group(1).lower() in ("on", "to", "from", "onto") and re.match(r"\s+\d{1,2}[A-Za-z]?\b", text[e2:e2 + LOOK]))
-            or (prep.group(1).lower() in ("from", "to") and _MOVEMENT.search(text[max(0, s2 - 60):s2]))):
+            or (prep.group(1).lower() in ("from", "to") and _MOVEMENT.search(text[max(0, s2 - 60):s2])
+                and not _THANKS_GO.search(text[max(0, s2 - 60):s2]))):  # "my thanks also go to Riaan"
         return None
     if len(words) == 1 and norm(*words[0]) in MONTH_WORDS and re.match(r"\s+\d", text[e2:e2 + LOOK]):
         return None
+    if sc < SCORE["title"] and _place(text, s2, e2, " ".join(norm(*w) for w in words), sc):
+        return None
     return (s2, e2, label, sc)
+
+
+#: Nouns of hospital places that never start a person's name ("Ward Millbrook"; "Park", "Hall", "Wing" may: names).
+_WARD_WORDS = frozenset({"ward", "unit", "clinic", "hospital", "centre", "center", "suite", "hospice"})  # not "Wing"
+#: Greetings and text-speak that open a clause capitalised, never a name.
+_TEXTSPEAK = frozenset({"luv", "ty", "thx", "thnx", "tq", "wer", "hiya", "hey", "pls", "plz", "xx", "xxx", "lol"})
+#: Endings of English place names ("Stonebridge", "Highbury", "Loughborough"): an unknown word ending so, found
+#: by a weak cue alone, names a place.
+TOPONYM_ENDINGS = ("bridge", "bury", "borough", "brough", "chester", "caster", "cester", "minster", "mouth", "ford",
+                   "field", "wick", "thorpe", "stead", "combe", "hampton", "shire")
+_NEXT_TO = r"\s*(?:,|and|&|or|to|-|/)\s*"
+_WARD_AFTER = re.compile(r"\s+(?i:is|was)\s+(?:the|a|an|my|our)\s+(?:[a-z]+\s+)?(?i:ward|hospital|unit|clinic|hospice)\b"
+                         r"(?!\s+(?i:manager|sister|clerk|nurse|staff|team))")
+_WARD_NUMBER = re.compile(r"\s+\d{1,2}[A-Za-z]?\b(?!\s*(?i:x\b|times|days?|weeks?|months?|years?|hours?|hrs?|mins?|"
+                          r"minutes?|am\b|pm\b|o'?clock|and|or|[-/.:]))")
+_PLACE_NOUN_PAREN = re.compile(rf"\b(?i:{'|'.join(sorted(PLACE_NOUNS))})\s*\(\s*$")
+#: A role after a first name that is also an ordinary word makes it a name: "Dawn mental health worker".
+_ROLE_AFTER = re.compile(r"\s*,?\s+(?:(?:the|my|our|a|an)\s+)?(?:[a-z]+\s+){0,2}(?:nurse|doctor|surgeon|consultant|"
+                         r"oncologist|radiographer|physio|physiotherapist|counsellor|receptionist|registrar|secretary|"
+                         r"volunteer|therapist|worker|manager|co-?ordinator|cpn|hca|assistant|practitioner|specialist|"
+                         r"midwife|porter|carer|psychologist|psychiatrist|housekeeper|cns)s?\b")
+_ROLES_RX = (r"(?:nurse|doctor|surgeon|consultant|oncologist|radiographer|physio|physiotherapist|counsellor|receptionist|"
+             r"registrar|secretary|volunteer|therapist|support\s+worker|key\s*worker|manager|co-?ordinator|cpn|hca|"
+             r"healthcare\s+assistant|specialist|midwife|porter|psychologist|housekeeper|cns|matron|sister|phlebotomist)")
+#: Names that are also verbs opening a wish or a request: "Hope the nurse was ok", "Pray the doctor ..."
+_VERB_NAMES = frozenset({"hope", "wish", "trust", "pray", "bless", "let", "ask", "tell", "call", "thank", "pity", "may"})
+_NAME_ROLE = re.compile(rf"(?<![\w'’-])(?P<name>[A-Z][a-z'’-]+)(?:\s+the\s+(?:[a-z]+\s+)?{_ROLES_RX}\s+(?:was|is|has|had|were|"
+                        rf"did|came|helped|made|took|always|never)\b|\s+(?:was|is|has\s+been)\s+(?:my|our|the|her|his)\s+"
+                        rf"(?:[a-z]+\s+)?{_ROLES_RX}\b)")
+_WARD_BEFORE = re.compile(r"\b(?i:on|to|from|onto|at|in)\s+(?:[A-Z][\w'’-]*\s+)?$")
+
+
+def _toponym(word: str, first, last) -> bool:
+    w = word.lower().replace("’", "'")
+    return len(w) > 5 and word[0].isupper() and w.endswith(TOPONYM_ENDINGS) and w not in first and w not in last
+
+
+def _place(text: str, s: int, e: int, name: str, sc: float) -> bool:
+    """Whether the candidate PERSON ``text[s:e]`` (lower-cased ``name``, score ``sc``) names a place or a ward:
+    a UK town ("Chelmsford", "Melton Mowbray", "Kings Lynn"; one that is also a first name, "Chester", only
+    next to another place or after "in", "at", "from" ...), an unknown word ending like an English place name
+    after a weak cue ("from Stonebridge"), "(Carlton)" after a clinic, "Aston is the best ward", "City Edward 2"."""
+    from .names import uk_places
+
+    places = uk_places()
+    first, last = gazetteers()
+    before, after = text[max(0, s - LOOK):s], text[e:e + LOOK]
+    prev = re.search(r"([^\W\d_][\w'’]*)\s+$", before)
+    if prev and f"{prev.group(1).lower()} {name}".replace("’", "'") in places:  # "Kings Lynn"
+        return True
+
+    def placelike(word: str) -> bool:
+        w = word.lower().replace("’", "'")
+        return (w in places and w not in first) or _toponym(word, first, last)
+
+    near = re.search(rf"([^\W\d_][\w'’-]*){_NEXT_TO}$", before)
+    nxt = re.match(rf"{_NEXT_TO}([^\W\d_][\w'’-]*)", after)
+    near_place, next_place = bool(near and placelike(near.group(1))), bool(nxt and placelike(nxt.group(1)))
+    if name in places:
+        if " " in name or not any(w in first for w in name.split()):  # "Melton Mowbray", "Nottingham"
+            return True
+        if near_place or next_place or (prev and prev.group(1).lower() in PLACE_PREPOSITIONS | {"to"}):
+            return True
+    if near_place and next_place:  # "Stonebridge, Carlton, Nottingham"
+        return True
+    if " " not in name and sc <= SCORE["cue"] and _toponym(text[s:e], first, last):
+        return True
+    if _PLACE_NOUN_PAREN.search(before):  # "Park House clinic (Carlton)"
+        return True
+    if _WARD_AFTER.match(after):  # "Aston is the best ward"
+        return True
+    return bool(_WARD_NUMBER.match(after) and _WARD_BEFORE.search(before))  # "to City Edward 2"
 
 
 def _sentence_initial(text: str, pos: int) -> bool:

@@ -46,10 +46,15 @@ _SPEECH = r"(?:said|says|told\s+me|told\s+us|explained|mentioned|reckons|reckone
 _LOWER_BEFORE = re.compile(
     r"(?i:\b(?:(?:the|my|our|a|her|his)\s+(?:nurse|doctor|surgeon|consultant|oncologist|radiographer|physio|"
     r"counsellor|receptionist|registrar|cns|key\s+worker|midwife|carer)|looked\s+after\s+by|seen\s+by|"
-    r"cared\s+for\s+by|treated\s+by|(?:thanks?|ta|cheers)(?:\s+(?:you|u))?\s+to|thanks|cheers|ta|tell|ask\s+for|"
-    r"asked\s+for|spoke\s+to|speak\s+to|talk\s+to|(?:hi|hello|hiya|hey)\s*,?\s+(?:it'?s|this\s+is)|"
+    r"cared\s+for\s+by|treated\s+by|(?:thanks?|ta|cheers)(?:\s+(?:you|u))?\s+to|thanks|cheers|ta|ty|thx|thnx|luv|tell|"
+    r"ask\s+for|ask\s+4|"
+    r"asked\s+for|(?:spoke|speak|talk|talked|chat|chatted|thanks|message|msg)\s+(?:to|2|4)|(?:hi|hello|hiya|hey)\s*,?\s+"
+    r"(?:it'?s|this\s+is)|(?:where|wer)\s+is|is|with|"
     r"message\s+from|msg\s+from|call\s+from|text\s+from|love\s+to|love\s+from|called|named))"
     r"\s+(?P<name>[^\W\d_][\w'’-]*[^\W\d_])")
+#: After "is X" or "with X" in lower case, what makes X a person: "is wazhma on today?", "with nerea again tomorrow".
+_WEAK_SLOT = re.compile(r"\s+(?:(?:on|in|working|about|around)\s+(?:today|tonight|tomorrow|now|shift|duty|nights|days)|"
+                        r"again\s+(?:today|tomorrow|tonight|later|next|on)|(?:today|tomorrow|tonight)\s+(?:at|for|2|to))\b")
 _LOWER_AFTER = re.compile(rf"(?<![\w'’-])(?P<name>[^\W\d_][\w'’-]*[^\W\d_])\s+(?:{_SPEECH}|from\s+the|from\s+"
                           r"reception|on\s+reception|was\s+lovely|was\s+great|was\s+amazing|was\s+kind|is\s+lovely)\b")
 _CAPS = re.compile(r"(?<![\w'’-])(?P<a>[A-ZÀ-ÞĀ-Ž][A-ZÀ-ÞĀ-Ž'’-]+)\s+(?P<b>[A-ZÀ-ÞĀ-Ž][A-ZÀ-ÞĀ-Ž'’-]+)(?![\w'’-])")
@@ -145,6 +150,8 @@ def extra_person_spans(text: str, found, first, last, common, not_names, titles)
                 continue
             if rx is _LOWER_BEFORE:
                 cue = m.group(0)[:m.start("name") - m.start()].rstrip()
+                if cue.lower() in ("is", "with") and not _WEAK_SLOT.match(text, m.end("name")):
+                    continue  # "is X" / "with X" only before "on today", "again tomorrow" ...
                 if not (unknown_or_first(name) or (_STRONG.search(cue) and plain(name))):
                     continue
             else:

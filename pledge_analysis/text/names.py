@@ -107,3 +107,28 @@ def rare_word(word: str) -> bool:
     (True, False, False)
     """
     return _probabilities().get(word, -99.0) < RARE_LOGPROB and not word.endswith(ENGLISH_ENDINGS)
+
+
+@lru_cache(maxsize=1)
+def uk_places() -> frozenset[str]:
+    """Lower-cased names of UK towns and cities: the areas of UK telephone exchanges in libphonenumber's
+    geocoding data (``phonenumbers``, already a dependency), split at "/" and without their "(...)" notes
+    ("Louth/Alford (Lincs)" -> "louth", "alford"); about 660 names such as "nottingham", "kings lynn".
+
+    >>> "chelmsford" in uk_places(), "melton mowbray" in uk_places(), "natasha" in uk_places()
+    (True, True, False)
+    """
+    import re
+
+    from phonenumbers.geodata import GEOCODE_DATA
+
+    out = set()
+    for prefix, names in GEOCODE_DATA.items():
+        if not prefix.startswith("44") or "en" not in names:
+            continue
+        for part in re.sub(r"\([^)]*\)", "/", names["en"]).split("/"):
+            part = " ".join(part.replace("’", "'").split()).lower()
+            if part:
+                out.add(part)
+                out.add(part.replace("'", ""))
+    return frozenset(out)
