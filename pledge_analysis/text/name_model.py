@@ -177,18 +177,7 @@ def token_features(text: str, toks, i: int, near_rule: set[int], lex) -> list[st
             if abs(off) == 1:
                 f.append(f"{off}shape={_shape(pw)}")
                 f.append(f"{off}gap={gap.strip()[:2]}")
-                if pb in TITLES:
-                    f.append(f"{off}title")
-                if pb in _ROLES:
-                    f.append(f"{off}role")
-                if pb in FAMILY:
-                    f.append(f"{off}family")
-                if pb in SPEECH_VERBS:
-                    f.append(f"{off}speech")
-                if pb in PRAISE:
-                    f.append(f"{off}praise")
-                if pb in _CUES:
-                    f.append(f"{off}cue")
+                f.extend(f"{off}{name}" for name, words in _NEIGHBOUR_WORDS if pb in words)
                 if _is_cap(pw) and pb not in common:
                     f.append(f"{off}caprare")
                 if pb in first or pb in last:
@@ -199,6 +188,10 @@ def token_features(text: str, toks, i: int, near_rule: set[int], lex) -> list[st
             f.append(f"{off}w=<none>")
     return f
 
+
+#: The word lists whose presence next to a candidate is a feature (``-1title``, ``1speech``, ...), in feature order.
+_NEIGHBOUR_WORDS = (("title", TITLES), ("role", _ROLES), ("family", FAMILY), ("speech", SPEECH_VERBS),
+                    ("praise", PRAISE), ("cue", _CUES))
 
 def _index(feature: str) -> int:
     return zlib.crc32(feature.encode("utf-8")) & (N_FEATURES - 1)
