@@ -54,6 +54,47 @@ def _quiet(name: str, level: int = logging.ERROR):
         logger.setLevel(previous)
 
 
+#: UMAP's notices about our own deliberate choices: a precomputed distance matrix (small corpora) and a seed
+#: (reproducible topics, hence one thread). Nothing else is hidden.
+_UMAP_NOTICES = ("using precomputed metric; inverse_transform will be unavailable",
+                 "n_jobs value .* overridden to 1 by setting random_state")
+
+
+@contextmanager
+def _umap_notices_hidden():
+    """Within the block, only UMAP's notices in :data:`_UMAP_NOTICES` are not shown; the warning filters come
+    back as they were afterwards.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as seen:
+    ...     warnings.simplefilter("always")
+    ...     with _umap_notices_hidden():
+    ...         warnings.warn("using precomputed metric; inverse_transform will be unavailable")
+    ...         warnings.warn("something else")
+    >>> [str(w.message) for w in seen]
+    ['something else']
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        for message in _UMAP_NOTICES:
+            warnings.filterwarnings("ignore", message=message, category=UserWarning)
+        yield
+
+def import_bertopic():
+    """``bertopic.BERTopic``, imported without its side effect on the whole process.
+
+    ``bertopic/_bertopic.py`` runs ``warnings.filterwarnings("ignore", category=UserWarning)`` when it is first
+    imported, which would hide every later UserWarning of this package (a reworded question left out of goal
+    progress, a short SPC series ...) for the rest of a notebook or script. The import is made inside
+    ``warnings.catch_warnings()``, which puts the warning filters back as they were.
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        from bertopic import BERTopic
+    return BERTopic
+
 class TopicExplorer:
     """BERTopic behind tidy tables; see the module docstring."""
 
@@ -80,7 +121,7 @@ class TopicExplorer:
         return [s for s in seeds if s], labels
 
     def fit(self, segments: pd.DataFrame | list[str], embeddings: np.ndarray | None = None) -> "TopicExplorer":
-        from bertopic import BERTopic
+        BERTopic = import_bertopic()
         from hdbscan import HDBSCAN
         from sklearn.feature_extraction.text import CountVectorizer
 
@@ -110,7 +151,7 @@ class TopicExplorer:
                 kwargs.update(zeroshot_topic_list=labels, zeroshot_min_similarity=self.zeroshot_min_similarity)
         self.model_ = BERTopic(embedding_model=load_model(self.embedding_model), umap_model=umap, hdbscan_model=hdb,
                                vectorizer_model=vec, min_topic_size=size, calculate_probabilities=False, **kwargs)
-        with _quiet("BERTopic"):  # BERTopic's advice on manual topic assignment is about our own step
+        with _quiet("BERTopic"), _umap_notices_hidden():  # advice and notices about our own choices
             topics, _ = self.model_.fit_transform(docs, embeddings=emb)
             if self.reduce_outliers and -1 in set(topics) and len(set(topics)) > 1:
                 topics = self.model_.reduce_outliers(docs, topics, strategy="embeddings", embeddings=emb)
@@ -223,8 +264,9 @@ class TopicExplorer:
     def coordinates(self) -> pd.DataFrame:
         """2-D coordinates of every segment (a seeded UMAP of the embeddings) with its topic."""
         self._check_fitted()
-        xy = _umap(len(self.docs_), n_components=2, n_neighbors=min(15, len(self.docs_) - 1), min_dist=0.1,
-                   random_state=self.random_state).fit_transform(self.embeddings_)
+        with _umap_notices_hidden():
+            xy = _umap(len(self.docs_), n_components=2, n_neighbors=min(15, len(self.docs_) - 1), min_dist=0.1,
+                       random_state=self.random_state).fit_transform(self.embeddings_)
         return self.segment_topics_.assign(x=xy[:, 0], y=xy[:, 1], text=self.docs_)
 
 
