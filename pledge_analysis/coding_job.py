@@ -192,8 +192,6 @@ def _text_values(series: pd.Series) -> list[str]:
     return ["" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in series.tolist()]
 
 
-
-
 def code_partition(df: pd.DataFrame, job: CodingJob) -> pd.DataFrame:
     """Code one partition: one row per input row, in order (columns :data:`COMMENT_COLUMNS` and
     :data:`CODINGS_FIELD`). Rows that cannot be coded are kept with ``status="not coded"`` and a reason.

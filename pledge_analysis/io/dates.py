@@ -34,7 +34,7 @@ Refused, with a reason that says what to write instead (:attr:`ParsedDate.proble
   read dates day first). A numeric date whose both parts could be the month (``03/04/2025``) is read
   day first, as UK exports write it; :func:`pledge_analysis.io.detect` warns about a column of them.
   The one exception is a survey file written month first throughout (a US export, recognised by
-  :func:`pledge_analysis.io.surveys.month_first_dates`): its dates are read with ``month_first=True``.
+  :func:`month_first_dates`): its dates are read with ``month_first=True``.
 * ``Apr-25``, ``April 25``, ``04/25``: April 2025 or 25 April? Ambiguous, so refused.
 * Excel serial day numbers (``45760``), in text or as numbers: a CSV saved from a sheet whose date
   column was not formatted as dates. They are refused unless the caller says that the column is
@@ -141,6 +141,7 @@ def _day(text: str, y: int, m: int, d: int) -> ParsedDate:
         return _refuse("no_such_day", f"{text!r} is not a real day (there is no day {d} in month {m} of {y})")
 
 
+@lru_cache(maxsize=1)
 def _missing_markers() -> frozenset:
     from .surveys import MISSING_MARKERS  # here, not at the top: io.surveys imports this module
 
@@ -152,6 +153,12 @@ def _local(ts: pd.Timestamp) -> date:
     if ts.tzinfo is not None:
         ts = ts.tz_convert(LOCAL_ZONE)
     return ts.date()
+
+
+def _uk_day(d: date, h: int, mi: int, sec: int, offset_minutes: int) -> ParsedDate:
+    """The UK calendar date of the moment ``d h:mi:sec`` written at ``offset_minutes`` east of UTC."""
+    utc = datetime(d.year, d.month, d.day, h, mi, sec) - timedelta(minutes=offset_minutes)
+    return ParsedDate(_local(pd.Timestamp(utc, tz="UTC")), "day")
 
 
 @lru_cache(maxsize=65536)
@@ -185,12 +192,11 @@ def _parse_text(text: str, want: str, excel_serial: bool, month_first: bool = Fa
         if zone.upper() != "Z":
             digits = zone[1:].replace(":", "")
             offset = (int(digits[:2]) * 60 + int(digits[2:] or 0)) * (1 if zone[0] == "+" else -1)
-        utc = datetime(y, mo, d, h, mi, sec) - timedelta(minutes=offset)  # normalise to UTC, then the UK date
-        return ParsedDate(_local(pd.Timestamp(utc, tz="UTC")), "day")
+        return _uk_day(got.date, h, mi, sec, offset)  # normalise to UTC, then the UK date
     m = _NUMERIC.match(text)
     if m:
         a, b, y = int(m.group(1)), int(m.group(3)), _year(m.group(4))
-        if month_first:  # the whole file is written month first (a US export: io.surveys.month_first_dates)
+        if month_first:  # the whole file is written month first (a US export: month_first_dates)
             if a > 12 and 1 <= b <= 12:
                 return _refuse("day_first", f"{text!r} reads only day first, but this file's other dates are month "
                                f"first (US): write {y}-{b:02d}-{a:02d}")
@@ -259,9 +265,7 @@ def _clock(text: str, m: re.Match, want: str, excel_serial: bool, month_first: b
         if oh > 14 or om > 59:
             return _refuse("unknown", f"{text!r} has a zone that is not a time zone ({DATE_HINT})")
         offset = (oh * 60 + om) * (1 if m.group(6) == "+" else -1)
-    d = got.date
-    utc = datetime(d.year, d.month, d.day, h, mi, sec) - timedelta(minutes=offset)
-    return ParsedDate(_local(pd.Timestamp(utc, tz="UTC")), "day")
+    return _uk_day(got.date, h, mi, sec, offset)
 
 
 def _serial(text: str, number: float, excel_serial: bool) -> ParsedDate:
@@ -280,7 +284,7 @@ def parse_date(value, *, want: str = "day", excel_serial: bool = False, month_fi
     ``want="day"`` (a completion date) refuses a bare month; ``want="month"`` (a goal's "By", a
     comment's month) reads it, with ``precision="month"`` and the 1st of that month as ``date``.
     ``month_first=True`` reads numeric dates month first: only for a file known to be written so (a US
-    export, which :func:`pledge_analysis.io.surveys.month_first_dates` recognises from two or more dates
+    export, which :func:`month_first_dates` recognises from two or more dates
     possible only month first and none only day first); a date possible only day first is then refused.
 
     >>> parse_date("13/04/25").date, parse_date("31/12/69").date, parse_date("April 2026", want="month")
@@ -318,6 +322,28 @@ precision='month', problem='', kind=''))
     except (TypeError, ValueError):
         pass
     return _parse_text(str(value), want, bool(excel_serial), bool(month_first))
+
+
+def month_first_dates(values) -> bool:
+    """Whether a file's dates are written month first (US, e.g. a Google Forms or Microsoft Forms export in a
+    US locale): at least two are real dates only month first (``1/13/2025``) and none only day first
+    (``13/1/2025``). Then every date of the column is read month first: read day first, ``1/5/2025`` would
+    silently be 1 May. One such date alone is a typo as likely as a US export: it is set aside, as before.
+
+    >>> month_first_dates(["1/13/2025 14:00:05", "1/5/2025 09:12:00", "2/14/2025"]), month_first_dates(["04/13/2025"])
+    (True, False)
+    >>> month_first_dates(["13/01/2025", "05/01/2025", "1/13/2025", "1/14/2025"])
+    False
+    """
+    day = month = 0
+    for v in values:
+        v = str(v).strip()
+        if not v:
+            continue
+        a, b = parse_date(v).date is not None, parse_date(v, month_first=True).date is not None
+        day += a and not b
+        month += b and not a
+    return month >= 2 and not day
 
 
 def read_date(value, *, want: str = "day", excel_serial: bool = False, path=None, row=None, column=None) -> date | None:

@@ -19,8 +19,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .dates import parse_date
-from .surveys import _read_table, header_key, iso_date, month_first_dates
+from .dates import month_first_dates, parse_date
+from .surveys import _read_table, header_key, iso_date
 
 #: Known answer scales, in scale order; "+" positive, "-" negative, "0" neither (excluded).
 SCALES: dict[str, list[tuple[str, str]]] = {

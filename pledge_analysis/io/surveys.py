@@ -29,7 +29,7 @@ import pandas as pd
 
 from .. import schema
 from ..errors import InputError, MissingColumnError, MissingFileError
-from .dates import parse_date
+from .dates import month_first_dates, parse_date  # noqa: F401  (month_first_dates: importable from here too)
 from .files import read_table
 
 #: ``columns: respondent_id: (row)``: the export has no respondent id (Google Forms writes none), so each
@@ -84,32 +84,8 @@ def iso_date(text: str, *, month_first: bool = False) -> str | None:
     >>> iso_date("04/13/2025", month_first=True), iso_date("3/4/2025 14:02:05", month_first=True)
     ('2025-04-13', '2025-03-04')
     """
-    from .dates import parse_date
-
     got = parse_date(text, month_first=month_first)
     return got.date.isoformat() if got.date is not None else None
-
-
-def month_first_dates(values) -> bool:
-    """Whether a file's dates are written month first (US, e.g. a Google Forms or Microsoft Forms export in a
-    US locale): at least two are real dates only month first (``1/13/2025``) and none only day first
-    (``13/1/2025``). Then every date of the column is read month first: read day first, ``1/5/2025`` would
-    silently be 1 May. One such date alone is a typo as likely as a US export: it is set aside, as before.
-
-    >>> month_first_dates(["1/13/2025 14:00:05", "1/5/2025 09:12:00", "2/14/2025"]), month_first_dates(["04/13/2025"])
-    (True, False)
-    >>> month_first_dates(["13/01/2025", "05/01/2025", "1/13/2025", "1/14/2025"])
-    False
-    """
-    day = month = 0
-    for v in values:
-        v = str(v).strip()
-        if not v:
-            continue
-        a, b = parse_date(v).date is not None, parse_date(v, month_first=True).date is not None
-        day += a and not b
-        month += b and not a
-    return month >= 2 and not day
 
 
 def header_key(text) -> str:
