@@ -189,6 +189,22 @@ def _transcript_files(folder: Path) -> list[Path]:
     return found
 
 
+
+def _free_text_with_identifiers(guess: SurveyGuess) -> None:
+    """Read as comments, in place, any tick-box question guessed from a column whose few answers hold a name,
+    phone number or other identifier (a small survey's comments repeated word for word look like answer
+    options): written to questions.yaml as options, they would copy the identifiers into a project file."""
+    from .text.deidentify import redact
+
+    for q in list(guess.questions):
+        if q.kind != "categorical" or not any(redact(o).spans for o in q.options or []):
+            continue
+        guess.questions.remove(q)
+        guess.comments[q.id] = q.column
+        guess.notes.append(f"CHECK: {q.column!r} is read as comments, not as a tick-box question: its answers "
+                           "hold names or numbers (de-identified like every comment)")
+
+
 def init_project(project_dir: str | Path, *, surveys: list[str | Path], transcripts: str | Path | None = None,
                  codebook: str | Path = "service-pledge", force: bool = False, copy: bool = True,
                  framework_csv: str | Path | None = None, name: str | None = None,
@@ -228,6 +244,7 @@ def init_project(project_dir: str | Path, *, surveys: list[str | Path], transcri
     wordings: dict = {}  # the same wording in two surveys (a patient and a staff survey, two rounds): one id
     for files in layouts(surveys, {s: c[0] for s, c in chosen.items()}):
         guess = detect_survey(files, name="survey", taken=taken, sheet=chosen[files[0]][0], wordings=wordings)
+        _free_text_with_identifiers(guess)
         for q in guess.questions:
             wordings.setdefault(wording_key(q.column), q)
         for qid, header in guess.comments.items():

@@ -287,3 +287,23 @@ def test_init_reads_google_forms_timestamps_with_pm_and_gmt(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert load_yaml(tmp_path / "p" / "project.yaml")["surveys"][0]["columns"]["completed"] == "Timestamp"
     assert "are month first, as US exports" in printed
+
+
+def test_init_never_copies_identifiers_into_questions_yaml(tmp_path, capsys):
+    """A small survey whose few comments repeat word for word looked like a tick-box question: init wrote its
+    answers, a phone number and a doctor's name among them, into questions.yaml as answer options and printed
+    them. A column whose values hold identifiers is free text: it is read as comments (and de-identified)."""
+    said = ["Call me on 07700 900123 about my letters", "Nothing, Dr Patel was great", "Waited 3 hours in clinic",
+            "Parking was awful"]
+    rows = [{"Respondent": str(i + 1), "Hospital": ["Glan Clwyd", "Wrexham Maelor"][i % 2],
+             "Diagnosis": ["Primary", "Secondary"][i % 3 == 0], "Did staff listen to you?": ["Yes", "No"][i % 4 == 0],
+             "Anything we could improve?": said[i % 4]} for i in range(24)]
+    (tmp_path / "small.csv").write_text(_csv(rows), encoding="utf-8")
+    assert main(["init", str(tmp_path / "p"), "--survey", str(tmp_path / "small.csv")]) == 0
+    printed = capsys.readouterr().out
+    written = (tmp_path / "p" / "questions.yaml").read_text(encoding="utf-8")
+    for identifier in ("07700 900123", "Patel"):
+        assert identifier not in written and identifier not in printed
+    comments = load_yaml(tmp_path / "p" / "project.yaml")["surveys"][0]["comments"]
+    assert "Anything we could improve?" in comments.values()
+    assert "'Anything we could improve?'" in printed and "names or numbers" in printed
