@@ -193,11 +193,13 @@ def standards_page(audit: pd.DataFrame | None, *, name: str = "", note: str = ""
     e = html.escape
     rows = []
     for r in audit.itertuples(index=False):
-        figures = [f for f in str(r.survey_figures or "").split(" | ") if f.strip()]
+        # the texts written for showing (small counts "fewer than N"; an earlier release's audit: as it is)
+        reason, figures = getattr(r, "reason_shown", r.reason), getattr(r, "survey_figures_shown", r.survey_figures)
+        figures = [f for f in str(figures or "").split(" | ") if f.strip()]
         rows.append(f"<tr><td><b>{e(str(r.standard_id))}</b> {e(str(r.statement))}"
                     + (f"<span class='staff'> (for {e(str(r.group))} patients)</span>" if r.group != "all" else "")
                     + f"</td><td class='verdict v-{e(str(r.verdict).replace(' ', '-'))}'>"
-                      f"{e(VERDICT_MARKS.get(r.verdict, str(r.verdict)))}</td><td>{e(str(r.reason))}"
+                      f"{e(VERDICT_MARKS.get(r.verdict, str(r.verdict)))}</td><td>{e(str(reason))}"
                     + ("<ul class='figures'>" + "".join(f"<li>{e(f)}</li>" for f in figures) + "</ul>" if figures else "")
                     + "</td></tr>")
     return ("<section class='area standards'><h2>Standards: how this hospital measures up</h2>"
