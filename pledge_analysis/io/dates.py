@@ -456,14 +456,17 @@ def parse_dates(values, *, want: str = "day", excel_serial: bool = False, month_
     return pd.DataFrame({"date": out, "problem": pd.Series(problem, index=s.index, dtype=object)}, index=s.index)
 
 
-def months(values) -> tuple[list, list[str]]:
+def months(values, *, month_first: bool = False) -> tuple[list, list[str]]:
     """``YYYY-MM`` of each value (``None`` when missing or refused) and the reason of each refused one
-    (``""`` otherwise), with ``want="month"`` (a month is a month).
+    (``""`` otherwise), with ``want="month"`` (a month is a month). ``month_first``: the values come from a
+    file written month first (:func:`month_first_dates` on its whole date column).
 
     >>> months(["13/04/2025", "April 2025", "", "04/13/2025"])[0]
     ['2025-04', '2025-04', None, None]
+    >>> months(["04/13/2025", "03/04/2025"], month_first=True)[0]
+    ['2025-04', '2025-03']
     """
-    read = parse_dates(values, want="month")
+    read = parse_dates(values, want="month", month_first=month_first)
     d = read["date"].to_numpy()
     ym = np.where(np.isnat(d), -1, d.astype("datetime64[M]").astype("int64"))
     codes, uniques = pd.factorize(ym)
