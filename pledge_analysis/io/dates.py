@@ -324,6 +324,11 @@ precision='month', problem='', kind=''))
     return _parse_text(str(value), want, bool(excel_serial), bool(month_first))
 
 
+_ISO_START = re.compile(r"\d{4}-")
+#: the date of a numeric date with a time after it (``1/13/2025`` of ``1/13/2025 14:00:05``)
+_NUMERIC_DATE = re.compile(r"\d{1,2}([/.-])\d{1,2}\1(?:\d{4}|\d{2})(?=$|[T ,])")
+
+
 def month_first_dates(values) -> bool:
     """Whether a file's dates are written month first (US, e.g. a Google Forms or Microsoft Forms export in a
     US locale): at least two are real dates only month first (``1/13/2025``) and none only day first
@@ -335,14 +340,23 @@ def month_first_dates(values) -> bool:
     >>> month_first_dates(["13/01/2025", "05/01/2025", "1/13/2025", "1/14/2025"])
     False
     """
+    from collections import Counter
+
     day = month = 0
+    # each distinct date once, weighted by how often it occurs: a numeric date by its date part (a Forms
+    # export's timestamps are all different, their dates are not; the time does not say which order the
+    # date is in); ISO values read the same either way and are not parsed at all
+    dates = Counter()
     for v in values:
         v = str(v).strip()
-        if not v:
+        m = _NUMERIC_DATE.match(v)
+        dates[m.group(0) if m else v] += 1
+    for v, k in dates.items():
+        if not v or _ISO_START.match(v):
             continue
         a, b = parse_date(v).date is not None, parse_date(v, month_first=True).date is not None
-        day += a and not b
-        month += b and not a
+        day += k * (a and not b)
+        month += k * (b and not a)
     return month >= 2 and not day
 
 
