@@ -222,9 +222,10 @@ def who_here(outputs: RunOutputs, site: str) -> str:
 
 
 def shown_reason(record: dict, threshold: int) -> str | None:
-    """A priority's reason as the page prints it: ``reason_shown`` as the run wrote it (small counts read
-    "fewer than N"); for a ``priorities.csv`` of an earlier release, which has no such column, its
-    ``reason`` with the small counts rewritten (:func:`pledge_analysis.codesign.small_counts_in_text`)."""
+    """A priority's (or a standard's) reason as the page prints it: ``reason_shown`` as the run wrote it (small
+    counts read "fewer than N"); for a ``priorities.csv`` or ``standards_audit.csv`` of an earlier release,
+    which has no such column, its ``reason`` with the small counts rewritten
+    (:func:`pledge_analysis.codesign.small_counts_in_text`)."""
     shown = record.get("reason_shown")
     if isinstance(shown, str):
         return shown
@@ -310,14 +311,14 @@ def audit_html(outputs: RunOutputs, site: str) -> str:
     rows = a[a["site"].astype(str) == site] if "site" in a.columns else a.iloc[0:0]
     if rows.empty:
         return "".join(out + ["<p>No standards audited for this hospital.</p>"])
+    threshold = ((outputs.run_log or {}).get("survey") or {}).get("suppress_below") or 21
     cols = [(c, label) for c, label in (("statement", "Standard"), ("group", "For"), ("verdict", "Verdict"),
                                         ("reason", "Why")) if c in rows.columns]
     out.append("<table class='audit'><thead><tr>" + "".join(f"<th>{label}</th>" for _, label in cols)
                + "</tr></thead><tbody>")
     for rec in rows.to_dict("records"):
         rec["group"] = AUDIT_GROUPS.get(str(rec.get("group")), rec.get("group"))
-        if isinstance(rec.get("reason_shown"), str):  # small counts "fewer than N" (not in earlier releases)
-            rec["reason"] = rec["reason_shown"]
+        rec["reason"] = shown_reason(rec, threshold)  # small counts "fewer than N"
         out.append("<tr>" + "".join(f"<td>{_e(rec.get(c))}</td>" for c, _ in cols) + "</tr>")
     return "".join(out + ["</tbody></table>"])
 
