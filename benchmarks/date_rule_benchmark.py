@@ -37,7 +37,8 @@ def main() -> None:
         for name, make in kinds.items():
             path = Path(tmp) / "in.csv"
             dates = [make() for _ in range(n)]
-            pd.DataFrame({"comment_id": range(n), "text": "The wait was long.", "date": dates}).to_csv(path, index=False)
+            frame = pd.DataFrame({"comment_id": range(n), "text": "The wait was long.", "date": dates})
+            frame.to_csv(path, index=False)
             inputs = find_inputs(path)
             roles = resolve_columns(inputs, id_column="comment_id", text_column="text")
             cpu, wall = time.process_time(), time.perf_counter()
