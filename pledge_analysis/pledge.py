@@ -146,7 +146,7 @@ def draft_action_plan(priorities: pd.DataFrame, *, units: pd.DataFrame | None = 
                 rows.append({
                     "goal_id": f"G{len(rows) + 1:02d}", "scope": scope if scope_type != "all" else "all",
                     "theme": r.theme, "you_said": text, "we_plan_to": "", "by": "", "owner": "",
-                    "status": "not started", "evidence": r.reason, "code_id": code,
+                    "status": "not started", "evidence": getattr(r, "reason_shown", r.reason), "code_id": code,
                     "audience": "staff" if staff else "patients", "wording": wording, "quotes": " | ".join(quotes),
                 })
                 n += 1

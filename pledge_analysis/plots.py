@@ -36,7 +36,7 @@ def priority_bars(priorities: pd.DataFrame, *, scope: str = "all", top: int = 10
         value, stand_in = used[comp]
         fig.add_bar(y=labels, x=(value.fillna(0) * w[comp] / total).round(4), name=comp.replace("_", " "),
                     orientation="h", marker_color=colours[comp], marker_pattern_shape=["/" if s else "" for s in stand_in],
-                    hovertext=p["reason"], hoverinfo="text+name")
+                    hovertext=p["reason_shown"] if "reason_shown" in p.columns else p["reason"], hoverinfo="text+name")
     if any(used[c][1].any() for c in COMPONENTS if w[c]):  # say what the hatching means
         fig.add_bar(y=[None], x=[None], name=STAND_IN_LABEL, orientation="h", marker_color="#ffffff",
                     marker_line_color="#425563", marker_line_width=1, marker_pattern_shape="/",
