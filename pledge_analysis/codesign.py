@@ -226,6 +226,26 @@ def small_count(n: int, suppress_below: int | None) -> str:
 _NUM = r"(\d[\d,]*)"
 
 
+def shown_texts(priorities: pd.DataFrame, suppress_below: int | None) -> pd.DataFrame:
+    """``priorities`` with ``reason_shown`` and ``survey_evidence_shown`` filled in where they are empty or
+    absent (a priorities table of an earlier release, or one joined to rank intervals by
+    :func:`pledge_analysis.uncertainty.with_rank_intervals` from a notebook): written from ``reason`` and
+    ``survey_evidence`` with the small counts rewritten (:func:`small_counts_in_text`); texts the run wrote
+    are kept as they are. ``reason`` and ``survey_evidence`` are not changed.
+
+    >>> old = pd.DataFrame({"reason": ["raised in only 7 comments (7 people)"], "survey_evidence": [""]})
+    >>> shown_texts(old, 21)["reason_shown"].tolist()
+    ['raised in fewer than 21 comments (fewer than 21 people)']
+    """
+    out = priorities.copy()
+    for shown, raw in (("reason_shown", "reason"), ("survey_evidence_shown", "survey_evidence")):
+        have = out[shown] if shown in out.columns else pd.Series(None, index=out.index, dtype=object)
+        from_raw = out[raw] if raw in out.columns else pd.Series(None, index=out.index, dtype=object)
+        out[shown] = [s if isinstance(s, str) else small_counts_in_text(r, suppress_below) if isinstance(r, str)
+                      else None for s, r in zip(have, from_raw)]
+    return out
+
+
 def small_counts_in_text(text, suppress_below: int | None):
     """A priority's ``reason`` or ``survey_evidence`` (:mod:`pledge_analysis.prioritise`) with every count of
     comments, people or answers under ``suppress_below`` written as :func:`small_count` writes it ("raised

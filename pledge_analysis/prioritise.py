@@ -390,7 +390,7 @@ def verdict(r, min_comments: int = MIN_COMMENTS, counts: CountWords = CountWords
                     if neg else "none of its comments is a criticism")
     elif n < min_comments and neg * 2 >= n:
         up.append(f"at least half of its comments ({counts.number(n)}) are criticisms" if counts.hides(n) else
-                  f"{neg} of its {plural(n, 'comment')} are criticisms" if n > 1 else "its one comment is a criticism")
+                  f"{counts.number(neg)} of its {plural(n, 'comment')} are criticisms" if n > 1 else "its one comment is a criticism")
     elif n >= min_comments and lo > ref:
         up.append("its comments are more often critical than those about other areas")
     elif n >= min_comments and hi < ref:

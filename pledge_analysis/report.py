@@ -382,6 +382,23 @@ def standards_section(result, suppress_below: int | None = None) -> list[str]:
     return out
 
 
+def priorities_table_html(top: pd.DataFrame, suppress_below: int | None, wording: dict,
+                          cols: list[str] | None = None) -> str:
+    """The report's priorities table: the reasons and survey evidence as written for showing
+    (``reason_shown``, ``survey_evidence_shown``: small counts read "fewer than N"; a table without them,
+    of an earlier release, has them written from ``reason`` by :func:`pledge_analysis.codesign.shown_texts`)."""
+    from .codesign import shown_texts
+
+    top = shown_texts(top, suppress_below)
+    cols = list(cols or ["scope_type", "scope", "rank", "name", "priority score", "reason", "quotes"])
+    top["priority score"] = [f"{x:.2f}" if pd.notna(x) else "" for x in top["priority_score"]]
+    top["reason"] = top["reason_shown"]
+    top["survey evidence"] = [_words_for_codes(x, wording) if isinstance(x, str) else ""
+                              for x in top["survey_evidence_shown"]]
+    cols.insert(cols.index("reason") + 1, "survey evidence")
+    return _table(top, cols, 80, name="priorities")
+
+
 def write_report(result, path: str | Path) -> None:
     """Write ``report.html`` for a :class:`pledge_analysis.pipeline.RunResult`.
 
@@ -465,13 +482,7 @@ def write_report(result, path: str | Path) -> None:
                     "quotes"]
         else:
             cols = ["scope_type", "scope", "rank", "name", "priority score", "reason", "quotes"]
-        top["priority score"] = [f"{x:.2f}" if pd.notna(x) else "" for x in top["priority_score"]]
-        top["reason"] = top["reason_shown"]  # small counts already "fewer than N" (prioritise.CountWords)
-        if "survey_evidence_shown" in top.columns:
-            top["survey evidence"] = [_words_for_codes(x, wording) if isinstance(x, str) else ""
-                                      for x in top["survey_evidence_shown"]]
-            cols.insert(cols.index("reason") + 1, "survey evidence")
-        parts.append(_table(top, cols, 80, name="priorities"))
+        parts.append(priorities_table_html(top, min_n, wording, cols))
     for title, fig in theme_figs:
         figure(title, fig)
     parts += standards_section(result, min_n)

@@ -197,7 +197,8 @@ def _reason(verdict: str, comments: dict, items: list[dict], group: str, thresho
         bits.append(f"{counts.of(n, 'comment')}{whose} mention it and {neg / n:.0%} of them are negative ({clearly} "
                     f"more than {threshold:.0%})")
     elif clearly:
-        bits.append(f"{neg} of {n} comments{whose} about it are negative ({clearly} more than {threshold:.0%})")
+        bits.append(f"{counts.number(neg)} of {n} comments{whose} about it are negative ({clearly} more than "
+                    f"{threshold:.0%})")
     elif comments["finding"] == "too few" and counts.hides(n):
         bits.append(f"{counts.of(n, 'comment')}{whose} mention it, too few to say")
     elif comments["finding"] == "too few":

@@ -401,3 +401,17 @@ def test_the_whole_file_rule_counts_every_date_once_per_row_and_reads_a_timestam
     stamps = [f"1/13/2025 {h:02d}:{m:02d}:05" for h in range(24) for m in range(60)]
     assert month_first_dates(stamps + ["2025-04-13T10:00:00"])
     assert not month_first_dates(stamps + ["13/1/2025 10:00"])
+
+
+def test_month_first_dates_counts_only_values_the_reader_itself_reads():
+    """The dedupe by date part must not count a value the date reader refuses whole: ``1/13/2025, 10:00`` (a
+    comma before the time) is not a date either way, so two of them with an ambiguous ``03/04/2025`` are no
+    evidence of a US export (before the dedupe: False), and ``13/1/2025, 10:00`` no evidence against one."""
+    from pledge_analysis.io.dates import month_first_dates, parse_date
+
+    comma = ["1/13/2025, 10:00", "1/14/2025, 11:00"]
+    assert all(parse_date(v).date is None and parse_date(v, month_first=True).date is None for v in comma)
+    assert not month_first_dates(comma + ["03/04/2025"])
+    assert month_first_dates(["1/13/2025 10:00", "1/14/2025 11:00", "13/1/2025, 10:00"])
+    # the same time shape with other digits still shares one parse (and one answer)
+    assert month_first_dates([f"1/13/2025 {h:02d}:{m:02d}:05" for h in range(24) for m in range(60)])

@@ -326,6 +326,8 @@ precision='month', problem='', kind=''))
 
 _ISO_START = re.compile(r"\d{4}-")
 #: the date of a numeric date with a time after it (``1/13/2025`` of ``1/13/2025 14:00:05``)
+#: digits as 0: the shape of a time (``14:00:05`` -> ``00:00:00``)
+_ZEROS = str.maketrans("123456789", "000000000")
 _NUMERIC_DATE = re.compile(r"\d{1,2}([/.-])\d{1,2}\1(?:\d{4}|\d{2})(?=$|[T ,])")
 
 
@@ -340,18 +342,24 @@ def month_first_dates(values) -> bool:
     >>> month_first_dates(["13/01/2025", "05/01/2025", "1/13/2025", "1/14/2025"])
     False
     """
-    from collections import Counter
-
     day = month = 0
-    # each distinct date once, weighted by how often it occurs: a numeric date by its date part (a Forms
-    # export's timestamps are all different, their dates are not; the time does not say which order the
-    # date is in); ISO values read the same either way and are not parsed at all
-    dates = Counter()
+    # each distinct date once, weighted by how often it occurs: a numeric date by its date part and the
+    # shape of what follows it (digits as 0: a Forms export's timestamps are all different, their dates and
+    # time shapes are not; the time's digits do not say which order the date is in, but its shape decides
+    # whether the reader reads the value at all, as "1/13/2025, 10:00" it does not), parsed once as the
+    # first value of that key; ISO values read the same either way and are not parsed at all
+    dates, first = {}, {}
     for v in values:
         v = str(v).strip()
         m = _NUMERIC_DATE.match(v)
-        dates[m.group(0) if m else v] += 1
-    for v, k in dates.items():
+        key = v[:m.end()] + v[m.end():].translate(_ZEROS) if m else v
+        k = dates.get(key)
+        if k is None:
+            dates[key], first[key] = 1, v
+        else:
+            dates[key] = k + 1
+    for key, k in dates.items():
+        v = first[key]
         if not v or _ISO_START.match(v):
             continue
         a, b = parse_date(v).date is not None, parse_date(v, month_first=True).date is not None
