@@ -434,6 +434,10 @@ def _reason(r, min_comments: int, n_drivers: int = 0, counts: CountWords = Count
             which += " (raised in praise or in passing, not as a concern)"
         parts = [f"raised in {'' if hidden else 'only '}{counts.of(n, 'comment')} ({people}), {which}: too few "
                  f"(under {min_comments}) for a reliable percentage"]
+    elif counts.hides(n):  # an exact share (or its interval) of a hidden count would give the count away
+        share = ("none" if not neg else "all" if neg == n else "at least half" if neg * 2 >= n else "fewer than half")
+        parts = [f"raised in {r.prevalence_raw:.0%} of comments ({counts.of(n, 'comment')} from {people})",
+                 f"{share} of them negative, against {r.negativity_ref:.0%} for all areas together"]
     else:
         parts = [f"raised in {r.prevalence_raw:.0%} of comments ({counts.of(n, 'comment')} from {people})",
                  f"about {r.negativity:.0%} of them negative (95% interval {r.negativity_low:.0%} to "

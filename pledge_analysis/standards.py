@@ -186,7 +186,8 @@ def _item(qid: str, row, wording: dict, target, counts: CountWords = CountWords(
 def _reason(verdict: str, comments: dict, items: list[dict], group: str, threshold: float,
             counts: CountWords = CountWords()) -> str:
     """The verdict in plain English; counts of comments written by ``counts`` (with a suppression rule, a
-    small number of comments reads "fewer than N" and its negative ones a percentage)."""
+    small number of comments reads "fewer than N" and its negative ones only which side of the rule's share they
+    are, since an exact share of a hidden count would give the count away)."""
     whose = "" if group == "all" else " from staff" if group == "staff" else f" from {group} patients"
     short = [i for i in items if i["used"] and i["short"]]
     used = [i for i in items if i["used"]]
@@ -194,8 +195,9 @@ def _reason(verdict: str, comments: dict, items: list[dict], group: str, thresho
     bits = []
     clearly = {"falls short": "clearly", "no shortfall": "not clearly"}.get(comments["finding"])
     if clearly and counts.hides(n):
-        bits.append(f"{counts.of(n, 'comment')}{whose} mention it and {neg / n:.0%} of them are negative ({clearly} "
-                    f"more than {threshold:.0%})")
+        # no exact share: with the count hidden, "93% of them" would give it away (13 of 14)
+        bits.append(f"{counts.of(n, 'comment')}{whose} mention it, and {clearly} more than {threshold:.0%} of them "
+                    "are negative")
     elif clearly:
         bits.append(f"{counts.number(neg)} of {n} comments{whose} about it are negative ({clearly} more than "
                     f"{threshold:.0%})")

@@ -89,3 +89,28 @@ def test_rank_intervals_join_an_old_priorities_table_and_its_reason_is_printed_s
 
     text = lxml.html.fromstring(priorities_table_html(joined, 21, {})).text_content()
     assert "fewer than 21 comments" in text and "(7 people)" not in text and "None" not in text, text
+
+
+def test_the_audit_gives_no_exact_share_of_a_hidden_number_of_comments():
+    """14 comments, 13 negative, threshold 21: '93% of them' would give the hidden count away (13 of 14 is the
+    only split under 21 that rounds to 93%); the shown text says only which side of the rule's share it is."""
+    (row,) = _audit(14, 13).to_dict("records")
+    shown = row["reason_shown"]
+    assert "fewer than 21 comments" in shown and "%" in row["reason"], row
+    assert "93%" not in shown and "14" not in shown and "13" not in shown, shown
+    assert "more than 50% of them are negative" in shown, shown
+
+
+def test_a_priority_reason_gives_no_exact_share_of_a_hidden_number_of_comments():
+    """15 comments (min_comments 10, threshold 21), 14 negative: 'about 93% of them negative (95% interval ...)'
+    would give the hidden 14 of 15 away; the shown reason says only 'at least half', the table keeps the share."""
+    from pledge_analysis.prioritise import _reason
+
+    r = R(name="Waiting", priority_score=0.8, n_segments=15, n_respondents=15, n_negative=14, negativity=14 / 15,
+          negativity_low=0.7, negativity_high=0.99, negativity_ref=0.3, prevalence_raw=0.3, prevalence_norm=0.9,
+          survey_gap=float("nan"), survey_gap_norm=0.5, survey_evidence="", n_sites=1, n_sites_negative=1,
+          driver=float("nan"))
+    assert "93%" in _reason(r, 10)
+    shown = _reason(r, 10, counts=CountWords(21))
+    assert "93%" not in shown and "70%" not in shown and "99%" not in shown, shown
+    assert "at least half of them negative" in shown and "fewer than 21 comments" in shown, shown
