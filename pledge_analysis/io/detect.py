@@ -387,8 +387,8 @@ def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str |
                                 f"the row(s) above it hold titles ({', '.join(map(repr, titles[:4]))}) and are not read")
         if t.subheader_row:
             layout_notes.append(f"CHECK: {Path(f).name}: row {t.subheader_row} is a second header row (SurveyMonkey's "
-                                "'Response' row): merged into the header ('question - option' for tick-all options), "
-                                "not read as a respondent")
+                                "'Response' row or Qualtrics' import ids): merged into the header ('question - "
+                                "option' for tick-all options), not read as a respondent")
     spelling = {header_key(c): c for c in frames[0].columns}  # the first file's headers name the columns
     df = pd.concat([t.rename(columns=lambda c: spelling.get(header_key(c), c)) for t in frames], ignore_index=True)
     df = df.fillna("")

@@ -1,0 +1,46 @@
+"""Problems a new user met in session 9 with their own hand-written exports (not the sample generator):
+a Qualtrics-like CSV in Windows-1252, ... Each test builds its files in tmp_path and reproduces one."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from pledge_analysis.io.files import read_table
+
+LIKERT = ["Strongly agree", "agree ", "AGREE", "Neither agree nor disagree", "Disagree", "strongly disagree ",
+          "Prefer not to say"]
+GOOD = ["Sister O\u2019Brien explained everything", "The ward staff \u201cwent the extra mile\u201d",
+        "Parking cost me \u00a312 a day", "Waiting times were short"]
+
+
+def _qualtrics(path, *, short_names=False, n=12):
+    """A Qualtrics-like export in Windows-1252: question text, then the import-id row (and, with
+    ``short_names``, Qualtrics' row of short names above the text), then the answers."""
+    text = ["Response ID", "Recorded Date", "Which hospital did you attend?",
+            "The staff treated me with dignity and respect", "What was good about your care?"]
+    ids = ['{"ImportId":"_recordId"}', '{"ImportId":"recordedDate","timeZone":"Z"}', '{"ImportId":"QID1"}',
+           '{"ImportId":"QID4"}', '{"ImportId":"QID8_TEXT"}']
+    rows = ([["ResponseId", "RecordedDate", "Q1", "Q4", "Q8"]] if short_names else []) + [text, ids]
+    for i in range(n):
+        rows.append([f"R_{i:05d}", f"2025-04-{1 + i:02d}T10:22:00Z", ["Riverside General", "St Bede's"][i % 2],
+                     LIKERT[i % len(LIKERT)], GOOD[i % len(GOOD)]])
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buf.getvalue().encode("cp1252"))
+    return path
+
+
+@pytest.mark.parametrize("short_names", [False, True])
+def test_qualtrics_import_id_row_is_not_a_respondent(tmp_path, short_names):
+    """Qualtrics' '{"ImportId":"QID4"}' row was read as a respondent: init declared a site 'IQ' named
+    '{"ImportId":"QID1"}', listed the import ids as answers of every scale (so no scale was recognised)
+    and asked to map group '{"ImportId":"QID2"}'."""
+    t = read_table(_qualtrics(tmp_path / "export.csv", short_names=short_names))
+    assert list(t.frame.columns) == ["Response ID", "Recorded Date", "Which hospital did you attend?",
+                                     "The staff treated me with dignity and respect", "What was good about your care?"]
+    assert len(t.frame) == 12 and t.frame["Response ID"].iloc[0] == "R_00000"
+    assert t.rows[0] == (4 if short_names else 3) and t.subheader_row == t.rows[0] - 1
+    assert not any("ImportId" in v for col in t.frame.columns for v in t.frame[col])
+    assert t.frame["What was good about your care?"].iloc[2] == "Parking cost me \u00a312 a day"
