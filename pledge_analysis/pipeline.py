@@ -228,7 +228,8 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         plan = draft_action_plan(priorities, units=units, codebook=codebook,
                                  scope_types=("all", "group", "site") if cfg.sites else ("all", "group"))
         cross_site = site_theme_matrix(priorities, themes, codebook, scores, cfg.sites)
-        buddies = buddy_pairs(cross_site) if cfg.sites else None
+        buddies = (buddy_pairs(cross_site, min_comments=cfg.priorities.get("min_comments", 10))
+                   if cfg.sites else None)
     sync = store_codings = store_memos = store_reviews = None
     if store_path:
         with steps.step("updating the project store"):

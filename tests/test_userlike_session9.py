@@ -44,3 +44,25 @@ def test_qualtrics_import_id_row_is_not_a_respondent(tmp_path, short_names):
     assert t.rows[0] == (4 if short_names else 3) and t.subheader_row == t.rows[0] - 1
     assert not any("ImportId" in v for col in t.frame.columns for v in t.frame[col])
     assert t.frame["What was good about your care?"].iloc[2] == "Parking cost me \u00a312 a day"
+
+
+def test_one_comment_at_a_tiny_hospital_does_not_make_a_buddy():
+    """A trust with a big hospital (26 comments on waiting, 77% negative: its top concern) and a tiny one (one
+    comment on waiting, negative). Buddy pairing read the tiny site's 1/1 as the weakest and named the big
+    hospital, whose first priority is waiting, as 'strong on waiting and delays (strength +1.00 vs -1.00)'."""
+    import pandas as pd
+
+    from pledge_analysis.cross_site import buddy_pairs
+
+    cols = ["site", "alliance", "theme", "name", "rank", "priority_score", "negativity", "n_segments",
+            "survey_estimate", "survey_z"]
+    m = pd.DataFrame([["RGH", "North", "waiting", "Waiting and delays", 1, 0.80, 0.77, 26, None, None],
+                      ["RGH", "North", "environment", "Environment", 2, 0.72, 0.73, 15, None, None],
+                      ["SBCH", "North", "waiting", "Waiting and delays", 1, 0.51, 1.0, 1, None, None],
+                      ["SBCH", "North", "environment", "Environment", 2, 0.50, 0.0, 1, None, None]], columns=cols)
+    pairs = buddy_pairs(m)
+    assert (pairs["buddy"] == "").all(), pairs[["site", "theme", "buddy", "reason"]].to_string()
+    # enough comments at both: the less negative service is the buddy, as before
+    m.loc[m["site"] == "SBCH", "n_segments"] = 12
+    pairs = buddy_pairs(m).set_index(["site", "theme"])
+    assert pairs.at[("SBCH", "waiting"), "buddy"] == "RGH" and pairs.at[("RGH", "environment"), "buddy"] == "SBCH"
