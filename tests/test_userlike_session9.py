@@ -66,3 +66,42 @@ def test_one_comment_at_a_tiny_hospital_does_not_make_a_buddy():
     m.loc[m["site"] == "SBCH", "n_segments"] = 12
     pairs = buddy_pairs(m).set_index(["site", "theme"])
     assert pairs.at[("SBCH", "waiting"), "buddy"] == "RGH" and pairs.at[("RGH", "environment"), "buddy"] == "SBCH"
+
+
+def _comments_of(site, source_type, source_id, people, texts):
+    """Segments and coded units (theme, sentiment) of one source: ``people[i]`` said ``texts[i]``."""
+    segs, units = [], []
+    for i, (who, (theme, sentiment)) in enumerate(zip(people, texts)):
+        sid = f"{source_id}#{i}"
+        segs.append({"segment_id": sid, "source_id": source_id, "site": site, "group": "primary",
+                     "source_type": source_type, "respondent_id": who, "role": "participant"})
+        units.append({"segment_id": sid, "theme": theme, "sentiment": sentiment,
+                      "sentiment_score": -0.8 if sentiment == "negative" else 0.6, "site": site, "group": "primary",
+                      "source_type": source_type, "source_id": source_id, "respondent_id": who})
+    return segs, units
+
+
+def test_one_focus_group_at_a_small_hospital_claims_no_certainty():
+    """St Bede's (6 respondents, no survey comments) had one focus group: every resample holds that one
+    session again, so its ranks never moved and the view and co-design pack said 'Ranked 1st of 5 areas here,
+    and 1st with every resample of the same people' / 'almost certainly among the top three' on one comment."""
+    import pandas as pd
+
+    from pledge_analysis.codesign import rank_certainty
+    from pledge_analysis.uncertainty import rank_intervals
+    from pledge_analysis.view import _rank_text
+
+    codebook = pd.DataFrame({"code_id": ["waiting", "parking", "kindness"], "parent_id": [None, None, None],
+                             "name": ["Waiting", "Parking", "Kindness"], "survey_items": [[], [], []]})
+    themes = [("waiting", "negative"), ("parking", "negative"), ("kindness", "positive")]
+    s1, u1 = _comments_of("RGH", "survey", "survey/rgh.csv", [f"R{i}" for i in range(30)], themes * 10)
+    s2, u2 = _comments_of("SBCH", "focus_group", "transcripts/sbch.txt", ["P1", "P2", "P1"], themes)
+    iv = rank_intervals(pd.DataFrame(s1 + s2), pd.DataFrame(u1 + u2), codebook, n_boot=20, random_state=0)
+    sbch, rgh = iv[iv["scope"] == "SBCH"], iv[iv["scope"] == "RGH"]
+    assert len(sbch) and sbch[["rank_low", "rank_high", "p_top3"]].isna().all().all(), sbch.to_string()
+    assert rgh[["rank_low", "rank_high", "p_top3"]].notna().all().all()  # 30 respondents: an interval
+    r = sbch.iloc[0].to_dict()
+    view_text, pack_text = _rank_text(r, len(sbch), resampled=True), rank_certainty(int(r["rank"]), n_boot=20)
+    for text in (view_text, pack_text):
+        assert "every resample" not in text and "one person or one focus group" in text
+    assert "resamples is 0" not in pack_text
