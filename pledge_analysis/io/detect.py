@@ -154,6 +154,11 @@ MAX_OPTIONS = 12
 #: Answers this long on average (characters) that are not a known scale are comments, however often
 #: they repeat: the longest CPES option ("Neither satisfied nor dissatisfied") has 34 characters.
 COMMENT_LENGTH = 40
+#: A header that asks for the respondent's own words ("Anything else you would like to tell us?", "Any other
+#: comments?"): its answers are comments when they are sentences (15 characters or more on average) and no
+#: known scale, even when a small export repeats a few of them.
+OPEN_PROMPT = re.compile(r"\b(anything else|tell us|comments?|in your own words|please (explain|describe|give details)"
+                         r"|what (could|would|went|was good|else)|how could we|suggestions?)\b", re.I)
 #: Words that make a long header ("Which hospital are you treated at?") a site column when its answers are few.
 SITE_QUESTION_WORDS = {"hospital", "site", "trust", "clinic"}
 
@@ -505,7 +510,8 @@ def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str |
         if len(distinct) == 1 and len(vals) >= 5 and answer_reading(vals[0]) is None:
             ignored[col] = f"the same value ({vals[0]!r}) in every row (a survey tool's collector or batch?): not read"
             continue
-        long_text = mean_len >= COMMENT_LENGTH and reading_of(vals)["positive"] is None
+        no_scale = reading_of(vals)["positive"] is None
+        long_text = no_scale and (mean_len >= COMMENT_LENGTH or (mean_len >= 15 and bool(OPEN_PROMPT.search(col))))
         if len(distinct) > MAX_OPTIONS or (len(distinct) > 0.5 * len(vals) and mean_len >= 15) or long_text:
             if mean_len < 15:
                 ignored[col] = "many different short values (a code or an id?): not read"
