@@ -105,3 +105,58 @@ def test_one_focus_group_at_a_small_hospital_claims_no_certainty():
     for text in (view_text, pack_text):
         assert "every resample" not in text and "one person or one focus group" in text
     assert "resamples is 0" not in pack_text
+
+
+def test_a_few_repeated_short_comments_under_an_open_prompt_are_comments(tmp_path):
+    """A small PALS workbook (a notes sheet first): 'Anything else you would like to tell us?' held five
+    different sentences repeated over 25 rows; init made it a tick-box question whose 'options' were the
+    comments themselves (MUST FILL IN positive/negative: answers ['Food was lovely', 'Great team', ...]),
+    so the comments would be neither de-identified nor coded."""
+    from openpyxl import Workbook
+
+    from pledge_analysis.scaffold import init_project
+
+    wb = Workbook()
+    wb.active.title = "Notes"
+    wb.active.append(["Exported by the PALS team on 3 June 2025"])
+    ws = wb.create_sheet("Responses")
+    ws.append(["Patient ref", "Hospital", "Patient group", "Were you told who your key worker was?",
+               "Anything else you would like to tell us?"])
+    texts = ["The food was cold every day", "Nobody told me who my key worker was", "Food was lovely",
+             "I didn't know who to ring", "Great team", ""]
+    for i in range(30):
+        ws.append([f"NF{i:03d}", ["Northfield Hospital", "Eastbrook Hospital"][i % 2], ["Primary", "Secondary"][i % 3 == 0],
+                   ["Yes", "No", "Not sure"][i % 3], texts[i % len(texts)]])
+    src = tmp_path / "pals.xlsx"
+    wb.save(src)
+    init_project(tmp_path / "proj", surveys=[src], codebook="service-pledge")
+    import yaml
+
+    project = yaml.safe_load((tmp_path / "proj" / "project.yaml").read_text(encoding="utf-8"))
+    questions = yaml.safe_load((tmp_path / "proj" / "questions.yaml").read_text(encoding="utf-8"))
+    assert "Anything else you would like to tell us?" in project["surveys"][0]["comments"].values()
+    assert [q["column"] for q in questions["questions"]] == ["Were you told who your key worker was?"]
+
+
+def test_comments_that_match_no_theme_are_counted_and_listed():
+    """With the starter codebook, 15 of the 25 PALS comments ('The food was cold every day', 'Nobody told me
+    who my key worker was') matched no theme: they were in segments.csv, behind no priority, and neither the
+    run's summary nor the report said so, so the ranking silently rested on 40% of the feedback."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from pledge_analysis.machine_coding import no_theme
+    from pledge_analysis.report import _no_theme_part
+
+    segs = pd.DataFrame({"segment_id": ["s1", "s2", "s3", "t1"], "source_id": ["pals.xlsx"] * 3 + ["fg.txt"],
+                         "site": ["NH"] * 4, "group": ["primary"] * 4, "question_id": ["else"] * 3 + [None],
+                         "role": ["participant"] * 3 + ["facilitator"],
+                         "text": ["The food was cold every day", "Waited three hours", "Nobody told me who my key "
+                                  "worker was", "Welcome everyone"]})
+    units = pd.DataFrame({"segment_id": ["s2"], "theme": ["waiting"]})
+    lost = no_theme(segs, units)
+    assert lost["segment_id"].tolist() == ["s1", "s3"]  # the facilitator's welcome is not feedback
+    html = "".join(_no_theme_part(SimpleNamespace(segments=segs, units=units, run_log={"no_theme": {"of": 3}})))
+    assert "2 of 3 comments and turns (67%) matched no theme" in html and "The food was cold every day" in html
+    assert _no_theme_part(SimpleNamespace(segments=segs.iloc[1:2], units=units, run_log={})) == []
