@@ -160,3 +160,43 @@ def test_comments_that_match_no_theme_are_counted_and_listed():
     html = "".join(_no_theme_part(SimpleNamespace(segments=segs, units=units, run_log={"no_theme": {"of": 3}})))
     assert "2 of 3 comments and turns (67%) matched no theme" in html and "The food was cold every day" in html
     assert _no_theme_part(SimpleNamespace(segments=segs.iloc[1:2], units=units, run_log={})) == []
+
+
+def test_answers_spelt_with_other_capitals_or_spaces_are_their_option(tmp_path):
+    """Next month's export wrote 'AGREE', 'agree ' and 'Strongly  Agree' where questions.yaml (from an
+    earlier export) says 'Agree' and 'Strongly agree': each was set aside as 'not one of its options', so the
+    % positive silently rested on the answers whose capitals happened to match."""
+    from pledge_analysis.io import read_survey
+    from pledge_analysis.io.surveys import load_questions
+    from pledge_analysis.survey.scoring import score_responses
+
+    (tmp_path / "questions.yaml").write_text(
+        "questions:\n  - id: dignity\n    column: The staff treated me with dignity\n    text: Dignity\n"
+        "    kind: categorical\n    options: [Strongly agree, Agree, Disagree, Strongly disagree, Prefer not to say]\n"
+        "    positive: [Strongly agree, Agree]\n    negative: [Disagree, Strongly disagree]\n", encoding="utf-8")
+    answers = ["AGREE", "agree ", "Strongly  Agree", "disagree", "Agree", "prefer not to say", "Agreed"]
+    rows = ["Ref,Site,Group,The staff treated me with dignity"] + [f"R{i},RGH,primary,{a}" for i, a in enumerate(answers)]
+    (tmp_path / "may.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    questions = load_questions(tmp_path / "questions.yaml")
+    got = read_survey(tmp_path / "may.csv", columns={"respondent_id": "Ref", "site": "Site", "group": "Group"},
+                      questions=questions)
+    assert got.responses["value"].tolist() == ["Agree", "Agree", "Strongly agree", "Disagree", "Agree",
+                                               "Prefer not to say"]
+    assert got.set_aside["value"].tolist() == ["Agreed"]  # not an option however it is spelt: listed, not guessed
+    scored = score_responses(got.responses, questions)
+    assert scored["scored_as"].tolist().count("positive") == 4
+
+
+def test_init_lists_each_option_once_whatever_its_capitals(tmp_path):
+    """init listed 'agree', 'AGREE' and 'Strongly agree' as three options (AGREE after 'strongly disagree',
+    out of scale order): the same answer twice in questions.yaml and in every chart of the answers."""
+    import yaml
+
+    from pledge_analysis.scaffold import init_project
+
+    src = _qualtrics(tmp_path / "export.csv", n=21)
+    init_project(tmp_path / "proj", surveys=[src], codebook="service-pledge")
+    q = yaml.safe_load((tmp_path / "proj" / "questions.yaml").read_text(encoding="utf-8"))["questions"][0]
+    assert q["options"] == ["Strongly agree", "Agree", "Neither agree nor disagree", "Disagree", "Strongly disagree",
+                            "Prefer not to say"], q["options"]
+    assert q["positive"] == ["Strongly agree", "Agree"] and q["negative"] == ["Disagree", "Strongly disagree"]

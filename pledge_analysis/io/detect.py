@@ -547,6 +547,8 @@ def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str |
                 why += f"; answers {odd} are outside it and will be set aside"
             questions.append(QuestionGuess(qid, col, text, "rating", respondents, min=lo, max=hi, note=why))
             continue
+        vals = one_spelling(vals)
+        distinct = set(vals)
         r = reading_of(vals)
         if r["positive"] is None:
             why = (f"MUST FILL IN positive/negative: answers {sorted(distinct)} are not a scale init knows"
@@ -574,6 +576,27 @@ def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str |
     return SurveyGuess(name=name, files=[Path(f) for f in files], rows=len(df), columns=columns, comments=comments,
                        values=values, group=group, questions=questions, site_values=sites, ignored=ignored,
                        notes=notes, sheet=sheet)
+
+
+def one_spelling(values: list[str]) -> list[str]:
+    """``values`` with each answer spelt one way when an export varies only its capitals or spaces ("agree",
+    "AGREE", "Agree"): the spelling in mixed case if there is one (the most common), else the most common
+    one in sentence case (a lone all-capitals answer such as "N/A" keeps its capitals). The survey reader reads every such variant as the option (``io.surveys.as_option``),
+    so questions.yaml lists each option once, in scale order.
+
+    >>> one_spelling(["agree", "AGREE", "agree", "Strongly agree", "Yes, by my CNS", "yes, by my cns", "N/A", "no"])
+    ['Agree', 'Agree', 'Agree', 'Strongly agree', 'Yes, by my CNS', 'Yes, by my CNS', 'N/A', 'No']
+    """
+    groups: dict[str, Counter] = {}
+    for v in values:
+        groups.setdefault(header_key(v), Counter())[" ".join(v.split())] += 1
+    best = {}
+    for key, spellings in groups.items():
+        ranked = sorted(spellings, key=lambda v: (-spellings[v], v))
+        mixed = [v for v in ranked if not v.isupper() and not v.islower()]
+        lower = len(ranked) > 1 or ranked[0].islower()  # a lone "N/A" or "A&E" keeps its capitals
+        best[key] = mixed[0] if mixed else (ranked[0][:1].upper() + ranked[0][1:].lower() if lower else ranked[0])
+    return [best[header_key(v)] for v in values]
 
 
 def joined_choices(values: list[str]) -> str | None:
