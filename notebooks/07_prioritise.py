@@ -37,12 +37,14 @@ plots.priority_bars(pr, scope="secondary")
 
 # %% [markdown]
 # ## The evidence to put in front of patients and staff
-# Counts, survey figures against the benchmark, and de-identified quotes from different hospitals:
+# Counts, survey figures against the benchmark, and de-identified quotes from different hospitals, as the
+# report and the booklets print them (`reason_shown`, `survey_evidence_shown`: a count under the project's
+# `suppress_below` reads "fewer than N"; `reason` and `survey_evidence` keep every count):
 
 # %%
 top = pr.query("scope == 'secondary' and rank == 1").iloc[0]
-print(top.reason)
-print(top.survey_evidence)
+print(top.reason_shown)
+print(top.survey_evidence_shown)
 for q in top.quotes.split(" | "):
     print(" -", q)
 

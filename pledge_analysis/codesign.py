@@ -199,11 +199,13 @@ def standards_page(audit: pd.DataFrame | None, *, name: str = "", note: str = ""
     e = html.escape
     rows = []
     for r in audit.itertuples(index=False):
-        figures = [f for f in str(r.survey_figures or "").split(" | ") if f.strip()]
+        # the texts written for showing (small counts "fewer than N"; an earlier release's audit: as it is)
+        reason, figures = getattr(r, "reason_shown", r.reason), getattr(r, "survey_figures_shown", r.survey_figures)
+        figures = [f for f in str(figures or "").split(" | ") if f.strip()]
         rows.append(f"<tr><td><b>{e(str(r.standard_id))}</b> {e(str(r.statement))}"
                     + (f"<span class='staff'> (for {e(str(r.group))} patients)</span>" if r.group != "all" else "")
                     + f"</td><td class='verdict v-{e(str(r.verdict).replace(' ', '-'))}'>"
-                      f"{e(VERDICT_MARKS.get(r.verdict, str(r.verdict)))}</td><td>{e(str(r.reason))}"
+                      f"{e(VERDICT_MARKS.get(r.verdict, str(r.verdict)))}</td><td>{e(str(reason))}"
                     + ("<ul class='figures'>" + "".join(f"<li>{e(f)}</li>" for f in figures) + "</ul>" if figures else "")
                     + "</td></tr>")
     return ("<section class='area standards'><h2>Standards: how this hospital measures up</h2>"
@@ -230,12 +232,34 @@ def small_count(n: int, suppress_below: int | None) -> str:
 _NUM = r"(\d[\d,]*)"
 
 
+def shown_texts(priorities: pd.DataFrame, suppress_below: int | None) -> pd.DataFrame:
+    """``priorities`` with ``reason_shown`` and ``survey_evidence_shown`` filled in where they are empty or
+    absent (a priorities table of an earlier release, or one joined to rank intervals by
+    :func:`pledge_analysis.uncertainty.with_rank_intervals` from a notebook): written from ``reason`` and
+    ``survey_evidence`` with the small counts rewritten (:func:`small_counts_in_text`); texts the run wrote
+    are kept as they are. ``reason`` and ``survey_evidence`` are not changed.
+
+    >>> old = pd.DataFrame({"reason": ["raised in only 7 comments (7 people)"], "survey_evidence": [""]})
+    >>> shown_texts(old, 21)["reason_shown"].tolist()
+    ['raised in fewer than 21 comments (fewer than 21 people)']
+    """
+    out = priorities.copy()
+    for shown, raw in (("reason_shown", "reason"), ("survey_evidence_shown", "survey_evidence")):
+        have = out[shown] if shown in out.columns else pd.Series(None, index=out.index, dtype=object)
+        from_raw = out[raw] if raw in out.columns else pd.Series(None, index=out.index, dtype=object)
+        out[shown] = [s if isinstance(s, str) else small_counts_in_text(r, suppress_below) if isinstance(r, str)
+                      else None for s, r in zip(have, from_raw)]
+    return out
+
+
 def small_counts_in_text(text, suppress_below: int | None):
     """A priority's ``reason`` or ``survey_evidence`` (:mod:`pledge_analysis.prioritise`) with every count of
-    comments, people or answers under ``suppress_below`` written as :func:`small_count` writes it, as the
-    report and the view print them ("raised in only 7 comments (7 people)" -> "raised in fewer than 21
-    comments (fewer than 21 people)"); thresholds ("3 or more", "under 10") and percentages stay as they are.
-    Not a string (a missing value) or no rule: returned unchanged.
+    comments, people or answers under ``suppress_below`` written as :func:`small_count` writes it ("raised
+    in only 7 comments (7 people)" -> "raised in fewer than 21 comments (fewer than 21 people)"); thresholds
+    ("3 or more", "under 10") and percentages stay as they are. Not a string (a missing value) or no rule:
+    returned unchanged. Only for output folders of earlier releases, which have no ``reason_shown``: a run
+    now writes the shown texts itself (:class:`pledge_analysis.prioritise.CountWords`), and a wording this
+    rewrite does not know would keep its count.
 
     >>> small_counts_in_text("Waits: a priority: 4 of its 4 comments are criticisms. Raised in only 4 comments "
     ...                      "(1 person), 4 of them negative: too few (under 10) for a reliable percentage; 3 or more "

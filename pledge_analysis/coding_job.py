@@ -29,7 +29,9 @@ The comments table (columns :data:`COMMENT_COLUMNS`, one row per input row, in i
 ``n_redactions``    how many identifiers were replaced in ``text``
 ``site``, ``group``, ``question_id``, ``respondent_id``
                     copied from the input when it has those columns (else empty)
-``month``           ``YYYY-MM`` of the input's date column (else empty)
+``month``           ``YYYY-MM`` of the input's date column (else empty); a file whose dates only make
+                    sense month first (a US export: ``04/13/2025``) is read month first, whole
+                    (``03/04/2025`` is then March), as ``run`` reads surveys
 ==================  ===============================================================================
 
 The codings table (columns :data:`CODING_COLUMNS`): the ``codings`` contract
@@ -91,6 +93,10 @@ class CodingJob:
     #: default, :data:`pledge_analysis.text.deidentify.NAME_MODEL_DEFAULT`), as ``run`` reads them
     pseudonyms: bool = False
     name_model: bool | None = None
+    #: the partition comes from a file whose dates are written month first (a US export: decided on the
+    #: whole file's date column by :func:`pledge_analysis.io.dates.month_first_dates`, as ``run`` and
+    #: ``init`` decide it; :func:`pledge_analysis.engine.month_first_files`); not part of :attr:`key`
+    month_first: bool = False
 
     @cached_property
     def key(self) -> str:
@@ -236,7 +242,7 @@ def code_partition(df: pd.DataFrame, job: CodingJob) -> pd.DataFrame:
     if date_col and date_col in df.columns:
         from .io.dates import months as read_months  # the one date grammar (ISO, UK day first, months)
 
-        months, problems = read_months(df[date_col])
+        months, problems = read_months(df[date_col], month_first=job.month_first)
         raw_dates = df[date_col].tolist()
         for i, why in enumerate(problems):
             if why:

@@ -101,6 +101,8 @@ class CodeResult:
     workers: int = 1
     #: other spellings of a site -> the one used (:func:`site_spellings`)
     site_spellings: dict = field(default_factory=dict)
+    #: the input files whose dates were read month first (US exports: :func:`month_first_files`)
+    month_first: list = field(default_factory=list)
 
     def summary(self) -> str:
         by = ", ".join(f"{v:,} {k}" for k, v in self.status.items())
@@ -115,6 +117,9 @@ class CodeResult:
             used.setdefault(one, []).append(other)
         for one, others in used.items():
             lines.append(f"  site {one!r} also written {', '.join(repr(o) for o in others)}: read as one site")
+        for path in self.month_first:
+            lines.append(f"  dates in {path} read month first (a US export: some of its dates, such as 04/13/2025, "
+                         "make sense only that way, none only day first), so 03/04/2025 is March")
         return "\n".join(lines)
 
 
@@ -271,6 +276,24 @@ def site_spellings(inputs: Inputs, column: str | None) -> dict[str, str]:
     return {v: best[site_key(v)] for v in counts if site_key(v) and best[site_key(v)] != v}
 
 
+def month_first_files(inputs: Inputs, column: str | None) -> list[Path]:
+    """The input files whose dates are written month first, decided per file on its whole ``column`` (every
+    part of it) with the rule ``run`` and ``init`` apply to a survey file
+    (:func:`pledge_analysis.io.dates.month_first_dates`: at least two dates only month first, none only day
+    first). Reads that one column once; empty without a date column."""
+    from .io.dates import month_first_dates
+
+    if not column:
+        return []
+    found = []
+    for path in inputs.paths:
+        values = [v for chunk in local_chunks(inputs.one(path, [column])) for v in chunk[column].tolist()
+                  if isinstance(v, str) and v.strip()]  # Parquet dates (not text) have no order to decide
+        if month_first_dates(values):
+            found.append(path)
+    return found
+
+
 def local_chunks(inputs: Inputs, chunk_rows: int = CHUNK_ROWS):
     """The input as pandas DataFrames of at most ``chunk_rows`` rows, file by file, in order."""
     for path in inputs.paths:
@@ -424,15 +447,27 @@ def _write_part(df: pd.DataFrame, path: Path, schema) -> None:
 
 
 # ------------------------------------------------------------------------------------------ engines
+def _file_chunks(inputs: Inputs, job: CodingJob, month_first: list, chunk_rows: int):
+    """``(chunk, job)`` file by file, in order: a month-first file's chunks with ``job.month_first`` set."""
+    import dataclasses
+
+    if not month_first:
+        yield from ((chunk, job) for chunk in local_chunks(inputs, chunk_rows))
+        return
+    for path in inputs.paths:
+        own = dataclasses.replace(job, month_first=path in month_first)
+        yield from ((chunk, own) for chunk in local_chunks(inputs.one(path), chunk_rows))
+
+
 def _run_local(inputs: Inputs, job: CodingJob, out_tmp: Path, codings_tmp: Path | None, *, chunk_rows: int,
-               progress: bool) -> None:
+               progress: bool, month_first: list = ()) -> None:
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
         bar = tqdm(total=inputs.rows, desc="coding", unit="comment")
-    for i, chunk in enumerate(local_chunks(inputs, chunk_rows)):
-        coded = code_partition(chunk.reset_index(drop=True), job)
+    for i, (chunk, file_job) in enumerate(_file_chunks(inputs, job, list(month_first), chunk_rows)):
+        coded = code_partition(chunk.reset_index(drop=True), file_job)
         _write_part(comments_table(coded), out_tmp / part_name(i), comments_schema())
         if codings_tmp is not None:
             _write_part(codings_table(coded), codings_tmp / part_name(i), codings_schema())
@@ -464,9 +499,18 @@ def connect(scheduler: str | None, workers: int | None):
 
 
 def _run_dask(inputs: Inputs, job: CodingJob, out_tmp: Path, codings_tmp: Path | None, *, progress: bool,
-              client, workers: int) -> None:
+              client, workers: int, month_first: list = ()) -> None:
+    import dataclasses
+
     meta = empty_comments()
-    coded = dask_frame(inputs, workers).map_partitions(code_partition, job, meta=meta)
+    if month_first:  # each file coded with its own reading of dates, then one frame in file order
+        import dask.dataframe as dd
+
+        parts = [dask_frame(inputs.one(p), workers).map_partitions(
+            code_partition, dataclasses.replace(job, month_first=p in month_first), meta=meta) for p in inputs.paths]
+        coded = dd.concat(parts) if len(parts) > 1 else parts[0]
+    else:
+        coded = dask_frame(inputs, workers).map_partitions(code_partition, job, meta=meta)
     writes = [coded.map_partitions(comments_table, meta=meta.drop(columns=[CODINGS_FIELD])).to_parquet(
         str(out_tmp), schema=comments_schema(), write_index=False, name_function=part_name,
         write_metadata_file=False, compute=False)]
@@ -536,6 +580,7 @@ def code_comments(input: str | Path, codebook: pd.DataFrame | str | Path, out: s
 
     polarity = tuple(sorted(_check_polarity(prompt_polarity).items()))
     spellings = site_spellings(inputs, roles.get("site"))
+    month_first = month_first_files(inputs, roles.get("date"))
     d = deidentify or {}
     from .text.deidentify import Options
 
@@ -560,7 +605,8 @@ def code_comments(input: str | Path, codebook: pd.DataFrame | str | Path, out: s
         import dask.dataframe as dd
 
         if engine == "local":
-            _run_local(inputs, job, temps[0], temps[1] if codings else None, chunk_rows=chunk_rows, progress=progress)
+            _run_local(inputs, job, temps[0], temps[1] if codings else None, chunk_rows=chunk_rows, progress=progress,
+                       month_first=month_first)
             # the themes from the written parts, part by part in this process (memory bounded by a part);
             # shuffles as tasks: with a distributed Client open in this process (a notebook's, say) dask
             # would otherwise pick its p2p shuffle, which fails outside a worker
@@ -574,7 +620,7 @@ def code_comments(input: str | Path, codebook: pd.DataFrame | str | Path, out: s
             n_workers = len(client.scheduler_info().get("workers", {})) or (workers or 1)
             try:
                 _run_dask(inputs, job, temps[0], temps[1] if codings else None, progress=progress, client=client,
-                          workers=n_workers)
+                          workers=n_workers, month_first=month_first)
             except Exception as exc:  # noqa: BLE001 - re-raised, named when we can
                 raise _translate(exc, inputs) from exc
             table, status, reasons, rows = _summaries(dd.read_parquet(str(temps[0]), columns=list(_needed())),
@@ -592,7 +638,7 @@ def code_comments(input: str | Path, codebook: pd.DataFrame | str | Path, out: s
             if cluster is not None:
                 cluster.close()
     return CodeResult(out, engine, rows, status, reasons, table, Path(codings) if codings else None,
-                      time.perf_counter() - started, n_workers, spellings)
+                      time.perf_counter() - started, n_workers, spellings, [str(p) for p in month_first])
 
 
 def _needed():

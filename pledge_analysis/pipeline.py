@@ -206,7 +206,8 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
                                               & (questions["respondents"] == "patient"), "question_id"]]
             drivers = key_drivers(scored, items=items, outcome=outcome, n_boot=100, random_state=cfg.random_state)
         priorities = prioritise(themes, units, codebook, scores, drivers,
-                                min_comments=cfg.priorities.get("min_comments", 10))
+                                min_comments=cfg.priorities.get("min_comments", 10),
+                                suppress_below=getattr(cfg, "suppress_below", None))
         # rank intervals: a stratified cluster bootstrap (respondents and sessions within each site)
         if len(priorities) and n_boot:
             intervals = rank_intervals(segments, units, codebook, scored, scores, drivers, themes=themes,
@@ -223,7 +224,8 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
 
         standards = read_standards(cfg.standards)
         audit = standards_audit(standards, sites=cfg.sites or {"all": {"name": cfg.name}}, units=units,
-                                scores=scores, codebook=codebook, questions=questions)
+                                scores=scores, codebook=codebook, questions=questions,
+                                suppress_below=getattr(cfg, "suppress_below", None))
     with steps.step("drafting the action plan and cross-site learning"):
         # the programme's goals, each group's and each hospital's own (for its booklet)
         plan = draft_action_plan(priorities, units=units, codebook=codebook,

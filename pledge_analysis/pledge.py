@@ -67,6 +67,13 @@ def _lower_first(text: str) -> str:
     return text if len(first) > 1 and first.isupper() else text[:1].lower() + text[1:]
 
 
+def _shown_reason(r) -> str:
+    """A priority's reason as written for showing (``reason_shown``); a table of an earlier release: its
+    ``reason``."""
+    shown = getattr(r, "reason_shown", None)
+    return shown if isinstance(shown, str) else r.reason
+
+
 def draft_action_plan(priorities: pd.DataFrame, *, units: pd.DataFrame | None = None,
                       codebook: pd.DataFrame | None = None, top: int = 3, scope_types=("all", "group"),
                       staff_groups=("staff",), n_quotes: int = 3) -> pd.DataFrame:
@@ -146,7 +153,7 @@ def draft_action_plan(priorities: pd.DataFrame, *, units: pd.DataFrame | None = 
                 rows.append({
                     "goal_id": f"G{len(rows) + 1:02d}", "scope": scope if scope_type != "all" else "all",
                     "theme": r.theme, "you_said": text, "we_plan_to": "", "by": "", "owner": "",
-                    "status": "not started", "evidence": r.reason, "code_id": code,
+                    "status": "not started", "evidence": _shown_reason(r), "code_id": code,
                     "audience": "staff" if staff else "patients", "wording": wording, "quotes": " | ".join(quotes),
                 })
                 n += 1

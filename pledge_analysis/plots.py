@@ -19,6 +19,9 @@ def priority_bars(priorities: pd.DataFrame, *, scope: str = "all", top: int = 10
     w = resolve_weights(weights)
     p = priorities[priorities["scope"] == scope].nsmallest(top, "rank").iloc[::-1]
     labels = p["name"].astype(str)
+    # the reason as written for showing; a table of an earlier release (no reason_shown): its reason
+    shown = p["reason_shown"] if "reason_shown" in p.columns else pd.Series(None, index=p.index, dtype=object)
+    hover = [s if isinstance(s, str) else r for s, r in zip(shown, p["reason"])]
     if "rank_low" in p.columns and p["rank_low"].notna().any():
         labels = labels + ["" if pd.isna(lo) else f" (rank {lo:.0f})" if lo == hi else f" (rank {lo:.0f}-{hi:.0f})"
                            for lo, hi in zip(p["rank_low"], p["rank_high"])]
@@ -36,7 +39,7 @@ def priority_bars(priorities: pd.DataFrame, *, scope: str = "all", top: int = 10
         value, stand_in = used[comp]
         fig.add_bar(y=labels, x=(value.fillna(0) * w[comp] / total).round(4), name=comp.replace("_", " "),
                     orientation="h", marker_color=colours[comp], marker_pattern_shape=["/" if s else "" for s in stand_in],
-                    hovertext=p["reason"], hoverinfo="text+name")
+                    hovertext=hover, hoverinfo="text+name")
     if any(used[c][1].any() for c in COMPONENTS if w[c]):  # say what the hatching means
         fig.add_bar(y=[None], x=[None], name=STAND_IN_LABEL, orientation="h", marker_color="#ffffff",
                     marker_line_color="#425563", marker_line_width=1, marker_pattern_shape="/",

@@ -62,6 +62,7 @@ given as percentages. Rank intervals (``rank_low``, ``rank_high``, ``p_top3``) c
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Mapping
 
 import numpy as np
@@ -89,6 +90,35 @@ MISSING = ("calibrated", "reweight", "neutral")
 SURVEY_TAU = 0.17
 #: fewer comments than this: the reason gives counts, not a percentage negative
 MIN_COMMENTS = 10
+
+
+@dataclass(frozen=True)
+class CountWords:
+    """How the reasons write a count of comments, people or answers. With ``suppress_below`` (the project's
+    suppression rule, ``suppress_below:`` in project.yaml) a count under it and above 0 is written "fewer
+    than N", as suppressed survey results are, so that a handful of people cannot be recognised; without it
+    (None, the default) every count is written as it is. :func:`prioritise` writes ``reason`` and
+    ``survey_evidence`` with the counts and ``reason_shown`` / ``survey_evidence_shown`` with this rule, so
+    that every wording of the reasons is suppressed where it is written (not rewritten afterwards).
+
+    >>> c = CountWords(21)
+    >>> c.of(7, "comment"), c.of(1, "person", "people"), c.of(30, "comment"), c.number(0), CountWords().of(7, "comment")
+    ('fewer than 21 comments', 'fewer than 21 people', '30 comments', '0', '7 comments')
+    """
+
+    suppress_below: int | None = None
+
+    def hides(self, n) -> bool:
+        """Whether ``n`` is written "fewer than N"."""
+        return bool(self.suppress_below) and self.suppress_below > 1 and 0 < int(n) < self.suppress_below
+
+    def number(self, n) -> str:
+        """``n`` alone: ``"7"`` or ``"fewer than 21"``."""
+        return f"fewer than {self.suppress_below}" if self.hides(n) else str(int(n))
+
+    def of(self, n, one: str, many: str | None = None) -> str:
+        """``n`` with its noun: ``"7 comments"``, ``"1 person"`` or ``"fewer than 21 people"``."""
+        return f"fewer than {self.suppress_below} {many or one + 's'}" if self.hides(n) else plural(int(n), one, many)
 
 
 def scope_scores(scores: pd.DataFrame, scope_type: str, scope: str) -> pd.DataFrame:
@@ -211,9 +241,12 @@ def theme_gaps(themes: pd.DataFrame, codebook: pd.DataFrame, scores: pd.DataFram
     return out
 
 
-def survey_evidence(themes: pd.DataFrame, codebook: pd.DataFrame, scores: pd.DataFrame | None) -> pd.Series:
+def survey_evidence(themes: pd.DataFrame, codebook: pd.DataFrame, scores: pd.DataFrame | None,
+                    counts: CountWords = CountWords()) -> pd.Series:
     """Per row of ``themes``: its survey items in plain text ("Q10 46% (benchmark 78%, n 120); Q13 not
-    used: fewer answers than the suppression threshold"); empty without items or scores."""
+    used: fewer answers than the suppression threshold (n 12)"); empty without items or scores. With a
+    suppression rule in ``counts`` (:class:`CountWords`) a small number of answers reads "(fewer than 21
+    answers)" instead of "(n 12)"."""
     items = dict(zip(codebook["code_id"], codebook["survey_items"]))
     if scores is None or not len(scores):
         return pd.Series("", index=themes.index, dtype=object)
@@ -227,10 +260,13 @@ def survey_evidence(themes: pd.DataFrame, codebook: pd.DataFrame, scores: pd.Dat
             if rows is None or q not in rows.index:
                 continue
             r = rows.loc[q]
+            n = int(r["n"]) if pd.notna(r["n"]) else 0
+            answers = f"({counts.of(n, 'answer')})" if counts.hides(n) else f"(n {n})"
             if r["why"]:
-                parts.append(f"{q} not used: {r['why']} (n {r['n']:.0f})")
+                parts.append(f"{q} not used: {r['why']} {answers}")
             else:
-                parts.append(f"{q} {100 * r['estimate']:.0f}% (benchmark {100 * r['benchmark']:.0f}%, n {r['n']:.0f})")
+                parts.append(f"{q} {100 * r['estimate']:.0f}% (benchmark {100 * r['benchmark']:.0f}%, "
+                             + (answers[1:] if counts.hides(n) else f"n {n})"))
         texts.append("; ".join(parts))
     return pd.Series(texts, index=themes.index, dtype=object)
 
@@ -329,12 +365,13 @@ def _num(r, name: str) -> float:
         return np.nan
 
 
-def verdict(r, min_comments: int = MIN_COMMENTS) -> str:
+def verdict(r, min_comments: int = MIN_COMMENTS, counts: CountWords = CountWords()) -> str:
     """Whether the evidence makes a theme a priority, and what that rests on, in one clause (empty
     without a ``score``): "a priority: ..." (score above 0.5 + :data:`VERDICT_MARGIN`), "not a
     priority on this evidence: ..." (below 0.5 - the margin) or "no clear sign of a problem: ...".
     Only concerns count for a theme: criticisms, how many comments raise it as one, a survey gap;
-    praise never makes it a priority, and a theme raised mostly in praise says so.
+    praise never makes it a priority, and a theme raised mostly in praise says so. Counts are written
+    by ``counts`` (:class:`CountWords`: with a suppression rule, small ones read "fewer than N").
 
     >>> from types import SimpleNamespace as R
     >>> verdict(R(priority_score=0.42, n_segments=40, n_negative=2, negativity_low=0.02, negativity_high=0.15,
@@ -348,10 +385,12 @@ def verdict(r, min_comments: int = MIN_COMMENTS) -> str:
     lo, hi, ref = _num(r, "negativity_low"), _num(r, "negativity_high"), _num(r, "negativity_ref")
     up, down = [], []
     if n and neg / n < MOSTLY_PRAISE and not neg / n > ref:
-        down.append(f"most of its comments are praise or passing mentions, not criticisms ({neg} of {n})"
+        of = f"{counts.of(n, 'comment')} in all" if counts.hides(n) else f"{counts.number(neg)} of {n}"
+        down.append(f"most of its comments are praise or passing mentions, not criticisms ({of})"
                     if neg else "none of its comments is a criticism")
     elif n < min_comments and neg * 2 >= n:
-        up.append(f"{neg} of its {plural(n, 'comment')} are criticisms" if n > 1 else "its one comment is a criticism")
+        up.append(f"at least half of its comments ({counts.number(n)}) are criticisms" if counts.hides(n) else
+                  f"{counts.number(neg)} of its {plural(n, 'comment')} are criticisms" if n > 1 else "its one comment is a criticism")
     elif n >= min_comments and lo > ref:
         up.append("its comments are more often critical than those about other areas")
     elif n >= min_comments and hi < ref:
@@ -376,22 +415,27 @@ def verdict(r, min_comments: int = MIN_COMMENTS) -> str:
                                              "its comments and survey results are much like those of other areas")
 
 
-def _reason(r, min_comments: int, n_drivers: int = 0) -> str:
+def _reason(r, min_comments: int, n_drivers: int = 0, counts: CountWords = CountWords()) -> str:
     """Why a theme is where it is, in words a patient representative can follow: first whether it is a
     priority and what that rests on (:func:`verdict`), then how many comments raise it and how many are
     negative, how its survey questions compare with the benchmark, at how many hospitals it was
-    criticised, and how closely its questions go with the overall rating."""
-    people = plural(int(r.n_respondents), "person", "people")
+    criticised, and how closely its questions go with the overall rating. Every count of comments or
+    people is written by ``counts`` (:class:`CountWords`)."""
+    people = counts.of(int(r.n_respondents), "person", "people")
     n, neg = int(r.n_segments), int(r.n_negative)
     if n < min_comments:
-        which = ("it was negative" if neg == 1 else "it was not negative") if n == 1 else \
-            f"{neg} of them negative" if neg else "none of them negative"
+        hidden = counts.hides(n)
+        if n == 1 and not hidden:
+            which = "it was negative" if neg == 1 else "it was not negative"
+        else:
+            which = f"{'all' if neg == n and hidden else counts.number(neg)} of them negative" if neg \
+                else "none of them negative"
         if not neg:  # a small round can rank praise high on prevalence alone: say it is not a concern
             which += " (raised in praise or in passing, not as a concern)"
-        parts = [f"raised in only {plural(n, 'comment')} ({people}), {which}: too few (under {min_comments}) "
-                 "for a reliable percentage"]
+        parts = [f"raised in {'' if hidden else 'only '}{counts.of(n, 'comment')} ({people}), {which}: too few "
+                 f"(under {min_comments}) for a reliable percentage"]
     else:
-        parts = [f"raised in {r.prevalence_raw:.0%} of comments ({plural(n, 'comment')} from {people})",
+        parts = [f"raised in {r.prevalence_raw:.0%} of comments ({counts.of(n, 'comment')} from {people})",
                  f"about {r.negativity:.0%} of them negative (95% interval {r.negativity_low:.0%} to "
                  f"{r.negativity_high:.0%}), against {r.negativity_ref:.0%} for all areas together"]
     if pd.notna(r.survey_gap):
@@ -423,7 +467,7 @@ def _reason(r, min_comments: int, n_drivers: int = 0) -> str:
         how = ("more closely than most" if relative >= 1.5 else "less closely than most" if relative <= 2 / 3
                else "about as closely as most")
         parts.append(f"its survey questions are linked to how people rate their care overall {how} questions")
-    why = verdict(r, min_comments)
+    why = verdict(r, min_comments, counts)
     return f"{r.name}: " + (f"{why}. " + parts[0][:1].upper() + parts[0][1:] if why else parts[0]) \
         + "".join("; " + p for p in parts[1:]) + "."
 
@@ -539,7 +583,8 @@ def score_components(themes: pd.DataFrame, codebook: pd.DataFrame, scores: pd.Da
 def prioritise(themes: pd.DataFrame, units: pd.DataFrame, codebook: pd.DataFrame,
                scores: pd.DataFrame | None = None, drivers: pd.DataFrame | None = None, *,
                weights: Mapping[str, float] | None = None, prior_strength: float | None = None,
-               n_quotes: int = 3, min_comments: int = MIN_COMMENTS, missing: str = "calibrated") -> pd.DataFrame:
+               n_quotes: int = 3, min_comments: int = MIN_COMMENTS, missing: str = "calibrated",
+               suppress_below: int | None = None) -> pd.DataFrame:
     """Rank improvement areas within each scope (columns :data:`schema.PRIORITIES`).
 
     Parameters
@@ -553,6 +598,9 @@ def prioritise(themes: pd.DataFrame, units: pd.DataFrame, codebook: pd.DataFrame
     prior_strength : pseudo-comments of the negativity prior (None: estimated, empirical Bayes).
     min_comments : below this many comments the reason gives counts, not percentages.
     missing : how missing survey evidence enters the score (:data:`MISSING`).
+    suppress_below : the project's suppression rule: ``reason_shown`` and ``survey_evidence_shown`` write
+        every count of comments, people or answers under it as "fewer than N" (:class:`CountWords`);
+        ``reason`` and ``survey_evidence`` keep the counts. None: the shown columns equal the others.
 
     ``rank_low``, ``rank_high`` and ``p_top3`` are empty here: the run fills them with
     :func:`pledge_analysis.uncertainty.with_rank_intervals`.
@@ -560,9 +608,13 @@ def prioritise(themes: pd.DataFrame, units: pd.DataFrame, codebook: pd.DataFrame
     units = schema.rename_legacy(units, "units")
     df = score_components(themes, codebook, scores, drivers, weights=weights, prior_strength=prior_strength,
                           missing=missing)
+    counts = CountWords(suppress_below)
     df["survey_evidence"] = survey_evidence(df, codebook, scores)
+    df["survey_evidence_shown"] = survey_evidence(df, codebook, scores, counts)
     n_drivers = len(drivers) if drivers is not None else 0
-    df["reason"] = [_reason(r, min_comments, n_drivers) for r in df.itertuples(index=False)]
+    rows = list(df.itertuples(index=False))
+    df["reason"] = [_reason(r, min_comments, n_drivers) for r in rows]
+    df["reason_shown"] = [_reason(r, min_comments, n_drivers, counts) for r in rows]
     # candidate quotes split by theme once (row order kept), not filtered out of every unit for each row
     negative = units[units["sentiment"] == "negative"] if len(units) else units
     by_theme = dict(tuple(negative.groupby("theme", sort=False))) if len(negative) else {}

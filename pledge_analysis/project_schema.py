@@ -242,7 +242,10 @@ class ProjectFile(_Strict):
                                            "question). See below.")
     suppress_below: int = Field(21, ge=1, description="Survey results from fewer respondents than this are "
                                 "suppressed everywhere (estimate blanked in survey_scores.csv, left out of "
-                                "z-scores, buddy pairing and comparisons), as CPES does with 21.")
+                                "z-scores, buddy pairing and comparisons), as CPES does with 21; in the texts "
+                                "the report, the view and the booklets print (the priorities' and the standards "
+                                "audit's `reason_shown`), a count of comments, people or answers under it reads "
+                                "\"fewer than N\".")
     surveys: list[Survey] = Field(default_factory=list, description="Survey exports; see below.")
     transcripts: list[Transcript] = Field(default_factory=list, description="Focus-group and interview "
                                           "transcripts; see below.")

@@ -385,19 +385,35 @@ def standards_section(result, suppress_below: int | None = None) -> list[str]:
     names = dict(zip(audit["site"], audit["site_name"]))
     m.insert(1, "hospital", m["site"].map(names))
     out.append(_table(m, name="standards_verdicts"))
-    from .codesign import small_count, small_counts_in_text
+    from .codesign import small_count
 
-    shown = audit.rename(columns={"standard_id": "standard", "n_comments": "comments", "n_negative": "negative",
-                                  "survey_figures": "survey figures"})
+    # the texts as the audit wrote them for showing (standards.standards_audit: small counts "fewer than N")
+    shown = audit.drop(columns=["reason", "survey_figures"]).rename(
+        columns={"standard_id": "standard", "n_comments": "comments", "n_negative": "negative",
+                 "survey_figures_shown": "survey figures", "reason_shown": "reason"})
     for c in ("comments", "negative"):  # the project's suppression rule, as in the priorities' reasons
         if c in shown.columns:
             shown[c] = [small_count(int(x), suppress_below) if pd.notna(x) else "" for x in shown[c]]
-    for c in ("reason", "survey figures"):
-        if c in shown.columns:
-            shown[c] = [small_counts_in_text(x, suppress_below) for x in shown[c]]
     out.append(_table(shown, ["site", "standard", "statement", "group", "verdict", "reason", "comments", "negative",
                               "survey figures"], max_rows=500, name="standards_audit"))
     return out
+
+
+def priorities_table_html(top: pd.DataFrame, suppress_below: int | None, wording: dict,
+                          cols: list[str] | None = None) -> str:
+    """The report's priorities table: the reasons and survey evidence as written for showing
+    (``reason_shown``, ``survey_evidence_shown``: small counts read "fewer than N"; a table without them,
+    of an earlier release, has them written from ``reason`` by :func:`pledge_analysis.codesign.shown_texts`)."""
+    from .codesign import shown_texts
+
+    top = shown_texts(top, suppress_below)
+    cols = list(cols or ["scope_type", "scope", "rank", "name", "priority score", "reason", "quotes"])
+    top["priority score"] = [f"{x:.2f}" if pd.notna(x) else "" for x in top["priority_score"]]
+    top["reason"] = top["reason_shown"]
+    top["survey evidence"] = [_words_for_codes(x, wording) if isinstance(x, str) else ""
+                              for x in top["survey_evidence_shown"]]
+    cols.insert(cols.index("reason") + 1, "survey evidence")
+    return _table(top, cols, 80, name="priorities")
 
 
 def write_report(result, path: str | Path) -> None:
@@ -406,9 +422,9 @@ def write_report(result, path: str | Path) -> None:
     Sections (each an ``<h2 id=...>`` linked from the contents list at the top): what was read,
     de-identification, how the comments were coded (:func:`coding_section`), prioritised improvement
     areas, the standards audit (when project.yaml names a standards file), draft action plan, learning
-    across hospitals (when there is more than one site) and survey scores."""
-    from .codesign import small_counts_in_text
-
+    across hospitals (when there is more than one site) and survey scores. The priorities' reasons and
+    survey evidence are printed as the run wrote them for showing (``reason_shown``,
+    ``survey_evidence_shown``: small counts read "fewer than N")."""
     path = Path(path)
     wording = question_wording(result)
     min_n = getattr(result.config, "suppress_below", 21) or None  # the privacy rule, for every small count
@@ -483,13 +499,7 @@ def write_report(result, path: str | Path) -> None:
                     "quotes"]
         else:
             cols = ["scope_type", "scope", "rank", "name", "priority score", "reason", "quotes"]
-        top["priority score"] = [f"{x:.2f}" if pd.notna(x) else "" for x in top["priority_score"]]
-        top["reason"] = [small_counts_in_text(x, min_n) for x in top["reason"]]
-        if "survey_evidence" in top.columns:
-            top["survey evidence"] = [small_counts_in_text(_words_for_codes(x, wording), min_n) if isinstance(x, str)
-                                      else "" for x in top["survey_evidence"]]
-            cols.insert(cols.index("reason") + 1, "survey evidence")
-        parts.append(_table(top, cols, 80, name="priorities"))
+        parts.append(priorities_table_html(top, min_n, wording, cols))
     for title, fig in theme_figs:
         figure(title, fig)
     parts += standards_section(result, min_n)

@@ -87,13 +87,17 @@ SCORES = (
 #: Prioritised improvement areas (meaning of each column: :mod:`pledge_analysis.prioritise`). ``rank_low``,
 #: ``rank_high`` (95% bootstrap interval of the rank) and ``p_top3`` (share of resamples with the theme in
 #: the top 3) come from :func:`pledge_analysis.uncertainty.rank_intervals`; ``n_items`` is the number of
-#: usable survey items (0: the survey gap is missing, never 0).
+#: usable survey items (0: the survey gap is missing, never 0). ``reason`` and ``survey_evidence`` give every
+#: count as it is; ``reason_shown`` and ``survey_evidence_shown`` are the same texts as the report, the view
+#: and the action plan print them: a count of comments, people or answers under the project's
+#: ``suppress_below`` reads "fewer than N" (:class:`pledge_analysis.prioritise.CountWords`; priorities.csv
+#: of earlier releases has no shown columns, and the view writes them from ``reason`` itself).
 PRIORITIES = (
     "scope_type", "scope", "rank", "theme", "name", "priority_score", "prevalence", "negativity",
     "survey_gap", "breadth", "driver", "prevalence_norm", "negativity_norm", "survey_gap_norm",
     "breadth_norm", "driver_norm", "n_segments", "n_respondents", "reason", "survey_evidence", "quotes",
     "rank_low", "rank_high", "p_top3", "n_negative", "negativity_low", "negativity_high", "negativity_ref",
-    "survey_gap_low", "survey_gap_high", "n_items",
+    "survey_gap_low", "survey_gap_high", "n_items", "reason_shown", "survey_evidence_shown",
 )
 #: Every site's priorities side by side (:func:`pledge_analysis.cross_site.site_theme_matrix`, ``cross_site.csv``).
 CROSS_SITE = (
@@ -107,7 +111,7 @@ CROSS_SITE = (
 STANDARDS_AUDIT = (
     "site", "site_name", "standard_id", "statement", "group", "verdict", "codes", "survey_items", "n_comments",
     "n_negative", "negative_share", "negative_share_low", "negative_share_high", "comments_finding", "n_answers",
-    "items_used", "items_short", "survey_figures", "reason",
+    "items_used", "items_short", "survey_figures", "reason", "survey_figures_shown", "reason_shown",
 )
 #: The action plan ("You said / We plan to / By"). ``code_id``: the code whose concern statement is
 #: ``you_said``; ``audience``: ``patients`` (the patient booklet) or ``staff`` (the staff plan only);

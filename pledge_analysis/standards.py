@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import Problem
+from .prioritise import CountWords
 from .schema import STANDARDS_AUDIT
 
 VERDICTS = ("met", "partly met", "not met", "insufficient evidence")
@@ -55,7 +56,9 @@ VERDICTS = ("met", "partly met", "not met", "insufficient evidence")
 #: ``comments_finding`` (``falls short``, ``no shortfall``, ``too few``, ``none``), ``n_answers`` (answers
 #: behind the usable survey items), ``items_used`` / ``items_short`` (usable items, and how many fall
 #: short), ``survey_figures`` (every item in words: result, interval, answers, what it is compared
-#: with, finding) and ``reason`` (the verdict in plain English).
+#: with, finding) and ``reason`` (the verdict in plain English); ``survey_figures_shown`` and ``reason_shown``
+#: are the same texts as the report and the view print them: every count of comments or answers under the
+#: project's ``suppress_below`` reads "fewer than N" (absent from ``standards_audit.csv`` of earlier releases).
 AUDIT_COLUMNS = STANDARDS_AUDIT
 #: Columns of :func:`standards_table`: the standards as rows.
 STANDARD_COLUMNS = ("standard_id", "statement", "group", "codes", "survey_items", "targets", "negative_share",
@@ -151,8 +154,9 @@ def _fmt(x, kind: str) -> str:
     return f"{float(x):.1f} / 10" if kind == "mean" else f"{100 * float(x):.0f}%"
 
 
-def _item(qid: str, row, wording: dict, target) -> dict:
-    """One survey item at a hospital: usable?, falls short?, and the sentence describing it."""
+def _item(qid: str, row, wording: dict, target, counts: CountWords = CountWords()) -> dict:
+    """One survey item at a hospital: usable?, falls short?, and the sentence describing it (answers
+    counted by ``counts``, :class:`~pledge_analysis.prioritise.CountWords`)."""
     label = f"{wording[qid]} ({qid})" if wording.get(qid) else qid
     if row is None:
         return {"used": False, "short": False, "n": 0, "text": f"{label}: no answers here"}
@@ -160,7 +164,7 @@ def _item(qid: str, row, wording: dict, target) -> dict:
     n = int(row["n"]) if pd.notna(row.get("n")) else 0
     if bool(row.get("suppressed")) or pd.isna(row.get("estimate")):
         return {"used": False, "short": False, "n": 0,
-                "text": f"{label}: not shown, too few answers ({n}) to use"}
+                "text": f"{label}: not shown, too few answers ({counts.number(n)}) to use"}
     if target is not None:
         against, what = float(target), f"the standard's target {_fmt(target, kind)}"
     elif pd.notna(row.get("benchmark")) and str(row.get("benchmark_kind") or "") != "none":
@@ -169,25 +173,34 @@ def _item(qid: str, row, wording: dict, target) -> dict:
         what = f"{'the national figure' if national else 'the programme average'} {_fmt(against, kind)}"
     else:
         return {"used": False, "short": False, "n": 0,
-                "text": f"{label}: {_fmt(row['estimate'], kind)} ({n} answers), nothing to compare it with"}
+                "text": f"{label}: {_fmt(row['estimate'], kind)} ({counts.of(n, 'answer')}), nothing to compare it "
+                        "with"}
     short = float(row["ci_high"]) < against
     above = float(row["ci_low"]) > against
     finding = "below it" if short else ("above it" if above else "not clearly different")
     result = (f"{_fmt(row['estimate'], kind)}{' positive' if kind != 'mean' else ''} (95% interval "
-              f"{_fmt(row['ci_low'], kind)} to {_fmt(row['ci_high'], kind)}; {n} answers) against {what}: {finding}")
+              f"{_fmt(row['ci_low'], kind)} to {_fmt(row['ci_high'], kind)}; {counts.of(n, 'answer')}) against {what}: {finding}")
     return {"used": True, "short": short, "n": n, "text": f"{label}: {result}"}
 
 
-def _reason(verdict: str, comments: dict, items: list[dict], group: str, threshold: float) -> str:
+def _reason(verdict: str, comments: dict, items: list[dict], group: str, threshold: float,
+            counts: CountWords = CountWords()) -> str:
+    """The verdict in plain English; counts of comments written by ``counts`` (with a suppression rule, a
+    small number of comments reads "fewer than N" and its negative ones a percentage)."""
     whose = "" if group == "all" else " from staff" if group == "staff" else f" from {group} patients"
     short = [i for i in items if i["used"] and i["short"]]
     used = [i for i in items if i["used"]]
     n, neg = comments["n"], comments["n_negative"]
     bits = []
-    if comments["finding"] == "falls short":
-        bits.append(f"{neg} of {n} comments{whose} about it are negative (clearly more than {threshold:.0%})")
-    elif comments["finding"] == "no shortfall":
-        bits.append(f"{neg} of {n} comments{whose} about it are negative (not clearly more than {threshold:.0%})")
+    clearly = {"falls short": "clearly", "no shortfall": "not clearly"}.get(comments["finding"])
+    if clearly and counts.hides(n):
+        bits.append(f"{counts.of(n, 'comment')}{whose} mention it and {neg / n:.0%} of them are negative ({clearly} "
+                    f"more than {threshold:.0%})")
+    elif clearly:
+        bits.append(f"{counts.number(neg)} of {n} comments{whose} about it are negative ({clearly} more than "
+                    f"{threshold:.0%})")
+    elif comments["finding"] == "too few" and counts.hides(n):
+        bits.append(f"{counts.of(n, 'comment')}{whose} mention it, too few to say")
     elif comments["finding"] == "too few":
         bits.append(f"only {n} comment{'s' if n != 1 else ''}{whose} mention{'s' if n == 1 else ''} it, too few "
                     "to say")
@@ -206,14 +219,18 @@ def _reason(verdict: str, comments: dict, items: list[dict], group: str, thresho
 
 def standards_audit(standards: pd.DataFrame, *, sites: dict, units: pd.DataFrame | None = None,
                     scores: pd.DataFrame | None = None, codebook: pd.DataFrame | None = None,
-                    questions: pd.DataFrame | None = None) -> pd.DataFrame:
+                    questions: pd.DataFrame | None = None, suppress_below: int | None = None) -> pd.DataFrame:
     """The audit table: one row per hospital (``sites``: code -> ``{name, ...}`` as in project.yaml; the
     code ``all`` audits the whole programme) and standard (:func:`read_standards`), with its verdict and evidence (columns :data:`AUDIT_COLUMNS`).
 
     ``units``: coded units (:func:`pledge_analysis.coding.coded_units`; ``codes``, ``theme``, ``site``,
     ``group``, ``segment_id``, ``sentiment``); ``scores``: survey scores by site and group with the
     benchmark (:func:`pledge_analysis.survey.compare_to_benchmark`); ``codebook`` for sub-codes;
-    ``questions`` for the wording. The rule is in the module docstring."""
+    ``questions`` for the wording; ``suppress_below``: the project's suppression rule, for
+    ``survey_figures_shown`` and ``reason_shown`` (the same texts with every count of comments or answers
+    under it written "fewer than N"; ``survey_figures`` and ``reason`` keep the counts). The rule is in the
+    module docstring."""
+    counts = CountWords(suppress_below)
     from .survey.scoring import wilson_ci
 
     rows = []
@@ -254,6 +271,8 @@ def standards_audit(standards: pd.DataFrame, *, sites: dict, units: pd.DataFrame
                            "falls short" if lo > s.negative_share else "no shortfall")
             comments = {"n": n, "n_negative": n_neg, "finding": finding, "expected": bool(s.codes)}
             items = [_item(q, score_at.get((str(code), s.group, q)), wording, s.targets.get(q)) for q in s.survey_items]
+            shown = [_item(q, score_at.get((str(code), s.group, q)), wording, s.targets.get(q), counts)
+                     for q in s.survey_items]
             usable = [finding in ("falls short", "no shortfall")] + [i["used"] for i in items]
             shorts = [finding == "falls short"] + [i["used"] and i["short"] for i in items]
             n_usable, n_short = sum(usable), sum(shorts)
@@ -269,6 +288,8 @@ def standards_audit(standards: pd.DataFrame, *, sites: dict, units: pd.DataFrame
                 "items_used": sum(i["used"] for i in items), "items_short": sum(i["used"] and i["short"] for i in items),
                 "survey_figures": " | ".join(i["text"] for i in items),
                 "reason": _reason(verdict, comments, items, s.group, s.negative_share),
+                "survey_figures_shown": " | ".join(i["text"] for i in shown),
+                "reason_shown": _reason(verdict, comments, items, s.group, s.negative_share, counts),
             })
     return pd.DataFrame(rows, columns=list(AUDIT_COLUMNS))
 

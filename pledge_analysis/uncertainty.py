@@ -256,7 +256,8 @@ def with_rank_intervals(priorities: pd.DataFrame, intervals: pd.DataFrame) -> pd
     """``priorities`` with ``rank_low``, ``rank_high`` and ``p_top3`` from ``intervals``.
 
     Raises ValueError if the intervals' point ranks differ from the priorities' (they must be
-    computed from the same inputs)."""
+    computed from the same inputs). A ``priorities.csv`` of an earlier release (no ``reason_shown``,
+    ``survey_evidence_shown``) is accepted: those columns are added empty."""
     keys = ["scope_type", "scope", "theme"]
     priorities = schema.rename_legacy(priorities, "priorities")
     cols = [c for c in ("rank_low", "rank_high", "p_top3") if c in intervals.columns]
@@ -266,7 +267,9 @@ def with_rank_intervals(priorities: pd.DataFrame, intervals: pd.DataFrame) -> pd
     if differ.any():
         raise ValueError(f"rank intervals were computed from other inputs: {int(differ.sum())} point ranks differ "
                          "from the priorities'. Pass the run's themes and scores to rank_intervals.")
-    return schema.conform(m.drop(columns="_point"), "priorities")
+    # a priorities table of an earlier release has no shown texts: left empty, the report, the view and the
+    # plan write them from ``reason`` (codesign.shown_texts)
+    return schema.conform(m.drop(columns="_point"), "priorities", optional=("reason_shown", "survey_evidence_shown"))
 
 
 #: old weight-sensitivity column names -> the identifier-safe ones

@@ -226,9 +226,23 @@ def who_here(outputs: RunOutputs, site: str) -> str:
     return who_took_part(got["groups"]) if got and got["groups"] else "people"
 
 
-def priorities_html(outputs: RunOutputs, site: str, *, top: int = TOP) -> str:
+def shown_reason(record: dict, threshold: int) -> str | None:
+    """A priority's (or a standard's) reason as the page prints it: ``reason_shown`` as the run wrote it (small
+    counts read "fewer than N"); for a ``priorities.csv`` or ``standards_audit.csv`` of an earlier release,
+    which has no such column, its ``reason`` with the small counts rewritten
+    (:func:`pledge_analysis.codesign.small_counts_in_text`)."""
+    shown = record.get("reason_shown")
+    if isinstance(shown, str):
+        return shown
+    reason = record.get("reason")
+    if not isinstance(reason, str):
+        return None
     from .codesign import small_counts_in_text
 
+    return small_counts_in_text(reason, threshold)
+
+
+def priorities_html(outputs: RunOutputs, site: str, *, top: int = TOP) -> str:
     threshold = ((outputs.run_log or {}).get("survey") or {}).get("suppress_below") or 21
     p = outputs.priorities
     here = p[(p["scope_type"] == "site") & (p["scope"].astype(str) == site)]
@@ -251,8 +265,9 @@ def priorities_html(outputs: RunOutputs, site: str, *, top: int = TOP) -> str:
     for r in rows.to_dict("records"):
         out.append(f"<section class='priority'><h3>{int(r['rank'])}. {_e(r['name'])}</h3>"
                    f"<p class='sub'>{_e(_rank_text(r, len(here), resampled))}</p>")
-        if r.get("reason") is not None and pd.notna(r.get("reason")):  # small counts as "fewer than N"
-            out.append(f"<p>{_e(small_counts_in_text(r['reason'], threshold))}</p>")
+        reason = shown_reason(r, threshold)  # small counts as "fewer than N"
+        if reason:
+            out.append(f"<p>{_e(reason)}</p>")
         lines = survey_lines(r.get("survey_evidence"), outputs.run_log)
         if lines:
             out.append("<p><b>Survey questions:</b></p><ul class='survey'>"
@@ -302,12 +317,14 @@ def audit_html(outputs: RunOutputs, site: str) -> str:
     rows = a[a["site"].astype(str) == site] if "site" in a.columns else a.iloc[0:0]
     if rows.empty:
         return "".join(out + ["<p>No standards audited for this hospital.</p>"])
+    threshold = ((outputs.run_log or {}).get("survey") or {}).get("suppress_below") or 21
     cols = [(c, label) for c, label in (("statement", "Standard"), ("group", "For"), ("verdict", "Verdict"),
                                         ("reason", "Why")) if c in rows.columns]
     out.append("<table class='audit'><thead><tr>" + "".join(f"<th>{label}</th>" for _, label in cols)
                + "</tr></thead><tbody>")
     for rec in rows.to_dict("records"):
         rec["group"] = AUDIT_GROUPS.get(str(rec.get("group")), rec.get("group"))
+        rec["reason"] = shown_reason(rec, threshold)  # small counts "fewer than N"
         out.append("<tr>" + "".join(f"<td>{_e(rec.get(c))}</td>" for c, _ in cols) + "</tr>")
     return "".join(out + ["</tbody></table>"])
 

@@ -300,3 +300,53 @@ def test_code_without_a_codebook_or_project_says_what_to_pass(tmp_path, capsys):
     assert main(["code", str(tmp_path / "in.csv"), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert "--codebook" in err and "--project" in err
+
+
+def _dated(path, dates):
+    pd.DataFrame({"comment_id": [f"c{i}" for i in range(len(dates))], "date": dates,
+                  "text": ["The wait in clinic was far too long."] * len(dates)}).to_csv(path, index=False)
+    return path
+
+
+US = ["03/04/2025", "1/5/2025", "12/25/2025", "04/13/2025"]  # two dates only make sense month first
+UK = ["03/04/2025", "13/04/2025", "25/12/2025", "1/5/2025"]
+
+
+def test_code_reads_a_us_export_month_first_as_run_does_and_says_so(tmp_path, capsys):
+    """`code` refused 04/13/2025 row by row and read 03/04/2025 as 3 April in a US export; `run` and `init`
+    read such a file month first. Now `code` applies the same whole-file rule, and its summary says so."""
+    us = _dated(tmp_path / "us.csv", US)
+    assert main(["code", str(us), "--codebook", str(CODEBOOK), "--out", str(tmp_path / "us_out")]) == 0
+    said = capsys.readouterr().out
+    got = pd.read_parquet(tmp_path / "us_out")
+    assert got["month"].tolist() == ["2025-03", "2025-01", "2025-12", "2025-04"]
+    assert not got["reason"].str.contains("not read as a date").any()
+    assert f"dates in {us} read month first" in said
+    uk = _dated(tmp_path / "uk.csv", UK)
+    assert main(["code", str(uk), "--codebook", str(CODEBOOK), "--out", str(tmp_path / "uk_out")]) == 0
+    assert "month first" not in capsys.readouterr().out
+    assert pd.read_parquet(tmp_path / "uk_out")["month"].tolist() == ["2025-04", "2025-04", "2025-12", "2025-05"]
+
+
+def test_the_date_rule_is_decided_per_file_on_all_its_parts_on_both_engines(tmp_path, client):
+    """A file read in parts is decided on its whole date column: a first part holding only ambiguous dates
+    (03/04/2025) is read month first when a later part shows the file is a US export. In a folder of a US
+    and a UK export each file keeps its own reading, on the local and on the dask engine."""
+    from pledge_analysis.engine import code_comments
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _dated(folder / "a_us.csv", ["03/04/2025", "02/03/2025"] + US[1:])
+    _dated(folder / "b_uk.csv", UK)
+    local = code_comments(folder, CODEBOOK, tmp_path / "local", chunk_rows=2)
+    want = ["2025-03", "2025-02", "2025-01", "2025-12", "2025-04"] + ["2025-04", "2025-04", "2025-12", "2025-05"]
+    assert pd.read_parquet(tmp_path / "local")["month"].tolist() == want
+    assert local.month_first == [str(folder / "a_us.csv")]
+    dask = code_comments(folder, CODEBOOK, tmp_path / "dask", engine="dask", client=client)
+    assert pd.read_parquet(tmp_path / "dask")["month"].tolist() == want and dask.month_first == local.month_first
+    # one date alone that reads only month first is a typo as likely as a US export: refused, as before
+    _dated(tmp_path / "typo.csv", ["03/04/2025", "13/05/2025", "04/13/2025"])
+    code_comments(tmp_path / "typo.csv", CODEBOOK, tmp_path / "typo")
+    typo = pd.read_parquet(tmp_path / "typo")
+    assert typo["month"].tolist()[:2] == ["2025-04", "2025-05"] and typo["month"].isna().tolist()[2]
+    assert "not read as a date" in typo["reason"].iloc[2]

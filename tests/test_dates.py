@@ -389,3 +389,29 @@ def test_a_google_forms_column_with_am_pm_is_recognised_month_first():
     assert month_first_dates(us)
     assert [parse_date(v, month_first=True).date for v in us] == [date(2025, 1, 13), date(2025, 2, 14),
                                                                   date(2025, 3, 4)]
+
+
+def test_the_whole_file_rule_counts_every_date_once_per_row_and_reads_a_timestamps_date_part():
+    """``month_first_dates`` looks at each distinct date once (a national export repeats them; a Forms export's
+    timestamps differ only in their time), weighted by its rows, so the rule is unchanged: two rows of one
+    month-only date make a US file, as before; one alone does not; one day-only date vetoes."""
+    from pledge_analysis.io.dates import month_first_dates
+
+    assert month_first_dates(["04/13/2025", "04/13/2025"]) and not month_first_dates(["04/13/2025", "03/04/2025"])
+    stamps = [f"1/13/2025 {h:02d}:{m:02d}:05" for h in range(24) for m in range(60)]
+    assert month_first_dates(stamps + ["2025-04-13T10:00:00"])
+    assert not month_first_dates(stamps + ["13/1/2025 10:00"])
+
+
+def test_month_first_dates_counts_only_values_the_reader_itself_reads():
+    """The dedupe by date part must not count a value the date reader refuses whole: ``1/13/2025, 10:00`` (a
+    comma before the time) is not a date either way, so two of them with an ambiguous ``03/04/2025`` are no
+    evidence of a US export (before the dedupe: False), and ``13/1/2025, 10:00`` no evidence against one."""
+    from pledge_analysis.io.dates import month_first_dates, parse_date
+
+    comma = ["1/13/2025, 10:00", "1/14/2025, 11:00"]
+    assert all(parse_date(v).date is None and parse_date(v, month_first=True).date is None for v in comma)
+    assert not month_first_dates(comma + ["03/04/2025"])
+    assert month_first_dates(["1/13/2025 10:00", "1/14/2025 11:00", "13/1/2025, 10:00"])
+    # the same time shape with other digits still shares one parse (and one answer)
+    assert month_first_dates([f"1/13/2025 {h:02d}:{m:02d}:05" for h in range(24) for m in range(60)])

@@ -60,7 +60,7 @@ def test_the_run_audits_every_hospital_and_shows_it_in_the_report_and_packs(samp
     for site in result.config.sites:
         pack = _visible((out / "codesign" / f"{site}.html").read_text(encoding="utf-8"))
         assert "Standards: how this hospital measures up" in pack
-        assert all(reason in pack for reason in audit.loc[audit["site"] == site, "reason"])
+        assert all(reason in pack for reason in audit.loc[audit["site"] == site, "reason_shown"])
 
 
 def test_the_codesign_pack_says_how_sure_each_ranking_is(sample_run):

@@ -188,3 +188,34 @@ def test_view_ranks_say_out_of_how_many_areas(small_run):
     doc = lxml.html.fromstring(site_page(read_outputs(out), "LWC"))
     subs = [p.text_content() for p in doc.xpath("//section[@class='priority']/p[@class='sub']")]
     assert len(subs) == 3 and all(re.match(r"Ranked (1st|2nd|3rd) of 3 areas here", s) for s in subs), subs
+
+
+def test_priorities_csv_publishes_the_shown_reasons_and_every_page_prints_them(small_run, tmp_path):
+    """``reason_shown`` / ``survey_evidence_shown`` in priorities.csv carry no small count; the report (its
+    table, the bars' hover text, the action plan's evidence) and the view print them. An output folder of
+    an earlier release (no shown columns) still loads in the view, its small counts still suppressed."""
+    import json
+    import shutil
+
+    from pledge_analysis.view import read_outputs, site_page
+
+    _, out = small_run
+    prio = pd.read_csv(out / "priorities.csv")
+    assert SMALL.findall(" ".join(prio["reason"].astype(str)))  # the counts are kept in `reason` itself
+    shown = " ".join(prio["reason_shown"].astype(str)) + " " + " ".join(prio["survey_evidence_shown"].fillna("").astype(str))
+    assert "fewer than 21 comments" in shown and not SMALL.findall(shown), SMALL.findall(shown)[:5]
+    page = (out / "report.html").read_text(encoding="utf-8")
+    hover = [t for m in re.finditer(r'"hovertext":\[(.*?)\]', page) for t in json.loads(f"[{m[1]}]")]
+    assert hover and not SMALL.findall(" ".join(hover)), SMALL.findall(" ".join(hover))[:5]
+    for heading in ("prioritised-improvement-areas", "draft-action-plan"):
+        text = re.sub(r"fewer than \d+", "", " ".join(el.text_content() for el in _section(page, heading)))
+        assert not SMALL.findall(text), (heading, SMALL.findall(text)[:5])
+    outputs = read_outputs(out)
+    for site in outputs.sites:
+        seen = lxml.html.fromstring(site_page(outputs, site)).text_content()
+        assert not SMALL.findall(seen), (site, SMALL.findall(seen)[:5])
+    old = tmp_path / "old"
+    shutil.copytree(out, old, ignore=shutil.ignore_patterns("booklets", "codesign"))
+    prio.drop(columns=["reason_shown", "survey_evidence_shown"]).to_csv(old / "priorities.csv", index=False)
+    seen = lxml.html.fromstring(site_page(read_outputs(old), "LWC")).text_content()
+    assert "fewer than 21 comments" in seen and not SMALL.findall(seen), SMALL.findall(seen)[:5]

@@ -137,6 +137,43 @@ def test_blind_double_coding_in_the_store(sample_run, tmp_path):
         assert set(only.queue["site"]) <= {"RGH"}
 
 
+def test_the_review_site_filter_lists_hospital_names_and_still_filters_by_code(sample_run, tmp_path):
+    """Users know hospitals by name: the "Site" picker says "Riverside General Hospital (RGH)", from the
+    project.yaml beside the store (or ``sites=``); its value stays the code, so the queue still filters."""
+    import shutil
+
+    from conftest import SAMPLES
+
+    r = sample_run[0]
+    folder = tmp_path / "project"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "project.yaml", folder / "project.yaml")  # the project's sites, beside its store
+    segments = r.segments.copy()
+    segments.loc[segments["segment_id"] == r.codings["segment_id"].iloc[-1], "site"] = "ZZZ"  # a code not named
+    with Project.open(folder / "project.sqlite") as p:
+        p.write_table("segments", segments)
+        p.write_table("codebook", r.codebook)
+        some = set(segments.groupby("site").head(10)["segment_id"]) | {r.codings["segment_id"].iloc[-1]}
+        p.add_codings(r.codings[r.codings["segment_id"].isin(some)])
+        w = ReviewWidget(p, "erin")
+        labels = dict(w.f_site.options)
+        assert labels["Riverside General Hospital (RGH)"] == "RGH" and labels["(any)"] is None
+        assert {f"{info['name']} ({code})" for code, info in r.config.sites.items()} <= set(labels)
+        assert labels["ZZZ"] == "ZZZ"  # no name known: the code
+        everyone = len(w.queue)
+        w.f_site.value = "RGH"  # what choosing the label sets
+        assert 0 < len(w.queue) < everyone and set(w.queue["site"]) == {"RGH"}
+        w.f_site.label = "ZZZ"
+        assert set(w.queue["site"]) == {"ZZZ"}
+        given = ReviewWidget(p, "erin", site="RGH", sites={"RGH": {"name": "Riverside"}})
+        assert given.f_site.label == "Riverside (RGH)" and set(given.queue["site"]) == {"RGH"}
+    bare = tmp_path / "bare.sqlite"  # no project.yaml anywhere near: codes, as before
+    with Project.open(bare) as p:
+        p.write_table("segments", segments)
+        p.write_table("codebook", r.codebook)
+        assert [label for label, _ in ReviewWidget(p, "erin").f_site.options][1:] == sorted(segments["site"].unique())
+
+
 @needs_refi
 def test_refi_qda_export_validates_and_round_trips(sample_run, tmp_path):
     r, out = sample_run

@@ -7,6 +7,10 @@ at once (a crash or a closed tab loses nothing). Filter the queue by code, site,
 put the least certain suggestions first. Each coder sees only their own decisions, so two coders can
 code the same segments blind to each other.
 
+The "Site" filter lists hospitals as "Name (CODE)" (the value is still the code) with the names from the
+project's ``sites:`` (``sites=`` or, by default, the ``project.yaml`` in the store's folder or the one above
+it, :func:`project_sites`); a code with no known name is listed as the code.
+
 Keyboard (:data:`KEYS`): hold the mouse pointer over the comment box and press ``a`` (accept), ``r``
 (reject), ``n`` or ``j`` (next, leaving this one undecided; ``s`` too), ``p`` or ``k`` (previous) or
 ``u`` (undo the last decision: it is withdrawn from the store and shown again). The keys are read
@@ -22,6 +26,7 @@ browser's log.
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 import pandas as pd
 
@@ -46,11 +51,52 @@ def highlight(text: str, start, end) -> str:
     return html.escape(text[:s]) + "<mark>" + html.escape(text[s:e]) + "</mark>" + html.escape(text[e:])
 
 
+def site_options(codes, names: dict) -> list[tuple[str, str]]:
+    """Drop-down entries ``(label, code)`` for site codes: "Name (CODE)" when ``names`` (code -> hospital name)
+    knows the code, else the code itself.
+
+    >>> site_options(["RGH", "XYZ"], {"RGH": "Riverside General Hospital"})
+    [('Riverside General Hospital (RGH)', 'RGH'), ('XYZ', 'XYZ')]
+    """
+    out = []
+    for code in codes:
+        name = str(names.get(str(code)) or "").strip()
+        out.append((f"{name} ({code})" if name and name != str(code) else str(code), code))
+    return out
+
+
+def _names(sites) -> dict[str, str]:
+    """code -> hospital name from a ``sites:`` mapping (``{code: {name: ...}}`` or ``{code: name}``)."""
+    if not isinstance(sites, dict):
+        return {}
+    return {str(k): str(v.get("name") or "") if isinstance(v, dict) else str(v or "") for k, v in sites.items()}
+
+
+def project_sites(store: str | Path) -> dict[str, str]:
+    """code -> hospital name from the ``sites:`` of the ``project.yaml`` beside the project store (in its folder
+    or the one above, as ``store:`` in project.yaml puts it); empty when there is none or it cannot be read
+    (the widget then lists codes: a label is a convenience, never a reason to refuse to open)."""
+    import yaml
+
+    folder = Path(store).resolve().parent
+    for candidate in (folder / "project.yaml", folder.parent / "project.yaml"):
+        if candidate.is_file():
+            try:
+                data = yaml.safe_load(candidate.read_text(encoding="utf-8-sig"))
+            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                return {}
+            return _names((data or {}).get("sites") if isinstance(data, dict) else None)
+    return {}
+
+
 class ReviewWidget:
-    """The review app; display it as the last line of a cell. ``decide("accepted")`` etc. also work in code."""
+    """The review app; display it as the last line of a cell. ``decide("accepted")`` etc. also work in code.
+    ``sites``: the project's ``sites:`` (code -> ``{name: ...}`` or a name), for the "Site" filter's labels;
+    default: read from the project.yaml beside the store (:func:`project_sites`)."""
 
     def __init__(self, project: Project | str, coder: str, *, code: str | None = None, site: str | None = None,
-                 group: str | None = None, method: str | None = None, uncertain_first: bool = False):
+                 group: str | None = None, method: str | None = None, uncertain_first: bool = False,
+                 sites: dict | None = None):
         import ipywidgets as w
 
         self.project = project if isinstance(project, Project) else Project.open(project)
@@ -73,7 +119,9 @@ class ReviewWidget:
             return w.Dropdown(options=options, description=description, **selected, **wide)
 
         self.f_code = picker([("(any)", None)] + [(f"{c} · {n}", c) for c, n in self._names.items()], code, "Code")
-        self.f_site = picker(opts("site"), site, "Site")
+        names = _names(sites) if sites is not None else project_sites(self.project.path)
+        self.f_site = picker([("(any)", None)] + site_options(sorted(segments["site"].dropna().unique()), names),
+                             site, "Site")
         self.f_group = picker(opts("group"), group, "Group")
         self.f_method = picker([("(any)", None), ("rules", "rules"), ("model", "model"), ("topic", "topic")], method,
                                "Method")

@@ -324,6 +324,13 @@ precision='month', problem='', kind=''))
     return _parse_text(str(value), want, bool(excel_serial), bool(month_first))
 
 
+_ISO_START = re.compile(r"\d{4}-")
+#: the date of a numeric date with a time after it (``1/13/2025`` of ``1/13/2025 14:00:05``)
+#: digits as 0: the shape of a time (``14:00:05`` -> ``00:00:00``)
+_ZEROS = str.maketrans("123456789", "000000000")
+_NUMERIC_DATE = re.compile(r"\d{1,2}([/.-])\d{1,2}\1(?:\d{4}|\d{2})(?=$|[T ,])")
+
+
 def month_first_dates(values) -> bool:
     """Whether a file's dates are written month first (US, e.g. a Google Forms or Microsoft Forms export in a
     US locale): at least two are real dates only month first (``1/13/2025``) and none only day first
@@ -336,13 +343,28 @@ def month_first_dates(values) -> bool:
     False
     """
     day = month = 0
+    # each distinct date once, weighted by how often it occurs: a numeric date by its date part and the
+    # shape of what follows it (digits as 0: a Forms export's timestamps are all different, their dates and
+    # time shapes are not; the time's digits do not say which order the date is in, but its shape decides
+    # whether the reader reads the value at all, as "1/13/2025, 10:00" it does not), parsed once as the
+    # first value of that key; ISO values read the same either way and are not parsed at all
+    dates, first = {}, {}
     for v in values:
         v = str(v).strip()
-        if not v:
+        m = _NUMERIC_DATE.match(v)
+        key = v[:m.end()] + v[m.end():].translate(_ZEROS) if m else v
+        k = dates.get(key)
+        if k is None:
+            dates[key], first[key] = 1, v
+        else:
+            dates[key] = k + 1
+    for key, k in dates.items():
+        v = first[key]
+        if not v or _ISO_START.match(v):
             continue
         a, b = parse_date(v).date is not None, parse_date(v, month_first=True).date is not None
-        day += a and not b
-        month += b and not a
+        day += k * (a and not b)
+        month += k * (b and not a)
     return month >= 2 and not day
 
 
@@ -456,14 +478,17 @@ def parse_dates(values, *, want: str = "day", excel_serial: bool = False, month_
     return pd.DataFrame({"date": out, "problem": pd.Series(problem, index=s.index, dtype=object)}, index=s.index)
 
 
-def months(values) -> tuple[list, list[str]]:
+def months(values, *, month_first: bool = False) -> tuple[list, list[str]]:
     """``YYYY-MM`` of each value (``None`` when missing or refused) and the reason of each refused one
-    (``""`` otherwise), with ``want="month"`` (a month is a month).
+    (``""`` otherwise), with ``want="month"`` (a month is a month). ``month_first``: the values come from a
+    file written month first (:func:`month_first_dates` on its whole date column).
 
     >>> months(["13/04/2025", "April 2025", "", "04/13/2025"])[0]
     ['2025-04', '2025-04', None, None]
+    >>> months(["04/13/2025", "03/04/2025"], month_first=True)[0]
+    ['2025-04', '2025-03']
     """
-    read = parse_dates(values, want="month")
+    read = parse_dates(values, want="month", month_first=month_first)
     d = read["date"].to_numpy()
     ym = np.where(np.isnat(d), -1, d.astype("datetime64[M]").astype("int64"))
     codes, uniques = pd.factorize(ym)
