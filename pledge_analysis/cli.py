@@ -234,6 +234,12 @@ def _run(args) -> int:
         rows = result.run_log["rows"]
         print(f"Read {rows['respondents_kept']:,} respondents and {rows['segments_kept']:,} segments "
               f"({rows['set_aside']:,} set aside, see set_aside.csv).")
+        lost = result.run_log.get("no_theme") or {}
+        if lost.get("segments"):
+            print(f"  {lost['segments']:,} of {lost['of']:,} comments and turns ({lost['segments'] / lost['of']:.0%}) "
+                  "matched no theme of the codebook, so no priority rests on them (report.html lists them, "
+                  "under \"Comments that matched no theme\"): add the words they use to codebook.yaml's keywords and "
+                  "run again, or code them in review.")
         top = result.priorities[result.priorities["scope_type"].isin(["all", "group"])
                                 & (result.priorities["rank"] == 1)]
         for r in top.itertuples(index=False):

@@ -100,9 +100,15 @@ def rank_certainty(rank: int, low=None, high=None, p_top3=None, *, n_boot: int |
     'Ranked 2nd of 12 areas. In 100 resamples of the data it ranked between 1st and 4th (95 times in 100), and in the top three 71 times in 100: it is probably among the top three.'
     >>> rank_certainty(3)
     'Ranked 3rd. How sure this is was not measured (priorities: resamples is 0).'
+    >>> rank_certainty(1, n_boot=100)
+    'Ranked 1st. How sure this is cannot be measured: the comments here come from one person or one focus group, so resampling them changes nothing.'
     """
     head = f"Ranked {ordinal(rank)}" + (f" of {n_areas} areas" if n_areas else "") + "."
     if not (schema.present(low) and schema.present(high) and schema.present(p_top3)):
+        if n_boot:  # resamples ran, but not here: the comments come from one unit
+            from .uncertainty import ONE_UNIT
+
+            return f"{head} {ONE_UNIT}"
         return head + " How sure this is was not measured (priorities: resamples is 0)."
     lo, hi, p = int(low), int(high), float(p_top3)
     times = f"In {n_boot} resamples of the data" if n_boot else "When the data were resampled"

@@ -116,13 +116,19 @@ def suggest_actions(theme: str, library: pd.DataFrame, *, exclude_site: str | No
     return lib.head(n).reset_index(drop=True)
 
 
-def theme_strength(matrix: pd.DataFrame) -> pd.Series:
-    """Strength of each (site, theme): survey z plus standardised low negativity (higher = stronger)."""
+def theme_strength(matrix: pd.DataFrame, *, min_comments: int = 10) -> pd.Series:
+    """Strength of each (site, theme): the mean of its survey z and its standardised low negativity
+    (higher = stronger); NaN when it has neither.
+
+    A negativity resting on fewer than ``min_comments`` comments is no evidence (the priorities' rule,
+    ``priorities: min_comments``): one critical comment at a small hospital would otherwise make it the
+    weakest service on the theme (-1 on two sites) and a service whose top concern it is its "strong" buddy.
+    """
     m = matrix.copy()
-    neg_z = m.groupby("theme")["negativity"].transform(lambda s: (s - s.mean()) / (s.std(ddof=0) or 1))
-    survey = m["survey_z"].fillna(0)
-    strength = np.where(m["survey_z"].notna(), (survey - neg_z) / 2, -neg_z)
-    return pd.Series(strength, index=pd.MultiIndex.from_frame(m[["site", "theme"]]), name="strength")
+    neg = m["negativity"].where(m["n_segments"].fillna(0) >= min_comments)
+    neg_z = neg.groupby(m["theme"]).transform(lambda s: (s - s.mean()) / (s.std(ddof=0) or 1))
+    strength = pd.concat([m["survey_z"], -neg_z], axis=1).mean(axis=1)  # NaN when both are missing
+    return pd.Series(strength.to_numpy(), index=pd.MultiIndex.from_frame(m[["site", "theme"]]), name="strength")
 
 
 #: Strengths are compared in steps of this size: differences below it (floating-point noise
@@ -180,13 +186,14 @@ def _canonical_assignment(gain: np.ndarray, capacity: int, need_order: list[int]
 
 
 def buddy_pairs(matrix: pd.DataFrame, *, weakest: int = 2, capacity: int = 2, region_bonus: float = 0.5,
-                min_strength: float = 0.0) -> pd.DataFrame:
+                min_strength: float = 0.0, min_comments: int = 10) -> pd.DataFrame:
     """Pair each site's ``weakest`` top-priority themes with a strong buddy site (optimal assignment).
 
     Columns: ``site, theme, name, buddy, same_region, buddy_strength, site_strength, reason``,
     one row per need, ordered by site, rank and theme.
     A need is left unpaired (``buddy`` empty) when no other site is stronger than ``min_strength``
-    and than the site itself.
+    and than the site itself. Strength is :func:`theme_strength` (``min_comments``: fewer comments on a
+    theme at a site are not evidence of its negativity there).
 
     The assignment pairs as many needs as possible and, among those assignments, maximises the
     total strength of the buddies (plus ``region_bonus`` for each buddy in the same region).
@@ -198,7 +205,7 @@ def buddy_pairs(matrix: pd.DataFrame, *, weakest: int = 2, capacity: int = 2, re
     included), then the alphabetically first site code; unpaired last. The result does not
     depend on the row order of ``matrix`` or on how scipy breaks ties.
     """
-    strength = theme_strength(matrix)
+    strength = theme_strength(matrix, min_comments=min_comments)
     alliance = dict(zip(matrix["site"], matrix["alliance"]))
     names = dict(zip(matrix["theme"], matrix["name"]))
     step = STRENGTH_RESOLUTION

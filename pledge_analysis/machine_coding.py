@@ -249,6 +249,22 @@ def coder_counts(units: pd.DataFrame, machine: pd.DataFrame, human: pd.DataFrame
     return pd.DataFrame(rows, columns=list(CODER_COUNTS))
 
 
+def no_theme(segments: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """The comments and transcript turns (participants' only, as the themes table counts) that count under
+    no theme: no rule, model or person coded them (or a person rejected every suggestion). They are in
+    segments.csv but behind no priority, so a starter codebook that misses a service's words would silently
+    rank on part of the feedback; the run counts them and the report lists them. Columns: ``segment_id,
+    source_id, site, group, question_id, text`` (the de-identified text)."""
+    cols = ["segment_id", "source_id", "site", "group", "question_id", "text"]
+    if segments is None or not len(segments):
+        return pd.DataFrame(columns=cols)
+    people = segments[segments["role"].fillna("participant") != "facilitator"] if "role" in segments.columns \
+        else segments
+    coded = set(units["segment_id"]) if units is not None and len(units) else set()
+    out = people[~people["segment_id"].isin(coded)]
+    return out.reindex(columns=cols).reset_index(drop=True)
+
+
 def quality_table(mc: MachineCoding) -> pd.DataFrame:
     """``machine_coding_quality.csv``: the quality rows (header only when no model was trained)."""
     return mc.quality if len(mc.quality) else pd.DataFrame(columns=list(QUALITY))

@@ -113,7 +113,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     action plan of the result is then the store's plan (human edits kept, new drafts added).
     """
     from .coding.rules import code_segments
-    from .machine_coding import RUN_CODER, coder_counts, effective_codings, run_model_coding
+    from .machine_coding import RUN_CODER, coder_counts, effective_codings, no_theme, run_model_coding
     from .coding.sentiment import SentimentClassifier
     from .coding.themes import coded_units, summarise_themes
     from .io import load_prompt_polarity
@@ -187,6 +187,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         units = coded_units(segments, counted, codebook, model=SentimentClassifier(prompt_polarity=polarity).fit())
         themes = summarise_themes(segments, units, codebook)
         by_coder = coder_counts(units, codings, machine.human, codebook, segments)
+        themeless = no_theme(segments, units)
     with steps.step("scoring the survey"):
         if questions is not None and len(data.responses):
             scored = score_responses(data.responses, questions)
@@ -230,7 +231,8 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         plan = draft_action_plan(priorities, units=units, codebook=codebook,
                                  scope_types=("all", "group", "site") if cfg.sites else ("all", "group"))
         cross_site = site_theme_matrix(priorities, themes, codebook, scores, cfg.sites)
-        buddies = buddy_pairs(cross_site) if cfg.sites else None
+        buddies = (buddy_pairs(cross_site, min_comments=cfg.priorities.get("min_comments", 10))
+                   if cfg.sites else None)
     sync = store_codings = store_memos = store_reviews = None
     if store_path:
         with steps.step("updating the project store"):
@@ -261,6 +263,9 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         "codings": len(codings), "codings_by_method": {str(k): int(v) for k, v in
                                                           codings["method"].value_counts().sort_index().items()},
         "machine_coding": machine.log() | {"themes_by_coder": by_coder.to_dict("records")},
+        # comments and turns behind no theme (extend the codebook's keywords, or review them)
+        "no_theme": {"segments": len(themeless), "of": int((segments["role"].fillna("participant") != "facilitator")
+                                                          .sum()) if len(segments) else 0},
         "priorities": priority_method, "timings_s": steps.timings, "cpu_s": steps.cpu,
         "store": str(store_path) if store_path else None, "store_update": sync,
         "standards": ({"file": cfg.source_id(cfg.standards), "name": standards.attrs.get("name"),

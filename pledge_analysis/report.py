@@ -312,6 +312,22 @@ def deidentification_section(result, rel=lambda t: t) -> list[str]:
     return out
 
 
+def _no_theme_part(result, shown: int = 30) -> list[str]:
+    """How many comments and turns count under no theme, and the first ``shown`` of them (de-identified)."""
+    from .machine_coding import no_theme
+
+    lost = no_theme(result.segments, result.units)
+    if not len(lost):
+        return []
+    total = (result.run_log.get("no_theme") or {}).get("of") or len(lost)
+    return ["<h3>Comments that matched no theme</h3>",
+            f"<p><strong>{len(lost):,} of {total:,} comments and turns ({len(lost) / total:.0%}) matched no theme "
+            "of the codebook</strong>, so no priority rests on them. Add the words they use to the keywords of a "
+            "theme in codebook.yaml (or a new theme) and run again, or code them in review. "
+            + (f"The first {shown} are shown." if len(lost) > shown else "") + "</p>",
+            _table(lost, ["source_id", "site", "group", "question_id", "text"], shown, name="no_theme")]
+
+
 def coding_section(result) -> list[str]:
     """"How the comments were coded": which coder produced each theme count (people, rules, model) and,
     when the run trained a model, how good it is on the project's own reviewed codings (cross-validated)."""
@@ -329,6 +345,7 @@ def coding_section(result) -> list[str]:
                                    "rejected_by_people": "rejected by people"})
     out.append(_table(table, ["theme", "theme name", "segments counted", "people", "rules", "model",
                               "rejected by people"], 80, name="themes_by_coder"))
+    out += _no_theme_part(result)
     if len(mc.quality):
         q = mc.quality.copy()
         for c in ("precision", "recall", "f1"):

@@ -15,7 +15,9 @@ contribution is added with its bootstrap weight), so nothing is copied.
 Output per scope and theme: the point ``rank`` (equal to ``priorities.csv``), ``rank_low`` and
 ``rank_high`` (the 2.5% and 97.5% quantiles of the resampled ranks), ``p_top3`` (share of
 resamples with the theme in the top 3) and ``n_boot``. :func:`with_rank_intervals` adds them to
-the priorities table.
+the priorities table. A scope whose comments all come from one unit (one focus group at a small hospital,
+one respondent) gets no interval: every resample holds that unit's comments again, so the ranks never
+move and "1st in every resample" would claim a certainty the data cannot give (:data:`ONE_UNIT`).
 
 :func:`weight_sensitivity` re-ranks under other defensible weightings (each component dropped,
 each doubled, all equal) and marks the priorities that stay in the top ``k`` under every one.
@@ -35,6 +37,9 @@ from .prioritise import COMPONENTS, DEFAULT_WEIGHTS, benchmark_kinds, resolve_we
 #: resamples used by a run (``pledge-analysis run``)
 N_BOOT = 100
 _SESSION_TYPES = ("focus_group", "interview")
+#: why a scope has no rank interval although resamples ran (its comments come from one unit), in plain words
+ONE_UNIT = ("How sure this is cannot be measured: the comments here come from one person or one focus group, "
+            "so resampling them changes nothing.")
 
 
 class _Counts:
@@ -60,6 +65,8 @@ class _Counts:
                 unit_site.setdefault(u, s)
                 unit_group.setdefault(u, g)
         self.units = pd.Index(sorted(unit_site))
+        self.unit_site = np.array([unit_site[u] for u in self.units], dtype=object)
+        self.unit_group = np.array([unit_group[u] for u in self.units], dtype=object)
         self.kind = np.array([u.split(":", 1)[0] for u in self.units])
         self.sites = sorted({unit_site[u] for u in self.units})
         self.groups = sorted({unit_group[u] for u in self.units})
@@ -93,6 +100,15 @@ class _Counts:
             self.positive = np.zeros_like(self.answered)
             np.add.at(self.answered, (u, q), 1)
             np.add.at(self.positive, (u, q), (survey["scored_as"] == "positive").to_numpy(float))
+
+    def comment_units(self, scope_type: str, scope: str) -> int:
+        """How many resampling units hold comments in a scope (``all``, a group or a site)."""
+        has = self.seg > 0
+        if scope_type == "group":
+            has &= self.unit_group.astype(str) == str(scope)
+        elif scope_type == "site":
+            has &= self.unit_site.astype(str) == str(scope)
+        return int(has.sum())
 
     def draw(self, rng) -> np.ndarray:
         """Bootstrap weights per unit: within each site and kind, as many draws as units."""
@@ -189,7 +205,8 @@ def rank_intervals(segments: pd.DataFrame, units: pd.DataFrame, codebook: pd.Dat
     them and ``themes`` exactly as :func:`pledge_analysis.prioritise.prioritise` does; ``themes``
     defaults to :func:`pledge_analysis.coding.summarise_themes` of the inputs). ``min_n``: the
     suppression threshold of the resampled scores (default: the smallest unsuppressed ``n`` rule,
-    21). Columns ``scope_type, scope, theme, rank, rank_low, rank_high, p_top{top}, n_boot``.
+    21). Columns ``scope_type, scope, theme, rank, rank_low, rank_high, p_top{top}, n_boot``; the interval
+    is empty (NaN) in a scope whose comments come from fewer than two units (see :data:`ONE_UNIT`).
     """
     from .coding.themes import summarise_themes
     from .survey.scoring import MIN_N, as_scored
@@ -229,6 +246,8 @@ def rank_intervals(segments: pd.DataFrame, units: pd.DataFrame, codebook: pd.Dat
                             "rank_high": np.ceil(g.quantile(1 - alpha)).astype(int),
                             col: g.apply(lambda r: float(np.mean(r <= top)))}).reset_index()
     out = point.merge(summary, on=["scope_type", "scope", "theme"], how="left")
+    one = np.array([counts.comment_units(t, s) < 2 for t, s in zip(out["scope_type"], out["scope"])], dtype=bool)
+    out.loc[one, ["rank_low", "rank_high", col]] = np.nan  # resampling one unit moves nothing: no interval
     out["n_boot"] = n_boot
     return out.sort_values(["scope_type", "scope", "rank"]).reset_index(drop=True)
 

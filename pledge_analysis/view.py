@@ -148,7 +148,8 @@ def _e(value) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else html.escape(str(value))
 
 
-def _rank_text(r, n_areas: int | None = None) -> str:
+def _rank_text(r, n_areas: int | None = None, resampled: bool = False) -> str:
+    """The rank and how sure it is; ``resampled``: the run's resamples gave other scopes an interval."""
     rank = int(r["rank"])
     ranked = f"Ranked {ordinal(rank)}" + (f" of {n_areas} areas" if n_areas else "") + " here"  # out of how many
     low, high = r.get("rank_low"), r.get("rank_high")
@@ -157,6 +158,10 @@ def _rank_text(r, n_areas: int | None = None) -> str:
                 f"anywhere from {ordinal(int(low))} to {ordinal(int(high))}.")
     if pd.notna(low):
         return f"{ranked}, and {ordinal(rank)} with every resample of the same people."
+    if resampled:
+        from .uncertainty import ONE_UNIT
+
+        return f"{ranked}. {ONE_UNIT}"
     return f"{ranked}."
 
 
@@ -256,9 +261,10 @@ def priorities_html(outputs: RunOutputs, site: str, *, top: int = TOP) -> str:
                               "were from this hospital, so there is nothing to prioritise here yet.</p>"])
     if rows.empty:
         return "".join(out + ["<p>No prioritised areas for this hospital in this run.</p>"])
+    resampled = "rank_low" in p.columns and bool(pd.to_numeric(p["rank_low"], errors="coerce").notna().any())
     for r in rows.to_dict("records"):
         out.append(f"<section class='priority'><h3>{int(r['rank'])}. {_e(r['name'])}</h3>"
-                   f"<p class='sub'>{_e(_rank_text(r, len(here)))}</p>")
+                   f"<p class='sub'>{_e(_rank_text(r, len(here), resampled))}</p>")
         reason = shown_reason(r, threshold)  # small counts as "fewer than N"
         if reason:
             out.append(f"<p>{_e(reason)}</p>")

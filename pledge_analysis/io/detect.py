@@ -154,6 +154,11 @@ MAX_OPTIONS = 12
 #: Answers this long on average (characters) that are not a known scale are comments, however often
 #: they repeat: the longest CPES option ("Neither satisfied nor dissatisfied") has 34 characters.
 COMMENT_LENGTH = 40
+#: A header that asks for the respondent's own words ("Anything else you would like to tell us?", "Any other
+#: comments?"): its answers are comments when they are sentences (15 characters or more on average) and no
+#: known scale, even when a small export repeats a few of them.
+OPEN_PROMPT = re.compile(r"\b(anything else|tell us|comments?|in your own words|please (explain|describe|give details)"
+                         r"|what (could|would|went|was good|else)|how could we|suggestions?)\b", re.I)
 #: Words that make a long header ("Which hospital are you treated at?") a site column when its answers are few.
 SITE_QUESTION_WORDS = {"hospital", "site", "trust", "clinic"}
 
@@ -387,8 +392,8 @@ def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str |
                                 f"the row(s) above it hold titles ({', '.join(map(repr, titles[:4]))}) and are not read")
         if t.subheader_row:
             layout_notes.append(f"CHECK: {Path(f).name}: row {t.subheader_row} is a second header row (SurveyMonkey's "
-                                "'Response' row): merged into the header ('question - option' for tick-all options), "
-                                "not read as a respondent")
+                                "'Response' row or Qualtrics' import ids): merged into the header ('question - "
+                                "option' for tick-all options), not read as a respondent")
     spelling = {header_key(c): c for c in frames[0].columns}  # the first file's headers name the columns
     df = pd.concat([t.rename(columns=lambda c: spelling.get(header_key(c), c)) for t in frames], ignore_index=True)
     df = df.fillna("")
@@ -505,7 +510,8 @@ def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str |
         if len(distinct) == 1 and len(vals) >= 5 and answer_reading(vals[0]) is None:
             ignored[col] = f"the same value ({vals[0]!r}) in every row (a survey tool's collector or batch?): not read"
             continue
-        long_text = mean_len >= COMMENT_LENGTH and reading_of(vals)["positive"] is None
+        no_scale = reading_of(vals)["positive"] is None
+        long_text = no_scale and (mean_len >= COMMENT_LENGTH or (mean_len >= 15 and bool(OPEN_PROMPT.search(col))))
         if len(distinct) > MAX_OPTIONS or (len(distinct) > 0.5 * len(vals) and mean_len >= 15) or long_text:
             if mean_len < 15:
                 ignored[col] = "many different short values (a code or an id?): not read"
@@ -541,6 +547,8 @@ def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str |
                 why += f"; answers {odd} are outside it and will be set aside"
             questions.append(QuestionGuess(qid, col, text, "rating", respondents, min=lo, max=hi, note=why))
             continue
+        vals = one_spelling(vals)
+        distinct = set(vals)
         r = reading_of(vals)
         if r["positive"] is None:
             why = (f"MUST FILL IN positive/negative: answers {sorted(distinct)} are not a scale init knows"
@@ -568,6 +576,27 @@ def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str |
     return SurveyGuess(name=name, files=[Path(f) for f in files], rows=len(df), columns=columns, comments=comments,
                        values=values, group=group, questions=questions, site_values=sites, ignored=ignored,
                        notes=notes, sheet=sheet)
+
+
+def one_spelling(values: list[str]) -> list[str]:
+    """``values`` with each answer spelt one way when an export varies only its capitals or spaces ("agree",
+    "AGREE", "Agree"): the spelling in mixed case if there is one (the most common), else the most common
+    one in sentence case (a lone all-capitals answer such as "N/A" keeps its capitals). The survey reader reads every such variant as the option (``io.surveys.as_option``),
+    so questions.yaml lists each option once, in scale order.
+
+    >>> one_spelling(["agree", "AGREE", "agree", "Strongly agree", "Yes, by my CNS", "yes, by my cns", "N/A", "no"])
+    ['Agree', 'Agree', 'Agree', 'Strongly agree', 'Yes, by my CNS', 'Yes, by my CNS', 'N/A', 'No']
+    """
+    groups: dict[str, Counter] = {}
+    for v in values:
+        groups.setdefault(header_key(v), Counter())[" ".join(v.split())] += 1
+    best = {}
+    for key, spellings in groups.items():
+        ranked = sorted(spellings, key=lambda v: (-spellings[v], v))
+        mixed = [v for v in ranked if not v.isupper() and not v.islower()]
+        lower = len(ranked) > 1 or ranked[0].islower()  # a lone "N/A" or "A&E" keeps its capitals
+        best[key] = mixed[0] if mixed else (ranked[0][:1].upper() + ranked[0][1:].lower() if lower else ranked[0])
+    return [best[header_key(v)] for v in values]
 
 
 def joined_choices(values: list[str]) -> str | None:

@@ -11,7 +11,9 @@
 - :func:`header_layout`: where the header is when an export does not start with it: title rows above it
   (a workbook's merged section titles such as "About you" over several columns, a "Survey export, March
   2027" line) and SurveyMonkey's second header row ("Response", "Open-Ended Response", the options of a
-  tick-all question) under it, which would otherwise be read as a respondent.
+  tick-all question) or Qualtrics' import-id row (``{"ImportId":"QID4"}`` under each question, with or without
+  its row of short names such as ``Q4`` above the question text) under it, which would otherwise be read as a
+  respondent.
 
 Every failure is an :class:`~pledge_analysis.errors.InputError` naming the file and, where it
 applies, the line, the sheet and what to do; never a raw pandas, csv, zipfile or openpyxl error.
@@ -293,6 +295,14 @@ def _blank(cells) -> bool:
 #: What SurveyMonkey writes in its second header row under a question with one answer.
 _SUBHEADER_WORDS = frozenset({"response", "open-ended response"})
 _NUMERIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+#: What Qualtrics writes in its import-id row: ``{"ImportId":"QID4"}``, ``{"ImportId":"startDate","timeZone":"Z"}``.
+_IMPORT_ID = re.compile(r'^\{\s*"ImportId"\s*:.*\}$', re.I)
+
+
+def _import_ids(row) -> bool:
+    """Every filled cell of ``row`` is a Qualtrics import id (and at least one is)."""
+    cells = _filled(row)
+    return bool(cells) and all(_IMPORT_ID.match(c) for c in cells)
 
 
 def _filled(row) -> list[str]:
@@ -305,7 +315,9 @@ def header_layout(records: list[list[str]]) -> tuple[int, bool]:
     A row is a title above the header when the row under it has at least twice as many cells filled, at least
     three, all different and none a number (a header's look): merged section titles ("About you" over five
     columns) or a one-line title. The row under the header is SurveyMonkey's second header row when it
-    leaves the first column blank and says "Response" or "Open-Ended Response" somewhere.
+    leaves the first column blank and says "Response" or "Open-Ended Response" somewhere, or Qualtrics'
+    import-id row when every cell filled is an import id (``{"ImportId":"QID4"}``); when that row is two
+    below the first, Qualtrics' row of short names (``Q4``) is above the question text, and is read as a title.
 
     >>> header_layout([["About you", "", "", "Your care", ""], ["ID", "Site", "Group", "Q1", "Q2"], ["1", "A", "p", "4", "5"]])
     (1, False)
@@ -313,6 +325,9 @@ def header_layout(records: list[list[str]]) -> tuple[int, bool]:
     (0, True)
     >>> header_layout([["ID", "Site", "Comment"], ["1", "A", "Fine"]])
     (0, False)
+    >>> header_layout([["ResponseId", "Q1"], ["Response ID", "Staff were kind"], ['{"ImportId":"_recordId"}',
+    ...                '{"ImportId":"QID1"}'], ["R_1", "Agree"]])
+    (1, True)
     """
     h = 0
     while h < min(3, len(records) - 2):
@@ -322,8 +337,11 @@ def header_layout(records: list[list[str]]) -> tuple[int, bool]:
             h += 1
         else:
             break
+    if h + 2 < len(records) and _import_ids(records[h + 2]) and not _import_ids(records[h + 1]):
+        h += 1  # Qualtrics: short names (Q4), question text, import ids; the question text is the header
     nxt = records[h + 1] if h + 1 < len(records) else []
-    sub = bool(nxt) and not str(nxt[0]).strip() and any(str(c).strip().lower() in _SUBHEADER_WORDS for c in nxt)
+    sub = bool(nxt) and (_import_ids(nxt) or (not str(nxt[0]).strip()
+                                              and any(str(c).strip().lower() in _SUBHEADER_WORDS for c in nxt)))
     return h, sub
 
 
@@ -341,7 +359,7 @@ def merge_subheader(top: list[str], sub: list[str]) -> list[str]:
     for t, s in zip(top, sub):
         t, s = str(t).strip(), str(s).strip()
         last = t or last
-        if s.lower() in _SUBHEADER_WORDS or not s:
+        if s.lower() in _SUBHEADER_WORDS or not s or _IMPORT_ID.match(s):
             out.append(t)
         else:
             out.append(f"{last} - {s}" if last else s)

@@ -401,6 +401,7 @@ def read_survey(
                 labels = getattr(q, "labels", None)
                 if labels and _NUMBER.match(raw) and float(raw).is_integer():
                     raw = labels.get(str(int(float(raw))), raw)  # "5" (or Excel's "5.0") -> "Strongly agree"
+                raw = as_option(raw, q)  # "AGREE", "agree " -> "Agree", as questions.yaml spells it
                 ok, why = _valid_answer(raw, q)
                 if not ok:
                     aside(row, q.column, why, raw)
@@ -456,6 +457,31 @@ def accounting(data: Ingested) -> pd.DataFrame:
                      "rows_kept": kept, "rows_set_aside": n_aside,
                      "balanced": s["rows_read"] == kept + n_aside})
     return pd.DataFrame(rows, columns=["source_id", "kind", "rows_read", "rows_kept", "rows_set_aside", "balanced"])
+
+
+def as_option(raw: str, q) -> str:
+    """``raw`` as the option of ``q`` it spells with other capitals, spaces or apostrophes ("AGREE",
+    "strongly  agree", "Don’t know"), else unchanged. Survey tools and hand-typed exports vary the case
+    and leave trailing spaces; an answer that is plainly an option must not be set aside as "not one of
+    its options". When several options differ only so (init listed "agree" and "AGREE"), the answer reads
+    as the first of them only if they all score alike (all positive, all negative or all neither).
+
+    >>> from types import SimpleNamespace as Q
+    >>> q = Q(kind="categorical", options=["Strongly agree", "Agree", "Disagree"], positive=["Strongly agree", "Agree"],
+    ...       negative=["Disagree"])
+    >>> as_option("AGREE", q), as_option("strongly  agree", q), as_option("Agreed", q), as_option("Agree", q)
+    ('Agree', 'Strongly agree', 'Agreed', 'Agree')
+    """
+    options = getattr(q, "options", None)
+    if getattr(q, "kind", None) == "rating" or not isinstance(options, (list, tuple)) or not options or raw in options:
+        return raw
+    same = [o for o in options if header_key(o) == header_key(raw)]
+    if not same:
+        return raw
+    pos, neg = set(getattr(q, "positive", None) or []), set(getattr(q, "negative", None) or [])
+    if len({(o in pos, o in neg) for o in same}) == 1:
+        return same[0]
+    return raw
 
 
 def _valid_answer(raw: str, q) -> tuple[bool, str]:
