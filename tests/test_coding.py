@@ -79,3 +79,21 @@ def test_sample_themes_recover_planted_negativity(sample_run):
                                                          for s in ("NGU", "SAH", "MDH", "VVH", "WRI"))
     assert t.loc[("VVH", "communication"), "negativity"] < min(t.loc[(s, "communication"), "negativity"]
                                                                for s in ("NGU", "RGH", "SAH", "MDH", "WRI"))
+
+
+def test_a_longer_keyword_of_another_code_wins_the_words_it_covers():
+    """'The waiting room was cramped' is about the room, not a delay: when a user's codebook has 'waiting room'
+    under environment and 'waiting' under waiting, the longer keyword takes the words it covers; a keyword that
+    stands on its own elsewhere in the sentence still codes, and overlapping keywords of one code stay one coding."""
+    cb = codebook_from_records([
+        {"id": "waiting", "name": "Waiting", "keywords": ["waiting", "waited"]},
+        {"id": "environment", "name": "Environment", "keywords": ["waiting room", "cramped"]},
+    ])
+    segs = pd.DataFrame({"segment_id": ["s1", "s2", "s3"],
+                         "text": ["The waiting room was cramped and noisy.",
+                                  "We waited two hours in the waiting room.",
+                                  "Waiting for results was awful."]})
+    got = code_segments(segs, cb)
+    codes = got.groupby("segment_id")["code_id"].apply(set).to_dict()
+    assert codes == {"s1": {"environment"}, "s2": {"waiting", "environment"}, "s3": {"waiting"}}, got
+    assert got.loc[got.segment_id.eq("s2") & got.code_id.eq("waiting"), "evidence"].item() == "waited"

@@ -4,7 +4,9 @@ Each codebook keyword becomes a token pattern that matches any inflection of eac
 (from the lemma lookup table, so "waited", "waiting" and "wait" all match ``wait``) on
 lower-cased text; multi-word keywords match as sequences. Matches are grouped by code
 and sentence into span-level codings, with the matched words as ``evidence`` and
-``negated=True`` when a negation cue ("no", "not", "never", "n't" ...) comes shortly before.
+``negated=True`` when a negation cue ("no", "not", "never", "n't" ...) comes shortly before. A keyword
+inside a longer keyword of another code gives way to it ("waiting room" under environment takes "waiting"
+from the waiting code).
 
 >>> import pandas as pd
 >>> from pledge_analysis.coding.codebook import codebook_from_records
@@ -98,6 +100,22 @@ def phrases(pattern: list[dict]) -> list[tuple[str, ...]]:
     return list(product(*choices))
 
 
+def _longest_win(matches):
+    """The matches without those lying inside a longer match of another code: "waiting room" (environment)
+    takes the word "waiting" from the waiting code, as the longest keyword wins in any tagger; matches of one
+    code, and matches that only partly overlap, are all kept.
+
+    >>> _longest_win([(1, 2, 3), (2, 2, 4), (1, 5, 6)])
+    [(2, 2, 4), (1, 5, 6)]
+    """
+    out = []
+    for m in matches:
+        code, start, end = m
+        if not any(c != code and s <= start and end <= e and e - s > end - start for c, s, e in matches):
+            out.append(m)
+    return out
+
+
 class ThemeRuler:
     """spaCy component: finds codebook keywords; results in ``doc._.pledge_codes``.
 
@@ -144,7 +162,7 @@ class ThemeRuler:
         starts = [s.start for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
         strings, window, negations = self.nlp.vocab.strings, self.negation_window, self.negations
         found = set()
-        for match_id, start, end in matches:
+        for match_id, start, end in _longest_win(matches):
             sent_start = starts[bisect_right(starts, start) - 1]
             negated = any(t.lower_ in negations for t in doc[max(sent_start, start - window):start])
             span = doc[start:end]
