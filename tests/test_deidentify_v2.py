@@ -93,7 +93,9 @@ def test_scores_let_a_reviewer_list_the_least_certain():
     df = pd.DataFrame({"segment_id": ["a", "b", "c"], "source_id": ["s1", "s1", "s2"],
                        "text": ["Dr Hughes rang 07700 900461", "honestly olga krylova", "Email jo@example.com"]})
     _, review = redact_frame(df)
-    assert list(review.columns) == ["row", "source", "label", "placeholder", "start", "end", "confidence", "context"]
+    assert list(review.columns) == ["row", "source", "label", "placeholder", "start", "end", "confidence", "context",
+                                    "recognizer"]
+    assert set(review["recognizer"]) <= {"rules", "name_model"}
     assert review["confidence"].between(0, 1).all()
     assert least_certain(review, 2)[["row", "label"]].values.tolist() == [["b", "PERSON"], ["a", "PHONE"]]
     assert least_certain(review, below=0.6)["row"].tolist() == ["b"]
