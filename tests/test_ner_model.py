@@ -134,3 +134,24 @@ def test_a_relative_folder_is_read_from_the_project_and_a_name_stays_a_name(tmp_
     assert location("model", tmp_path) == str((tmp_path / "model").resolve())
     assert location("./elsewhere", tmp_path) == str((tmp_path / "elsewhere").resolve())
     assert location("en_core_web_sm", tmp_path) == "en_core_web_sm"
+
+
+def test_a_run_uses_the_projects_ner_and_its_log_names_the_recognizers(ner_folder, tmp_path):
+    import shutil
+
+    from pledge_analysis.pipeline import run_project
+
+    from .userlike import edit, write_project
+
+    project = write_project(tmp_path / "proj", n=6, good=[TEMPLATE.format(UNSEEN)])
+    shutil.copytree(ner_folder, project / "ner_model")
+    edit(project / "project.yaml", "  pseudonyms: false\n", "  pseudonyms: false\n  ner_model: ner_model\n")
+    result = run_project(project)
+    assert UNSEEN not in " ".join(result.segments["text"])
+    assert result.run_log["deidentify_recognizers"][:2] == ["rules", "name_model"]
+    assert result.run_log["deidentify_recognizers"][2].startswith("ner: ")
+    assert result.run_log["redactions_by_recognizer"]["ner"] >= 1
+    assert set(result.redactions.loc[result.redactions["recognizer"] == "ner", "label"]) == {"PERSON"}
+    edit(project / "project.yaml", "  ner_model: ner_model\n", "  ner_model: en_no_such_pipeline\n")
+    with pytest.raises(ModelUnavailableError, match="en_no_such_pipeline"):
+        run_project(project)
