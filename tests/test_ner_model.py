@@ -1,7 +1,7 @@
 """A trained spaCy NER as the de-identifier's extra recognizer (issue 14): the user path and its errors.
 
 One tiny NER (blank English + ``ner``, PERSON only) is trained here with spaCy's own training loop on a few
-hundred sentences of one shape the rules miss ("Zorbek brought the tea round every morning."), saved to a
+hundred sentences of one shape the rules miss ("Our tea was made by Zorbek every morning."), saved to a
 temporary folder and loaded the ways a user would: ``load_ner_model`` / ``redact(nlp=...)``, project.yaml
 ``deidentify: {ner_model: <folder>}`` through ``pledge-analysis code --project``, and ``code --ner-model``.
 """
@@ -18,7 +18,7 @@ from pledge_analysis.text.deidentify import redact, redact_frame
 from pledge_analysis.text.ner_model import load_ner_model, location, recognizers
 
 SYLLABLES = ["zor", "bek", "quil", "fant", "vex", "tro", "mi", "lan", "dru", "sko", "pel", "nar", "ush", "kai"]
-TEMPLATE = "{} brought the tea round every morning."
+TEMPLATE = "Our tea was made by {} every morning."
 UNSEEN = "Drusko"  # a made-up name the training sentences never hold
 
 
@@ -45,8 +45,9 @@ def ner_folder(tmp_path_factory):
     examples = []
     for name in _names(rng, 120):
         text = TEMPLATE.format(name)
-        examples.append(Example.from_dict(nlp.make_doc(text), {"entities": [(0, len(name), "PERSON")]}))
-        other = "The tea was cold again this morning."
+        start = TEMPLATE.index("{}")
+        examples.append(Example.from_dict(nlp.make_doc(text), {"entities": [(start, start + len(name), "PERSON")]}))
+        other = "Our tea was made by the kitchen every morning."
         examples.append(Example.from_dict(nlp.make_doc(other), {"entities": []}))
     optimizer = nlp.initialize(lambda: examples)
     for _ in range(8):
@@ -67,7 +68,7 @@ def test_a_trained_ner_adds_its_names_and_the_rules_still_run(ner_folder):
     assert nlp.pipe_names == ["ner"] and "PERSON" in nlp.get_pipe("ner").labels
     text = TEMPLATE.format(UNSEEN) + " Ring Sister Okafor on 07700 900461."
     r = redact(text, nlp=nlp)
-    assert r.text == "[PERSON] brought the tea round every morning. Ring Sister [PERSON] on [PHONE]."
+    assert r.text == "Our tea was made by [PERSON] every morning. Ring Sister [PERSON] on [PHONE]."
     assert r.recognizers == ["ner", "rules", "rules"]
     _, review = redact_frame(pd.DataFrame({"segment_id": ["a"], "text": [text]}), nlp=nlp)
     assert review["recognizer"].tolist() == ["ner", "rules", "rules"]
@@ -98,9 +99,9 @@ def test_project_yaml_names_the_model_and_code_uses_it(ner_folder, tmp_path, cap
 
     assert UNSEEN in coded("without", "--project", str(project))
     edit(project / "project.yaml", "  pseudonyms: false\n", "  pseudonyms: false\n  ner_model: ner_model\n")
-    assert coded("with", "--project", str(project)).startswith("[PERSON] brought")  # relative to project.yaml
+    assert coded("with", "--project", str(project)).startswith("Our tea was made by [PERSON] every")  # relative to project.yaml
     assert coded("flag", "--codebook", str(project / "codebook.yaml"), "--ner-model",
-                 str(ner_folder)).startswith("[PERSON] brought")
+                 str(ner_folder)).startswith("Our tea was made by [PERSON] every")
 
 
 def test_a_missing_model_is_a_clear_error_before_any_work(tmp_path, capsys):
