@@ -49,7 +49,7 @@ def make_theme_ruler(nlp: Language, name: str, negations: list[str], negation_wi
     return ThemeRuler(nlp, name, negations=negations, negation_window=negation_window)
 
 
-@Language.factory(DEIDENTIFY_FACTORY, assigns=["doc.spans", "doc._.pledge_pii"],
+@Language.factory(DEIDENTIFY_FACTORY, assigns=["doc.spans", "doc._.pledge_pii", "doc._.pledge_pii_recognizers"],
                   default_config={"labels": None, "allow": [], "deny": [], "use_entities": True})
 def make_deidentifier(nlp: Language, name: str, labels, allow: list[str], deny: list[str], use_entities: bool):
     """Factory of ``pledge_deidentify_v1`` (the de-identifier's recognisers as a spaCy component)."""
@@ -61,5 +61,5 @@ def make_deidentifier(nlp: Language, name: str, labels, allow: list[str], deny: 
 # the unversioned names of earlier releases: aliases of version 1 (same function, same settings)
 Language.factory("pledge_theme_ruler", func=make_theme_ruler, assigns=["doc._.pledge_codes"],
                  default_config={"negations": sorted(NEGATIONS), "negation_window": NEGATION_WINDOW})
-Language.factory("pledge_deidentify", func=make_deidentifier, assigns=["doc.spans", "doc._.pledge_pii"],
+Language.factory("pledge_deidentify", func=make_deidentifier, assigns=["doc.spans", "doc._.pledge_pii", "doc._.pledge_pii_recognizers"],
                  default_config={"labels": None, "allow": [], "deny": [], "use_entities": True})

@@ -14,11 +14,11 @@ A model that is named but not installed, cannot be loaded, or predicts no ``PERS
 read: a run that was asked for the NER never quietly goes without it. Only the components the ``ner``
 needs run (its ``tok2vec`` or ``transformer``); the tagger, parser and lemmatizer are switched off.
 
-NER ``PERSON`` entities join the rules' spans with confidence ``SCORE["ner"]`` and recognizer ``ner``
-in the review table (``redactions.csv``); an entity in the allow-list is dropped, and one the rules'
-plausibility check rejects (a UK town, a ward, an ordinary word without a cue) is dropped too
-(:data:`~pledge_analysis.text.deidentify.NER_CHECKS`), and so is one made only of ordinary English words in no
-name list ("Though", "Think"); chosen on the tune split of the development data (README "Figures").
+NER ``PERSON`` entities join the rules' spans with confidence ``SCORE["ner"]`` and recognizer ``ner`` in the
+review table (``redactions.csv``). An entity in the allow-list is dropped, and so (while
+:data:`~pledge_analysis.text.deidentify.NER_CHECKS` is on) is one the rules' plausibility check rejects (a UK
+town, a ward, a role) or one not written like a name (lower case only, an acronym, a lone sentence-opening word
+in no name list, more than four words); the checks were chosen on development data (README "Figures").
 """
 from __future__ import annotations
 
