@@ -160,10 +160,12 @@ def test_ner_entities_are_added_when_a_pipeline_is_given():
 
     nlp = spacy.blank("en")
     nlp.add_pipe("entity_ruler").add_patterns([{"label": "PERSON", "pattern": "Bramble"}])
-    text = "Bramble was on the ward with me"
+    text = "Then Bramble was on the ward with me"  # not opening the sentence: a lone word there is checked
     assert redact(text).spans == []
     r = redact(text, nlp=nlp)
     assert [(text[s:e], label) for s, e, label in r.spans] == [("Bramble", "PERSON")] and r.scores == [0.7]
+    assert r.recognizers == ["ner"]
+    assert redact("Bramble was on the ward with me", nlp=nlp).spans == []  # a lone opening word in no name list
     assert redact(text, nlp=nlp, allow=["Bramble"]).spans == []
     # the spaCy component takes the entities of a pipeline's earlier NER the same way
     from pledge_analysis.text.deidentify import add_deidentifier
