@@ -99,7 +99,8 @@ def test_project_yaml_names_the_model_and_code_uses_it(ner_folder, tmp_path, cap
 
     assert UNSEEN in coded("without", "--project", str(project))
     edit(project / "project.yaml", "  pseudonyms: false\n", "  pseudonyms: false\n  ner_model: ner_model\n")
-    assert coded("with", "--project", str(project)).startswith("Our tea was made by [PERSON] every")  # relative to project.yaml
+    # the folder is relative to project.yaml
+    assert coded("with", "--project", str(project)).startswith("Our tea was made by [PERSON] every")
     assert coded("flag", "--codebook", str(project / "codebook.yaml"), "--ner-model",
                  str(ner_folder)).startswith("Our tea was made by [PERSON] every")
 

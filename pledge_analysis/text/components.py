@@ -61,5 +61,6 @@ def make_deidentifier(nlp: Language, name: str, labels, allow: list[str], deny: 
 # the unversioned names of earlier releases: aliases of version 1 (same function, same settings)
 Language.factory("pledge_theme_ruler", func=make_theme_ruler, assigns=["doc._.pledge_codes"],
                  default_config={"negations": sorted(NEGATIONS), "negation_window": NEGATION_WINDOW})
-Language.factory("pledge_deidentify", func=make_deidentifier, assigns=["doc.spans", "doc._.pledge_pii", "doc._.pledge_pii_recognizers"],
+Language.factory("pledge_deidentify", func=make_deidentifier,
+                 assigns=["doc.spans", "doc._.pledge_pii", "doc._.pledge_pii_recognizers"],
                  default_config={"labels": None, "allow": [], "deny": [], "use_entities": True})

@@ -330,7 +330,8 @@ def _ordinary_words(span_text: str) -> bool:
     """Whether every word of ``span_text`` is an ordinary English word that no name list holds."""
     first, last = gazetteers()
     common = common_words()
-    words = [w.lower().rstrip(".").removesuffix("'s").removesuffix("’s") for w in re.findall(r"[\w'’.-]+", span_text)]
+    words = [w.lower().rstrip(".").removesuffix("'s").removesuffix("’s")
+             for w in re.findall(r"[\w'’.-]+", span_text)]
     return bool(words) and all(w in common and w not in first and w not in last for w in words)
 
 

@@ -47,7 +47,8 @@ def load_ner_model(name_or_path: str | Path, *, base: str | Path | None = None, 
 
 
 def location(name: str | Path, base=None) -> str:
-    """Where ``name`` is: a folder (absolute, or relative to ``base``) when it looks like a path or exists; else a package name."""
+    """Where ``name`` is: a folder (absolute, or relative to ``base``) when it looks like a path or exists;
+    else a package name."""
     name = str(name)
     p = Path(name).expanduser()
     looks_like_path = p.is_absolute() or "/" in name or "\\" in name or name.startswith(".")
