@@ -513,7 +513,8 @@ def code_comments(input: str | Path, codebook: pd.DataFrame | str | Path, out: s
     leans its answers for the sentiment score; without it, comments are scored from their text alone.
     ``deidentify`` takes project.yaml's ``deidentify:`` block (``allow``, ``deny``, ``labels``,
     ``pseudonyms``, ``name_model``, ``ner_model``; :attr:`pledge_analysis.config.ProjectConfig.deidentify`), as
-    ``run`` does (a relative ``ner_model`` folder is read from the current folder); without it, the defaults. ``client`` reuses a ``distributed.Client`` (dask engine; else one is made from ``scheduler`` /
+    ``run`` does (a relative ``ner_model`` folder is read from the current folder); without it, the defaults.
+    ``client`` reuses a ``distributed.Client`` (dask engine; else one is made from ``scheduler`` /
     ``workers`` and closed at the end). Returns a :class:`CodeResult` with the themes table.
     """
     from .coding.codebook import read_codebook
