@@ -125,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="the codebook (.yaml or .xlsx); default with --project: the project's `codebook:`")
     cod.add_argument("--project", type=Path, default=None, metavar="PROJECT_DIR",
                      help="a project folder (or its project.yaml) whose settings apply as in `run`: its "
-                          "`deidentify:` block (allow, deny, labels, pseudonyms, name_model) and, unless "
+                          "`deidentify:` block (allow, deny, labels, pseudonyms, name_model, ner_model) and, unless "
                           "--codebook / --questions are given, its codebook and questions.yaml")
     cod.add_argument("--out", type=Path, required=True, help="the comments table to write (a Parquet dataset folder)")
     cod.add_argument("--codings", type=Path, default=None, help="also write the long codings table (Parquet dataset)")
@@ -148,6 +148,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="a questions.yaml whose free_text: entries give each question's polarity: (how it "
                           "leans its answers) to the sentiment score; without it, comments are scored from their "
                           "text alone")
+    cod.add_argument("--ner-model", default=None, metavar="NAME_OR_PATH",
+                     help="a trained spaCy pipeline (installed package name or folder) whose `ner` adds its PERSON "
+                          "names to the de-identifier's (default: the project's `deidentify: {ner_model:}`, if any)")
     cod.add_argument("--quiet", action="store_true", help="no progress output")
     return p
 
@@ -162,9 +165,15 @@ def _code(args) -> int:
         from .config import ProjectConfig
 
         cfg = ProjectConfig.load(args.project)
-        deidentify = cfg.deidentify
+        deidentify = dict(cfg.deidentify)
+        if deidentify.get("ner_model"):  # a folder relative to project.yaml
+            from .text.ner_model import location
+
+            deidentify["ner_model"] = location(deidentify["ner_model"], cfg.root)
         codebook = codebook or cfg.codebook
         questions = questions or cfg.questions
+    if args.ner_model:
+        deidentify = dict(deidentify or {}, ner_model=args.ner_model)
     if codebook is None:
         from .errors import ConfigError
 

@@ -97,6 +97,9 @@ class CodingJob:
     #: whole file's date column by :func:`pledge_analysis.io.dates.month_first_dates`, as ``run`` and
     #: ``init`` decide it; :func:`pledge_analysis.engine.month_first_files`); not part of :attr:`key`
     month_first: bool = False
+    #: ``deidentify: {ner_model:}``: a trained spaCy NER (package name or absolute folder) whose PERSON
+    #: entities join the rules' (:func:`pledge_analysis.text.ner_model.load_ner_model`); None: none
+    ner_model: str | None = None
 
     @cached_property
     def key(self) -> str:
@@ -108,7 +111,7 @@ class CodingJob:
             p = Path(self.model_path)
             model = [str(p.resolve())] + ([p.stat().st_size, p.stat().st_mtime_ns] if p.exists() else [])
         h.update(json.dumps([model, self.labels, list(self.allow), list(self.deny), self.batch_size,
-                             [list(p) for p in self.polarity], self.pseudonyms, self.name_model],
+                             [list(p) for p in self.polarity], self.pseudonyms, self.name_model, self.ner_model],
                             default=str).encode("utf-8"))
         return h.hexdigest()
 
@@ -130,6 +133,9 @@ class _State:
         self.options = Options.make(job.labels, job.allow, job.deny, pseudonyms=job.pseudonyms,
                                     name_model=job.name_model)
         self.model = load_theme_model(job.model_path, job.codebook) if job.model_path else None
+        from .text.ner_model import load_ner_model
+
+        self.ner = load_ner_model(job.ner_model) if job.ner_model else None
         self.lock = _NLP_LOCK  # a threaded worker runs partitions concurrently: one pipeline user at a time
 
 
@@ -291,7 +297,7 @@ def _deidentify(raw: list[str], state: _State) -> tuple[list[str], list[int]]:
 
     texts, counts = [], []
     for text in raw:  # the de-identifier works one text at a time (no batched form)
-        r = redact(text, options=state.options)
+        r = redact(text, options=state.options, nlp=state.ner)
         texts.append(r.text)
         counts.append(len(r.spans))
     return texts, counts

@@ -556,8 +556,9 @@ def code_comments(input: str | Path, codebook: pd.DataFrame | str | Path, out: s
     e.g. from :func:`pledge_analysis.io.load_prompt_polarity` on a questions.yaml) says how each question
     leans its answers for the sentiment score; without it, comments are scored from their text alone.
     ``deidentify`` takes project.yaml's ``deidentify:`` block (``allow``, ``deny``, ``labels``,
-    ``pseudonyms``, ``name_model``; :attr:`pledge_analysis.config.ProjectConfig.deidentify`), as ``run``
-    does; without it, the defaults. ``client`` reuses a ``distributed.Client`` (dask engine; else one is made from ``scheduler`` /
+    ``pseudonyms``, ``name_model``, ``ner_model``; :attr:`pledge_analysis.config.ProjectConfig.deidentify`), as
+    ``run`` does (a relative ``ner_model`` folder is read from the current folder); without it, the defaults.
+    ``client`` reuses a ``distributed.Client`` (dask engine; else one is made from ``scheduler`` /
     ``workers`` and closed at the end). Returns a :class:`CodeResult` with the themes table.
     """
     from .coding.codebook import read_codebook
@@ -585,11 +586,17 @@ def code_comments(input: str | Path, codebook: pd.DataFrame | str | Path, out: s
     from .text.deidentify import Options
 
     Options.make(d.get("labels"), d.get("allow") or (), d.get("deny") or ())  # unknown labels: say so now
+    ner_model = None
+    if d.get("ner_model"):
+        from .text.ner_model import load_ner_model, location
+
+        ner_model = location(d["ner_model"])
+        load_ner_model(ner_model)  # a missing or broken model: say so before any work
     job = CodingJob(cb, roles, model_path=str(model) if model else None, polarity=polarity,
                     sites=tuple(sorted(spellings.items())),
                     labels=tuple(d["labels"]) if d.get("labels") else None, allow=tuple(d.get("allow") or ()),
                     deny=tuple(d.get("deny") or ()), pseudonyms=bool(d.get("pseudonyms")),
-                    name_model=d.get("name_model"))
+                    name_model=d.get("name_model"), ner_model=ner_model)
     out = Path(out)
     targets = [out] + ([Path(codings)] if codings else [])
     for t in targets:

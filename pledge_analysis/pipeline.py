@@ -125,6 +125,8 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     from .survey import compare_to_benchmark, key_drivers, read_national, score_questions, score_responses
     from .text.deidentify import deidentify_tables
     from .text.deidentify_inputs import deidentify_attributes, deidentify_source_ids
+    from .text.deidentify import Options
+    from .text.ner_model import recognizers
     from .text.nlp import build_nlp
 
     cfg, questions, codebook, problems = load_and_check(project)
@@ -139,6 +141,10 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
 
         with Project.open(store_path):  # in use by another program, damaged, newer: say so before any work
             pass
+    d = cfg.deidentify
+    opts = dict(allow=d.get("allow") or (), deny=d.get("deny") or (), labels=d.get("labels"),
+                name_model=d.get("name_model"))
+    ner = _ner_model(cfg)  # a named NER model that cannot be loaded stops the run here, before any reading
     steps = _Steps(9 if store_path else 8, progress)
     with steps.step("reading surveys and transcripts"):
         problems = []
@@ -147,17 +153,15 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         if problems:
             raise ProjectFileError(problems)
     with steps.step(f"de-identifying {len(data.segments):,} segments"):
-        d = cfg.deidentify
-        opts = dict(allow=d.get("allow") or (), deny=d.get("deny") or (), labels=d.get("labels"),
-                    name_model=d.get("name_model"))
         # names in file names, text, speaker labels, set-aside values and free-text respondent attributes:
         # nothing identifying is stored or written after this
         renamed_sources = deidentify_source_ids(data, **opts)
         original = data.segments["text"].copy()
         segments, set_aside, redactions = deidentify_tables(
-            data.segments, data.set_aside, pseudonyms=bool(d.get("pseudonyms")), progress=progress, **opts)
+            data.segments, data.set_aside, pseudonyms=bool(d.get("pseudonyms")), progress=progress, nlp=ner,
+            **opts)
         respondents, attribute_review = deidentify_attributes(data.respondents, pseudonyms=bool(d.get("pseudonyms")),
-                                                              **opts)
+                                                              nlp=ner, **opts)
         if len(attribute_review):
             redactions = pd.concat([redactions, attribute_review], ignore_index=True)
         data.segments, data.set_aside, data.respondents = segments, set_aside, respondents
@@ -257,6 +261,9 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         "source_ids_deidentified": renamed_sources,
         "redactions_by_label": redactions["label"].value_counts().sort_index().to_dict() if len(redactions) else {},
         "redactions_by_source": _redaction_counts(redactions),
+        "redactions_by_recognizer": (redactions["recognizer"].value_counts().sort_index().to_dict()
+                                     if len(redactions) and "recognizer" in redactions.columns else {}),
+        "deidentify_recognizers": recognizers(Options.make(name_model=d.get("name_model")).name_model, ner),
         "original_text_written": bool(keep_original_text),
         "warnings": (["original (not de-identified) text is included in segments.csv as text_original"]
                      if keep_original_text else []) + notes,
@@ -317,6 +324,17 @@ def write_store(path, data: Ingested, segments, codebook, codings, plan, *, meth
                              responses=data.responses, set_aside=data.set_aside, codebook=codebook,
                              codings=codings, plan=plan, methods=methods, owners=owners)
         return summary, p.action_plan(), p.codings(), p.memos(), p.review_times()
+
+
+def _ner_model(cfg):
+    """The trained NER of ``deidentify: {ner_model:}`` (:func:`pledge_analysis.text.ner_model.load_ner_model`),
+    or None when none is named."""
+    name = cfg.deidentify.get("ner_model")
+    if not name:
+        return None
+    from .text.ner_model import load_ner_model
+
+    return load_ner_model(name, base=cfg.root)
 
 
 def _redaction_counts(redactions) -> dict:

@@ -132,6 +132,11 @@ class Deidentify(_Strict):
     name_model: Optional[bool] = Field(None, description="`true` (the default): after the name rules, a small "
                                        "statistical name recognizer marks further names the rules missed; "
                                        "`false`: names from the rules (and `deny:`) only.")
+    ner_model: Optional[str] = Field(None, description="A trained spaCy pipeline whose `ner` predicts PERSON, "
+                                     "to add its names to the rules': an installed package name "
+                                     "(`en_core_web_sm`) or a folder (`spacy train`'s `model-best`, relative to "
+                                     "project.yaml). Not installed or not loadable: the run stops with "
+                                     "ModelUnavailableError before reading any text. Default: none.")
 
 
 class Booklet(_Strict):

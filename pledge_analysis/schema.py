@@ -70,9 +70,11 @@ UNITS = (
     "source_type", "source_id", "question_id", "respondent_id", "speaker",
 )
 #: De-identification review (:func:`pledge_analysis.text.deidentify.redact_frame`, ``redactions.csv``): one
-#: row per redaction; ``confidence`` is the recognizer's (0-1, as in codings), lowest checked first.
+#: row per redaction; ``confidence`` is the recognizer's (0-1, as in codings), lowest checked first;
+#: ``recognizer`` says which found it (``rules``, ``deny``, ``name_model``, ``ner``, or ``names`` for a known
+#: speaker's name).
 #: :func:`~pledge_analysis.text.deidentify.deidentify_tables` adds ``table``.
-REDACTIONS = ("row", "source", "label", "placeholder", "start", "end", "confidence", "context")
+REDACTIONS = ("row", "source", "label", "placeholder", "start", "end", "confidence", "context", "recognizer")
 #: One row per theme (and scope) summarising its codings.
 THEMES = (
     "scope_type", "scope", "theme", "name", "n_segments", "n_respondents", "prevalence",

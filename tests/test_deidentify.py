@@ -87,7 +87,8 @@ def test_redact_frame_review_never_shows_values_unless_asked():
     out, review = redact_frame(df)
     assert out["text"].tolist() == ["Sister [PERSON] was lovely", "No names here"]
     assert review.to_dict("records") == [{"row": "a", "source": "s", "label": "PERSON", "placeholder": "[PERSON]",
-                                          "start": 7, "end": 18, "confidence": 0.95, "context": "Sister [PERSON] was lovely"}]
+                                          "start": 7, "end": 18, "confidence": 0.95, "context": "Sister [PERSON] was lovely",
+                                          "recognizer": "rules"}]
     assert "Okafor" not in review.to_csv()
     _, review = redact_frame(df, show_values=True)
     assert review["value"].tolist() == ["Jane Okafor"]

@@ -93,7 +93,9 @@ def test_scores_let_a_reviewer_list_the_least_certain():
     df = pd.DataFrame({"segment_id": ["a", "b", "c"], "source_id": ["s1", "s1", "s2"],
                        "text": ["Dr Hughes rang 07700 900461", "honestly olga krylova", "Email jo@example.com"]})
     _, review = redact_frame(df)
-    assert list(review.columns) == ["row", "source", "label", "placeholder", "start", "end", "confidence", "context"]
+    assert list(review.columns) == ["row", "source", "label", "placeholder", "start", "end", "confidence", "context",
+                                    "recognizer"]
+    assert set(review["recognizer"]) <= {"rules", "name_model"}
     assert review["confidence"].between(0, 1).all()
     assert least_certain(review, 2)[["row", "label"]].values.tolist() == [["b", "PERSON"], ["a", "PHONE"]]
     assert least_certain(review, below=0.6)["row"].tolist() == ["b"]
@@ -158,10 +160,12 @@ def test_ner_entities_are_added_when_a_pipeline_is_given():
 
     nlp = spacy.blank("en")
     nlp.add_pipe("entity_ruler").add_patterns([{"label": "PERSON", "pattern": "Bramble"}])
-    text = "Bramble was on the ward with me"
+    text = "Then Bramble was on the ward with me"  # not opening the sentence: a lone word there is checked
     assert redact(text).spans == []
     r = redact(text, nlp=nlp)
     assert [(text[s:e], label) for s, e, label in r.spans] == [("Bramble", "PERSON")] and r.scores == [0.7]
+    assert r.recognizers == ["ner"]
+    assert redact("Bramble was on the ward with me", nlp=nlp).spans == []  # a lone opening word in no name list
     assert redact(text, nlp=nlp, allow=["Bramble"]).spans == []
     # the spaCy component takes the entities of a pipeline's earlier NER the same way
     from pledge_analysis.text.deidentify import add_deidentifier

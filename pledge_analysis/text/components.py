@@ -6,7 +6,8 @@ spaCy finds a component in a saved pipeline by its factory name. This module reg
   as ``doc._.pledge_codes``; settings ``negations`` and ``negation_window`` in the pipeline's config,
   patterns saved with the pipeline (``patterns.jsonl`` in its folder);
 - ``pledge_deidentify_v1`` (:class:`~pledge_analysis.text.deidentify.DeidentifyComponent`): identifiers
-  as ``doc.spans["pledge_pii"]`` (and exactly, with scores, as ``doc._.pledge_pii``); settings ``labels``, ``allow``, ``deny``, ``use_entities`` in the config.
+  as ``doc.spans["pledge_pii"]`` (and exactly, with scores, as ``doc._.pledge_pii``; the recognizer of each
+  as ``doc._.pledge_pii_recognizers``); settings ``labels``, ``allow``, ``deny``, ``use_entities`` in the config.
 
 The unversioned names ``pledge_theme_ruler`` and ``pledge_deidentify`` stay registered as aliases of
 version 1 (older code and notebooks use them). The package declares this module under the
@@ -37,6 +38,8 @@ if not Doc.has_extension("pledge_codes"):
     Doc.set_extension("pledge_codes", default=None)
 if not Doc.has_extension("pledge_pii"):
     Doc.set_extension("pledge_pii", default=None)
+if not Doc.has_extension("pledge_pii_recognizers"):
+    Doc.set_extension("pledge_pii_recognizers", default=None)
 
 
 @Language.factory(THEME_RULER_FACTORY, assigns=["doc._.pledge_codes"],
@@ -46,7 +49,7 @@ def make_theme_ruler(nlp: Language, name: str, negations: list[str], negation_wi
     return ThemeRuler(nlp, name, negations=negations, negation_window=negation_window)
 
 
-@Language.factory(DEIDENTIFY_FACTORY, assigns=["doc.spans", "doc._.pledge_pii"],
+@Language.factory(DEIDENTIFY_FACTORY, assigns=["doc.spans", "doc._.pledge_pii", "doc._.pledge_pii_recognizers"],
                   default_config={"labels": None, "allow": [], "deny": [], "use_entities": True})
 def make_deidentifier(nlp: Language, name: str, labels, allow: list[str], deny: list[str], use_entities: bool):
     """Factory of ``pledge_deidentify_v1`` (the de-identifier's recognisers as a spaCy component)."""
@@ -58,5 +61,6 @@ def make_deidentifier(nlp: Language, name: str, labels, allow: list[str], deny: 
 # the unversioned names of earlier releases: aliases of version 1 (same function, same settings)
 Language.factory("pledge_theme_ruler", func=make_theme_ruler, assigns=["doc._.pledge_codes"],
                  default_config={"negations": sorted(NEGATIONS), "negation_window": NEGATION_WINDOW})
-Language.factory("pledge_deidentify", func=make_deidentifier, assigns=["doc.spans", "doc._.pledge_pii"],
+Language.factory("pledge_deidentify", func=make_deidentifier,
+                 assigns=["doc.spans", "doc._.pledge_pii", "doc._.pledge_pii_recognizers"],
                  default_config={"labels": None, "allow": [], "deny": [], "use_entities": True})

@@ -83,10 +83,18 @@ class Redaction:
     placeholders: list[str] = field(default_factory=list)
     #: one confidence per span (:data:`SCORE`), for reviewing the least certain redactions
     scores: list[float] = field(default_factory=list)
+    #: one recognizer per span (:data:`RECOGNIZERS`, or ``names`` for a known name such as a speaker's)
+    recognizers: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return dict(Counter(label for _s, _e, label in self.spans))
 
+
+#: Whether a trained NER's PERSON entities are checked before they are kept: the rules' plausibility check
+#: (:func:`.name_rules._plausible`: not a town, ward, role or month) and written like a name (:func:`_name_like`);
+#: chosen on the tune split of the development data (``tools/train_ner_model.py --tune-report``) and on the
+#: NER-only spans found in the 9,562 real comments in neither labelled sample (README "Figures").
+NER_CHECKS = True
 
 #: Whether the statistical name recognizer runs by default (``deidentify: {name_model: ...}`` overrides it).
 NAME_MODEL_DEFAULT = True
@@ -222,12 +230,21 @@ def find_identifiers(text: str, opts: Options | None = None) -> list[tuple[int, 
     return [sp[:3] for sp in find_scored(text, opts)]
 
 
-def find_scored(text: str, opts: Options | None = None, nlp=None, *, doc=None) -> list[tuple[int, int, str, float]]:
+#: The recognizers a span can come from (the review table's ``recognizer`` column): the rules (patterns,
+#: phone validation, name rules), the user's deny-list, the statistical name recognizer and a trained NER.
+RECOGNIZERS = ("rules", "deny", "name_model", "ner")
+
+
+def find_scored(text: str, opts: Options | None = None, nlp=None, *, doc=None,
+                recognizers: list | None = None) -> list[tuple[int, int, str, float]]:
     """Like :func:`find_identifiers`, with each span's score (:data:`SCORE`): ``(start, end, label, score)``.
 
-    ``nlp``: a spaCy pipeline with a trained ``ner`` (e.g. ``en_core_web_sm``); its PERSON entities
-    are added (score ``SCORE["ner"]``) unless they fall in the allow-list. ``doc``: the same, from a
-    ``Doc`` of ``text`` that such a pipeline already made (as ``nlp.pipe`` does in batches).
+    ``nlp``: a spaCy pipeline with a trained ``ner`` (e.g. ``en_core_web_sm``, or one loaded with
+    :func:`~pledge_analysis.text.ner_model.load_ner_model`); its PERSON entities are added (score
+    ``SCORE["ner"]``) unless they fall in the allow-list or the rules' plausibility check rejects them.
+    ``doc``: the same, from a ``Doc`` of ``text`` that such a pipeline already made (as ``nlp.pipe`` does
+    in batches). ``recognizers``: a list to fill, one entry per span returned, with the recognizer that
+    found it (:data:`RECOGNIZERS`).
     """
     opts = opts or Options()
     if not text:
@@ -235,6 +252,7 @@ def find_scored(text: str, opts: Options | None = None, nlp=None, *, doc=None) -
     if doc is None and nlp is not None:
         doc = nlp(text)
     spans = _regex_spans(text, opts.labels)
+    source = dict.fromkeys(spans, "rules")
     if "PERSON" in opts.labels:
         allowed = _allowed_ranges(text, opts.allow)
         # a text written in capitals is read with its common words in lower case ("THANK YOU NNAMDI")
@@ -245,20 +263,76 @@ def find_scored(text: str, opts: Options | None = None, nlp=None, *, doc=None) -
         lang = foreign_language(text)
         if lang:  # a comment in Welsh or Polish: its capitalised nouns are not names ("ac yn siarad Cymraeg")
             person = foreign_person_spans(cased, person, lang, SCORE["title"])
-        spans += person + _deny_spans(text, opts.deny)
+        deny = _deny_spans(text, opts.deny)
+        for group, name in ((person, "rules"), (deny, "deny")):
+            for sp in group:
+                source.setdefault(sp, name)
+        spans += person + deny
         if doc is not None:
-            spans += _ner_spans(doc, allowed)
+            ner = _ner_spans(doc, allowed, cased)
+            for sp in ner:
+                source.setdefault(sp, "ner")
+            spans += ner
         if opts.name_model and not lang:
             from .name_model import model_spans
 
-            spans += model_spans(cased, allowed + [sp[:2] for sp in spans], person)
-    spans = [sp for sp in spans if sp[2] in opts.labels]
-    return _resolve(spans)
+            found = model_spans(cased, allowed + [sp[:2] for sp in spans], person)
+            for sp in found:
+                source.setdefault(sp, "name_model")
+            spans += found
+    spans = _resolve([sp for sp in spans if sp[2] in opts.labels])
+    if recognizers is not None:
+        recognizers.extend(source[sp] for sp in spans)
+    return spans
 
 
-def _ner_spans(doc, allowed) -> list[tuple[int, int, str, float]]:
-    return [(e.start_char, e.end_char, "PERSON", SCORE["ner"]) for e in doc.ents if e.label_ == "PERSON"
-            and not any(a < e.end_char and e.start_char < b for a, b in allowed)]
+def _ner_spans(doc, allowed, cased: str | None = None) -> list[tuple[int, int, str, float]]:
+    """A trained NER's PERSON entities outside the allow-list (``allowed``); with ``cased`` (the text as the
+    rules read it) and :data:`NER_CHECKS`, only those that pass the checks described there."""
+    out = []
+    for e in doc.ents:
+        if e.label_ != "PERSON" or any(a < e.end_char and e.start_char < b for a, b in allowed):
+            continue
+        sp = (e.start_char, e.end_char, "PERSON", SCORE["ner"])
+        if cased is not None and NER_CHECKS:
+            sp = _plausible(cased, sp)
+            if sp and not _name_like(cased, sp[0], sp[1]):
+                sp = None
+        if sp:
+            out.append(sp)
+    return out
+
+
+#: A word written as names are: a capital, then lower-case letters ("Jen", "O'Neill", "Adeyemi-Brown").
+_TITLE_WORD = re.compile(r"[A-Z][a-zß-ÿĀ-ſ'’-]+")
+
+
+def _name_like(text: str, s: int, e: int) -> bool:
+    """Whether a trained NER's PERSON span ``text[s:e]`` is written like a name (:data:`NER_CHECKS`): at most four
+    words on one line, one of them capitalised as names are (not "T.V.", "CAMHS", "bullies"), not only ordinary
+    English words in no name list ("Though", "Travesty"), and not a lone word opening a sentence that no name
+    list holds ("Punctual, reliable", "Stuffy room")."""
+    span = text[s:e]
+    words = span.split()
+    if not words or len(words) > 4 or "\n" in span or "\r" in span or _ordinary_words(span):
+        return False
+    if not any(_TITLE_WORD.fullmatch(w.rstrip(".,;:")) or _TITLE_WORD.fullmatch(w.rstrip(".,;:")[:-2])
+               for w in words):
+        return False
+    if len(words) == 1 and _sentence_initial(text, s):
+        first, last = gazetteers()
+        w = words[0].lower().removesuffix("'s").removesuffix("’s")
+        return w in first or w in last
+    return True
+
+
+def _ordinary_words(span_text: str) -> bool:
+    """Whether every word of ``span_text`` is an ordinary English word that no name list holds."""
+    first, last = gazetteers()
+    common = common_words()
+    words = [w.lower().rstrip(".").removesuffix("'s").removesuffix("’s")
+             for w in re.findall(r"[\w'’.-]+", span_text)]
+    return bool(words) and all(w in common and w not in first and w not in last for w in words)
 
 
 def _name_spans(text: str, names: Mapping[str, str | None]) -> list[tuple[int, int, str | None]]:
@@ -357,7 +431,9 @@ def redact(text: str | None, *, labels: Iterable[str] | None = None, allow: Iter
     """
     opts = options or Options.make(labels, allow, deny, pseudonyms, name_model=name_model)
     text = _as_text(text)
-    return _redaction(text, find_scored(text, opts, nlp), opts, names, {} if _registry is None else _registry)
+    found: list[str] = []
+    spans = find_scored(text, opts, nlp, recognizers=found)
+    return _redaction(text, spans, opts, names, {} if _registry is None else _registry, found)
 
 
 def _as_text(value) -> str:
@@ -367,23 +443,28 @@ def _as_text(value) -> str:
     return "" if value is None or (isinstance(value, float) and value != value) else str(value)
 
 
-def _redaction(text: str, spans, opts: Options, names, registry: dict) -> Redaction:
-    """The :class:`Redaction` of ``text`` from its scored spans (known ``names`` first, then placeholders)."""
+def _redaction(text: str, spans, opts: Options, names, registry: dict, recognizers: Sequence[str] = ()) -> Redaction:
+    """The :class:`Redaction` of ``text`` from its scored spans (known ``names`` first, then placeholders);
+    ``recognizers``: the recognizer of each span (as :func:`find_scored` fills them)."""
+    source = dict(zip(spans, recognizers))
     fixed = None
     if names and "PERSON" in opts.labels and text:
         spans, fixed = _with_names(text, spans, names)
-    return _apply(text, spans, opts.pseudonyms, registry, fixed)
+    r = _apply(text, spans, opts.pseudonyms, registry, fixed)
+    r.recognizers = [source.get(sp, "names") for sp in spans]
+    return r
 
 
-def scored_spans(texts: Sequence, opts: Options | None = None, nlp=None, *, batch_size: int = 256
-                 ) -> list[list[tuple[int, int, str, float]]]:
+def scored_spans(texts: Sequence, opts: Options | None = None, nlp=None, *, batch_size: int = 256,
+                 recognizers: list | None = None) -> list[list[tuple[int, int, str, float]]]:
     """:func:`find_scored` for every text, in one batched ``nlp.pipe`` pass through the de-identifier
     component (:class:`DeidentifyComponent`, whose exact character spans are ``doc._.pledge_pii``).
 
     ``nlp``: a pipeline with a trained ``ner`` adds its PERSON entities (texts cut at sentence ends into
     pieces of :data:`~pledge_analysis.text.nlp.CHUNK_CHARS`); by default a bare tokenizer, private to
     the package, so a text is only cut beyond spaCy's ``max_length``. Either way the result for each text
-    equals ``find_scored(text, opts, nlp)``; the pipeline given is used, never changed.
+    equals ``find_scored(text, opts, nlp)``; the pipeline given is used, never changed. ``recognizers``: a
+    list to fill with one list per text, the recognizer of each of its spans (``doc._.pledge_pii_recognizers``).
     """
     from .nlp import pipe_chunked, tokenizer_only
 
@@ -391,9 +472,14 @@ def scored_spans(texts: Sequence, opts: Options | None = None, nlp=None, *, batc
     pipeline = nlp if nlp is not None else tokenizer_only()
     component = DeidentifyComponent(pipeline, options=opts)
     out: list[list] = [[] for _ in texts]
+    found: list[list] = [[] for _ in texts]
     limit = None if nlp is not None else pipeline.max_length
     for i, offset, doc in pipe_chunked(pipeline, [_as_text(t) for t in texts], batch_size=batch_size, limit=limit):
-        out[i].extend((s + offset, e + offset, label, sc) for s, e, label, sc in component(doc)._.pledge_pii)
+        doc = component(doc)
+        out[i].extend((s + offset, e + offset, label, sc) for s, e, label, sc in doc._.pledge_pii)
+        found[i].extend(doc._.pledge_pii_recognizers)
+    if recognizers is not None:
+        recognizers.extend(found)
     return out
 
 
@@ -434,22 +520,23 @@ def redact_frame(df: pd.DataFrame, column: str = "text", *, id_column: str | Non
     names = names or {}
     new_texts, review = [], []
     texts = df[column].tolist()
-    found = scored_spans(texts, opts, nlp)
-    iterator = zip(ids, sources, texts, found)
+    by_text: list[list[str]] = []
+    found = scored_spans(texts, opts, nlp, recognizers=by_text)
+    iterator = zip(ids, sources, texts, found, by_text)
     if progress:
         from tqdm.auto import tqdm
 
         iterator = tqdm(iterator, total=len(df), desc="de-identifying", unit="text")
-    for rid, src, text, spans in iterator:
-        r = _redaction(_as_text(text), spans, opts, names.get(src), registries.setdefault(src, {}))
+    for rid, src, text, spans, recognizers in iterator:
+        r = _redaction(_as_text(text), spans, opts, names.get(src), registries.setdefault(src, {}), recognizers)
         new_texts.append(r.text if isinstance(text, str) else text)
         if r.spans:
             # placeholder positions in the redacted text
             offset = 0
-            for (s, e, label), ph, sc in zip(r.spans, r.placeholders, r.scores):
+            for (s, e, label), ph, sc, how in zip(r.spans, r.placeholders, r.scores, r.recognizers):
                 pos = s + offset
                 row = {"row": rid, "source": src, "label": label, "placeholder": ph, "start": s, "end": e,
-                       "confidence": sc, "context": _masked_context(r.text, pos, ph)}
+                       "confidence": sc, "context": _masked_context(r.text, pos, ph), "recognizer": how}
                 if show_values:
                     row["value"] = text[s:e]
                 review.append(row)
@@ -531,7 +618,8 @@ def deidentify_tables(segments: pd.DataFrame, set_aside: pd.DataFrame | None = N
                                     names=mention_names(mapping, titles=TITLES), nlp=nlp, **kw)
     parts = [review.assign(table="segments")]
     parts.append(pd.DataFrame([{"row": src, "source": src, "label": "PERSON", "placeholder": ph, "start": None,
-                                "end": None, "confidence": 1.0, "context": "speaker label", "table": "speakers"}
+                                "end": None, "confidence": 1.0, "context": "speaker label", "recognizer": "names",
+                                "table": "speakers"}
                                for src, labels_ in mapping.items() for ph in labels_.values()],
                               columns=list(review.columns) + ["table"]))
     if set_aside is not None and len(set_aside) and "value" in set_aside.columns:
@@ -578,8 +666,10 @@ class DeidentifyComponent:
 
     def __call__(self, doc):
         # a trained NER model's PERSON entities are added (find_scored reads them from the doc)
-        spans = find_scored(doc.text, self.options, doc=doc if self.use_entities else None)
+        found: list[str] = []
+        spans = find_scored(doc.text, self.options, doc=doc if self.use_entities else None, recognizers=found)
         doc._.pledge_pii = spans
+        doc._.pledge_pii_recognizers = found
         out, scores = [], []
         for s, e, label, sc in spans:
             span = doc.char_span(s, e, label=label, alignment_mode="expand")

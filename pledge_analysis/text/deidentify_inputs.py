@@ -46,8 +46,9 @@ def attribute_columns(respondents: pd.DataFrame) -> list[str]:
 
 def deidentify_attributes(respondents: pd.DataFrame, *, labels=None, allow: Iterable[str] = (),
                           deny: Iterable[str] = (), pseudonyms: bool = False, registries: dict | None = None,
-                          name_model: bool | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Redact every free-text attribute of ``respondents`` (:func:`attribute_columns`).
+                          name_model: bool | None = None, nlp=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Redact every free-text attribute of ``respondents`` (:func:`attribute_columns`); ``nlp``: a trained NER
+    pipeline, as in :func:`~pledge_analysis.text.deidentify.redact_frame`.
 
     Returns ``(respondents, review)``; ``review`` is :func:`~pledge_analysis.text.deidentify.redact_frame`'s
     table with ``table="respondents"`` and ``row`` saying where (source, respondent and column).
@@ -63,7 +64,8 @@ def deidentify_attributes(respondents: pd.DataFrame, *, labels=None, allow: Iter
         part["_where"] = [f"{src}, respondent {rid}, column {col!r}"
                           for src, rid in zip(part["source_id"], part["respondent_id"])]
         redacted, review = redact_frame(part, col, id_column="_where", labels=labels, allow=allow, deny=deny,
-                                        pseudonyms=pseudonyms, registries=registries, name_model=name_model)
+                                        pseudonyms=pseudonyms, registries=registries, name_model=name_model,
+                                        nlp=nlp)
         out.loc[has_text, col] = redacted[col].values
         parts.append(review)
     if not parts:
