@@ -106,6 +106,9 @@ def test_ensemble_multilabel_averages_the_two_models(tmp_path):
     F, L = model.finetuned_.predict_proba(TEST_X), model.linear_.predict_proba(TEST_X)
     assert np.allclose(P, 0.4 * F + 0.6 * L) and list(P.index) == list(TEST_X.index)
     assert model.thresholds_.between(0, 1).all() and list(model.thresholds_.index) == ["A", "B"]
+    held = model.finetuned_.validation_index_
+    assert list(model.cv_report_["label"]) == ["A", "B"] and model.cv_report_["support"].sum() == Y.iloc[held].sum().sum()
+    assert 0 <= model.cv_micro_["f1"] <= 1
     pred = model.predict(TEST_X)
     assert list(pred.columns) == ["A", "B"] and (pred.to_numpy() == TEST_Y.to_numpy()).mean() >= 0.9
     model.save(tmp_path / "ensemble.joblib")

@@ -12,7 +12,9 @@ Multi-label thresholds: the fine-tuned network holds out ``threshold_fraction`` 
 trained on the rest (:func:`~pledge_analysis.coding.finetune.holdout_split`); a second linear model
 fitted on those same other rows scores the held-out slice, and each code's threshold is the one
 that maximises its F1 on the averaged probabilities there (codes with fewer than ``min_support``
-positives in the slice keep 0.5). The thresholds belong to the weight given at ``fit``.
+positives in the slice keep 0.5). The thresholds belong to the weight given at ``fit``. As
+``ThemeClassifier``'s, ``cv_report_`` (precision, recall, F1, support per code) and ``cv_micro_``
+describe the held-out slice at those thresholds (tuned on the same rows, so slightly optimistic).
 
 Fine-tuning is the slow part (minutes per thousand comments on 2 cores; ``progress=True`` shows a
 bar); the linear models take seconds once embeddings are cached.
@@ -80,7 +82,7 @@ class FineTunedThemeClassifier(ModelContract, ClassifierMixin, BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
-        from .classifier import _texts
+        from .classifier import _micro, _report, _texts
         from .finetune import label_table, tune_thresholds
 
         n = len(_texts(X))
@@ -101,8 +103,13 @@ class FineTunedThemeClassifier(ModelContract, ClassifierMixin, BaseEstimator):
             rest = np.setdiff1d(np.arange(n), held)
             L = clone(linear).fit(_rows(X, rest), Y.iloc[rest].reset_index(drop=True)).predict_proba(_rows(X, held))
             P = blend(self.finetuned_.validation_proba_, L, self.finetuned_weight)
-            self.thresholds_ = tune_thresholds(Y.iloc[held].reset_index(drop=True), P, self.min_support)
+            Y_held = Y.iloc[held].reset_index(drop=True)
+            self.thresholds_ = tune_thresholds(Y_held, P, self.min_support)
+            pred = (P >= self.thresholds_[P.columns]).astype(int).reset_index(drop=True)
+            self.cv_report_, self.cv_micro_ = _report(Y_held, pred), _micro(Y_held, pred)
         self.linear_ = linear.fit(X, Y)
+        if not len(held) and hasattr(self.linear_, "cv_report_"):  # no slice to judge on: the linear model's figures
+            self.cv_report_, self.cv_micro_ = self.linear_.cv_report_, self.linear_.cv_micro_
         return self
 
     def predict_proba(self, X) -> pd.DataFrame:
