@@ -124,6 +124,40 @@ def finetuned(tr, te, rest, val, classes, cache: Path, reuse: bool) -> dict:
     return out
 
 
+def linear_scores(tr, te, rest, val, classes, mode: str, cache: Path, reuse: bool):
+    """ThemeClassifier's probabilities: on the test rows fitted on the whole 80% (with its own out-of-fold
+    thresholds, multi-label), on the validation rows fitted on the rest (cached like the fine-tuned ones)."""
+    meta_path = cache / f"linear_{mode}.json"
+    if reuse and meta_path.exists():
+        meta = json.loads(meta_path.read_text())
+        print(f"ThemeClassifier ({mode}): reusing {cache} (fit {meta['cpu_s']:.0f} s CPU, {meta['wall_s']:.0f} s wall)")
+        return (pd.read_csv(cache / f"linear_{mode}_val.csv"), pd.read_csv(cache / f"linear_{mode}_test.csv"),
+                pd.Series(meta["thresholds"]), meta["note"])
+
+    def make():
+        return ThemeClassifier(multi_label=mode == "multi", cache_dir=cache / "embeddings")
+
+    def labels(d):
+        return onehot(d["label"], classes) if mode == "multi" else d["label"].tolist()
+
+    before, cpu, wall = load_avg(), time.process_time(), time.perf_counter()
+    full = make().fit(tr["feedback"].tolist(), labels(tr))
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    L_test = full.predict_proba(te["feedback"].tolist())[classes].reset_index(drop=True)
+    part = make().fit(tr["feedback"].iloc[rest].tolist(), labels(tr.iloc[rest]))
+    L_val = part.predict_proba(tr["feedback"].iloc[val].tolist())[classes].reset_index(drop=True)
+    note = "thresholds: 3-fold out-of-fold on the 80%" if mode == "multi" else ""
+    meta = {"cpu_s": cpu, "wall_s": wall, "load_before": before, "load_after": load_avg(),
+            "thresholds": {str(k): float(v) for k, v in full.thresholds_.items()}, "note": note}
+    cache.mkdir(parents=True, exist_ok=True)
+    L_val.to_csv(cache / f"linear_{mode}_val.csv", index=False)
+    L_test.to_csv(cache / f"linear_{mode}_test.csv", index=False)
+    meta_path.write_text(json.dumps(meta, indent=1))
+    print(f"ThemeClassifier ({mode}) fit on {len(tr):,}: {cpu:.0f} s CPU, {wall:.0f} s wall (load {before} -> "
+          f"{meta['load_after']}; the first fit includes embedding the comments)")
+    return L_val, L_test, pd.Series(meta["thresholds"]), note
+
+
 def choose_weight(Y_val: pd.DataFrame, F: pd.DataFrame, L: pd.DataFrame, multi: bool) -> tuple[float, pd.Series | None]:
     """The weight (and, multi-label, the thresholds) with the best mean of micro- and macro-F1 on validation."""
     best = (-1.0, 0.5, None)
@@ -150,9 +184,7 @@ def main() -> int:
           f"{len(classes)} themes; load {load_avg()}")
     ft = finetuned(tr, te, rest, val, classes, args.cache, args.reuse)
     Y_val, Y_test = onehot(tr["label"].iloc[val], classes), onehot(te["label"], classes)
-    X_tr, X_rest, X_val, X_te = (tr["feedback"].tolist(), tr["feedback"].iloc[rest].tolist(),
-                                 tr["feedback"].iloc[val].tolist(), te["feedback"].tolist())
-    emb_cache = args.cache / "embeddings"
+    X_tr, X_te = tr["feedback"].tolist(), te["feedback"].tolist()
     rows = []
 
     def row(model: str, mode: str, pred: pd.DataFrame, note: str = "") -> None:
@@ -168,24 +200,13 @@ def main() -> int:
 
     linear = {}
     for mode in ("single", "multi"):
-        def make():
-            return ThemeClassifier(multi_label=mode == "multi", cache_dir=emb_cache)
-        y_tr = onehot(tr["label"], classes) if mode == "multi" else tr["label"].tolist()
-        y_rest = onehot(tr["label"].iloc[rest], classes) if mode == "multi" else tr["label"].iloc[rest].tolist()
-        cpu, wall = time.process_time(), time.perf_counter()
-        full = make().fit(X_tr, y_tr)
-        print(f"ThemeClassifier ({mode}) fit on {len(X_tr):,}: {time.process_time() - cpu:.0f} s CPU, "
-              f"{time.perf_counter() - wall:.0f} s wall (load {load_avg()})")
-        L_test = full.predict_proba(X_te)[classes].reset_index(drop=True)
-        L_val = make().fit(X_rest, y_rest).predict_proba(X_val)[classes].reset_index(drop=True)
-        linear[mode] = (L_val, L_test, full)
-        pred = at(L_test, full.thresholds_) if mode == "multi" else top(L_test)
-        row("ThemeClassifier (TF-IDF + MiniLM, LR)", mode, pred,
-            "thresholds: 3-fold out-of-fold on the 80%" if mode == "multi" else "")
+        L_val, L_test, th, note = linear_scores(tr, te, rest, val, classes, mode, args.cache, args.reuse)
+        linear[mode] = (L_val, L_test)
+        row("ThemeClassifier (TF-IDF + MiniLM, LR)", mode, at(L_test, th) if mode == "multi" else top(L_test), note)
 
     for mode in ("single", "multi"):
         F_val, F_test = ft[mode]["val"], ft[mode]["test"]
-        L_val, L_test, _ = linear[mode]
+        L_val, L_test = linear[mode]
         multi = mode == "multi"
         if multi:
             th = tune_thresholds(Y_val, F_val, 3)  # = the model's thresholds_ (same slice, same rule)
