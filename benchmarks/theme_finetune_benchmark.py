@@ -154,7 +154,7 @@ def linear_scores(tr, te, rest, val, classes, mode: str, cache: Path, reuse: boo
     L_test.to_csv(cache / f"linear_{mode}_test.csv", index=False)
     meta_path.write_text(json.dumps(meta, indent=1))
     print(f"ThemeClassifier ({mode}) fit on {len(tr):,}: {cpu:.0f} s CPU, {wall:.0f} s wall (load {before} -> "
-          f"{meta['load_after']}; the first fit includes embedding the comments)")
+          f"{meta['load_after']}; embeddings from the disk cache once computed)")
     return L_val, L_test, pd.Series(meta["thresholds"]), note
 
 
