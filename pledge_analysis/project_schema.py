@@ -198,6 +198,12 @@ class MachineCoding(_Strict):
         "training. On real NHS feedback, trained on two trusts and applied to a third, it cut the macro-F1 drop "
         "from 7.0 to 2.1 points for 1.5 points of accuracy (README, transfer across trusts): worth trying when the "
         "reviewed segments come from other sites or rounds than the ones being coded.")
+    finetune: bool = Field(False, description="`true`: also fine-tune the installed all-MiniLM-L6-v2 on the "
+                           "reviewed segments (a multi-label head, 2 epochs) and average it with the classifier "
+                           "(`FineTunedThemeClassifier`); its thresholds and quality figures come from 15% of the "
+                           "reviewed segments held out. Costly: about 65 CPU-seconds per 1,000 reviewed segments "
+                           "(2 epochs; measured with 1 torch thread: 448 s for 7,005 real comments), against seconds without it, "
+                           "hence off by default.")
 
 
 class Benchmark(_Strict):

@@ -350,11 +350,18 @@ def coding_section(result) -> list[str]:
         q = mc.quality.copy()
         for c in ("precision", "recall", "f1"):
             q[c] = [f"{x:.2f}" for x in q[c]]
-        out.append("<h3>Model quality on the reviewed codings (cross-validated)</h3><p class='note'>"
-                   f"{mc.settings['folds']}-fold cross-validation on the reviewed segments: the model is scored on "
-                   "segments it was not trained on; support = accepted segments; suggested = model codes added in "
-                   "this run. Each code's threshold is tuned on the same folds, so these are slightly optimistic. "
-                   "Also in <code>machine_coding_quality.csv</code>.</p>")
+        if mc.settings.get("finetune"):
+            out.append("<h3>Model quality on the reviewed codings (held-out 15%)</h3><p class='note'>"
+                       "The classifier averaged with a fine-tuned MiniLM head, scored on the 15% of reviewed segments "
+                       "the fine-tuned head was not trained on; support = accepted segments among them; suggested = "
+                       "model codes added in this run. Each code's threshold is tuned on the same segments, so these "
+                       "are slightly optimistic. Also in <code>machine_coding_quality.csv</code>.</p>")
+        else:
+            out.append("<h3>Model quality on the reviewed codings (cross-validated)</h3><p class='note'>"
+                       f"{mc.settings['folds']}-fold cross-validation on the reviewed segments: the model is scored on "
+                       "segments it was not trained on; support = accepted segments; suggested = model codes added "
+                       "in this run. Each code's threshold is tuned on the same folds, so these are slightly "
+                       "optimistic. Also in <code>machine_coding_quality.csv</code>.</p>")
         out.append(_table(q, ["code_id", "name", "precision", "recall", "f1", "support", "suggested"], 80,
                           name="machine_coding_quality"))
     return out

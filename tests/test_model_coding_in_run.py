@@ -148,3 +148,26 @@ def test_never_means_rules_only_and_removes_the_runs_model_suggestions(project):
     assert r.machine_coding.status == "disabled" and "enabled: never" in r.machine_coding.message
     left = model_rows(store)
     assert (left["status"] != "suggested").all()  # only the decided one is left
+
+
+def test_finetune_true_averages_a_fine_tuned_head_with_the_classifier(project, tmp_path):
+    """``machine_coding: {finetune: true}`` (off by default: minutes of CPU on real data) trains the classifier
+    averaged with a fine-tuned MiniLM head; its quality comes from the reviewed segments it held out."""
+    from pledge_analysis.coding.ensemble import FineTunedThemeClassifier
+
+    root, store, _ = project
+    review(store, 80)
+    (root / "project.yaml").write_text(PROJECT_YAML + SETTINGS.replace("embedding: none", "embedding: none, "
+                                       "finetune: true"), encoding="utf-8")
+    r = run_project(root, store=True)
+    mc = r.machine_coding
+    assert mc.status == "used" and mc.settings["finetune"] is True and "fine-tuned MiniLM head" in mc.message
+    assert isinstance(mc.model, FineTunedThemeClassifier) and mc.model.multi_label_
+    assert set(mc.model.classes_) == set(mc.learnt) and mc.model.thresholds_.between(0, 1).all()
+    q = mc.quality.set_index("code_id")
+    assert set(mc.learnt) | {"micro avg", "macro avg"} == set(q.index)
+    assert q.loc[mc.learnt, "support"].sum() <= len(mc.model.finetuned_.validation_index_) * len(mc.learnt)
+    assert len(mc.codings) > 0 and set(mc.codings["method"]) == {"model"}
+    write_outputs(r, tmp_path)
+    assert "held-out 15%" in (tmp_path / "report.html").read_text(encoding="utf-8")
+    (root / "project.yaml").write_text(PROJECT_YAML + SETTINGS, encoding="utf-8")  # back to the module's settings
