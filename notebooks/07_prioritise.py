@@ -12,7 +12,7 @@
 import pandas as pd
 import pledge_analysis as pa
 from pledge_analysis import plots
-from pledge_analysis.prioritise import DEFAULT_WEIGHTS
+from pledge_analysis.priorities import DEFAULT_WEIGHTS
 from pledge_analysis.uncertainty import weight_sensitivity
 
 pd.set_option("display.max_colwidth", 120)

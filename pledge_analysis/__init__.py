@@ -38,7 +38,7 @@ _EXPORTS = {
     "wilson_ci": "survey.scoring", "score_responses": "survey.scoring", "score_questions": "survey.scoring",
     "read_national": "survey.scoring", "compare_to_benchmark": "survey.scoring",
     # evidence to action
-    "prioritise": "prioritise", "draft_action_plan": "pledge", "write_action_plan_xlsx": "pledge",
+    "prioritise": "priorities", "draft_action_plan": "pledge", "write_action_plan_xlsx": "pledge",
     "run_project": "pipeline", "write_outputs": "pipeline", "write_report": "report",
     # national scale (`pledge-analysis code`)
     "code_comments": "engine",

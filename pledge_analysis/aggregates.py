@@ -5,7 +5,7 @@ DataFrame *or* a dask DataFrame and runs only group-bys on it (dask computes the
 partition by partition, and brings back one small series per measure), so a national run never
 collects the comments in one process. The result is the ``themes`` table
 (:data:`pledge_analysis.schema.THEMES`), with the meaning :func:`pledge_analysis.coding.summarise_themes`
-gives it, ready for :func:`pledge_analysis.prioritise.score_components` and the cross-site functions:
+gives it, ready for :func:`pledge_analysis.priorities.score_components` and the cross-site functions:
 
 - scopes: everyone (``scope_type="all"``), each ``group``, each ``site`` and each ``month`` (``YYYY-MM``);
 - the denominator of a scope (``n_scope_segments``) is its comments that were coded (``status`` other

@@ -1,6 +1,6 @@
 """Is the priority score calibrated? Simulated programmes with known truth.
 
-:func:`simulate_programme` draws the evidence that :func:`pledge_analysis.prioritise.score_components`
+:func:`simulate_programme` draws the evidence that :func:`pledge_analysis.priorities.score_components`
 reads (a ``themes`` table, survey ``scores`` against a benchmark, key ``drivers``) for a programme
 of sites whose themes are **exchangeable** (every theme raised and criticised at the same rate,
 every survey item exactly at its benchmark) unless one problem is planted: a theme that is more
@@ -108,13 +108,13 @@ def top_theme_shares(n_rep: int = 200, *, random_state: int = 0, weights=None, m
                      **kwargs) -> dict:
     """Repeat :func:`simulate_programme` and summarise the #1 themes.
 
-    ``missing``: the missing-evidence rule (:data:`pledge_analysis.prioritise.MISSING`); other keyword
+    ``missing``: the missing-evidence rule (:data:`pledge_analysis.priorities.MISSING`); other keyword
     arguments go to :func:`simulate_programme`. Returns ``{"expected": share of themes with items, "all": share of replicates whose #1 theme
     for everyone has items, "site": the same over every site scope, "group": over group scopes,
     "n_top": {theme: times #1 over all scopes}, "power": share of replicates in which the planted
     theme is #1 at its site (None without ``planted``), "replicates": n_rep}``.
     """
-    from .prioritise import score_components
+    from .priorities import score_components
 
     rng = np.random.default_rng(random_state)
     hits = {"all": [], "group": [], "site": []}

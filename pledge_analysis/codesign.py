@@ -253,12 +253,12 @@ def shown_texts(priorities: pd.DataFrame, suppress_below: int | None) -> pd.Data
 
 
 def small_counts_in_text(text, suppress_below: int | None):
-    """A priority's ``reason`` or ``survey_evidence`` (:mod:`pledge_analysis.prioritise`) with every count of
+    """A priority's ``reason`` or ``survey_evidence`` (:mod:`pledge_analysis.priorities`) with every count of
     comments, people or answers under ``suppress_below`` written as :func:`small_count` writes it ("raised
     in only 7 comments (7 people)" -> "raised in fewer than 21 comments (fewer than 21 people)"); thresholds
     ("3 or more", "under 10") and percentages stay as they are. Not a string (a missing value) or no rule:
     returned unchanged. Only for output folders of earlier releases, which have no ``reason_shown``: a run
-    now writes the shown texts itself (:class:`pledge_analysis.prioritise.CountWords`), and a wording this
+    now writes the shown texts itself (:class:`pledge_analysis.priorities.CountWords`), and a wording this
     rewrite does not know would keep its count.
 
     >>> small_counts_in_text("Waits: a priority: 4 of its 4 comments are criticisms. Raised in only 4 comments "

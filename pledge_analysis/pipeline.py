@@ -119,7 +119,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     from .io import load_prompt_polarity
     from .cross_site import buddy_pairs, site_theme_matrix
     from .pledge import draft_action_plan
-    from .prioritise import method, prioritise
+    from .priorities import method, prioritise
     from .booklet import round_in_words, survey_dates
     from .uncertainty import N_BOOT, rank_intervals, with_rank_intervals
     from .survey import compare_to_benchmark, key_drivers, read_national, score_questions, score_responses

@@ -166,9 +166,9 @@ def _has_concern(r, evidence) -> bool:
     their benchmark (``survey_gap`` > 0). An area raised only in praise ("the nurses were kind") must not
     become "You said: some staff were abrupt or dismissive" in a patient booklet. Nor does an area whose
     evidence as a whole says it is not a priority (``priority_score`` below 0.5 by more than
-    :data:`pledge_analysis.prioritise.VERDICT_MARGIN`: its reason says "not a priority on this evidence"),
+    :data:`pledge_analysis.priorities.VERDICT_MARGIN`: its reason says "not a priority on this evidence"),
     such as a theme raised nearly always in praise with one complaint among many thanks."""
-    from .prioritise import VERDICT_MARGIN
+    from .priorities import VERDICT_MARGIN
 
     score = getattr(r, "priority_score", None)
     if score is not None and pd.notna(score) and score < 0.5 - VERDICT_MARGIN:
@@ -224,7 +224,7 @@ def _ancestor(code, parents) -> str:
 
 def _quote_key(text: str) -> str:
     """Quotes that differ only in case, spacing or punctuation are the same quote (as in the priorities)."""
-    from .prioritise import quote_key
+    from .priorities import quote_key
 
     return quote_key(text)
 

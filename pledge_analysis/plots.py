@@ -14,7 +14,7 @@ def priority_bars(priorities: pd.DataFrame, *, scope: str = "all", top: int = 10
     bootstrap rank interval in the label when the table has one."""
     import plotly.graph_objects as go
 
-    from .prioritise import COMPONENTS, resolve_weights
+    from .priorities import COMPONENTS, resolve_weights
 
     w = resolve_weights(weights)
     p = priorities[priorities["scope"] == scope].nsmallest(top, "rank").iloc[::-1]

@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import schema
 from .pledge import effective_status
-from .prioritise import scope_scores
+from .priorities import scope_scores
 from .survey.comparisons import two_proportions
 
 log = logging.getLogger(__name__)

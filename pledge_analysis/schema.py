@@ -86,13 +86,13 @@ SCORES = (
     "site", "group", "question_id", "n", "positives", "estimate", "ci_low", "ci_high",
     "suppressed", "kind",
 )
-#: Prioritised improvement areas (meaning of each column: :mod:`pledge_analysis.prioritise`). ``rank_low``,
+#: Prioritised improvement areas (meaning of each column: :mod:`pledge_analysis.priorities`). ``rank_low``,
 #: ``rank_high`` (95% bootstrap interval of the rank) and ``p_top3`` (share of resamples with the theme in
 #: the top 3) come from :func:`pledge_analysis.uncertainty.rank_intervals`; ``n_items`` is the number of
 #: usable survey items (0: the survey gap is missing, never 0). ``reason`` and ``survey_evidence`` give every
 #: count as it is; ``reason_shown`` and ``survey_evidence_shown`` are the same texts as the report, the view
 #: and the action plan print them: a count of comments, people or answers under the project's
-#: ``suppress_below`` reads "fewer than N" (:class:`pledge_analysis.prioritise.CountWords`; priorities.csv
+#: ``suppress_below`` reads "fewer than N" (:class:`pledge_analysis.priorities.CountWords`; priorities.csv
 #: of earlier releases has no shown columns, and the view writes them from ``reason`` itself).
 PRIORITIES = (
     "scope_type", "scope", "rank", "theme", "name", "priority_score", "prevalence", "negativity",

@@ -1,6 +1,6 @@
 """Empirical-Bayes shrinkage for small counts: pure functions, one per method.
 
-Used by :mod:`pledge_analysis.prioritise` so that a theme raised twice, both times negatively,
+Used by :mod:`pledge_analysis.priorities` so that a theme raised twice, both times negatively,
 does not outrank one raised 200 times, 70% negatively, and so that a survey item a few points
 below its benchmark on 40 answers is not read as a real shortfall.
 

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import Problem
-from .prioritise import CountWords
+from .priorities import CountWords
 from .schema import STANDARDS_AUDIT
 
 VERDICTS = ("met", "partly met", "not met", "insufficient evidence")
@@ -156,7 +156,7 @@ def _fmt(x, kind: str) -> str:
 
 def _item(qid: str, row, wording: dict, target, counts: CountWords = CountWords()) -> dict:
     """One survey item at a hospital: usable?, falls short?, and the sentence describing it (answers
-    counted by ``counts``, :class:`~pledge_analysis.prioritise.CountWords`)."""
+    counted by ``counts``, :class:`~pledge_analysis.priorities.CountWords`)."""
     label = f"{wording[qid]} ({qid})" if wording.get(qid) else qid
     if row is None:
         return {"used": False, "short": False, "n": 0, "text": f"{label}: no answers here"}

@@ -7,7 +7,7 @@ other, so their turns are not independent). Units are resampled with replacement
 their site** (and within kind: respondents and sessions separately), so every resample keeps
 each site's number of respondents and sessions; the theme counts and survey scores of every
 scope (everyone, each group, each site, with the site breakdown of the survey) are recomputed
-from the resample and ranked by :func:`pledge_analysis.prioritise.score_components` exactly as
+from the resample and ranked by :func:`pledge_analysis.priorities.score_components` exactly as
 the published ranks are. Key-driver importance is held fixed (it has its own bootstrap in
 :func:`pledge_analysis.survey.key_drivers`). Resampling works on counts (each unit's
 contribution is added with its bootstrap weight), so nothing is copied.
@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from .prioritise import COMPONENTS, DEFAULT_WEIGHTS, benchmark_kinds, resolve_weights, score_components
+from .priorities import COMPONENTS, DEFAULT_WEIGHTS, benchmark_kinds, resolve_weights, score_components
 
 #: resamples used by a run (``pledge-analysis run``)
 N_BOOT = 100
@@ -202,7 +202,7 @@ def rank_intervals(segments: pd.DataFrame, units: pd.DataFrame, codebook: pd.Dat
     """Stratified cluster bootstrap of the ranks (see the module docstring).
 
     ``scores`` are the run's survey scores with their benchmark (the point ranks are computed from
-    them and ``themes`` exactly as :func:`pledge_analysis.prioritise.prioritise` does; ``themes``
+    them and ``themes`` exactly as :func:`pledge_analysis.priorities.prioritise` does; ``themes``
     defaults to :func:`pledge_analysis.coding.summarise_themes` of the inputs). ``min_n``: the
     suppression threshold of the resampled scores (default: the smallest unsuppressed ``n`` rule,
     21). Columns ``scope_type, scope, theme, rank, rank_low, rank_high, p_top{top}, n_boot``; the interval

@@ -793,7 +793,7 @@ def _boom(exc):
 
 
 def test_unexpected_error_is_exit_3_without_traceback(tmp_path, cli, project, monkeypatch):
-    import pledge_analysis.prioritise as prioritise
+    import pledge_analysis.priorities as prioritise
 
     monkeypatch.setattr(prioritise, "prioritise", _boom(ValueError("boom")))
     r = cli("run", project, "--out", tmp_path / "out", "--quiet")
@@ -802,7 +802,7 @@ def test_unexpected_error_is_exit_3_without_traceback(tmp_path, cli, project, mo
 
 
 def test_debug_shows_the_traceback(tmp_path, cli, project, monkeypatch):
-    import pledge_analysis.prioritise as prioritise
+    import pledge_analysis.priorities as prioritise
 
     monkeypatch.setattr(prioritise, "prioritise", _boom(ValueError("boom")))
     r = cli("--debug", "run", project, "--out", tmp_path / "out", "--quiet")
@@ -819,7 +819,7 @@ def test_debug_shows_the_traceback_of_a_write_failure(tmp_path, cli, project, mo
 
 
 def test_interrupted_run(tmp_path, cli, project, monkeypatch):
-    import pledge_analysis.prioritise as prioritise
+    import pledge_analysis.priorities as prioritise
 
     monkeypatch.setattr(prioritise, "prioritise", _boom(KeyboardInterrupt()))
     r = cli("run", project, "--out", tmp_path / "out", "--quiet")

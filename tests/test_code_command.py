@@ -129,7 +129,7 @@ def test_every_row_comes_back_once_with_a_reason_when_not_coded(coded):
 def test_themes_on_the_engine_match_the_in_process_summary(coded):
     """The themes table equals summarise_themes(coded_units(...)) of the rule coder run on the same texts."""
     from pledge_analysis.coding import code_segments, coded_units, summarise_themes
-    from pledge_analysis.prioritise import score_components
+    from pledge_analysis.priorities import score_components
 
     df, tmp, local, _dask, _builds = coded
     cb = read_codebook(CODEBOOK)

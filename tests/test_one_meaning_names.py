@@ -113,7 +113,7 @@ def old_folder(sample_run, tmp_path_factory):
 def test_coded_units_have_sentiment_score_and_old_units_still_work(sample_run):
     from pledge_analysis.coding import summarise_themes
     from pledge_analysis.pledge import draft_action_plan
-    from pledge_analysis.prioritise import prioritise
+    from pledge_analysis.priorities import prioritise
 
     result, _ = sample_run
     units = result.units

@@ -5,7 +5,7 @@ from openpyxl import load_workbook
 
 from pledge_analysis.errors import ConfigError
 from pledge_analysis.pledge import STATUSES, draft_action_plan, write_action_plan_xlsx
-from pledge_analysis.prioritise import prioritise
+from pledge_analysis.priorities import prioritise
 
 
 def top(priorities, scope, k):

@@ -3,7 +3,7 @@ site scopes computed with the site breakdown of the survey (issue 13)."""
 import numpy as np
 import pandas as pd
 
-from pledge_analysis.prioritise import score_components
+from pledge_analysis.priorities import score_components
 from pledge_analysis.uncertainty import _Counts, rank_intervals
 
 

@@ -10,7 +10,7 @@ from scipy import stats
 
 from pledge_analysis.calibration import simulate_programme
 from pledge_analysis.errors import ConfigError
-from pledge_analysis.prioritise import MIN_COMMENTS, prioritise, score_components
+from pledge_analysis.priorities import MIN_COMMENTS, prioritise, score_components
 from pledge_analysis.shrinkage import beta_binomial_shrink, normal_shrink_to_zero
 from pledge_analysis.uncertainty import OLD_SCENARIO_NAMES, weight_sensitivity
 

@@ -8,7 +8,7 @@ from types import SimpleNamespace as R
 import pandas as pd
 
 from pledge_analysis import schema
-from pledge_analysis.prioritise import CountWords, verdict
+from pledge_analysis.priorities import CountWords, verdict
 from pledge_analysis.standards import standards_audit, standards_table
 
 
@@ -104,7 +104,7 @@ def test_the_audit_gives_no_exact_share_of_a_hidden_number_of_comments():
 def test_a_priority_reason_gives_no_exact_share_of_a_hidden_number_of_comments():
     """15 comments (min_comments 10, threshold 21), 14 negative: 'about 93% of them negative (95% interval ...)'
     would give the hidden 14 of 15 away; the shown reason says only 'at least half', the table keeps the share."""
-    from pledge_analysis.prioritise import _reason
+    from pledge_analysis.priorities import _reason
 
     r = R(name="Waiting", priority_score=0.8, n_segments=15, n_respondents=15, n_negative=14, negativity=14 / 15,
           negativity_low=0.7, negativity_high=0.99, negativity_ref=0.3, prevalence_raw=0.3, prevalence_norm=0.9,

@@ -1,7 +1,7 @@
 """Small counts are suppressed where the reasons are written, not rewritten afterwards.
 
 ``prioritise`` and ``standards_audit`` write ``reason_shown`` (and the shown survey texts) with
-:class:`pledge_analysis.prioritise.CountWords`, which knows the project's ``suppress_below``; the report,
+:class:`pledge_analysis.priorities.CountWords`, which knows the project's ``suppress_below``; the report,
 the view and the co-design pack print those columns. Before, they rewrote ``reason`` with a regex
 (``codesign.small_counts_in_text``), and a wording it did not know (the audit's "too few answers (12) to
 use", "4 of 4 comments ... are negative") printed the small count."""
@@ -18,7 +18,7 @@ import pandas as pd
 from pledge_analysis import schema
 from pledge_analysis.calibration import simulate_programme
 from pledge_analysis.codesign import small_counts_in_text
-from pledge_analysis.prioritise import CountWords, prioritise
+from pledge_analysis.priorities import CountWords, prioritise
 from pledge_analysis.standards import standards_audit, standards_table
 
 #: numbers in a reason that are not counts of comments, people or answers: thresholds, percentages,

@@ -172,7 +172,7 @@ def test_priority_reasons_are_plain_english_and_pluralise(sample_run):
     site = sample_run[0].priorities[sample_run[0].priorities["scope_type"] == "site"]["reason"]
     assert not site.str.contains("hospitals").any()  # "of 1 hospitals" says nothing at one hospital
     assert reasons.str.contains("3 or more negative comments at").any()
-    from pledge_analysis.prioritise import _reason
+    from pledge_analysis.priorities import _reason
 
     row = pd.DataFrame([{"name": "Parking", "n_respondents": 1, "n_segments": 1, "n_negative": 1,
                          "survey_gap": 0.012, "survey_gap_low": 0.006, "survey_gap_high": 0.02,

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from pledge_analysis.cross_site import buddy_pairs, goal_library, suggest_actions
-from pledge_analysis.prioritise import score_components
+from pledge_analysis.priorities import score_components
 from pledge_analysis.uncertainty import weight_sensitivity
 
 COLUMNS = ["site", "alliance", "theme", "name", "rank", "priority_score", "negativity", "n_segments",

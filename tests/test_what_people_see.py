@@ -11,7 +11,7 @@ import pandas as pd
 from docx import Document
 
 from pledge_analysis import plots
-from pledge_analysis.prioritise import _quotes, _reason
+from pledge_analysis.priorities import _quotes, _reason
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
