@@ -114,14 +114,19 @@ def finetuned(tr, te, rest, val, classes, cache: Path, reuse: bool) -> dict:
                 "thresholds": dict(model.thresholds_) if kind == "multi" else None}
         P_val = model.predict_proba(tr["feedback"].iloc[val].tolist())[list(classes)]
         P_test = model.predict_proba(te["feedback"].tolist())[list(classes)]
-        cache.mkdir(parents=True, exist_ok=True)
-        P_val.to_csv(cache / f"{kind}_val.csv", index=False)
-        P_test.to_csv(cache / f"{kind}_test.csv", index=False)
-        meta_path.write_text(json.dumps(meta, indent=1))
+        _save(cache, kind, P_val, P_test, meta)
         print(f"{kind}: fine-tuned on {len(rest):,} comments in {cpu:.0f} s CPU, {wall:.0f} s wall "
               f"(load {before} -> {meta['load_after']})")
         out[kind] = {"val": P_val, "test": P_test, **meta}
     return out
+
+
+def _save(cache: Path, prefix: str, val: pd.DataFrame, test: pd.DataFrame, meta: dict) -> None:
+    """Cache one model's validation and test probabilities and its fit figures (read back by ``--reuse``)."""
+    cache.mkdir(parents=True, exist_ok=True)
+    val.to_csv(cache / f"{prefix}_val.csv", index=False)
+    test.to_csv(cache / f"{prefix}_test.csv", index=False)
+    (cache / f"{prefix}.json").write_text(json.dumps(meta, indent=1))
 
 
 def linear_scores(tr, te, rest, val, classes, mode: str, cache: Path, reuse: bool):
@@ -149,10 +154,7 @@ def linear_scores(tr, te, rest, val, classes, mode: str, cache: Path, reuse: boo
     note = "thresholds: 3-fold out-of-fold on the 80%" if mode == "multi" else ""
     meta = {"cpu_s": cpu, "wall_s": wall, "load_before": before, "load_after": load_avg(),
             "thresholds": {str(k): float(v) for k, v in full.thresholds_.items()}, "note": note}
-    cache.mkdir(parents=True, exist_ok=True)
-    L_val.to_csv(cache / f"linear_{mode}_val.csv", index=False)
-    L_test.to_csv(cache / f"linear_{mode}_test.csv", index=False)
-    meta_path.write_text(json.dumps(meta, indent=1))
+    _save(cache, f"linear_{mode}", L_val, L_test, meta)
     print(f"ThemeClassifier ({mode}) fit on {len(tr):,}: {cpu:.0f} s CPU, {wall:.0f} s wall (load {before} -> "
           f"{meta['load_after']}; embeddings from the disk cache once computed)")
     return L_val, L_test, pd.Series(meta["thresholds"]), note

@@ -169,7 +169,9 @@ def booklet_content(plan: pd.DataFrame, *, hospital: str = "", site=None, sites=
     (a hospital's booklet) or a list of them (an alliance's: ``hospital`` is then the alliance's name
     and ``site_names`` maps each code to the hospital named under each row). ``programme``: the project's
     name, for a hospital with no goals of its own (its booklet then shows the programme-wide goals and says so,
-    in ``note`` and in ``heading``, the line above the table).
+    in ``note`` and in ``heading``, the line above the table). A hospital with goals of its own (given ``sites``)
+    lists them first, then the programme-wide goals, each marked "For every hospital in ...": they are for its
+    patients too (found in the new-user trial: a hospital's booklet had left out a goal agreed for every hospital).
     """
     from .io.safe import clean_text
 
@@ -188,7 +190,11 @@ def booklet_content(plan: pd.DataFrame, *, hospital: str = "", site=None, sites=
         note = (f"{who_here} no goals of {'their' if several else 'its'} own in this plan yet. The goals below are "
                 f"programme-wide: they are for {across}, from what people across the programme told us. To raise "
                 "something about this hospital, ask your breast care nurse: it can be added at the next round.")
-    elif several and site_names:
+    elif site is not None and sites:  # its own goals first, then the programme's: for every hospital, this one too
+        shared = patient_goals(plan, sites=sites)
+        if len(shared):
+            goals = pd.concat([goals.assign(_shared=False), shared.assign(_shared=True)], ignore_index=True)
+    if several and site_names and not programme_wide:
         names = [str(site_names.get(c) or c) for c in site]
         note = "This booklet covers " + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1
                                          else names[0]) + ": each goal says which hospital it is for."
@@ -215,6 +221,8 @@ def booklet_content(plan: pd.DataFrame, *, hospital: str = "", site=None, sites=
                      ("all", "staff") else "")
         if several and site_names and scope in site_names:
             raised_by = f"At {site_names[scope]}"
+        if bool(rec.get("_shared") or False):
+            raised_by = f"For {across}" + (f"; {raised_by[0].lower() + raised_by[1:]}" if raised_by else "")
         plan_to = rec.get("we_plan_to")
         rows.append({"you_said": clean_text(str(rec.get("you_said") or "")), "raised_by": raised_by,
                      "we_plan_to": clean_text(str(plan_to).strip()) if schema.present(plan_to) and str(plan_to).strip()
@@ -223,6 +231,8 @@ def booklet_content(plan: pd.DataFrame, *, hospital: str = "", site=None, sites=
         heading = f"Programme-wide goals, for {across}"
     else:
         heading = f"Goals for each hospital of {hospital}" if several and hospital else "This hospital's own goals"
+        if "_shared" in goals.columns and goals["_shared"].any():
+            heading += f", then the goals for {across}"
     if not rows:
         note = (note + " " if note else "") + ("There are no goals in the plan yet: they are agreed with people who "
                                                "use our service and will be published here.")

@@ -140,8 +140,11 @@ def test_the_run_writes_one_a4_booklet_per_hospital(sample_run):
     rows = doc.tables[0].rows
     assert rows[0]._tr.trPr.find(f"{W}tblHeader") is not None  # the header row repeats on every page
     assert all(r._tr.trPr.find(f"{W}cantSplit") is not None for r in rows)  # no row splits across pages
-    assert [c.text for c in rows[0].cells] == ["You said", "We plan to", "By"] and len(rows) == 1 + len(
-        plan[(plan["scope"] == "RGH") & (plan["audience"] == "patients")])
+    shown = plan[plan["scope"].isin(["RGH"]) | ~plan["scope"].isin(list(sites))]  # its own, then the programme's
+    assert [c.text for c in rows[0].cells] == ["You said", "We plan to", "By"] and len(rows) == 1 + int(
+        (shown["audience"] != "staff").sum())
+    assert docx_text(out / "booklets" / "RGH.docx").count("For every hospital in") == int(
+        ((shown["scope"] != "RGH") & (shown["audience"] != "staff")).sum())
 
 
 def test_the_run_writes_a_codesign_pack_one_printed_page_per_area(sample_run, truth, tmp_path):
@@ -296,3 +299,29 @@ def test_the_booklet_api_names_the_round_in_words_from_the_run(sample_run, tmp_p
     assert f"({words})" in page and result.config.round not in page
     with pytest.raises(TypeError, match="round"):
         booklet.booklet_content(result.action_plan, round=3)
+
+
+def test_a_hospital_booklet_keeps_the_programme_goals_after_its_own():
+    """New-user trial (session 9): a hospital with goals of its own got only those, so Eastbrook's booklet left out
+    G01, agreed for every hospital (Northfield's, with no goals of its own, showed it). Its own goals come first,
+    then the programme's, each marked as for every hospital; another hospital's goal is never shown."""
+    from pledge_analysis import booklet
+
+    plan = pd.DataFrame({"goal_id": ["G01", "G02", "G03", "G04"], "scope": ["all", "EAST", "NORTH", "secondary"],
+                         "theme": ["waiting", "parking", "food", "parity"],
+                         "you_said": ["Clinics ran late.", "Parking was hard.", "Food was cold.", "Secondary left out."],
+                         "we_plan_to": ["Text when late.", "", "", "Same support."], "by": ["", "", "", ""],
+                         "status": ["not started"] * 4, "audience": ["patients"] * 4})
+    c = booklet.booklet_content(plan, hospital="Eastbrook", site="EAST", sites=("EAST", "NORTH"), programme="P",
+                                today=date(2026, 4, 1))
+    said = [r["you_said"] for r in c["rows"]]
+    assert said == ["Parking was hard.", "Clinics ran late.", "Secondary left out."], said
+    assert c["rows"][0]["raised_by"] == ""
+    assert all(r["raised_by"].startswith("For every hospital in P") for r in c["rows"][1:]), c["rows"]
+    assert "secondary" in c["rows"][2]["raised_by"].lower()
+    assert "every hospital" in c["heading"] and not c["programme_wide"], c["heading"]
+    page = booklet_html(plan, hospital="Eastbrook", site="EAST", sites=("EAST", "NORTH"), programme="P",
+                        today=date(2026, 4, 1))
+    assert "For every hospital in P" in page and "Food was cold." not in page
+    c = booklet.booklet_content(plan, hospital="Programme", sites=("EAST", "NORTH"), today=date(2026, 4, 1))
+    assert [r["you_said"] for r in c["rows"]] == ["Clinics ran late.", "Secondary left out."]  # not twice

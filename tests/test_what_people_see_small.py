@@ -139,7 +139,7 @@ def test_a_hospital_with_no_goals_of_its_own_says_its_booklet_shows_programme_wi
     assert "ask your breast care nurse" in text.lower()
     assert len(doc.xpath("//tbody/tr")) >= 1
     own = lxml.html.fromstring((out / "booklets" / "HSH.html").read_text(encoding="utf-8"))
-    assert own.xpath("//h2[@class='goals']")[0].text_content() == "This hospital's own goals"
+    assert own.xpath("//h2[@class='goals']")[0].text_content().startswith("This hospital's own goals")
     assert not own.xpath("//p[@class='scope-note']")
     assert len(plan)  # the plan itself is unchanged: only the booklet's words
     # the DOCX twin says the same
