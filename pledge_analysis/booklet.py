@@ -170,8 +170,8 @@ def booklet_content(plan: pd.DataFrame, *, hospital: str = "", site=None, sites=
     and ``site_names`` maps each code to the hospital named under each row). ``programme``: the project's
     name, for a hospital with no goals of its own (its booklet then shows the programme-wide goals and says so,
     in ``note`` and in ``heading``, the line above the table). A hospital with goals of its own (given ``sites``)
-    lists them first, then the programme-wide goals on other concerns (one on a concern it has its own goal
-    for is left out: never the same "You said" twice), each marked "For every hospital in ...": they are for its
+    lists them first, then the programme-wide goals (one whose "You said" is one of its own is left out:
+    never the same sentence twice), each marked "For every hospital in ...": they are for its
     patients too (found in the new-user trial: a hospital's booklet had left out a goal agreed for every hospital).
     """
     from .io.safe import clean_text
@@ -193,8 +193,8 @@ def booklet_content(plan: pd.DataFrame, *, hospital: str = "", site=None, sites=
                 "something about this hospital, ask your breast care nurse: it can be added at the next round.")
     elif site is not None and sites:  # its own goals first, then the programme's: for every hospital, this one too
         shared = patient_goals(plan, sites=sites)
-        key = "theme" if "theme" in goals.columns and goals["theme"].notna().all() else "you_said"
-        shared = shared[~shared[key].isin(set(goals[key]))]  # never the same concern twice in one booklet
+        said = {" ".join(str(t).lower().split()) for t in goals["you_said"]}
+        shared = shared[~shared["you_said"].map(lambda t: " ".join(str(t).lower().split()) in said)]  # never twice
         if len(shared):
             goals = pd.concat([goals.assign(_shared=False), shared.assign(_shared=True)], ignore_index=True)
     if several and site_names and not programme_wide:

@@ -141,7 +141,7 @@ def test_the_run_writes_one_a4_booklet_per_hospital(sample_run):
     assert rows[0]._tr.trPr.find(f"{W}tblHeader") is not None  # the header row repeats on every page
     assert all(r._tr.trPr.find(f"{W}cantSplit") is not None for r in rows)  # no row splits across pages
     own = plan[plan["scope"] == "RGH"]
-    shown = plan[(plan["scope"] == "RGH") | (~plan["scope"].isin(list(sites)) & ~plan["theme"].isin(own["theme"]))]
+    shown = plan[(plan["scope"] == "RGH") | (~plan["scope"].isin(list(sites)) & ~plan["you_said"].isin(own["you_said"]))]
     assert [c.text for c in rows[0].cells] == ["You said", "We plan to", "By"] and len(rows) == 1 + int(
         (shown["audience"] != "staff").sum())
     assert docx_text(out / "booklets" / "RGH.docx").count("For every hospital in") == int(
