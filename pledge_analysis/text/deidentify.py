@@ -235,20 +235,29 @@ def find_identifiers(text: str, opts: Options | None = None) -> list[tuple[int, 
 RECOGNIZERS = ("rules", "deny", "name_model", "ner")
 
 
+def _trained_ner(nlp) -> bool:
+    """Whether ``nlp`` has a trained ``ner`` (not only patterns, such as an ``entity_ruler`` of the user's)."""
+    return nlp is None or any(nlp.get_pipe_meta(n).factory == "ner" for n in nlp.pipe_names)
+
+
 def find_scored(text: str, opts: Options | None = None, nlp=None, *, doc=None,
-                recognizers: list | None = None) -> list[tuple[int, int, str, float]]:
+                recognizers: list | None = None, checks: bool | None = None) -> list[tuple[int, int, str, float]]:
     """Like :func:`find_identifiers`, with each span's score (:data:`SCORE`): ``(start, end, label, score)``.
 
     ``nlp``: a spaCy pipeline with a trained ``ner`` (e.g. ``en_core_web_sm``, or one loaded with
     :func:`~pledge_analysis.text.ner_model.load_ner_model`); its PERSON entities are added (score
-    ``SCORE["ner"]``) unless they fall in the allow-list or the rules' plausibility check rejects them.
+    ``SCORE["ner"]``) unless they fall in the allow-list or the rules' plausibility check rejects them (a
+    pipeline with no trained ``ner``, e.g. only an ``entity_ruler`` of the user's patterns, is taken as it is).
     ``doc``: the same, from a ``Doc`` of ``text`` that such a pipeline already made (as ``nlp.pipe`` does
     in batches). ``recognizers``: a list to fill, one entry per span returned, with the recognizer that
-    found it (:data:`RECOGNIZERS`).
+    found it (:data:`RECOGNIZERS`). ``checks``: whether the NER's names are checked (default: when ``nlp``
+    has a trained ``ner``).
     """
     opts = opts or Options()
     if not text:
         return []
+    # a pipeline of patterns only (an entity_ruler, no trained ner) says deliberately what is a name: no checks
+    checks = _trained_ner(nlp) if checks is None else checks
     if doc is None and nlp is not None:
         doc = nlp(text)
     spans = _regex_spans(text, opts.labels)
@@ -269,7 +278,7 @@ def find_scored(text: str, opts: Options | None = None, nlp=None, *, doc=None,
                 source.setdefault(sp, name)
         spans += person + deny
         if doc is not None:
-            ner = _ner_spans(doc, allowed, cased)
+            ner = _ner_spans(doc, allowed, cased if checks else None)
             for sp in ner:
                 source.setdefault(sp, "ner")
             spans += ner
@@ -663,11 +672,13 @@ class DeidentifyComponent:
         self.name = name
         self.options = options or Options.make(labels, allow, deny)
         self.use_entities = use_entities
+        self.checks = _trained_ner(nlp)
 
     def __call__(self, doc):
         # a trained NER model's PERSON entities are added (find_scored reads them from the doc)
         found: list[str] = []
-        spans = find_scored(doc.text, self.options, doc=doc if self.use_entities else None, recognizers=found)
+        spans = find_scored(doc.text, self.options, doc=doc if self.use_entities else None, recognizers=found,
+                            checks=self.checks)
         doc._.pledge_pii = spans
         doc._.pledge_pii_recognizers = found
         out, scores = [], []
