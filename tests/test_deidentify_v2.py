@@ -154,8 +154,8 @@ def test_real_comments_recall_and_precision():
 
 
 def test_ner_entities_are_added_when_a_pipeline_is_given():
-    """The NER path, exercised with spaCy's own entity ruler standing in for a trained model
-    (none can be downloaded here): its PERSON entities are redacted, unless allow-listed."""
+    """The NER path, exercised with spaCy's own entity ruler (tests/test_ner_model.py trains a real NER): its
+    PERSON entities are redacted, unless allow-listed."""
     import spacy
 
     nlp = spacy.blank("en")
@@ -165,7 +165,12 @@ def test_ner_entities_are_added_when_a_pipeline_is_given():
     r = redact(text, nlp=nlp)
     assert [(text[s:e], label) for s, e, label in r.spans] == [("Bramble", "PERSON")] and r.scores == [0.7]
     assert r.recognizers == ["ner"]
-    assert redact("Bramble was on the ward with me", nlp=nlp).spans == []  # a lone opening word in no name list
+    # patterns only (no trained ner): the user's own patterns are taken as they are ...
+    assert redact("Bramble was on the ward with me", nlp=nlp).spans == [(0, 7, "PERSON")]
+    # ... while a trained ner's lone sentence-opening word in no name list is dropped (the checks, asked for here)
+    from pledge_analysis.text.deidentify import find_scored
+
+    assert find_scored("Bramble was on the ward with me", nlp=nlp, checks=True) == []
     assert redact(text, nlp=nlp, allow=["Bramble"]).spans == []
     # the spaCy component takes the entities of a pipeline's earlier NER the same way
     from pledge_analysis.text.deidentify import add_deidentifier
