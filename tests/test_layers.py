@@ -27,7 +27,7 @@ LAYERS = [
     ("priorities", {"priorities", "uncertainty", "calibration", "standards"}),
     ("plan", {"pledge", "booklet", "codesign", "rounds", "cross_site"}),
     ("presentation", {"plots", "report", "view", "widgets"}),
-    ("entry points", {"validate", "scaffold", "scaffold_yaml", "pipeline", "serve", "cli", ""}),
+    ("entry points", {"validate", "scaffold", "scaffold_yaml", "pipeline", "serve", "cli", "__main__", ""}),
 ]
 
 #: (importing module, imported module): why this backward import is allowed

@@ -102,3 +102,17 @@ def test_install_commands_use_the_lock():
     assert "-c requirements.lock" in ci and "pytest" in ci
     assert "tools/update_lock.py" in (ROOT / "requirements.lock").read_text()
     assert (ROOT / "tools" / "update_lock.py").exists()
+
+
+def test_python_dash_m_runs_the_command_line():
+    """New-user trial (session 9): ``python -m pledge_analysis`` had no ``__main__``; it is the same CLI, errors and all."""
+    import subprocess
+    import sys
+
+    import pledge_analysis
+
+    ok = subprocess.run([sys.executable, "-m", "pledge_analysis", "--version"], capture_output=True, text=True)
+    assert ok.returncode == 0 and pledge_analysis.__version__ in ok.stdout + ok.stderr, ok
+    bad = subprocess.run([sys.executable, "-m", "pledge_analysis", "validate", "/no/such/project"],
+                         capture_output=True, text=True)
+    assert bad.returncode != 0 and "PA101" in bad.stderr and "Traceback" not in bad.stderr, bad
