@@ -53,9 +53,11 @@ def fit_key(X: pd.DataFrame, Y: pd.DataFrame, settings: dict, random_state) -> s
 
     versions = {"pledge_analysis": __version__, "sklearn": sklearn.__version__}
     if settings.get("finetune"):
-        import torch
-
-        versions["torch"] = torch.__version__
+        try:
+            import torch
+        except ImportError:  # the fit itself says what is missing
+            torch = None
+        versions["torch"] = getattr(torch, "__version__", None)
     head = {"settings": {k: v for k, v in sorted(settings.items()) if k not in NOT_IN_KEY},
             "random_state": random_state, "versions": versions, "codes": [str(c) for c in Y.columns]}
     h = hashlib.sha256(json.dumps(head, sort_keys=True, default=str).encode("utf-8"))
