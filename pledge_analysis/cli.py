@@ -143,7 +143,10 @@ def _parser() -> argparse.ArgumentParser:
         cod.add_argument(f"--{role}-column", default=None,
                          help=f"column holding the {role.replace('-', ' ')} (default: {role.replace('-', '_')}, "
                               "if present)")
-    cod.add_argument("--model", type=Path, default=None, help="a ThemeClassifier saved with .save(): adds its codes")
+    cod.add_argument("--model", type=Path, default=None,
+                     help="a theme model (ThemeClassifier or FineTunedThemeClassifier) saved with "
+                          ".save(path, codebook=...), or the one `run` keeps beside the project store "
+                          "(run_log.json: machine_coding.model_file): adds its codes")
     cod.add_argument("--questions", type=Path, default=None,
                      help="a questions.yaml whose free_text: entries give each question's polarity: (how it "
                           "leans its answers) to the sentiment score; without it, comments are scored from their "

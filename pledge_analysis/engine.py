@@ -552,7 +552,8 @@ def code_comments(input: str | Path, codebook: pd.DataFrame | str | Path, out: s
     ``columns`` names optional input columns by role (``site``, ``group``, ``date``, ``question_id``,
     ``respondent_id``); roles not named are taken from columns of those names when present.
     ``codings`` also writes the long codings table, ``themes`` the themes table (``.csv`` or ``.parquet``);
-    ``model`` adds a saved ``ThemeClassifier``'s codes. ``prompt_polarity`` (``{question_id: polarity}``,
+    ``model`` adds the codes of a saved theme model (``ThemeClassifier`` or ``FineTunedThemeClassifier``,
+    :func:`pledge_analysis.coding_job.load_theme_model`). ``prompt_polarity`` (``{question_id: polarity}``,
     e.g. from :func:`pledge_analysis.io.load_prompt_polarity` on a questions.yaml) says how each question
     leans its answers for the sentiment score; without it, comments are scored from their text alone.
     ``deidentify`` takes project.yaml's ``deidentify:`` block (``allow``, ``deny``, ``labels``,
@@ -575,7 +576,8 @@ def code_comments(input: str | Path, codebook: pd.DataFrame | str | Path, out: s
         from .coding_job import load_theme_model
 
         if not Path(model).exists():
-            raise MissingFileError("model file not found", path=model, hint="Save one with ThemeClassifier.save(path).")
+            raise MissingFileError("model file not found", path=model, hint="Save one with model.save(path, codebook=...), or pass the model_file "
+                                   "that run_log.json names (machine_coding).")
         load_theme_model(str(model), cb)  # fails here, before any work, if it cannot be used with this codebook
     from .coding.sentiment import _check_polarity
 

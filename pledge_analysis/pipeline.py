@@ -174,8 +174,11 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     with steps.step("model coding from the store's reviewed codings"):
         # the best coder available: rules always; a theme classifier trained on what people accepted once
         # the store holds enough of it (machine_coding: in project.yaml); the counts honour people's decisions
+        from .model_cache import model_file
+
+        # the model fitted from the same reviews and settings is kept beside the store: a re-run reuses it
         machine = run_model_coding(cfg.machine_coding, _stored_codings(store_path), segments, codebook, codings,
-                                   random_state=cfg.random_state)
+                                   random_state=cfg.random_state, model_path=model_file(store_path) if store_path else None)
         log.info(machine.message)
         if len(machine.codings):
             codings = pd.concat([codings, machine.codings], ignore_index=True)
