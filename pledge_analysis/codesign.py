@@ -229,6 +229,37 @@ def small_count(n: int, suppress_below: int | None) -> str:
     return f"fewer than {suppress_below}" if suppress_below and 0 < n < suppress_below else f"{n:,}"
 
 
+#: how the pack writes a group's count hidden so that a small one cannot be worked out from the total
+NOT_SHOWN = "not shown"
+
+
+def group_counts_shown(by_group: list[dict], *, total: dict, suppress_below: int | None,
+                       columns: tuple[str, ...] = ("comments", "negative")) -> list[dict]:
+    """The pack's per-group table as printed: each count written by :func:`small_count`, and, in a column
+    whose total the page prints (``total``, not itself hidden), where exactly one group's count is hidden
+    the smallest other one is written :data:`NOT_SHOWN` too: otherwise the total minus the shown groups gives
+    the hidden one back (30 comments, 25 of them from patients: 5 from staff).
+
+    >>> groups = [{"group": "primary", "comments": 25}, {"group": "staff", "comments": 5}]
+    >>> [g["comments"] for g in group_counts_shown(groups, total={"comments": 30}, suppress_below=21,
+    ...                                             columns=("comments",))]
+    ['not shown', 'fewer than 21']
+    """
+    out = [dict(g) for g in by_group]
+    for col in columns:
+        values = [int(g.get(col) or 0) for g in by_group]
+        shown = [small_count(v, suppress_below) for v in values]
+        hidden = [bool(suppress_below) and 0 < v < suppress_below for v in values]
+        total_shown = not (suppress_below and 0 < int(total.get(col) or 0) < suppress_below)
+        if total_shown and sum(hidden) == 1 and len(values) > 1:
+            others = [i for i, (v, h) in enumerate(zip(values, hidden)) if v > 0 and not h]
+            if others:
+                shown[min(others, key=lambda i: (values[i], i))] = NOT_SHOWN
+        for g, text in zip(out, shown):
+            g[col] = text
+    return out
+
+
 _NUM = r"(\d[\d,]*)"
 
 
@@ -320,9 +351,11 @@ def codesign_html(pages: list[dict], *, hospital: str, round: str = "", today: d
         def c(n):
             return small_count(n, suppress_below)
 
-        groups = "".join(f"<tr><td>{e(WHO.get(str(g['group']), str(g['group'])))}</td><td>{c(g['comments'])}</td>"
-                         f"<td>{c(g['negative'])}</td></tr>"
-                         for g in p["by_group"])
+        by_group = group_counts_shown(p["by_group"], total=p, suppress_below=suppress_below)
+        groups = "".join(f"<tr><td>{e(WHO.get(str(g['group']), str(g['group'])))}</td><td>{e(g['comments'])}</td>"
+                         f"<td>{e(g['negative'])}</td></tr>"
+                         for g in by_group)
+        held = any(NOT_SHOWN in (g["comments"], g["negative"]) for g in by_group)
         survey = "".join(f"<tr><td>{e(s['text'])} <span class='staff'>({e(s['question_id'])})</span></td>"
                          f"<td>{e(s['result'])}</td><td>{e(s['benchmark'])}</td></tr>" for s in p["survey"])
         parts.append(
@@ -336,6 +369,8 @@ def codesign_html(pages: list[dict], *, hospital: str, round: str = "", today: d
               f"{c(p['negative'])} of the comments are negative.</p>"
             + (f"<table><thead><tr><th>Group</th><th>Comments</th><th>Negative</th></tr></thead><tbody>{groups}"
                "</tbody></table>" if groups else "")
+            + (f"<p class='staff'>“{NOT_SHOWN}”: a count held back as well, so that a small group cannot be worked "
+               "out from the total.</p>" if held else "")
             + "".join(f"<blockquote>{e(q)}</blockquote>" for q in p["quotes"])
             + ("<h3>Survey figures at this hospital</h3><table><thead><tr><th>Question</th><th>Result</th>"
                f"<th>Benchmark</th></tr></thead><tbody>{survey}</tbody></table>" if survey

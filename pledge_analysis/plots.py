@@ -57,33 +57,53 @@ def priority_bars(priorities: pd.DataFrame, *, scope: str = "all", top: int = 10
     return fig
 
 
+#: the count behind a share drawn by :func:`theme_heatmap`: a share of a hidden count is not drawn
+_COUNT_OF = {"prevalence": ("n_segments", "comments"), "negativity": ("n_negative", "negative comments")}
+
+
 def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str = "negativity",
-                  min_comments: int | None = None):
+                  min_comments: int | None = None, suppress_below: int | None = None):
     """Themes x scopes (groups or sites) heatmap of a themes column (default: negativity).
 
-    An empty cell says why: "no comments" (no comment about the theme there) or, with ``min_comments`` (the
+    An empty cell says why: "no comments" (no comment about the theme there); with ``min_comments`` (the
     priorities' rule, ``priorities: min_comments``), "fewer than N comments": a negativity resting on fewer
-    comments is not drawn, as the priorities table does not give it; a legend line under the chart says so."""
+    comments is not drawn, as the priorities table does not give it; with ``suppress_below`` (the project's
+    suppression rule), a prevalence or negativity whose count (``n_segments``, ``n_negative``) is under it is
+    not drawn either ("fewer than 21 comments", "fewer than 21 negative comments"): the share times the
+    scope's total (or the comments) would give the hidden count back. A legend line under the chart says so."""
     import plotly.graph_objects as go
 
     t = themes[(themes["scope_type"] == scope_type) & (themes["n_segments"] > 0)]
     m = t.pivot_table(index="name", columns="scope", values=value, aggfunc="first")
-    few = None
+    few = hidden = None
     if min_comments and value == "negativity":
         n = t.pivot_table(index="name", columns="scope", values="n_segments", aggfunc="first").reindex_like(m)
         few = (n < min_comments).to_numpy()
         m = m.mask(n < min_comments)
+    text = None
+    if suppress_below and suppress_below > 1 and value in _COUNT_OF and _COUNT_OF[value][0] in t.columns:
+        col, noun = _COUNT_OF[value]
+        c = t.pivot_table(index="name", columns="scope", values=col, aggfunc="first").reindex_like(m)
+        hidden = ((c > 0) & (c < suppress_below) & m.notna()).to_numpy()
+        m = m.mask(hidden)
+        text = f"fewer than {suppress_below} {noun}"
     blank = f"fewer than {min_comments} comments"
+    keywords = _blank_text(m, few, blank)
+    if hidden is not None and hidden.any():  # the suppression rule's wording wins over min_comments'
+        keywords["text"] = [[text if h else cell for h, cell in zip(hrow, row)]
+                            for hrow, row in zip(hidden, keywords["text"])]
     fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=list(m.index), colorscale="Reds",
                                zmin=0, zmax=1 if value in ("negativity", "prevalence") else None,
-                               hovertemplate="%{y} / %{x}: %{z:.0%}<extra></extra>",
-                               **_blank_text(m, few, blank)))
+                               hovertemplate="%{y} / %{x}: %{z:.0%}<extra></extra>", **keywords))
     fig.update_layout(title=f"{value.title()} by theme and {scope_type}", height=120 + 26 * len(m),
                       margin=dict(l=10, r=10, t=50, b=40))
     where = "hospital" if scope_type == "site" else scope_type
     why = f"“{BLANK_CELL}”: no comment about this theme in this {where}, so there is nothing to show (not a value of 0)"
     if few is not None and few.any():
         why += f"; “{blank}”: too few for a reliable percentage, so it is not shown"
+    if hidden is not None and hidden.any():
+        why += (f"; “{text}”: under the project's suppression rule, so its percentage is not shown either "
+                "(it would give the number away)")
     return _blank_legend(fig, m, why)
 
 

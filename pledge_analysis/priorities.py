@@ -434,10 +434,16 @@ def _reason(r, min_comments: int, n_drivers: int = 0, counts: CountWords = Count
             which += " (raised in praise or in passing, not as a concern)"
         parts = [f"raised in {'' if hidden else 'only '}{counts.of(n, 'comment')} ({people}), {which}: too few "
                  f"(under {min_comments}) for a reliable percentage"]
-    elif counts.hides(n):  # an exact share (or its interval) of a hidden count would give the count away
+    elif counts.hides(n):  # an exact share (or its interval) of a hidden count would give the count away:
+        # the share of the scope's comments times the scope's total (the report prints it), the negativity
+        # times the count; neither is printed
         share = ("none" if not neg else "all" if neg == n else "at least half" if neg * 2 >= n else "fewer than half")
-        parts = [f"raised in {r.prevalence_raw:.0%} of comments ({counts.of(n, 'comment')} from {people})",
+        parts = [f"raised in {counts.of(n, 'comment')} (from {people})",
                  f"{share} of them negative, against {r.negativity_ref:.0%} for all areas together"]
+    elif counts.hides(neg):  # the comments are shown, the negative ones are not: no exact share of them
+        parts = [f"raised in {r.prevalence_raw:.0%} of comments ({counts.of(n, 'comment')} from {people})",
+                 f"{counts.number(neg)} of them negative ({'at least' if neg * 2 >= n else 'fewer than'} half), "
+                 f"against {r.negativity_ref:.0%} for all areas together"]
     else:
         parts = [f"raised in {r.prevalence_raw:.0%} of comments ({counts.of(n, 'comment')} from {people})",
                  f"about {r.negativity:.0%} of them negative (95% interval {r.negativity_low:.0%} to "

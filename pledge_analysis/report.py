@@ -449,9 +449,11 @@ def write_report(result, path: str | Path) -> None:
     theme_figs = []  # after the priorities table: the themes behind it
     if len(result.themes):
         theme_figs.append(("Negativity by theme and group", plots.theme_heatmap(result.themes, scope_type="group",
-                                              min_comments=(result.run_log.get("priorities") or {}).get("min_comments"))))
-        theme_figs.append(("Prevalence by theme and site",
-                           plots.theme_heatmap(result.themes, scope_type="site", value="prevalence")))
+                                              min_comments=(result.run_log.get("priorities") or {}).get("min_comments"),
+                                              suppress_below=min_n)))
+        theme_figs.append(("Prevalence by theme and site",  # no share of a hidden count (it and the total give it)
+                           plots.theme_heatmap(result.themes, scope_type="site", value="prevalence",
+                                               suppress_below=min_n)))
     survey_fig = None  # in the survey section, above the table it draws
     if len(result.scores):
         labelled = result.scores.copy()

@@ -1,0 +1,124 @@
+"""A count hidden as "fewer than N" must not come back by arithmetic from what the same output shows.
+
+The outputs a person sees (report, view, co-design pack, heatmaps) hide a count of comments, people or
+negative comments under the project's ``suppress_below``. Before, the same reason printed the theme's share
+of the scope's comments beside it ("raised in 6% of comments (fewer than 21 comments ...)"), and the report
+prints the scope's total ("2,000 comments kept"): 6% of 200 gives 12 back. A negativity shown exactly over a
+shown number of comments gave a hidden number of negative ones back ("fewer than 21 of 40" beside "about 5% of
+them negative"); the prevalence heatmap's cell is a hidden count over the site's total; and the co-design
+pack's per-group table gave a single hidden group back as the total minus the others.
+"""
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace as R
+
+import lxml.html
+import numpy as np
+import pandas as pd
+
+from pledge_analysis import plots, schema
+from pledge_analysis.calibration import simulate_programme
+from pledge_analysis.codesign import codesign_html, group_counts_shown
+from pledge_analysis.priorities import CountWords, _reason, prioritise
+
+PERCENT = re.compile(r"\d+%")
+
+
+def _row(**kw):
+    base = dict(name="Waiting", quotes="", priority_score=0.7, n_respondents=40, n_segments=40, n_negative=2,
+                negativity=0.05, negativity_low=0.01, negativity_high=0.17, negativity_ref=0.3, prevalence_raw=0.06,
+                prevalence_norm=0.5, survey_gap=float("nan"), survey_gap_low=float("nan"),
+                survey_gap_high=float("nan"), survey_evidence="", n_sites=1, n_sites_negative=1, driver=float("nan"))
+    base.update(kw)
+    return R(**base)
+
+
+def test_a_reason_gives_no_share_of_comments_beside_a_hidden_number_of_them():
+    """12 comments of a scope's 200 (threshold 21, min_comments 10): "raised in 6% of comments" beside the
+    scope's total would give the 12 back; the shown reason says only "fewer than 21 comments"."""
+    r = _row(n_segments=12, n_respondents=12, n_negative=8, negativity=0.66, prevalence_raw=0.06)
+    assert "6% of comments" in _reason(r, 10)  # the analysts' text keeps it (the test can fail)
+    shown = _reason(r, 10, counts=CountWords(21))
+    assert "fewer than 21 comments" in shown and "6%" not in shown and "% of comments" not in shown, shown
+
+
+def test_a_reason_gives_no_exact_negativity_beside_a_hidden_number_of_negative_comments():
+    """40 comments (shown), 2 negative (hidden): "about 5% of them negative (95% interval 1% to 17%)" over the
+    40 would give the 2 back; the shown reason writes "fewer than 21 of them negative" and no interval."""
+    r = _row()
+    assert "about 5% of them negative" in _reason(r, 10)
+    shown = _reason(r, 10, counts=CountWords(21))
+    assert "40 comments" in shown and "fewer than 21 of them negative" in shown, shown
+    assert "5%" not in shown and "17%" not in shown and "interval 1%" not in shown, shown
+    assert "30% for all areas together" in shown  # the scope's reference is no count of this area
+    # 30 negative of 40: both shown, the share and its interval stay
+    big = _reason(_row(n_negative=30, negativity=0.75, negativity_low=0.6, negativity_high=0.86), 10,
+                  counts=CountWords(21))
+    assert "about 75% of them negative (95% interval 60% to 86%)" in big, big
+
+
+def test_no_shown_reason_of_a_simulated_programme_gives_a_hidden_count_back():
+    """On a simulated programme (every scope, every area), wherever a reason hides the number of comments no
+    percentage of comments is printed, and wherever it hides the negative ones no exact negativity is."""
+    themes, codebook, scores, drivers = simulate_programme(np.random.default_rng(3), n_respondents=60)
+    p = prioritise(themes, schema.empty("units"), codebook, scores, drivers, suppress_below=21)
+    hidden_n = p[p["n_segments"].between(1, 20)]
+    hidden_neg = p[p["n_segments"].ge(21) & p["n_negative"].between(1, 20)]
+    assert len(hidden_n) > 10 and len(hidden_neg) > 10
+    assert hidden_n["reason"].str.contains("% of comments").any()  # the counts are there to give away
+    assert not hidden_n["reason_shown"].str.contains("% of comments").any()
+    assert not hidden_neg["reason_shown"].str.contains(r"about \d+% of them negative").any()
+    assert hidden_neg["reason_shown"].str.contains("fewer than 21 of them negative").all()
+
+
+def _themes():
+    return pd.DataFrame({"scope_type": "site", "scope": ["A", "A", "A", "B"], "theme": ["w", "i", "s", "w"],
+                         "name": ["Waiting", "Info", "Support", "Waiting"], "n_segments": [12, 60, 128, 40],
+                         "n_scope_segments": [200, 200, 200, 40], "prevalence": [0.06, 0.3, 0.64, 1.0],
+                         "n_negative": [6, 3, 40, 25], "negativity": [0.5, 0.05, 0.31, 0.625]})
+
+
+def _cells(fig):
+    (hm,) = fig.data
+    text = hm.text if hm.text is not None else [[""] * len(hm.x)] * len(hm.y)
+    return {(y, x): (z, t) for y, zrow, trow in zip(hm.y, hm.z, text) for x, z, t in zip(hm.x, zrow, trow)}
+
+
+def test_the_prevalence_heatmap_draws_no_share_of_a_hidden_number_of_comments():
+    """Site A: 12 of its 200 comments are about waiting; the cell's 6% over the site's total gives 12 back.
+    With the suppression rule the cell is not drawn and says "fewer than 21 comments"."""
+    t = _themes()
+    assert _cells(plots.theme_heatmap(t, scope_type="site", value="prevalence"))[("Waiting", "A")][0] == 0.06
+    cells = _cells(plots.theme_heatmap(t, scope_type="site", value="prevalence", suppress_below=21))
+    assert pd.isna(cells[("Waiting", "A")][0]) and cells[("Waiting", "A")][1] == "fewer than 21 comments"
+    assert cells[("Info", "A")][0] == 0.3 and cells[("Waiting", "B")][0] == 1.0
+
+
+def test_the_negativity_heatmap_draws_no_share_of_a_hidden_number_of_negative_comments():
+    t = _themes()
+    cells = _cells(plots.theme_heatmap(t, scope_type="site", value="negativity", suppress_below=21))
+    assert pd.isna(cells[("Info", "A")][0]) and cells[("Info", "A")][1] == "fewer than 21 negative comments"
+    assert pd.isna(cells[("Waiting", "A")][0])  # 6 of 12: both hidden
+    assert cells[("Support", "A")][0] == 0.31 and cells[("Waiting", "B")][0] == 0.625
+    fig = plots.theme_heatmap(t, scope_type="site", value="negativity", suppress_below=21)
+    assert "suppression rule" in fig.layout.annotations[0].text
+
+
+def test_the_codesign_groups_table_gives_no_single_hidden_group_back_by_subtraction():
+    """30 comments in all (shown), 25 from primary patients (shown) and 5 from staff (hidden): 30 - 25 = 5.
+    A second group is then not shown either, so that no hidden count is the total minus the shown ones."""
+    groups = [{"group": "primary", "comments": 25, "negative": 22}, {"group": "staff", "comments": 5, "negative": 1}]
+    shown = group_counts_shown(groups, total={"comments": 30, "negative": 23}, suppress_below=21)
+    assert [g["comments"] for g in shown] == ["not shown", "fewer than 21"]
+    assert [g["negative"] for g in shown] == ["not shown", "fewer than 21"]
+    # two hidden groups: nothing more to hide; a shown total of one group: that group is the total
+    three = [{"group": "primary", "comments": 40, "negative": 0}, {"group": "secondary", "comments": 6, "negative": 0},
+             {"group": "staff", "comments": 5, "negative": 0}]
+    assert [g["comments"] for g in group_counts_shown(three, total={"comments": 51, "negative": 0},
+                                                      suppress_below=21)] == ["40", "fewer than 21", "fewer than 21"]
+    page = {"rank": 1, "theme": "w", "name": "Waiting", "concerns": [], "comments": 30, "people": 30, "negative": 23,
+            "by_group": groups, "quotes": [], "survey": [], "certainty": ""}
+    text = lxml.html.fromstring(codesign_html([page], hospital="A", suppress_below=21)).text_content()
+    assert "30 comments" in text and "25" not in text, text
+    assert "not shown" in text and "so that a small group cannot be worked out" in text
