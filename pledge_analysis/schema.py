@@ -93,7 +93,8 @@ SCORES = (
 #: count as it is; ``reason_shown`` and ``survey_evidence_shown`` are the same texts as the report, the view
 #: and the action plan print them: a count of comments, people or answers under the project's
 #: ``suppress_below`` reads "fewer than N", with no share or interval it could be worked back from
-#: (:class:`pledge_analysis.priorities.CountWords`; priorities.csv of earlier releases has no shown columns, and the view writes them from ``reason`` itself).
+#: (:class:`pledge_analysis.priorities.CountWords`; priorities.csv of earlier releases has no shown columns,
+#: and the view writes them from ``reason`` itself).
 PRIORITIES = (
     "scope_type", "scope", "rank", "theme", "name", "priority_score", "prevalence", "negativity",
     "survey_gap", "breadth", "driver", "prevalence_norm", "negativity_norm", "survey_gap_norm",
