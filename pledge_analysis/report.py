@@ -518,6 +518,16 @@ def write_report(result, path: str | Path) -> None:
         plan_cols = [c for c in ["goal_id", "scope", "theme", "you_said", "we_plan_to", "by", "status"]
                      if c in result.action_plan.columns]
         parts.append(_table(result.action_plan, plan_cols, name="action_plan"))
+    no_goal = getattr(result, "no_goal", None)
+    if no_goal is not None and len(no_goal):
+        from .pledge import MIN_CONCERNS
+
+        at_least = (getattr(result.config, "priorities", None) or {}).get("min_concerns", MIN_CONCERNS)
+        parts.append(f"<h3>Top-ranked areas with no draft goal</h3><p class='note'>A draft goal needs at least "
+                     f"{at_least} negative comments about the area in its scope, or its survey questions below "
+                     "the benchmark (<code>priorities: min_concerns</code> in project.yaml); these areas had "
+                     "less, so the next area was taken. The co-design group may still choose them.</p>")
+        parts.append(_table(no_goal, ["scope_type", "scope", "rank", "name", "why"], name="no_goal"))
     if result.cross_site is not None and len(result.cross_site):
         parts.append("<h2>Learning across hospitals</h2><p class='note'>Priority score of each theme at each "
                      "site (fixed scale: 0.5 = unremarkable, the same meaning at every site); "

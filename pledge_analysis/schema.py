@@ -124,6 +124,10 @@ ACTION_PLAN = (
     "goal_id", "scope", "theme", "you_said", "we_plan_to", "by", "owner", "status",
     "evidence", "code_id", "audience", "wording", "quotes",
 )
+#: Ranked areas the draft plan passed over for want of evidence (:func:`pledge_analysis.pledge.areas_without_goal`):
+#: the area's ``scope_type``, ``scope``, ``rank``, ``theme`` and ``name`` as in :data:`PRIORITIES`, and ``why``
+#: in words (too few negative comments, praise only, or "not a priority").
+NO_GOAL = ("scope_type", "scope", "rank", "theme", "name", "why")
 
 #: Funnel position of each unit (:func:`pledge_analysis.survey.funnel`), after the input's own columns:
 #: the unit's ``estimate`` (a fraction) with its 95% interval (the input's ``ci_low``/``ci_high`` when it
@@ -181,7 +185,7 @@ TABLES = {
     "scored_responses": SCORED_RESPONSES, "set_aside": SET_ASIDE, "codebook": CODEBOOK, "codings": CODINGS,
     "sentiment": SENTIMENT, "units": UNITS, "redactions": REDACTIONS, "themes": THEMES, "scores": SCORES,
     "priorities": PRIORITIES, "cross_site": CROSS_SITE, "standards_audit": STANDARDS_AUDIT,
-    "action_plan": ACTION_PLAN,
+    "action_plan": ACTION_PLAN, "no_goal": NO_GOAL,
     "funnel": FUNNEL, "funnel_limits": FUNNEL_LIMITS, "comparisons": COMPARISONS,
     "goal_progress": GOAL_PROGRESS, "cpes_flags": CPES_FLAGS, "national": NATIONAL,
     "drivers": DRIVERS, "casemix": CASEMIX,
