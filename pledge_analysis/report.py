@@ -328,9 +328,11 @@ def _no_theme_part(result, shown: int = 30) -> list[str]:
             _table(lost, ["source_id", "site", "group", "question_id", "text"], shown, name="no_theme")]
 
 
-def coding_section(result) -> list[str]:
+def coding_section(result, suppress_below: int | None = None) -> list[str]:
     """"How the comments were coded": which coder produced each theme count (people, rules, model) and,
-    when the run trained a model, how good it is on the project's own reviewed codings (cross-validated)."""
+    when the run trained a model, how good it is on the project's own reviewed codings (cross-validated).
+    With ``suppress_below`` (the project's rule) a theme whose count is under it has that count, and the
+    coder counts that add up to it, written "fewer than N", as the priorities' reasons write it."""
     mc, counts = getattr(result, "machine_coding", None), getattr(result, "coder_counts", None)
     if mc is None or counts is None:
         return []
@@ -339,10 +341,20 @@ def coding_section(result) -> list[str]:
            "(everyone): <em>people</em> = a reviewer accepted or added the code; <em>rules</em> = the codebook's "
            "keywords; <em>model</em> = a theme classifier trained on this project's reviewed codings (only where "
            "no person has reviewed the comment and the rules did not find the theme). Suggestions a reviewer "
-           "rejected are not counted.</p>",
+           "rejected are not counted."
+           + (f" A theme with fewer than {suppress_below} comments has its counts written “fewer than "
+              f"{suppress_below}”, as in the reasons." if suppress_below and suppress_below > 1 else "") + "</p>",
            f"<p>{html.escape(mc.message)}</p>"]
     table = counts.rename(columns={"name": "theme name", "n_segments": "segments counted", "human": "people",
                                    "rejected_by_people": "rejected by people"})
+    if suppress_below and suppress_below > 1:
+        from .codesign import small_count
+
+        table = table.astype({c: object for c in ("segments counted", "people", "rules", "model",
+                                                  "rejected by people")})
+        hidden = [0 < int(n) < suppress_below for n in counts["n_segments"]]
+        for c in ("segments counted", "people", "rules", "model", "rejected by people"):
+            table[c] = [small_count(int(v), suppress_below) if h else int(v) for v, h in zip(table[c], hidden)]
     out.append(_table(table, ["theme", "theme name", "segments counted", "people", "rules", "model",
                               "rejected by people"], 80, name="themes_by_coder"))
     out += _no_theme_part(result)
@@ -485,7 +497,7 @@ def write_report(result, path: str | Path) -> None:
         parts.append(_table(pd.Series(result.run_log["set_aside_by_reason"], name="rows").rename_axis("reason").reset_index(),
                             name="set_aside_by_reason"))
     parts += deidentification_section(result, rel)
-    parts += coding_section(result)
+    parts += coding_section(result, min_n)
     parts.append("<h2>Prioritised improvement areas</h2>"
                  f"<p class='note'>{html.escape(priority_methods(result.run_log))}</p>")
     plotly_js = [True]  # plotly.js goes into the page once, with the first figure

@@ -122,3 +122,23 @@ def test_the_codesign_groups_table_gives_no_single_hidden_group_back_by_subtract
     text = lxml.html.fromstring(codesign_html([page], hospital="A", suppress_below=21)).text_content()
     assert "30 comments" in text and "25" not in text, text
     assert "not shown" in text and "so that a small group cannot be worked out" in text
+
+
+def test_the_reports_coding_table_hides_a_theme_count_the_reasons_hide():
+    """The "How the comments were coded" table gave every theme's count for everyone: 12 palliative comments
+    printed exactly, where the priorities' reason writes "fewer than 21 comments". A count under the rule,
+    and the coder counts that add up to it, read "fewer than 21"; counts at or above it stay exact."""
+    from pledge_analysis.report import coding_section
+
+    counts = pd.DataFrame({"theme": ["waiting", "palliative"], "name": ["Waiting", "Palliative care"],
+                           "n_segments": [140, 12], "human": [5, 0], "rules": [130, 12], "model": [5, 0],
+                           "rejected_by_people": [2, 1]})
+    result = R(machine_coding=R(message="No model.", quality=pd.DataFrame(), settings={}), coder_counts=counts,
+               segments=schema.empty("segments"), units=schema.empty("units"))
+    page = "".join(coding_section(result, suppress_below=21))
+    rows = {tuple(tr.xpath("./td//text()"))[0]: [t.strip() for t in tr.xpath("./td//text()")]
+            for tr in lxml.html.fromstring(page).xpath("//table")[0].xpath(".//tbody/tr")}
+    assert rows["palliative"][2:6] == ["fewer than 21", "0", "fewer than 21", "0"], rows
+    assert rows["waiting"][2:6] == ["140", "5", "130", "5"], rows
+    plain = "".join(coding_section(result))
+    assert ">12<" in plain.replace(" ", "")
