@@ -80,18 +80,25 @@ def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str
         n = t.pivot_table(index="name", columns="scope", values="n_segments", aggfunc="first").reindex_like(m)
         few = (n < min_comments).to_numpy()
         m = m.mask(n < min_comments)
-    text = None
+    text = held = None
     if suppress_below and suppress_below > 1 and value in _COUNT_OF and _COUNT_OF[value][0] in t.columns:
+        from .priorities import held_back
+
         col, noun = _COUNT_OF[value]
         c = t.pivot_table(index="name", columns="scope", values=col, aggfunc="first").reindex_like(m)
         hidden = ((c > 0) & (c < suppress_below) & m.notna()).to_numpy()
-        m = m.mask(hidden)
+        # and the cell that would give a hidden one back as the theme's total minus the others (held_back)
+        flag = held_back(themes[themes["n_segments"].fillna(0) > 0], suppress_below, [col])
+        kept = t.assign(_held=flag.reindex(t.index, fill_value=False).to_numpy())
+        held = (kept.pivot_table(index="name", columns="scope", values="_held", aggfunc="first")
+                .reindex_like(m).fillna(False).astype(bool).to_numpy() & m.notna().to_numpy())
+        m = m.mask(hidden | held)
         text = f"fewer than {suppress_below} {noun}"
     blank = f"fewer than {min_comments} comments"
     keywords = _blank_text(m, few, blank)
-    if hidden is not None and hidden.any():  # the suppression rule's wording wins over min_comments'
-        keywords["text"] = [[text if h else cell for h, cell in zip(hrow, row)]
-                            for hrow, row in zip(hidden, keywords["text"])]
+    if hidden is not None and (hidden.any() or held.any()):  # the suppression rule's wording wins
+        keywords["text"] = [[text if h else WITHHELD_CELL if w else cell for h, w, cell in zip(hrow, wrow, row)]
+                            for hrow, wrow, row in zip(hidden, held, keywords["text"])]
     fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=list(m.index), colorscale="Reds",
                                zmin=0, zmax=1 if value in ("negativity", "prevalence") else None,
                                hovertemplate="%{y} / %{x}: %{z:.0%}<extra></extra>", **keywords))
@@ -104,11 +111,16 @@ def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str
     if hidden is not None and hidden.any():
         why += (f"; “{text}”: under the project's suppression rule, so its percentage is not shown either "
                 "(it would give the number away)")
+    if held is not None and held.any():
+        why += (f"; “{WITHHELD_CELL}”: held back as well, so that a hidden number cannot be worked out from the "
+                "theme's total")
     return _blank_legend(fig, m, why)
 
 
 #: What an empty heatmap cell says in the cell itself.
 BLANK_CELL = "no comments"
+#: What a cell held back by secondary suppression says (:func:`pledge_analysis.priorities.held_back`).
+WITHHELD_CELL = "withheld"
 
 
 def _blank_text(m: pd.DataFrame, other=None, other_text: str = "") -> dict:

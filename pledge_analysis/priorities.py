@@ -107,18 +107,69 @@ class CountWords:
     """
 
     suppress_below: int | None = None
+    #: a row held back (:func:`held_back`): every count above 0 is withheld, whatever its size, and written
+    #: "a withheld number", so that a hidden count of a sibling scope cannot be worked out by subtraction
+    held: bool = False
 
     def hides(self, n) -> bool:
-        """Whether ``n`` is written "fewer than N"."""
+        """Whether ``n`` is written "fewer than N" (or, in a held row, withheld)."""
+        if self.held and int(n) > 0:
+            return True
         return bool(self.suppress_below) and self.suppress_below > 1 and 0 < int(n) < self.suppress_below
 
     def number(self, n) -> str:
         """``n`` alone: ``"7"`` or ``"fewer than 21"``."""
-        return f"fewer than {self.suppress_below}" if self.hides(n) else str(int(n))
+        return self._hidden() if self.hides(n) else str(int(n))
 
     def of(self, n, one: str, many: str | None = None) -> str:
         """``n`` with its noun: ``"7 comments"``, ``"1 person"`` or ``"fewer than 21 people"``."""
-        return f"fewer than {self.suppress_below} {many or one + 's'}" if self.hides(n) else plural(int(n), one, many)
+        return f"{self._hidden()} {many or one + 's'}" if self.hides(n) else plural(int(n), one, many)
+
+    def _hidden(self) -> str:
+        return HELD_WORDS if self.held else f"fewer than {self.suppress_below}"
+
+
+#: how a held row (:func:`held_back`) writes a count
+HELD_WORDS = "a withheld number of"
+
+#: the counts of a themes or priorities row that the suppression rule hides
+HIDDEN_COUNTS = ("n_segments", "n_negative", "n_respondents")
+
+
+def held_back(table: pd.DataFrame, suppress_below: int | None, columns=HIDDEN_COUNTS) -> pd.Series:
+    """Rows (of a themes or priorities table) whose counts are withheld although they are not small, so that
+    no small count comes back by subtraction. The groups, and the hospitals, of a theme add up to its
+    everyone row; when that row's count is shown and exactly one group's (or hospital's) is hidden ("fewer
+    than 21"), the total minus the others gives it back. Then the smallest other one is held back too
+    (secondary suppression). Boolean, aligned to ``table``; all False without a rule.
+
+    >>> t = pd.DataFrame({"scope_type": ["all", "group", "group"], "scope": ["all", "primary", "staff"],
+    ...                   "theme": "w", "n_segments": [30, 25, 5]})
+    >>> held_back(t, 21, ["n_segments"]).tolist()
+    [False, True, False]
+    """
+    out = pd.Series(False, index=table.index)
+    if not suppress_below or suppress_below <= 1 or not len(table):
+        return out
+    cols = [c for c in columns if c in table.columns]
+    for _, rows in table.groupby("theme", sort=False):
+        total = rows[rows["scope_type"] == "all"]
+        for kind in ("group", "site"):
+            members = rows[rows["scope_type"] == kind]
+            if len(members) < 2 or total.empty:
+                continue
+            for c in cols:
+                if 0 < int(total[c].iloc[0]) < suppress_below:
+                    continue  # the total is hidden itself: nothing to subtract from
+                v = members[c].fillna(0).astype(int)
+                already = out.loc[members.index]
+                small = (v > 0) & (v < suppress_below) & ~already
+                if small.sum() != 1 or already.any():  # two or more withheld: only their sum comes back
+                    continue
+                shown = v[(v > 0) & ~small]
+                if len(shown):
+                    out.loc[shown.sort_values(kind="stable").index[0]] = True
+    return out
 
 
 def scope_scores(scores: pd.DataFrame, scope_type: str, scope: str) -> pd.DataFrame:
@@ -624,7 +675,9 @@ def prioritise(themes: pd.DataFrame, units: pd.DataFrame, codebook: pd.DataFrame
     n_drivers = len(drivers) if drivers is not None else 0
     rows = list(df.itertuples(index=False))
     df["reason"] = [_reason(r, min_comments, n_drivers) for r in rows]
-    df["reason_shown"] = [_reason(r, min_comments, n_drivers, counts) for r in rows]
+    held = held_back(df, suppress_below)  # no small count of a group or hospital by subtraction
+    df["reason_shown"] = [_reason(r, min_comments, n_drivers, CountWords(suppress_below, held=True) if h else counts)
+                          for r, h in zip(rows, held)]
     # candidate quotes split by theme once (row order kept), not filtered out of every unit for each row
     negative = units[units["sentiment"] == "negative"] if len(units) else units
     by_theme = dict(tuple(negative.groupby("theme", sort=False))) if len(negative) else {}

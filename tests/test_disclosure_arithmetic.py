@@ -142,3 +142,40 @@ def test_the_reports_coding_table_hides_a_theme_count_the_reasons_hide():
     assert rows["waiting"][2:6] == ["140", "5", "130", "5"], rows
     plain = "".join(coding_section(result))
     assert ">12<" in plain.replace(" ", "")
+
+
+def test_a_hidden_hospital_count_is_not_the_total_minus_the_other_hospitals():
+    """Everyone: 112 comments about waiting (shown); hospital A 12 (hidden), B 40, C 60: 112 - 40 - 60 = 12.
+    The smallest other hospital (B) is withheld too, in the reasons and in the heatmap."""
+    from pledge_analysis.priorities import HELD_WORDS, held_back
+
+    t = pd.DataFrame({"scope_type": ["all", "site", "site", "site"], "scope": ["all", "A", "B", "C"],
+                      "theme": "w", "name": "Waiting", "n_segments": [112, 12, 40, 60], "n_respondents": [100, 11, 35, 54],
+                      "n_negative": [60, 6, 24, 30], "prevalence": [0.3, 0.1, 0.3, 0.4],
+                      "negativity": [0.54, 0.5, 0.6, 0.5]})
+    assert held_back(t, 21).tolist() == [False, False, True, False]
+    assert not held_back(t, None).any() and not held_back(t[t["scope"] != "C"].assign(
+        n_segments=[52, 12, 40], n_respondents=[46, 11, 35], n_negative=[30, 6, 24]), 21, ["n_segments"]).iloc[0]
+    cells = _cells(plots.theme_heatmap(t, scope_type="site", value="prevalence", suppress_below=21))
+    assert pd.isna(cells[("Waiting", "A")][0]) and pd.isna(cells[("Waiting", "B")][0])
+    assert cells[("Waiting", "B")][1] == plots.WITHHELD_CELL and cells[("Waiting", "C")][0] == 0.4
+    # the reasons of a simulated programme: a held row gives no count at all
+    themes, codebook, scores, drivers = simulate_programme(np.random.default_rng(3), n_respondents=60)
+    p = prioritise(themes, schema.empty("units"), codebook, scores, drivers, suppress_below=21)
+    held = held_back(p, 21)
+    assert held.any()
+    for r in p[held].itertuples():
+        assert HELD_WORDS in r.reason_shown and f"{r.n_segments} comments" not in r.reason_shown, r.reason_shown
+    # and no small count is the total minus the shown ones, for any theme, partition and count (a held
+    # row's own count may come back that way: it is not small)
+    checked = 0
+    for (theme, kind), rows in p[p["scope_type"] != "all"].groupby(["theme", "scope_type"]):
+        total = p[(p["theme"] == theme) & (p["scope_type"] == "all")]
+        for c in ("n_segments", "n_negative", "n_respondents"):
+            if total[c].iloc[0] < 21:
+                continue
+            small = rows[c].between(1, 20)
+            withheld = small | held.loc[rows.index]
+            checked += int(small.sum() == 1)
+            assert not (small.sum() == 1 and withheld.sum() == 1), (theme, kind, c)
+    assert checked > 5  # there were single small counts to protect
