@@ -300,6 +300,11 @@ def small_counts_in_text(text, suppress_below: int | None):
     'listened not used: fewer answers than the suppression threshold (fewer than 21 answers)'
     >>> small_counts_in_text("raised in 40% of comments (1,105 comments from 896 people)", 21)
     'raised in 40% of comments (1,105 comments from 896 people)'
+    >>> small_counts_in_text("Raised in 6% of comments (12 comments from 12 people); at least half of them negative", 21)
+    'Raised in fewer than 21 comments (from fewer than 21 people); at least half of them negative'
+    >>> small_counts_in_text("Raised in 6% of comments (40 comments from 40 people); about 5% of them negative "
+    ...                      "(95% interval 1% to 17%), against 30% for all areas together", 21)
+    'Raised in 6% of comments (40 comments from 40 people); fewer than 21 of them negative (fewer than half), against 30% for all areas together'
     """
     import re
 
@@ -325,6 +330,20 @@ def small_counts_in_text(text, suppress_below: int | None):
                              else m[0]), text)
     text = re.sub(r"\bn " + _NUM + r"\)", lambda m: f"{limit} answers)" if small(m[1]) else m[0], text)
     text = re.sub(r"\(" + limit + r" answers\)", f"({limit} answers)", text)
+    # no exact share beside a hidden count: "raised in 6% of comments (fewer than 21 comments from ...)" with
+    # the scope's total gives the count back, and so does "about 5% of them negative" over 40 shown comments
+    text = re.sub(r"([Rr])aised in \d+% of comments \((" + limit + r" comments) from ([^)]*)\)",
+                  lambda m: f"{m[1]}aised in {m[2]} (from {m[3]})", text)
+
+    def negative_share(m):
+        n, pct = int(m[1].replace(",", "")), int(m[3])
+        neg = round(pct / 100 * n)
+        if not 0 < neg < suppress_below:
+            return m[0]
+        return f"{m[1]} comments from {m[2]}); {limit} of them negative ({'at least' if pct >= 50 else 'fewer than'} half)"
+
+    text = re.sub(_NUM + r" comments from ([^)]*)\); about (\d+)% of them negative \(95% interval \d+% to \d+%\)",
+                  negative_share, text)
     return text.replace(f"in only {limit}", f"in {limit}")
 
 

@@ -88,7 +88,7 @@ def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str
         c = t.pivot_table(index="name", columns="scope", values=col, aggfunc="first").reindex_like(m)
         hidden = ((c > 0) & (c < suppress_below) & m.notna()).to_numpy()
         # and the cell that would give a hidden one back as the theme's total minus the others (held_back)
-        flag = held_back(themes[themes["n_segments"].fillna(0) > 0], suppress_below, [col])
+        flag = held_back(themes[themes["n_segments"].fillna(0) > 0], suppress_below, [col])[col]
         kept = t.assign(_held=flag.reindex(t.index, fill_value=False).to_numpy())
         held = (kept.pivot_table(index="name", columns="scope", values="_held", aggfunc="first")
                 .reindex_like(m).fillna(False).astype(bool).to_numpy() & m.notna().to_numpy())

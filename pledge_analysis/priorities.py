@@ -107,51 +107,56 @@ class CountWords:
     """
 
     suppress_below: int | None = None
-    #: a row held back (:func:`held_back`): every count above 0 is withheld, whatever its size, and written
-    #: "a withheld number", so that a hidden count of a sibling scope cannot be worked out by subtraction
-    held: bool = False
+    #: counts of this row held back (:func:`held_back`) whatever their size, written "a withheld number",
+    #: so that a hidden count of a sibling scope cannot be worked out by subtraction
+    held: tuple = ()
 
     def hides(self, n) -> bool:
-        """Whether ``n`` is written "fewer than N" (or, in a held row, withheld)."""
-        if self.held and int(n) > 0:
+        """Whether ``n`` is written "fewer than N" (or withheld)."""
+        if int(n) > 0 and int(n) in self.held:
             return True
         return bool(self.suppress_below) and self.suppress_below > 1 and 0 < int(n) < self.suppress_below
 
     def number(self, n) -> str:
         """``n`` alone: ``"7"`` or ``"fewer than 21"``."""
-        return self._hidden() if self.hides(n) else str(int(n))
+        return self._hidden(n) if self.hides(n) else str(int(n))
 
     def of(self, n, one: str, many: str | None = None) -> str:
         """``n`` with its noun: ``"7 comments"``, ``"1 person"`` or ``"fewer than 21 people"``."""
-        return f"{self._hidden()} {many or one + 's'}" if self.hides(n) else plural(int(n), one, many)
+        if not self.hides(n):
+            return plural(int(n), one, many)
+        return f"{self._hidden(n)}{' of' if self._withheld(n) else ''} {many or one + 's'}"
 
-    def _hidden(self) -> str:
-        return HELD_WORDS if self.held else f"fewer than {self.suppress_below}"
+    def _withheld(self, n) -> bool:
+        return int(n) in self.held and not (self.suppress_below and 0 < int(n) < self.suppress_below)
+
+    def _hidden(self, n) -> str:
+        return HELD_WORDS if self._withheld(n) else f"fewer than {self.suppress_below}"
 
 
-#: how a held row (:func:`held_back`) writes a count
-HELD_WORDS = "a withheld number of"
+#: how a count held back by :func:`held_back` is written ("a withheld number of comments")
+HELD_WORDS = "a withheld number"
 
 #: the counts of a themes or priorities row that the suppression rule hides
 HIDDEN_COUNTS = ("n_segments", "n_negative", "n_respondents")
 
 
-def held_back(table: pd.DataFrame, suppress_below: int | None, columns=HIDDEN_COUNTS) -> pd.Series:
-    """Rows (of a themes or priorities table) whose counts are withheld although they are not small, so that
-    no small count comes back by subtraction. The groups, and the hospitals, of a theme add up to its
-    everyone row; when that row's count is shown and exactly one group's (or hospital's) is hidden ("fewer
-    than 21"), the total minus the others gives it back. Then the smallest other one is held back too
-    (secondary suppression). Boolean, aligned to ``table``; all False without a rule.
+def held_back(table: pd.DataFrame, suppress_below: int | None, columns=HIDDEN_COUNTS) -> pd.DataFrame:
+    """Counts (of a themes or priorities table) withheld although they are not small, so that no small count
+    comes back by subtraction. The groups, and the hospitals, of a theme add up to its everyone row; when
+    that row's count is shown and exactly one group's (or hospital's) is hidden ("fewer than 21"), the total
+    minus the others gives it back. Then the smallest other one is held back too (secondary suppression).
+    One boolean column per count in ``columns``, aligned to ``table``; all False without a rule.
 
     >>> t = pd.DataFrame({"scope_type": ["all", "group", "group"], "scope": ["all", "primary", "staff"],
     ...                   "theme": "w", "n_segments": [30, 25, 5]})
-    >>> held_back(t, 21, ["n_segments"]).tolist()
+    >>> held_back(t, 21, ["n_segments"])["n_segments"].tolist()
     [False, True, False]
     """
-    out = pd.Series(False, index=table.index)
+    cols = [c for c in columns if c in table.columns]
+    out = pd.DataFrame(False, index=table.index, columns=cols)
     if not suppress_below or suppress_below <= 1 or not len(table):
         return out
-    cols = [c for c in columns if c in table.columns]
     for _, rows in table.groupby("theme", sort=False):
         total = rows[rows["scope_type"] == "all"]
         for kind in ("group", "site"):
@@ -162,13 +167,12 @@ def held_back(table: pd.DataFrame, suppress_below: int | None, columns=HIDDEN_CO
                 if 0 < int(total[c].iloc[0]) < suppress_below:
                     continue  # the total is hidden itself: nothing to subtract from
                 v = members[c].fillna(0).astype(int)
-                already = out.loc[members.index]
-                small = (v > 0) & (v < suppress_below) & ~already
-                if small.sum() != 1 or already.any():  # two or more withheld: only their sum comes back
+                small = (v > 0) & (v < suppress_below)
+                if small.sum() != 1:  # none, or two or more: only their sum comes back
                     continue
                 shown = v[(v > 0) & ~small]
                 if len(shown):
-                    out.loc[shown.sort_values(kind="stable").index[0]] = True
+                    out.loc[shown.sort_values(kind="stable").index[0], c] = True
     return out
 
 
@@ -676,8 +680,9 @@ def prioritise(themes: pd.DataFrame, units: pd.DataFrame, codebook: pd.DataFrame
     rows = list(df.itertuples(index=False))
     df["reason"] = [_reason(r, min_comments, n_drivers) for r in rows]
     held = held_back(df, suppress_below)  # no small count of a group or hospital by subtraction
-    df["reason_shown"] = [_reason(r, min_comments, n_drivers, CountWords(suppress_below, held=True) if h else counts)
-                          for r, h in zip(rows, held)]
+    held_counts = [tuple(int(getattr(r, c)) for c in held.columns if h[c]) for r, (_, h) in zip(rows, held.iterrows())]
+    df["reason_shown"] = [_reason(r, min_comments, n_drivers, CountWords(suppress_below, held=h) if h else counts)
+                          for r, h in zip(rows, held_counts)]
     # candidate quotes split by theme once (row order kept), not filtered out of every unit for each row
     negative = units[units["sentiment"] == "negative"] if len(units) else units
     by_theme = dict(tuple(negative.groupby("theme", sort=False))) if len(negative) else {}

@@ -153,9 +153,11 @@ def test_a_hidden_hospital_count_is_not_the_total_minus_the_other_hospitals():
                       "theme": "w", "name": "Waiting", "n_segments": [112, 12, 40, 60], "n_respondents": [100, 11, 35, 54],
                       "n_negative": [60, 6, 24, 30], "prevalence": [0.3, 0.1, 0.3, 0.4],
                       "negativity": [0.54, 0.5, 0.6, 0.5]})
-    assert held_back(t, 21).tolist() == [False, False, True, False]
-    assert not held_back(t, None).any() and not held_back(t[t["scope"] != "C"].assign(
-        n_segments=[52, 12, 40], n_respondents=[46, 11, 35], n_negative=[30, 6, 24]), 21, ["n_segments"]).iloc[0]
+    held = held_back(t, 21)
+    assert held["n_segments"].tolist() == [False, False, True, False]
+    assert held["n_respondents"].tolist() == [False, False, True, False]
+    assert held["n_negative"].tolist() == [False, False, True, False]  # A's 6 of 60 negative: B's 24 held
+    assert not held_back(t, None).any().any()
     cells = _cells(plots.theme_heatmap(t, scope_type="site", value="prevalence", suppress_below=21))
     assert pd.isna(cells[("Waiting", "A")][0]) and pd.isna(cells[("Waiting", "B")][0])
     assert cells[("Waiting", "B")][1] == plots.WITHHELD_CELL and cells[("Waiting", "C")][0] == 0.4
@@ -163,9 +165,13 @@ def test_a_hidden_hospital_count_is_not_the_total_minus_the_other_hospitals():
     themes, codebook, scores, drivers = simulate_programme(np.random.default_rng(3), n_respondents=60)
     p = prioritise(themes, schema.empty("units"), codebook, scores, drivers, suppress_below=21)
     held = held_back(p, 21)
-    assert held.any()
-    for r in p[held].itertuples():
-        assert HELD_WORDS in r.reason_shown and f"{r.n_segments} comments" not in r.reason_shown, r.reason_shown
+    assert held.any().any()
+    for i, r in p[held["n_segments"]].iterrows():
+        assert f"{HELD_WORDS} of comments" in r["reason_shown"], r["reason_shown"]
+        assert f"{r['n_segments']} comments" not in r["reason_shown"], r["reason_shown"]
+    for i, r in p[held["n_negative"] & ~held["n_segments"]].iterrows():
+        assert f"{HELD_WORDS} of them negative" in r["reason_shown"] or r["n_segments"] < 21, r["reason_shown"]
+        assert not re.search(r"about \d+% of them negative", r["reason_shown"]), r["reason_shown"]
     # and no small count is the total minus the shown ones, for any theme, partition and count (a held
     # row's own count may come back that way: it is not small)
     checked = 0
@@ -175,7 +181,21 @@ def test_a_hidden_hospital_count_is_not_the_total_minus_the_other_hospitals():
             if total[c].iloc[0] < 21:
                 continue
             small = rows[c].between(1, 20)
-            withheld = small | held.loc[rows.index]
+            withheld = small | held.loc[rows.index, c]
             checked += int(small.sum() == 1)
             assert not (small.sum() == 1 and withheld.sum() == 1), (theme, kind, c)
     assert checked > 5  # there were single small counts to protect
+
+
+def test_an_earlier_releases_reasons_lose_the_share_beside_a_hidden_count_when_shown():
+    """A priorities.csv of an earlier release has no reason_shown: the view and the report write it from
+    ``reason`` (codesign.small_counts_in_text), which kept "raised in 6% of comments" beside the hidden count
+    and "about 5% of them negative" over 40 shown comments."""
+    from pledge_analysis.codesign import shown_texts
+
+    old = pd.DataFrame({"reason": [_reason(_row(n_segments=12, n_respondents=12, n_negative=8, negativity=0.66), 10),
+                                   _reason(_row(), 10)], "survey_evidence": ["", ""]})
+    assert "6% of comments" in old["reason"][0] and "about 5% of them negative" in old["reason"][1]
+    shown = shown_texts(old, 21)["reason_shown"].tolist()
+    assert "% of comments" not in shown[0] and "fewer than 21 comments" in shown[0], shown[0]
+    assert "5%" not in shown[1] and "17%" not in shown[1] and "fewer than 21 of them negative" in shown[1], shown[1]
