@@ -340,7 +340,8 @@ def small_counts_in_text(text, suppress_below: int | None):
         neg = round(pct / 100 * n)
         if not 0 < neg < suppress_below:
             return m[0]
-        return f"{m[1]} comments from {m[2]}); {limit} of them negative ({'at least' if pct >= 50 else 'fewer than'} half)"
+        side = "at least" if pct >= 50 else "fewer than"
+        return f"{m[1]} comments from {m[2]}); {limit} of them negative ({side} half)"
 
     text = re.sub(_NUM + r" comments from ([^)]*)\); about (\d+)% of them negative \(95% interval \d+% to \d+%\)",
                   negative_share, text)

@@ -99,9 +99,9 @@ def draft_action_plan(priorities: pd.DataFrame, *, units: pd.DataFrame | None = 
     sites and groups when possible. An area gets a goal only on enough evidence (:func:`no_goal_reason`):
     at least ``min_concerns`` (:data:`MIN_CONCERNS`) negative comments about it in its scope, or its survey
     questions below the benchmark, and not an area the evidence says is not a priority; otherwise the next
-    area is taken, and :func:`areas_without_goal` lists the ones passed over with the reason. Goals whose evidence comes only from staff
-    (or the scope is a staff group) have ``audience="staff"``: they go to the staff plan, not the
-    patient booklet.
+    area is taken, and :func:`areas_without_goal` lists the ones passed over with the reason. Goals whose
+    evidence comes only from staff (or the scope is a staff group) have ``audience="staff"``: they go to the
+    staff plan, not the patient booklet.
 
     ``units`` are the coded units (:func:`pledge_analysis.coding.coded_units`); without them (or
     without ``codebook``) the theme's own statement is used and quotes come from ``priorities``.
