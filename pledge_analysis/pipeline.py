@@ -281,6 +281,8 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         "no_theme": {"segments": len(themeless), "of": int((segments["role"].fillna("participant") != "facilitator")
                                                           .sum()) if len(segments) else 0},
         "priorities": priority_method, "timings_s": steps.timings, "cpu_s": steps.cpu,
+        "plan": {"goals": len(plan), "min_concerns": cfg.priorities.get("min_concerns", MIN_CONCERNS),
+                 "areas_without_goal": len(no_goal)},  # goals: the plan as exported (a store's: human edits kept)
         "store": str(store_path) if store_path else None, "store_update": sync,
         "standards": ({"file": cfg.source_id(cfg.standards), "name": standards.attrs.get("name"),
                        "verdicts": {str(k): int(v) for k, v in audit["verdict"].value_counts().sort_index().items()}}

@@ -79,3 +79,24 @@ def test_the_setting_has_a_documented_default():
     field = Priorities.model_fields["min_concerns"]
     assert field.default == MIN_CONCERNS == 3
     assert "negative comments" in field.description and "benchmark" in field.description
+
+
+def test_the_run_logs_the_threshold_and_reports_the_areas_passed_over(tmp_path):
+    """A user-like small project through the real run: the log names the threshold and how many areas got no
+    goal; the report's draft-plan section lists them with why, when there are any."""
+    from userlike import write_project
+
+    from pledge_analysis.pipeline import run_project, write_outputs
+
+    project = write_project(tmp_path / "p", n=12)
+    result = run_project(project, store=False)
+    log = result.run_log["plan"]
+    assert log["min_concerns"] == MIN_CONCERNS and log["goals"] == len(result.action_plan)
+    assert log["areas_without_goal"] == len(result.no_goal)
+    assert list(result.no_goal.columns) == list(schema.NO_GOAL)
+    write_outputs(result, tmp_path / "out")
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    # 12 respondents: the secondary patients' top area rests on one or two negative comments
+    few = result.no_goal[result.no_goal["why"].str.startswith("too few negative comments")]
+    assert len(few) and ("group", "secondary") in set(zip(few["scope_type"], few["scope"])), result.no_goal
+    assert "Top-ranked areas with no draft goal" in page and "too few negative comments about it here" in page
