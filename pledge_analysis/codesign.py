@@ -37,6 +37,9 @@ def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, code
     survey result is not shown."""
     from .pledge import _pick_quotes
 
+    from .priorities import held_back
+
+    held = held_back(priorities, suppress_below)  # the counts the reasons withhold, withheld here too
     pr = priorities[(priorities["scope_type"] == "site") & (priorities["scope"].astype(str) == str(site))]
     n_areas = len(pr)
     pr = pr.sort_values("rank", kind="stable").head(top)
@@ -45,7 +48,7 @@ def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, code
     units = schema.rename_legacy(units, "units")
     here = units[units["site"].astype(str) == str(site)] if len(units) else units
     pages = []
-    for r in pr.itertuples(index=False):
+    for i, r in zip(pr.index, pr.itertuples(index=False)):
         u = here[here["theme"] == r.theme]
         neg = u[u["sentiment"] == "negative"].sort_values(["sentiment_score", "segment_id"], kind="stable")
         comments: dict[str, set] = {}
@@ -76,6 +79,8 @@ def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, code
             "quotes": _pick_quotes(neg, "site", n_quotes, set()) if len(neg) else [], "survey": survey,
             "certainty": rank_certainty(int(r.rank), getattr(r, "rank_low", None), getattr(r, "rank_high", None),
                                         getattr(r, "p_top3", None), n_boot=n_boot, n_areas=n_areas),
+            "withheld": [k for k, c in (("comments", "n_segments"), ("negative", "n_negative"),
+                                        ("people", "n_respondents")) if c in held.columns and held.at[i, c]],
         })
     return pages
 
@@ -231,6 +236,8 @@ def small_count(n: int, suppress_below: int | None) -> str:
 
 #: how the pack writes a group's count hidden so that a small one cannot be worked out from the total
 NOT_SHOWN = "not shown"
+#: how the pack writes a count the reasons withhold (:func:`pledge_analysis.priorities.held_back`)
+WITHHELD = "a withheld number"
 
 
 def group_counts_shown(by_group: list[dict], *, total: dict, suppress_below: int | None,
@@ -238,7 +245,9 @@ def group_counts_shown(by_group: list[dict], *, total: dict, suppress_below: int
     """The pack's per-group table as printed: each count written by :func:`small_count`, and, in a column
     whose total the page prints (``total``, not itself hidden), where exactly one group's count is hidden
     the smallest other one is written :data:`NOT_SHOWN` too: otherwise the total minus the shown groups gives
-    the hidden one back (30 comments, 25 of them from patients: 5 from staff).
+    the hidden one back (30 comments, 25 of them from patients: 5 from staff). A total of None is withheld
+    (:func:`pledge_analysis.priorities.held_back`): then the groups, all shown, would add up to it, and the
+    smallest is written :data:`NOT_SHOWN`.
 
     >>> groups = [{"group": "primary", "comments": 25}, {"group": "staff", "comments": 5}]
     >>> [g["comments"] for g in group_counts_shown(groups, total={"comments": 30}, suppress_below=21,
@@ -250,11 +259,11 @@ def group_counts_shown(by_group: list[dict], *, total: dict, suppress_below: int
         values = [int(g.get(col) or 0) for g in by_group]
         shown = [small_count(v, suppress_below) for v in values]
         hidden = [bool(suppress_below) and 0 < v < suppress_below for v in values]
-        total_shown = not (suppress_below and 0 < int(total.get(col) or 0) < suppress_below)
-        if total_shown and sum(hidden) == 1 and len(values) > 1:
-            others = [i for i, (v, h) in enumerate(zip(values, hidden)) if v > 0 and not h]
-            if others:
-                shown[min(others, key=lambda i: (values[i], i))] = NOT_SHOWN
+        t = total.get(col)  # None: the total is withheld, so the groups must not add up to it either
+        total_shown = t is not None and not (suppress_below and 0 < int(t) < suppress_below)
+        others = [i for i, (v, h) in enumerate(zip(values, hidden)) if v > 0 and not h]
+        if others and ((total_shown and sum(hidden) == 1 and len(values) > 1) or (t is None and not any(hidden))):
+            shown[min(others, key=lambda i: (values[i], i))] = NOT_SHOWN
         for g, text in zip(out, shown):
             g[col] = text
     return out
@@ -368,10 +377,13 @@ def codesign_html(pages: list[dict], *, hospital: str, round: str = "", today: d
              + ("<li class='staff'>Standards: how this hospital measures up</li>" if standards else "") + "</ol>")
     parts = [cover]
     for p in pages:
-        def c(n):
+        def c(n, key=None):
+            if key in p.get("withheld", ()):  # held back so that another hospital's small count stays hidden
+                return WITHHELD if key == "negative" else WITHHELD + " of"
             return small_count(n, suppress_below)
 
-        by_group = group_counts_shown(p["by_group"], total=p, suppress_below=suppress_below)
+        total = {k: (None if k in p.get("withheld", ()) else p[k]) for k in ("comments", "negative")}
+        by_group = group_counts_shown(p["by_group"], total=total, suppress_below=suppress_below)
         groups = "".join(f"<tr><td>{e(WHO.get(str(g['group']), str(g['group'])))}</td><td>{e(g['comments'])}</td>"
                          f"<td>{e(g['negative'])}</td></tr>"
                          for g in by_group)
@@ -385,8 +397,9 @@ def codesign_html(pages: list[dict], *, hospital: str, round: str = "", today: d
             + "".join(f"<p class='concern'>You said: {e(s)}"
                       + (" <span class='staff'>(staff plan)</span>" if a == "staff" else "") + "</p>"
                       for s, a in p["concerns"])
-            + f"<h3>What people said</h3><p>{c(p['comments']).capitalize()} comments from {c(p['people'])} people mention it; "
-              f"{c(p['negative'])} of the comments are negative.</p>"
+            + f"<h3>What people said</h3><p>{c(p['comments'], 'comments').capitalize()} comments from "
+              f"{c(p['people'], 'people')} people mention it; {c(p['negative'], 'negative')} of the comments are "
+              "negative.</p>"
             + (f"<table><thead><tr><th>Group</th><th>Comments</th><th>Negative</th></tr></thead><tbody>{groups}"
                "</tbody></table>" if groups else "")
             + (f"<p class='staff'>“{NOT_SHOWN}”: a count held back as well, so that a small group cannot be worked "

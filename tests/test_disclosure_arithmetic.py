@@ -199,3 +199,27 @@ def test_an_earlier_releases_reasons_lose_the_share_beside_a_hidden_count_when_s
     shown = shown_texts(old, 21)["reason_shown"].tolist()
     assert "% of comments" not in shown[0] and "fewer than 21 comments" in shown[0], shown[0]
     assert "5%" not in shown[1] and "17%" not in shown[1] and "fewer than 21 of them negative" in shown[1], shown[1]
+
+
+def test_the_codesign_pack_withholds_the_counts_the_reasons_withhold():
+    """Hospital B's 40 comments are withheld in the reasons (A's 12 is hidden, so 112 - 40 - 60 would give it
+    back); B's co-design pack printing "40 comments" would undo that."""
+    from pledge_analysis.codesign import WITHHELD, area_pages
+
+    t = pd.DataFrame({"scope_type": ["all", "site", "site", "site"], "scope": ["all", "A", "B", "C"],
+                      "theme": "waiting", "name": "Waiting", "n_segments": [112, 12, 40, 60],
+                      "n_respondents": [112, 12, 40, 60], "n_negative": [60, 6, 24, 30],
+                      "prevalence": [0.3, 0.1, 0.3, 0.4], "negativity": [0.54, 0.5, 0.6, 0.5]})
+    units = pd.DataFrame([{"segment_id": f"{s}{i}", "theme": "waiting", "codes": "waiting", "site": s,
+                           "group": "primary", "sentiment": "negative" if i < k else "positive", "sentiment_score": -0.5,
+                           "respondent_id": f"{s}r{i}", "text": "I waited.", "source_id": "x", "source_type": "survey",
+                           "question_id": "Q9", "speaker": None, "start": 0, "end": 9}
+                          for s, n, k in (("A", 12, 6), ("B", 40, 24), ("C", 60, 30)) for i in range(n)])
+    codebook = pd.DataFrame({"code_id": ["waiting"], "name": ["Waiting"], "parent_id": [None], "survey_items": [[]]})
+    priorities = t.assign(rank=1, priority_score=0.7)
+    pages = area_pages("B", priorities=priorities, units=units, codebook=codebook, suppress_below=21)
+    assert pages[0]["comments"] == 40 and set(pages[0]["withheld"]) == {"comments", "people", "negative"}
+    text = lxml.html.fromstring(codesign_html(pages, hospital="B", suppress_below=21)).xpath(
+        "//section")[0].text_content()
+    assert "40" not in text and f"{WITHHELD.capitalize()} of comments from {WITHHELD} of people" in text, text
+    assert f"{WITHHELD} of the comments are negative" in text and "24" not in text  # A's 6 negative: B's 24 held
