@@ -666,7 +666,7 @@ def code_run_log(inputs: Inputs, roles: dict, *, job, engine: str, workers: int,
                  rows: int, codebook, model, codings, themes, deidentify: dict, spellings: dict, month_first,
                  seconds: float) -> dict:
     """What ``pledge-analysis code`` did, as ``run``'s ``run_log.json`` says what a run did: the command,
-    versions, inputs (file names), the columns used, the codebook and model, the de-identification settings
+    versions, inputs (how many files: their names can hold a person's), the columns used, the codebook and model, the de-identification settings
     (the number of allow and deny entries, never the names on them), the engine, and ``rows``: ``read``,
     ``by_outcome`` (``coded``, ``no codes``, ``not coded``: every input row is in one) and
     ``not_coded_by_reason``; the outputs and the seconds taken."""
@@ -687,11 +687,12 @@ def code_run_log(inputs: Inputs, roles: dict, *, job, engine: str, workers: int,
         "packages": {p: version(p) for p in ("pandas", "numpy", "pyarrow", "dask", "distributed", "spacy",
                                               "scikit-learn", "vaderSentiment")},
         "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "inputs": [p.name for p in inputs.paths], "input_kind": inputs.kind,
+        # how many files, not their names: a file name can hold a person's name (``run`` de-identifies them)
+        "inputs": {"files": len(inputs.paths), "kind": inputs.kind},
         "columns": {k: v for k, v in roles.items() if v is not None},
-        "codebook": str(codebook) if not isinstance(codebook, pd.DataFrame) else "(a table passed from Python)",
+        "codebook": Path(codebook).name if not isinstance(codebook, pd.DataFrame) else "(a table passed from Python)",
         "codebook_codes": int(len(job.codebook)),
-        "model": str(model) if model else None,
+        "model": Path(model).name if model else None,
         "deidentify": {"labels": list(deidentify.get("labels") or []) or "default",
                        "allow_entries": len(deidentify.get("allow") or ()),
                        "deny_entries": len(deidentify.get("deny") or ()),
@@ -699,8 +700,8 @@ def code_run_log(inputs: Inputs, roles: dict, *, job, engine: str, workers: int,
                        "ner_model": bool(deidentify.get("ner_model"))},
         "engine": engine, "workers": int(workers),
         "rows": {"read": int(rows), "by_outcome": dict(status), "not_coded_by_reason": dict(reasons)},
-        "site_spellings": dict(spellings), "dates_month_first": [p.name for p in month_first],
-        "outputs": {"codings": str(codings) if codings else None, "themes": str(themes) if themes else None},
+        "site_spellings": dict(spellings), "files_with_dates_month_first": len(month_first),
+        "outputs": {"codings": Path(codings).name if codings else None, "themes": Path(themes).name if themes else None},
         "seconds": round(float(seconds), 3),
     }
 

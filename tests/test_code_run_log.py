@@ -32,6 +32,7 @@ def test_code_writes_a_run_log_with_counts_per_outcome(tmp_path, capsys):
     assert len(coded) == 6
     assert log["rows"]["by_outcome"] == {k: int(v) for k, v in coded["status"].value_counts().items()}
     assert sum(log["rows"]["not_coded_by_reason"].values()) == log["rows"]["by_outcome"].get("not coded", 0) > 0
-    assert log["inputs"] == [src.name] and log["codebook"].endswith("codebook.yaml")
+    assert log["inputs"] == {"files": 1, "kind": "csv"} and log["codebook"].endswith("codebook.yaml")
+    assert "comments.csv" not in log_path.read_text(encoding="utf-8")  # no file name: it can hold a person's
     assert log["pledge_analysis"] and log["packages"]["pandas"] == pd.__version__
     assert "run log" in capsys.readouterr().out
