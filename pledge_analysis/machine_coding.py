@@ -259,12 +259,14 @@ def _i(v):
 
 def effective_codings(machine: pd.DataFrame, human: pd.DataFrame) -> pd.DataFrame:
     """The codings the theme counts rest on: every human acceptance, and every rule or model suggestion
-    of this run that no person rejected (the same segment and code, and span when the rejection has one).
-    When coders disagree (one accepted, another rejected), the acceptance counts."""
+    of this run that no person rejected (the same segment and code, and span when the rejection has one)
+    and no person already accepted or coded by hand (the same segment and code, any span: the person's coding
+    is the one counted, not a second row beside it). When coders disagree (one accepted, another rejected),
+    the acceptance counts."""
     accepted = human[human["status"] == "accepted"]
     spans, whole = _rejected_keys(human)
     acc_keys = {(s, c) for s, c in zip(accepted["segment_id"], accepted["code_id"])}
-    keep = [((s, c) in acc_keys) or not ((s, c, _i(a), _i(b)) in spans or (s, c) in whole)
+    keep = [(s, c) not in acc_keys and not ((s, c, _i(a), _i(b)) in spans or (s, c) in whole)
             for s, c, a, b in zip(machine["segment_id"], machine["code_id"], machine["start"], machine["end"])]
     keep = pd.Series(keep, index=machine.index, dtype=bool)  # a row mask even when empty (machine[[]] picks columns)
     parts = [schema.conform(machine[keep].copy(), "codings"), schema.conform(accepted.copy(), "codings")]
