@@ -145,3 +145,27 @@ def test_a_fine_tuned_run_model_is_reused_not_fine_tuned_again(project):
         assert second.model.thresholds_.equals(first.model.thresholds_)
     finally:
         (root / "project.yaml").write_text(PROJECT_YAML + SETTINGS, encoding="utf-8")
+
+
+def test_code_with_project_uses_the_projects_kept_model_unless_told_not_to(project, tmp_path, capsys):
+    """`code --project` applies the project's settings as `run` does: the model `run` keeps codes too (and
+    says so); --no-model codes with the rules alone."""
+    from pledge_analysis.cli import main
+
+    root, store = project
+    mc = run_project(root, store=True).machine_coding
+    assert model_file(store).exists()
+    pd.DataFrame({"comment_id": ["a", "b"], "text": ["The nurses were so kind and listened to every worry.",
+                                                     "Very helpful staff, so kind."]}).to_csv(tmp_path / "new.csv",
+                                                                                               index=False)
+    counts = {}
+    for extra in ([], ["--no-model"]):
+        out = tmp_path / f"o{len(extra)}.parquet"
+        rc = main(["code", str(tmp_path / "new.csv"), "--project", str(root), "--out", str(out),
+                   "--codings", str(tmp_path / f"c{len(extra)}.parquet")] + extra)
+        printed = capsys.readouterr()
+        assert rc == 0, printed.err
+        counts[bool(extra)] = int((pd.read_parquet(tmp_path / f"c{len(extra)}.parquet")["method"] == "model").sum())
+        assert ("project's kept theme model" in printed.out) is (not extra)
+    pred = mc.model.predict(pd.read_parquet(tmp_path / "o0.parquet")[["text"]])
+    assert counts[False] == int(pred.to_numpy().sum()) > 0 and counts[True] == 0
