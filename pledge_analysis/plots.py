@@ -66,12 +66,15 @@ def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str
     comments is not drawn, as the priorities table does not give it; a legend line under the chart says so."""
     import plotly.graph_objects as go
 
-    t = themes[(themes["scope_type"] == scope_type) & (themes["n_segments"] > 0)]
-    m = t.pivot_table(index="name", columns="scope", values=value, aggfunc="first")
+    # every theme of the table is a row, in the order of its name from the top (a theme no comment raised
+    # anywhere is a row of "no comments", not left out: the reader sees the codebook looked for it)
+    t = themes[themes["scope_type"] == scope_type]
+    n = t.pivot_table(index="name", columns="scope", values="n_segments", aggfunc="first", dropna=False)
+    m = t.pivot_table(index="name", columns="scope", values=value, aggfunc="first", dropna=False).reindex_like(n)
+    m = m.mask(n.fillna(0) <= 0)
     few = None
     if min_comments and value == "negativity":
-        n = t.pivot_table(index="name", columns="scope", values="n_segments", aggfunc="first").reindex_like(m)
-        few = (n < min_comments).to_numpy()
+        few = ((n > 0) & (n < min_comments)).to_numpy()
         m = m.mask(n < min_comments)
     blank = f"fewer than {min_comments} comments"
     fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=list(m.index), colorscale="Reds",
@@ -79,7 +82,7 @@ def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str
                                hovertemplate="%{y} / %{x}: %{z:.0%}<extra></extra>",
                                **_blank_text(m, few, blank)))
     fig.update_layout(title=f"{value.title()} by theme and {scope_type}", height=120 + 26 * len(m),
-                      margin=dict(l=10, r=10, t=50, b=40))
+                      margin=dict(l=10, r=10, t=50, b=40), yaxis_autorange="reversed")
     where = "hospital" if scope_type == "site" else scope_type
     why = f"“{BLANK_CELL}”: no comment about this theme in this {where}, so there is nothing to show (not a value of 0)"
     if few is not None and few.any():
@@ -103,13 +106,37 @@ def _blank_text(m: pd.DataFrame, other=None, other_text: str = "") -> dict:
                 textfont=dict(size=11, color="#4c6272"))
 
 
+#: The longest line of a legend note under a heatmap (:func:`_blank_legend`), in characters: the note starts at
+#: the left edge of the cells, so on a figure 700 px wide whose rows are long theme names it still ends inside
+#: the figure (a longer line ran off its right edge).
+NOTE_LINE_CHARS = 60
+
+
+def wrap_note(text: str, width: int = NOTE_LINE_CHARS) -> str:
+    """``text`` broken into lines of at most ``width`` characters (at spaces, each further part of it
+    after a ``;`` on a line of its own), joined by ``<br>`` for a plotly annotation.
+
+    >>> wrap_note("“no comments”: none here; “fewer than 10 comments”: too few", width=30)
+    '“no comments”: none here;<br>“fewer than 10 comments”: too<br>few'
+    """
+    import textwrap
+
+    parts = [p.strip() for p in text.split("; ")]
+    lines = [line for i, p in enumerate(parts)
+             for line in textwrap.wrap(p + (";" if i < len(parts) - 1 else ""), width=width, break_long_words=False)]
+    return "<br>".join(lines)
+
+
 def _blank_legend(fig, m: pd.DataFrame, why: str):
-    """Under a heatmap with empty cells, one legend line saying why they are empty."""
+    """Under a heatmap with empty cells, a legend note saying why they are empty (wrapped, so that it stays
+    inside the figure: :data:`NOTE_LINE_CHARS`)."""
     if not m.isna().to_numpy().any():
         return fig
-    fig.add_annotation(text=why, xref="paper", yref="paper", x=0, y=0, yshift=-34, xanchor="left", yanchor="top",
+    text = wrap_note(why)
+    extra = 40 + 16 * text.count("<br>")  # one more line of 12 px text each
+    fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=0, yshift=-34, xanchor="left", yanchor="top",
                        showarrow=False, font=dict(size=12, color="#4c6272"), align="left")
-    fig.update_layout(margin=dict(b=(fig.layout.margin.b or 40) + 40), height=(fig.layout.height or 300) + 40)
+    fig.update_layout(margin=dict(b=(fig.layout.margin.b or 40) + extra), height=(fig.layout.height or 300) + extra)
     return fig
 
 
@@ -258,7 +285,7 @@ def site_priority_heatmap(matrix: pd.DataFrame, *, value: str = "priority_score"
                                hovertemplate="%{y} at %{x}: %{z:.2f}<extra></extra>", **_blank_text(m)))
     title = "Priority score" if value == "priority_score" else f"Priority {value}"
     fig.update_layout(title=f"{title} by site and theme", height=120 + 26 * len(m),
-                      margin=dict(l=10, r=10, t=50, b=40))
+                      margin=dict(l=10, r=10, t=50, b=40), yaxis_autorange="reversed")
     return _blank_legend(fig, m, "“no comments”: no comment raised this theme at this hospital, so it has no "
                                  "priority there (not a score of 0.5)")
 

@@ -1,0 +1,105 @@
+"""The figures as a reader sees them: each one drawn by plotly.js in headless Chromium (Playwright, as
+tests/test_review_browser.py) at the width of a narrow notebook column, and its drawn text measured.
+
+Found by rendering the figures of a user-like project (3 hospitals with long names, one with 4 respondents,
+no comment about one theme) to PNG and looking: the heatmaps' legend note ran off the right edge, a theme no
+comment raised vanished from the heatmap, the sites heatmap of 2-3 hospitals was too short to draw its row
+labels and dropped a hospital whose results are all suppressed, funnel points did not say which hospital
+they are, and an SPC chart of a percentage read "value" on a 0-1 axis. Skips when Playwright or Debian's
+chromium is missing."""
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pledge_analysis import plots
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (apt-get install chromium)")
+
+WIDTH = 700  # px: a narrow notebook column or a report read on a small laptop
+THEMES = ["Waiting and delays", "Information and Open Access follow-up", "Coordination of care and IT / patient portal",
+          "Parity of support for secondary breast cancer", "Palliative care"]
+
+#: every drawn text of the figure with its box relative to the figure, and the figure's size
+MEASURE = """() => {
+  const gd = document.querySelector('.plotly-graph-div');
+  const r = gd.getBoundingClientRect();
+  const texts = [...gd.querySelectorAll('text')].filter(t => t.textContent.trim() && t.getBBox().width > 0)
+    .map(t => { const b = t.getBoundingClientRect();
+      return {text: t.textContent, cls: t.getAttribute('class') || t.parentNode.getAttribute('class') || '',
+              left: b.left - r.left, right: b.right - r.left, top: b.top - r.top, bottom: b.bottom - r.top}; });
+  const yticks = [...gd.querySelectorAll('.ytick text')].filter(t => t.getBBox().width > 0)
+    .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top).map(t => t.textContent);
+  return {width: r.width, height: r.height, texts: texts, yticks: yticks};  // yticks: top to bottom
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield b
+        b.close()
+
+
+def drawn(browser, fig, tmp_path, width: int = WIDTH) -> dict:
+    """The figure drawn at ``width`` px (its own height), measured with :data:`MEASURE`."""
+    page = tmp_path / "fig.html"
+    fig.write_html(page, include_plotlyjs=True, full_html=True, default_width=f"{width}px",
+                   default_height=f"{fig.layout.height or 450}px", config={"responsive": False})
+    pg = browser.new_page(viewport={"width": width + 40, "height": 900})
+    try:
+        pg.goto(page.as_uri())
+        pg.wait_for_selector(".plotly-graph-div .main-svg")
+        return pg.evaluate(MEASURE)
+    finally:
+        pg.close()
+
+
+def outside(m: dict, tol: float = 1.0) -> list[str]:
+    """Texts drawn (partly) outside the figure."""
+    return [f"{t['text'][:60]!r} ({t['left']:.0f}-{t['right']:.0f} of {m['width']:.0f} px wide, "
+            f"{t['top']:.0f}-{t['bottom']:.0f} of {m['height']:.0f} px high)"
+            for t in m["texts"] if t["left"] < -tol or t["right"] > m["width"] + tol
+            or t["top"] < -tol or t["bottom"] > m["height"] + tol]
+
+
+def themes_table() -> pd.DataFrame:
+    """Themes x 3 groups: staff made few comments, nobody raised palliative care (0 comments everywhere)."""
+    rows = []
+    for i, name in enumerate(THEMES):
+        for scope, n in (("primary", 40 + i), ("secondary", 30 + i), ("staff", 3 if i % 2 else 0)):
+            n = 0 if name == "Palliative care" else n
+            rows.append({"scope_type": "group", "scope": scope, "theme": f"t{i}", "name": name, "n_segments": n,
+                         "negativity": 0.4 + 0.05 * i if n else 0.0, "prevalence": 0.1 * (i + 1) if n else 0.0})
+    return pd.DataFrame(rows)
+
+
+def test_heatmap_legend_note_stays_inside_the_figure_and_every_theme_is_a_row(browser, tmp_path):
+    fig = plots.theme_heatmap(themes_table(), min_comments=10)
+    m = drawn(browser, fig, tmp_path)
+    assert outside(m) == []
+    note = " ".join(t["text"] for t in m["texts"] if "no comments" in t["text"] or "too few" in t["text"]
+                    or "not a value" in t["text"])
+    assert "“fewer than 10 comments”: too few for a reliable percentage" in note  # the note is there, whole
+    assert "not a value of 0" in note
+    # a theme nobody raised is a row saying so (not left out), and the rows read A to Z from the top
+    assert m["yticks"] == sorted(THEMES)
+    (hm,) = fig.data
+    assert list(hm.y) == sorted(THEMES) and fig.layout.yaxis.autorange == "reversed"
+    assert [t for t in hm.text[list(hm.y).index("Palliative care")]] == [plots.BLANK_CELL] * 3
+
+
+def test_site_priority_heatmap_note_stays_inside_the_figure(browser, tmp_path):
+    matrix = pd.DataFrame({"site": ["A", "A", "B"], "theme": ["w", "i", "w"], "name": THEMES[:2] + THEMES[:1],
+                           "alliance": "", "rank": [1, 2, 1], "priority_score": [0.6, 0.4, 0.7],
+                           "negativity": [0.5, 0.2, 0.6], "n_segments": [30, 22, 40], "survey_estimate": np.nan,
+                           "survey_z": np.nan})
+    m = drawn(browser, plots.site_priority_heatmap(matrix, sites=["A", "B", "C"]), tmp_path)
+    assert outside(m) == []
+    assert any("not a score of 0.5" in t["text"] for t in m["texts"])
