@@ -172,9 +172,16 @@ SPC_POINTS = {"common": ("common cause variation", "#768692", "circle"),
               "neutral": ("special cause: neither better nor worse", "#7C2855", "diamond")}
 
 
+#: A funnel plot names every unit beside its point when it has at most this many (hospitals of a programme);
+#: with more (all the trusts of the national survey) only the focus units are named.
+FUNNEL_NAMED_UNITS = 20
+
+
 def funnel_plot(f: pd.DataFrame, *, label: str = "site", title: str = "Funnel plot"):
     """Units against their size with 95% and 99.8% limits (from :func:`pledge_analysis.survey.funnel`);
-    each unit's flag is in the legend and in its marker's shape (not only its colour)."""
+    each unit's flag is in the legend and in its marker's shape (not only its colour). Each point says
+    which unit it is (its ``label``) beside it, not only on hover: every unit when there are at most
+    :data:`FUNNEL_NAMED_UNITS`, else the focus units (``is_focus``)."""
     import numpy as np
     import plotly.graph_objects as go
 
@@ -192,22 +199,28 @@ def funnel_plot(f: pd.DataFrame, *, label: str = "site", title: str = "Funnel pl
     fig.add_scatter(x=[n_grid[0], n_grid[-1]], y=[100 * target] * 2, mode="lines", line_color="#005EB8",
                     name=f"target ({100 * target:.0f}%)", hoverinfo="skip")
     focus = f["is_focus"].astype(bool) if "is_focus" in f.columns else pd.Series(True, index=f.index)
+    named = focus if len(f) > FUNNEL_NAMED_UNITS else pd.Series(True, index=f.index)
     for flag, (name, colour, symbol) in FUNNEL_FLAGS.items():
         d = f[f["flag"] == flag]
         if d.empty:
             continue
-        fig.add_scatter(x=d["n"], y=100 * d["estimate"], mode="markers", name=name,
+        who = d[label].astype(str) if label in d.columns else pd.Series("", index=d.index)
+        fig.add_scatter(x=d["n"], y=100 * d["estimate"], mode="markers+text", name=name,
                         marker=dict(color=colour, symbol=symbol, size=np.where(focus[d.index], 14, 8),
                                     line=dict(color="#212B32", width=1)),
-                        text=d[label] if label in d.columns else None,
-                        hovertemplate="%{text}: %{y:.1f}% of %{x}<extra></extra>")
+                        text=who.where(named[d.index], ""), textposition="middle right",
+                        textfont=dict(size=12, color="#212B32"), customdata=who,
+                        hovertemplate="%{customdata}: %{y:.1f}% of %{x}<extra></extra>")
     fig.update_layout(title=title, xaxis_title="respondents", yaxis_title="% positive", height=450)
     return fig
 
 
-def spc_chart(t: pd.DataFrame, *, title: str = "XmR chart", y_title: str = "value", x_title: str | None = None):
+def spc_chart(t: pd.DataFrame, *, title: str = "XmR chart", y_title: str = "value", x_title: str | None = None,
+              percent: bool = False):
     """An XmR chart from :func:`pledge_analysis.survey.xmr`: the values, the mean and the process limits,
-    with special-cause points named in the legend and marked by shape as well as colour (:data:`SPC_POINTS`)."""
+    with special-cause points named in the legend and marked by shape as well as colour (:data:`SPC_POINTS`).
+    ``percent=True``: the values are shares (0-1, such as an ``estimate`` of % positive), read on the axis
+    and on hover as percentages (70%, not 0.7)."""
     import plotly.graph_objects as go
 
     x = list(t.index)
@@ -223,6 +236,9 @@ def spc_chart(t: pd.DataFrame, *, title: str = "XmR chart", y_title: str = "valu
         fig.add_scatter(x=x, y=t[col], mode="lines", line=dict(color="#231f20", dash=dash), name=name,
                         legendgroup=name, showlegend=col != "lcl")
     fig.update_layout(title=title, height=400, xaxis_title=x_title or (t.index.name or ""), yaxis_title=y_title)
+    if percent:
+        fig.update_layout(yaxis_tickformat=".0%", hovermode="x unified")
+        fig.update_traces(hovertemplate="%{y:.1%}")
     return fig
 
 
@@ -241,17 +257,32 @@ def importance_performance(drivers: pd.DataFrame, *, title: str = "What drives t
     return fig
 
 
+#: What a sites heatmap cell says when the result is suppressed (too few respondents to publish).
+SUPPRESSED_CELL = "too few"
+
+
 def sites_heatmap(scores: pd.DataFrame, *, group: str = "all"):
-    """Sites x questions heatmap of % positive (suppressed cells left blank)."""
+    """Sites x questions heatmap of % positive. A suppressed cell (too few respondents) is blank and says
+    :data:`SUPPRESSED_CELL`; a site whose every result is suppressed is still a row (a small hospital is
+    not left out), and a legend note under the chart says why. Every row keeps room for its label."""
     import plotly.graph_objects as go
 
     s = scores[(scores["group"] == group) & (scores["site"] != "all") & (scores["kind"] == "proportion")]
-    s = s.assign(pct=(100 * s["estimate"]).where(~s["suppressed"].astype(bool)))
-    m = s.pivot_table(index="site", columns="question_id", values="pct", aggfunc="first")
-    fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=list(m.index), colorscale="Blues",
-                               hovertemplate="%{y} %{x}: %{z:.0f}%<extra></extra>"))
-    fig.update_layout(title=f"% positive by site and question ({group})", height=120 + 40 * len(m))
-    return fig
+    hidden = s["suppressed"].astype(bool)
+    s = s.assign(pct=(100 * s["estimate"]).where(~hidden), hidden=hidden)
+    m = s.pivot_table(index="site", columns="question_id", values="pct", aggfunc="first", dropna=False)
+    few = s.pivot_table(index="site", columns="question_id", values="hidden", aggfunc="any",
+                        dropna=False).reindex_like(m).fillna(False).astype(bool).to_numpy()
+    fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=list(m.index), colorscale="Blues", zmin=0, zmax=100,
+                               colorbar=dict(title=dict(text="% positive")),
+                               hovertemplate="%{y} %{x}: %{z:.0f}%<extra></extra>",
+                               **_blank_text(m, few, SUPPRESSED_CELL)))
+    fig.update_layout(title=f"% positive by site and question ({group})", height=220 + 40 * len(m),
+                      margin=dict(t=60, b=50), yaxis_autorange="reversed")
+    why = f"“{BLANK_CELL}”: no answer to this question at this site"
+    if few.any():
+        why += f"; “{SUPPRESSED_CELL}”: too few respondents, so the result is not published (suppressed)"
+    return _blank_legend(fig, m, why)
 
 
 def site_priority_heatmap(matrix: pd.DataFrame, *, value: str = "priority_score", sites=None):

@@ -103,3 +103,53 @@ def test_site_priority_heatmap_note_stays_inside_the_figure(browser, tmp_path):
     m = drawn(browser, plots.site_priority_heatmap(matrix, sites=["A", "B", "C"]), tmp_path)
     assert outside(m) == []
     assert any("not a score of 0.5" in t["text"] for t in m["texts"])
+
+
+def site_scores() -> pd.DataFrame:
+    """% positive of 3 sites x 4 questions; every result of the small site (4 respondents) is suppressed."""
+    rows = []
+    for site, n in (("NGU", 250), ("RGH", 240), ("SAH", 4)):
+        for j, q in enumerate(["Q2", "Q10", "Q17", "Q18"]):
+            rows.append({"site": site, "group": "all", "question_id": q, "kind": "proportion", "n": n,
+                         "estimate": np.nan if n < 21 else 0.6 + 0.05 * j, "suppressed": n < 21})
+    return pd.DataFrame(rows)
+
+
+def test_sites_heatmap_draws_every_sites_label_and_keeps_a_small_site(browser, tmp_path):
+    fig = plots.sites_heatmap(site_scores())
+    m = drawn(browser, fig, tmp_path)
+    assert m["yticks"] == ["NGU", "RGH", "SAH"]  # all three labels drawn (with 2-3 sites, the plot had no room)
+    assert outside(m) == []
+    (hm,) = fig.data
+    assert list(hm.text[list(hm.y).index("SAH")]) == [plots.SUPPRESSED_CELL] * 4
+    assert hm.colorbar.title.text == "% positive"
+    assert any("too few respondents" in t["text"] for t in m["texts"])
+
+
+def test_funnel_points_say_which_hospital_they_are(browser, tmp_path):
+    from pledge_analysis.survey import funnel
+
+    f = funnel(pd.DataFrame({"site": ["NGU", "RGH", "SAH", "WRI"], "n": [250, 240, 60, 200],
+                             "estimate": [0.93, 0.5, 0.88, 0.9]}), target=0.9)
+    m = drawn(browser, plots.funnel_plot(f, title="Q2"), tmp_path)
+    points = {t["text"] for t in m["texts"] if "textpoint" in t["cls"] or t["text"] in {"NGU", "RGH", "SAH", "WRI"}}
+    assert {"NGU", "RGH", "SAH", "WRI"} <= points  # in a printed or pasted figure, not only on hover
+    assert outside(m) == []
+    # among all the trusts of the national survey only the focus trust is named
+    many = funnel(pd.DataFrame({"trust_name": [f"Trust {i}" for i in range(40)], "n": np.linspace(80, 400, 40),
+                                "estimate": np.linspace(0.8, 0.95, 40)}), target=0.9).assign(is_focus=False)
+    many.loc[7, "is_focus"] = True
+    m = drawn(browser, plots.funnel_plot(many, label="trust_name"), tmp_path)
+    assert [t["text"] for t in m["texts"] if t["text"].startswith("Trust ")] == ["Trust 7"]
+
+
+def test_spc_chart_of_a_percentage_reads_in_percent(browser, tmp_path):
+    from pledge_analysis.survey import xmr
+
+    s = pd.Series([0.92, 0.91, 0.87, 0.84, 0.7, 0.77, 0.82, 0.87, 0.86, 0.75, 0.84, 0.9, 0.88],
+                  index=pd.Index([f"2025-{i:02d}" for i in range(1, 14)], name="month"))
+    m = drawn(browser, plots.spc_chart(xmr(s, index=s.index), title="Q18 % positive by month", y_title="% positive",
+                                       percent=True), tmp_path)
+    yticks = [t["text"] for t in m["texts"] if "ytick" in t["cls"]] or m["yticks"]
+    assert yticks and all(t.endswith("%") for t in yticks), yticks
+    assert outside(m) == []
