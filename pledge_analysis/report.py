@@ -79,7 +79,11 @@ def _table(df: pd.DataFrame, columns: list[str] | None = None, max_rows: int = 5
     names (:func:`display_name`); the CSV keeps the machine names."""
     df = df[columns] if columns else df
     shown = df.head(max_rows)
-    table = shown.rename(columns=display_name).to_html(index=False, escape=True, border=0, na_rep="", classes="data",
+    words = shown.copy()  # what the page shows: yes/no, not True/False (the CSV keeps the machine values)
+    for c in words.columns:
+        if words[c].dtype == bool:
+            words[c] = words[c].map({True: "yes", False: "no"})
+    table = words.rename(columns=display_name).to_html(index=False, escape=True, border=0, na_rep="", classes="data",
                           float_format=lambda x: f"{x:.3g}")  # a blank cell, not "NaN"
     data = base64.b64encode(shown.to_csv(index=False).encode("utf-8")).decode("ascii")
     more = f" (first {max_rows:,} of {len(df):,} rows)" if len(df) > max_rows else ""
@@ -531,7 +535,10 @@ def write_report(result, path: str | Path) -> None:
                                                                            div_id="cross_site"))
         plotly_js[0] = False
         if result.buddies is not None and len(result.buddies):
-            parts.append(_table(result.buddies, ["site", "name", "buddy", "same_region", "reason"], name="buddy_pairs"))
+            buddies = result.buddies.copy()  # "same region" says nothing about a need left unpaired
+            buddies["same_region"] = [("yes" if same else "no") if b else ""
+                                      for b, same in zip(buddies["buddy"], buddies["same_region"])]
+            parts.append(_table(buddies, ["site", "name", "buddy", "same_region", "reason"], name="buddy_pairs"))
     if len(result.scores):
         parts.append("<h2>Survey scores (all respondents)</h2>")
         s = result.scores[(result.scores["site"] == "all") & (result.scores["group"] == "all")]

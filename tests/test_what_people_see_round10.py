@@ -1,0 +1,43 @@
+"""What people see, round 10 (found by rendering a user-like project to PNG and looking: 3 hospitals with long
+names, one with 4 respondents): a buddy pair's reason printed "+nan" for a hospital with no usable evidence and
+lower-cased "IT" to "it"; the report's buddy table read True/False. Small inputs, no pipeline run."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import lxml.html
+import pandas as pd
+
+from pledge_analysis import cross_site
+
+
+def matrix() -> pd.DataFrame:
+    """3 sites x 2 themes: SAH (4 respondents) has too few comments and no survey result on either theme."""
+    rows = []
+    for site, neg, z, n in (("NGU", 0.3, 1.0, 60), ("RGH", 0.7, -1.2, 55), ("SAH", 0.9, float("nan"), 3)):
+        for theme, name in (("coordination", "Coordination of care and IT / patient portal"),
+                            ("waiting", "Waiting and delays")):
+            rows.append({"site": site, "theme": theme, "name": name, "alliance": "North", "rank": 1 if theme == "waiting" else 2,
+                         "priority_score": 0.6, "negativity": neg, "n_segments": n, "survey_estimate": float("nan"),
+                         "survey_z": z})
+    return pd.DataFrame(rows)
+
+
+def test_buddy_reasons_keep_abbreviations_and_never_print_nan():
+    pairs = cross_site.buddy_pairs(matrix(), capacity=4)
+    sah = pairs[(pairs["site"] == "SAH") & (pairs["buddy"] != "")]
+    assert len(sah), pairs.to_string()
+    for reason in pairs["reason"]:
+        assert "nan" not in reason, reason
+    assert any("SAH has no usable evidence on it" in r for r in sah["reason"])
+    coord = pairs[(pairs["theme"] == "coordination") & (pairs["buddy"] != "")]
+    assert all("coordination of care and IT / patient portal" in r for r in coord["reason"]), coord["reason"].tolist()
+
+
+def test_report_buddy_table_reads_yes_no_and_blank_when_unpaired(tmp_path):
+    from pledge_analysis.report import _table
+
+    pairs = cross_site.buddy_pairs(matrix())
+    doc = lxml.html.fromstring(_table(pairs, ["site", "buddy", "same_region"], name="buddy_pairs"))
+    cells = [td.text_content() for td in doc.iter("td")]
+    assert "True" not in cells and "False" not in cells and "yes" in cells
