@@ -174,7 +174,7 @@ table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #aeb7bd; padding: 3pt 5pt; text-align: left; vertical-align: top; }
 th { background: #e8edee; }
 tr { break-inside: avoid; }
-blockquote { margin: 3pt 0 3pt 10pt; padding-left: 8pt; border-left: 4px solid #41b6e6; }
+blockquote { margin: 3pt 0 3pt 10pt; padding-left: 8pt; border-left: 4px solid #41b6e6; font-size: 10pt; }
 .box { border: 2px solid #005eb8; height: 20mm; margin: 2pt 0 4pt; }
 .row h3 { font-size: 11pt; margin-top: 6pt; }
 .small { height: 10mm; }

@@ -237,6 +237,13 @@ def _clean_quote(text: str) -> str:
     return text
 
 
+#: Who said a quote, in its attribution ("... (primary patient, survey)"): a person of the group, not the group's
+#: code (short, so that a co-design pack's area still fits its printed page); a project's own group reads as written.
+QUOTE_WHO = {"primary": "primary patient", "secondary": "secondary patient", "staff": "staff member"}
+#: Where a quote comes from, in its attribution within a hospital.
+QUOTE_SOURCE = {"survey": "survey", "focus_group": "focus group", "interview": "interview"}
+
+
 def _pick_quotes(ev: pd.DataFrame, scope_type: str, n: int, used: set, avoid=()) -> list[str]:
     """Up to ``n`` of the most negative quotes of ``ev`` not used elsewhere in the plan, from different
     sites and groups (within a hospital: different groups and sources) when possible; quotes of the
@@ -261,7 +268,8 @@ def _pick_quotes(ev: pd.DataFrame, scope_type: str, n: int, used: set, avoid=())
             voices.add(segment)
             seen_where.add(place)
             seen_group.add(group)
-            who = f"{group}, {site}" if scope_type != "site" else f"{group}, {source_type.replace('_', ' ')}"
+            who = (f"{QUOTE_WHO.get(group, group.replace('_', ' '))}, "
+                   + (site if scope_type != "site" else QUOTE_SOURCE.get(source_type, source_type.replace("_", " "))))
             picked.append(f"“{text}” ({who})")
     return picked
 

@@ -41,3 +41,19 @@ def test_report_buddy_table_reads_yes_no_and_blank_when_unpaired(tmp_path):
     doc = lxml.html.fromstring(_table(pairs, ["site", "buddy", "same_region"], name="buddy_pairs"))
     cells = [td.text_content() for td in doc.iter("td")]
     assert "True" not in cells and "False" not in cells and "yes" in cells
+
+
+def test_quote_attributions_name_the_group_and_source_in_words():
+    from pledge_analysis.pledge import _pick_quotes
+
+    ev = pd.DataFrame({"text": ["The clinic always ran two hours late.", "Nobody explained the portal to us at all.",
+                                "We never have enough rooms for clinics."],
+                       "group": ["primary", "secondary", "staff"], "site": "SAH",
+                       "source_id": ["survey/a.csv", "transcripts/b.txt", "survey/staff.csv"],
+                       "source_type": ["survey", "focus_group", "survey"], "segment_id": ["a", "b", "c"]})
+    within = _pick_quotes(ev, "site", 3, set())  # a hospital's co-design pack and its own goals
+    assert any(q.endswith("(primary patient, survey)") for q in within), within
+    assert any(q.endswith("(secondary patient, focus group)") for q in within), within
+    assert any(q.endswith("(staff member, survey)") for q in within), within
+    across = _pick_quotes(ev, "group", 3, set())
+    assert any(q.endswith("(primary patient, SAH)") for q in across), across
