@@ -237,18 +237,13 @@ def _clean_quote(text: str) -> str:
     return text
 
 
-#: Who said a quote, in its attribution ("... (primary patient, survey)"): a person of the group, not the group's
-#: code (short, so that a co-design pack's area still fits its printed page); a project's own group reads as written.
-QUOTE_WHO = {"primary": "primary patient", "secondary": "secondary patient", "staff": "staff member"}
-#: Where a quote comes from, in its attribution within a hospital.
-QUOTE_SOURCE = {"survey": "survey", "focus_group": "focus group", "interview": "interview"}
-
-
 def _pick_quotes(ev: pd.DataFrame, scope_type: str, n: int, used: set, avoid=()) -> list[str]:
     """Up to ``n`` of the most negative quotes of ``ev`` not used elsewhere in the plan, from different
     sites and groups (within a hospital: different groups and sources) when possible; quotes of the
     ``avoid`` groups (staff, for a patients' goal) only when no other is left, so that staff goals
     keep their own. One quote per comment (``segment_id``): sentences of one long comment are one voice."""
+    from .priorities import quote_who
+
     where = "source_id" if scope_type == "site" else "site"
     segments = ev["segment_id"].astype(str) if "segment_id" in ev else pd.Series(range(len(ev))).astype(str)
     rows = list(zip(ev["text"].astype(str), ev["group"].astype(str), ev["site"].astype(str),
@@ -268,8 +263,7 @@ def _pick_quotes(ev: pd.DataFrame, scope_type: str, n: int, used: set, avoid=())
             voices.add(segment)
             seen_where.add(place)
             seen_group.add(group)
-            who = (f"{QUOTE_WHO.get(group, group.replace('_', ' '))}, "
-                   + (site if scope_type != "site" else QUOTE_SOURCE.get(source_type, source_type.replace("_", " "))))
+            who = quote_who(group, site, source_type, scope_type)
             picked.append(f"“{text}” ({who})")
     return picked
 

@@ -57,3 +57,16 @@ def test_quote_attributions_name_the_group_and_source_in_words():
     assert any(q.endswith("(staff member, survey)") for q in within), within
     across = _pick_quotes(ev, "group", 3, set())
     assert any(q.endswith("(primary patient, SAH)") for q in across), across
+
+
+def test_priority_quotes_shown_in_the_view_and_report_name_the_group_in_words():
+    from pledge_analysis.priorities import _quotes
+
+    units = pd.DataFrame({"theme": "waiting", "sentiment": "negative", "sentiment_score": [-0.9, -0.8],
+                          "segment_id": ["a", "b"], "site": "SAH", "group": ["primary", "staff"],
+                          "source_type": ["survey", "focus_group"], "source_id": ["survey/a.csv", "transcripts/b.txt"],
+                          "text": ["Appointments always ran late and the waiting room was packed.",
+                                   "Clinic capacity is the biggest problem, waits are getting longer."]})
+    here = _quotes(units, "site", "SAH", "waiting", 2)
+    assert sorted(q.rsplit("(", 1)[-1] for q in here) == ["primary patient, survey)", "staff member, focus group)"]
+    assert sorted(q.rsplit("(", 1)[-1] for q in _quotes(units, "all", "all", "waiting", 2)) == ["primary patient, SAH)", "staff member, SAH)"]
