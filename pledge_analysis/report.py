@@ -511,8 +511,15 @@ def write_report(result, path: str | Path) -> None:
         else:
             cols = ["scope_type", "scope", "rank", "name", "priority score", "reason", "quotes"]
         parts.append(priorities_table_html(top, min_n, wording, cols))
+    names = {str(c): str((i or {}).get("name") or c) if isinstance(i, dict) else str(c)
+             for c, i in (result.config.sites or {}).items()}
+    sites_note = ("<p class='note'>Sites: " + "; ".join(f"<b>{html.escape(c)}</b> {html.escape(n)}"
+                                                       for c, n in names.items()) + ".</p>"
+                  if any(n != c for c, n in names.items()) else "")  # a chart labelled with codes says who each is
     for title, fig in theme_figs:
         figure(title, fig)
+        if "site" in title:
+            parts.append(sites_note)
     parts += standards_section(result, min_n)
     parts.append("<h2>Draft action plan</h2><p class='note'>“You said” is drawn from de-identified comments; "
                  "the co-design group fills “We plan to” and “By” (edit <code>action_plan.xlsx</code>).</p>")
@@ -525,11 +532,7 @@ def write_report(result, path: str | Path) -> None:
                      "site (fixed scale: 0.5 = unremarkable, the same meaning at every site); "
                      "buddy pairs match a site's weakest themes with a service strong on them "
                      "(optimal assignment, each mentor helps at most two others, same region preferred).</p>")
-        names = {str(c): str((i or {}).get("name") or c) if isinstance(i, dict) else str(c)
-                 for c, i in (result.config.sites or {}).items()}
-        if any(n != c for c, n in names.items()):  # the chart is labelled with site codes: say who each is
-            parts.append("<p class='note'>Sites: " + "; ".join(f"<b>{html.escape(c)}</b> {html.escape(n)}"
-                                                              for c, n in names.items()) + ".</p>")
+        parts.append(sites_note)
         parts.append(plots.site_priority_heatmap(result.cross_site, sites=list(result.config.sites or ())).to_html(full_html=False,
                                                                            include_plotlyjs=plotly_js[0],
                                                                            div_id="cross_site"))

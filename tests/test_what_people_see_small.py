@@ -219,3 +219,17 @@ def test_priorities_csv_publishes_the_shown_reasons_and_every_page_prints_them(s
     prio.drop(columns=["reason_shown", "survey_evidence_shown"]).to_csv(old / "priorities.csv", index=False)
     seen = lxml.html.fromstring(site_page(read_outputs(old), "LWC")).text_content()
     assert "fewer than 21 comments" in seen and not SMALL.findall(seen), SMALL.findall(seen)[:5]
+
+
+def test_prevalence_by_site_chart_names_each_site_code_too(small_run):
+    _, out = small_run
+    doc = lxml.html.fromstring((out / "report.html").read_text(encoding="utf-8"))
+    (h3,) = [h for h in doc.iter("h3") if h.text_content() == "Prevalence by theme and site"]
+    after = []
+    for el in h3.itersiblings():
+        if el.tag in ("h2", "h3"):
+            break
+        after.append(" ".join(el.text_content().split()))
+    text = " ".join(after)
+    for code, name in LONG.items():
+        assert f"{code} {name}" in text, code
