@@ -94,14 +94,15 @@ def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str
 BLANK_CELL = "no comments"
 
 
-def _blank_text(m: pd.DataFrame, other=None, other_text: str = "") -> dict:
-    """Heatmap keywords that write :data:`BLANK_CELL` in every empty cell of ``m`` (``other_text`` where the
-    boolean array ``other`` is true instead); nothing when no cell is empty, so full heatmaps are drawn as before."""
+def _blank_text(m: pd.DataFrame, other=None, other_text: str = "", blank: str = BLANK_CELL) -> dict:
+    """Heatmap keywords that write ``blank`` (:data:`BLANK_CELL`) in every empty cell of ``m`` (``other_text``
+    where the boolean array ``other`` is true instead); nothing when no cell is empty, so full heatmaps are drawn
+    as before."""
     empty = m.isna().to_numpy()
     if not empty.any():
         return {}
     other = other if other is not None else [[False] * m.shape[1]] * m.shape[0]
-    return dict(text=[[(other_text if o else BLANK_CELL) if e else "" for e, o in zip(row, orow)]
+    return dict(text=[[(other_text if o else blank) if e else "" for e, o in zip(row, orow)]
                       for row, orow in zip(empty, other)], texttemplate="%{text}",
                 textfont=dict(size=11, color="#4c6272"))
 
@@ -200,6 +201,12 @@ def funnel_plot(f: pd.DataFrame, *, label: str = "site", title: str = "Funnel pl
                     name=f"target ({100 * target:.0f}%)", hoverinfo="skip")
     focus = f["is_focus"].astype(bool) if "is_focus" in f.columns else pd.Series(True, index=f.index)
     named = focus if len(f) > FUNNEL_NAMED_UNITS else pd.Series(True, index=f.index)
+    # a name sits on the side of its point facing the middle of the plot (so the plot edge does not cut it),
+    # and neighbours by % positive alternate above and below (so that close points' names do not overlap)
+    middle = (n_grid[0] + n_grid[-1]) / 2
+    order = f.sort_values("estimate", kind="mergesort").index
+    updown = pd.Series(["top" if k % 2 == 0 else "bottom" for k in range(len(order))], index=order)
+    side = pd.Series(np.where(f["n"] > middle, "left", "right"), index=f.index)
     for flag, (name, colour, symbol) in FUNNEL_FLAGS.items():
         d = f[f["flag"] == flag]
         if d.empty:
@@ -208,7 +215,8 @@ def funnel_plot(f: pd.DataFrame, *, label: str = "site", title: str = "Funnel pl
         fig.add_scatter(x=d["n"], y=100 * d["estimate"], mode="markers+text", name=name,
                         marker=dict(color=colour, symbol=symbol, size=np.where(focus[d.index], 14, 8),
                                     line=dict(color="#212B32", width=1)),
-                        text=who.where(named[d.index], ""), textposition="middle right",
+                        text=who.where(named[d.index], ""),
+                        textposition=[f"{updown[i]} {side[i]}" for i in d.index],
                         textfont=dict(size=12, color="#212B32"), customdata=who,
                         hovertemplate="%{customdata}: %{y:.1f}% of %{x}<extra></extra>")
     fig.update_layout(title=title, xaxis_title="respondents", yaxis_title="% positive", height=450)
@@ -257,8 +265,10 @@ def importance_performance(drivers: pd.DataFrame, *, title: str = "What drives t
     return fig
 
 
-#: What a sites heatmap cell says when the result is suppressed (too few respondents to publish).
+#: What a sites heatmap cell says when the result is suppressed (too few respondents to publish), and when
+#: nobody there answered the question (a staff question at a hospital without staff answers).
 SUPPRESSED_CELL = "too few"
+NO_ANSWER_CELL = "none"
 
 
 def sites_heatmap(scores: pd.DataFrame, *, group: str = "all"):
@@ -276,10 +286,10 @@ def sites_heatmap(scores: pd.DataFrame, *, group: str = "all"):
     fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=list(m.index), colorscale="Blues", zmin=0, zmax=100,
                                colorbar=dict(title=dict(text="% positive")),
                                hovertemplate="%{y} %{x}: %{z:.0f}%<extra></extra>",
-                               **_blank_text(m, few, SUPPRESSED_CELL)))
+                               **_blank_text(m, few, SUPPRESSED_CELL, blank=NO_ANSWER_CELL)))
     fig.update_layout(title=f"% positive by site and question ({group})", height=220 + 40 * len(m),
                       margin=dict(t=60, b=50), yaxis_autorange="reversed")
-    why = f"“{BLANK_CELL}”: no answer to this question at this site"
+    why = f"“{NO_ANSWER_CELL}”: nobody answered this question at this site"
     if few.any():
         why += f"; “{SUPPRESSED_CELL}”: too few respondents, so the result is not published (suppressed)"
     return _blank_legend(fig, m, why)

@@ -35,7 +35,10 @@ MEASURE = """() => {
               left: b.left - r.left, right: b.right - r.left, top: b.top - r.top, bottom: b.bottom - r.top}; });
   const yticks = [...gd.querySelectorAll('.ytick text')].filter(t => t.getBBox().width > 0)
     .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top).map(t => t.textContent);
-  return {width: r.width, height: r.height, texts: texts, yticks: yticks};  // yticks: top to bottom
+  const bg = gd.querySelector('.nsewdrag') || gd.querySelector('.bglayer rect');
+  const p = bg ? bg.getBoundingClientRect() : r;
+  const plot = {left: p.left - r.left, right: p.right - r.left, top: p.top - r.top, bottom: p.bottom - r.top};
+  return {width: r.width, height: r.height, texts: texts, yticks: yticks, plot: plot};  // yticks: top to bottom
 }"""
 
 
@@ -47,8 +50,9 @@ def browser():
         b.close()
 
 
-def drawn(browser, fig, tmp_path, width: int = WIDTH) -> dict:
-    """The figure drawn at ``width`` px (its own height), measured with :data:`MEASURE`."""
+def drawn(browser, fig, tmp_path, width: int = WIDTH, plot_area: bool = False) -> dict:
+    """The figure drawn at ``width`` px (its own height), measured with :data:`MEASURE` (``plot`` is the box of
+    the plot area, where plotly clips the points' texts)."""
     page = tmp_path / "fig.html"
     fig.write_html(page, include_plotlyjs=True, full_html=True, default_width=f"{width}px",
                    default_height=f"{fig.layout.height or 450}px", config={"responsive": False})
@@ -122,6 +126,12 @@ def test_sites_heatmap_draws_every_sites_label_and_keeps_a_small_site(browser, t
     assert outside(m) == []
     (hm,) = fig.data
     assert list(hm.text[list(hm.y).index("SAH")]) == [plots.SUPPRESSED_CELL] * 4
+    # a question nobody at a site answered (a staff question) says "none", not "no comments", and fits its cell
+    staff = site_scores().iloc[:2].assign(question_id="S1", site=["NGU", "RGH"], estimate=0.5, suppressed=False)
+    fig = plots.sites_heatmap(pd.concat([site_scores(), staff]))
+    (hm,) = fig.data
+    assert hm.text[list(hm.y).index("SAH")][list(hm.x).index("S1")] == plots.NO_ANSWER_CELL
+    assert plots.BLANK_CELL not in str(fig.layout.annotations[0].text)
     assert hm.colorbar.title.text == "% positive"
     assert any("too few respondents" in t["text"] for t in m["texts"])
 
@@ -141,6 +151,23 @@ def test_funnel_points_say_which_hospital_they_are(browser, tmp_path):
     many.loc[7, "is_focus"] = True
     m = drawn(browser, plots.funnel_plot(many, label="trust_name"), tmp_path)
     assert [t["text"] for t in m["texts"] if t["text"].startswith("Trust ")] == ["Trust 7"]
+    # a focus unit at the right edge (the largest) is named inside the plot area, not cut off by its edge
+    many.loc[7, "is_focus"], many.loc[39, "is_focus"] = False, True
+    many = many.assign(trust_name=many["trust_name"].replace("Trust 39", "Riverside General Hospital NHS Trust"))
+    m = drawn(browser, plots.funnel_plot(many, label="trust_name"), tmp_path, plot_area=True)
+    (label,) = [t for t in m["texts"] if t["text"].startswith("Riverside")]
+    assert m["plot"]["left"] <= label["left"] and label["right"] <= m["plot"]["right"], (label, m["plot"])
+    # names of close points do not overlap
+    close = funnel(pd.DataFrame({"site": ["MDH", "SAH", "VVH"], "n": [236, 238, 240],
+                                 "estimate": [0.882, 0.87, 0.875]}), target=0.9)
+    m = drawn(browser, plots.funnel_plot(close), tmp_path)
+    boxes = [t for t in m["texts"] if t["text"] in ("MDH", "SAH", "VVH")]
+    assert len(boxes) == 3
+    for a in boxes:
+        for b in boxes:
+            if a is not b:
+                assert (a["right"] <= b["left"] or b["right"] <= a["left"] or a["bottom"] <= b["top"]
+                        or b["bottom"] <= a["top"]), (a, b)
 
 
 def test_spc_chart_of_a_percentage_reads_in_percent(browser, tmp_path):
