@@ -70,3 +70,20 @@ def test_priority_quotes_shown_in_the_view_and_report_name_the_group_in_words():
     here = _quotes(units, "site", "SAH", "waiting", 2)
     assert sorted(q.rsplit("(", 1)[-1] for q in here) == ["primary patient, survey)", "staff member, focus group)"]
     assert sorted(q.rsplit("(", 1)[-1] for q in _quotes(units, "all", "all", "waiting", 2)) == ["primary patient, SAH)", "staff member, SAH)"]
+
+
+def test_plan_editor_goal_picker_says_what_each_goal_is():
+    from pledge_analysis.widgets import PlanEditor
+
+    plan = pd.DataFrame({"goal_id": ["G01", "G04", "G13"], "scope": ["all", "primary", "NGU"],
+                         "theme": ["waiting", "waiting", "coordination"],
+                         "you_said": ["Patients waited a long time in clinic to be seen.",
+                                      "Patients waited too long for tests, results and treatment to start.",
+                                      "The patient portal and IT systems didn't work well or share notes."],
+                         "we_plan_to": "", "by": "", "status": "not started"})
+    editor = PlanEditor(plan)
+    labels = [label for label, _ in editor.goal.options]
+    assert labels[1] == "G04 · Primary breast cancer patients · Patients waited too long for tests, results and treatment to start."
+    assert all(said in label for said, label in zip(plan["you_said"], labels))
+    editor.goal.value = "G13"  # the value is still the goal's id
+    assert editor.you_said.value.startswith("The patient portal")
