@@ -245,9 +245,9 @@ def buddy_pairs(matrix: pd.DataFrame, *, weakest: int = 2, capacity: int = 2, re
         buddy = mentors[j] if j >= 0 else ""
         bs, ss = strength.get((buddy, theme), np.nan), strength.get((site, theme), np.nan)
         same = bool(buddy) and alliance.get(buddy) == alliance.get(site)
-        versus = (f"vs {ss:+.2f} at {site}" if pd.notna(ss)
-                  else f"{site} has no usable evidence on it: too few comments and no survey result")
-        reason = (f"{buddy} is strong on {in_sentence(names.get(theme, theme))} (strength {bs:+.2f} {versus})"
+        versus = (f" vs {ss:+.2f} at {site}" if pd.notna(ss)
+                  else f"; {site} has no usable evidence on it: too few comments and no survey result")
+        reason = (f"{buddy} is strong on {in_sentence(names.get(theme, theme))} (strength {bs:+.2f}{versus})"
                   + ("; same region" if same else "; other region: no stronger service nearby with capacity")
                   if buddy else "no other service is clearly stronger on this theme")
         out.append({"site": site, "theme": theme, "name": names.get(theme, theme), "buddy": buddy,

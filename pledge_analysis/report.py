@@ -531,7 +531,10 @@ def write_report(result, path: str | Path) -> None:
         parts.append("<h2>Learning across hospitals</h2><p class='note'>Priority score of each theme at each "
                      "site (fixed scale: 0.5 = unremarkable, the same meaning at every site); "
                      "buddy pairs match a site's weakest themes with a service strong on them "
-                     "(optimal assignment, each mentor helps at most two others, same region preferred).</p>")
+                     "(optimal assignment, each mentor helps at most two others, same region preferred). A buddy "
+                     "reason's strength is the mean of the theme's survey z-score against the benchmark at that site "
+                     "and how far its negativity there is below the sites' average (in standard deviations); higher "
+                     "is stronger.</p>")
         parts.append(sites_note)
         parts.append(plots.site_priority_heatmap(result.cross_site, sites=list(result.config.sites or ())).to_html(full_html=False,
                                                                            include_plotlyjs=plotly_js[0],
