@@ -168,6 +168,7 @@ h1 { color: #005eb8; font-size: 24pt; margin: 0 0 4pt; }
 h2 { color: #005eb8; font-size: 18pt; margin: 0 0 6pt; border-bottom: 3px solid #005eb8; }
 h3 { font-size: 13pt; margin: 10pt 0 3pt; }
 section.area { break-before: page; page-break-before: always; }
+@media screen { section.area { margin-top: 24pt; } }  /* on screen, space between one area's form and the next */
 .concern { font-size: 14pt; font-weight: bold; margin: 4pt 0; }
 .staff { font-weight: normal; font-size: 11pt; color: #4c6272; }
 table { border-collapse: collapse; width: 100%; }

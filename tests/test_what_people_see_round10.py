@@ -87,3 +87,31 @@ def test_plan_editor_goal_picker_says_what_each_goal_is():
     assert all(said in label for said, label in zip(plan["you_said"], labels))
     editor.goal.value = "G13"  # the value is still the goal's id
     assert editor.you_said.value.startswith("The patient portal")
+
+
+def test_codesign_pack_on_screen_leaves_space_between_one_areas_form_and_the_next(tmp_path):
+    import shutil
+
+    import pytest
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    from pledge_analysis.codesign import codesign_html
+
+    area = {"theme": "waiting", "concerns": [("Patients waited a long time in clinic to be seen.", "patients")],
+            "comments": 12, "people": 9, "negative": 7, "by_group": [{"group": "primary", "comments": 12, "negative": 7}],
+            "quotes": ["“Appointments always ran late.” (primary patient, survey)"], "survey": [], "certainty": ""}
+    pages = [dict(area, rank=i + 1, name=n) for i, n in enumerate(["Waiting and delays", "Coordination of care"])]
+    page = codesign_html(pages, hospital="St Aidan's Hospital", suppress_below=21)
+    (tmp_path / "pack.html").write_text(page, encoding="utf-8")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        pg = b.new_page(viewport={"width": 1100, "height": 900})
+        pg.goto((tmp_path / "pack.html").as_uri())
+        gap = pg.evaluate("""() => { const s = [...document.querySelectorAll('section.area')];
+            const boxes = s[0].querySelectorAll('.box');
+            return s[1].querySelector('h2').getBoundingClientRect().top - boxes[boxes.length - 1].getBoundingClientRect().bottom; }""")
+        b.close()
+    assert gap >= 20, gap
