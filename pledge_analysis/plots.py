@@ -201,12 +201,16 @@ def funnel_plot(f: pd.DataFrame, *, label: str = "site", title: str = "Funnel pl
                     name=f"target ({100 * target:.0f}%)", hoverinfo="skip")
     focus = f["is_focus"].astype(bool) if "is_focus" in f.columns else pd.Series(True, index=f.index)
     named = focus if len(f) > FUNNEL_NAMED_UNITS else pd.Series(True, index=f.index)
-    # a name sits on the side of its point facing the middle of the plot (so the plot edge does not cut it),
-    # and neighbours by % positive alternate above and below (so that close points' names do not overlap)
-    middle = (n_grid[0] + n_grid[-1]) / 2
+    # a name sits on the side of its point facing the middle of the plot (so the plot edge does not cut it);
+    # neighbours by % positive take turns above and below, and every third and fourth of them the other side
+    # when it has room (so that the names of a cluster of close points fall in different corners)
+    middle, span = (n_grid[0] + n_grid[-1]) / 2, n_grid[-1] - n_grid[0]
     order = f.sort_values("estimate", kind="mergesort").index
     updown = pd.Series(["top" if k % 2 == 0 else "bottom" for k in range(len(order))], index=order)
-    side = pd.Series(np.where(f["n"] > middle, "left", "right"), index=f.index)
+    towards = pd.Series(np.where(f["n"] > middle, "left", "right"), index=f.index)
+    room = (f["n"] - n_grid[0] > 0.25 * span) & (n_grid[-1] - f["n"] > 0.25 * span)
+    flip = pd.Series([k % 4 >= 2 for k in range(len(order))], index=order) & room
+    side = towards.where(~flip, towards.map({"left": "right", "right": "left"}))
     for flag, (name, colour, symbol) in FUNNEL_FLAGS.items():
         d = f[f["flag"] == flag]
         if d.empty:
