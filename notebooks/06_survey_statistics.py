@@ -123,7 +123,7 @@ spc[["x", "mean", "lcl", "ucl", "special_cause_type", "point_type"]]
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-plots.spc_chart(spc, title="Q18 % positive by month")
+plots.spc_chart(spc, title="Q18 % positive by month", y_title="% positive", percent=True)
 
 # %% [markdown]
 # ## National benchmark: one trust among all trusts

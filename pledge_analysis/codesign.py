@@ -173,13 +173,14 @@ h1 { color: #005eb8; font-size: 24pt; margin: 0 0 4pt; }
 h2 { color: #005eb8; font-size: 18pt; margin: 0 0 6pt; border-bottom: 3px solid #005eb8; }
 h3 { font-size: 13pt; margin: 10pt 0 3pt; }
 section.area { break-before: page; page-break-before: always; }
+@media screen { section.area { margin-top: 24pt; } }  /* on screen, space between one area's form and the next */
 .concern { font-size: 14pt; font-weight: bold; margin: 4pt 0; }
 .staff { font-weight: normal; font-size: 11pt; color: #4c6272; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #aeb7bd; padding: 3pt 5pt; text-align: left; vertical-align: top; }
 th { background: #e8edee; }
 tr { break-inside: avoid; }
-blockquote { margin: 3pt 0 3pt 10pt; padding-left: 8pt; border-left: 4px solid #41b6e6; }
+blockquote { margin: 3pt 0 3pt 10pt; padding-left: 8pt; border-left: 4px solid #41b6e6; font-size: 10pt; }
 .box { border: 2px solid #005eb8; height: 20mm; margin: 2pt 0 4pt; }
 .row h3 { font-size: 11pt; margin-top: 6pt; }
 .small { height: 10mm; }

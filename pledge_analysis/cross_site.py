@@ -185,6 +185,20 @@ def _canonical_assignment(gain: np.ndarray, capacity: int, need_order: list[int]
     return [int(column_mentor[c]) for c in cols]
 
 
+def in_sentence(name: str) -> str:
+    """A theme's name inside a sentence: its first letter in lower case, unless its first word is an
+    abbreviation; the rest as written (a lower-cased "IT / patient portal" read "it / patient portal").
+
+    >>> in_sentence("Coordination of care and IT / patient portal"), in_sentence("IT systems")
+    ('coordination of care and IT / patient portal', 'IT systems')
+    """
+    name = str(name)
+    first = name.split(" ", 1)[0]
+    if not name or (len(first) > 1 and first.isupper()):
+        return name
+    return name[0].lower() + name[1:]
+
+
 def buddy_pairs(matrix: pd.DataFrame, *, weakest: int = 2, capacity: int = 2, region_bonus: float = 0.5,
                 min_strength: float = 0.0, min_comments: int = 10) -> pd.DataFrame:
     """Pair each site's ``weakest`` top-priority themes with a strong buddy site (optimal assignment).
@@ -231,7 +245,9 @@ def buddy_pairs(matrix: pd.DataFrame, *, weakest: int = 2, capacity: int = 2, re
         buddy = mentors[j] if j >= 0 else ""
         bs, ss = strength.get((buddy, theme), np.nan), strength.get((site, theme), np.nan)
         same = bool(buddy) and alliance.get(buddy) == alliance.get(site)
-        reason = (f"{buddy} is strong on {names.get(theme, theme).lower()} (strength {bs:+.2f} vs {ss:+.2f} at {site})"
+        versus = (f" vs {ss:+.2f} at {site}" if pd.notna(ss)
+                  else f"; {site} has no usable evidence on it: too few comments and no survey result")
+        reason = (f"{buddy} is strong on {in_sentence(names.get(theme, theme))} (strength {bs:+.2f}{versus})"
                   + ("; same region" if same else "; other region: no stronger service nearby with capacity")
                   if buddy else "no other service is clearly stronger on this theme")
         out.append({"site": site, "theme": theme, "name": names.get(theme, theme), "buddy": buddy,

@@ -287,6 +287,8 @@ def _pick_quotes(ev: pd.DataFrame, scope_type: str, n: int, used: set, avoid=())
     sites and groups (within a hospital: different groups and sources) when possible; quotes of the
     ``avoid`` groups (staff, for a patients' goal) only when no other is left, so that staff goals
     keep their own. One quote per comment (``segment_id``): sentences of one long comment are one voice."""
+    from .priorities import quote_who
+
     where = "source_id" if scope_type == "site" else "site"
     segments = ev["segment_id"].astype(str) if "segment_id" in ev else pd.Series(range(len(ev))).astype(str)
     rows = list(zip(ev["text"].astype(str), ev["group"].astype(str), ev["site"].astype(str),
@@ -306,7 +308,7 @@ def _pick_quotes(ev: pd.DataFrame, scope_type: str, n: int, used: set, avoid=())
             voices.add(segment)
             seen_where.add(place)
             seen_group.add(group)
-            who = f"{group}, {site}" if scope_type != "site" else f"{group}, {source_type.replace('_', ' ')}"
+            who = quote_who(group, site, source_type, scope_type)
             picked.append(f"“{text}” ({who})")
     return picked
 

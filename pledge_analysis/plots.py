@@ -73,12 +73,15 @@ def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str
     scope's total (or the comments) would give the hidden count back. A legend line under the chart says so."""
     import plotly.graph_objects as go
 
-    t = themes[(themes["scope_type"] == scope_type) & (themes["n_segments"] > 0)]
-    m = t.pivot_table(index="name", columns="scope", values=value, aggfunc="first")
+    # every theme of the table is a row, in the order of its name from the top (a theme no comment raised
+    # anywhere is a row of "no comments", not left out: the reader sees the codebook looked for it)
+    t = themes[themes["scope_type"] == scope_type]
+    n = t.pivot_table(index="name", columns="scope", values="n_segments", aggfunc="first", dropna=False)
+    m = t.pivot_table(index="name", columns="scope", values=value, aggfunc="first", dropna=False).reindex_like(n)
+    m = m.mask(n.fillna(0) <= 0)
     few = hidden = None
     if min_comments and value == "negativity":
-        n = t.pivot_table(index="name", columns="scope", values="n_segments", aggfunc="first").reindex_like(m)
-        few = (n < min_comments).to_numpy()
+        few = ((n > 0) & (n < min_comments)).to_numpy()
         m = m.mask(n < min_comments)
     text = held = None
     if suppress_below and suppress_below > 1 and value in _COUNT_OF and _COUNT_OF[value][0] in t.columns:
@@ -103,7 +106,7 @@ def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str
                                zmin=0, zmax=1 if value in ("negativity", "prevalence") else None,
                                hovertemplate="%{y} / %{x}: %{z:.0%}<extra></extra>", **keywords))
     fig.update_layout(title=f"{value.title()} by theme and {scope_type}", height=120 + 26 * len(m),
-                      margin=dict(l=10, r=10, t=50, b=40))
+                      margin=dict(l=10, r=10, t=50, b=40), yaxis_autorange="reversed")
     where = "hospital" if scope_type == "site" else scope_type
     why = f"“{BLANK_CELL}”: no comment about this theme in this {where}, so there is nothing to show (not a value of 0)"
     if few is not None and few.any():
@@ -123,25 +126,50 @@ BLANK_CELL = "no comments"
 WITHHELD_CELL = "withheld"
 
 
-def _blank_text(m: pd.DataFrame, other=None, other_text: str = "") -> dict:
-    """Heatmap keywords that write :data:`BLANK_CELL` in every empty cell of ``m`` (``other_text`` where the
-    boolean array ``other`` is true instead); nothing when no cell is empty, so full heatmaps are drawn as before."""
+def _blank_text(m: pd.DataFrame, other=None, other_text: str = "", blank: str = BLANK_CELL) -> dict:
+    """Heatmap keywords that write ``blank`` (:data:`BLANK_CELL`) in every empty cell of ``m`` (``other_text``
+    where the boolean array ``other`` is true instead); nothing when no cell is empty, so full heatmaps are drawn
+    as before."""
     empty = m.isna().to_numpy()
     if not empty.any():
         return {}
     other = other if other is not None else [[False] * m.shape[1]] * m.shape[0]
-    return dict(text=[[(other_text if o else BLANK_CELL) if e else "" for e, o in zip(row, orow)]
+    return dict(text=[[(other_text if o else blank) if e else "" for e, o in zip(row, orow)]
                       for row, orow in zip(empty, other)], texttemplate="%{text}",
                 textfont=dict(size=11, color="#4c6272"))
 
 
+#: The longest line of a legend note under a heatmap (:func:`_blank_legend`), in characters: the note starts at
+#: the left edge of the cells, so on a figure 700 px wide whose rows are long theme names it still ends inside
+#: the figure (a longer line ran off its right edge).
+NOTE_LINE_CHARS = 60
+
+
+def wrap_note(text: str, width: int = NOTE_LINE_CHARS) -> str:
+    """``text`` broken into lines of at most ``width`` characters (at spaces, each further part of it
+    after a ``;`` on a line of its own), joined by ``<br>`` for a plotly annotation.
+
+    >>> wrap_note("“no comments”: none here; “fewer than 10 comments”: too few", width=30)
+    '“no comments”: none here;<br>“fewer than 10 comments”: too<br>few'
+    """
+    import textwrap
+
+    parts = [p.strip() for p in text.split("; ")]
+    lines = [line for i, p in enumerate(parts)
+             for line in textwrap.wrap(p + (";" if i < len(parts) - 1 else ""), width=width, break_long_words=False)]
+    return "<br>".join(lines)
+
+
 def _blank_legend(fig, m: pd.DataFrame, why: str):
-    """Under a heatmap with empty cells, one legend line saying why they are empty."""
+    """Under a heatmap with empty cells, a legend note saying why they are empty (wrapped, so that it stays
+    inside the figure: :data:`NOTE_LINE_CHARS`)."""
     if not m.isna().to_numpy().any():
         return fig
-    fig.add_annotation(text=why, xref="paper", yref="paper", x=0, y=0, yshift=-34, xanchor="left", yanchor="top",
+    text = wrap_note(why)
+    extra = 40 + 16 * text.count("<br>")  # one more line of 12 px text each
+    fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=0, yshift=-34, xanchor="left", yanchor="top",
                        showarrow=False, font=dict(size=12, color="#4c6272"), align="left")
-    fig.update_layout(margin=dict(b=(fig.layout.margin.b or 40) + 40), height=(fig.layout.height or 300) + 40)
+    fig.update_layout(margin=dict(b=(fig.layout.margin.b or 40) + extra), height=(fig.layout.height or 300) + extra)
     return fig
 
 
@@ -177,9 +205,16 @@ SPC_POINTS = {"common": ("common cause variation", "#768692", "circle"),
               "neutral": ("special cause: neither better nor worse", "#7C2855", "diamond")}
 
 
+#: A funnel plot names every unit beside its point when it has at most this many (hospitals of a programme);
+#: with more (all the trusts of the national survey) only the focus units are named.
+FUNNEL_NAMED_UNITS = 20
+
+
 def funnel_plot(f: pd.DataFrame, *, label: str = "site", title: str = "Funnel plot"):
     """Units against their size with 95% and 99.8% limits (from :func:`pledge_analysis.survey.funnel`);
-    each unit's flag is in the legend and in its marker's shape (not only its colour)."""
+    each unit's flag is in the legend and in its marker's shape (not only its colour). Each point says
+    which unit it is (its ``label``) beside it, not only on hover: every unit when there are at most
+    :data:`FUNNEL_NAMED_UNITS`, else the focus units (``is_focus``)."""
     import numpy as np
     import plotly.graph_objects as go
 
@@ -197,22 +232,39 @@ def funnel_plot(f: pd.DataFrame, *, label: str = "site", title: str = "Funnel pl
     fig.add_scatter(x=[n_grid[0], n_grid[-1]], y=[100 * target] * 2, mode="lines", line_color="#005EB8",
                     name=f"target ({100 * target:.0f}%)", hoverinfo="skip")
     focus = f["is_focus"].astype(bool) if "is_focus" in f.columns else pd.Series(True, index=f.index)
+    named = focus if len(f) > FUNNEL_NAMED_UNITS else pd.Series(True, index=f.index)
+    # a name sits on the side of its point facing the middle of the plot (so the plot edge does not cut it);
+    # neighbours by % positive take turns above and below, and every third and fourth of them the other side
+    # when it has room (so that the names of a cluster of close points fall in different corners)
+    middle, span = (n_grid[0] + n_grid[-1]) / 2, n_grid[-1] - n_grid[0]
+    order = f.sort_values("estimate", kind="mergesort").index
+    updown = pd.Series(["top" if k % 2 == 0 else "bottom" for k in range(len(order))], index=order)
+    towards = pd.Series(np.where(f["n"] > middle, "left", "right"), index=f.index)
+    room = (f["n"] - n_grid[0] > 0.25 * span) & (n_grid[-1] - f["n"] > 0.25 * span)
+    flip = pd.Series([k % 4 >= 2 for k in range(len(order))], index=order) & room
+    side = towards.where(~flip, towards.map({"left": "right", "right": "left"}))
     for flag, (name, colour, symbol) in FUNNEL_FLAGS.items():
         d = f[f["flag"] == flag]
         if d.empty:
             continue
-        fig.add_scatter(x=d["n"], y=100 * d["estimate"], mode="markers", name=name,
+        who = d[label].astype(str) if label in d.columns else pd.Series("", index=d.index)
+        fig.add_scatter(x=d["n"], y=100 * d["estimate"], mode="markers+text", name=name,
                         marker=dict(color=colour, symbol=symbol, size=np.where(focus[d.index], 14, 8),
                                     line=dict(color="#212B32", width=1)),
-                        text=d[label] if label in d.columns else None,
-                        hovertemplate="%{text}: %{y:.1f}% of %{x}<extra></extra>")
+                        text=who.where(named[d.index], ""),
+                        textposition=[f"{updown[i]} {side[i]}" for i in d.index],
+                        textfont=dict(size=12, color="#212B32"), customdata=who,
+                        hovertemplate="%{customdata}: %{y:.1f}% of %{x}<extra></extra>")
     fig.update_layout(title=title, xaxis_title="respondents", yaxis_title="% positive", height=450)
     return fig
 
 
-def spc_chart(t: pd.DataFrame, *, title: str = "XmR chart", y_title: str = "value", x_title: str | None = None):
+def spc_chart(t: pd.DataFrame, *, title: str = "XmR chart", y_title: str = "value", x_title: str | None = None,
+              percent: bool = False):
     """An XmR chart from :func:`pledge_analysis.survey.xmr`: the values, the mean and the process limits,
-    with special-cause points named in the legend and marked by shape as well as colour (:data:`SPC_POINTS`)."""
+    with special-cause points named in the legend and marked by shape as well as colour (:data:`SPC_POINTS`).
+    ``percent=True``: the values are shares (0-1, such as an ``estimate`` of % positive), read on the axis
+    and on hover as percentages (70%, not 0.7)."""
     import plotly.graph_objects as go
 
     x = list(t.index)
@@ -228,6 +280,9 @@ def spc_chart(t: pd.DataFrame, *, title: str = "XmR chart", y_title: str = "valu
         fig.add_scatter(x=x, y=t[col], mode="lines", line=dict(color="#231f20", dash=dash), name=name,
                         legendgroup=name, showlegend=col != "lcl")
     fig.update_layout(title=title, height=400, xaxis_title=x_title or (t.index.name or ""), yaxis_title=y_title)
+    if percent:
+        fig.update_layout(yaxis_tickformat=".0%", hovermode="x unified")
+        fig.update_traces(hovertemplate="%{y:.1%}")
     return fig
 
 
@@ -246,17 +301,34 @@ def importance_performance(drivers: pd.DataFrame, *, title: str = "What drives t
     return fig
 
 
+#: What a sites heatmap cell says when the result is suppressed (too few respondents to publish), and when
+#: nobody there answered the question (a staff question at a hospital without staff answers).
+SUPPRESSED_CELL = "too few"
+NO_ANSWER_CELL = "none"
+
+
 def sites_heatmap(scores: pd.DataFrame, *, group: str = "all"):
-    """Sites x questions heatmap of % positive (suppressed cells left blank)."""
+    """Sites x questions heatmap of % positive. A suppressed cell (too few respondents) is blank and says
+    :data:`SUPPRESSED_CELL`; a site whose every result is suppressed is still a row (a small hospital is
+    not left out), and a legend note under the chart says why. Every row keeps room for its label."""
     import plotly.graph_objects as go
 
     s = scores[(scores["group"] == group) & (scores["site"] != "all") & (scores["kind"] == "proportion")]
-    s = s.assign(pct=(100 * s["estimate"]).where(~s["suppressed"].astype(bool)))
-    m = s.pivot_table(index="site", columns="question_id", values="pct", aggfunc="first")
-    fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=list(m.index), colorscale="Blues",
-                               hovertemplate="%{y} %{x}: %{z:.0f}%<extra></extra>"))
-    fig.update_layout(title=f"% positive by site and question ({group})", height=120 + 40 * len(m))
-    return fig
+    hidden = s["suppressed"].astype(bool)
+    s = s.assign(pct=(100 * s["estimate"]).where(~hidden), hidden=hidden)
+    m = s.pivot_table(index="site", columns="question_id", values="pct", aggfunc="first", dropna=False)
+    few = s.pivot_table(index="site", columns="question_id", values="hidden", aggfunc="any",
+                        dropna=False).reindex_like(m).fillna(False).astype(bool).to_numpy()
+    fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=list(m.index), colorscale="Blues", zmin=0, zmax=100,
+                               colorbar=dict(title=dict(text="% positive")),
+                               hovertemplate="%{y} %{x}: %{z:.0f}%<extra></extra>",
+                               **_blank_text(m, few, SUPPRESSED_CELL, blank=NO_ANSWER_CELL)))
+    fig.update_layout(title=f"% positive by site and question ({group})", height=220 + 40 * len(m),
+                      margin=dict(t=60, b=50), yaxis_autorange="reversed")
+    why = f"“{NO_ANSWER_CELL}”: nobody answered this question at this site"
+    if few.any():
+        why += f"; “{SUPPRESSED_CELL}”: too few respondents, so the result is not published (suppressed)"
+    return _blank_legend(fig, m, why)
 
 
 def site_priority_heatmap(matrix: pd.DataFrame, *, value: str = "priority_score", sites=None):
@@ -290,7 +362,7 @@ def site_priority_heatmap(matrix: pd.DataFrame, *, value: str = "priority_score"
                                hovertemplate="%{y} at %{x}: %{z:.2f}<extra></extra>", **_blank_text(m)))
     title = "Priority score" if value == "priority_score" else f"Priority {value}"
     fig.update_layout(title=f"{title} by site and theme", height=120 + 26 * len(m),
-                      margin=dict(l=10, r=10, t=50, b=40))
+                      margin=dict(l=10, r=10, t=50, b=40), yaxis_autorange="reversed")
     return _blank_legend(fig, m, "“no comments”: no comment raised this theme at this hospital, so it has no "
                                  "priority there (not a score of 0.5)")
 

@@ -348,6 +348,24 @@ def quote_key(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", str(text).lower()).split())
 
 
+#: Who said a quote, in its attribution ("... (primary patient, survey)"): a person of the group, not the group's
+#: code (short, so that a co-design pack's area still fits its printed page); a project's own group reads as written.
+QUOTE_WHO = {"primary": "primary patient", "secondary": "secondary patient", "staff": "staff member"}
+#: Where a quote comes from, in its attribution within a hospital.
+QUOTE_SOURCE = {"survey": "survey", "focus_group": "focus group", "interview": "interview"}
+
+
+def quote_who(group: str, site: str, source_type: str, scope_type: str) -> str:
+    """A quote's attribution in words: who (:data:`QUOTE_WHO`) and, within a hospital (``scope_type`` "site"),
+    where it was said (:data:`QUOTE_SOURCE`), else at which hospital.
+
+    >>> quote_who("primary", "NGU", "survey", "site"), quote_who("staff", "NGU", "focus_group", "group")
+    ('primary patient, survey', 'staff member, NGU')
+    """
+    who = QUOTE_WHO.get(str(group), str(group).replace("_", " "))
+    return f"{who}, " + (str(site) if scope_type != "site" else QUOTE_SOURCE.get(str(source_type), str(source_type).replace("_", " ")))
+
+
 def _quotes(units: pd.DataFrame, scope_type: str, scope: str, theme: str, n: int) -> list[str]:
     u = units[(units["theme"] == theme) & (units["sentiment"] == "negative")]
     if scope_type != "all":
@@ -369,7 +387,7 @@ def _quotes(units: pd.DataFrame, scope_type: str, scope: str, theme: str, n: int
             seen.add(first)
             taken.add(key)
             voices.add(segment)
-            who = group + (f", {site}" if scope_type != "site" else f", {source_type.replace('_', ' ')}")
+            who = quote_who(group, site, source_type, scope_type)
             picked.append(f"“{text}” ({who})")
     return picked
 

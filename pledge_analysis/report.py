@@ -79,7 +79,11 @@ def _table(df: pd.DataFrame, columns: list[str] | None = None, max_rows: int = 5
     names (:func:`display_name`); the CSV keeps the machine names."""
     df = df[columns] if columns else df
     shown = df.head(max_rows)
-    table = shown.rename(columns=display_name).to_html(index=False, escape=True, border=0, na_rep="", classes="data",
+    words = shown.copy()  # what the page shows: yes/no, not True/False (the CSV keeps the machine values)
+    for c in words.columns:
+        if words[c].dtype == bool:
+            words[c] = words[c].map({True: "yes", False: "no"})
+    table = words.rename(columns=display_name).to_html(index=False, escape=True, border=0, na_rep="", classes="data",
                           float_format=lambda x: f"{x:.3g}")  # a blank cell, not "NaN"
     data = base64.b64encode(shown.to_csv(index=False).encode("utf-8")).decode("ascii")
     more = f" (first {max_rows:,} of {len(df):,} rows)" if len(df) > max_rows else ""
@@ -521,8 +525,15 @@ def write_report(result, path: str | Path) -> None:
         else:
             cols = ["scope_type", "scope", "rank", "name", "priority score", "reason", "quotes"]
         parts.append(priorities_table_html(top, min_n, wording, cols))
+    names = {str(c): str((i or {}).get("name") or c) if isinstance(i, dict) else str(c)
+             for c, i in (result.config.sites or {}).items()}
+    sites_note = ("<p class='note'>Sites: " + "; ".join(f"<b>{html.escape(c)}</b> {html.escape(n)}"
+                                                       for c, n in names.items()) + ".</p>"
+                  if any(n != c for c, n in names.items()) else "")  # a chart labelled with codes says who each is
     for title, fig in theme_figs:
         figure(title, fig)
+        if "site" in title:
+            parts.append(sites_note)
     parts += standards_section(result, min_n)
     parts.append("<h2>Draft action plan</h2><p class='note'>“You said” is drawn from de-identified comments; "
                  "the co-design group fills “We plan to” and “By” (edit <code>action_plan.xlsx</code>).</p>")
@@ -544,18 +555,20 @@ def write_report(result, path: str | Path) -> None:
         parts.append("<h2>Learning across hospitals</h2><p class='note'>Priority score of each theme at each "
                      "site (fixed scale: 0.5 = unremarkable, the same meaning at every site); "
                      "buddy pairs match a site's weakest themes with a service strong on them "
-                     "(optimal assignment, each mentor helps at most two others, same region preferred).</p>")
-        names = {str(c): str((i or {}).get("name") or c) if isinstance(i, dict) else str(c)
-                 for c, i in (result.config.sites or {}).items()}
-        if any(n != c for c, n in names.items()):  # the chart is labelled with site codes: say who each is
-            parts.append("<p class='note'>Sites: " + "; ".join(f"<b>{html.escape(c)}</b> {html.escape(n)}"
-                                                              for c, n in names.items()) + ".</p>")
+                     "(optimal assignment, each mentor helps at most two others, same region preferred). A buddy "
+                     "reason's strength is the mean of the theme's survey z-score against the benchmark at that site "
+                     "and how far its negativity there is below the sites' average (in standard deviations); higher "
+                     "is stronger.</p>")
+        parts.append(sites_note)
         parts.append(plots.site_priority_heatmap(result.cross_site, sites=list(result.config.sites or ())).to_html(full_html=False,
                                                                            include_plotlyjs=plotly_js[0],
                                                                            div_id="cross_site"))
         plotly_js[0] = False
         if result.buddies is not None and len(result.buddies):
-            parts.append(_table(result.buddies, ["site", "name", "buddy", "same_region", "reason"], name="buddy_pairs"))
+            buddies = result.buddies.copy()  # "same region" says nothing about a need left unpaired
+            buddies["same_region"] = [("yes" if same else "no") if b else ""
+                                      for b, same in zip(buddies["buddy"], buddies["same_region"])]
+            parts.append(_table(buddies, ["site", "name", "buddy", "same_region", "reason"], name="buddy_pairs"))
     if len(result.scores):
         parts.append("<h2>Survey scores (all respondents)</h2>")
         s = result.scores[(result.scores["site"] == "all") & (result.scores["group"] == "all")]

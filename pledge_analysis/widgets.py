@@ -30,6 +30,24 @@ def by_problem(value) -> str | None:
             + (f": {why}" if why and "is not a date" not in why else ""))
 
 
+def goal_choices(plan: pd.DataFrame, width: int = 70) -> list[tuple[str, str]]:
+    """The plan editor's goal picker: ``(label, goal_id)`` for each goal, the label saying whose goal it is and
+    what it says ("G04 · Primary breast cancer patients · Patients waited too long for tests, ...").
+
+    >>> goal_choices(pd.DataFrame({"goal_id": ["G01", "G13"], "scope": ["all", "NGU"],
+    ...                            "you_said": ["Patients waited a long time in clinic to be seen.", ""]}))
+    [('G01 · Patients and staff · Patients waited a long time in clinic to be seen.', 'G01'), ('G13 · NGU', 'G13')]
+    """
+    from .pledge import WHO
+
+    out = []
+    for goal, scope, said in zip(plan["goal_id"], plan["scope"], plan.get("you_said", pd.Series("", index=plan.index))):
+        said = str(said) if schema.present(said) else ""
+        said = said if len(said) <= width else said[:width - 1].rstrip() + "…"
+        out.append((" · ".join(x for x in (str(goal), WHO.get(str(scope), str(scope)), said) if x), str(goal)))
+    return out
+
+
 class PlanEditor:
     """A small form over the action plan: pick a goal, edit "You said", "We plan to", "By", owner and
     status. The goal's evidence (its quotes) is shown under the form. Save checks the form first: an
@@ -59,7 +77,8 @@ class PlanEditor:
             plan = self.project.action_plan()
         self.plan = schema.conform(plan.copy(), "action_plan", optional=schema.OPTIONAL["action_plan"])
         self.history = history if history is not None else pd.DataFrame(columns=["goal_id", "date", "status", "note"])
-        self.goal = w.Dropdown(options=list(self.plan["goal_id"]), description="Goal")
+        # each goal is picked by what it says, not by its id alone (the value stays the goal_id)
+        self.goal = w.Dropdown(options=goal_choices(self.plan), description="Goal", layout=w.Layout(width="95%"))
         self.you_said = w.Textarea(description="You said", layout=w.Layout(width="95%", height="60px"))
         self.evidence = w.HTML()
         self.we_plan_to = w.Textarea(description="We plan to", layout=w.Layout(width="95%", height="70px"))

@@ -60,7 +60,7 @@ def test_action_plan_drafted_as_concerns_with_quotes_as_evidence(sample_run, tmp
     # the secondary group's top area is information; its evidence points to Open Access follow-up
     assert (row["theme"], row["code_id"]) == ("information", "information.open_access")
     assert row["you_said"].startswith("Patients didn't understand how Open Access") and "“" not in row["you_said"]
-    assert row["quotes"].count("“") >= 2 and "(secondary, " in row["quotes"]
+    assert row["quotes"].count("“") >= 2 and "(secondary patient, " in row["quotes"]
     wb = load_workbook(out / "action_plan.xlsx")
     ws = wb["Action plan"]
     assert [c.value for c in ws[1]][:5] == ["Goal", "Who", "Theme", "You said", "We plan to"]

@@ -195,6 +195,11 @@ def test_tables_sort_and_filter_offline_in_a_real_browser(page):
             pg.goto((out / "report.html").resolve().as_uri())
             pg.wait_for_selector("table.data.dataTable", timeout=30_000)
             pg.wait_for_function(f"document.querySelectorAll('table.data.dataTable').length === {n_tables}")
+            # every figure drawn first: plotly lays them out after the page loads, which moves the tables down
+            # (a click before that could miss the header: the table stayed unsorted, 1 run in 3 on this branch)
+            pg.wait_for_function("[...document.querySelectorAll('div.plotly-graph-div')]"
+                                 ".every(d => d.querySelector('.main-svg'))")
+            pg.wait_for_timeout(300)
             survey = "#survey-scores-all-respondents ~ div.dt-container"
             pg.fill(f"{survey} .dt-search input", "Q22")
             rows = pg.locator(f"{survey} tbody tr")

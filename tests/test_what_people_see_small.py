@@ -108,7 +108,7 @@ def test_heatmaps_say_why_a_cell_is_empty():
     cells = {(y, x): (z, t) for y, zrow, trow in zip(hm.y, hm.z, hm.text) for x, z, t in zip(hm.x, zrow, trow)}
     assert cells[("Info", "B")][1] == plots.BLANK_CELL and cells[("Waiting", "C")][1] == plots.BLANK_CELL
     assert cells[("Waiting", "A")][1] == ""
-    (legend,) = [a.text for a in fig.layout.annotations]
+    (legend,) = [a.text.replace("<br>", " ") for a in fig.layout.annotations]  # wrapped to stay inside the figure
     assert "no comment" in legend and "not a score of 0.5" in legend
     full = plots.site_priority_heatmap(matrix[matrix["site"] == "A"])
     assert full.data[0].text is None and not full.layout.annotations  # nothing empty: drawn as before
@@ -116,7 +116,7 @@ def test_heatmaps_say_why_a_cell_is_empty():
                            "n_segments": [5, 3, 2], "negativity": [0.5, 0.3, 1.0], "prevalence": [0.4, 0.2, 0.3]})
     fig = plots.theme_heatmap(themes)
     assert plots.BLANK_CELL in [t for row in fig.data[0].text for t in row]
-    assert "no comment about this theme" in fig.layout.annotations[0].text
+    assert "no comment about this theme" in fig.layout.annotations[0].text.replace("<br>", " ")
     # with the priorities' rule, a negativity resting on fewer comments is not drawn, and the cell says so
     fig = plots.theme_heatmap(themes, min_comments=4)
     (hm,) = fig.data
@@ -124,7 +124,7 @@ def test_heatmaps_say_why_a_cell_is_empty():
     assert cells[("W", "primary")] == (0.5, "")
     assert cells[("I", "primary")][1] == "fewer than 4 comments" and pd.isna(cells[("I", "primary")][0])
     assert cells[("I", "staff")][1] == plots.BLANK_CELL
-    assert "“fewer than 4 comments”: too few" in fig.layout.annotations[0].text
+    assert "“fewer than 4 comments”: too few" in fig.layout.annotations[0].text.replace("<br>", " ")
 
 
 def test_a_hospital_with_no_goals_of_its_own_says_its_booklet_shows_programme_wide_goals(small_run):
@@ -219,3 +219,17 @@ def test_priorities_csv_publishes_the_shown_reasons_and_every_page_prints_them(s
     prio.drop(columns=["reason_shown", "survey_evidence_shown"]).to_csv(old / "priorities.csv", index=False)
     seen = lxml.html.fromstring(site_page(read_outputs(old), "LWC")).text_content()
     assert "fewer than 21 comments" in seen and not SMALL.findall(seen), SMALL.findall(seen)[:5]
+
+
+def test_prevalence_by_site_chart_names_each_site_code_too(small_run):
+    _, out = small_run
+    doc = lxml.html.fromstring((out / "report.html").read_text(encoding="utf-8"))
+    (h3,) = [h for h in doc.iter("h3") if h.text_content() == "Prevalence by theme and site"]
+    after = []
+    for el in h3.itersiblings():
+        if el.tag in ("h2", "h3"):
+            break
+        after.append(" ".join(el.text_content().split()))
+    text = " ".join(after)
+    for code, name in LONG.items():
+        assert f"{code} {name}" in text, code
