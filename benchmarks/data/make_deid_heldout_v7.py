@@ -288,6 +288,10 @@ KINDS: dict[str, tuple[int, list[str]]] = {
         "<N> (nurse): The MDT slots are too short.\n<N> (consultant): I'd agree with <F> on that.",
         "Facilitator: What would you change?\nP6: Nothing about the staff. <TS> and <TS> were great.",
         "P1: My CNS was <F>.\nP2: Oh, I had <F> too! She's lovely.\nP3: I never had a named nurse at all.",
+        "INT: Can you say more?\nR: Well, <TS> kept saying it was nothing. It was <F> who pushed for the biopsy.",
+        "<F> (ward manager): We lost two band 5s last year.\nFacilitator: Thanks <F>. <F>, same on your side?",
+        "Carer 1: My mum liked <TN>.\nCarer 2: <@F> mum too. He always sat down to talk.",
+        "Facilitator: Any names you want to mention?\nP8: <N>, definitely, and the porter, <K>.",
     ]),
     "form": (90, [
         "What was good about your care?\n<F> on reception and <TS>.\n\nWhat could we do better?\nParking.",
@@ -313,7 +317,10 @@ KINDS: dict[str, tuple[int, list[str]]] = {
         "To: PALS\nFrom: <N>\nSubject: my mum's care on <WARD>\n\nPlease call me on <P>.",
         "Morning <F>,\nCould you pass this to <TN>? Many thanks\n<F> x",
         "Hi,\nI'm <@N> partner. <F> from the breast unit said to email this address.\nThanks\n<F>",
-        "Dear team, a huge thank you to <F>. Warm regards, <N> (and <F> the dog!)",
+        "Dear team, a huge thank you to <F>. Warm regards, <N> (and <F>, my husband)",
+        "Re: appointment 3 June\n\n<F>, sorry to chase again. Who is my named consultant now that <TS> has gone?\n\n"
+        "<N>\nSent from Outlook for Android",
+        "Good afternoon <TN>,\nPlease find my form attached.\nMany thanks,\n<F> <S> on behalf of <N>",
         "FAO <TS> - re my results. Please ring <P> after 4pm. Kind regards, <I>",
         "Thanks <F>!! See you next week.\n\n-- \n<N>\n<P>",
     ]),
@@ -326,6 +333,10 @@ KINDS: dict[str, tuple[int, list[str]]] = {
         "Screenshot of the text: \"From <TS>'s secretary: results ready, ring <P>\".",
         "My husband's text said \"<F> says the scan is clear!!!\" and I cried in the car park.",
         "They texted \"Hi <F> its <F> from the breast unit, can u ring me\" and I panicked for hours.",
+        "Text from my son: 'Mum <F> from the hospital rang the house, call her back on <P>'.",
+        "I still have the message >> <TS> would like to see you on Friday, reply YES to confirm <<",
+        "The text said 'Your appointment with Dr <S> has been moved' but I had never heard of Dr <S>.",
+        "My friend <F> forwarded me this: \"ask for <N> at the Macmillan desk, she is amazing\".",
     ]),
     "mixed_language": (80, [
         "Salamat po kay <TF>, very kind sa akin during the chemo.",
@@ -353,6 +364,8 @@ KINDS: dict[str, tuple[int, list[str]]] = {
         "big up <F> the porter lol",
         "cant believe <TS> remembered my name after 2 years",
         "<F> rang me back within an hour, legend",
+        "dr <S> and sister <S> were both lovely to my nan",
+        "ask for <N> shes the best x",
     ]),
     "initials": (60, [
         "Seen by <I>, Consultant Breast Surgeon.",
@@ -361,6 +374,8 @@ KINDS: dict[str, tuple[int, list[str]]] = {
         "Letter dictated by <I> but not signed.",
         "<I> and <I> ran the clinic that day.",
         "Please forward to <I> on <WARD>.",
+        "Your ref: <I>/<DRUG>. Clinic letter from <I>.",
+        "I think it was <I> who did the scan, the badge was hard to read.",
     ]),
     "possessive": (60, [
         "<@TS> clinic was running two hours late again.",
@@ -368,6 +383,8 @@ KINDS: dict[str, tuple[int, list[str]]] = {
         "I trusted <@N> judgement completely.",
         "<@F> and <@F> teamwork on <WARD> was a joy to watch.",
         "My mum still has <@TS> card on her mantelpiece.",
+        "I waited for <@F> shift so she could do my bloods, nobody else could find a vein.",
+        "My daughter <@F> birthday was the day of my surgery and <TS> remembered.",
         "I didn't like <@TN> attitude one bit.",
     ]),
     "nickname": (50, [
@@ -376,6 +393,8 @@ KINDS: dict[str, tuple[int, list[str]]] = {
         "Everyone calls her <K>, she's the heart of the unit.",
         "My brother <K> drove me every day.",
         "<K> and <K> from the chemo suite sent me a card!",
+        "Big thanks to <K> (<F> really, but nobody calls her that).",
+        "Say hi to <K> for me!!",
     ]),
     "word_names": (60, [
         "<W> on <WARD> made the best cup of tea.",
