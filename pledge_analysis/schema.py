@@ -123,6 +123,9 @@ ACTION_PLAN = (
     "goal_id", "scope", "theme", "you_said", "we_plan_to", "by", "owner", "status",
     "evidence", "code_id", "audience", "wording", "quotes",
 )
+#: A goal's ``status`` (``overdue`` is worked out from "By", never stored) and its ``audience``.
+STATUSES = ("not started", "ongoing", "achieved")
+AUDIENCES = ("patients", "staff")
 
 #: Funnel position of each unit (:func:`pledge_analysis.survey.funnel`), after the input's own columns:
 #: the unit's ``estimate`` (a fraction) with its 95% interval (the input's ``ci_low``/``ci_high`` when it

@@ -207,7 +207,9 @@ def check_data(cfg: ProjectConfig, data: Ingested) -> list[Problem]:
     for (kind, value, source, column), n in groups.items():
         declared = (", ".join(f"{c} ({v.get('name')})" if v.get("name") else c for c, v in cfg.sites.items())
                     if kind == "site" else ", ".join(cfg.groups))
-        fix = ("add it under sites: (a code, with its name as it appears in the data) or correct the data"
+        fix = (f"map it to a declared hospital under this survey's values: site: {{{value!r}: CODE}} if it is another "
+               "spelling of one, add it under sites: (a code, with its name as it appears in the data) if it is a "
+               "hospital of its own, or correct the data"
                if kind == "site" else "map it to a declared group under values: group:, or add it to groups:")
         out.append(Problem(source, None, None, row=first[(kind, value, source, column)], column=column,
                            message=f"{kind} {value!r} ({n} row{'s' if n != 1 else ''}, first shown) is not declared; "
@@ -361,6 +363,24 @@ def codebook_notes(codebook: pd.DataFrame, path=None) -> list[str]:
             "suggest them. Add keywords: to those codes, or code them by hand or with a trained model."]
 
 
+def sites_notes(cfg: ProjectConfig, data: Ingested) -> list[str]:
+    """A project declaring no ``sites:`` whose data names hospitals (a site column filled in after ``init`` found
+    none): each spelling is then read as written, so two spellings of one hospital are two scopes, and no
+    hospital's booklet or co-design pack is written. Worth saying before a run, not an error (one service may
+    not need sites)."""
+    if cfg.sites or not len(data.respondents) or "site" not in data.respondents.columns:
+        return []
+    counts = data.respondents["site"].astype(str).value_counts()
+    counts = counts[counts.index.str.strip() != ""]
+    if counts.empty:
+        return []
+    shown = ", ".join(f"{v!r} ({n} respondent{'s' if n != 1 else ''})" for v, n in counts.head(6).items())
+    return [f"project.yaml declares no sites: but the data names {len(counts)} hospital(s) ({shown}"
+            + (", ..." if len(counts) > 6 else "") + "), each read as written: two spellings of one hospital are "
+            "two, and no hospital booklet or co-design pack is written. Declare each under sites: (a code, with its "
+            "name as in the data, and its alliance) to compare hospitals and write their booklets."]
+
+
 def load_and_check(project: str | Path | ProjectConfig):
     """``(cfg, questions, codebook, problems)``: the three files parsed and checked together.
 
@@ -405,4 +425,5 @@ def validate_project(project: str | Path) -> ValidationReport:
                                                 "rows_kept", "rows_set_aside", "sheet"])
     aside = (data.set_aside.groupby(["source_id", "reason"]).size().rename("rows").reset_index()
              if len(data.set_aside) else pd.DataFrame(columns=["source_id", "reason", "rows"]))
-    return ValidationReport(cfg.root, problems, files, aside, codebook_notes(codebook, cfg.source_id(cfg.codebook)))
+    return ValidationReport(cfg.root, problems, files, aside,
+                            codebook_notes(codebook, cfg.source_id(cfg.codebook)) + sites_notes(cfg, data))
