@@ -199,7 +199,7 @@ def _codebook_lines(path: Path | None):
 def check_data(cfg: ProjectConfig, data: Ingested) -> list[Problem]:
     """Site and group values in the data that the project does not declare (one problem per value), and
     any source whose rows are not all kept or set aside (:func:`check_accounting`)."""
-    out = check_accounting(data)
+    out = check_accounting(data) + check_repeated_ids(data)
     groups = Counter((u["kind"], u["value"], u["source_id"], u["column"]) for u in data.unknown)
     first = {}
     for u in data.unknown:
@@ -285,6 +285,32 @@ def check_scales(cfg: ProjectConfig, questions: pd.DataFrame | None) -> list[Pro
                     f"kind/min/max of {q.question_id} in questions.yaml by: " + "; ".join(lines)
                     + ". If they really are a score, add: likert: false", code="PA216"))
     return problems
+
+
+def check_repeated_ids(data: Ingested) -> list[Problem]:
+    """A problem for a survey file most of whose rows (at least 3, at least half) repeat respondent ids of another
+    file: a new round's export numbering its respondents again (survey tools start each export at 1), or one
+    file listed twice. Read on, the whole file would be set aside row by row as duplicates."""
+    import re
+
+    if not len(data.set_aside):
+        return []
+    dup = data.set_aside[data.set_aside["reason"].astype(str).str.startswith("duplicate respondent id (first seen in ")]
+    out = []
+    rows = {s["source_id"]: s.get("rows_read", 0) for s in data.sources}
+    for source, sub in dup.groupby("source_id", sort=True):
+        n, total = len(sub), int(rows.get(source, 0) or 0)
+        if n < 3 or n < 0.5 * total:
+            continue
+        others = sorted({m.group(1) for r in sub["reason"] if (m := re.match(r"duplicate respondent id \(first seen "
+                                                                         r"in (.+) row \d+\)", str(r)))})
+        out.append(Problem(source, None, None, row=int(sub["row"].min()), column=str(sub["column"].iloc[0]),
+                           message=f"{n} of its {total} rows have respondent ids already used in "
+                           f"{', '.join(others)}: a new round's export that numbers its respondents again? Read on, "
+                           "they would all be set aside as duplicates. To fix, give this file a survey of its own "
+                           "under surveys: (e.g. `- name: patient survey, September`, the same columns), or, if it "
+                           "repeats the other file, take it out of files:."))
+    return out
 
 
 def check_accounting(data: Ingested) -> list[Problem]:

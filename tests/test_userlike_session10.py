@@ -391,3 +391,35 @@ def test_a_new_spelling_of_a_declared_hospital_is_told_how_to_map_it(tmp_path):
     problems = [str(p) for p in validate_project(project).problems]
     assert len(problems) == 1 and "'The Lakeway'" in problems[0]
     assert "values: site: {'The Lakeway': CODE}" in problems[0] and "add it under sites:" in problems[0]
+
+
+def test_a_new_rounds_export_numbering_its_respondents_again_is_a_problem_not_a_silent_drop(tmp_path, capsys):
+    """The September export (its own file under the same survey's files:) numbered its respondents from R001
+    again, as survey tools do for each export: validate said 'no problems' and listed fifteen lines of 'duplicate
+    respondent id (first seen in ... row N)', and a run read 0 of its rows: the whole new round was set aside."""
+    from userlike import write_project
+
+    from pledge_analysis.cli import main
+    from pledge_analysis.validate import validate_project
+
+    project = write_project(tmp_path / "p", n=20)
+    write_project(tmp_path / "r2", n=12, seed=9)  # the same tool's next export: R001 ... R012 again
+    (project / "exports" / "feedback_2027_sept.csv").write_bytes(
+        (tmp_path / "r2" / "exports" / "feedback_2027.csv").read_bytes())
+    text = (project / "project.yaml").read_text(encoding="utf-8")
+    (project / "project.yaml").write_text(text.replace("files: [exports/feedback_2027.csv]",
+                                                       "files: [exports/feedback_2027.csv, exports/feedback_2027_sept.csv]"),
+                                          encoding="utf-8")
+    report = validate_project(project)
+    assert not report.ok
+    problem = next(str(p) for p in report.problems if "feedback_2027_sept.csv" in str(p))
+    assert "12 of its 12 rows" in problem and "exports/feedback_2027.csv" in problem
+    assert "survey of its own" in problem
+    assert main(["run", str(project), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    # a few repeated ids (someone who sent the form twice) stay what they were: rows set aside, listed
+    few = (tmp_path / "r2" / "exports" / "feedback_2027.csv").read_bytes().replace(b"\r\nR0", b"\r\nS0").replace(
+        b"S001,", b"R001,", 1)
+    (project / "exports" / "feedback_2027_sept.csv").write_bytes(few)
+    report = validate_project(project)
+    assert report.ok, report.problems
+    assert report.set_aside.loc[report.set_aside["reason"].str.startswith("duplicate respondent id"), "rows"].sum() == 1
