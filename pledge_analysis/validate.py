@@ -75,8 +75,10 @@ def read_inputs(cfg: ProjectConfig, questions: pd.DataFrame | None,
                                     f"could not be read ({type(exc).__name__}: {exc}). Check the file opens in the "
                                     "program that made it; if it does, please report this."))
 
+    taken: dict[str, str] = {}  # respondent id -> the survey that read it first
     for i, spec in enumerate(cfg.surveys):
         seen: dict[str, tuple[str, int]] = {}
+        start = len(parts)
         for path in spec.files:
             asked = questions
             if questions is not None and spec.questions is not None:
@@ -85,10 +87,38 @@ def read_inputs(cfg: ProjectConfig, questions: pd.DataFrame | None,
                 path, columns=spec.columns, questions=asked, comments=spec.comments, values=spec.values,
                 group=spec.group, sites=sites, source_id=cfg.source_id(path), groups=cfg.groups, sheet=spec.sheet,
                 seen_ids=seen), path, spec.key or f"surveys[{i}]", i)
+        _apart_from_earlier_surveys(parts[start:], spec.name or f"survey {i + 1}", taken)
     for t in cfg.transcripts:
         attempt(lambda t=t: read_transcript(t.path, site=t.site, group=t.group, source_id=cfg.source_id(t.path),
                                             source_type=t.source_type), t.path)
     return Ingested.concat(parts)
+
+
+def _apart_from_earlier_surveys(parts: list[Ingested], name: str, taken: dict[str, str]) -> None:
+    """Two surveys are different people even when their exports number respondents alike (each tool starts at 1):
+    when some of this survey's ids were read by an earlier survey, every id of this survey is read as
+    ``"<name>: <id>"`` (its respondents, answers and comments), and its sources say so (``respondent_ids``)."""
+    ids = {str(r) for p in parts for r in p.respondents["respondent_id"]}
+    clash = sorted(ids & set(taken))
+    if clash:
+        prefix = f"{name}: "
+        for p in parts:
+            for table in (p.respondents, p.responses, p.segments):
+                if len(table) and "respondent_id" in table.columns:
+                    table["respondent_id"] = table["respondent_id"].map(
+                        lambda r: prefix + str(r) if isinstance(r, str) and r else r)
+            for s in p.sources:
+                s["respondent_ids"] = (f"{len(clash)} of survey {name!r}'s respondent ids (e.g. {clash[0]!r}) are also "
+                                       f"ids of survey {taken[clash[0]]!r}: they are different people, so each id of "
+                                       f"{name!r} is read as {prefix + clash[0]!r}")
+        ids = {prefix + r for r in ids}
+    for r in ids:
+        taken.setdefault(r, name)
+
+
+def respondent_id_notes(data: Ingested) -> list[str]:
+    """What :func:`read_inputs` did with respondent ids that two surveys share (one note per survey)."""
+    return list(dict.fromkeys(s["respondent_ids"] for s in data.sources if s.get("respondent_ids")))
 
 
 def check_files(cfg: ProjectConfig, questions: pd.DataFrame | None, codebook: pd.DataFrame) -> list[Problem]:
@@ -452,4 +482,5 @@ def validate_project(project: str | Path) -> ValidationReport:
     aside = (data.set_aside.groupby(["source_id", "reason"]).size().rename("rows").reset_index()
              if len(data.set_aside) else pd.DataFrame(columns=["source_id", "reason", "rows"]))
     return ValidationReport(cfg.root, problems, files, aside,
-                            codebook_notes(codebook, cfg.source_id(cfg.codebook)) + sites_notes(cfg, data))
+                            codebook_notes(codebook, cfg.source_id(cfg.codebook)) + sites_notes(cfg, data)
+                            + respondent_id_notes(data))

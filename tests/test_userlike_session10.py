@@ -423,3 +423,64 @@ def test_a_new_rounds_export_numbering_its_respondents_again_is_a_problem_not_a_
     report = validate_project(project)
     assert report.ok, report.problems
     assert report.set_aside.loc[report.set_aside["reason"].str.startswith("duplicate respondent id"), "rows"].sum() == 1
+
+
+def test_two_surveys_numbering_their_respondents_alike_are_different_people(tmp_path):
+    """Told to give the September export a survey of its own, the user did; both exports number respondents from
+    R001, and the run merged them: 32 respondents read, 20 distinct ids, so 'raised by N people' counted a
+    September respondent and a March one as one person, and the REFI-QDA export had 20 cases with one site each
+    for people at two hospitals. Ids that another survey already uses are now read with the survey's name."""
+    from userlike import write_project
+
+    from pledge_analysis.validate import read_inputs, load_and_check, validate_project
+
+    project = write_project(tmp_path / "p", n=20)
+    write_project(tmp_path / "r2", n=12, seed=9)
+    (project / "exports" / "feedback_2027_sept.csv").write_bytes(
+        (tmp_path / "r2" / "exports" / "feedback_2027.csv").read_bytes())
+    text = (project / "project.yaml").read_text(encoding="utf-8")
+    block = text[text.index("  - name: patient survey"):text.index("transcripts:")]
+    september = block.replace("name: patient survey", "name: September survey").replace(
+        "exports/feedback_2027.csv", "exports/feedback_2027_sept.csv")
+    (project / "project.yaml").write_text(text.replace(block, block + september), encoding="utf-8")
+    cfg, questions, _, problems = load_and_check(project)
+    assert not problems
+    data = read_inputs(cfg, questions)
+    r = data.respondents
+    assert len(r) == 32 and r["respondent_id"].nunique() == 32
+    sept = r[r["respondent_id"].str.startswith("September survey: ")]
+    assert len(sept) == 12 and sorted(sept["respondent_id"])[0] == "September survey: R001"
+    assert "R001" in set(r["respondent_id"])  # the first survey's ids are as written
+    survey_segments = data.segments[data.segments["source_type"] == "survey"]
+    assert set(survey_segments["respondent_id"]) <= set(r["respondent_id"])
+    assert set(data.responses["respondent_id"]) <= set(r["respondent_id"])
+    note = next(n for n in validate_project(project).notes if "September survey" in n)
+    assert "'patient survey'" in note and "'R001'" in note
+
+
+def test_init_reads_the_visible_survey_sheet_not_a_hidden_old_copy(tmp_path, capsys):
+    """A workbook with the responses, a hidden sheet holding last year's export (the same columns) and a notes
+    sheet: init stopped with 'init cannot tell which one holds the survey' (not saying that one was hidden).
+    The visible sheet is now read, and init says the hidden one was not."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Responses"
+    header = ["ID", "Site", "Patient group", "The team explained things clearly", "Any other comments?"]
+    old = wb.create_sheet("Old export")
+    old.sheet_state = "hidden"
+    for sheet, comment in ((ws, "The nurse rang me back the same day"), (old, "OLD DATA")):
+        sheet.append(header)
+        for i in range(20):
+            sheet.append([f"P{i}", ["Northgate General", "Eastmere"][i % 2], ["Primary", "Secondary"][i % 3 == 0],
+                          ["Yes, definitely", "Yes, to some extent", "No"][i % 3], f"{comment} {i}"])
+    wb.create_sheet("Notes").append(["Exported 2026-03-01"])
+    wb.save(tmp_path / "multi.xlsx")
+    from pledge_analysis.cli import main
+
+    assert main(["init", str(tmp_path / "proj"), "--survey", str(tmp_path / "multi.xlsx")]) == 0
+    said = " ".join(capsys.readouterr().out.split())
+    project = yaml.safe_load((tmp_path / "proj" / "project.yaml").read_text(encoding="utf-8"))
+    assert project["surveys"][0]["sheet"] == "Responses"
+    assert "'Old export' (hidden)" in said and "not read: 'Old export'" in said

@@ -745,6 +745,7 @@ def choose_sheet(path: Path, sheet: str | None = None) -> tuple[str | None, str 
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         names = list(wb.sheetnames)
+        hidden = {ws.title for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") != "visible"}
     finally:
         wb.close()
     found = []
@@ -754,8 +755,11 @@ def choose_sheet(path: Path, sheet: str | None = None) -> tuple[str | None, str 
         except EmptyInputError:
             continue
         found.append((survey_likeness(frame), name, len(frame), len(frame.columns)))
-    ranked = sorted(found, key=lambda f: -f[0])
-    listed = ", ".join(f"{n!r} ({r:,} rows, {c} columns)" for _s, n, r, c in found)
+    listed = ", ".join(f"{n!r}" + (" (hidden)" if n in hidden else "") + f" ({r:,} rows, {c} columns)"
+                       for _s, n, r, c in found)
+    # a sheet hidden in the workbook (an old copy, a lookup) is read only when named: the visible ones are ranked
+    shown = [f for f in found if f[1] not in hidden] or found
+    ranked = sorted(shown, key=lambda f: -f[0])
     best = ranked[0]
     if best[0] >= 3 and (len(ranked) == 1 or best[0] >= 2 * ranked[1][0]):
         others = ", ".join(repr(n) for _s, n, _r, _c in found if n != best[1])
