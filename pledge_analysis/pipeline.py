@@ -23,8 +23,8 @@ from .config import ProjectConfig
 from .errors import ProjectFileError
 from .io import Ingested
 from .coding.codebook import former_ids
-from .validate import (check_data, check_scales, codebook_notes, load_and_check, read_inputs, respondent_id_notes,
-                       sites_notes)
+from .validate import (check_data, check_scales, codebook_notes, load_and_check, no_text_notes, read_inputs,
+                       respondent_id_notes, sites_notes)
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         problems += check_data(cfg, data) + check_scales(cfg, questions)
         if problems:
             raise ProjectFileError(problems)
-        for note in sites_notes(cfg, data) + respondent_id_notes(data):
+        for note in sites_notes(cfg, data) + respondent_id_notes(data) + no_text_notes(data, codebook):
             log.warning(note)
             notes.append(note)
     with steps.step(f"de-identifying {len(data.segments):,} segments"):

@@ -116,6 +116,20 @@ def _apart_from_earlier_surveys(parts: list[Ingested], name: str, taken: dict[st
         taken.setdefault(r, name)
 
 
+def no_text_notes(data: Ingested, codebook: pd.DataFrame | None) -> list[str]:
+    """A project whose inputs hold no comment or turn to code (every comment cell empty or a placeholder such as
+    ``N/A``): its priorities can rest only on survey questions linked to themes (``survey_items:``)."""
+    if len(data.segments) or not len(data.respondents):
+        return []
+    linked = codebook is not None and "survey_items" in codebook.columns and any(
+        list(v or []) for v in codebook["survey_items"])
+    return [f"no comment or transcript turn holds text to code ({len(data.respondents):,} respondents read; every "
+            "comment cell is empty or a placeholder such as 'N/A', see set_aside.csv): priorities can rest only on "
+            "the survey questions linked to themes under survey_items: in the codebook"
+            + ("." if linked else ", and none is linked, so no area will be ranked and the plan will have no goal. "
+               "Link questions to themes (survey_items:), or add the comments' columns under comments:.")]
+
+
 def respondent_id_notes(data: Ingested) -> list[str]:
     """What :func:`read_inputs` did with respondent ids that two surveys share (one note per survey)."""
     return list(dict.fromkeys(s["respondent_ids"] for s in data.sources if s.get("respondent_ids")))
@@ -483,4 +497,4 @@ def validate_project(project: str | Path) -> ValidationReport:
              if len(data.set_aside) else pd.DataFrame(columns=["source_id", "reason", "rows"]))
     return ValidationReport(cfg.root, problems, files, aside,
                             codebook_notes(codebook, cfg.source_id(cfg.codebook)) + sites_notes(cfg, data)
-                            + respondent_id_notes(data))
+                            + respondent_id_notes(data) + no_text_notes(data, codebook))

@@ -484,3 +484,26 @@ def test_init_reads_the_visible_survey_sheet_not_a_hidden_old_copy(tmp_path, cap
     project = yaml.safe_load((tmp_path / "proj" / "project.yaml").read_text(encoding="utf-8"))
     assert project["surveys"][0]["sheet"] == "Responses"
     assert "'Old export' (hidden)" in said and "not read: 'Old export'" in said
+
+
+def test_a_project_whose_comments_are_all_blank_says_why_nothing_is_ranked(tmp_path):
+    """Every comment cell empty or 'N/A' (a survey whose free-text boxes were optional and skipped): validate said
+    'no problems', the run printed 'Read 30 respondents and 0 segments' and wrote a report, booklets and a plan with
+    no area and no goal, without saying why."""
+    import json
+
+    from userlike import PROJECT_YAML, write_project
+
+    from pledge_analysis.cli import main
+    from pledge_analysis.validate import validate_project
+
+    yaml_text = PROJECT_YAML.replace("transcripts:\n  - {path: groups/hillside_primary.txt, site: HSH, group: primary}\n",
+                                     "transcripts: []\n")
+    project = write_project(tmp_path / "p", n=12, project_yaml=yaml_text, good=["", "N/A"], bad=["-", ""])
+    report = validate_project(project)
+    assert report.ok
+    note = next(n for n in report.notes if "no comment" in n)
+    assert "12 respondents" in note and "survey_items" in note
+    assert main(["run", str(project), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    log = json.loads((tmp_path / "out" / "run_log.json").read_text(encoding="utf-8"))
+    assert any("no comment" in w for w in log["warnings"])
