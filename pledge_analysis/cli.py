@@ -143,7 +143,13 @@ def _parser() -> argparse.ArgumentParser:
         cod.add_argument(f"--{role}-column", default=None,
                          help=f"column holding the {role.replace('-', ' ')} (default: {role.replace('-', '_')}, "
                               "if present)")
-    cod.add_argument("--model", type=Path, default=None, help="a ThemeClassifier saved with .save(): adds its codes")
+    cod.add_argument("--model", type=Path, default=None,
+                     help="a theme model (ThemeClassifier or FineTunedThemeClassifier) saved with "
+                          ".save(path, codebook=...), or the one `run` keeps beside the project store "
+                          "(run_log.json: machine_coding.model_file): adds its codes. Default with --project: "
+                          "the model `run` keeps for that project, if there is one")
+    cod.add_argument("--no-model", action="store_true",
+                     help="code with the rules (and sentiment) alone, even where --project has a kept model")
     cod.add_argument("--questions", type=Path, default=None,
                      help="a questions.yaml whose free_text: entries give each question's polarity: (how it "
                           "leans its answers) to the sentiment score; without it, comments are scored from their "
@@ -172,6 +178,17 @@ def _code(args) -> int:
             deidentify["ner_model"] = location(deidentify["ner_model"], cfg.root)
         codebook = codebook or cfg.codebook
         questions = questions or cfg.questions
+        if args.model is None and not args.no_model and cfg.store is not None:
+            from .model_cache import model_file
+
+            kept = model_file(cfg.store)
+            if kept.is_file():  # the model `run` fitted from the project's reviewed codings
+                args.model = kept
+                if not args.quiet:
+                    print(f"Using the project's kept theme model {kept} (fitted by `run` from the reviewed "
+                          "codings; --no-model codes without it).")
+    if args.no_model:
+        args.model = None
     if args.ner_model:
         deidentify = dict(deidentify or {}, ner_model=args.ner_model)
     if codebook is None:

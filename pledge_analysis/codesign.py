@@ -37,6 +37,9 @@ def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, code
     survey result is not shown."""
     from .pledge import _pick_quotes
 
+    from .priorities import held_back
+
+    held = held_back(priorities, suppress_below)  # the counts the reasons withhold, withheld here too
     pr = priorities[(priorities["scope_type"] == "site") & (priorities["scope"].astype(str) == str(site))]
     n_areas = len(pr)
     pr = pr.sort_values("rank", kind="stable").head(top)
@@ -45,7 +48,7 @@ def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, code
     units = schema.rename_legacy(units, "units")
     here = units[units["site"].astype(str) == str(site)] if len(units) else units
     pages = []
-    for r in pr.itertuples(index=False):
+    for i, r in zip(pr.index, pr.itertuples(index=False)):
         u = here[here["theme"] == r.theme]
         neg = u[u["sentiment"] == "negative"].sort_values(["sentiment_score", "segment_id"], kind="stable")
         comments: dict[str, set] = {}
@@ -76,6 +79,8 @@ def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, code
             "quotes": _pick_quotes(neg, "site", n_quotes, set()) if len(neg) else [], "survey": survey,
             "certainty": rank_certainty(int(r.rank), getattr(r, "rank_low", None), getattr(r, "rank_high", None),
                                         getattr(r, "p_top3", None), n_boot=n_boot, n_areas=n_areas),
+            "withheld": [k for k, c in (("comments", "n_segments"), ("negative", "n_negative"),
+                                        ("people", "n_respondents")) if c in held.columns and held.at[i, c]],
         })
     return pages
 
@@ -229,6 +234,41 @@ def small_count(n: int, suppress_below: int | None) -> str:
     return f"fewer than {suppress_below}" if suppress_below and 0 < n < suppress_below else f"{n:,}"
 
 
+#: how the pack writes a group's count hidden so that a small one cannot be worked out from the total
+NOT_SHOWN = "not shown"
+#: how the pack writes a count the reasons withhold (:func:`pledge_analysis.priorities.held_back`)
+WITHHELD = "a withheld number"
+
+
+def group_counts_shown(by_group: list[dict], *, total: dict, suppress_below: int | None,
+                       columns: tuple[str, ...] = ("comments", "negative")) -> list[dict]:
+    """The pack's per-group table as printed: each count written by :func:`small_count`, and, in a column
+    whose total the page prints (``total``, not itself hidden), where exactly one group's count is hidden
+    the smallest other one is written :data:`NOT_SHOWN` too: otherwise the total minus the shown groups gives
+    the hidden one back (30 comments, 25 of them from patients: 5 from staff). A total of None is withheld
+    (:func:`pledge_analysis.priorities.held_back`): then the groups, all shown, would add up to it, and the
+    smallest is written :data:`NOT_SHOWN`.
+
+    >>> groups = [{"group": "primary", "comments": 25}, {"group": "staff", "comments": 5}]
+    >>> [g["comments"] for g in group_counts_shown(groups, total={"comments": 30}, suppress_below=21,
+    ...                                             columns=("comments",))]
+    ['not shown', 'fewer than 21']
+    """
+    out = [dict(g) for g in by_group]
+    for col in columns:
+        values = [int(g.get(col) or 0) for g in by_group]
+        shown = [small_count(v, suppress_below) for v in values]
+        hidden = [bool(suppress_below) and 0 < v < suppress_below for v in values]
+        t = total.get(col)  # None: the total is withheld, so the groups must not add up to it either
+        total_shown = t is not None and not (suppress_below and 0 < int(t) < suppress_below)
+        others = [i for i, (v, h) in enumerate(zip(values, hidden)) if v > 0 and not h]
+        if others and ((total_shown and sum(hidden) == 1 and len(values) > 1) or (t is None and not any(hidden))):
+            shown[min(others, key=lambda i: (values[i], i))] = NOT_SHOWN
+        for g, text in zip(out, shown):
+            g[col] = text
+    return out
+
+
 _NUM = r"(\d[\d,]*)"
 
 
@@ -269,6 +309,11 @@ def small_counts_in_text(text, suppress_below: int | None):
     'listened not used: fewer answers than the suppression threshold (fewer than 21 answers)'
     >>> small_counts_in_text("raised in 40% of comments (1,105 comments from 896 people)", 21)
     'raised in 40% of comments (1,105 comments from 896 people)'
+    >>> small_counts_in_text("Raised in 6% of comments (12 comments from 12 people); at least half of them negative", 21)
+    'Raised in fewer than 21 comments (from fewer than 21 people); at least half of them negative'
+    >>> small_counts_in_text("Raised in 6% of comments (40 comments from 40 people); about 5% of them negative "
+    ...                      "(95% interval 1% to 17%), against 30% for all areas together", 21)
+    'Raised in 6% of comments (40 comments from 40 people); fewer than 21 of them negative (fewer than half), against 30% for all areas together'
     """
     import re
 
@@ -294,6 +339,21 @@ def small_counts_in_text(text, suppress_below: int | None):
                              else m[0]), text)
     text = re.sub(r"\bn " + _NUM + r"\)", lambda m: f"{limit} answers)" if small(m[1]) else m[0], text)
     text = re.sub(r"\(" + limit + r" answers\)", f"({limit} answers)", text)
+    # no exact share beside a hidden count: "raised in 6% of comments (fewer than 21 comments from ...)" with
+    # the scope's total gives the count back, and so does "about 5% of them negative" over 40 shown comments
+    text = re.sub(r"([Rr])aised in \d+% of comments \((" + limit + r" comments) from ([^)]*)\)",
+                  lambda m: f"{m[1]}aised in {m[2]} (from {m[3]})", text)
+
+    def negative_share(m):
+        n, pct = int(m[1].replace(",", "")), int(m[3])
+        neg = round(pct / 100 * n)
+        if not 0 < neg < suppress_below:
+            return m[0]
+        side = "at least" if pct >= 50 else "fewer than"
+        return f"{m[1]} comments from {m[2]}); {limit} of them negative ({side} half)"
+
+    text = re.sub(_NUM + r" comments from ([^)]*)\); about (\d+)% of them negative \(95% interval \d+% to \d+%\)",
+                  negative_share, text)
     return text.replace(f"in only {limit}", f"in {limit}")
 
 
@@ -317,12 +377,17 @@ def codesign_html(pages: list[dict], *, hospital: str, round: str = "", today: d
              + ("<li class='staff'>Standards: how this hospital measures up</li>" if standards else "") + "</ol>")
     parts = [cover]
     for p in pages:
-        def c(n):
+        def c(n, key=None):
+            if key in p.get("withheld", ()):  # held back so that another hospital's small count stays hidden
+                return WITHHELD if key == "negative" else WITHHELD + " of"
             return small_count(n, suppress_below)
 
-        groups = "".join(f"<tr><td>{e(WHO.get(str(g['group']), str(g['group'])))}</td><td>{c(g['comments'])}</td>"
-                         f"<td>{c(g['negative'])}</td></tr>"
-                         for g in p["by_group"])
+        total = {k: (None if k in p.get("withheld", ()) else p[k]) for k in ("comments", "negative")}
+        by_group = group_counts_shown(p["by_group"], total=total, suppress_below=suppress_below)
+        groups = "".join(f"<tr><td>{e(WHO.get(str(g['group']), str(g['group'])))}</td><td>{e(g['comments'])}</td>"
+                         f"<td>{e(g['negative'])}</td></tr>"
+                         for g in by_group)
+        held = any(NOT_SHOWN in (g["comments"], g["negative"]) for g in by_group)
         survey = "".join(f"<tr><td>{e(s['text'])} <span class='staff'>({e(s['question_id'])})</span></td>"
                          f"<td>{e(s['result'])}</td><td>{e(s['benchmark'])}</td></tr>" for s in p["survey"])
         parts.append(
@@ -332,10 +397,13 @@ def codesign_html(pages: list[dict], *, hospital: str, round: str = "", today: d
             + "".join(f"<p class='concern'>You said: {e(s)}"
                       + (" <span class='staff'>(staff plan)</span>" if a == "staff" else "") + "</p>"
                       for s, a in p["concerns"])
-            + f"<h3>What people said</h3><p>{c(p['comments']).capitalize()} comments from {c(p['people'])} people mention it; "
-              f"{c(p['negative'])} of the comments are negative.</p>"
+            + f"<h3>What people said</h3><p>{c(p['comments'], 'comments').capitalize()} comments from "
+              f"{c(p['people'], 'people')} people mention it; {c(p['negative'], 'negative')} of the comments are "
+              "negative.</p>"
             + (f"<table><thead><tr><th>Group</th><th>Comments</th><th>Negative</th></tr></thead><tbody>{groups}"
                "</tbody></table>" if groups else "")
+            + (f"<p class='staff'>“{NOT_SHOWN}”: a count held back as well, so that a small group cannot be worked "
+               "out from the total.</p>" if held else "")
             + "".join(f"<blockquote>{e(q)}</blockquote>" for q in p["quotes"])
             + ("<h3>Survey figures at this hospital</h3><table><thead><tr><th>Question</th><th>Result</th>"
                f"<th>Benchmark</th></tr></thead><tbody>{survey}</tbody></table>" if survey

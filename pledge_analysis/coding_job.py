@@ -169,14 +169,38 @@ def worker_state(job: CodingJob) -> _State:
 
 
 def load_theme_model(path: str, codebook: pd.DataFrame):
-    """A :class:`~pledge_analysis.coding.classifier.ThemeClassifier` saved with its ``save`` method."""
-    from .coding.classifier import ThemeClassifier
+    """The theme model saved at ``path`` for coding comments with ``codebook``: a
+    :class:`~pledge_analysis.coding.classifier.ThemeClassifier` or a
+    :class:`~pledge_analysis.coding.ensemble.FineTunedThemeClassifier` saved with ``.save(path, codebook=...)``
+    (in a notebook, or by ``pledge-analysis run``, which keeps its model beside the project store).
+
+    Stricter than ``CLASS.load``, since its codes go into a whole table unseen: a file saved by another
+    version of pledge_analysis is refused rather than warned about, as are files that are not model files,
+    models of another kind (a sentiment model, a fine-tuned head on its own) and models whose codes the
+    codebook lacks: :class:`~pledge_analysis.errors.ModelUnavailableError` (``PA701``, ``PA702``) with what to do.
+    """
+    from . import __version__
+    from .coding.estimator import _check_codebook, read_model_file
     from .errors import ModelUnavailableError
 
-    if not hasattr(ThemeClassifier, "load"):
-        raise ModelUnavailableError("--model needs ThemeClassifier.load(), which this version of pledge_analysis "
-                                    "does not have yet; run without --model (rules and sentiment only).")
-    return ThemeClassifier.load(path, codebook=codebook)
+    hint = "Fit the model and save it again with model.save(path, codebook=...), or run without --model."
+    record = read_model_file(path, hint=hint)
+    est = record["estimator"]
+    if not (getattr(est, "_classes_are_codes", False) and hasattr(est, "predict_proba")):
+        raise ModelUnavailableError(f"the file holds a {record.get('class')}, which does not predict codebook codes",
+                                    path=path, code="PA701", hint="Pass a ThemeClassifier or FineTunedThemeClassifier "
+                                    "saved with .save(path, codebook=...); a fine-tuned head on its own "
+                                    "(FineTunedClassifier) codes through FineTunedThemeClassifier.")
+    if record.get("pledge_analysis") != __version__:
+        raise ModelUnavailableError(f"the model was saved by pledge_analysis {record.get('pledge_analysis')}; this is "
+                                    f"{__version__}, and a model's inner workings may differ between versions",
+                                    path=path, code="PA701", hint="Fit it again with this version and save it (a "
+                                    "re-run of `pledge-analysis run` refits and keeps the run's model), or install "
+                                    f"pledge_analysis {record.get('pledge_analysis')} to use this file.")
+    if not hasattr(est, "__sklearn_is_fitted__") or not est.__sklearn_is_fitted__():
+        raise ModelUnavailableError("the model in the file is not fitted", path=path, code="PA701", hint=hint)
+    _check_codebook(est, record, codebook, Path(path))
+    return est
 
 
 def empty_comments(with_codings: bool = True) -> pd.DataFrame:

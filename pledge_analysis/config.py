@@ -73,8 +73,9 @@ class ProjectConfig:
     lines: Any = field(default=None, repr=False, compare=False)  # a Locator into project.yaml
     #: the ``booklet:`` block (title, contact, logo as a resolved path, round); see project_schema.Booklet
     booklet: dict[str, Any] = field(default_factory=dict)
-    #: the ``priorities:`` block (resamples, min_comments); see project_schema.Priorities
-    priorities: dict[str, Any] = field(default_factory=lambda: {"resamples": 100, "min_comments": 10})
+    #: the ``priorities:`` block (resamples, min_comments, min_concerns); see project_schema.Priorities
+    priorities: dict[str, Any] = field(default_factory=lambda: {"resamples": 100, "min_comments": 10,
+                                                                 "min_concerns": 3})
     #: the standards file to audit each hospital against (``standards:``; see pledge_analysis.standards), or None
     standards: Path | None = None
     #: the ``machine_coding:`` block (enabled, min_accepted, min_per_code, level, embedding, folds);

@@ -103,6 +103,8 @@ class CodeResult:
     site_spellings: dict = field(default_factory=dict)
     #: the input files whose dates were read month first (US exports: :func:`month_first_files`)
     month_first: list = field(default_factory=list)
+    #: what was written to ``out / RUN_LOG`` (:func:`code_run_log`)
+    run_log: dict = field(default_factory=dict)
 
     def summary(self) -> str:
         by = ", ".join(f"{v:,} {k}" for k, v in self.status.items())
@@ -110,6 +112,8 @@ class CodeResult:
                  + (f" ({self.workers} workers)" if self.engine == "dask" else "") + f": wrote {self.out}"]
         if self.codings:
             lines.append(f"  codings: {self.codings}")
+        if self.run_log:
+            lines.append(f"  run log: {self.out / RUN_LOG}")
         for reason, n in list(self.reasons.items())[:8]:
             lines.append(f"  not coded: {n:,} x {reason}")
         used: dict = {}
@@ -552,7 +556,8 @@ def code_comments(input: str | Path, codebook: pd.DataFrame | str | Path, out: s
     ``columns`` names optional input columns by role (``site``, ``group``, ``date``, ``question_id``,
     ``respondent_id``); roles not named are taken from columns of those names when present.
     ``codings`` also writes the long codings table, ``themes`` the themes table (``.csv`` or ``.parquet``);
-    ``model`` adds a saved ``ThemeClassifier``'s codes. ``prompt_polarity`` (``{question_id: polarity}``,
+    ``model`` adds the codes of a saved theme model (``ThemeClassifier`` or ``FineTunedThemeClassifier``,
+    :func:`pledge_analysis.coding_job.load_theme_model`). ``prompt_polarity`` (``{question_id: polarity}``,
     e.g. from :func:`pledge_analysis.io.load_prompt_polarity` on a questions.yaml) says how each question
     leans its answers for the sentiment score; without it, comments are scored from their text alone.
     ``deidentify`` takes project.yaml's ``deidentify:`` block (``allow``, ``deny``, ``labels``,
@@ -575,7 +580,8 @@ def code_comments(input: str | Path, codebook: pd.DataFrame | str | Path, out: s
         from .coding_job import load_theme_model
 
         if not Path(model).exists():
-            raise MissingFileError("model file not found", path=model, hint="Save one with ThemeClassifier.save(path).")
+            raise MissingFileError("model file not found", path=model, hint="Save one with model.save(path, codebook=...), or pass the model_file "
+                                   "that run_log.json names (machine_coding).")
         load_theme_model(str(model), cb)  # fails here, before any work, if it cannot be used with this codebook
     from .coding.sentiment import _check_polarity
 
@@ -632,6 +638,11 @@ def code_comments(input: str | Path, codebook: pd.DataFrame | str | Path, out: s
                 raise _translate(exc, inputs) from exc
             table, status, reasons, rows = _summaries(dd.read_parquet(str(temps[0]), columns=list(_needed())),
                                                       cb, min_negative)
+        run_log = code_run_log(inputs, roles, job=job, engine=engine, workers=n_workers, status=status,
+                               reasons=reasons, rows=rows, codebook=codebook, model=model, codings=codings,
+                               themes=themes, deidentify=d, spellings=spellings, month_first=month_first,
+                               seconds=time.perf_counter() - started)
+        _write_run_log(temps[0] / RUN_LOG, run_log)  # inside the dataset, before it is moved into place
         for t, tmp in zip(targets, temps):
             _move_into_place(tmp, t)
         if themes is not None:
@@ -645,7 +656,62 @@ def code_comments(input: str | Path, codebook: pd.DataFrame | str | Path, out: s
             if cluster is not None:
                 cluster.close()
     return CodeResult(out, engine, rows, status, reasons, table, Path(codings) if codings else None,
-                      time.perf_counter() - started, n_workers, spellings, [str(p) for p in month_first])
+                      time.perf_counter() - started, n_workers, spellings, [str(p) for p in month_first], run_log)
+
+
+#: the run log of ``pledge-analysis code``, inside the output dataset folder: ``_``-prefixed, so Parquet
+#: readers (pyarrow, Dask, pandas) and :func:`find_inputs` skip it
+RUN_LOG = "_run_log.json"
+
+
+def code_run_log(inputs: Inputs, roles: dict, *, job, engine: str, workers: int, status: dict, reasons: dict,
+                 rows: int, codebook, model, codings, themes, deidentify: dict, spellings: dict, month_first,
+                 seconds: float) -> dict:
+    """What ``pledge-analysis code`` did, as ``run``'s ``run_log.json`` says what a run did: the command,
+    versions, inputs (how many files: their names can hold a person's), the columns used, the codebook and model, the de-identification settings
+    (the number of allow and deny entries, never the names on them), the engine, and ``rows``: ``read``,
+    ``by_outcome`` (``coded``, ``no codes``, ``not coded``: every input row is in one) and
+    ``not_coded_by_reason``; the outputs and the seconds taken."""
+    import platform
+    from datetime import datetime, timezone
+    from importlib import metadata
+
+    from . import __version__
+
+    def version(pkg):
+        try:
+            return metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            return None
+
+    return {
+        "command": "code", "pledge_analysis": __version__, "python": platform.python_version(),
+        "packages": {p: version(p) for p in ("pandas", "numpy", "pyarrow", "dask", "distributed", "spacy",
+                                              "scikit-learn", "vaderSentiment")},
+        "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        # how many files, not their names: a file name can hold a person's name (``run`` de-identifies them)
+        "inputs": {"files": len(inputs.paths), "kind": inputs.kind},
+        "columns": {k: v for k, v in roles.items() if v is not None},
+        "codebook": Path(codebook).name if not isinstance(codebook, pd.DataFrame) else "(a table passed from Python)",
+        "codebook_codes": int(len(job.codebook)),
+        "model": Path(model).name if model else None,
+        "deidentify": {"labels": list(deidentify.get("labels") or []) or "default",
+                       "allow_entries": len(deidentify.get("allow") or ()),
+                       "deny_entries": len(deidentify.get("deny") or ()),
+                       "pseudonyms": bool(deidentify.get("pseudonyms")), "name_model": deidentify.get("name_model"),
+                       "ner_model": bool(deidentify.get("ner_model"))},
+        "engine": engine, "workers": int(workers),
+        "rows": {"read": int(rows), "by_outcome": dict(status), "not_coded_by_reason": dict(reasons)},
+        "site_spellings": dict(spellings), "files_with_dates_month_first": len(month_first),
+        "outputs": {"codings": Path(codings).name if codings else None, "themes": Path(themes).name if themes else None},
+        "seconds": round(float(seconds), 3),
+    }
+
+
+def _write_run_log(path: Path, log: dict) -> None:
+    import json
+
+    path.write_text(json.dumps(log, indent=2, default=str), encoding="utf-8")
 
 
 def _needed():

@@ -161,6 +161,18 @@ CATALOGUE: tuple[Entry, ...] = (
     Entry("PA700", "ModelUnavailableError", "an optional model or package is not installed",
           "A trained spaCy model, the sentence-embedding package or BERTopic asked for but absent.",
           "Install the package the message names, or leave out the option that needs it."),
+    Entry("PA701", "ModelUnavailableError", "a saved model file cannot be used",
+          "The file passed as a model (`code --model`, CLASS.load) is not one written by a model's save(): another "
+          "program's pickle, a CSV or folder, a truncated copy, a model of another kind (a sentiment model as a "
+          "theme model), one saved by another version of pledge_analysis, or one that needs a package this machine "
+          "lacks (torch for a fine-tuned model).",
+          "Pass the .joblib file your model's save(path, codebook=...) wrote, or the one `pledge-analysis run` keeps "
+          "beside the project store (run_log.json, machine_coding.model_file); fit and save it again with this "
+          "version if the message says another version saved it."),
+    Entry("PA702", "ModelUnavailableError", "a saved model predicts codes the codebook lacks",
+          "The model was trained with another codebook (or one since edited): some code it would write is not in "
+          "the codebook given now.",
+          "Pass the codebook the model was trained with, or fit the model again on this codebook."),
 )
 
 CODES: dict[str, Entry] = {e.code: e for e in CATALOGUE}

@@ -19,6 +19,12 @@ its codes to the segments nobody has reviewed yet:
   reviews refreshes them in place; when the reviews changed, suggestions no longer made are removed
   (if still undecided) and new ones added; a decided one is human work and stays. Other
   ``method="model"`` suggestions (active learning, coder ``model``) are left alone.
+- **no refit for nothing**: with a store, the fitted model is kept beside it
+  (:mod:`pledge_analysis.model_cache`, ``<store name>-models/run_theme_model.joblib``) under a key
+  hashing the reviewed examples, the settings and the package versions; a re-run with the same key
+  reuses it (the message and the run log's ``reused``, ``model_file``, ``fit_cpu_s`` say so), any change
+  that alters what the model would learn refits it. The file can be passed to ``pledge-analysis code
+  --model``. It is a cache only: human decisions live in the store, which model coding never rewrites.
 - **what the counts use**: :func:`effective_codings` combines the three coders for the theme
   summary and everything after it: human acceptances, then rule and model suggestions, minus what a
   person rejected. :func:`coder_counts` says, per theme, which coder each counted segment comes from.
@@ -37,6 +43,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -76,6 +83,13 @@ class MachineCoding:
     #: the fitted ThemeClassifier (FineTunedThemeClassifier with ``finetune: true``) when status is ``used`` (save it with ``.save(path, codebook=...)`` to reuse it
     #: in ``pledge-analysis code --model``), else None
     model: object = None
+    #: where the model is kept beside the store (:func:`pledge_analysis.model_cache.model_file`; None without one,
+    #: or when it could not be written), whether this run reused it rather than fitting, and its key
+    model_file: str | None = None
+    reused: bool = False
+    key: str | None = None
+    #: CPU seconds the fit took when it was made (this run's, or the reused model's original fit)
+    fit_cpu_s: float = 0.0
 
     def log(self) -> dict:
         """The run log's ``machine_coding`` entry."""
@@ -85,7 +99,9 @@ class MachineCoding:
         return {"status": self.status, "message": self.message, "settings": self.settings,
                 "reviewed_segments": self.n_reviewed_segments, "accepted": self.n_accepted,
                 "accepted_per_label": self.accepted_per_label, "learnt": self.learnt, "more_needed": self.needed,
-                "suggestions": int(len(self.codings)), "cross_validated": avg, "fit_cpu_s": round(self.cpu_s, 2)}
+                "suggestions": int(len(self.codings)), "cross_validated": avg, "cpu_s": round(self.cpu_s, 2),
+                "fit_cpu_s": round(self.fit_cpu_s, 2), "reused": self.reused, "model_file": self.model_file,
+                "key": self.key}
 
 
 def human_codings(store_codings: pd.DataFrame | None) -> pd.DataFrame:
@@ -119,8 +135,12 @@ def reviewed_examples(human: pd.DataFrame, segments: pd.DataFrame, codebook: pd.
 
 
 def run_model_coding(given: dict | None, store_codings: pd.DataFrame | None, segments: pd.DataFrame,
-                     codebook: pd.DataFrame, rule_codings: pd.DataFrame, *, random_state: int = 0) -> MachineCoding:
-    """Decide whether the run trains a model, and if so train it and make its suggestions (module docstring)."""
+                     codebook: pd.DataFrame, rule_codings: pd.DataFrame, *, random_state: int = 0,
+                     model_path: str | Path | None = None) -> MachineCoding:
+    """Decide whether the run trains a model, and if so train it and make its suggestions (module docstring).
+
+    ``model_path``: where the fitted model is kept between runs (:mod:`pledge_analysis.model_cache`; the run
+    passes the file beside its store): a model kept there under the same key is reused instead of refitted."""
     from .coding.codebook import theme_of
 
     opts = settings(given)
@@ -148,17 +168,23 @@ def run_model_coding(given: dict | None, store_codings: pd.DataFrame | None, seg
         return MachineCoding("below threshold", f"{reason}, with at least {opts['min_per_code']} for each "
                              f"{what[:-1]} to learn (accepted so far: {per}). Until then the counts come from the "
                              "rules and people's decisions only.", needed=short, **base)
-    from .coding.classifier import ThemeClassifier, model_codings
+    from .coding.classifier import model_codings
+    from .model_cache import fit_key, keep_model, kept_model
 
     c0 = time.process_time()
-    model = ThemeClassifier(embedding_model=None if opts["embedding"] == "none" else opts["embedding"],
-                            cv=opts["folds"], multi_label=True, random_state=random_state,
-                            class_weight=None if opts["class_weight"] == "none" else opts["class_weight"])
-    if opts["finetune"]:
-        from .coding.ensemble import FineTunedThemeClassifier
-
-        model = FineTunedThemeClassifier(linear=model, random_state=random_state)
-    model.fit(X[["text"]], Y[learnt])
+    key = fit_key(X, Y[learnt], opts, random_state)
+    model, meta, note = kept_model(Path(model_path), key, learnt) if model_path else (None, {}, "")
+    reused = model is not None
+    if reused:
+        fit_cpu = float(meta.get("fit_cpu_s") or 0.0)
+    else:
+        model = _fit(opts, X, Y[learnt], random_state)
+        fit_cpu = time.process_time() - c0
+        if model_path:
+            failed = keep_model(model, Path(model_path), key, codebook, fit_cpu_s=round(fit_cpu, 2),
+                                reviewed_segments=len(Y))
+            note = " ".join(n for n in (note, failed) if n)
+            model_path = None if failed else model_path
     reviewed = set(X["segment_id"])
     todo = segments[~segments["segment_id"].isin(reviewed)]
     sugg = model_codings(model, todo, coder=RUN_CODER) if len(todo) else schema.empty("codings")
@@ -193,8 +219,30 @@ def run_model_coding(given: dict | None, store_codings: pd.DataFrame | None, seg
            f"{micro['recall']:.2f}), macro-F1 {rep['f1'].mean():.2f} over {len(learnt)} {what}.")
     if left:
         msg += f" Too few accepted segments to learn (fewer than {opts['min_per_code']}): {', '.join(left)}."
+    if reused:
+        msg += (f" The reviewed codings and settings are unchanged since the model was fitted, so it was reused "
+                f"from {str(model_path)!r}, not refitted (its fit took {fit_cpu:.1f} CPU-s).")
+    elif model_path:
+        msg += f" Fitted in {fit_cpu:.1f} CPU-s and kept in {str(model_path)!r} for the next run."
+    if note:
+        msg += " " + note[0].upper() + note[1:] + ("" if note.endswith(".") else ".")
     return MachineCoding("used", msg, needed=0, quality=quality, codings=sugg,
-                         cpu_s=time.process_time() - c0, model=model, **base)
+                         cpu_s=time.process_time() - c0, model=model, model_file=str(model_path) if model_path else None,
+                         reused=reused, key=key, fit_cpu_s=fit_cpu, **base)
+
+
+def _fit(opts: dict, X: pd.DataFrame, Y: pd.DataFrame, random_state: int):
+    """A theme model fitted as ``machine_coding:`` says (``finetune: true``: averaged with a fine-tuned head)."""
+    from .coding.classifier import ThemeClassifier
+
+    model = ThemeClassifier(embedding_model=None if opts["embedding"] == "none" else opts["embedding"],
+                            cv=opts["folds"], multi_label=True, random_state=random_state,
+                            class_weight=None if opts["class_weight"] == "none" else opts["class_weight"])
+    if opts["finetune"]:
+        from .coding.ensemble import FineTunedThemeClassifier
+
+        model = FineTunedThemeClassifier(linear=model, random_state=random_state)
+    return model.fit(X[["text"]], Y)
 
 
 def _rejected_keys(human: pd.DataFrame) -> tuple[set, set]:
@@ -211,12 +259,14 @@ def _i(v):
 
 def effective_codings(machine: pd.DataFrame, human: pd.DataFrame) -> pd.DataFrame:
     """The codings the theme counts rest on: every human acceptance, and every rule or model suggestion
-    of this run that no person rejected (the same segment and code, and span when the rejection has one).
-    When coders disagree (one accepted, another rejected), the acceptance counts."""
+    of this run that no person rejected (the same segment and code, and span when the rejection has one)
+    and no person already accepted or coded by hand (the same segment and code, any span: the person's coding
+    is the one counted, not a second row beside it). When coders disagree (one accepted, another rejected),
+    the acceptance counts."""
     accepted = human[human["status"] == "accepted"]
     spans, whole = _rejected_keys(human)
     acc_keys = {(s, c) for s, c in zip(accepted["segment_id"], accepted["code_id"])}
-    keep = [((s, c) in acc_keys) or not ((s, c, _i(a), _i(b)) in spans or (s, c) in whole)
+    keep = [(s, c) not in acc_keys and not ((s, c, _i(a), _i(b)) in spans or (s, c) in whole)
             for s, c, a, b in zip(machine["segment_id"], machine["code_id"], machine["start"], machine["end"])]
     keep = pd.Series(keep, index=machine.index, dtype=bool)  # a row mask even when empty (machine[[]] picks columns)
     parts = [schema.conform(machine[keep].copy(), "codings"), schema.conform(accepted.copy(), "codings")]

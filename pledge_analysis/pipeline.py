@@ -75,6 +75,9 @@ class RunResult:
     machine_coding: object | None = None
     #: per theme, which coder its counted segments come from (:func:`machine_coding.coder_counts`)
     coder_counts: pd.DataFrame | None = None
+    #: the ranked areas the draft plan passed over for want of evidence, and why
+    #: (:func:`pledge_analysis.pledge.areas_without_goal`, columns ``schema.NO_GOAL``); None: not computed
+    no_goal: pd.DataFrame | None = None
 
 
 class _Steps:
@@ -120,7 +123,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     from .coding.themes import coded_units, summarise_themes
     from .io import load_prompt_polarity
     from .cross_site import buddy_pairs, site_theme_matrix
-    from .pledge import draft_action_plan
+    from .pledge import MIN_CONCERNS, areas_without_goal, draft_action_plan
     from .priorities import method, prioritise
     from .booklet import round_in_words, survey_dates
     from .uncertainty import N_BOOT, rank_intervals, with_rank_intervals
@@ -179,8 +182,12 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     with steps.step("model coding from the store's reviewed codings"):
         # the best coder available: rules always; a theme classifier trained on what people accepted once
         # the store holds enough of it (machine_coding: in project.yaml); the counts honour people's decisions
+        from .model_cache import model_file
+
+        # the model fitted from the same reviews and settings is kept beside the store: a re-run reuses it
         machine = run_model_coding(cfg.machine_coding, _stored_codings(store_path, former_ids(codebook)), segments,
-                                   codebook, codings, random_state=cfg.random_state)
+                                   codebook, codings, random_state=cfg.random_state,
+                                   model_path=model_file(store_path) if store_path else None)
         log.info(machine.message)
         if len(machine.codings):
             codings = pd.concat([codings, machine.codings], ignore_index=True)
@@ -238,7 +245,11 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     with steps.step("drafting the action plan and cross-site learning"):
         # the programme's goals, each group's and each hospital's own (for its booklet)
         plan = draft_action_plan(priorities, units=units, codebook=codebook,
-                                 scope_types=("all", "group", "site") if cfg.sites else ("all", "group"))
+                                 scope_types=("all", "group", "site") if cfg.sites else ("all", "group"),
+                                 min_concerns=cfg.priorities.get("min_concerns", MIN_CONCERNS))
+        no_goal = areas_without_goal(priorities, units=units, codebook=codebook,
+                                     scope_types=("all", "group", "site") if cfg.sites else ("all", "group"),
+                                     min_concerns=cfg.priorities.get("min_concerns", MIN_CONCERNS))
         cross_site = site_theme_matrix(priorities, themes, codebook, scores, cfg.sites)
         buddies = (buddy_pairs(cross_site, min_comments=cfg.priorities.get("min_comments", 10))
                    if cfg.sites else None)
@@ -279,6 +290,8 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         "no_theme": {"segments": len(themeless), "of": int((segments["role"].fillna("participant") != "facilitator")
                                                           .sum()) if len(segments) else 0},
         "priorities": priority_method, "timings_s": steps.timings, "cpu_s": steps.cpu,
+        "plan": {"goals": len(plan), "min_concerns": cfg.priorities.get("min_concerns", MIN_CONCERNS),
+                 "areas_without_goal": len(no_goal)},  # goals: the plan as exported (a store's: human edits kept)
         "store": str(store_path) if store_path else None, "store_update": sync,
         "standards": ({"file": cfg.source_id(cfg.standards), "name": standards.attrs.get("name"),
                        "verdicts": {str(k): int(v) for k, v in audit["verdict"].value_counts().sort_index().items()}}
@@ -298,7 +311,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
                      codings, units, themes, scores if scores is not None else pd.DataFrame(), priorities, plan,
                      questions if questions is not None else pd.DataFrame(), scored, drivers, cross_site,
                      buddies, run_log, store_codings, store_memos, store_reviews, standards=standards,
-                     standards_audit=audit, machine_coding=machine, coder_counts=by_coder)
+                     standards_audit=audit, machine_coding=machine, coder_counts=by_coder, no_goal=no_goal)
 
 
 def _stored_codings(path, renames: dict[str, str] | None = None) -> pd.DataFrame | None:

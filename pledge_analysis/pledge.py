@@ -72,9 +72,16 @@ def _shown_reason(r) -> str:
     return shown if isinstance(shown, str) else r.reason
 
 
+#: the least evidence a draft goal rests on (``priorities: min_concerns`` in project.yaml): this many negative
+#: comments about the area in its scope, or its survey questions below the benchmark. 3, as the reasons'
+#: "3 or more negative comments at N hospitals": one or two complaints among many comments are a quote for
+#: the co-design group to weigh, not a "You said" in a patient booklet.
+MIN_CONCERNS = 3
+
+
 def draft_action_plan(priorities: pd.DataFrame, *, units: pd.DataFrame | None = None,
                       codebook: pd.DataFrame | None = None, top: int = 3, scope_types=("all", "group"),
-                      staff_groups=("staff",), n_quotes: int = 3) -> pd.DataFrame:
+                      staff_groups=("staff",), n_quotes: int = 3, min_concerns: int = MIN_CONCERNS) -> pd.DataFrame:
     """Draft the plan: up to ``top`` goals for each scope (everyone, each group, and each hospital when
     ``scope_types`` holds ``"site"``), from its top-ranked areas. The co-design group then merges,
     rewrites and chooses.
@@ -87,11 +94,12 @@ def draft_action_plan(priorities: pd.DataFrame, *, units: pd.DataFrame | None = 
     to a code already used, the next code of that area is taken, else the next area. Quotes stay
     beside the statement as evidence (``quotes``): the most negative ones, each used once in its part
     of the plan (the programme's goals for patients, for staff, each hospital's goals), from different
-    sites and groups when possible. An area with no negative comment in its scope and no survey item
-    below benchmark gets no goal (it was raised in praise only), nor does one the evidence says is not a
-    priority (see :func:`_has_concern`); the next area is taken. Goals whose evidence comes only from staff
-    (or the scope is a staff group) have ``audience="staff"``: they go to the staff plan, not the
-    patient booklet.
+    sites and groups when possible. An area gets a goal only on enough evidence (:func:`no_goal_reason`):
+    at least ``min_concerns`` (:data:`MIN_CONCERNS`) negative comments about it in its scope, or its survey
+    questions below the benchmark, and not an area the evidence says is not a priority; otherwise the next
+    area is taken, and :func:`areas_without_goal` lists the ones passed over with the reason. Goals whose
+    evidence comes only from staff (or the scope is a staff group) have ``audience="staff"``: they go to the
+    staff plan, not the patient booklet.
 
     ``units`` are the coded units (:func:`pledge_analysis.coding.coded_units`); without them (or
     without ``codebook``) the theme's own statement is used and quotes come from ``priorities``.
@@ -102,6 +110,30 @@ def draft_action_plan(priorities: pd.DataFrame, *, units: pd.DataFrame | None = 
     >>> plan[["you_said", "wording", "audience", "quotes"]].values.tolist()
     [['People raised concerns about waiting.', 'draft', 'patients', '“I waited three hours.” (primary, NGU)']]
     """
+    rows, _ = _draft(priorities, units=units, codebook=codebook, top=top, scope_types=scope_types,
+                     staff_groups=staff_groups, n_quotes=n_quotes, min_concerns=min_concerns)
+    return schema.conform(pd.DataFrame(rows), "action_plan") if rows else schema.empty("action_plan")
+
+
+def areas_without_goal(priorities: pd.DataFrame, *, units: pd.DataFrame | None = None,
+                       codebook: pd.DataFrame | None = None, top: int = 3, scope_types=("all", "group"),
+                       staff_groups=("staff",), min_concerns: int = MIN_CONCERNS) -> pd.DataFrame:
+    """The areas :func:`draft_action_plan` (same arguments) passed over on its way down each scope's ranking
+    for want of evidence, one row each (columns :data:`pledge_analysis.schema.NO_GOAL`), with ``why`` in
+    words (:func:`no_goal_reason`): what the report and the staff plan say beside the draft.
+
+    >>> pr = pd.DataFrame({"scope_type": ["all"] * 2, "scope": ["all"] * 2, "rank": [1, 2], "theme": ["a", "b"],
+    ...     "name": ["Kindness", "Waiting"], "reason": ["r", "r"], "quotes": ["", ""], "n_negative": [1, 9]})
+    >>> areas_without_goal(pr)[["rank", "name", "why"]].values.tolist()
+    [[1, 'Kindness', 'too few negative comments about it here to draft a goal from (at least 3 are needed, or its survey questions below the benchmark)']]
+    """
+    _, skipped = _draft(priorities, units=units, codebook=codebook, top=top, scope_types=scope_types,
+                        staff_groups=staff_groups, n_quotes=0, min_concerns=min_concerns)
+    return pd.DataFrame(skipped, columns=list(schema.NO_GOAL))
+
+
+def _draft(priorities, *, units, codebook, top, scope_types, staff_groups, n_quotes, min_concerns):
+    """``(goals, passed over)``: the rows of :func:`draft_action_plan` and of :func:`areas_without_goal`."""
     codes = codebook.set_index("code_id") if codebook is not None and len(codebook) else None
     order = {c: i for i, c in enumerate(codes.index)} if codes is not None else {}
     parents = codes["parent_id"].to_dict() if codes is not None else {}
@@ -113,7 +145,7 @@ def draft_action_plan(priorities: pd.DataFrame, *, units: pd.DataFrame | None = 
     used_codes: dict[str, set] = {}  # plan part ("" = the programme, else a site) -> codes used
     used_texts: dict[str, set] = {}
     used_quotes: dict[str, set] = {}
-    rows = []
+    rows, skipped = [], []
     for scope_type in scope_types:
         sub = priorities[priorities["scope_type"] == scope_type]
         for scope in sorted(sub["scope"].astype(str).unique()):
@@ -130,8 +162,11 @@ def draft_action_plan(priorities: pd.DataFrame, *, units: pd.DataFrame | None = 
                     evidence = negative.get(r.theme, units.iloc[:0])
                     if scope_type in ("group", "site"):
                         evidence = evidence[evidence[scope_type].astype(str) == scope]
-                if not _has_concern(r, evidence):
-                    continue  # nothing here to improve: only praise or neutral comments, survey not below
+                why = no_goal_reason(r, evidence, min_concerns)
+                if why:  # not enough here to improve: praise, one or two complaints, or "not a priority"
+                    skipped.append({"scope_type": scope_type, "scope": scope, "rank": int(r.rank), "theme": r.theme,
+                                    "name": str(r.name), "why": why})
+                    continue
                 picked = _pick_code(r, evidence, codes, order, parents, codes_used, texts_used)
                 if picked is None:
                     continue  # every statement of this area is already in this part of the plan
@@ -155,29 +190,39 @@ def draft_action_plan(priorities: pd.DataFrame, *, units: pd.DataFrame | None = 
                     "audience": "staff" if staff else "patients", "wording": wording, "quotes": " | ".join(quotes),
                 })
                 n += 1
-    return schema.conform(pd.DataFrame(rows), "action_plan") if rows else schema.empty("action_plan")
+    return rows, skipped
 
 
-def _has_concern(r, evidence) -> bool:
-    """Whether a ranked area holds something to improve in its scope: a negative comment (``evidence``, the
-    scope's negative units of the theme, or the row's ``n_negative`` without units) or survey items below
-    their benchmark (``survey_gap`` > 0). An area raised only in praise ("the nurses were kind") must not
-    become "You said: some staff were abrupt or dismissive" in a patient booklet. Nor does an area whose
+def no_goal_reason(r, evidence, min_concerns: int = MIN_CONCERNS) -> str:
+    """Why a ranked area gets no draft goal in its scope, in words; ``""`` when it gets one. It gets one when
+    its survey questions score below their benchmark (``survey_gap`` > 0) or at least ``min_concerns``
+    comments about it in the scope are negative (``evidence``, the scope's negative units of the theme,
+    counted by comment; without units the row's ``n_negative``; neither known: a goal, as before), unless its
     evidence as a whole says it is not a priority (``priority_score`` below 0.5 by more than
-    :data:`pledge_analysis.priorities.VERDICT_MARGIN`: its reason says "not a priority on this evidence"),
-    such as a theme raised nearly always in praise with one complaint among many thanks."""
+    :data:`pledge_analysis.priorities.VERDICT_MARGIN`: its reason says "not a priority on this evidence").
+    An area raised only in praise ("the nurses were kind"), or with one complaint among many thanks, must
+    not become "You said: some staff were abrupt or dismissive" in a patient booklet."""
     from .priorities import VERDICT_MARGIN
 
     score = getattr(r, "priority_score", None)
     if score is not None and pd.notna(score) and score < 0.5 - VERDICT_MARGIN:
-        return False
+        return "its evidence as a whole says it is not a priority"
     gap = getattr(r, "survey_gap", None)
     if gap is not None and pd.notna(gap) and gap > 0:
-        return True
+        return ""
     if evidence is not None:
-        return len(evidence) > 0
-    n_negative = getattr(r, "n_negative", None)
-    return n_negative is None or pd.isna(n_negative) or n_negative > 0
+        k = evidence["segment_id"].nunique() if "segment_id" in evidence.columns else len(evidence)
+    else:
+        k = getattr(r, "n_negative", None)
+        if k is None or pd.isna(k):
+            return ""
+    if int(k) >= max(int(min_concerns), 1):
+        return ""
+    if int(k) == 0:
+        return ("no negative comment about it here and no survey question below the benchmark: raised in praise "
+                "or in passing")
+    return (f"too few negative comments about it here to draft a goal from (at least {min_concerns} are needed, "
+            "or its survey questions below the benchmark)")
 
 
 def _pick_code(r, evidence, codes, order, parents, codes_used, texts_used):

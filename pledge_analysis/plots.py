@@ -57,38 +57,71 @@ def priority_bars(priorities: pd.DataFrame, *, scope: str = "all", top: int = 10
     return fig
 
 
+#: the count behind a share drawn by :func:`theme_heatmap`: a share of a hidden count is not drawn
+_COUNT_OF = {"prevalence": ("n_segments", "comments"), "negativity": ("n_negative", "negative comments")}
+
+
 def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str = "negativity",
-                  min_comments: int | None = None):
+                  min_comments: int | None = None, suppress_below: int | None = None):
     """Themes x scopes (groups or sites) heatmap of a themes column (default: negativity).
 
-    An empty cell says why: "no comments" (no comment about the theme there) or, with ``min_comments`` (the
+    An empty cell says why: "no comments" (no comment about the theme there); with ``min_comments`` (the
     priorities' rule, ``priorities: min_comments``), "fewer than N comments": a negativity resting on fewer
-    comments is not drawn, as the priorities table does not give it; a legend line under the chart says so."""
+    comments is not drawn, as the priorities table does not give it; with ``suppress_below`` (the project's
+    suppression rule), a prevalence or negativity whose count (``n_segments``, ``n_negative``) is under it is
+    not drawn either ("fewer than 21 comments", "fewer than 21 negative comments"): the share times the
+    scope's total (or the comments) would give the hidden count back. A legend line under the chart says so."""
     import plotly.graph_objects as go
 
     t = themes[(themes["scope_type"] == scope_type) & (themes["n_segments"] > 0)]
     m = t.pivot_table(index="name", columns="scope", values=value, aggfunc="first")
-    few = None
+    few = hidden = None
     if min_comments and value == "negativity":
         n = t.pivot_table(index="name", columns="scope", values="n_segments", aggfunc="first").reindex_like(m)
         few = (n < min_comments).to_numpy()
         m = m.mask(n < min_comments)
+    text = held = None
+    if suppress_below and suppress_below > 1 and value in _COUNT_OF and _COUNT_OF[value][0] in t.columns and len(t):
+        # (no theme raised in this scope, e.g. a round whose comment cells are all empty: nothing to withhold)
+        from .priorities import held_back
+
+        col, noun = _COUNT_OF[value]
+        c = t.pivot_table(index="name", columns="scope", values=col, aggfunc="first").reindex_like(m)
+        hidden = ((c > 0) & (c < suppress_below) & m.notna()).to_numpy()
+        # and the cell that would give a hidden one back as the theme's total minus the others (held_back)
+        flag = held_back(themes[themes["n_segments"].fillna(0) > 0], suppress_below, [col])[col]
+        kept = t.assign(_held=flag.reindex(t.index, fill_value=False).to_numpy())
+        held = (kept.pivot_table(index="name", columns="scope", values="_held", aggfunc="first")
+                .reindex_like(m).fillna(False).astype(bool).to_numpy() & m.notna().to_numpy())
+        m = m.mask(hidden | held)
+        text = f"fewer than {suppress_below} {noun}"
     blank = f"fewer than {min_comments} comments"
+    keywords = _blank_text(m, few, blank)
+    if hidden is not None and (hidden.any() or held.any()):  # the suppression rule's wording wins
+        keywords["text"] = [[text if h else WITHHELD_CELL if w else cell for h, w, cell in zip(hrow, wrow, row)]
+                            for hrow, wrow, row in zip(hidden, held, keywords["text"])]
     fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=list(m.index), colorscale="Reds",
                                zmin=0, zmax=1 if value in ("negativity", "prevalence") else None,
-                               hovertemplate="%{y} / %{x}: %{z:.0%}<extra></extra>",
-                               **_blank_text(m, few, blank)))
+                               hovertemplate="%{y} / %{x}: %{z:.0%}<extra></extra>", **keywords))
     fig.update_layout(title=f"{value.title()} by theme and {scope_type}", height=120 + 26 * len(m),
                       margin=dict(l=10, r=10, t=50, b=40))
     where = "hospital" if scope_type == "site" else scope_type
     why = f"“{BLANK_CELL}”: no comment about this theme in this {where}, so there is nothing to show (not a value of 0)"
     if few is not None and few.any():
         why += f"; “{blank}”: too few for a reliable percentage, so it is not shown"
+    if hidden is not None and hidden.any():
+        why += (f"; “{text}”: under the project's suppression rule, so its percentage is not shown either "
+                "(it would give the number away)")
+    if held is not None and held.any():
+        why += (f"; “{WITHHELD_CELL}”: held back as well, so that a hidden number cannot be worked out from the "
+                "theme's total")
     return _blank_legend(fig, m, why)
 
 
 #: What an empty heatmap cell says in the cell itself.
 BLANK_CELL = "no comments"
+#: What a cell held back by secondary suppression says (:func:`pledge_analysis.priorities.held_back`).
+WITHHELD_CELL = "withheld"
 
 
 def _blank_text(m: pd.DataFrame, other=None, other_text: str = "") -> dict:

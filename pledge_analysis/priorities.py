@@ -107,18 +107,73 @@ class CountWords:
     """
 
     suppress_below: int | None = None
+    #: counts of this row held back (:func:`held_back`) whatever their size, written "a withheld number",
+    #: so that a hidden count of a sibling scope cannot be worked out by subtraction
+    held: tuple = ()
 
     def hides(self, n) -> bool:
-        """Whether ``n`` is written "fewer than N"."""
+        """Whether ``n`` is written "fewer than N" (or withheld)."""
+        if int(n) > 0 and int(n) in self.held:
+            return True
         return bool(self.suppress_below) and self.suppress_below > 1 and 0 < int(n) < self.suppress_below
 
     def number(self, n) -> str:
         """``n`` alone: ``"7"`` or ``"fewer than 21"``."""
-        return f"fewer than {self.suppress_below}" if self.hides(n) else str(int(n))
+        return self._hidden(n) if self.hides(n) else str(int(n))
 
     def of(self, n, one: str, many: str | None = None) -> str:
         """``n`` with its noun: ``"7 comments"``, ``"1 person"`` or ``"fewer than 21 people"``."""
-        return f"fewer than {self.suppress_below} {many or one + 's'}" if self.hides(n) else plural(int(n), one, many)
+        if not self.hides(n):
+            return plural(int(n), one, many)
+        return f"{self._hidden(n)}{' of' if self._withheld(n) else ''} {many or one + 's'}"
+
+    def _withheld(self, n) -> bool:
+        return int(n) in self.held and not (self.suppress_below and 0 < int(n) < self.suppress_below)
+
+    def _hidden(self, n) -> str:
+        return HELD_WORDS if self._withheld(n) else f"fewer than {self.suppress_below}"
+
+
+#: how a count held back by :func:`held_back` is written ("a withheld number of comments")
+HELD_WORDS = "a withheld number"
+
+#: the counts of a themes or priorities row that the suppression rule hides
+HIDDEN_COUNTS = ("n_segments", "n_negative", "n_respondents")
+
+
+def held_back(table: pd.DataFrame, suppress_below: int | None, columns=HIDDEN_COUNTS) -> pd.DataFrame:
+    """Counts (of a themes or priorities table) withheld although they are not small, so that no small count
+    comes back by subtraction. The groups, and the hospitals, of a theme add up to its everyone row; when
+    that row's count is shown and exactly one group's (or hospital's) is hidden ("fewer than 21"), the total
+    minus the others gives it back. Then the smallest other one is held back too (secondary suppression).
+    One boolean column per count in ``columns``, aligned to ``table``; all False without a rule.
+
+    >>> t = pd.DataFrame({"scope_type": ["all", "group", "group"], "scope": ["all", "primary", "staff"],
+    ...                   "theme": "w", "n_segments": [30, 25, 5]})
+    >>> held_back(t, 21, ["n_segments"])["n_segments"].tolist()
+    [False, True, False]
+    """
+    cols = [c for c in columns if c in table.columns]
+    out = pd.DataFrame(False, index=table.index, columns=cols)
+    if not suppress_below or suppress_below <= 1 or not len(table):
+        return out
+    for _, rows in table.groupby("theme", sort=False):
+        total = rows[rows["scope_type"] == "all"]
+        for kind in ("group", "site"):
+            members = rows[rows["scope_type"] == kind]
+            if len(members) < 2 or total.empty:
+                continue
+            for c in cols:
+                if 0 < int(total[c].iloc[0]) < suppress_below:
+                    continue  # the total is hidden itself: nothing to subtract from
+                v = members[c].fillna(0).astype(int)
+                small = (v > 0) & (v < suppress_below)
+                if small.sum() != 1:  # none, or two or more: only their sum comes back
+                    continue
+                shown = v[(v > 0) & ~small]
+                if len(shown):
+                    out.loc[shown.sort_values(kind="stable").index[0], c] = True
+    return out
 
 
 def scope_scores(scores: pd.DataFrame, scope_type: str, scope: str) -> pd.DataFrame:
@@ -434,10 +489,16 @@ def _reason(r, min_comments: int, n_drivers: int = 0, counts: CountWords = Count
             which += " (raised in praise or in passing, not as a concern)"
         parts = [f"raised in {'' if hidden else 'only '}{counts.of(n, 'comment')} ({people}), {which}: too few "
                  f"(under {min_comments}) for a reliable percentage"]
-    elif counts.hides(n):  # an exact share (or its interval) of a hidden count would give the count away
+    elif counts.hides(n):  # an exact share (or its interval) of a hidden count would give the count away:
+        # the share of the scope's comments times the scope's total (the report prints it), the negativity
+        # times the count; neither is printed
         share = ("none" if not neg else "all" if neg == n else "at least half" if neg * 2 >= n else "fewer than half")
-        parts = [f"raised in {r.prevalence_raw:.0%} of comments ({counts.of(n, 'comment')} from {people})",
+        parts = [f"raised in {counts.of(n, 'comment')} (from {people})",
                  f"{share} of them negative, against {r.negativity_ref:.0%} for all areas together"]
+    elif counts.hides(neg):  # the comments are shown, the negative ones are not: no exact share of them
+        parts = [f"raised in {r.prevalence_raw:.0%} of comments ({counts.of(n, 'comment')} from {people})",
+                 f"{counts.number(neg)} of them negative ({'at least' if neg * 2 >= n else 'fewer than'} half), "
+                 f"against {r.negativity_ref:.0%} for all areas together"]
     else:
         parts = [f"raised in {r.prevalence_raw:.0%} of comments ({counts.of(n, 'comment')} from {people})",
                  f"about {r.negativity:.0%} of them negative (95% interval {r.negativity_low:.0%} to "
@@ -618,7 +679,10 @@ def prioritise(themes: pd.DataFrame, units: pd.DataFrame, codebook: pd.DataFrame
     n_drivers = len(drivers) if drivers is not None else 0
     rows = list(df.itertuples(index=False))
     df["reason"] = [_reason(r, min_comments, n_drivers) for r in rows]
-    df["reason_shown"] = [_reason(r, min_comments, n_drivers, counts) for r in rows]
+    held = held_back(df, suppress_below)  # no small count of a group or hospital by subtraction
+    held_counts = [tuple(int(getattr(r, c)) for c in held.columns if h[c]) for r, (_, h) in zip(rows, held.iterrows())]
+    df["reason_shown"] = [_reason(r, min_comments, n_drivers, CountWords(suppress_below, held=h) if h else counts)
+                          for r, h in zip(rows, held_counts)]
     # candidate quotes split by theme once (row order kept), not filtered out of every unit for each row
     negative = units[units["sentiment"] == "negative"] if len(units) else units
     by_theme = dict(tuple(negative.groupby("theme", sort=False))) if len(negative) else {}

@@ -417,19 +417,23 @@ class Project:
                      method: str | None = None, uncertain_first: bool = False) -> pd.DataFrame:
         """Suggestions (rules, model or topic) that ``coder`` has not yet decided, with their segments.
 
-        Other coders' decisions are never shown, so two coders can code the same segments blind.
+        Other coders' decisions are never shown, so two coders can code the same segments blind. A suggestion
+        of a code that ``coder`` already accepted or added by hand on the same segment (any span) is not asked
+        again; one that ``coder`` rejected is left out by its span.
         """
         sugg = pd.read_sql_query(
             "SELECT c.coding_id, c.segment_id, c.code_id, c.method, c.confidence, c.start, c.end, c.evidence, "
             "c.negated, s.text, s.site, s.\"group\", s.speaker, s.source_id, s.position, s.source_type, s.question_id "
             "FROM codings c JOIN segments s ON s.segment_id = c.segment_id "
             "WHERE c.status = 'suggested' AND c.method IN ('rules', 'model', 'topic')", self.conn)
-        mine = pd.read_sql_query("SELECT segment_id, code_id, start, end FROM codings WHERE method='manual' AND coder=?",
-                                 self.conn, params=(coder,))
+        mine = pd.read_sql_query("SELECT segment_id, code_id, start, end, status FROM codings "
+                                 "WHERE method='manual' AND coder=?", self.conn, params=(coder,))
         if len(mine):
             done = set(zip(mine["segment_id"], mine["code_id"], mine["start"].astype("Int64"), mine["end"].astype("Int64")))
+            coded = set(zip(mine.loc[mine["status"] == "accepted", "segment_id"],
+                            mine.loc[mine["status"] == "accepted", "code_id"]))
             keys = zip(sugg["segment_id"], sugg["code_id"], sugg["start"].astype("Int64"), sugg["end"].astype("Int64"))
-            sugg = sugg[[k not in done for k in keys]]
+            sugg = sugg[[k not in done and k[:2] not in coded for k in keys]]
         for col, val in (("code_id", code), ("site", site), ("group", group), ("method", method)):
             if val is not None:
                 sugg = sugg[sugg[col] == val] if col != "code_id" else sugg[(sugg[col] == val) | sugg[col].str.startswith(val + ".")]

@@ -167,6 +167,9 @@ class Priorities(_Strict):
                            "intervals out. Each costs about 0.1 s of CPU on a 3,000-comment round.")
     min_comments: int = Field(10, ge=1, description="A theme's percentage of negative comments is given in the "
                               "reasons only when it rests on at least this many comments (fewer: the counts).")
+    min_concerns: int = Field(3, ge=1, description="A draft goal needs at least this many negative comments "
+                              "about the area in its scope, or its survey questions below the benchmark; an area "
+                              "with less gets none, and the report says why (`pledge.areas_without_goal`).")
 
 
 class MachineCoding(_Strict):

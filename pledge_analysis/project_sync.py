@@ -13,7 +13,9 @@ machine suggestions           of the methods the run produced (``rules``; ``mode
                               coder when it trained a model, see :mod:`pledge_analysis.machine_coding`): a suggestion
                               produced again keeps its ``coding_id`` (confidence and evidence
                               refreshed); one no longer produced is deleted only if it is still
-                              ``suggested`` with no memo, else kept
+                              ``suggested`` with no memo, else kept; a new one for a segment and
+                              code a person already accepted or coded by hand (any span) is not
+                              made (``already_coded_by_people`` in the summary)
 human codings                 (``manual``, or any decided suggestion): never deleted
 renamed or merged codes       (the codebook's ``formerly:``) people's codings, memos and edited goals of
                               an old id move to the code that holds it now, before anything else
@@ -83,13 +85,20 @@ def sync_run(project, *, tables: dict[str, pd.DataFrame], codings: pd.DataFrame,
                                 f"FROM codings WHERE {' OR '.join(where) or '0'}", args):
             rec = dict(zip(("coding_id", "segment_id", "code_id", "method", "start", "end", "status", "memo"), row))
             existing.setdefault(_key(rec), rec)
-        produced, inserted, refreshed = set(), [], 0
+        # a (segment, code) a person already accepted or coded by hand gets no new suggestion: asking again
+        # about their own code, and counting it twice, would undo human work (a suggestion already in the
+        # store is refreshed as before, so another coder coding blind is still asked)
+        by_people = set(conn.execute("SELECT segment_id, code_id FROM codings WHERE status = 'accepted'").fetchall())
+        produced, inserted, refreshed, skipped = set(), [], 0, 0
         stamp = now()
         for rec in codings.to_dict("records"):
             k = _key(rec)
             if k in produced:
                 continue
             produced.add(k)
+            if k not in existing and (rec["segment_id"], rec["code_id"]) in by_people:
+                skipped += 1
+                continue
             if k in existing:
                 conn.execute("UPDATE codings SET confidence=?, evidence=?, negated=? WHERE coding_id=?",
                              (_encode("confidence", rec.get("confidence")), _encode("evidence", rec.get("evidence")),
@@ -109,7 +118,7 @@ def sync_run(project, *, tables: dict[str, pd.DataFrame], codings: pd.DataFrame,
             else:
                 kept += 1
         summary["suggestions"] = {"new": len(inserted), "refreshed": refreshed, "removed": removed,
-                                  "kept_because_decided": kept}
+                                  "kept_because_decided": kept, "already_coded_by_people": skipped}
 
         # ---------------------------------------------------------------- human work and orphans
         new_text = dict(zip(tables["segments"]["segment_id"], tables["segments"]["text"]))

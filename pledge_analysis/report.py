@@ -328,9 +328,11 @@ def _no_theme_part(result, shown: int = 30) -> list[str]:
             _table(lost, ["source_id", "site", "group", "question_id", "text"], shown, name="no_theme")]
 
 
-def coding_section(result) -> list[str]:
+def coding_section(result, suppress_below: int | None = None) -> list[str]:
     """"How the comments were coded": which coder produced each theme count (people, rules, model) and,
-    when the run trained a model, how good it is on the project's own reviewed codings (cross-validated)."""
+    when the run trained a model, how good it is on the project's own reviewed codings (cross-validated).
+    With ``suppress_below`` (the project's rule) a theme whose count is under it has that count, and the
+    coder counts that add up to it, written "fewer than N", as the priorities' reasons write it."""
     mc, counts = getattr(result, "machine_coding", None), getattr(result, "coder_counts", None)
     if mc is None or counts is None:
         return []
@@ -339,10 +341,20 @@ def coding_section(result) -> list[str]:
            "(everyone): <em>people</em> = a reviewer accepted or added the code; <em>rules</em> = the codebook's "
            "keywords; <em>model</em> = a theme classifier trained on this project's reviewed codings (only where "
            "no person has reviewed the comment and the rules did not find the theme). Suggestions a reviewer "
-           "rejected are not counted.</p>",
+           "rejected are not counted."
+           + (f" A theme with fewer than {suppress_below} comments has its counts written “fewer than "
+              f"{suppress_below}”, as in the reasons." if suppress_below and suppress_below > 1 else "") + "</p>",
            f"<p>{html.escape(mc.message)}</p>"]
     table = counts.rename(columns={"name": "theme name", "n_segments": "segments counted", "human": "people",
                                    "rejected_by_people": "rejected by people"})
+    if suppress_below and suppress_below > 1:
+        from .codesign import small_count
+
+        table = table.astype({c: object for c in ("segments counted", "people", "rules", "model",
+                                                  "rejected by people")})
+        hidden = [0 < int(n) < suppress_below for n in counts["n_segments"]]
+        for c in ("segments counted", "people", "rules", "model", "rejected by people"):
+            table[c] = [small_count(int(v), suppress_below) if h else int(v) for v, h in zip(table[c], hidden)]
     out.append(_table(table, ["theme", "theme name", "segments counted", "people", "rules", "model",
                               "rejected by people"], 80, name="themes_by_coder"))
     out += _no_theme_part(result)
@@ -449,9 +461,11 @@ def write_report(result, path: str | Path) -> None:
     theme_figs = []  # after the priorities table: the themes behind it
     if len(result.themes):
         theme_figs.append(("Negativity by theme and group", plots.theme_heatmap(result.themes, scope_type="group",
-                                              min_comments=(result.run_log.get("priorities") or {}).get("min_comments"))))
-        theme_figs.append(("Prevalence by theme and site",
-                           plots.theme_heatmap(result.themes, scope_type="site", value="prevalence")))
+                                              min_comments=(result.run_log.get("priorities") or {}).get("min_comments"),
+                                              suppress_below=min_n)))
+        theme_figs.append(("Prevalence by theme and site",  # no share of a hidden count (it and the total give it)
+                           plots.theme_heatmap(result.themes, scope_type="site", value="prevalence",
+                                               suppress_below=min_n)))
     survey_fig = None  # in the survey section, above the table it draws
     if len(result.scores):
         labelled = result.scores.copy()
@@ -483,7 +497,7 @@ def write_report(result, path: str | Path) -> None:
         parts.append(_table(pd.Series(result.run_log["set_aside_by_reason"], name="rows").rename_axis("reason").reset_index(),
                             name="set_aside_by_reason"))
     parts += deidentification_section(result, rel)
-    parts += coding_section(result)
+    parts += coding_section(result, min_n)
     parts.append("<h2>Prioritised improvement areas</h2>"
                  f"<p class='note'>{html.escape(priority_methods(result.run_log))}</p>")
     plotly_js = [True]  # plotly.js goes into the page once, with the first figure
@@ -516,6 +530,16 @@ def write_report(result, path: str | Path) -> None:
         plan_cols = [c for c in ["goal_id", "scope", "theme", "you_said", "we_plan_to", "by", "status"]
                      if c in result.action_plan.columns]
         parts.append(_table(result.action_plan, plan_cols, name="action_plan"))
+    no_goal = getattr(result, "no_goal", None)
+    if no_goal is not None and len(no_goal):
+        from .pledge import MIN_CONCERNS
+
+        at_least = (getattr(result.config, "priorities", None) or {}).get("min_concerns", MIN_CONCERNS)
+        parts.append(f"<h3>Top-ranked areas with no draft goal</h3><p class='note'>A draft goal needs at least "
+                     f"{at_least} negative comments about the area in its scope, or its survey questions below "
+                     "the benchmark (<code>priorities: min_concerns</code> in project.yaml); these areas had "
+                     "less, so the next area was taken. The co-design group may still choose them.</p>")
+        parts.append(_table(no_goal, ["scope_type", "scope", "rank", "name", "why"], name="no_goal"))
     if result.cross_site is not None and len(result.cross_site):
         parts.append("<h2>Learning across hospitals</h2><p class='note'>Priority score of each theme at each "
                      "site (fixed scale: 0.5 = unremarkable, the same meaning at every site); "

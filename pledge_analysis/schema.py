@@ -92,8 +92,9 @@ SCORES = (
 #: usable survey items (0: the survey gap is missing, never 0). ``reason`` and ``survey_evidence`` give every
 #: count as it is; ``reason_shown`` and ``survey_evidence_shown`` are the same texts as the report, the view
 #: and the action plan print them: a count of comments, people or answers under the project's
-#: ``suppress_below`` reads "fewer than N" (:class:`pledge_analysis.priorities.CountWords`; priorities.csv
-#: of earlier releases has no shown columns, and the view writes them from ``reason`` itself).
+#: ``suppress_below`` reads "fewer than N", with no share or interval it could be worked back from
+#: (:class:`pledge_analysis.priorities.CountWords`; priorities.csv of earlier releases has no shown columns,
+#: and the view writes them from ``reason`` itself).
 PRIORITIES = (
     "scope_type", "scope", "rank", "theme", "name", "priority_score", "prevalence", "negativity",
     "survey_gap", "breadth", "driver", "prevalence_norm", "negativity_norm", "survey_gap_norm",
@@ -126,6 +127,10 @@ ACTION_PLAN = (
 #: A goal's ``status`` (``overdue`` is worked out from "By", never stored) and its ``audience``.
 STATUSES = ("not started", "ongoing", "achieved")
 AUDIENCES = ("patients", "staff")
+#: Ranked areas the draft plan passed over for want of evidence (:func:`pledge_analysis.pledge.areas_without_goal`):
+#: the area's ``scope_type``, ``scope``, ``rank``, ``theme`` and ``name`` as in :data:`PRIORITIES`, and ``why``
+#: in words (too few negative comments, praise only, or "not a priority").
+NO_GOAL = ("scope_type", "scope", "rank", "theme", "name", "why")
 
 #: Funnel position of each unit (:func:`pledge_analysis.survey.funnel`), after the input's own columns:
 #: the unit's ``estimate`` (a fraction) with its 95% interval (the input's ``ci_low``/``ci_high`` when it
@@ -183,7 +188,7 @@ TABLES = {
     "scored_responses": SCORED_RESPONSES, "set_aside": SET_ASIDE, "codebook": CODEBOOK, "codings": CODINGS,
     "sentiment": SENTIMENT, "units": UNITS, "redactions": REDACTIONS, "themes": THEMES, "scores": SCORES,
     "priorities": PRIORITIES, "cross_site": CROSS_SITE, "standards_audit": STANDARDS_AUDIT,
-    "action_plan": ACTION_PLAN,
+    "action_plan": ACTION_PLAN, "no_goal": NO_GOAL,
     "funnel": FUNNEL, "funnel_limits": FUNNEL_LIMITS, "comparisons": COMPARISONS,
     "goal_progress": GOAL_PROGRESS, "cpes_flags": CPES_FLAGS, "national": NATIONAL,
     "drivers": DRIVERS, "casemix": CASEMIX,

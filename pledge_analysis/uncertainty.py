@@ -26,6 +26,8 @@ names ("without prevalence", "prevalence x2") are mapped by :data:`OLD_SCENARIO_
 """
 from __future__ import annotations
 
+import re
+
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -253,14 +255,15 @@ def rank_intervals(segments: pd.DataFrame, units: pd.DataFrame, codebook: pd.Dat
 
 
 def with_rank_intervals(priorities: pd.DataFrame, intervals: pd.DataFrame) -> pd.DataFrame:
-    """``priorities`` with ``rank_low``, ``rank_high`` and ``p_top3`` from ``intervals``.
+    """``priorities`` with ``rank_low``, ``rank_high`` and ``p_top{k}`` from ``intervals`` (``p_top3`` by default;
+    whatever ``top`` :func:`rank_intervals` was given, its ``p_top{top}`` is kept, and joining again replaces it).
 
     Raises ValueError if the intervals' point ranks differ from the priorities' (they must be
     computed from the same inputs). A ``priorities.csv`` of an earlier release (no ``reason_shown``,
     ``survey_evidence_shown``) is accepted: those columns are added empty."""
     keys = ["scope_type", "scope", "theme"]
     priorities = schema.rename_legacy(priorities, "priorities")
-    cols = [c for c in ("rank_low", "rank_high", "p_top3") if c in intervals.columns]
+    cols = [c for c in intervals.columns if c in ("rank_low", "rank_high") or re.fullmatch(r"p_top\d+", str(c))]
     m = priorities.drop(columns=[c for c in cols if c in priorities.columns]).merge(
         intervals[keys + ["rank"] + cols].rename(columns={"rank": "_point"}), on=keys, how="left")
     differ = m["_point"].notna() & (m["_point"] != m["rank"])

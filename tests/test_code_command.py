@@ -98,8 +98,13 @@ def test_dask_engine_gives_the_local_result_row_for_row(coded):
                                   pd.read_parquet(tmp / "dask_codings.parquet"))
     pd.testing.assert_frame_equal(local.themes, dask.themes)
     assert len(a) == N and dask.rows == N
-    assert len(list((tmp / "local.parquet").iterdir())) == 3  # chunks of 1,000 rows
-    assert len(list((tmp / "dask.parquet").iterdir())) > 2  # more partitions than workers
+    parts = {e: [p for p in (tmp / f"{e}.parquet").iterdir() if p.suffix == ".parquet"] for e in ("local", "dask")}
+    assert len(parts["local"]) == 3  # chunks of 1,000 rows
+    assert len(parts["dask"]) > 2  # more partitions than workers
+    # beside the parts, each engine's run log (skipped by Parquet readers: "_" first)
+    for e in ("local", "dask"):
+        names = {p.name for p in (tmp / f"{e}.parquet").iterdir()} - {p.name for p in parts[e]}
+        assert names == {"_run_log.json"}, names
     # every worker built its pipeline once, however many partitions it coded
     assert len(builds) == 2 and all(list(v.values()) == [1] for v in builds.values())
 

@@ -31,7 +31,7 @@ from sklearn.utils._param_validation import generate_invalid_param_val, make_con
 from pledge_analysis.coding.classifier import TextFeatures, ThemeClassifier
 from pledge_analysis.coding.finetune import FineTunedClassifier
 from pledge_analysis.coding.sentiment import SentimentClassifier
-from pledge_analysis.errors import ConfigError, NotFittedError, PledgeError
+from pledge_analysis.errors import ConfigError, ModelUnavailableError, NotFittedError, PledgeError
 
 SURVEY = Path(__file__).resolve().parents[1] / "data_samples" / "survey" / "patients_NGU.csv"
 QUESTIONS = {"What was good about your care?": "good", "What could be improved?": "improve",
@@ -249,10 +249,12 @@ def test_save_and_load_a_fitted_model(data, tmp_path):
     with pytest.warns(UserWarning, match="0.0.1"):
         ThemeClassifier.load(tmp_path / "old.joblib")
     other = codebook_from_records([{"id": c, "name": c} for c in ["good", "improve"]])
-    with pytest.raises(ConfigError, match="staff"):  # the model predicts a code this codebook lacks
+    with pytest.raises(ModelUnavailableError, match="staff") as e:  # the model predicts a code this codebook lacks
         ThemeClassifier.load(path, codebook=other)
-    with pytest.raises(ConfigError, match="SentimentClassifier"):
+    assert e.value.code == "PA702"
+    with pytest.raises(ModelUnavailableError, match="SentimentClassifier") as e:
         SentimentClassifier.load(path)
+    assert e.value.code == "PA701"
     with pytest.raises(NotFittedError):
         ThemeClassifier(embedding_model=None).save(tmp_path / "unfitted.joblib")
     lexicon = SentimentClassifier(method="trained", embedding_model=None).fit(X[["text"]], sentiment)

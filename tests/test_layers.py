@@ -22,7 +22,7 @@ LAYERS = [
     ("project", {"config", "project", "project_sync"}),
     ("text", {"text"}),
     ("coding", {"coding", "kernel_thread"}),
-    ("scale", {"machine_coding", "coding_job", "aggregates", "engine"}),
+    ("scale", {"machine_coding", "model_cache", "coding_job", "aggregates", "engine"}),
     ("survey", {"survey", "shrinkage"}),
     ("priorities", {"priorities", "uncertainty", "calibration", "standards"}),
     ("plan", {"pledge", "booklet", "codesign", "rounds", "cross_site"}),

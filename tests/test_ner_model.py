@@ -157,3 +157,59 @@ def test_a_run_uses_the_projects_ner_and_its_log_names_the_recognizers(ner_folde
     edit(project / "project.yaml", "  ner_model: ner_model\n", "  ner_model: en_no_such_pipeline\n")
     with pytest.raises(ModelUnavailableError, match="en_no_such_pipeline"):
         run_project(project)
+
+
+def _recording_pipeline(folder, seen: list):
+    """The trained NER of ``folder`` with a component that records each text spaCy is given (a real pipeline)."""
+    import spacy
+    from spacy.language import Language
+
+    name = "test_record_texts"
+    if name not in Language.factories:
+        @Language.factory(name)
+        def _make(nlp, name):
+            def record(doc):
+                nlp.meta.setdefault("seen", []).append(doc.text)
+                return doc
+            return record
+    nlp = spacy.load(folder)
+    nlp.add_pipe(name, first=True)
+    nlp.meta["seen"] = seen
+    return nlp
+
+
+def test_the_ner_reads_only_the_sentences_that_can_hold_a_name_it_keeps(ner_folder):
+    """Speed without a changed result: a trained NER's names are kept only with a capitalised word that may be a
+    name (``name_word``), so it is given only the sentences holding one; the redactions are those of the whole
+    text, offsets included."""
+    from pledge_analysis.text.ner_model import name_word, ner_pieces, person_entities
+
+    seen: list = []
+    nlp = _recording_pipeline(ner_folder, seen)
+    name_sentence = TEMPLATE.format(UNSEEN)
+    texts = ["The ward was clean. " + name_sentence + " The food was cold.",
+             "All fine, thank you. Staff were kind.", "", name_sentence]
+    found = person_entities(nlp, texts)
+    assert seen == [name_sentence, name_sentence]  # nothing else was read
+    start = texts[0].index(UNSEEN)
+    assert found == [[(start, start + len(UNSEEN))], [], [], [(20, 20 + len(UNSEEN))]]
+    # the same as reading each whole text, once the names are checked as the de-identifier checks them
+    whole = [[(e.start_char, e.end_char) for e in doc.ents] for doc in nlp.pipe(texts)]
+    assert whole[0] == found[0] and whole[3] == found[3]
+    _, review = redact_frame(pd.DataFrame({"segment_id": list("abcd"), "text": texts}), nlp=nlp)
+    assert review.loc[review["recognizer"] == "ner", ["row", "start"]].values.tolist() == [["a", start], ["d", 20]]
+    # a pipeline of patterns only is taken as it is: whole texts, no checks
+    assert ner_pieces("all fine. staff were kind.") == [] and not name_word("Staff")
+    seen.clear()
+    person_entities(nlp, texts[:2], checks=False)
+    assert seen == texts[:2]
+
+
+def test_a_lone_ordinary_capitalised_word_beside_a_name_does_not_make_a_ner_name():
+    """The check on a trained NER's names: one word of the name must be capitalised as names are *and* possibly
+    a name; "Nurse jane" is the rules' business (a title before a lower-case name)."""
+    from pledge_analysis.text.deidentify import _name_like
+
+    assert _name_like("Thanks to Adeyemi-Brown today", 10, 23)
+    assert not _name_like("I saw Nurse jane today", 6, 16)
+    assert not _name_like("I saw the CAMHS team", 10, 15)

@@ -452,7 +452,9 @@ def model_codings(model: ThemeClassifier, segments: pd.DataFrame, *, coder: str 
     who made it: ``pledge-analysis run`` uses :data:`pledge_analysis.machine_coding.RUN_CODER`)."""
     segs = segments[segments["role"].fillna("participant") != "facilitator"] if "role" in segments.columns else segments
     P = model.predict_proba(segs.reset_index(drop=True)[["text"]])
-    hits = (P >= model.thresholds_[P.columns]).to_numpy()
+    thresholds = getattr(model, "thresholds_", None)  # a single-label ensemble has none: 0.5, as a single-label ThemeClassifier
+    thresholds = pd.Series(0.5, index=P.columns) if thresholds is None else thresholds
+    hits = (P >= thresholds[P.columns]).to_numpy()
     r, c = np.nonzero(hits)
     out = pd.DataFrame({"segment_id": segs["segment_id"].to_numpy()[r], "code_id": P.columns[c], "coder": coder,
                         "method": "model", "confidence": P.to_numpy()[r, c].round(4), "start": None, "end": None,

@@ -93,7 +93,8 @@ class Redaction:
 #: Whether a trained NER's PERSON entities are checked before they are kept: the rules' plausibility check
 #: (:func:`.name_rules._plausible`: not a town, ward, role or month) and written like a name (:func:`_name_like`);
 #: chosen on the tune split of the development data (``tools/train_ner_model.py --tune-report``) and on the
-#: NER-only spans found in the 9,562 real comments in neither labelled sample (README "Figures").
+#: NER-only spans found in the 9,562 real comments in neither labelled sample (README "Figures"). With the checks
+#: on, the NER reads only the sentences that hold a word a kept name needs (:func:`.ner_model.ner_pieces`).
 NER_CHECKS = True
 
 #: Whether the statistical name recognizer runs by default (``deidentify: {name_model: ...}`` overrides it).
@@ -241,7 +242,8 @@ def _trained_ner(nlp) -> bool:
 
 
 def find_scored(text: str, opts: Options | None = None, nlp=None, *, doc=None,
-                recognizers: list | None = None, checks: bool | None = None) -> list[tuple[int, int, str, float]]:
+                recognizers: list | None = None, checks: bool | None = None,
+                entities: list | None = None) -> list[tuple[int, int, str, float]]:
     """Like :func:`find_identifiers`, with each span's score (:data:`SCORE`): ``(start, end, label, score)``.
 
     ``nlp``: a spaCy pipeline with a trained ``ner`` (e.g. ``en_core_web_sm``, or one loaded with
@@ -251,15 +253,17 @@ def find_scored(text: str, opts: Options | None = None, nlp=None, *, doc=None,
     ``doc``: the same, from a ``Doc`` of ``text`` that such a pipeline already made (as ``nlp.pipe`` does
     in batches). ``recognizers``: a list to fill, one entry per span returned, with the recognizer that
     found it (:data:`RECOGNIZERS`). ``checks``: whether the NER's names are checked (default: when ``nlp``
-    has a trained ``ner``).
+    has a trained ``ner``); with them, the NER reads only the sentences that hold a word its kept names need
+    (:func:`~pledge_analysis.text.ner_model.ner_pieces`). ``entities``: the ``(start, end)`` PERSON spans such a
+    pipeline found in ``text`` (:func:`~pledge_analysis.text.ner_model.person_entities`), instead of ``nlp``.
     """
     opts = opts or Options()
     if not text:
         return []
     # a pipeline of patterns only (an entity_ruler, no trained ner) says deliberately what is a name: no checks
     checks = _trained_ner(nlp) if checks is None else checks
-    if doc is None and nlp is not None:
-        doc = nlp(text)
+    if doc is not None:
+        entities = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
     spans = _regex_spans(text, opts.labels)
     source = dict.fromkeys(spans, "rules")
     if "PERSON" in opts.labels:
@@ -267,6 +271,10 @@ def find_scored(text: str, opts: Options | None = None, nlp=None, *, doc=None,
         # a text written in capitals is read with its common words in lower case ("THANK YOU NNAMDI")
         first, _last = gazetteers()
         cased = truecase(text, common_words(), ACRONYMS, first) or text
+        if entities is None and nlp is not None and "PERSON" in opts.labels:
+            from .ner_model import person_entities
+
+            entities = person_entities(nlp, [text], checks=checks and NER_CHECKS, cased=[cased])[0]
         person = [sp for sp in (_plausible(cased, sp) for sp in _person_spans(cased))
                   if sp and not any(a < sp[1] and sp[0] < b for a, b in allowed)]
         lang = foreign_language(text)
@@ -277,8 +285,8 @@ def find_scored(text: str, opts: Options | None = None, nlp=None, *, doc=None,
             for sp in group:
                 source.setdefault(sp, name)
         spans += person + deny
-        if doc is not None:
-            ner = _ner_spans(doc, allowed, cased if checks else None)
+        if entities is not None:
+            ner = _ner_spans(entities, allowed, cased if checks else None)
             for sp in ner:
                 source.setdefault(sp, "ner")
             spans += ner
@@ -295,14 +303,14 @@ def find_scored(text: str, opts: Options | None = None, nlp=None, *, doc=None,
     return spans
 
 
-def _ner_spans(doc, allowed, cased: str | None = None) -> list[tuple[int, int, str, float]]:
-    """A trained NER's PERSON entities outside the allow-list (``allowed``); with ``cased`` (the text as the
-    rules read it) and :data:`NER_CHECKS`, only those that pass the checks described there."""
+def _ner_spans(entities, allowed, cased: str | None = None) -> list[tuple[int, int, str, float]]:
+    """A trained NER's PERSON entities (``(start, end)``) outside the allow-list (``allowed``); with ``cased``
+    (the text as the rules read it) and :data:`NER_CHECKS`, only those that pass the checks described there."""
     out = []
-    for e in doc.ents:
-        if e.label_ != "PERSON" or any(a < e.end_char and e.start_char < b for a, b in allowed):
+    for start, end in entities:
+        if any(a < end and start < b for a, b in allowed):
             continue
-        sp = (e.start_char, e.end_char, "PERSON", SCORE["ner"])
+        sp = (start, end, "PERSON", SCORE["ner"])
         if cased is not None and NER_CHECKS:
             sp = _plausible(cased, sp)
             if sp and not _name_like(cased, sp[0], sp[1]):
@@ -312,36 +320,22 @@ def _ner_spans(doc, allowed, cased: str | None = None) -> list[tuple[int, int, s
     return out
 
 
-#: A word written as names are: a capital, then lower-case letters ("Jen", "O'Neill", "Adeyemi-Brown").
-_TITLE_WORD = re.compile(r"[A-Z][a-zß-ÿĀ-ſ'’-]+")
-
-
 def _name_like(text: str, s: int, e: int) -> bool:
     """Whether a trained NER's PERSON span ``text[s:e]`` is written like a name (:data:`NER_CHECKS`): at most four
-    words on one line, one of them capitalised as names are (not "T.V.", "CAMHS", "bullies"), not only ordinary
-    English words in no name list ("Though", "Travesty"), and not a lone word opening a sentence that no name
-    list holds ("Punctual, reliable", "Stuffy room")."""
+    words on one line, one of them capitalised as names are and not an ordinary English word in no name list
+    (:func:`~pledge_analysis.text.ner_model.name_word`: not "T.V.", "CAMHS", "bullies", "Though", "Travesty"), and
+    not a lone word opening a sentence that no name list holds ("Punctual, reliable", "Stuffy room")."""
+    from .ner_model import name_word
+
     span = text[s:e]
     words = span.split()
-    if not words or len(words) > 4 or "\n" in span or "\r" in span or _ordinary_words(span):
-        return False
-    if not any(_TITLE_WORD.fullmatch(w.rstrip(".,;:")) or _TITLE_WORD.fullmatch(w.rstrip(".,;:")[:-2])
-               for w in words):
+    if not words or len(words) > 4 or "\n" in span or "\r" in span or not any(name_word(w) for w in words):
         return False
     if len(words) == 1 and _sentence_initial(text, s):
         first, last = gazetteers()
         w = words[0].lower().removesuffix("'s").removesuffix("’s")
         return w in first or w in last
     return True
-
-
-def _ordinary_words(span_text: str) -> bool:
-    """Whether every word of ``span_text`` is an ordinary English word that no name list holds."""
-    first, last = gazetteers()
-    common = common_words()
-    words = [w.lower().rstrip(".").removesuffix("'s").removesuffix("’s")
-             for w in re.findall(r"[\w'’.-]+", span_text)]
-    return bool(words) and all(w in common and w not in first and w not in last for w in words)
 
 
 def _name_spans(text: str, names: Mapping[str, str | None]) -> list[tuple[int, int, str | None]]:
@@ -469,15 +463,21 @@ def scored_spans(texts: Sequence, opts: Options | None = None, nlp=None, *, batc
     """:func:`find_scored` for every text, in one batched ``nlp.pipe`` pass through the de-identifier
     component (:class:`DeidentifyComponent`, whose exact character spans are ``doc._.pledge_pii``).
 
-    ``nlp``: a pipeline with a trained ``ner`` adds its PERSON entities (texts cut at sentence ends into
-    pieces of :data:`~pledge_analysis.text.nlp.CHUNK_CHARS`); by default a bare tokenizer, private to
-    the package, so a text is only cut beyond spaCy's ``max_length``. Either way the result for each text
+    ``nlp``: a pipeline with a trained ``ner`` adds its PERSON entities; it reads, in blocks of
+    :data:`NER_BLOCK` texts, only the sentences that can hold a name its checks keep
+    (:func:`~pledge_analysis.text.ner_model.person_entities`; a pipeline of patterns only reads whole texts, cut
+    at sentence ends into pieces of :data:`~pledge_analysis.text.nlp.CHUNK_CHARS`), and the rules run on the
+    text alone. Without ``nlp``, a bare tokenizer, private to the package, feeds the de-identifier component,
+    so a text is only cut beyond spaCy's ``max_length``. Either way the result for each text
     equals ``find_scored(text, opts, nlp)``; the pipeline given is used, never changed. ``recognizers``: a
     list to fill with one list per text, the recognizer of each of its spans (``doc._.pledge_pii_recognizers``).
     """
     from .nlp import pipe_chunked, tokenizer_only
 
     opts = opts or Options()
+    if nlp is not None and "PERSON" in opts.labels:
+        return _scored_with_ner(texts, opts, nlp, batch_size, recognizers)
+    nlp = None  # no PERSON to find: the NER would read for nothing
     pipeline = nlp if nlp is not None else tokenizer_only()
     component = DeidentifyComponent(pipeline, options=opts)
     out: list[list] = [[] for _ in texts]
@@ -489,6 +489,32 @@ def scored_spans(texts: Sequence, opts: Options | None = None, nlp=None, *, batc
         found[i].extend(doc._.pledge_pii_recognizers)
     if recognizers is not None:
         recognizers.extend(found)
+    return out
+
+
+#: Texts read by a trained NER at a time in :func:`scored_spans` (its pieces are held in memory together).
+NER_BLOCK = 4096
+
+
+def _scored_with_ner(texts: Sequence, opts: Options, nlp, batch_size: int, recognizers: list | None):
+    """:func:`scored_spans` with a pipeline that finds PERSON entities: blocks of :data:`NER_BLOCK` texts, each
+    read by the NER in one ``nlp.pipe`` (only the sentences that can hold a name it keeps, for a trained ``ner``:
+    :func:`~pledge_analysis.text.ner_model.person_entities`), then :func:`find_scored` with those entities."""
+    from .ner_model import person_entities
+
+    checks = _trained_ner(nlp)
+    first, _last = gazetteers()
+    texts = [_as_text(t) for t in texts]
+    out: list[list] = []
+    for b in range(0, len(texts), NER_BLOCK):
+        block = texts[b:b + NER_BLOCK]
+        cased = [truecase(t, common_words(), ACRONYMS, first) or t for t in block]
+        entities = person_entities(nlp, block, checks=checks and NER_CHECKS, cased=cased, batch_size=batch_size)
+        for text, ents in zip(block, entities):
+            found: list[str] = []
+            out.append(find_scored(text, opts, entities=ents, checks=checks, recognizers=found))
+            if recognizers is not None:
+                recognizers.append(found)
     return out
 
 

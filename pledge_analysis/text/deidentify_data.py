@@ -34,7 +34,9 @@ DEFAULT_ALLOW = (
     "Marie Currie", "Red Cross", "Admiral Nurse", "Tai Chi", "Thai Chi", "Pilates", "Zumba", "Reiki",
     "Ramadan", "Eid", "Diwali", "Hanukkah", "Passover", "Vaisakhi", "Holi", "Lent", "Advent", "Yom Kippur",
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    # months, but not April, May, June and August: first names too ("nurse June"), left to the rules (a month
+    # alone is no name: WORD_NAMES, MONTH_WORDS)
+    "January", "February", "March", "July", "September", "October",
     "November", "December", "God", "Lord", "Corona", "Coronavirus",
     # medicines from the chemist that are also names ("Senna")
     "Senna", "Movicol", "Lactulose", "Gaviscon", "Calpol", "Piriton", "Oramorph", "Zomorph", "Paracetamol",
@@ -77,12 +79,17 @@ NOT_NAMES = frozenset(
         "aftercare", "palliative", "hca", "hcas", "x-ray", "xray",
         # NHS job titles (third round): "The Specialty Registrar", "an Advanced Nurse Practitioner"
         "specialty", "associate", "practitioner", "physician", "phlebotomist", "phlebotomy", "mammographer",
-        "sonographer", "dietitian", "dietician", "healthcare", "assistant", "advanced", "consultants", "sho"})
+        "sonographer", "dietitian", "dietician", "healthcare", "assistant", "advanced", "consultants", "sho",
+        # exclamations and prayers ("Thank you Jesus"), never whom a comment names
+        "jesus", "christ", "allah"})
 #: Nouns after which a capitalised word names a team, service, award or role, not a person ("the Hart Team",
 #: "Daisy award", "Admiral Nurse" is allow-listed); only a title ("Dr Hart") overrides them.
 SERVICE_NOUNS = frozenset({"team", "teams", "award", "awards", "service", "services", "support", "community",
                            "visitor", "visitors", "programme", "program", "project", "network", "partnership", "pts",
                            "appeal", "fund", "scheme", "initiative",
+                           # shops, apps and businesses ("Lloyds pharmacy", "the Hollie Guard app")
+                           "pharmacy", "pharmacies", "chemist", "chemists", "app", "apps", "website", "shop", "shops",
+                           "store", "stores", "cafe", "café", "restaurant", "supermarket", "bank", "hotel", "pub",
                            "statue", "memorial", "lecture"})  # "the Florence Nightingale statue"
 #: First names that are also ordinary English words, devices or brands ("Holly and ivy", "A Frank discussion",
 #: "Alexa reminded me", "Sandy soil", "Hunter wellies"): a capitalised one is a name only with other evidence
@@ -93,7 +100,7 @@ WORD_NAMES = frozenset(
     "april may june august faith hope grace joy patience charity prudence mercy constance felicity harmony melody "
     "destiny trinity serenity chance will mark pat rob sue bob ray jack guy rich dean earl duke prince king major "
     "sterling lino lovey moe penny sunny rusty brandy sherry olive saffron willow rowan basil sage clay cliff "
-    "glen heath dale forest brook marsh chase hardy".split())
+    "glen heath dale forest brook marsh chase hardy win di mo".split())
 #: Words that may open a span by accident and are dropped from its edge ("Love Claire", "An X-ray").
 EDGE_WORDS = frozenset({"love", "dear", "hi", "hello", "thanks", "cheers", "an", "a", "the", "from", "with"})
 PLACE_NOUNS = frozenset({

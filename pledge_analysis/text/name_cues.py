@@ -59,7 +59,10 @@ _BEFORE = re.compile(
     rf"(?:hi|hello|hiya|hey)\s*,?\s+(?:it'?s|this\s+is)|(?:lady|man|gentleman|guy|girl|person|name|{_ROLE}|nurse|doctor)"
     rf"\s+(?:was|is)(?:\s+called)?|with|owe(?:\s+(?:so\s+much|a\s+lot|everything|it\s+all|my\s+life))?(?:\s+to)?|see|saw|seeing|"
     rf"ask\s+(?:4|for)|wasn'?t\s+for|were\s+it\s+not\s+for|if\s+not\s+for|later\s+by|wh?ere?\s+is|where'?s|"
-    rf"{_ROLE}))\s*(?P<name>{_WORDNAME})"
+    rf"{_ROLE}|"
+    # seventh round: "told the same story to Swathi", "nobody told mum's carer, Chrysanthi"
+    rf"(?:story|history|details)\s+(?:again\s+|all\s+over\s+again\s+)?to|"
+    rf"{_FAMILY}['’]s\s+(?:carer|nurse|friend|neighbour|partner|husband|wife|boyfriend|girlfriend),?))\s*(?P<name>{_WORDNAME})"
     rf"|\b(?i:without)\s+(?P<name2>{_WORDNAME})(?=,)|\b(?i:between)\s+(?P<name3>{_WORDNAME})(?=\s+and\b)"
     rf"|\b(?i:it\s+was)\s+(?P<name4>{_WORDNAME})(?=\s+(?:I|who|that)\b)")
 _AFTER = re.compile(

@@ -64,7 +64,8 @@ def _cues():
     praise = "|".join(re.escape(p) for p in PRAISE)
     cue_before = re.compile(
         rf"\b(?:(?:my|our|the|a|her|his)\s+(?:{role})(?:\s+(?:called|named))?|(?:called|named)|thanks?\s+(?:you\s+)?to"
-        rf"|thank(?:\s+you)?|ask(?:ed)?\s+for|spoke\s+to|(?:{role})\s+(?:called|named))\s+(?P<name>[^\W\d_][\w'’-]*)", re.I)
+        rf"|thank(?:\s+you)?|ask(?:ed)?\s+for|spoke\s+to|(?:{role})\s+(?:called|named)"
+        rf"|(?:letter|call|phone\s*call|message|text|e-?mail|card|voicemail)\s+from)\s+(?P<name>[^\W\d_][\w'’-]*)", re.I)
     cue_after = re.compile(rf"\b(?P<name>[A-ZÀ-Þ][\w'’-]+)\s+(?:was|is|has\s+been|were)\s+(?:so\s+|very\s+|really\s+|just\s+)?(?:{praise})\b")
     verbs = ("phoned|rang|called|said|told|explained|sorted|helped|came|took|held|made|listened|visited|"
              "arranged|organised|organized|who|has|had|will|would|always|never|did|went|gave|showed|looked")
@@ -350,6 +351,10 @@ _TEXTSPEAK = frozenset({"luv", "ty", "thx", "thnx", "tq", "wer", "hiya", "hey", 
 #: by a weak cue alone, names a place.
 TOPONYM_ENDINGS = ("bridge", "bury", "borough", "brough", "chester", "caster", "cester", "minster", "mouth", "ford",
                    "field", "wick", "thorpe", "stead", "combe", "hampton", "shire")
+#: Second words of English suburbs and districts ("Beaumont Leys", "Golders Green", "Mile End"): after a word that is
+#: no first name, the pair names a place.
+SUBURB_WORDS = frozenset("leys ley lea green end heath hill hills cross vale common parks fields gate wood moor "
+                         "heights town".split())
 _NEXT_TO = r"\s*(?:,|and|&|or|to|-|/)\s*"
 _WARD_AFTER = re.compile(r"\s+(?i:is|was)\s+(?:the|a|an|my|our)\s+(?:[a-z]+\s+)?(?i:ward|hospital|unit|clinic|hospice)\b"
                          r"(?!\s+(?i:manager|sister|clerk|nurse|staff|team))")
@@ -404,6 +409,12 @@ def _place(text: str, s: int, e: int, name: str, sc: float) -> bool:
         if near_place or next_place or (prev and prev.group(1).lower() in PLACE_PREPOSITIONS | {"to"}):
             return True
     if near_place and next_place:  # "Stonebridge, Carlton, Nottingham"
+        return True
+    words = name.split()
+    if len(words) == 2 and words[1] in SUBURB_WORDS and words[0] not in first:  # "Beaumont Leys"; "Jane Green" stays
+        return True
+    suburb = re.match(r"\s+([A-Z][a-z]+)\b", after)
+    if len(words) == 1 and suburb and suburb.group(1).lower() in SUBURB_WORDS and name not in first:  # "Beaumont" Leys
         return True
     if " " not in name and sc <= SCORE["cue"] and _toponym(text[s:e], first, last):
         return True

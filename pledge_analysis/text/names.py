@@ -54,6 +54,10 @@ def _latin(values) -> list[str]:
     return out
 
 
+#: British short forms of given names that Faker's lists lack ("a letter from Win", "Mags on reception").
+SHORT_FORMS = frozenset("win wyn viv mags jen steph kath babs gill debs nic tash di mo bev".split())
+
+
 @lru_cache(maxsize=1)
 def gazetteers() -> tuple[frozenset[str], frozenset[str]]:
     """``(first_names, surnames)``, lower-cased."""
@@ -67,7 +71,7 @@ def gazetteers() -> tuple[frozenset[str], frozenset[str]]:
             first |= _words(getattr(provider, attr, ())) | _words(_latin(getattr(provider, attr, ())))
         for attr in ("last_names", "last_romanized_names", "last_names_male", "last_names_female"):
             last |= _words(getattr(provider, attr, ())) | _words(_latin(getattr(provider, attr, ())))
-    return frozenset(first), frozenset(last)
+    return frozenset(first | SHORT_FORMS), frozenset(last)
 
 
 @lru_cache(maxsize=1)
