@@ -274,6 +274,17 @@ def _run(args) -> int:
         if sync:
             print(f"Updated the project store {result.run_log['store']}: {sync['human_codings']:,} human "
                   f"codings and {sync['memos']:,} memos kept, {sync['orphans']:,} orphaned (see Project.orphans()).")
+            moved = (sync.get("codebook") or {}).get("moved") or {}
+            if moved:
+                print("  people's work moved with renamed or merged codes (formerly: in the codebook): " + "; ".join(
+                    f"{old} -> {m['to']} ({m['codings']} coding(s), {m['memos']} memo(s), {m['goals']} goal(s))"
+                    for old, m in moved.items()))
+            lost = (sync.get("plan") or {}).get("edited_goals_without_code") or []
+            if lost:
+                listed = ", ".join(f"{g['goal_id']} ({g['scope']}): {g['code_id']!r}" for g in lost)
+                print(f"  {len(lost)} edited goal(s) name a code no longer in the codebook: {listed}. They are kept "
+                      "as people wrote them; give each a code of codebook.yaml (code_id in action_plan.xlsx, then "
+                      "`pledge-analysis import-plan`).")
         mc = result.run_log.get("machine_coding") or {}
         if mc.get("message"):
             print(f"Model coding: {mc['message']}")

@@ -243,13 +243,14 @@ def code_partition(df: pd.DataFrame, job: CodingJob) -> pd.DataFrame:
     """
     if len(df) == 0:
         return empty_comments()
-    from .io.safe import clean_text
+    from .io.safe import clean_text, markup_removed
     from .io.surveys import PLACEHOLDERS
 
     n = len(df)
     ids = _text_values(df[job.column("id")])
     # line breaks as ``run`` reads them (io.files.decode_bytes): an Excel export's "\r\n" inside a cell is one "\n"
-    raw = [clean_text(t.replace("\r\n", "\n").replace("\r", "\n")) for t in _text_values(df[job.column("text")])]
+    raw = [markup_removed(clean_text(t.replace("\r\n", "\n").replace("\r", "\n")))
+           for t in _text_values(df[job.column("text")])]  # a web form's HTML read as run reads it
     reasons = [""] * n
     codable = np.ones(n, dtype=bool)
     for i, (rid, text) in enumerate(zip(ids, raw)):

@@ -22,7 +22,9 @@ from . import __version__
 from .config import ProjectConfig
 from .errors import ProjectFileError
 from .io import Ingested
-from .validate import check_data, check_scales, codebook_notes, load_and_check, read_inputs
+from .coding.codebook import former_ids
+from .validate import (check_data, check_scales, codebook_notes, load_and_check, no_text_notes, read_inputs,
+                       respondent_id_notes, sites_notes)
 
 log = logging.getLogger(__name__)
 
@@ -155,6 +157,9 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         problems += check_data(cfg, data) + check_scales(cfg, questions)
         if problems:
             raise ProjectFileError(problems)
+        for note in sites_notes(cfg, data) + respondent_id_notes(data) + no_text_notes(data, codebook):
+            log.warning(note)
+            notes.append(note)
     with steps.step(f"de-identifying {len(data.segments):,} segments"):
         # names in file names, text, speaker labels, set-aside values and free-text respondent attributes:
         # nothing identifying is stored or written after this
@@ -180,8 +185,9 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         from .model_cache import model_file
 
         # the model fitted from the same reviews and settings is kept beside the store: a re-run reuses it
-        machine = run_model_coding(cfg.machine_coding, _stored_codings(store_path), segments, codebook, codings,
-                                   random_state=cfg.random_state, model_path=model_file(store_path) if store_path else None)
+        machine = run_model_coding(cfg.machine_coding, _stored_codings(store_path, former_ids(codebook)), segments,
+                                   codebook, codings, random_state=cfg.random_state,
+                                   model_path=model_file(store_path) if store_path else None)
         log.info(machine.message)
         if len(machine.codings):
             codings = pd.concat([codings, machine.codings], ignore_index=True)
@@ -308,8 +314,9 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
                      standards_audit=audit, machine_coding=machine, coder_counts=by_coder, no_goal=no_goal)
 
 
-def _stored_codings(path) -> pd.DataFrame | None:
-    """The codings already in the store at ``path`` (human decisions among them), or None without a store."""
+def _stored_codings(path, renames: dict[str, str] | None = None) -> pd.DataFrame | None:
+    """The codings already in the store at ``path`` (human decisions among them), or None without a store; a code
+    renamed or merged (``renames``, the codebook's ``formerly:``) under its new id, as the store will hold it."""
     if not path:
         return None
     if not Path(path).exists():
@@ -319,7 +326,10 @@ def _stored_codings(path) -> pd.DataFrame | None:
     from .project import Project
 
     with Project.open(path) as p:
-        return p.codings()
+        stored = p.codings()
+    if renames and len(stored):
+        stored["code_id"] = stored["code_id"].map(lambda c: renames.get(c, c))
+    return stored
 
 
 def write_store(path, data: Ingested, segments, codebook, codings, plan, *, methods=("rules",), owners=None):
@@ -334,7 +344,8 @@ def write_store(path, data: Ingested, segments, codebook, codings, plan, *, meth
     with Project.open(path) as p:
         summary = p.sync_run(sources=pd.DataFrame(data.sources), segments=segments, respondents=data.respondents,
                              responses=data.responses, set_aside=data.set_aside, codebook=codebook,
-                             codings=codings, plan=plan, methods=methods, owners=owners)
+                             codings=codings, plan=plan, methods=methods, owners=owners,
+                             renames=former_ids(codebook))
         return summary, p.action_plan(), p.codings(), p.memos(), p.review_times()
 
 
@@ -421,12 +432,18 @@ def write_all_booklets(result: RunResult, out: Path) -> list[str]:
     return ["action_plan.docx"] + [p.relative_to(out).as_posix() for p in paths]
 
 
+#: The note in an output folder while a run writes it (removed when the run's log is written).
+INCOMPLETE = "RUN_NOT_FINISHED.txt"
+
+
 def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = False) -> list[Path]:
     """Write a run's tables, report and action plan into ``out_dir``; return the paths.
 
     Every file is written to a temporary name in ``out_dir`` and moved into place when complete,
     so a failure (full disk, no permission) leaves the previous file or none, never a half-written
-    one; it raises :class:`~pledge_analysis.io.safe.OutputError` naming the file. Spreadsheet
+    one; :data:`INCOMPLETE` is written first and removed after ``run_log.json``, so a folder whose writing was cut
+    short (a killed run, a full disk) says so and is not taken for one run's outputs
+    (:func:`pledge_analysis.view.read_outputs`); it raises :class:`~pledge_analysis.io.safe.OutputError` naming the file. Spreadsheet
     cells that a spreadsheet would run as a formula are neutralised (:mod:`pledge_analysis.io.safe`).
     """
     from .coding.queries import quotes_table
@@ -441,6 +458,10 @@ def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = Fa
     except OSError as exc:
         raise output_error(exc, out, "could not create the output folder") from None
     remove_stale_temporaries(out)  # left by a run that was killed while writing
+    # until this run's log is written, a note says the folder is being written: a folder left by a run killed (or
+    # stopped by a full disk) half way holds files of two runs, and is not read as one run (view.read_outputs)
+    write_text(out / INCOMPLETE, "pledge-analysis run started writing this folder and has not finished: its files "
+               "may come from two runs. Run the analysis again; this note goes when a run completes.\n")
     t, c = time.perf_counter(), time.process_time()
     codings = result.store_codings if result.store_codings is not None else result.codings
     tables = {"segments.csv": result.segments, "codings.csv": codings, "themes.csv": result.themes,
@@ -473,7 +494,11 @@ def write_outputs(result: RunResult, out_dir: str | Path, *, progress: bool = Fa
     safe_to_excel(quotes_table(codings, result.segments, result.codebook), out / "quotes.xlsx", sheet_name="Quotes")
     result.run_log["timings_s"]["writing outputs"] = round(time.perf_counter() - t, 3)
     result.run_log.setdefault("cpu_s", {})["writing outputs"] = round(time.process_time() - c, 3)
-    result.run_log["outputs"] = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    result.run_log["outputs"] = sorted(p.name for p in out.iterdir() if not p.name.startswith(".") and p.name != INCOMPLETE)
     write_text(out / "run_log.json", json.dumps(result.run_log, indent=2, default=str))
+    try:
+        (out / INCOMPLETE).unlink()
+    except OSError as exc:
+        raise output_error(exc, out / INCOMPLETE, "could not remove the note of an unfinished run") from None
     booklets = [out / p for p in result.run_log.get("booklets", []) if p not in OUTPUTS]
     return [out / name for name in OUTPUTS if (out / name).exists()] + booklets

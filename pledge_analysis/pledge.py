@@ -22,16 +22,14 @@ import pandas as pd
 
 from . import schema
 from .errors import InputError, MissingColumnError
+from .schema import AUDIENCES, STATUSES  # noqa: F401  (a goal's values, defined with the plan's columns)
 
-STATUSES = ("not started", "ongoing", "achieved")
 MARKS = {"achieved": "✓ Achieved", "ongoing": "◐ Ongoing", "not started": "○ Not started", "overdue": "! Overdue"}
 WHO = {"all": "Patients and staff", "primary": "Primary breast cancer patients",
        "secondary": "Secondary breast cancer patients", "staff": "Staff"}
 HEADERS = {"goal_id": "Goal", "scope": "Who", "theme": "Theme", "you_said": "You said", "we_plan_to": "We plan to",
            "by": "By", "owner": "Owner", "status": "Status", "evidence": "Evidence", "quotes": "Quotes",
            "audience": "For", "code_id": "Code", "wording": "Wording"}
-#: who a goal is for: the patient booklet, or the staff plan only
-AUDIENCES = ("patients", "staff")
 #: blank rows below the plan that the workbook's drop-downs also cover, for goals the group adds
 EXTRA_ROWS = 200
 HISTORY = ("goal_id", "date", "status", "note")

@@ -84,7 +84,8 @@ def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str
         few = ((n > 0) & (n < min_comments)).to_numpy()
         m = m.mask(n < min_comments)
     text = held = None
-    if suppress_below and suppress_below > 1 and value in _COUNT_OF and _COUNT_OF[value][0] in t.columns:
+    if suppress_below and suppress_below > 1 and value in _COUNT_OF and _COUNT_OF[value][0] in t.columns and len(t):
+        # (no theme raised in this scope, e.g. a round whose comment cells are all empty: nothing to withhold)
         from .priorities import held_back
 
         col, noun = _COUNT_OF[value]

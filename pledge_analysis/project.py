@@ -38,7 +38,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import schema
-from .errors import ProjectStoreError
+from .errors import InputError, ProjectStoreError
 
 SCHEMA_VERSION = 3
 #: Seconds to wait for another program (a run, a notebook, the review app) to finish writing the store.
@@ -66,6 +66,29 @@ def now_precise() -> str:
 def now() -> str:
     """The current UTC time as ISO 8601 (seconds)."""
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _checked_plan(plan: pd.DataFrame) -> pd.DataFrame:
+    """``plan`` with each status and audience spelt as stored (``"Ongoing "`` is ``ongoing``, an empty status
+    ``not started``); any other value is refused, naming the goals, before anything is stored: a status the
+    store took would otherwise come back in ``action_plan.xlsx`` and be refused by ``import-plan``."""
+    plan = plan.copy()
+    problems = []
+    for col, allowed, blank in (("status", schema.STATUSES, "not started"), ("audience", schema.AUDIENCES, None)):
+        if col not in plan.columns:
+            continue
+        values = []
+        for goal, v in zip(plan["goal_id"], plan[col]):
+            text = str(v).strip().lower() if schema.present(v) else ""
+            if text and text not in allowed:
+                problems.append(f"goal {goal}: {col} {v!r} is not one of {list(allowed)}")
+            values.append(text or blank)
+        plan[col] = values
+    if problems:
+        raise InputError(f"{len(problems)} problem(s) in the action plan: " + "; ".join(problems),
+                         hint="Use one of the listed values (a goal past its date shows as overdue by itself); "
+                              "nothing was saved.", column="status")
+    return plan
 
 
 class Project:
@@ -228,14 +251,15 @@ class Project:
     def sync_run(self, *, sources: pd.DataFrame, segments: pd.DataFrame, respondents: pd.DataFrame,
                  responses: pd.DataFrame, set_aside: pd.DataFrame, codebook: pd.DataFrame, codings: pd.DataFrame,
                  plan: pd.DataFrame | None = None, methods: tuple[str, ...] = ("rules",),
-                 owners: dict[str, str] | None = None) -> dict:
+                 owners: dict[str, str] | None = None, renames: dict[str, str] | None = None) -> dict:
         """Update the store with a run, keeping all human work (see :mod:`pledge_analysis.project_sync`)."""
         from .project_sync import sync_run
 
         tables = {"sources": sources, "segments": segments, "respondents": respondents, "responses": responses,
                   "set_aside": set_aside, "codebook": codebook}
         try:
-            return sync_run(self, tables=tables, codings=codings, plan=plan, methods=methods, owners=owners)
+            return sync_run(self, tables=tables, codings=codings, plan=plan, methods=methods, owners=owners,
+                            renames=renames)
         except sqlite3.Error as exc:
             raise store_error(exc, self.path, "update", self.timeout) from None
 
@@ -271,9 +295,11 @@ class Project:
         goals missing from ``plan`` are removed; a status change adds a dated ``plan_history`` row.
         Returns the changes (``goal_id, field, before, after``).
         """
-        fields = ("scope", "theme", "you_said", "we_plan_to", "by", "owner", "status", "evidence", "audience")
+        fields = ("scope", "theme", "you_said", "we_plan_to", "by", "owner", "status", "evidence", "audience",
+                  "code_id")  # a goal given a code again (its own left the codebook) is an edit too
         before = self.action_plan().set_index("goal_id")
         plan = schema.conform(plan.copy(), "action_plan", optional=schema.OPTIONAL["action_plan"])
+        plan = _checked_plan(plan)
         changes = []
         with self.transaction():
             for rec in plan.to_dict("records"):

@@ -407,6 +407,9 @@ class Code(_Strict):
     survey_items: list[str] = Field(default_factory=list, description="Ids of questions in questions.yaml that "
                                     "measure the same theme (its survey evidence).")
     retired: bool = Field(False, description="`true`: kept for old codings, no longer applied.")
+    formerly: list[str] = Field(default_factory=list, description="Ids this code had before (renamed) or of codes "
+                                "merged into it, no longer in the codebook: people's codings, memos and edited goals of "
+                                "those ids move to this code at the next run (the run says how many).")
     concern: str = Field("", description="The concern in plain English, as the booklet's \"You said\" "
                          "(e.g. `Patients weren't consistently referred to support services`). Left out, the draft "
                          "plan makes one from the name and description and marks it as a draft.")

@@ -17,6 +17,8 @@ machine suggestions           of the methods the run produced (``rules``; ``mode
                               code a person already accepted or coded by hand (any span) is not
                               made (``already_coded_by_people`` in the summary)
 human codings                 (``manual``, or any decided suggestion): never deleted
+renamed or merged codes       (the codebook's ``formerly:``) people's codings, memos and edited goals of
+                              an old id move to the code that holds it now, before anything else
 orphans                       human codings and memos whose segment vanished or whose text
                               changed since, or whose code left the codebook, are listed with
                               the reason and the segment's old text; an entry stays until its
@@ -24,7 +26,8 @@ orphans                       human codings and memos whose segment vanished or 
 action plan                   goals edited by people (``origin="edited"``) are kept; untouched
                               drafts are replaced by this run's drafts, except for a scope and
                               code (``code_id``) that an edited goal already covers (its whole
-                              theme when the edited goal names no code)
+                              theme when the edited goal names no code, or a code that left the
+                              codebook: such goals are listed in ``edited_goals_without_code``)
 ============================  ===============================================================
 """
 from __future__ import annotations
@@ -47,12 +50,14 @@ def _key(rec) -> tuple:
 
 def sync_run(project, *, tables: dict[str, pd.DataFrame], codings: pd.DataFrame, plan: pd.DataFrame | None,
              methods: tuple[str, ...] = ("rules",), actor: str = "pledge-analysis run",
-             owners: dict[str, str] | None = None) -> dict:
+             owners: dict[str, str] | None = None, renames: dict[str, str] | None = None) -> dict:
     """Apply one run to ``project`` (a :class:`~pledge_analysis.project.Project`); return a summary.
 
     ``methods``: the machine methods this run produced (their suggestions are refreshed). ``owners``
     (method -> coder): for those methods only the suggestions of that coder are the run's, e.g.
     ``{"model": "pledge-analysis run"}`` leaves the active-learning suggestions (coder ``model``) alone.
+    ``renames`` (old code id -> code, the codebook's ``formerly:``): people's codings (decided or manual),
+    memos and edited goals of an old id move to its code first, counted in ``summary["codebook"]["moved"]``.
     """
     from .project import MACHINE_METHODS, _encode, now
 
@@ -67,6 +72,7 @@ def sync_run(project, *, tables: dict[str, pd.DataFrame], codings: pd.DataFrame,
             project._replace_rows(name, tables[name])
         new_codes = set(tables["codebook"]["code_id"])
         summary["codebook"] = {"added": sorted(new_codes - old_codes), "removed": sorted(old_codes - new_codes)}
+        summary["codebook"]["moved"] = _move_work(conn, renames or {}, tables["codebook"], MACHINE_METHODS)
 
         # ---------------------------------------------------------------- machine suggestions
         owners = {m: c for m, c in (owners or {}).items() if m in methods}
@@ -152,18 +158,54 @@ def sync_run(project, *, tables: dict[str, pd.DataFrame], codings: pd.DataFrame,
 
         # ---------------------------------------------------------------- action plan
         if plan is not None:
-            summary["plan"] = _merge_plan(project, plan, stamp)
+            summary["plan"] = _merge_plan(project, plan, stamp, new_codes)
         project._log(actor, "run", summary)
     return summary
 
 
-def _merge_plan(project, draft: pd.DataFrame, stamp: str) -> dict:
+def _move_work(conn, renames: dict[str, str], codebook: pd.DataFrame, machine_methods) -> dict:
+    """Move people's work of each old code id to the code that now holds it (a rename or a merge, ``formerly:``):
+    decided or manual codings and memos on it, and edited goals naming it as their code or theme. Machine
+    suggestions nobody decided stay under the old id (this run's suggestions replace them)."""
+    parents = dict(zip(codebook["code_id"], codebook["parent_id"]))
+
+    def theme(code):
+        while _present(parents.get(code)):
+            code = parents[code]
+        return code
+
+    marks = ",".join("?" * len(machine_methods))
+    human = f"(method NOT IN ({marks}) OR status != 'suggested' OR (memo IS NOT NULL AND memo != ''))"
+    moved = {}
+    for old, new in renames.items():
+        if new not in parents:
+            continue
+        n_codings = conn.execute(f"UPDATE codings SET code_id=? WHERE code_id=? AND {human}",
+                                 (new, old, *machine_methods)).rowcount
+        n_memos = conn.execute("UPDATE memos SET code_id=? WHERE code_id=?", (new, old)).rowcount
+        n_goals = conn.execute("UPDATE action_plan SET code_id=?, theme=? WHERE code_id=? AND origin='edited'",
+                               (new, theme(new), old)).rowcount
+        n_goals += conn.execute("UPDATE action_plan SET theme=? WHERE theme=? AND origin='edited'",
+                                (theme(new), old)).rowcount
+        conn.execute("UPDATE orphans SET code_id=? WHERE code_id=?", (new, old))  # listed then; their cause is gone
+        if n_codings or n_memos or n_goals:
+            moved[old] = {"to": new, "codings": n_codings, "memos": n_memos, "goals": n_goals}
+    return moved
+
+
+def _merge_plan(project, draft: pd.DataFrame, stamp: str, codes: set | None = None) -> dict:
     conn = project.conn
     stored = project.action_plan()
     edited = stored[stored["origin"] == "edited"]
+    # an edited goal whose code left the codebook (merged, renamed, deleted) is listed for a person to give it a
+    # code again, and covers its whole theme meanwhile: no second goal is drafted beside it from the merged code
+    gone = [{"goal_id": str(g), "scope": str(sc), "code_id": str(code)}
+            for g, sc, code in zip(edited["goal_id"], edited["scope"], edited["code_id"])
+            if codes is not None and _present(code) and code not in codes]
+    lost = {(d["goal_id"]) for d in gone}
     # an edited goal covers its scope and code (or its whole theme when it names no code: an older store)
-    covered = {(sc, th, code if _present(code) else None)
-               for sc, th, code in zip(edited["scope"], edited["theme"], edited["code_id"])}
+    covered = {(sc, th, code if _present(code) and g not in lost else None)
+               for g, sc, th, code in zip(edited["goal_id"], edited["scope"], edited["theme"], edited["code_id"])}
     conn.execute("DELETE FROM action_plan WHERE origin != 'edited' OR origin IS NULL")
     taken = set(edited["goal_id"])
     number = 0
@@ -181,4 +223,4 @@ def _merge_plan(project, draft: pd.DataFrame, stamp: str) -> dict:
         rows.append(rec | {"goal_id": goal, "origin": "draft", "updated_at": stamp, "updated_by": "pledge-analysis run"})
     project._insert_rows("action_plan", pd.DataFrame(rows, columns=list(project.table_columns("action_plan"))))
     return {"kept_edited": len(edited), "drafts": len(rows), "skipped_drafts_covered_by_edits":
-            len(draft) - len(rows)}
+            len(draft) - len(rows), "edited_goals_without_code": gone}

@@ -124,6 +124,9 @@ ACTION_PLAN = (
     "goal_id", "scope", "theme", "you_said", "we_plan_to", "by", "owner", "status",
     "evidence", "code_id", "audience", "wording", "quotes",
 )
+#: A goal's ``status`` (``overdue`` is worked out from "By", never stored) and its ``audience``.
+STATUSES = ("not started", "ongoing", "achieved")
+AUDIENCES = ("patients", "staff")
 #: Ranked areas the draft plan passed over for want of evidence (:func:`pledge_analysis.pledge.areas_without_goal`):
 #: the area's ``scope_type``, ``scope``, ``rank``, ``theme`` and ``name`` as in :data:`PRIORITIES`, and ``why``
 #: in words (too few negative comments, praise only, or "not a priority").

@@ -75,8 +75,10 @@ def read_inputs(cfg: ProjectConfig, questions: pd.DataFrame | None,
                                     f"could not be read ({type(exc).__name__}: {exc}). Check the file opens in the "
                                     "program that made it; if it does, please report this."))
 
+    taken: dict[str, str] = {}  # respondent id -> the survey that read it first
     for i, spec in enumerate(cfg.surveys):
         seen: dict[str, tuple[str, int]] = {}
+        start = len(parts)
         for path in spec.files:
             asked = questions
             if questions is not None and spec.questions is not None:
@@ -85,10 +87,52 @@ def read_inputs(cfg: ProjectConfig, questions: pd.DataFrame | None,
                 path, columns=spec.columns, questions=asked, comments=spec.comments, values=spec.values,
                 group=spec.group, sites=sites, source_id=cfg.source_id(path), groups=cfg.groups, sheet=spec.sheet,
                 seen_ids=seen), path, spec.key or f"surveys[{i}]", i)
+        _apart_from_earlier_surveys(parts[start:], spec.name or f"survey {i + 1}", taken)
     for t in cfg.transcripts:
         attempt(lambda t=t: read_transcript(t.path, site=t.site, group=t.group, source_id=cfg.source_id(t.path),
                                             source_type=t.source_type), t.path)
     return Ingested.concat(parts)
+
+
+def _apart_from_earlier_surveys(parts: list[Ingested], name: str, taken: dict[str, str]) -> None:
+    """Two surveys are different people even when their exports number respondents alike (each tool starts at 1):
+    when some of this survey's ids were read by an earlier survey, every id of this survey is read as
+    ``"<name>: <id>"`` (its respondents, answers and comments), and its sources say so (``respondent_ids``)."""
+    ids = {str(r) for p in parts for r in p.respondents["respondent_id"]}
+    clash = sorted(ids & set(taken))
+    if clash:
+        prefix = f"{name}: "
+        for p in parts:
+            for table in (p.respondents, p.responses, p.segments):
+                if len(table) and "respondent_id" in table.columns:
+                    table["respondent_id"] = table["respondent_id"].map(
+                        lambda r: prefix + str(r) if isinstance(r, str) and r else r)
+            for s in p.sources:
+                s["respondent_ids"] = (f"{len(clash)} of survey {name!r}'s respondent ids (e.g. {clash[0]!r}) are also "
+                                       f"ids of survey {taken[clash[0]]!r}: they are different people, so each id of "
+                                       f"{name!r} is read as {prefix + clash[0]!r}")
+        ids = {prefix + r for r in ids}
+    for r in ids:
+        taken.setdefault(r, name)
+
+
+def no_text_notes(data: Ingested, codebook: pd.DataFrame | None) -> list[str]:
+    """A project whose inputs hold no comment or turn to code (every comment cell empty or a placeholder such as
+    ``N/A``): its priorities can rest only on survey questions linked to themes (``survey_items:``)."""
+    if len(data.segments) or not len(data.respondents):
+        return []
+    linked = codebook is not None and "survey_items" in codebook.columns and any(
+        list(v or []) for v in codebook["survey_items"])
+    return [f"no comment or transcript turn holds text to code ({len(data.respondents):,} respondents read; every "
+            "comment cell is empty or a placeholder such as 'N/A', see set_aside.csv): priorities can rest only on "
+            "the survey questions linked to themes under survey_items: in the codebook"
+            + ("." if linked else ", and none is linked, so no area will be ranked and the plan will have no goal. "
+               "Link questions to themes (survey_items:), or add the comments' columns under comments:.")]
+
+
+def respondent_id_notes(data: Ingested) -> list[str]:
+    """What :func:`read_inputs` did with respondent ids that two surveys share (one note per survey)."""
+    return list(dict.fromkeys(s["respondent_ids"] for s in data.sources if s.get("respondent_ids")))
 
 
 def check_files(cfg: ProjectConfig, questions: pd.DataFrame | None, codebook: pd.DataFrame) -> list[Problem]:
@@ -199,7 +243,7 @@ def _codebook_lines(path: Path | None):
 def check_data(cfg: ProjectConfig, data: Ingested) -> list[Problem]:
     """Site and group values in the data that the project does not declare (one problem per value), and
     any source whose rows are not all kept or set aside (:func:`check_accounting`)."""
-    out = check_accounting(data)
+    out = check_accounting(data) + check_repeated_ids(data)
     groups = Counter((u["kind"], u["value"], u["source_id"], u["column"]) for u in data.unknown)
     first = {}
     for u in data.unknown:
@@ -207,7 +251,9 @@ def check_data(cfg: ProjectConfig, data: Ingested) -> list[Problem]:
     for (kind, value, source, column), n in groups.items():
         declared = (", ".join(f"{c} ({v.get('name')})" if v.get("name") else c for c, v in cfg.sites.items())
                     if kind == "site" else ", ".join(cfg.groups))
-        fix = ("add it under sites: (a code, with its name as it appears in the data) or correct the data"
+        fix = (f"map it to a declared hospital under this survey's values: site: {{{value!r}: CODE}} if it is another "
+               "spelling of one, add it under sites: (a code, with its name as it appears in the data) if it is a "
+               "hospital of its own, or correct the data"
                if kind == "site" else "map it to a declared group under values: group:, or add it to groups:")
         out.append(Problem(source, None, None, row=first[(kind, value, source, column)], column=column,
                            message=f"{kind} {value!r} ({n} row{'s' if n != 1 else ''}, first shown) is not declared; "
@@ -283,6 +329,32 @@ def check_scales(cfg: ProjectConfig, questions: pd.DataFrame | None) -> list[Pro
                     f"kind/min/max of {q.question_id} in questions.yaml by: " + "; ".join(lines)
                     + ". If they really are a score, add: likert: false", code="PA216"))
     return problems
+
+
+def check_repeated_ids(data: Ingested) -> list[Problem]:
+    """A problem for a survey file most of whose rows (at least 3, at least half) repeat respondent ids of another
+    file: a new round's export numbering its respondents again (survey tools start each export at 1), or one
+    file listed twice. Read on, the whole file would be set aside row by row as duplicates."""
+    import re
+
+    if not len(data.set_aside):
+        return []
+    dup = data.set_aside[data.set_aside["reason"].astype(str).str.startswith("duplicate respondent id (first seen in ")]
+    out = []
+    rows = {s["source_id"]: s.get("rows_read", 0) for s in data.sources}
+    for source, sub in dup.groupby("source_id", sort=True):
+        n, total = len(sub), int(rows.get(source, 0) or 0)
+        if n < 3 or n < 0.5 * total:
+            continue
+        others = sorted({m.group(1) for r in sub["reason"] if (m := re.match(r"duplicate respondent id \(first seen "
+                                                                         r"in (.+) row \d+\)", str(r)))})
+        out.append(Problem(source, None, None, row=int(sub["row"].min()), column=str(sub["column"].iloc[0]),
+                           message=f"{n} of its {total} rows have respondent ids already used in "
+                           f"{', '.join(others)}: a new round's export that numbers its respondents again? Read on, "
+                           "they would all be set aside as duplicates. To fix, give this file a survey of its own "
+                           "under surveys: (e.g. `- name: patient survey, September`, the same columns), or, if it "
+                           "repeats the other file, take it out of files:."))
+    return out
 
 
 def check_accounting(data: Ingested) -> list[Problem]:
@@ -361,6 +433,24 @@ def codebook_notes(codebook: pd.DataFrame, path=None) -> list[str]:
             "suggest them. Add keywords: to those codes, or code them by hand or with a trained model."]
 
 
+def sites_notes(cfg: ProjectConfig, data: Ingested) -> list[str]:
+    """A project declaring no ``sites:`` whose data names hospitals (a site column filled in after ``init`` found
+    none): each spelling is then read as written, so two spellings of one hospital are two scopes, and no
+    hospital's booklet or co-design pack is written. Worth saying before a run, not an error (one service may
+    not need sites)."""
+    if cfg.sites or not len(data.respondents) or "site" not in data.respondents.columns:
+        return []
+    counts = data.respondents["site"].astype(str).value_counts()
+    counts = counts[counts.index.str.strip() != ""]
+    if counts.empty:
+        return []
+    shown = ", ".join(f"{v!r} ({n} respondent{'s' if n != 1 else ''})" for v, n in counts.head(6).items())
+    return [f"project.yaml declares no sites: but the data names {len(counts)} hospital(s) ({shown}"
+            + (", ..." if len(counts) > 6 else "") + "), each read as written: two spellings of one hospital are "
+            "two, and no hospital booklet or co-design pack is written. Declare each under sites: (a code, with its "
+            "name as in the data, and its alliance) to compare hospitals and write their booklets."]
+
+
 def load_and_check(project: str | Path | ProjectConfig):
     """``(cfg, questions, codebook, problems)``: the three files parsed and checked together.
 
@@ -405,4 +495,6 @@ def validate_project(project: str | Path) -> ValidationReport:
                                                 "rows_kept", "rows_set_aside", "sheet"])
     aside = (data.set_aside.groupby(["source_id", "reason"]).size().rename("rows").reset_index()
              if len(data.set_aside) else pd.DataFrame(columns=["source_id", "reason", "rows"]))
-    return ValidationReport(cfg.root, problems, files, aside, codebook_notes(codebook, cfg.source_id(cfg.codebook)))
+    return ValidationReport(cfg.root, problems, files, aside,
+                            codebook_notes(codebook, cfg.source_id(cfg.codebook)) + sites_notes(cfg, data)
+                            + respondent_id_notes(data) + no_text_notes(data, codebook))

@@ -93,6 +93,9 @@ def read_outputs(out: str | Path) -> RunOutputs:
     missing = [name for name in REQUIRED if not (folder / name).is_file()]
     if missing:
         raise InputError(f"not the output folder of a run: {', '.join(missing)} missing", path=folder, hint=hint)
+    if (folder / "RUN_NOT_FINISHED.txt").exists():  # pipeline.INCOMPLETE: a run was stopped while writing here
+        raise InputError("a run was stopped while writing this folder (RUN_NOT_FINISHED.txt): its files may come from "
+                         "two runs", path=folder, hint="Run the analysis again with this --out; then serve it.")
     try:
         run_log = json.loads((folder / "run_log.json").read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:

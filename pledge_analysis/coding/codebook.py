@@ -95,7 +95,32 @@ def read_codebook(path: str | Path) -> pd.DataFrame:
     cb = codebook_from_records(records, source=str(path))
     if any(c.retired for c in model.codes):
         cb["retired"] = [c.retired for c in model.codes]
+    cb.attrs["formerly"] = _former_ids(model.codes, path)
     return cb
+
+
+def _former_ids(codes, path) -> dict[str, str]:
+    """``{old id: code}`` from each code's ``formerly:``; an old id still in the codebook, or claimed by two
+    codes, is refused (people's work cannot go to both)."""
+    ids = {c.id for c in codes}
+    out: dict[str, str] = {}
+    for c in codes:
+        for old in c.formerly:
+            if old in ids:
+                raise CodebookError(f"{path}: code {c.id!r} names {old!r} under formerly:, but {old!r} is still in the "
+                                    f"codebook. Delete code {old!r} (its codings then move to {c.id!r}) or take it "
+                                    "out of formerly:.")
+            if old in out and out[old] != c.id:
+                raise CodebookError(f"{path}: codes {out[old]!r} and {c.id!r} both name {old!r} under formerly:; "
+                                    f"people's codings of {old!r} can move to one code only. Keep it under one.")
+            out[old] = c.id
+    return out
+
+
+def former_ids(cb: pd.DataFrame) -> dict[str, str]:
+    """``{old id: code}``: the ids a codebook read by :func:`read_codebook` says its codes had before (``formerly:``,
+    a rename or a merge), for the project store to move people's work (:mod:`pledge_analysis.project_sync`)."""
+    return dict(cb.attrs.get("formerly") or {})
 
 
 def write_codebook(cb: pd.DataFrame, path: str | Path) -> None:

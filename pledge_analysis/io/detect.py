@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .dates import month_first_dates, parse_date
-from .surveys import _read_table, header_key, iso_date
+from .surveys import NO_ANSWER_MARKS, _read_table, header_key, iso_date
 
 #: Known answer scales, in scale order; "+" positive, "-" negative, "0" neither (excluded).
 SCALES: dict[str, list[tuple[str, str]]] = {
@@ -142,6 +142,22 @@ ROLE_WORDS: list[tuple[str, set[str]]] = [
     ("group", {"group", "cohort", "diagnosis", "stage", "type"}),
     ("completed", {"date", "completed", "submitted", "timestamp", "time"}),
 ]
+
+
+def header_role(header: str) -> str | None:
+    """The column role a short header's words name (:data:`ROLE_WORDS`, first match), or None. "name" is a
+    person's only when nothing else in the header is a place: "Hospital name" and "Name of trust" are the site.
+
+    >>> header_role("Patient name"), header_role("Hospital name"), header_role("Trust"), header_role("Feedback")
+    ('personal', 'site', 'site', None)
+    """
+    words = set(_words(header))
+    personal = dict(ROLE_WORDS)["personal"]
+    if words & personal == {"name"} and words & dict(ROLE_WORDS)["site"]:
+        words = words - {"name"}
+    return next((r for r, ws in ROLE_WORDS if words & ws), None)
+
+
 GROUP_WORDS = {"secondary": re.compile(r"secondary|metasta|advanced|stage (4|iv)|\bmbc\b|\bsbc\b"),
                "primary": re.compile(r"primary|early|\bpbc\b|\bebc\b"), "staff": re.compile(r"staff")}
 #: what a date-shaped value may be refused for and still be a date (so the column is the completion date)
@@ -402,7 +418,7 @@ def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str |
         vals = [v.strip() for v in df[col] if v.strip()]
         words = set(_words(col))
         short = len(_words(col)) <= 4 and not re.match(r"^\s*Q\s?\d", col, re.I)  # "Q7 Hospital food" is a question
-        role = next((r for r, ws in ROLE_WORDS if words & ws), None) if short else None
+        role = header_role(col) if short else None
         if role is None and not re.match(r"^\s*Q\s?\d", col, re.I) and words & SITE_QUESTION_WORDS and vals \
                 and len(set(vals)) <= MAX_OPTIONS and not any(answer_reading(v) for v in vals):
             role = "site"  # "Which hospital are you treated at?" (SurveyMonkey asks it as a question)
@@ -501,7 +517,7 @@ def detect_survey(files: list[Path], *, name: str, taken: set[str], sheet: str |
     for col in df.columns:
         if col in used:
             continue
-        vals = [v.strip() for v in df[col] if v.strip()]
+        vals = [v.strip() for v in df[col] if v.strip() and v.strip() not in NO_ANSWER_MARKS]  # "-": skipped
         distinct = set(vals)
         if not vals:
             ignored[col] = "empty column"
@@ -692,7 +708,7 @@ def survey_likeness(df) -> int:
     score = 0
     for col in df.columns:
         words = set(_words(str(col)))
-        role = next((r for r, ws in ROLE_WORDS if words & ws), None) if len(words) <= 4 else None
+        role = header_role(str(col)) if len(words) <= 4 else None
         vals = [str(v).strip() for v in df[col] if str(v).strip()]
         if role in ("respondent_id", "site", "group"):
             score += 2
@@ -729,6 +745,7 @@ def choose_sheet(path: Path, sheet: str | None = None) -> tuple[str | None, str 
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         names = list(wb.sheetnames)
+        hidden = {ws.title for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") != "visible"}
     finally:
         wb.close()
     found = []
@@ -738,8 +755,11 @@ def choose_sheet(path: Path, sheet: str | None = None) -> tuple[str | None, str 
         except EmptyInputError:
             continue
         found.append((survey_likeness(frame), name, len(frame), len(frame.columns)))
-    ranked = sorted(found, key=lambda f: -f[0])
-    listed = ", ".join(f"{n!r} ({r:,} rows, {c} columns)" for _s, n, r, c in found)
+    listed = ", ".join(f"{n!r}" + (" (hidden)" if n in hidden else "") + f" ({r:,} rows, {c} columns)"
+                       for _s, n, r, c in found)
+    # a sheet hidden in the workbook (an old copy, a lookup) is read only when named: the visible ones are ranked
+    shown = [f for f in found if f[1] not in hidden] or found
+    ranked = sorted(shown, key=lambda f: -f[0])
     best = ranked[0]
     if best[0] >= 3 and (len(ranked) == 1 or best[0] >= 2 * ranked[1][0]):
         others = ", ".join(repr(n) for _s, n, _r, _c in found if n != best[1])

@@ -55,6 +55,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import uuid
 import zipfile
 from pathlib import Path
@@ -94,6 +95,16 @@ def guid(kind: str, key) -> str:
     h[8] = (h[8] & 0x3F) | 0x80  # RFC 4122 variant
     x = h.hex()
     return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
+
+
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def _memo_guid(m: dict) -> str:
+    """A memo's ``Note`` GUID: the one it came with (a memo imported from a ``.qdpx``, ``memo_guid``), so that a
+    project imported and exported again keeps its notes' identities; else made from the store's ``memo_id``."""
+    g = m.get("memo_guid")
+    return str(g) if isinstance(g, str) and _GUID.match(g) else guid("memo", m["memo_id"])
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
@@ -510,7 +521,7 @@ def project_qdpx_bytes(*, segments: pd.DataFrame, codebook: pd.DataFrame, coding
                 "created_at": _plain(c.get("created_at")), "has_span": has_span}
         for r in records:
             for m in memo_by_segment.get(r["segment_id"], []):
-                etree.SubElement(src, q("NoteRef"), {"targetGUID": guid("memo", m["memo_id"])})
+                etree.SubElement(src, q("NoteRef"), {"targetGUID": _memo_guid(m)})
         for var, value in source_values[source_id].items():
             variable_value(src, var, value)
 
@@ -518,7 +529,7 @@ def project_qdpx_bytes(*, segments: pd.DataFrame, codebook: pd.DataFrame, coding
     if memo_rows:
         notes = etree.SubElement(root, q("Notes"))
         for m in memo_rows:
-            ng = guid("memo", m["memo_id"])
+            ng = _memo_guid(m)
             attrs = {"guid": ng, "name": f"Memo by {m['coder']}" if _present(m.get("coder")) else "Memo"}
             if user(m.get("coder")):
                 attrs["creatingUser"] = user(m.get("coder"))

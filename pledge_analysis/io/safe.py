@@ -71,6 +71,33 @@ def clean_text(value):
     return ILLEGAL_XML.sub(" ", value) if isinstance(value, str) else value
 
 
+_TAG_NAMES = r"p|br|div|span|b|i|u|em|strong|li|ul|ol|font|a|h[1-6]|table|tr|td|th|tbody|thead|sup|sub|small|big|hr"
+_BREAK = re.compile(r"<\s*(?:br|hr|/p|/div|/li|/h[1-6]|/tr)\s*/?\s*>", re.I)
+_TAG = re.compile(rf"<\s*/?\s*(?:{_TAG_NAMES})(?:\s[^<>]*)?/?\s*>", re.I)
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def markup_removed(text: str) -> str:
+    r"""``text`` as the respondent typed it when a web form exported it as HTML: the tags of rich text (``<p>``,
+    ``<b>``, ``<br/>`` ...) taken off (a line break where a paragraph or line ended) and character references
+    (``&amp;``, ``&nbsp;``, ``&#39;``) read. Text without such markup is returned unchanged, so a patient's own
+    ``<3`` or ``8 to <5`` stays.
+
+    >>> markup_removed("<p>Too cold &amp; cramped</p><p>Kind staff</p>"), markup_removed("I <3 you & them")
+    ('Too cold & cramped\nKind staff', 'I <3 you & them')
+    """
+    if not isinstance(text, str) or ("<" not in text and "&" not in text):
+        return text
+    import html
+
+    out = _TAG.sub("", _BREAK.sub("\n", text))
+    out = _ENTITY.sub(lambda m: html.unescape(m.group(0)), out)
+    if out == text:
+        return text
+    lines = (" ".join(line.replace("\xa0", " ").split()) for line in out.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
 def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` with every string cell and column name passed through :func:`neutralise`."""
     out = df.copy()

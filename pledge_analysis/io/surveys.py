@@ -31,12 +31,15 @@ from .. import schema
 from ..errors import InputError, MissingColumnError, MissingFileError
 from .dates import month_first_dates, parse_date  # noqa: F401  (month_first_dates: importable from here too)
 from .files import read_table
+from .safe import markup_removed
 
 #: ``columns: respondent_id: (row)``: the export has no respondent id (Google Forms writes none), so each
 #: respondent is named by its file and spreadsheet row: ``r<6 hex digits of the file's id>-<row>``.
 ROW_ID = "(row)"
 #: Text that spreadsheets, databases and pandas write for "no value": never an answer, id, site or group.
 MISSING_MARKERS = frozenset({"nan", "nat", "none", "null", "nil", "na", "n/a", "#n/a", "<na>", "missing"})
+#: What an export writes in the cell of a question the respondent skipped: a dash or a dot, never an answer.
+NO_ANSWER_MARKS = frozenset({"-", "--", "---", "\u2013", "\u2014", "."})
 #: Excel's error values, as a workbook or a CSV saved from one holds them.
 EXCEL_ERRORS = frozenset({"#null!", "#div/0!", "#value!", "#ref!", "#name?", "#num!", "#n/a", "#getting_data",
                           "#spill!", "#calc!"})
@@ -58,10 +61,12 @@ def is_row_set_aside(reason: str) -> bool:
 def _marker(value: str) -> str | None:
     """Why ``value`` is not a value (a missing-value marker or an Excel error), or None.
 
-    >>> _marker("NaN"), _marker("#DIV/0!"), _marker("Yes")
-    ("'NaN' is a missing-value marker", "'#DIV/0!' is an Excel error value", None)
+    >>> _marker("NaN"), _marker("#DIV/0!"), _marker("-"), _marker("Yes")
+    ("'NaN' is a missing-value marker", "'#DIV/0!' is an Excel error value", "'-' marks no answer", None)
     """
     low = value.strip().lower()
+    if low in NO_ANSWER_MARKS:
+        return f"{value!r} marks no answer"
     if low in EXCEL_ERRORS and low != "#n/a":
         return f"{value!r} is an Excel error value"
     if low in MISSING_MARKERS:
@@ -409,7 +414,7 @@ def read_survey(
                 answer_rows.append({"respondent_id": rid, "site": site, "group": grp,
                                     "question_id": q.question_id, "value": raw})
         for pos, (qid, col) in enumerate(comments.items()):
-            text = _clean(rec[col])
+            text = markup_removed(_clean(rec[col]))  # a web form's "<p>Too cold &amp; cramped</p>"
             if not text:
                 continue
             if text.lower().strip(" .!") in PLACEHOLDERS or text.lower() in PLACEHOLDERS:
