@@ -298,9 +298,21 @@ def find_scored(text: str, opts: Options | None = None, nlp=None, *, doc=None,
                 source.setdefault(sp, "name_model")
             spans += found
     spans = _resolve([sp for sp in spans if sp[2] in opts.labels])
+    if "PERSON" in opts.labels:  # the whole name: "M S Schachter", "Jean-Paul Montoya Gil", "Memory Hernández-Ríos"
+        from .name_edges import whole_names
+
+        widened = whole_names(cased, spans, first, allowed)
+        for old, new in zip(_pieces(spans, widened), widened):
+            source.setdefault(new, source.get(old, "rules"))
+        spans = widened
     if recognizers is not None:
         recognizers.extend(source[sp] for sp in spans)
     return spans
+
+
+def _pieces(old: list, new: list) -> list:
+    """For each span of ``new`` (``old`` widened and joined), the first span of ``old`` inside it."""
+    return [next(o for o in old if n[0] <= o[0] and o[1] <= n[1]) for n in new]
 
 
 def _ner_spans(entities, allowed, cased: str | None = None) -> list[tuple[int, int, str, float]]:
