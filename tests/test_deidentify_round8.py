@@ -92,3 +92,28 @@ def test_eponyms_and_royal_hospital_names_are_not_names(text):
 def test_a_surname_stays_a_name_after_a_title_even_before_its_eponym():
     assert redact("Mr Paget explained Paget's disease to me.").text == "Mr [PERSON] explained Paget's disease to me."
     assert redact("Dr Becker's clinic was lovely.").text == "Dr [PERSON]'s clinic was lovely."
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Please thank Anselm, Wanjiru, Patience, Ilse and the whole team.",
+     "Please thank [PERSON], [PERSON], [PERSON], [PERSON] and the whole team."),
+    ("Love to Ilse / Mercy / Tomasz on the ward!", "Love to [PERSON] / [PERSON] / [PERSON] on the ward!"),
+    ("Nurses Oyelowo, Wanjiru and Blessing on days were kind.",
+     "Nurses [PERSON], [PERSON] and [PERSON] on days were kind."),
+    ("So grateful to Anselm and Wanjiru in outpatients.", "So grateful to [PERSON] and [PERSON] in outpatients."),
+    ("thx Tomasz 4 the lift!!", "thx [PERSON] 4 the lift!!"),
+    ("Mercy, thank you for holding my hand.", "[PERSON], thank you for holding my hand."),
+    ("Why was Wanjiru on the phone line so short with me?", "Why was [PERSON] on the phone line so short with me?"),
+    ("Oyelowo on Lister Ward gave me my injection.", "[PERSON] on Lister Ward gave me my injection."),
+])
+def test_names_in_lists_after_plural_roles_and_in_text_speak_are_redacted(text, expected):
+    assert redact(text).text == expected
+
+
+@pytest.mark.parametrize("text", [
+    "I came in on Monday, Tuesday and Friday.",
+    "Macmillan, Maggie's and the NHS all helped.",
+    "Christmas on Lister Ward was quiet.",
+])
+def test_lists_of_days_and_charities_are_not_names(text):
+    assert redact(text).spans == []

@@ -297,6 +297,14 @@ def find_scored(text: str, opts: Options | None = None, nlp=None, *, doc=None,
             for sp in found:
                 source.setdefault(sp, "name_model")
             spans += found
+    if "PERSON" in opts.labels and not lang:  # the rest of a list of names: "Bojan, Yuliia, Hope and Svitlana"
+        from .name_edges import list_names
+
+        found = [sp for sp in (_plausible(cased, sp) for sp in list_names(cased, spans, first, SCORE["cue"])) if sp
+                 and not any(a < sp[1] and sp[0] < b for a, b in allowed)]
+        for sp in found:
+            source.setdefault(sp, "rules")
+        spans += found
     spans = _resolve([sp for sp in spans if sp[2] in opts.labels])
     if "PERSON" in opts.labels:  # the whole name: "M S Schachter", "Jean-Paul Montoya Gil", "Memory Hernández-Ríos"
         from .name_edges import whole_names

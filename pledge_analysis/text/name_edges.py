@@ -84,6 +84,53 @@ def _first_before(text: str, s: int, first) -> int | None:
     return m.start()
 
 
+_SEP = r"(?:\s*,\s*|\s+(?:and|&|n)\s+|\s*/\s*)"
+#: A capitalised word between two list separators: "Bojan, Yuliia, Hope, Svitlana", "Blessing / Faith / Morwenna".
+_LIST_ITEM = re.compile(rf"{_SEP}(?P<w>[A-ZÀ-ÞĀ-Ž][\w'’-]*[^\W\d_])(?={_SEP}|\s+(?:on|from|at|in)\b|\s*[.!)])")
+#: A plural role before a list of names: "Nurses Rivka, Akech and Memory on nights".
+_PLURAL_ROLE = re.compile(r"\b(?:Nurses|Sisters|Doctors|Drs|Surgeons|Radiographers|Porters|HCAs|Physios)\s+"
+                          rf"(?P<w>[A-ZÀ-ÞĀ-Ž][\w'’-]*[^\W\d_])(?={_SEP})")
+
+
+def _list_word(w: str, first, common) -> bool:
+    lw = w.lower().replace("’", "'")
+    lw = lw[:-2] if lw.endswith("'s") else lw
+    return not (len(w) > 1 and w.isupper()) and lw not in TITLES and lw not in NOT_NAMES and lw not in _WEEKDAYS and (
+        lw in VIRTUE_NAMES or lw in first or lw not in common)
+
+
+def list_names(text: str, spans: list[tuple[int, int, str, float]], first, score: float
+               ) -> list[tuple[int, int, str, float]]:
+    """Names in a list that already holds a found PERSON span (``spans``): a capitalised first name, virtue name
+    or unknown word between list separators right after one ("Thank you to Gaëlle, Björn, Hope and Dr X"), and the
+    items after a plural role ("Nurses Rivka, Akech and Memory"); each scored ``score``."""
+    common = common_words()
+    out: list[tuple[int, int, str, float]] = []
+    for m in _PLURAL_ROLE.finditer(text):
+        pos = m.start("w")
+        while True:
+            w = re.match(r"[A-ZÀ-ÞĀ-Ž][\w'’-]*[^\W\d_]", text[pos:])
+            if not w or not _list_word(w.group(0), first, common):
+                break
+            out.append((pos, pos + len(w.group(0)), "PERSON", score))
+            sep = re.match(_SEP, text[pos + len(w.group(0)):])
+            if not sep:
+                break
+            pos += len(w.group(0)) + sep.end()
+    found = sorted({sp[:2] for sp in spans if sp[2] == "PERSON"} | {sp[:2] for sp in out})
+    changed = True
+    while changed:
+        changed = False
+        for _a, b in list(found):
+            m = _LIST_ITEM.match(text, b)
+            if m and _list_word(m.group("w"), first, common) and not any(x < m.end("w") and m.start("w") < y
+                                                                         for x, y in found):
+                found.append(m.span("w"))
+                out.append((m.start("w"), m.end("w"), "PERSON", score))
+                changed = True
+    return out
+
+
 def whole_names(text: str, spans: list[tuple[int, int, str, float]], first,
                 allowed=()) -> list[tuple[int, int, str, float]]:
     """``spans`` (settled, in text order) with each PERSON span widened to the whole name (rules 1-3 of the module

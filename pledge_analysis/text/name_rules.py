@@ -65,7 +65,7 @@ def _cues():
     praise = "|".join(re.escape(p) for p in PRAISE)
     cue_before = re.compile(
         rf"\b(?:(?:my|our|the|a|her|his)\s+(?:{role})(?:\s+(?:called|named))?|(?:called|named)|thanks?\s+(?:you\s+)?to"
-        rf"|thank(?:\s+you)?|ask(?:ed)?\s+for|spoke\s+to|(?:{role})\s+(?:called|named)"
+        rf"|thank(?:\s+you)?|ask(?:ed)?\s+for|spoke\s+to|grateful\s+(?:we\s+are\s+|i\s+am\s+|I\s+am\s+)?to|(?:{role})\s+(?:called|named)"
         rf"|(?:letter|call|phone\s*call|message|msg|text|txt|e-?mail|card|voicemail|handover)\s+from"
         rf"|(?:call|calls|called)\s+(?:him|her|me|them)|known\s+as|goes\s+by)\s+(?P<name>[^\W\d_][\w'’-]*)", re.I)
     cue_after = re.compile(rf"\b(?P<name>[A-ZÀ-Þ][\w'’-]+)\s+(?:was|is|has\s+been|were)\s+(?:so\s+|very\s+|really\s+|just\s+)?(?:{praise})\b")
@@ -78,7 +78,11 @@ def _cues():
                                 rf"|\b(?i:the|my|our|a|her|his)\s+(?:{role}),\s+(?P<name4>[A-ZÀ-Þ][\w'’-]+),")
     cue_place = re.compile(r"\b(?!(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b)(?P<name>[A-ZÀ-Þ][\w'’-]+)"
                            r"\s+(?:from|on|at|in)\s+(?:the\s+)?(?:[a-z]+\s+)?(?:support\s+group|"
-                           r"breast\s+unit|ward|clinic|team|reception|hospice|unit|chemo\s+suite|helpline|shift|duty|nights)\b")
+                           r"breast\s+unit|ward|clinic|team|reception|hospice|unit|chemo\s+suite|helpline|shift|duty|nights|phones?(?:\s+line)?|"
+                           r"switchboard|desk)\b"
+                           r"|\b(?!(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b)(?P<name2>[A-ZÀ-Þ][\w'’-]+)"
+                           r"\s+(?:from|on)\s+[A-Z][\w'’-]+\s+(?:Ward|Unit)\s+(?:gave|rang|phoned|called|came|was|is|has|had|"
+                           r"did|made|took|helped|sorted|explained|looked|always|never|who)\b")  # "Dolma on Percival Ward gave"
     return cue_before, cue_after, cue_verb, cue_apposition, cue_place
 
 
@@ -222,7 +226,7 @@ _FAMILY = "|".join(FAMILY)
 _OBJECT_CUE = re.compile(
     rf"\b(?i:praise|praised|meet|meeting|met|shout\s*out\s+to|seen\s+by|looked\s+after\s+by|treated\s+by|"
     rf"cared\s+for\s+by|speak\s+to|speaking\s+to|talk\s+to|talked\s+to|(?:my|our|her|his)\s+(?:{_FAMILY}),?|"
-    rf"thanks|cheers|ta|tell|told|ask\s+for|big\s+up|love\s+to|said\s+to|(?:gave|give)\s+(?:her|his)\s+name\s+as)"
+    rf"thanks|cheers|ta|thx|thnx|ty|tell|told|ask\s+for|big\s+up|love\s+to|said\s+to|(?:gave|give)\s+(?:her|his)\s+name\s+as)"
     rf"\s+(?P<name>{_NAME})")
 #: "my friend ruairidh": a lower-case word after a family or friend cue.
 _FAMILY_LOWER = re.compile(rf"\b(?:my|our|her|his)\s+(?:{_FAMILY}),?\s+(?P<name>[^\W\d_][\w'’-]*[^\W\d_])", re.I)

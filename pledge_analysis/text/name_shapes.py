@@ -206,7 +206,7 @@ def extra_person_spans(text: str, found, first, last, common, not_names, titles)
         name = m.group("name")
         lw = name.lower()
         after = text[m.end("name"):m.end("name") + 40].lower()
-        if _is_sentence_start(text, m.start()) and rare_word(lw) and lw not in not_names \
+        if _is_sentence_start(text, m.start()) and (rare_word(lw) or bare(name) in VIRTUE_NAMES) and lw not in not_names \
                 and not any(c.isupper() for c in name[1:]) and not _EPONYM.match(after):
             out.append((m.start(), m.end("name"), "PERSON", 0.55))
     return out
