@@ -117,3 +117,8 @@ def test_names_in_lists_after_plural_roles_and_in_text_speak_are_redacted(text, 
 ])
 def test_lists_of_days_and_charities_are_not_names(text):
     assert redact(text).spans == []
+
+
+def test_an_allowed_weekday_opening_a_name_leaves_the_rest_of_the_name_redacted():
+    assert redact("My aunt, Sunday Okafor Mensah, came with me.").text == "My aunt, Sunday [PERSON], came with me."
+    assert redact("I was referred as part of Long Covid recovery.").spans == []
