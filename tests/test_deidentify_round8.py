@@ -122,3 +122,11 @@ def test_lists_of_days_and_charities_are_not_names(text):
 def test_an_allowed_weekday_opening_a_name_leaves_the_rest_of_the_name_redacted():
     assert redact("My aunt, Sunday Okafor Mensah, came with me.").text == "My aunt, Sunday [PERSON], came with me."
     assert redact("I was referred as part of Long Covid recovery.").spans == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("please thank ingrid zu solms for me", "please thank [PERSON] for me"),
+    ("Mrs zu Solms rang me back.", "Mrs [PERSON] rang me back."),
+])
+def test_surname_particles_in_any_case_stay_inside_the_name(text, expected):
+    assert redact(text).text == expected

@@ -10,7 +10,9 @@ that no piece of a name is left in place:
 3. **a first name before a found surname**: a first name that is not a common word, or a word or virtue name
    (:data:`~pledge_analysis.text.deidentify_data.WORD_NAMES`, ``VIRTUE_NAMES``): "Memory Hernández-Ríos",
    "Sunday Montoya Gil", "Grace Okafor" (a weekday only when no "on", "last", "every" ... comes before it; never a
-   title, a role or a verb: "Sister Okafor", "Love Claire", "Hope Jane is well").
+   title, a role or a verb: "Sister Okafor", "Love Claire", "Hope Jane is well");
+4. **a lower-case particle and surname after a lower-case name**: "gisela zu eltz", "joao da silva" (the surname a
+   word English does not know).
 
 :func:`eponym` says when a candidate is a disease, device or procedure named after a person ("Becker implant",
 "Raynaud's", the second "Paget" of "Mr Paget explained Paget's disease"), and :func:`royal_place` when it is a
@@ -22,7 +24,7 @@ import re
 
 from .deidentify_data import NOT_NAMES, TITLES, VIRTUE_NAMES, WORD_NAMES
 from .name_shapes import PARTICLES
-from .names import common_words
+from .names import common_words, rare_word
 
 #: Medical words after an eponym ("Becker implant", "Paget's disease", "Hickman line"): the word before is no person.
 EPONYM_NOUNS = ("disease", "diseases", "syndrome", "lymphoma", "palsy", "phenomenon", "procedure", "operation",
@@ -47,6 +49,7 @@ _HYPHEN_INITIAL = re.compile(r"(?<![\w'’.-])[A-Z]-$")
 _WORD_BEFORE = re.compile(r"(?<![\w'’.-])(?P<w>[A-ZÀ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’-]+) $")
 _PARTICLE_GAP = re.compile(rf"^ (?i:{'|'.join(sorted(PARTICLES, key=len, reverse=True))})(?: (?i:{'|'.join(PARTICLES)}))? $")
 _INITIAL_GAP = re.compile(r"^ (?:[A-Z]\.|[B-HJ-Z]) $")
+_LOWER_PARTICLE = re.compile(rf"(?: (?:{'|'.join(PARTICLES)})){{1,2}} (?P<w>[a-zß-öø-ÿā-ž][a-zß-öø-ÿā-ž'’-]*[a-zß-öø-ÿā-ž])\b")
 LOOK = 60
 
 
@@ -167,5 +170,8 @@ def whole_names(text: str, spans: list[tuple[int, int, str, float]], first,
             a = _first_before(text, s, first)
             if a is not None and free(a, s, sp):
                 s = a
+        tail = _LOWER_PARTICLE.match(text, e)  # 4. "gisela zu eltz": a lower-case particle and surname
+        if tail and text[s:e].islower() and rare_word(tail.group("w")) and free(e, tail.end(), sp):
+            e = tail.end()
         out[k] = (s, e, "PERSON", sp[3])
     return out

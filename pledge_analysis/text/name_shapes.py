@@ -29,7 +29,7 @@ import re
 from functools import lru_cache
 
 #: Words that join a surname to what comes before ("de Souza", "bin Rashid", "Ní Bhriain", "ap Rhys").
-PARTICLES = ("de", "da", "das", "do", "dos", "del", "della", "di", "du", "van", "von", "der", "den", "ter", "bin",
+PARTICLES = ("de", "da", "das", "do", "dos", "del", "della", "di", "du", "van", "von", "zu", "der", "den", "ter", "bin",
              "binti", "bint", "ibn", "al", "el", "ap", "ab", "ní", "nic", "mac", "ó", "ua", "uí", "le", "la")
 #: Titles that are never an ordinary word, so a lower-case one still announces a name.
 STRICT_TITLES = ("mr", "mrs", "ms", "mx", "dr", "prof", "professor")
