@@ -275,8 +275,7 @@ def find_scored(text: str, opts: Options | None = None, nlp=None, *, doc=None,
             from .ner_model import person_entities
 
             entities = person_entities(nlp, [text], checks=checks and NER_CHECKS, cased=[cased])[0]
-        person = [sp for sp in (_plausible(cased, sp) for sp in _person_spans(cased))
-                  if sp and not any(a < sp[1] and sp[0] < b for a, b in allowed)]
+        person = [sp for sp in (_outside(cased, _plausible(cased, sp), allowed) for sp in _person_spans(cased)) if sp]
         lang = foreign_language(text)
         if lang:  # a comment in Welsh or Polish: its capitalised nouns are not names ("ac yn siarad Cymraeg")
             person = foreign_person_spans(cased, person, lang, SCORE["title"])
@@ -297,10 +296,46 @@ def find_scored(text: str, opts: Options | None = None, nlp=None, *, doc=None,
             for sp in found:
                 source.setdefault(sp, "name_model")
             spans += found
+    if "PERSON" in opts.labels and not lang:  # the rest of a list of names: "Bojan, Yuliia, Hope and Svitlana"
+        from .name_edges import list_names
+
+        found = [sp for sp in (_plausible(cased, sp) for sp in list_names(cased, spans, first, SCORE["cue"])) if sp
+                 and not any(a < sp[1] and sp[0] < b for a, b in allowed)]
+        for sp in found:
+            source.setdefault(sp, "rules")
+        spans += found
     spans = _resolve([sp for sp in spans if sp[2] in opts.labels])
+    if "PERSON" in opts.labels:  # the whole name: "M S Schachter", "Jean-Paul Montoya Gil", "Memory Hernández-Ríos"
+        from .name_edges import whole_names
+
+        widened = whole_names(cased, spans, first, allowed)
+        for old, new in zip(_pieces(spans, widened), widened):
+            source.setdefault(new, source.get(old, "rules"))
+        spans = widened
     if recognizers is not None:
         recognizers.extend(source[sp] for sp in spans)
     return spans
+
+
+def _outside(text: str, sp, allowed):
+    """``sp`` without an allow-list phrase that opens it ("Dr Sunday Hernández-Ríos" -> "Hernández-Ríos": weekdays
+    are in :data:`DEFAULT_ALLOW`), or None when it holds an allowed phrase anywhere else ("Long Covid")."""
+    if not sp or not any(a < sp[1] and sp[0] < b for a, b in allowed):
+        return sp
+    s = sp[0]
+    for a, b in allowed:
+        if a <= s < b:
+            s = b
+    while s < sp[1] and not text[s].isalpha():
+        s += 1
+    if s == sp[0] or sp[1] - s < 2 or any(a < sp[1] and s < b for a, b in allowed):
+        return None
+    return (s,) + tuple(sp[1:])
+
+
+def _pieces(old: list, new: list) -> list:
+    """For each span of ``new`` (``old`` widened and joined), the first span of ``old`` inside it."""
+    return [next(o for o in old if n[0] <= o[0] and o[1] <= n[1]) for n in new]
 
 
 def _ner_spans(entities, allowed, cased: str | None = None) -> list[tuple[int, int, str, float]]:

@@ -103,6 +103,11 @@ WORD_NAMES = frozenset(
     "glen heath dale forest brook marsh chase hardy win di mo".split())
 #: Words that may open a span by accident and are dropped from its edge ("Love Claire", "An X-ray").
 EDGE_WORDS = frozenset({"love", "dear", "hi", "hello", "thanks", "cheers", "an", "a", "the", "from", "with"})
+#: Virtue and word names (common in Southern and East African, Caribbean and Puritan naming) that are ordinary
+#: English words: a name only in a name's slot ("Nurse Gift", "the nurse, Faith,", "Memory Hernández-Ríos").
+VIRTUE_NAMES = frozenset("faith hope grace joy patience charity mercy prudence constance felicity gift memory precious "
+                         "comfort divine blessing blessed goodluck loveness happiness innocent given fortune sunday "
+                         "marvellous beauty princess lovemore godknows knowledge justice".split())
 PLACE_NOUNS = frozenset({
     "ward", "hospital", "house", "centre", "center", "clinic", "unit", "grange", "lodge", "court", "surgery",
     "practice", "road", "street", "lane", "avenue", "palace", "city", "trust", "group", "hall", "park", "school",

@@ -12,8 +12,9 @@ import re
 from functools import lru_cache
 
 from .deidentify_data import (EDGE_WORDS, FAMILY, MONTH_WORDS, NOT_NAMES, PLACE_NOUNS, PLACE_PREPOSITIONS, PRAISE,
-                              ROLE_WORDS, SCORE, SERVICE_NOUNS, SPEECH_VERBS, TITLES, WORD_NAMES)
+                              ROLE_WORDS, SCORE, SERVICE_NOUNS, SPEECH_VERBS, TITLES, VIRTUE_NAMES, WORD_NAMES)
 from .name_cues import DRUG_STEMS, cue_person_spans
+from .name_edges import eponym, royal_place
 from .name_shapes import _CONTRACTION, LOOK, extra_person_spans
 from .names import common_words, gazetteers
 
@@ -64,17 +65,24 @@ def _cues():
     praise = "|".join(re.escape(p) for p in PRAISE)
     cue_before = re.compile(
         rf"\b(?:(?:my|our|the|a|her|his)\s+(?:{role})(?:\s+(?:called|named))?|(?:called|named)|thanks?\s+(?:you\s+)?to"
-        rf"|thank(?:\s+you)?|ask(?:ed)?\s+for|spoke\s+to|(?:{role})\s+(?:called|named)"
-        rf"|(?:letter|call|phone\s*call|message|text|e-?mail|card|voicemail)\s+from)\s+(?P<name>[^\W\d_][\w'’-]*)", re.I)
+        rf"|thank(?:\s+you)?|ask(?:ed)?\s+for|spoke\s+to|grateful\s+(?:we\s+are\s+|i\s+am\s+|I\s+am\s+)?to|(?:{role})\s+(?:called|named)"
+        rf"|(?:letter|call|phone\s*call|message|msg|text|txt|e-?mail|card|voicemail|handover)\s+from"
+        rf"|(?:call|calls|called)\s+(?:him|her|me|them)|known\s+as|goes\s+by)\s+(?P<name>[^\W\d_][\w'’-]*)", re.I)
     cue_after = re.compile(rf"\b(?P<name>[A-ZÀ-Þ][\w'’-]+)\s+(?:was|is|has\s+been|were)\s+(?:so\s+|very\s+|really\s+|just\s+)?(?:{praise})\b")
     verbs = ("phoned|rang|called|said|told|explained|sorted|helped|came|took|held|made|listened|visited|"
              "arranged|organised|organized|who|has|had|will|would|always|never|did|went|gave|showed|looked")
     cue_verb = re.compile(rf"\b(?P<name>[A-ZÀ-Þ][\w'’-]+)\s+(?:{verbs})\b")
     cue_apposition = re.compile(rf"\b(?P<name>[A-ZÀ-Þ][\w'’-]+),\s+(?:the|my|our|a)\s+(?:{role})\b"
                                 rf"|\b(?:{role})\s+\((?P<name2>[A-ZÀ-Þ][\w'’-]+)\)"
-                                rf"|\b[Ii]t\s+was\s+(?P<name3>[A-ZÀ-Þ][\w'’-]+)\s+who\b")
-    cue_place = re.compile(r"\b(?P<name>[A-ZÀ-Þ][\w'’-]+)\s+(?:from|on|at|in)\s+(?:the\s+)?(?:support\s+group|"
-                           r"breast\s+unit|ward|clinic|team|reception|hospice|unit|chemo\s+suite|helpline|shift|duty|nights)\b")
+                                rf"|\b[Ii]t\s+was\s+(?P<name3>[A-ZÀ-Þ][\w'’-]+)\s+who\b"
+                                rf"|\b(?i:the|my|our|a|her|his)\s+(?:{role}),\s+(?P<name4>[A-ZÀ-Þ][\w'’-]+),")
+    cue_place = re.compile(r"\b(?!(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b)(?P<name>[A-ZÀ-Þ][\w'’-]+)"
+                           r"\s+(?:from|on|at|in)\s+(?:the\s+)?(?:[a-z]+\s+)?(?:support\s+group|"
+                           r"breast\s+unit|ward|clinic|team|reception|hospice|unit|chemo\s+suite|helpline|shift|duty|nights|phones?(?:\s+line)?|"
+                           r"switchboard|desk)\b"
+                           r"|\b(?!(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b)(?P<name2>[A-ZÀ-Þ][\w'’-]+)"
+                           r"\s+(?:from|on)\s+[A-Z][\w'’-]+\s+(?:Ward|Unit)\s+(?:gave|rang|phoned|called|came|was|is|has|had|"
+                           r"did|made|took|helped|sorted|explained|looked|always|never|who)\b")  # "Dolma on Percival Ward gave"
     return cue_before, cue_after, cue_verb, cue_apposition, cue_place
 
 
@@ -90,7 +98,7 @@ def _person_spans(text: str) -> list[tuple[int, int, str]]:
         if lw in TITLES:
             return False
         if _is_cap(w):
-            return lw not in common or lw in first or lw in last
+            return lw not in common or lw in first or lw in last or (i and lower[i - 1] in TITLES and lw in VIRTUE_NAMES)
         if strict_case:
             return False
         return (lw in first or lw in last) and lw not in common
@@ -153,10 +161,11 @@ def _person_spans(text: str) -> list[tuple[int, int, str]]:
     for m in cue_apposition.finditer(text):
         matches.append(m)
     for m in matches:
-        group = next(g for g in ("name", "name2", "name3") if g in m.re.groupindex and m.group(g))
+        group = next(g for g in ("name", "name2", "name3", "name4") if g in m.re.groupindex and m.group(g))
         name = m.group(group)
         ln = name.lower()
-        if (ln in common and ln not in first) or ln.endswith(DRUG_STEMS):  # "Olaparib made me sick"
+        virtue = ln in VIRTUE_NAMES and _is_cap(name) and (group != "name" or m.re is cue_before)  # "the nurse, Faith,"
+        if (ln in common and ln not in first and not virtue) or ln.endswith(DRUG_STEMS):  # "Olaparib made me sick"
             continue
         if ln in TITLES or ln in ("you", "them", "him", "her", "me", "us", "everyone", "all") \
                 or (name.isupper() and len(name) > 1) or ln.startswith(("i'", "i’")):
@@ -176,7 +185,8 @@ def _person_spans(text: str) -> list[tuple[int, int, str]]:
         spans.append((s, e, "PERSON", SCORE["cue"]))
     # a first name, even one that is a word, that a role names: "Bill the porter was kind", "Will was my nurse"
     for m in _NAME_ROLE.finditer(text):
-        if lower_in(m.group("name"), first) and m.group("name").lower() not in _VERB_NAMES:
+        if (lower_in(m.group("name"), first) or not lower_in(m.group("name"), common)) \
+                and m.group("name").lower() not in _VERB_NAMES:  # "Ginge the porter was ..."
             spans.append((m.start("name"), m.end("name"), "PERSON", SCORE["cue"]))
     spans += _more_person_spans(text, toks, lower, first, last, common)
     spans += extra_person_spans(text, spans, first, last, common, NOT_NAMES, TITLES)
@@ -186,11 +196,11 @@ def _person_spans(text: str) -> list[tuple[int, int, str]]:
     def joinable(word: str) -> bool:
         lw = word.lower().replace("’", "'")
         lw = lw[:-2] if lw.endswith("'s") else lw
-        return (lw not in common or (lw in first and lw in WORD_NAMES)) and lw not in TITLES and \
+        return (lw not in common or (lw in first and lw in WORD_NAMES) or lw in VIRTUE_NAMES) and lw not in TITLES and \
             not (len(word) > 1 and word.isupper())  # "Lisa and TTI Tina": an acronym
     for s0, e0, _lab, sc in list(spans):
-        m = re.match(r"\s+(?:and|&)\s+([A-ZÀ-Þ][\w'’-]+)", text[e0:e0 + LOOK])
-        if m and joinable(m.group(1)) and not (lower_in(m.group(1), WORD_NAMES) and not _AFTER_JOINED.match(
+        m = re.match(r"\s+(?:and|&|n)\s+([A-ZÀ-Þ][\w'’-]+)", text[e0:e0 + LOOK])
+        if m and joinable(m.group(1)) and not (lower_in(m.group(1), WORD_NAMES | VIRTUE_NAMES) and not _AFTER_JOINED.match(
                 text, e0 + m.end(1))):  # "... and Grace period for the parking fine"
             spans.append((e0 + m.start(1), e0 + m.end(1), "PERSON", min(sc, SCORE["cue"])))
         b = re.search(r"(?<![\w'’-])([A-ZÀ-Þ][\w'’-]+)\s+(?:and|&)\s+$", text[max(0, s0 - 40):s0])
@@ -216,7 +226,7 @@ _FAMILY = "|".join(FAMILY)
 _OBJECT_CUE = re.compile(
     rf"\b(?i:praise|praised|meet|meeting|met|shout\s*out\s+to|seen\s+by|looked\s+after\s+by|treated\s+by|"
     rf"cared\s+for\s+by|speak\s+to|speaking\s+to|talk\s+to|talked\s+to|(?:my|our|her|his)\s+(?:{_FAMILY}),?|"
-    rf"thanks|cheers|ta|tell|told|ask\s+for|big\s+up|love\s+to|said\s+to|(?:gave|give)\s+(?:her|his)\s+name\s+as)"
+    rf"thanks|cheers|ta|thx|thnx|ty|tell|told|ask\s+for|big\s+up|love\s+to|said\s+to|(?:gave|give)\s+(?:her|his)\s+name\s+as)"
     rf"\s+(?P<name>{_NAME})")
 #: "my friend ruairidh": a lower-case word after a family or friend cue.
 _FAMILY_LOWER = re.compile(rf"\b(?:my|our|her|his)\s+(?:{_FAMILY}),?\s+(?P<name>[^\W\d_][\w'’-]*[^\W\d_])", re.I)
@@ -339,6 +349,8 @@ def _plausible(text: str, sp):
     if len(words) == 1 and norm(*words[0]) in MONTH_WORDS and re.match(r"\s+\d", text[e2:e2 + LOOK]):
         return None
     if sc < SCORE["title"] and _place(text, s2, e2, " ".join(norm(*w) for w in words), sc):
+        return None
+    if royal_place(text, s2, e2) or eponym(text, s2, e2):  # "The Queen Alexandra", "Becker implant", "Raynaud's"
         return None
     return (s2, e2, label, sc)
 

@@ -29,10 +29,10 @@ import re
 from functools import lru_cache
 
 #: Words that join a surname to what comes before ("de Souza", "bin Rashid", "Ní Bhriain", "ap Rhys").
-PARTICLES = ("de", "da", "das", "do", "dos", "del", "della", "di", "du", "van", "von", "der", "den", "ter", "bin",
+PARTICLES = ("de", "da", "das", "do", "dos", "del", "della", "di", "du", "van", "von", "zu", "der", "den", "ter", "bin",
              "binti", "bint", "ibn", "al", "el", "ap", "ab", "ní", "nic", "mac", "ó", "ua", "uí", "le", "la")
 #: Titles that are never an ordinary word, so a lower-case one still announces a name.
-STRICT_TITLES = ("mr", "mrs", "ms", "mx", "dr", "prof")
+STRICT_TITLES = ("mr", "mrs", "ms", "mx", "dr", "prof", "professor")
 #: How far (characters) the rules look before or after a candidate name: the next or previous word, never the
 #: whole rest of the text (slicing or searching that per match made a 1M-character comment quadratic).
 LOOK = 200
@@ -56,7 +56,13 @@ _LOWER_BEFORE = re.compile(
 _WEAK_SLOT = re.compile(r"\s+(?:(?:on|in|working|about|around)\s+(?:today|tonight|tomorrow|now|shift|duty|nights|days)|"
                         r"again\s+(?:today|tomorrow|tonight|later|next|on)|(?:today|tomorrow|tonight)\s+(?:at|for|2|to))\b")
 _LOWER_AFTER = re.compile(rf"(?<![\w'’-])(?P<name>[^\W\d_][\w'’-]*[^\W\d_])\s+(?:{_SPEECH}|from\s+the|from\s+"
-                          r"reception|on\s+reception|was\s+lovely|was\s+great|was\s+amazing|was\s+kind|is\s+lovely)\b")
+                          r"reception|on\s+reception|was\s+lovely|was\s+great|was\s+amazing|was\s+kind|is\s+lovely|"
+                          r"on\s+the\s+(?:[a-z]+\s+)?(?:unit|ward|suite|clinic|desk|team|helpline))\b")
+#: Slots any-case: "can u let faigy know", "hi its Cador here" (rule 4b).
+_LET_KNOW = re.compile(r"(?i:\blet)\s+(?P<name>[^\W\d_][\w'’-]*[^\W\d_])\s+(?i:know)\b"
+                       r"|(?i:\b(?:it'?s|it’s|this\s+is))\s+(?P<name2>[^\W\d_][\w'’-]*[^\W\d_])\s+(?i:here)\b")
+#: A lower-case name joined to one found: "thanks to chol and radostina", "ty bracha n claudine".
+_LOWER_JOIN = re.compile(r"\s+(?:and|&|n)\s+(?P<name>[^\W\d_A-Z][\w'’-]*[^\W\d_])")
 _CAPS = re.compile(r"(?<![\w'’-])(?P<a>[A-ZÀ-ÞĀ-Ž][A-ZÀ-ÞĀ-Ž'’-]+)\s+(?P<b>[A-ZÀ-ÞĀ-Ž][A-ZÀ-ÞĀ-Ž'’-]+)(?![\w'’-])")
 _LOWER_MIDDLE = re.compile(r"(?<![\w'’.-])(?P<first>[^\W\d_A-Z][\w'’-]*)\s+(?P<mid>[a-z])\.?\s+"
                            r"(?P<sur>[^\W\d_A-Z][\w'’-]*[^\W\d_])")
@@ -96,6 +102,7 @@ def bare(w: str) -> str:
 
 def extra_person_spans(text: str, found, first, last, common, not_names, titles) -> list[tuple[int, int, str, float]]:
     """Rules 1-6 of the module docstring; ``found`` are the PERSON spans found so far (rule 2 extends them)."""
+    from .deidentify_data import VIRTUE_NAMES, WORD_NAMES
     from .names import rare_word
 
     out: list[tuple[int, int, str, float]] = []
@@ -158,6 +165,8 @@ def extra_person_spans(text: str, found, first, last, common, not_names, titles)
                 prev = re.search(r"([^\W\d_]+)\s+$", text[max(0, m.start("name") - LOOK):m.start("name")])
                 if not unknown_or_first(name) or (prev and prev.group(1).lower() in _DETERMINERS):
                     continue
+                if " on the " in m.group(0) and bare(name) in WORD_NAMES:  # "holly and ivy on the ward"
+                    continue
             a, b = m.span("name")
             if bare(name) != name.lower():
                 b = a + len(bare(name))
@@ -166,6 +175,15 @@ def extra_person_spans(text: str, found, first, last, common, not_names, titles)
                     and (bare(nxt.group(1)) in last or rare_word(bare(nxt.group(1)))):
                 b += nxt.end()
             out.append((a, b, "PERSON", 0.6))
+            j = _LOWER_JOIN.match(text, b)
+            if j and unknown_or_first(j.group("name")):
+                out.append((j.start("name"), j.start("name") + len(bare(j.group("name"))), "PERSON", 0.6))
+    # 4b. "let X know", "it's X here": a name in any case, not a common word unless a virtue name ("Divine")
+    for m in _LET_KNOW.finditer(text):
+        g = "name" if m.group("name") else "name2"
+        name = m.group(g)
+        if unknown_or_first(name) or (name[0].isupper() and (plain(name) or bare(name) in VIRTUE_NAMES)):
+            out.append((m.start(g), m.end(g), "PERSON", 0.6))
     # 5. lower-case initials and middle initials; capital initials before a known surname
     for m in _LOWER_MIDDLE.finditer(text):
         f, sur = m.group("first"), m.group("sur")
@@ -188,7 +206,7 @@ def extra_person_spans(text: str, found, first, last, common, not_names, titles)
         name = m.group("name")
         lw = name.lower()
         after = text[m.end("name"):m.end("name") + 40].lower()
-        if _is_sentence_start(text, m.start()) and rare_word(lw) and lw not in not_names \
+        if _is_sentence_start(text, m.start()) and (rare_word(lw) or bare(name) in VIRTUE_NAMES) and lw not in not_names \
                 and not any(c.isupper() for c in name[1:]) and not _EPONYM.match(after):
             out.append((m.start(), m.end("name"), "PERSON", 0.55))
     return out

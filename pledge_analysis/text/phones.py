@@ -64,4 +64,35 @@ def phone_spans(text: str) -> list[tuple[int, int, float]]:
         if not 9 <= _digits(raw) <= 15 or any(a < e and s < b for a, b, _ in out):
             continue
         out.append((s, e, SCORE_SHAPE))
-    return sorted(out)
+    return sorted(_whole(text, s, e, sc) for s, e, sc in out)
+
+
+#: What may stand just before a found number and still belong to it: the RFC 3966 "tel:", a country code before a
+#: number written with its trunk "(0)" ("+258 (0)82 164 3098"), an area code of 3-5 digits starting with 0 before a
+#: subscriber number of fewer than 9 digits
+#: ("01512 3657344").
+_TEL_BEFORE = re.compile(r"(?i:tel:)$")
+_CODE_BEFORE = re.compile(r"(?<![\w+])(?:\+|00)\d{1,3}[ \t-]?$")
+_AREA_BEFORE = re.compile(r"(?<![\w+(])0\d{2,4} $")
+
+
+def _whole(text: str, s: int, e: int, sc: float) -> tuple[int, int, float]:
+    """The whole number as written around a found span ``text[s:e]``: no unbalanced bracket at either edge
+    ("(07537518819)" -> "07537518819"), with the pieces before it that belong to it (:data:`_CODE_BEFORE` ...)."""
+    raw = text[s:e]
+    if raw.startswith("(") and raw.count("(") > raw.count(")"):
+        s += 1
+    if raw.endswith(")") and raw.count(")") > raw.count("("):
+        e -= 1
+    if text.startswith("(0)", s) or text.startswith("(0) ", s):
+        m = _CODE_BEFORE.search(text, 0, s)
+        if m:
+            s = m.start()
+    elif text[s].isdigit() and text[s] != "0" and _digits(text[s:e]) < 9:  # a subscriber number alone
+        m = _AREA_BEFORE.search(text, max(0, s - 6), s)
+        if m and 9 <= _digits(text[m.start():e]) <= 15:
+            s = m.start()
+    m = _TEL_BEFORE.search(text, max(0, s - 4), s)
+    if m:
+        s = m.start()
+    return s, e, sc
