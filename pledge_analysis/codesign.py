@@ -297,7 +297,8 @@ def small_counts_in_text(text, suppress_below: int | None):
     """A priority's ``reason`` or ``survey_evidence`` (:mod:`pledge_analysis.priorities`) with every count of
     comments, people or answers under ``suppress_below`` written as :func:`small_count` writes it ("raised
     in only 7 comments (7 people)" -> "raised in fewer than 21 comments (fewer than 21 people)"); thresholds
-    ("3 or more", "under 10") and percentages stay as they are. Not a string (a missing value) or no rule:
+    ("3 or more") and percentages stay as they are, but a rewritten count's "too few (under 10)" loses its
+    "(under 10)" (one threshold per sentence, and nothing told about a hidden count). Not a string (a missing value) or no rule:
     returned unchanged. Only for output folders of earlier releases, which have no ``reason_shown``: a run
     now writes the shown texts itself (:class:`pledge_analysis.priorities.CountWords`), and a wording this
     rewrite does not know would keep its count.
@@ -305,7 +306,7 @@ def small_counts_in_text(text, suppress_below: int | None):
     >>> small_counts_in_text("Waits: a priority: 4 of its 4 comments are criticisms. Raised in only 4 comments "
     ...                      "(1 person), 4 of them negative: too few (under 10) for a reliable percentage; 3 or more "
     ...                      "negative comments at 1 of the 2 hospitals.", 21)
-    'Waits: a priority: at least half of its comments (fewer than 21) are criticisms. Raised in fewer than 21 comments (fewer than 21 people), fewer than 21 of them negative: too few (under 10) for a reliable percentage; 3 or more negative comments at 1 of the 2 hospitals.'
+    'Waits: a priority: at least half of its comments (fewer than 21) are criticisms. Raised in fewer than 21 comments (fewer than 21 people), fewer than 21 of them negative: too few for a reliable percentage; 3 or more negative comments at 1 of the 2 hospitals.'
     >>> small_counts_in_text("listened not used: fewer answers than the suppression threshold (n 10)", 21)
     'listened not used: fewer answers than the suppression threshold (fewer than 21 answers)'
     >>> small_counts_in_text("raised in 40% of comments (1,105 comments from 896 people)", 21)
@@ -355,6 +356,10 @@ def small_counts_in_text(text, suppress_below: int | None):
 
     text = re.sub(_NUM + r" comments from ([^)]*)\); about (\d+)% of them negative \(95% interval \d+% to \d+%\)",
                   negative_share, text)
+    # a rewritten count names one threshold: "fewer than 21 comments ...: too few (under 10) for a reliable
+    # percentage" would read as two rules and tell that the count is under 10
+    text = re.sub(r"(" + limit + r" comments[^.;]*?: too few) \(under \d+\) (for a reliable percentage)",
+                  r"\1 \2", text)
     return text.replace(f"in only {limit}", f"in {limit}")
 
 

@@ -505,8 +505,11 @@ def _reason(r, min_comments: int, n_drivers: int = 0, counts: CountWords = Count
                 else "none of them negative"
         if not neg:  # a small round can rank praise high on prevalence alone: say it is not a concern
             which += " (raised in praise or in passing, not as a concern)"
+        # one threshold per sentence: a hidden count says only "too few" (the percentage's own threshold
+        # would tell more than the suppression rule lets out); a shown count says what a percentage needs
+        need = "" if hidden else f" (that needs {min_comments} or more)"
         parts = [f"raised in {'' if hidden else 'only '}{counts.of(n, 'comment')} ({people}), {which}: too few "
-                 f"(under {min_comments}) for a reliable percentage"]
+                 f"for a reliable percentage{need}"]
     elif counts.hides(n):  # an exact share (or its interval) of a hidden count would give the count away:
         # the share of the scope's comments times the scope's total (the report prints it), the negativity
         # times the count; neither is printed
