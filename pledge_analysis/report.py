@@ -138,6 +138,13 @@ def _gap(gap, kind: str) -> str:
     return f"{text}{unit} {'below' if gap > 0 else 'above'}"
 
 
+def _theme_names(result) -> list[str]:
+    """Every theme's name in the run's themes table (the rows of its theme heatmaps), so that the cross-site
+    heatmap keeps a theme no comment raised as a row too."""
+    t = getattr(result, "themes", None)
+    return [] if t is None or "name" not in getattr(t, "columns", ()) else sorted(set(t["name"].dropna().astype(str)))
+
+
 def question_wording(result) -> dict[str, str]:
     """``question_id -> wording`` from the run's questions table (empty when there is none)."""
     q = getattr(result, "questions", None)
@@ -560,7 +567,8 @@ def write_report(result, path: str | Path) -> None:
                      "and how far its negativity there is below the sites' average (in standard deviations); higher "
                      "is stronger.</p>")
         parts.append(sites_note)
-        parts.append(plots.site_priority_heatmap(result.cross_site, sites=list(result.config.sites or ())).to_html(full_html=False,
+        parts.append(plots.site_priority_heatmap(result.cross_site, sites=list(result.config.sites or ()),
+                                               themes=_theme_names(result)).to_html(full_html=False,
                                                                            include_plotlyjs=plotly_js[0],
                                                                            div_id="cross_site"))
         plotly_js[0] = False

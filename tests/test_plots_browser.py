@@ -181,3 +181,31 @@ def test_spc_chart_of_a_percentage_reads_in_percent(browser, tmp_path):
     yticks = [t["text"] for t in m["texts"] if "ytick" in t["cls"]] or m["yticks"]
     assert yticks and all(t.endswith("%") for t in yticks), yticks
     assert outside(m) == []
+
+
+def test_funnel_plot_names_a_hospital_whose_result_is_suppressed(browser, tmp_path):
+    """Round 11: a hospital with too few respondents was left out of the funnel without a word."""
+    from pledge_analysis.survey import funnel
+
+    scores = pd.DataFrame({"site": ["NGU", "RGH", "SAH"], "n": [250, 240, 4], "estimate": [0.93, 0.5, np.nan],
+                           "suppressed": [False, False, True]})
+    fig = plots.funnel_plot(funnel(scores, target=0.9), title="Q2")
+    m = drawn(browser, fig, tmp_path)
+    assert outside(m) == []
+    note = " ".join(t["text"] for t in m["texts"])
+    assert "Not shown: SAH" in note and "too few respondents" in note, note
+    assert "4" not in " ".join(a.text for a in fig.layout.annotations)  # the suppressed count is not given away
+
+
+def test_cross_site_heatmap_keeps_a_theme_nobody_raised(browser, tmp_path):
+    """Round 11: the theme heatmap showed a theme no comment raised as a row, the cross-site one left it out."""
+    matrix = pd.DataFrame({"site": ["A", "A", "B"], "theme": ["w", "i", "w"], "name": THEMES[:2] + THEMES[:1],
+                           "alliance": "", "rank": [1, 2, 1], "priority_score": [0.6, 0.4, 0.7],
+                           "negativity": [0.5, 0.2, 0.6], "n_segments": [30, 22, 40], "survey_estimate": np.nan,
+                           "survey_z": np.nan})
+    fig = plots.site_priority_heatmap(matrix, sites=["A", "B"], themes=["Palliative care"] + THEMES[:2])
+    m = drawn(browser, fig, tmp_path)
+    assert m["yticks"] == sorted(["Palliative care"] + THEMES[:2])  # A to Z from the top, as the theme heatmap
+    (hm,) = fig.data
+    assert list(hm.text[list(hm.y).index("Palliative care")]) == [plots.BLANK_CELL] * 2
+    assert outside(m) == []
