@@ -42,6 +42,9 @@ def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, code
     held = held_back(priorities, suppress_below)  # the counts the reasons withhold, withheld here too
     pr = priorities[(priorities["scope_type"] == "site") & (priorities["scope"].astype(str) == str(site))]
     n_areas = len(pr)
+    from .priorities import NOT_RANKED, unranked_scopes
+
+    ranked = ("site", str(site)) not in unranked_scopes(pr)  # no area stands out: no rank, no "top three"
     pr = pr.sort_values("rank", kind="stable").head(top)
     cb = codebook.set_index("code_id")
     wording = dict(zip(questions["question_id"], questions["text"])) if questions is not None and len(questions) else {}
@@ -78,7 +81,9 @@ def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, code
             "negative": int(neg["segment_id"].nunique()), "by_group": by_group,
             "quotes": _pick_quotes(neg, "site", n_quotes, set()) if len(neg) else [], "survey": survey,
             "certainty": rank_certainty(int(r.rank), getattr(r, "rank_low", None), getattr(r, "rank_high", None),
-                                        getattr(r, "p_top3", None), n_boot=n_boot, n_areas=n_areas),
+                                        getattr(r, "p_top3", None), n_boot=n_boot, n_areas=n_areas)
+            if ranked else NOT_RANKED,
+            "ranked": ranked,
             "withheld": [k for k, c in (("comments", "n_segments"), ("negative", "n_negative"),
                                         ("people", "n_respondents")) if c in held.columns and held.at[i, c]],
         })
@@ -397,8 +402,9 @@ def codesign_html(pages: list[dict], *, hospital: str, round: str = "", today: d
         survey = "".join(f"<tr><td>{e(s['text'])} <span class='staff'>({e(s['question_id'])})</span></td>"
                          f"<td>{e(s['result'])}</td><td>{e(s['benchmark'])}</td></tr>" for s in p["survey"])
         parts.append(
-            f"<section class='area'><h2>{p['rank']}. {e(p['name'])}</h2>"
-            + (f"<p class='sure'><b>How sure is this ranking?</b> {e(p['certainty'])}</p>" if p.get("certainty")
+            f"<section class='area'><h2>{str(p['rank']) + '. ' if p.get('ranked', True) else ''}{e(p['name'])}</h2>"
+            + (f"<p class='sure'><b>{'How sure is this ranking?' if p.get('ranked', True) else 'Not ranked.'}</b> "
+               f"{e(p['certainty'])}</p>" if p.get("certainty")
                else "")
             + "".join(f"<p class='concern'>You said: {e(s)}"
                       + (" <span class='staff'>(staff plan)</span>" if a == "staff" else "") + "</p>"

@@ -438,6 +438,32 @@ def _num(r, name: str) -> float:
         return np.nan
 
 
+#: What a reader is told instead of a rank in a scope where no area stands out (:func:`unranked_scopes`): the
+#: view, the report and the co-design pack all say this, not "Ranked 1st ... probably among the top three"
+#: beside reasons that each read "no clear sign of a problem".
+NOT_RANKED = ("Too little feedback here to rank areas: no area's comments or survey results stand out from "
+              "the others, so the order below says nothing about which matters most.")
+
+
+def unranked_scopes(priorities: pd.DataFrame) -> set[tuple[str, str]]:
+    """The ``(scope_type, scope)`` pairs whose ranking says nothing: every area's ``priority_score`` lies
+    within :data:`VERDICT_MARGIN` of 0.5, so :func:`verdict` finds none a priority and none not one (a
+    hospital with a handful of respondents: its scores are pulled to 0.5). Their ranks stay in the table;
+    readers are told :data:`NOT_RANKED` instead.
+
+    >>> unranked_scopes(pd.DataFrame({"scope_type": "site", "scope": ["A", "A", "B", "B"],
+    ...                               "priority_score": [0.51, 0.49, 0.7, 0.5]}))
+    {('site', 'A')}
+    """
+    if priorities is None or not len(priorities) or "priority_score" not in priorities.columns:
+        return set()
+    score = pd.to_numeric(priorities["priority_score"], errors="coerce")
+    clear = ((score - 0.5).abs() > VERDICT_MARGIN) | score.isna()
+    keys = list(zip(priorities["scope_type"].astype(str), priorities["scope"].astype(str)))
+    some = pd.Series(clear.to_numpy(), index=pd.MultiIndex.from_tuples(keys)).groupby(level=[0, 1]).any()
+    return {k for k, v in some.items() if not v}
+
+
 def verdict(r, min_comments: int = MIN_COMMENTS, counts: CountWords = CountWords()) -> str:
     """Whether the evidence makes a theme a priority, and what that rests on, in one clause (empty
     without a ``score``): "a priority: ..." (score above 0.5 + :data:`VERDICT_MARGIN`), "not a

@@ -138,6 +138,24 @@ def _gap(gap, kind: str) -> str:
     return f"{text}{unit} {'below' if gap > 0 else 'above'}"
 
 
+def rank_columns(priorities: pd.DataFrame, unranked: set | None = None) -> pd.DataFrame:
+    """``priorities`` with the report's ``rank (95% interval)`` ("2 (1-4)") and ``in top 3`` ("71%") columns
+    (when the run resampled, i.e. has ``rank_low``); in a scope where no area stands out
+    (:func:`pledge_analysis.priorities.unranked_scopes`, of ``priorities`` unless ``unranked`` gives them, as
+    found on all of a scope's areas) they read "not ranked" and nothing."""
+    from .priorities import unranked_scopes
+
+    top = priorities.copy()
+    if "rank_low" not in top.columns or not top["rank_low"].notna().any():
+        return top
+    unranked = unranked_scopes(top) if unranked is None else unranked
+    off = [(str(a), str(b)) in unranked for a, b in zip(top["scope_type"], top["scope"])]
+    top["rank (95% interval)"] = ["not ranked" if o else f"{r} ({lo:.0f}-{hi:.0f})" if pd.notna(lo) else str(r)
+                                  for o, r, lo, hi in zip(off, top["rank"], top["rank_low"], top["rank_high"])]
+    top["in top 3"] = ["" if o or pd.isna(p) else f"{p:.0%}" for o, p in zip(off, top["p_top3"])]
+    return top
+
+
 def _theme_names(result) -> list[str]:
     """Every theme's name in the run's themes table (the rows of its theme heatmaps), so that the cross-site
     heatmap keeps a theme no comment raised as a row too."""
@@ -522,11 +540,14 @@ def write_report(result, path: str | Path) -> None:
     for title, fig in figs:
         figure(title, fig)
     if len(pr):
-        top = pr[pr["rank"] <= 5].copy()
+        from .priorities import NOT_RANKED, unranked_scopes
+
+        unranked = unranked_scopes(pr)
+        top = rank_columns(pr[pr["rank"] <= 5], unranked)
+        if unranked:
+            parts.append(f"<p class='note'>Not ranked ({html.escape(', '.join(s for _, s in sorted(unranked)))}): "
+                         f"{html.escape(NOT_RANKED.replace(' below ', ' of its areas '))}</p>")
         if "rank_low" in top.columns and top["rank_low"].notna().any():
-            top["rank (95% interval)"] = [f"{r} ({lo:.0f}-{hi:.0f})" if pd.notna(lo) else str(r)
-                                          for r, lo, hi in zip(top["rank"], top["rank_low"], top["rank_high"])]
-            top["in top 3"] = [f"{p:.0%}" if pd.notna(p) else "" for p in top["p_top3"]]
             cols = ["scope_type", "scope", "rank (95% interval)", "in top 3", "name", "priority score", "reason",
                     "quotes"]
         else:

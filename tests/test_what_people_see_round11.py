@@ -42,3 +42,69 @@ def test_an_old_reason_rewritten_for_suppression_drops_the_second_threshold():
     assert "too few for a reliable percentage" in text, text
     assert small_counts_in_text("Raised in only 40 comments: too few (under 50) for a reliable percentage", 21) \
         == "Raised in only 40 comments: too few (under 50) for a reliable percentage"  # nothing hidden: kept
+
+
+# --- a tiny hospital: no area stands out, so its order says nothing ---------------------------------------
+
+def site_priorities() -> pd.DataFrame:
+    """Two hospitals x 3 areas: at SAH (4 respondents) every score sits within the verdict margin of 0.5 (no
+    area is, or is not, a priority there); at NGU one area clearly is. Rank intervals as a resampled run has."""
+    from pledge_analysis import schema
+    from pledge_analysis.priorities import verdict
+
+    rows = []
+    for site, scores in (("SAH", (0.518, 0.498, 0.497)), ("NGU", (0.71, 0.52, 0.41))):
+        for rank, (theme, name, score) in enumerate(zip(("waiting", "information", "kindness"),
+                                                        ("Waiting", "Information", "Kindness"), scores), 1):
+            rows.append({c: None for c in schema.PRIORITIES} | dict(
+                scope_type="site", scope=site, rank=rank, theme=theme, name=name, priority_score=score,
+                n_segments=4, n_respondents=3, n_negative=2, negativity_low=0.1, negativity_high=0.9,
+                negativity_ref=0.4, prevalence_norm=0.5, survey_gap=float("nan"), rank_low=1, rank_high=3,
+                p_top3=0.8, quotes=""))
+    out = pd.DataFrame(rows)
+    out["reason_shown"] = [f"{n}: {verdict(r)}." for n, r in zip(out["name"], out.itertuples(index=False))]
+    return out
+
+
+def test_a_hospital_where_no_area_stands_out_is_not_ranked():
+    from pledge_analysis.priorities import NOT_RANKED, unranked_scopes
+
+    pr = site_priorities()
+    assert unranked_scopes(pr) == {("site", "SAH")}
+    assert "no clear sign of a problem" in pr["reason_shown"].iloc[0]  # what made "Ranked 1st" contradictory
+    assert NOT_RANKED.startswith("Too little feedback here to rank areas")
+
+
+def test_view_says_too_little_feedback_to_rank_instead_of_a_rank(tmp_path):
+    from pledge_analysis.view import RunOutputs, priorities_html
+
+    outputs = RunOutputs(folder=tmp_path, run_log={}, priorities=site_priorities(), plan=pd.DataFrame(),
+                         audit=None, sites={"SAH": "St Aidan's", "NGU": "Northgate"})
+    sah = priorities_html(outputs, "SAH")
+    assert "Too little feedback here to rank areas" in sah, sah
+    assert "Ranked" not in sah and "most important first" not in sah and "1. Waiting" not in sah, sah
+    ngu = priorities_html(outputs, "NGU")
+    assert "Ranked 1st of 3 areas here" in ngu and "Too little feedback" not in ngu, ngu
+
+
+def test_codesign_pack_says_too_little_feedback_to_rank_instead_of_top_three():
+    from pledge_analysis import schema
+    from pledge_analysis.codesign import area_pages, codesign_html
+
+    codebook = pd.DataFrame([{c: None for c in schema.empty("codebook").columns} | dict(code_id=t, name=t.title(),
+                             survey_items=[]) for t in ("waiting", "information", "kindness")])
+    kw = dict(priorities=site_priorities(), units=schema.empty("units"), codebook=codebook, n_boot=100)
+    pages = area_pages("SAH", **kw)
+    page = codesign_html(pages, hospital="St Aidan's")
+    assert "Too little feedback here to rank areas" in page, page
+    assert "top three" not in page and "Ranked 1st" not in page and "<h2>1. Waiting" not in page, page
+    assert "top three" in codesign_html(area_pages("NGU", **kw), hospital="Northgate")
+
+
+def test_report_rank_column_reads_not_ranked_for_such_a_hospital():
+    from pledge_analysis.report import rank_columns
+
+    top = rank_columns(site_priorities())
+    sah, ngu = top[top["scope"] == "SAH"], top[top["scope"] == "NGU"]
+    assert set(sah["rank (95% interval)"]) == {"not ranked"} and set(sah["in top 3"]) == {""}, sah
+    assert ngu["rank (95% interval)"].iloc[0] == "1 (1-3)" and ngu["in top 3"].iloc[0] == "80%"
