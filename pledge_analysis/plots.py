@@ -323,23 +323,50 @@ SUPPRESSED_CELL = "too few"
 NO_ANSWER_CELL = "none"
 
 
-def sites_heatmap(scores: pd.DataFrame, *, group: str = "all"):
-    """Sites x questions heatmap of % positive. A suppressed cell (too few respondents) is blank and says
-    :data:`SUPPRESSED_CELL`; a site whose every result is suppressed is still a row (a small hospital is
-    not left out), and a legend note under the chart says why. Every row keeps room for its label."""
+#: The longest question wording a sites heatmap label keeps before its code (longer wordings are cut at a word
+#: and end in "…"): "How do you feel about the length… (Q2)".
+QUESTION_LABEL_CHARS = 34
+
+
+def question_label(qid, wording: dict | None = None, limit: int = QUESTION_LABEL_CHARS) -> str:
+    """A question's short label, its wording (cut at a word to ``limit`` characters) with its code, as the
+    report says it ("wording (Q2)"); the bare code without wording.
+
+    >>> question_label("Q2", {"Q2": "How do you feel about the length of time you had to wait?"})
+    'How do you feel about the length… (Q2)'
+    >>> question_label("Q18", {"Q18": "Were you given a care plan?"}), question_label("S1")
+    ('Were you given a care plan? (Q18)', 'S1')
+    """
+    text = " ".join(str((wording or {}).get(str(qid)) or "").split())
+    if not text:
+        return str(qid)
+    if len(text) > limit:
+        text = text[:limit + 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return f"{text} ({qid})"
+
+
+def sites_heatmap(scores: pd.DataFrame, *, group: str = "all", wording: dict | None = None):
+    """Questions x sites heatmap of % positive: one row per question, labelled with its short wording and code
+    (:func:`question_label`, from ``wording``: ``question_id -> text``, e.g. the questions table's ``text``),
+    one column per site. A suppressed cell (too few respondents) is blank and says :data:`SUPPRESSED_CELL`; a
+    site whose every result is suppressed is still a column (a small hospital is not left out), and a legend
+    note under the chart says why. Every row keeps room for its label."""
     import plotly.graph_objects as go
 
     s = scores[(scores["group"] == group) & (scores["site"] != "all") & (scores["kind"] == "proportion")]
     hidden = s["suppressed"].astype(bool)
     s = s.assign(pct=(100 * s["estimate"]).where(~hidden), hidden=hidden)
-    m = s.pivot_table(index="site", columns="question_id", values="pct", aggfunc="first", dropna=False)
-    few = s.pivot_table(index="site", columns="question_id", values="hidden", aggfunc="any",
+    order = list(dict.fromkeys(s["question_id"]))  # the questionnaire's order, top to bottom
+    m = s.pivot_table(index="question_id", columns="site", values="pct", aggfunc="first", dropna=False)
+    m = m.reindex(index=[q for q in order if q in m.index])
+    few = s.pivot_table(index="question_id", columns="site", values="hidden", aggfunc="any",
                         dropna=False).reindex_like(m).fillna(False).astype(bool).to_numpy()
-    fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=list(m.index), colorscale="Blues", zmin=0, zmax=100,
+    labels = [question_label(q, wording) for q in m.index]
+    fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=labels, colorscale="Blues", zmin=0, zmax=100,
                                colorbar=dict(title=dict(text="% positive")),
-                               hovertemplate="%{y} %{x}: %{z:.0f}%<extra></extra>",
+                               hovertemplate="%{x}, %{y}: %{z:.0f}%<extra></extra>",
                                **_blank_text(m, few, SUPPRESSED_CELL, blank=NO_ANSWER_CELL)))
-    fig.update_layout(title=f"% positive by site and question ({group})", height=220 + 40 * len(m),
+    fig.update_layout(title=f"% positive by question and site ({group})", height=160 + 30 * len(m),
                       margin=dict(t=60, b=50), yaxis_autorange="reversed")
     why = f"“{NO_ANSWER_CELL}”: nobody answered this question at this site"
     if few.any():

@@ -50,6 +50,10 @@ DISPLAY_NAMES = {
     "n_segments": "comments", "n_respondents": "people", "n_negative": "negative comments",
     "priority_score": "priority score", "survey_evidence": "survey evidence",
 }
+#: Machine values a table cell shows in words (the CSV download keeps the machine value): a source's ``kind``,
+#: a redaction's ``table`` (where the text was read).
+VALUE_WORDS = {"focus_group": "focus group", "segments": "comments", "speakers": "speaker names",
+               "responses": "survey answers"}
 #: The sentence the report prints once about the two kinds of column names.
 DOWNLOAD_NOTE = ("Table headers are shown in words; each “Download this table (CSV)” file and the output files "
                  "(priorities.csv, survey_scores.csv, ...) keep the machine column names (for example "
@@ -83,6 +87,8 @@ def _table(df: pd.DataFrame, columns: list[str] | None = None, max_rows: int = 5
     for c in words.columns:
         if words[c].dtype == bool:
             words[c] = words[c].map({True: "yes", False: "no"})
+        elif words[c].dtype == object or pd.api.types.is_string_dtype(words[c]):
+            words[c] = [VALUE_WORDS.get(x, x) if isinstance(x, str) else x for x in words[c]]
     table = words.rename(columns=display_name).to_html(index=False, escape=True, border=0, na_rep="", classes="data",
                           float_format=lambda x: f"{x:.3g}")  # a blank cell, not "NaN"
     data = base64.b64encode(shown.to_csv(index=False).encode("utf-8")).decode("ascii")
@@ -408,14 +414,33 @@ def coding_section(result, suppress_below: int | None = None) -> list[str]:
     return out
 
 
+def standards_verdicts_table(audit: pd.DataFrame) -> pd.DataFrame:
+    """The audit's verdicts, hospitals by standards (:func:`pledge_analysis.standards.verdict_matrix`), with the
+    hospital's name beside its code and each standard's column headed by its statement, cut short, and its id
+    ("Every patient has a named clinical… (CNS)"), not the id alone."""
+    from .plots import question_label
+    from .standards import verdict_matrix
+
+    m = verdict_matrix(audit).reset_index()
+    m.insert(1, "hospital", m["site"].map(dict(zip(audit["site"], audit["site_name"]))))
+    statements = dict(zip(audit["standard_id"].astype(str), audit["statement"]))
+    return m.rename(columns={c: question_label(c, statements, 40) for c in m.columns[2:]})
+
+
+def priority_chart_title(group: str) -> str:
+    """The heading of a group's priority chart: ``"Priorities: Primary breast cancer patients"``; the whole
+    round's is ``"Priorities: everyone"``."""
+    from .pledge import WHO
+
+    return "Priorities: everyone" if group == "all" else f"Priorities: {WHO.get(str(group), str(group))}"
+
+
 def standards_section(result, suppress_below: int | None = None) -> list[str]:
     """The "Standards audit" section: the framework's name and note, the rule, a table of verdicts (hospitals
     by standards) and the evidence behind each verdict; nothing when the run audited no standards."""
     audit = getattr(result, "standards_audit", None)
     if audit is None:
         return []
-    from .standards import verdict_matrix
-
     std = getattr(result, "standards", None)
     attrs = dict(std.attrs) if std is not None else {}
     name, note = attrs.get("name") or "Standards", attrs.get("note") or ""
@@ -429,10 +454,7 @@ def standards_section(result, suppress_below: int | None = None) -> list[str]:
              "usable (results suppressed, too few comments). The table is <code>standards_audit.csv</code>.</p>"]
     if not len(audit):
         return out + ["<p>No hospital to audit.</p>"]
-    m = verdict_matrix(audit).reset_index()
-    names = dict(zip(audit["site"], audit["site_name"]))
-    m.insert(1, "hospital", m["site"].map(names))
-    out.append(_table(m, name="standards_verdicts"))
+    out.append(_table(standards_verdicts_table(audit), name="standards_verdicts"))
     from .codesign import small_count
 
     # the texts as the audit wrote them for showing (standards.standards_audit: small counts "fewer than N")
@@ -484,9 +506,9 @@ def write_report(result, path: str | Path) -> None:
     figs = []
     pr = result.priorities
     if len(pr):
-        figs.append(("Priorities: everyone", plots.priority_bars(pr, scope="all")))
+        figs.append((priority_chart_title("all"), plots.priority_bars(pr, scope="all")))
         for g in sorted(pr.loc[pr["scope_type"] == "group", "scope"].unique()):
-            figs.append((f"Priorities: {g}", plots.priority_bars(pr, scope=g)))
+            figs.append((priority_chart_title(g), plots.priority_bars(pr, scope=g)))
     theme_figs = []  # after the priorities table: the themes behind it
     if len(result.themes):
         theme_figs.append(("Negativity by theme and group", plots.theme_heatmap(result.themes, scope_type="group",

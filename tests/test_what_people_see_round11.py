@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace as R
 
+import re
+
 import pandas as pd
 
 from pledge_analysis.priorities import CountWords, _reason
@@ -108,3 +110,47 @@ def test_report_rank_column_reads_not_ranked_for_such_a_hospital():
     sah, ngu = top[top["scope"] == "SAH"], top[top["scope"] == "NGU"]
     assert set(sah["rank (95% interval)"]) == {"not ranked"} and set(sah["in top 3"]) == {""}, sah
     assert ngu["rank (95% interval)"].iloc[0] == "1 (1-3)" and ngu["in top 3"].iloc[0] == "80%"
+
+
+# --- machine words the report still showed ------------------------------------------------------------------
+
+def test_report_tables_show_words_not_machine_values_and_the_csv_keeps_them():
+    import base64
+    import re
+
+    import lxml.html
+
+    from pledge_analysis.report import _table
+
+    sources = pd.DataFrame({"source_id": ["transcripts/NGU_primary.txt", "survey/a.csv"],
+                            "kind": ["focus_group", "survey"], "rows_read": [26, 250]})
+    redactions = pd.DataFrame({"label": ["PERSON", "PERSON"], "source": ["survey/a.csv", "transcripts/b.txt"],
+                               "table": ["segments", "speakers"]})
+    for df in (sources, redactions):
+        page = _table(df)
+        cells = [td.text_content() for td in lxml.html.fromstring(page).iter("td")]
+        assert not {"focus_group", "segments", "speakers"} & set(cells), cells
+        csv = base64.b64decode(re.search(r"base64,([^']+)'", page)[1]).decode()
+        assert "focus_group" in csv or "segments" in csv  # the download keeps the machine values
+    assert "focus group" in _table(sources) and "comments" in _table(redactions)
+
+
+def test_report_standards_verdicts_say_what_each_standard_is():
+    from pledge_analysis.report import standards_verdicts_table
+
+    audit = pd.DataFrame({"site": ["NGU", "NGU"], "site_name": "Northgate", "standard_id": ["CNS", "HNA"],
+                          "statement": ["Every patient has a named clinical nurse specialist (key worker).",
+                                        "Every patient is offered a holistic needs assessment and care plan."],
+                          "verdict": ["met", "not met"]})
+    m = standards_verdicts_table(audit)
+    heads = [c for c in m.columns if c not in ("site", "hospital")]
+    assert all(re.search(r"\w+ .*\((CNS|HNA)\)$", h) for h in heads), heads
+    assert any(h.startswith("Every patient has a named clinical nurse") for h in heads), heads
+
+
+def test_report_priority_chart_headings_name_the_group_in_words():
+    from pledge_analysis.report import priority_chart_title
+
+    assert priority_chart_title("primary") == "Priorities: Primary breast cancer patients"
+    assert priority_chart_title("staff") == "Priorities: Staff"
+    assert priority_chart_title("all") == "Priorities: everyone"
