@@ -162,6 +162,20 @@ def rank_columns(priorities: pd.DataFrame, unranked: set | None = None) -> pd.Da
     return top
 
 
+def unranked_sites_note(priorities: pd.DataFrame, names: dict) -> str:
+    """Under the cross-site heatmap, the hospitals where no area stands out
+    (:func:`pledge_analysis.priorities.unranked_scopes`), so that their cells near 0.5 are not read as "all is
+    well"; empty when there are none. ``names``: site code -> hospital name."""
+    from .priorities import unranked_scopes
+
+    sites = sorted(s for t, s in unranked_scopes(priorities) if t == "site")
+    if not sites:
+        return ""
+    who = "; ".join(f"{names[s]} ({s})" if names.get(s, s) != s else s for s in sites)
+    return (f"Too little feedback to rank areas at {who}: no area stands out from the others there, so its "
+            "scores sit near 0.5 for want of evidence, not because nothing needs improving.")
+
+
 def _theme_names(result) -> list[str]:
     """Every theme's name in the run's themes table (the rows of its theme heatmaps), so that the cross-site
     heatmap keeps a theme no comment raised as a row too."""
@@ -610,6 +624,9 @@ def write_report(result, path: str | Path) -> None:
                      "and how far its negativity there is below the sites' average (in standard deviations); higher "
                      "is stronger.</p>")
         parts.append(sites_note)
+        few = unranked_sites_note(pr, names)
+        if few:
+            parts.append(f"<p class='note'>{html.escape(few)}</p>")
         parts.append(plots.site_priority_heatmap(result.cross_site, sites=list(result.config.sites or ()),
                                                themes=_theme_names(result)).to_html(full_html=False,
                                                                            include_plotlyjs=plotly_js[0],

@@ -154,3 +154,12 @@ def test_report_priority_chart_headings_name_the_group_in_words():
     assert priority_chart_title("primary") == "Priorities: Primary breast cancer patients"
     assert priority_chart_title("staff") == "Priorities: Staff"
     assert priority_chart_title("all") == "Priorities: everyone"
+
+
+def test_report_cross_site_note_says_why_a_tiny_hospitals_cells_sit_near_half():
+    from pledge_analysis.report import unranked_sites_note
+
+    note = unranked_sites_note(site_priorities(), {"SAH": "St Aidan's", "NGU": "Northgate"})
+    assert "St Aidan's (SAH)" in note and "Northgate" not in note, note
+    assert "too little feedback" in note.lower() and "0.5" in note, note
+    assert unranked_sites_note(site_priorities()[lambda d: d["scope"] == "NGU"], {}) == ""
