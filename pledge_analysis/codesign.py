@@ -380,12 +380,16 @@ def codesign_html(pages: list[dict], *, hospital: str, round: str = "", today: d
     e = html.escape
     today = today or date.today()
     who = who_took_part(took_part if took_part is not None else {g["group"] for p in pages for g in p["by_group"]})
+    ranked = all(p.get("ranked", True) for p in pages)  # no area stands out: listed, not numbered
+    lst = "ol" if ranked else "ul"
+    which = (f"For each area that feedback from {who} put first at this hospital" if ranked else
+             f"There was too little feedback here to rank areas, so these are areas that feedback from {who} "
+             "raised at this hospital, in no order of importance. For each")
     cover = (f"<h1>Co-design pack</h1><p><b>{e(hospital)}</b>{' · ' + e(round) if round else ''} · "
-             f"{today.day} {today:%B %Y}</p><p>For each area that feedback from {who} put first at this "
-             "hospital: what people said, the survey figures, and space for what the group agrees to do. The quotes "
-             "are de-identified; please do not copy them outside the meeting.</p><ol>"
-             + "".join(f"<li>{e(p['name'])}</li>" for p in pages)
-             + ("<li class='staff'>Standards: how this hospital measures up</li>" if standards else "") + "</ol>")
+             f"{today.day} {today:%B %Y}</p><p>{which}: what people said, the survey figures, and space for what "
+             "the group agrees to do. The quotes are de-identified; please do not copy them outside the meeting.</p>"
+             f"<{lst}>" + "".join(f"<li>{e(p['name'])}</li>" for p in pages)
+             + ("<li class='staff'>Standards: how this hospital measures up</li>" if standards else "") + f"</{lst}>")
     parts = [cover]
     for p in pages:
         def c(n, key=None):

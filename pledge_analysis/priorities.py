@@ -442,7 +442,7 @@ def _num(r, name: str) -> float:
 #: view, the report and the co-design pack all say this, not "Ranked 1st ... probably among the top three"
 #: beside reasons that each read "no clear sign of a problem".
 NOT_RANKED = ("Too little feedback here to rank areas: no area's comments or survey results stand out from "
-              "the others, so the order below says nothing about which matters most.")
+              "the others, so the order in which the areas are listed says nothing about which matters most.")
 
 
 def unranked_scopes(priorities: pd.DataFrame) -> set[tuple[str, str]]:

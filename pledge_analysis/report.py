@@ -582,7 +582,7 @@ def write_report(result, path: str | Path) -> None:
         top = rank_columns(pr[pr["rank"] <= 5], unranked)
         if unranked:
             parts.append(f"<p class='note'>Not ranked ({html.escape(', '.join(s for _, s in sorted(unranked)))}): "
-                         f"{html.escape(NOT_RANKED.replace(' below ', ' of its areas '))}</p>")
+                         f"{html.escape(NOT_RANKED)}</p>")
         if "rank_low" in top.columns and top["rank_low"].notna().any():
             cols = ["scope_type", "scope", "rank (95% interval)", "in top 3", "name", "priority score", "reason",
                     "quotes"]

@@ -100,6 +100,7 @@ def test_codesign_pack_says_too_little_feedback_to_rank_instead_of_top_three():
     page = codesign_html(pages, hospital="St Aidan's")
     assert "Too little feedback here to rank areas" in page, page
     assert "top three" not in page and "Ranked 1st" not in page and "<h2>1. Waiting" not in page, page
+    assert "put first" not in page and "in no order of importance" in page and "<ol>" not in page, page
     assert "top three" in codesign_html(area_pages("NGU", **kw), hospital="Northgate")
 
 
