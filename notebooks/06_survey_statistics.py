@@ -34,7 +34,7 @@ by_site_group.query("question_id == 'Q18'")
 # %%
 # NBVAL_IGNORE_OUTPUT
 scores = survey.score_questions(scored, questions, by=["site"])
-plots.sites_heatmap(scores)
+plots.sites_heatmap(scores, wording=dict(zip(questions["question_id"], questions["text"])))
 
 # %% [markdown]
 # ## Primary vs secondary, with the adjustment named

@@ -42,6 +42,9 @@ def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, code
     held = held_back(priorities, suppress_below)  # the counts the reasons withhold, withheld here too
     pr = priorities[(priorities["scope_type"] == "site") & (priorities["scope"].astype(str) == str(site))]
     n_areas = len(pr)
+    from .priorities import NOT_RANKED, unranked_scopes
+
+    ranked = ("site", str(site)) not in unranked_scopes(pr)  # no area stands out: no rank, no "top three"
     pr = pr.sort_values("rank", kind="stable").head(top)
     cb = codebook.set_index("code_id")
     wording = dict(zip(questions["question_id"], questions["text"])) if questions is not None and len(questions) else {}
@@ -78,7 +81,9 @@ def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, code
             "negative": int(neg["segment_id"].nunique()), "by_group": by_group,
             "quotes": _pick_quotes(neg, "site", n_quotes, set()) if len(neg) else [], "survey": survey,
             "certainty": rank_certainty(int(r.rank), getattr(r, "rank_low", None), getattr(r, "rank_high", None),
-                                        getattr(r, "p_top3", None), n_boot=n_boot, n_areas=n_areas),
+                                        getattr(r, "p_top3", None), n_boot=n_boot, n_areas=n_areas)
+            if ranked else NOT_RANKED,
+            "ranked": ranked,
             "withheld": [k for k, c in (("comments", "n_segments"), ("negative", "n_negative"),
                                         ("people", "n_respondents")) if c in held.columns and held.at[i, c]],
         })
@@ -297,7 +302,8 @@ def small_counts_in_text(text, suppress_below: int | None):
     """A priority's ``reason`` or ``survey_evidence`` (:mod:`pledge_analysis.priorities`) with every count of
     comments, people or answers under ``suppress_below`` written as :func:`small_count` writes it ("raised
     in only 7 comments (7 people)" -> "raised in fewer than 21 comments (fewer than 21 people)"); thresholds
-    ("3 or more", "under 10") and percentages stay as they are. Not a string (a missing value) or no rule:
+    ("3 or more") and percentages stay as they are, but a rewritten count's "too few (under 10)" loses its
+    "(under 10)" (one threshold per sentence, and nothing told about a hidden count). Not a string (a missing value) or no rule:
     returned unchanged. Only for output folders of earlier releases, which have no ``reason_shown``: a run
     now writes the shown texts itself (:class:`pledge_analysis.priorities.CountWords`), and a wording this
     rewrite does not know would keep its count.
@@ -305,7 +311,7 @@ def small_counts_in_text(text, suppress_below: int | None):
     >>> small_counts_in_text("Waits: a priority: 4 of its 4 comments are criticisms. Raised in only 4 comments "
     ...                      "(1 person), 4 of them negative: too few (under 10) for a reliable percentage; 3 or more "
     ...                      "negative comments at 1 of the 2 hospitals.", 21)
-    'Waits: a priority: at least half of its comments (fewer than 21) are criticisms. Raised in fewer than 21 comments (fewer than 21 people), fewer than 21 of them negative: too few (under 10) for a reliable percentage; 3 or more negative comments at 1 of the 2 hospitals.'
+    'Waits: a priority: at least half of its comments (fewer than 21) are criticisms. Raised in fewer than 21 comments (fewer than 21 people), fewer than 21 of them negative: too few for a reliable percentage; 3 or more negative comments at 1 of the 2 hospitals.'
     >>> small_counts_in_text("listened not used: fewer answers than the suppression threshold (n 10)", 21)
     'listened not used: fewer answers than the suppression threshold (fewer than 21 answers)'
     >>> small_counts_in_text("raised in 40% of comments (1,105 comments from 896 people)", 21)
@@ -355,6 +361,10 @@ def small_counts_in_text(text, suppress_below: int | None):
 
     text = re.sub(_NUM + r" comments from ([^)]*)\); about (\d+)% of them negative \(95% interval \d+% to \d+%\)",
                   negative_share, text)
+    # a rewritten count names one threshold: "fewer than 21 comments ...: too few (under 10) for a reliable
+    # percentage" would read as two rules and tell that the count is under 10
+    text = re.sub(r"(" + limit + r" comments[^.;]*?: too few) \(under \d+\) (for a reliable percentage)",
+                  r"\1 \2", text)
     return text.replace(f"in only {limit}", f"in {limit}")
 
 
@@ -370,12 +380,16 @@ def codesign_html(pages: list[dict], *, hospital: str, round: str = "", today: d
     e = html.escape
     today = today or date.today()
     who = who_took_part(took_part if took_part is not None else {g["group"] for p in pages for g in p["by_group"]})
+    ranked = all(p.get("ranked", True) for p in pages)  # no area stands out: listed, not numbered
+    lst = "ol" if ranked else "ul"
+    which = (f"For each area that feedback from {who} put first at this hospital" if ranked else
+             f"There was too little feedback here to rank areas, so these are areas that feedback from {who} "
+             "raised at this hospital, in no order of importance. For each")
     cover = (f"<h1>Co-design pack</h1><p><b>{e(hospital)}</b>{' · ' + e(round) if round else ''} · "
-             f"{today.day} {today:%B %Y}</p><p>For each area that feedback from {who} put first at this "
-             "hospital: what people said, the survey figures, and space for what the group agrees to do. The quotes "
-             "are de-identified; please do not copy them outside the meeting.</p><ol>"
-             + "".join(f"<li>{e(p['name'])}</li>" for p in pages)
-             + ("<li class='staff'>Standards: how this hospital measures up</li>" if standards else "") + "</ol>")
+             f"{today.day} {today:%B %Y}</p><p>{which}: what people said, the survey figures, and space for what "
+             "the group agrees to do. The quotes are de-identified; please do not copy them outside the meeting.</p>"
+             f"<{lst}>" + "".join(f"<li>{e(p['name'])}</li>" for p in pages)
+             + ("<li class='staff'>Standards: how this hospital measures up</li>" if standards else "") + f"</{lst}>")
     parts = [cover]
     for p in pages:
         def c(n, key=None):
@@ -392,8 +406,9 @@ def codesign_html(pages: list[dict], *, hospital: str, round: str = "", today: d
         survey = "".join(f"<tr><td>{e(s['text'])} <span class='staff'>({e(s['question_id'])})</span></td>"
                          f"<td>{e(s['result'])}</td><td>{e(s['benchmark'])}</td></tr>" for s in p["survey"])
         parts.append(
-            f"<section class='area'><h2>{p['rank']}. {e(p['name'])}</h2>"
-            + (f"<p class='sure'><b>How sure is this ranking?</b> {e(p['certainty'])}</p>" if p.get("certainty")
+            f"<section class='area'><h2>{str(p['rank']) + '. ' if p.get('ranked', True) else ''}{e(p['name'])}</h2>"
+            + (f"<p class='sure'><b>{'How sure is this ranking?' if p.get('ranked', True) else 'Not ranked.'}</b> "
+               f"{e(p['certainty'])}</p>" if p.get("certainty")
                else "")
             + "".join(f"<p class='concern'>You said: {e(s)}"
                       + (" <span class='staff'>(staff plan)</span>" if a == "staff" else "") + "</p>"

@@ -215,12 +215,21 @@ def funnel_plot(f: pd.DataFrame, *, label: str = "site", title: str = "Funnel pl
     """Units against their size with 95% and 99.8% limits (from :func:`pledge_analysis.survey.funnel`);
     each unit's flag is in the legend and in its marker's shape (not only its colour). Each point says
     which unit it is (its ``label``) beside it, not only on hover: every unit when there are at most
-    :data:`FUNNEL_NAMED_UNITS`, else the focus units (``is_focus``)."""
+    :data:`FUNNEL_NAMED_UNITS`, else the focus units (``is_focus``). A unit with no result (``suppressed``, or
+    no ``estimate``: too few respondents to publish) has no point; a note under the chart names it, without
+    its count."""
     import numpy as np
     import plotly.graph_objects as go
 
+    from .errors import InputError
     from .survey.funnels import funnel_limits
 
+    gone = f["estimate"].isna() | (f["suppressed"].fillna(False).astype(bool) if "suppressed" in f.columns else False)
+    left_out = f.loc[gone, label].astype(str).tolist() if label in f.columns else [f"{int(gone.sum())} units"]
+    f = f[~gone]
+    if f.empty:
+        raise InputError("funnel_plot has no unit with a result to draw: every one is suppressed (too few "
+                         "respondents) or has no estimate", hint="Plot a question or group with more respondents.")
     n_grid = np.linspace(max(5, f["n"].min() * 0.6), f["n"].max() * 1.2, 120)
     target, tau2 = float(f["target"].iloc[0]), float(f["tau2"].iloc[0])
     lim = funnel_limits(pd.DataFrame({"n": n_grid, "target": target, "tau2": tau2}))
@@ -257,6 +266,13 @@ def funnel_plot(f: pd.DataFrame, *, label: str = "site", title: str = "Funnel pl
                         textfont=dict(size=12, color="#212B32"), customdata=who,
                         hovertemplate="%{customdata}: %{y:.1f}% of %{x}<extra></extra>")
     fig.update_layout(title=title, xaxis_title="respondents", yaxis_title="% positive", height=450)
+    if left_out:
+        text = wrap_note(f"Not shown: {', '.join(left_out)}: too few respondents, so the result is not "
+                         "published (suppressed)")
+        extra = 30 + 16 * text.count("<br>")
+        fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=0, yshift=-50, xanchor="left",
+                           yanchor="top", showarrow=False, font=dict(size=12, color="#4c6272"), align="left")
+        fig.update_layout(margin=dict(b=80 + extra), height=450 + extra)
     return fig
 
 
@@ -308,23 +324,50 @@ SUPPRESSED_CELL = "too few"
 NO_ANSWER_CELL = "none"
 
 
-def sites_heatmap(scores: pd.DataFrame, *, group: str = "all"):
-    """Sites x questions heatmap of % positive. A suppressed cell (too few respondents) is blank and says
-    :data:`SUPPRESSED_CELL`; a site whose every result is suppressed is still a row (a small hospital is
-    not left out), and a legend note under the chart says why. Every row keeps room for its label."""
+#: The longest question wording a sites heatmap label keeps before its code (longer wordings are cut at a word
+#: and end in "…"): "How do you feel about the length… (Q2)".
+QUESTION_LABEL_CHARS = 34
+
+
+def question_label(qid, wording: dict | None = None, limit: int = QUESTION_LABEL_CHARS) -> str:
+    """A question's short label, its wording (cut at a word to ``limit`` characters) with its code, as the
+    report says it ("wording (Q2)"); the bare code without wording.
+
+    >>> question_label("Q2", {"Q2": "How do you feel about the length of time you had to wait?"})
+    'How do you feel about the length… (Q2)'
+    >>> question_label("Q18", {"Q18": "Were you given a care plan?"}), question_label("S1")
+    ('Were you given a care plan? (Q18)', 'S1')
+    """
+    text = " ".join(str((wording or {}).get(str(qid)) or "").split())
+    if not text:
+        return str(qid)
+    if len(text) > limit:
+        text = text[:limit + 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return f"{text} ({qid})"
+
+
+def sites_heatmap(scores: pd.DataFrame, *, group: str = "all", wording: dict | None = None):
+    """Questions x sites heatmap of % positive: one row per question, labelled with its short wording and code
+    (:func:`question_label`, from ``wording``: ``question_id -> text``, e.g. the questions table's ``text``),
+    one column per site. A suppressed cell (too few respondents) is blank and says :data:`SUPPRESSED_CELL`; a
+    site whose every result is suppressed is still a column (a small hospital is not left out), and a legend
+    note under the chart says why. Every row keeps room for its label."""
     import plotly.graph_objects as go
 
     s = scores[(scores["group"] == group) & (scores["site"] != "all") & (scores["kind"] == "proportion")]
     hidden = s["suppressed"].astype(bool)
     s = s.assign(pct=(100 * s["estimate"]).where(~hidden), hidden=hidden)
-    m = s.pivot_table(index="site", columns="question_id", values="pct", aggfunc="first", dropna=False)
-    few = s.pivot_table(index="site", columns="question_id", values="hidden", aggfunc="any",
+    order = list(dict.fromkeys(s["question_id"]))  # the questionnaire's order, top to bottom
+    m = s.pivot_table(index="question_id", columns="site", values="pct", aggfunc="first", dropna=False)
+    m = m.reindex(index=[q for q in order if q in m.index])
+    few = s.pivot_table(index="question_id", columns="site", values="hidden", aggfunc="any",
                         dropna=False).reindex_like(m).fillna(False).astype(bool).to_numpy()
-    fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=list(m.index), colorscale="Blues", zmin=0, zmax=100,
+    labels = [question_label(q, wording) for q in m.index]
+    fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=labels, colorscale="Blues", zmin=0, zmax=100,
                                colorbar=dict(title=dict(text="% positive")),
-                               hovertemplate="%{y} %{x}: %{z:.0f}%<extra></extra>",
+                               hovertemplate="%{x}, %{y}: %{z:.0f}%<extra></extra>",
                                **_blank_text(m, few, SUPPRESSED_CELL, blank=NO_ANSWER_CELL)))
-    fig.update_layout(title=f"% positive by site and question ({group})", height=220 + 40 * len(m),
+    fig.update_layout(title=f"% positive by question and site ({group})", height=160 + 30 * len(m),
                       margin=dict(t=60, b=50), yaxis_autorange="reversed")
     why = f"“{NO_ANSWER_CELL}”: nobody answered this question at this site"
     if few.any():
@@ -332,7 +375,7 @@ def sites_heatmap(scores: pd.DataFrame, *, group: str = "all"):
     return _blank_legend(fig, m, why)
 
 
-def site_priority_heatmap(matrix: pd.DataFrame, *, value: str = "priority_score", sites=None):
+def site_priority_heatmap(matrix: pd.DataFrame, *, value: str = "priority_score", sites=None, themes=None):
     """Sites x themes heatmap of a column of :func:`pledge_analysis.cross_site.site_theme_matrix`: the
     priority score by default, or another (``value="negativity"``, ``"rank"``).
 
@@ -342,7 +385,9 @@ def site_priority_heatmap(matrix: pd.DataFrame, *, value: str = "priority_score"
 
     An empty cell (a theme no comment raised at that site has no priority there) says "no comments", and a
     legend line under the chart says why; ``sites`` (the project's site codes) adds a column for each hospital
-    with no feedback in this run, every cell "no comments", instead of leaving it out."""
+    with no feedback in this run, every cell "no comments", instead of leaving it out; ``themes`` (the names of
+    every theme, as :func:`theme_heatmap` shows them) adds a row for each theme no comment raised anywhere.
+    Rows read A to Z from the top, as in :func:`theme_heatmap`."""
     import plotly.graph_objects as go
 
     from .schema import rename_legacy
@@ -357,6 +402,9 @@ def site_priority_heatmap(matrix: pd.DataFrame, *, value: str = "priority_score"
     m = matrix.pivot_table(index="name", columns="site", values=value, aggfunc="first")
     if sites is not None:
         m = m.reindex(columns=list(m.columns) + [str(s) for s in sites if str(s) not in set(map(str, m.columns))])
+    if themes is not None:
+        m = m.reindex(index=list(m.index) + [str(t) for t in themes if str(t) not in set(map(str, m.index))])
+    m = m.sort_index()  # the order pivot_table gives theme_heatmap's rows
     fixed = (dict(zmid=0.5, zmin=0.2, zmax=0.8, colorscale="RdBu_r") if value == "priority_score"
              else dict(colorscale="OrRd"))
     fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=list(m.index), **fixed,

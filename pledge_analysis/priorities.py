@@ -438,6 +438,32 @@ def _num(r, name: str) -> float:
         return np.nan
 
 
+#: What a reader is told instead of a rank in a scope where no area stands out (:func:`unranked_scopes`): the
+#: view, the report and the co-design pack all say this, not "Ranked 1st ... probably among the top three"
+#: beside reasons that each read "no clear sign of a problem".
+NOT_RANKED = ("Too little feedback here to rank areas: no area's comments or survey results stand out from "
+              "the others, so the order in which the areas are listed says nothing about which matters most.")
+
+
+def unranked_scopes(priorities: pd.DataFrame) -> set[tuple[str, str]]:
+    """The ``(scope_type, scope)`` pairs whose ranking says nothing: every area's ``priority_score`` lies
+    within :data:`VERDICT_MARGIN` of 0.5, so :func:`verdict` finds none a priority and none not one (a
+    hospital with a handful of respondents: its scores are pulled to 0.5). Their ranks stay in the table;
+    readers are told :data:`NOT_RANKED` instead.
+
+    >>> unranked_scopes(pd.DataFrame({"scope_type": "site", "scope": ["A", "A", "B", "B"],
+    ...                               "priority_score": [0.51, 0.49, 0.7, 0.5]}))
+    {('site', 'A')}
+    """
+    if priorities is None or not len(priorities) or "priority_score" not in priorities.columns:
+        return set()
+    score = pd.to_numeric(priorities["priority_score"], errors="coerce")
+    clear = ((score - 0.5).abs() > VERDICT_MARGIN) | score.isna()
+    keys = list(zip(priorities["scope_type"].astype(str), priorities["scope"].astype(str)))
+    some = pd.Series(clear.to_numpy(), index=pd.MultiIndex.from_tuples(keys)).groupby(level=[0, 1]).any()
+    return {k for k, v in some.items() if not v}
+
+
 def verdict(r, min_comments: int = MIN_COMMENTS, counts: CountWords = CountWords()) -> str:
     """Whether the evidence makes a theme a priority, and what that rests on, in one clause (empty
     without a ``score``): "a priority: ..." (score above 0.5 + :data:`VERDICT_MARGIN`), "not a
@@ -505,8 +531,11 @@ def _reason(r, min_comments: int, n_drivers: int = 0, counts: CountWords = Count
                 else "none of them negative"
         if not neg:  # a small round can rank praise high on prevalence alone: say it is not a concern
             which += " (raised in praise or in passing, not as a concern)"
+        # one threshold per sentence: a hidden count says only "too few" (the percentage's own threshold
+        # would tell more than the suppression rule lets out); a shown count says what a percentage needs
+        need = "" if hidden else f" (that needs {min_comments} or more)"
         parts = [f"raised in {'' if hidden else 'only '}{counts.of(n, 'comment')} ({people}), {which}: too few "
-                 f"(under {min_comments}) for a reliable percentage"]
+                 f"for a reliable percentage{need}"]
     elif counts.hides(n):  # an exact share (or its interval) of a hidden count would give the count away:
         # the share of the scope's comments times the scope's total (the report prints it), the negativity
         # times the count; neither is printed

@@ -50,6 +50,10 @@ DISPLAY_NAMES = {
     "n_segments": "comments", "n_respondents": "people", "n_negative": "negative comments",
     "priority_score": "priority score", "survey_evidence": "survey evidence",
 }
+#: Machine values a table cell shows in words (the CSV download keeps the machine value): a source's ``kind``,
+#: a redaction's ``table`` (where the text was read).
+VALUE_WORDS = {"focus_group": "focus group", "segments": "comments", "speakers": "speaker names",
+               "responses": "survey answers"}
 #: The sentence the report prints once about the two kinds of column names.
 DOWNLOAD_NOTE = ("Table headers are shown in words; each “Download this table (CSV)” file and the output files "
                  "(priorities.csv, survey_scores.csv, ...) keep the machine column names (for example "
@@ -83,6 +87,8 @@ def _table(df: pd.DataFrame, columns: list[str] | None = None, max_rows: int = 5
     for c in words.columns:
         if words[c].dtype == bool:
             words[c] = words[c].map({True: "yes", False: "no"})
+        elif words[c].dtype == object or pd.api.types.is_string_dtype(words[c]):
+            words[c] = [VALUE_WORDS.get(x, x) if isinstance(x, str) else x for x in words[c]]
     table = words.rename(columns=display_name).to_html(index=False, escape=True, border=0, na_rep="", classes="data",
                           float_format=lambda x: f"{x:.3g}")  # a blank cell, not "NaN"
     data = base64.b64encode(shown.to_csv(index=False).encode("utf-8")).decode("ascii")
@@ -136,6 +142,45 @@ def _gap(gap, kind: str) -> str:
     if text == "1" and unit:
         unit = " point"
     return f"{text}{unit} {'below' if gap > 0 else 'above'}"
+
+
+def rank_columns(priorities: pd.DataFrame, unranked: set | None = None) -> pd.DataFrame:
+    """``priorities`` with the report's ``rank (95% interval)`` ("2 (1-4)") and ``in top 3`` ("71%") columns
+    (when the run resampled, i.e. has ``rank_low``); in a scope where no area stands out
+    (:func:`pledge_analysis.priorities.unranked_scopes`, of ``priorities`` unless ``unranked`` gives them, as
+    found on all of a scope's areas) they read "not ranked" and nothing."""
+    from .priorities import unranked_scopes
+
+    top = priorities.copy()
+    if "rank_low" not in top.columns or not top["rank_low"].notna().any():
+        return top
+    unranked = unranked_scopes(top) if unranked is None else unranked
+    off = [(str(a), str(b)) in unranked for a, b in zip(top["scope_type"], top["scope"])]
+    top["rank (95% interval)"] = ["not ranked" if o else f"{r} ({lo:.0f}-{hi:.0f})" if pd.notna(lo) else str(r)
+                                  for o, r, lo, hi in zip(off, top["rank"], top["rank_low"], top["rank_high"])]
+    top["in top 3"] = ["" if o or pd.isna(p) else f"{p:.0%}" for o, p in zip(off, top["p_top3"])]
+    return top
+
+
+def unranked_sites_note(priorities: pd.DataFrame, names: dict) -> str:
+    """Under the cross-site heatmap, the hospitals where no area stands out
+    (:func:`pledge_analysis.priorities.unranked_scopes`), so that their cells near 0.5 are not read as "all is
+    well"; empty when there are none. ``names``: site code -> hospital name."""
+    from .priorities import unranked_scopes
+
+    sites = sorted(s for t, s in unranked_scopes(priorities) if t == "site")
+    if not sites:
+        return ""
+    who = "; ".join(f"{names[s]} ({s})" if names.get(s, s) != s else s for s in sites)
+    return (f"Too little feedback to rank areas at {who}: no area stands out from the others there, so its "
+            "scores sit near 0.5 for want of evidence, not because nothing needs improving.")
+
+
+def _theme_names(result) -> list[str]:
+    """Every theme's name in the run's themes table (the rows of its theme heatmaps), so that the cross-site
+    heatmap keeps a theme no comment raised as a row too."""
+    t = getattr(result, "themes", None)
+    return [] if t is None or "name" not in getattr(t, "columns", ()) else sorted(set(t["name"].dropna().astype(str)))
 
 
 def question_wording(result) -> dict[str, str]:
@@ -383,14 +428,33 @@ def coding_section(result, suppress_below: int | None = None) -> list[str]:
     return out
 
 
+def standards_verdicts_table(audit: pd.DataFrame) -> pd.DataFrame:
+    """The audit's verdicts, hospitals by standards (:func:`pledge_analysis.standards.verdict_matrix`), with the
+    hospital's name beside its code and each standard's column headed by its statement, cut short, and its id
+    ("Every patient has a named clinical… (CNS)"), not the id alone."""
+    from .plots import question_label
+    from .standards import verdict_matrix
+
+    m = verdict_matrix(audit).reset_index()
+    m.insert(1, "hospital", m["site"].map(dict(zip(audit["site"], audit["site_name"]))))
+    statements = dict(zip(audit["standard_id"].astype(str), audit["statement"]))
+    return m.rename(columns={c: question_label(c, statements, 40) for c in m.columns[2:]})
+
+
+def priority_chart_title(group: str) -> str:
+    """The heading of a group's priority chart: ``"Priorities: Primary breast cancer patients"``; the whole
+    round's is ``"Priorities: everyone"``."""
+    from .pledge import WHO
+
+    return "Priorities: everyone" if group == "all" else f"Priorities: {WHO.get(str(group), str(group))}"
+
+
 def standards_section(result, suppress_below: int | None = None) -> list[str]:
     """The "Standards audit" section: the framework's name and note, the rule, a table of verdicts (hospitals
     by standards) and the evidence behind each verdict; nothing when the run audited no standards."""
     audit = getattr(result, "standards_audit", None)
     if audit is None:
         return []
-    from .standards import verdict_matrix
-
     std = getattr(result, "standards", None)
     attrs = dict(std.attrs) if std is not None else {}
     name, note = attrs.get("name") or "Standards", attrs.get("note") or ""
@@ -404,10 +468,7 @@ def standards_section(result, suppress_below: int | None = None) -> list[str]:
              "usable (results suppressed, too few comments). The table is <code>standards_audit.csv</code>.</p>"]
     if not len(audit):
         return out + ["<p>No hospital to audit.</p>"]
-    m = verdict_matrix(audit).reset_index()
-    names = dict(zip(audit["site"], audit["site_name"]))
-    m.insert(1, "hospital", m["site"].map(names))
-    out.append(_table(m, name="standards_verdicts"))
+    out.append(_table(standards_verdicts_table(audit), name="standards_verdicts"))
     from .codesign import small_count
 
     # the texts as the audit wrote them for showing (standards.standards_audit: small counts "fewer than N")
@@ -459,9 +520,9 @@ def write_report(result, path: str | Path) -> None:
     figs = []
     pr = result.priorities
     if len(pr):
-        figs.append(("Priorities: everyone", plots.priority_bars(pr, scope="all")))
+        figs.append((priority_chart_title("all"), plots.priority_bars(pr, scope="all")))
         for g in sorted(pr.loc[pr["scope_type"] == "group", "scope"].unique()):
-            figs.append((f"Priorities: {g}", plots.priority_bars(pr, scope=g)))
+            figs.append((priority_chart_title(g), plots.priority_bars(pr, scope=g)))
     theme_figs = []  # after the priorities table: the themes behind it
     if len(result.themes):
         theme_figs.append(("Negativity by theme and group", plots.theme_heatmap(result.themes, scope_type="group",
@@ -515,11 +576,14 @@ def write_report(result, path: str | Path) -> None:
     for title, fig in figs:
         figure(title, fig)
     if len(pr):
-        top = pr[pr["rank"] <= 5].copy()
+        from .priorities import NOT_RANKED, unranked_scopes
+
+        unranked = unranked_scopes(pr)
+        top = rank_columns(pr[pr["rank"] <= 5], unranked)
+        if unranked:
+            parts.append(f"<p class='note'>Not ranked ({html.escape(', '.join(s for _, s in sorted(unranked)))}): "
+                         f"{html.escape(NOT_RANKED)}</p>")
         if "rank_low" in top.columns and top["rank_low"].notna().any():
-            top["rank (95% interval)"] = [f"{r} ({lo:.0f}-{hi:.0f})" if pd.notna(lo) else str(r)
-                                          for r, lo, hi in zip(top["rank"], top["rank_low"], top["rank_high"])]
-            top["in top 3"] = [f"{p:.0%}" if pd.notna(p) else "" for p in top["p_top3"]]
             cols = ["scope_type", "scope", "rank (95% interval)", "in top 3", "name", "priority score", "reason",
                     "quotes"]
         else:
@@ -560,7 +624,11 @@ def write_report(result, path: str | Path) -> None:
                      "and how far its negativity there is below the sites' average (in standard deviations); higher "
                      "is stronger.</p>")
         parts.append(sites_note)
-        parts.append(plots.site_priority_heatmap(result.cross_site, sites=list(result.config.sites or ())).to_html(full_html=False,
+        few = unranked_sites_note(pr, names)
+        if few:
+            parts.append(f"<p class='note'>{html.escape(few)}</p>")
+        parts.append(plots.site_priority_heatmap(result.cross_site, sites=list(result.config.sites or ()),
+                                               themes=_theme_names(result)).to_html(full_html=False,
                                                                            include_plotlyjs=plotly_js[0],
                                                                            div_id="cross_site"))
         plotly_js[0] = False

@@ -265,9 +265,17 @@ def priorities_html(outputs: RunOutputs, site: str, *, top: int = TOP) -> str:
     if rows.empty:
         return "".join(out + ["<p>No prioritised areas for this hospital in this run.</p>"])
     resampled = "rank_low" in p.columns and bool(pd.to_numeric(p["rank_low"], errors="coerce").notna().any())
+    from .priorities import NOT_RANKED, unranked_scopes
+
+    if ("site", str(site)) in unranked_scopes(here):  # no area stands out: a rank would read as a finding
+        out[1] = (f"<p class='note'>{_e(NOT_RANKED)} The quotes are from the comments, with names and other "
+                  "details taken out.</p>")
     for r in rows.to_dict("records"):
-        out.append(f"<section class='priority'><h3>{int(r['rank'])}. {_e(r['name'])}</h3>"
-                   f"<p class='sub'>{_e(_rank_text(r, len(here), resampled))}</p>")
+        if ("site", str(site)) in unranked_scopes(here):
+            out.append(f"<section class='priority'><h3>{_e(r['name'])}</h3>")
+        else:
+            out.append(f"<section class='priority'><h3>{int(r['rank'])}. {_e(r['name'])}</h3>"
+                       f"<p class='sub'>{_e(_rank_text(r, len(here), resampled))}</p>")
         reason = shown_reason(r, threshold)  # small counts as "fewer than N"
         if reason:
             out.append(f"<p>{_e(reason)}</p>")

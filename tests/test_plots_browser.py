@@ -9,6 +9,7 @@ they are, and an SPC chart of a percentage read "value" on a 0-1 axis. Skips whe
 chromium is missing."""
 from __future__ import annotations
 
+import re
 import shutil
 
 import numpy as np
@@ -35,10 +36,12 @@ MEASURE = """() => {
               left: b.left - r.left, right: b.right - r.left, top: b.top - r.top, bottom: b.bottom - r.top}; });
   const yticks = [...gd.querySelectorAll('.ytick text')].filter(t => t.getBBox().width > 0)
     .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top).map(t => t.textContent);
+  const xticks = [...gd.querySelectorAll('.xtick text')].filter(t => t.getBBox().width > 0)
+    .sort((a, b) => a.getBoundingClientRect().left - b.getBoundingClientRect().left).map(t => t.textContent);
   const bg = gd.querySelector('.nsewdrag') || gd.querySelector('.bglayer rect');
   const p = bg ? bg.getBoundingClientRect() : r;
   const plot = {left: p.left - r.left, right: p.right - r.left, top: p.top - r.top, bottom: p.bottom - r.top};
-  return {width: r.width, height: r.height, texts: texts, yticks: yticks, plot: plot};  // yticks: top to bottom
+  return {width: r.width, height: r.height, texts: texts, yticks: yticks, xticks: xticks, plot: plot};  // yticks: top to bottom
 }"""
 
 
@@ -122,15 +125,17 @@ def site_scores() -> pd.DataFrame:
 def test_sites_heatmap_draws_every_sites_label_and_keeps_a_small_site(browser, tmp_path):
     fig = plots.sites_heatmap(site_scores())
     m = drawn(browser, fig, tmp_path)
-    assert m["yticks"] == ["NGU", "RGH", "SAH"]  # all three labels drawn (with 2-3 sites, the plot had no room)
+    assert m["xticks"] == ["NGU", "RGH", "SAH"]  # all three labels drawn (sites are columns since round 11)
+    assert m["yticks"] == ["Q2", "Q10", "Q17", "Q18"]  # every question's label, in the questionnaire's order
     assert outside(m) == []
     (hm,) = fig.data
-    assert list(hm.text[list(hm.y).index("SAH")]) == [plots.SUPPRESSED_CELL] * 4
+    sah = list(hm.x).index("SAH")
+    assert [row[sah] for row in hm.text] == [plots.SUPPRESSED_CELL] * 4
     # a question nobody at a site answered (a staff question) says "none", not "no comments", and fits its cell
     staff = site_scores().iloc[:2].assign(question_id="S1", site=["NGU", "RGH"], estimate=0.5, suppressed=False)
     fig = plots.sites_heatmap(pd.concat([site_scores(), staff]))
     (hm,) = fig.data
-    assert hm.text[list(hm.y).index("SAH")][list(hm.x).index("S1")] == plots.NO_ANSWER_CELL
+    assert hm.text[list(hm.y).index("S1")][list(hm.x).index("SAH")] == plots.NO_ANSWER_CELL
     assert plots.BLANK_CELL not in str(fig.layout.annotations[0].text)
     assert hm.colorbar.title.text == "% positive"
     assert any("too few respondents" in t["text"] for t in m["texts"])
@@ -181,3 +186,46 @@ def test_spc_chart_of_a_percentage_reads_in_percent(browser, tmp_path):
     yticks = [t["text"] for t in m["texts"] if "ytick" in t["cls"]] or m["yticks"]
     assert yticks and all(t.endswith("%") for t in yticks), yticks
     assert outside(m) == []
+
+
+def test_funnel_plot_names_a_hospital_whose_result_is_suppressed(browser, tmp_path):
+    """Round 11: a hospital with too few respondents was left out of the funnel without a word."""
+    from pledge_analysis.survey import funnel
+
+    scores = pd.DataFrame({"site": ["NGU", "RGH", "SAH"], "n": [250, 240, 4], "estimate": [0.93, 0.5, np.nan],
+                           "suppressed": [False, False, True]})
+    fig = plots.funnel_plot(funnel(scores, target=0.9), title="Q2")
+    m = drawn(browser, fig, tmp_path)
+    assert outside(m) == []
+    note = " ".join(t["text"] for t in m["texts"])
+    assert "Not shown: SAH" in note and "too few respondents" in note, note
+    assert "4" not in " ".join(a.text for a in fig.layout.annotations)  # the suppressed count is not given away
+
+
+def test_cross_site_heatmap_keeps_a_theme_nobody_raised(browser, tmp_path):
+    """Round 11: the theme heatmap showed a theme no comment raised as a row, the cross-site one left it out."""
+    matrix = pd.DataFrame({"site": ["A", "A", "B"], "theme": ["w", "i", "w"], "name": THEMES[:2] + THEMES[:1],
+                           "alliance": "", "rank": [1, 2, 1], "priority_score": [0.6, 0.4, 0.7],
+                           "negativity": [0.5, 0.2, 0.6], "n_segments": [30, 22, 40], "survey_estimate": np.nan,
+                           "survey_z": np.nan})
+    fig = plots.site_priority_heatmap(matrix, sites=["A", "B"], themes=["Palliative care"] + THEMES[:2])
+    m = drawn(browser, fig, tmp_path)
+    assert m["yticks"] == sorted(["Palliative care"] + THEMES[:2])  # A to Z from the top, as the theme heatmap
+    (hm,) = fig.data
+    assert list(hm.text[list(hm.y).index("Palliative care")]) == [plots.BLANK_CELL] * 2
+    assert outside(m) == []
+
+
+def test_sites_heatmap_labels_questions_with_short_wording_and_code(browser, tmp_path):
+    """Round 11: the questions were labelled Q2, S1 only; the report elsewhere says "wording (Q2)"."""
+    wording = {"Q2": "How do you feel about the length of time you had to wait before your first appointment?",
+               "Q10": "Did you understand the explanation of what was wrong with you?",
+               "Q17": "Were you involved in decisions?", "Q18": "Were you given a care plan?"}
+    fig = plots.sites_heatmap(site_scores(), wording=wording)
+    m = drawn(browser, fig, tmp_path)
+    labels = [t["text"] for t in m["texts"] if re.search(r"\((Q2|Q10|Q17|Q18)\)$", t["text"])]
+    assert len(labels) == 4, [t["text"] for t in m["texts"]]
+    assert "Were you given a care plan? (Q18)" in labels
+    assert all(len(t) <= plots.QUESTION_LABEL_CHARS + len("… (Q10)") for t in labels), labels  # cut, code kept
+    assert outside(m) == []
+    assert m["xticks"] == ["NGU", "RGH", "SAH"]

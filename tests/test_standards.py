@@ -178,6 +178,6 @@ def test_priority_reasons_are_plain_english_and_pluralise(sample_run):
                          "survey_gap": 0.012, "survey_gap_low": 0.006, "survey_gap_high": 0.02,
                          "n_sites": 2, "n_sites_negative": 1, "driver": float("nan")}]).itertuples(index=False)
     text = _reason(next(row), 10)
-    assert text == ("Parking: raised in only 1 comment (1 person), it was negative: too few (under 10) for a "
-                    "reliable percentage; its survey questions score 1 point below the benchmark on average (95% "
+    assert text == ("Parking: raised in only 1 comment (1 person), it was negative: too few for a reliable "
+                    "percentage (that needs 10 or more); its survey questions score 1 point below the benchmark on average (95% "
                     "interval 1 to 2 points); 3 or more negative comments at 1 of the 2 hospitals.")
