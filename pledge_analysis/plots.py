@@ -163,7 +163,12 @@ def wrap_note(text: str, width: int = NOTE_LINE_CHARS) -> str:
 
 def _blank_legend(fig, m: pd.DataFrame, why: str):
     """Under a heatmap with empty cells, a legend note saying why they are empty (wrapped, so that it stays
-    inside the figure: :data:`NOTE_LINE_CHARS`)."""
+    inside the figure: :data:`NOTE_LINE_CHARS`). An empty cell is drawn white, as the page around it: plotly's
+    grey-blue plot background and its grid lines would otherwise show through it, which on a blue scale reads
+    as a value."""
+    fig.update_layout(plot_bgcolor="white")
+    fig.update_xaxes(showgrid=False, zeroline=False)
+    fig.update_yaxes(showgrid=False, zeroline=False)
     if not m.isna().to_numpy().any():
         return fig
     text = wrap_note(why)

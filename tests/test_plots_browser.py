@@ -229,3 +229,45 @@ def test_sites_heatmap_labels_questions_with_short_wording_and_code(browser, tmp
     assert all(len(t) <= plots.QUESTION_LABEL_CHARS + len("… (Q10)") for t in labels), labels  # cut, code kept
     assert outside(m) == []
     assert m["xticks"] == ["NGU", "RGH", "SAH"]
+
+
+def empty_cell_colour(browser, fig, tmp_path, row: int, col: int) -> tuple[int, int, int]:
+    """The colour drawn inside the heatmap cell (``row`` from the top, ``col`` from the left), in a corner
+    away from its text, read from a screenshot of the figure in Chromium."""
+    import io
+
+    from PIL import Image
+
+    page = tmp_path / "cell.html"
+    fig.write_html(page, include_plotlyjs=True, full_html=True, default_width=f"{WIDTH}px",
+                   default_height=f"{fig.layout.height or 450}px", config={"responsive": False})
+    pg = browser.new_page(viewport={"width": WIDTH + 40, "height": 900})
+    try:
+        pg.goto(page.as_uri())
+        pg.wait_for_selector(".plotly-graph-div .main-svg")
+        m = pg.evaluate(MEASURE)
+        shot = Image.open(io.BytesIO(pg.locator(".plotly-graph-div").screenshot())).convert("RGB")
+    finally:
+        pg.close()
+    (hm,) = fig.data
+    p = m["plot"]
+    w, h = (p["right"] - p["left"]) / len(hm.x), (p["bottom"] - p["top"]) / len(hm.y)
+    return shot.getpixel((round(p["left"] + (col + 0.2) * w), round(p["top"] + (row + 0.2) * h)))
+
+
+def test_an_empty_heatmap_cell_is_drawn_blank_not_in_a_colour_of_the_scale(browser, tmp_path):
+    """Session 10: "no comments" cells of the cross-site heatmap were drawn pale blue (plotly's grey-blue plot
+    background, with its grid lines through them), which on a red-blue scale reads as "a bit below 0.5"."""
+    matrix = pd.DataFrame({"site": ["A", "A", "B"], "theme": ["w", "i", "w"], "name": THEMES[:2] + THEMES[:1],
+                           "alliance": "", "rank": [1, 2, 1], "priority_score": [0.6, 0.4, 0.7],
+                           "negativity": [0.5, 0.2, 0.6], "n_segments": [30, 22, 40], "survey_estimate": np.nan,
+                           "survey_z": np.nan})
+    fig = plots.site_priority_heatmap(matrix, sites=["A", "B"])
+    (hm,) = fig.data
+    row, col = list(hm.y).index(THEMES[1]), list(hm.x).index("B")
+    assert hm.text[row][col] == plots.BLANK_CELL
+    assert min(empty_cell_colour(browser, fig, tmp_path, row, col)) >= 245  # white, as the page around it
+    fig = plots.theme_heatmap(themes_table(), min_comments=10)
+    (hm,) = fig.data
+    row = list(hm.y).index("Palliative care")
+    assert min(empty_cell_colour(browser, fig, tmp_path, row, 0)) >= 245
