@@ -95,6 +95,11 @@ CATALOGUE: tuple[Entry, ...] = (
           "A .qdpx that is not a zip archive or has no project.qde inside, a .qdc that is a zip, a damaged "
           "or password-protected export.",
           "Export the project again from the QDA program as a REFI-QDA 1.0 project (.qdpx) or codebook (.qdc)."),
+    Entry("PA115", "InputError", "a formula cell of a workbook has no saved value",
+          "The workbook was saved by a script (openpyxl) or a macro that does not compute formulas: a cell holds "
+          "a formula but not its result, so reading it would give an empty cell and lose what was typed.",
+          "Open the workbook in Excel or LibreOffice and save it (that stores each result), or type the value "
+          "itself in place of the formula; the message names each sheet, cell, row and column."),
     # ------------------------------------------------------------------ 2xx project files and options
     Entry("PA200", "ConfigError", "an option or setting is invalid",
           "A value outside its allowed set (a method name, a weight, a level) passed in Python or on the "
