@@ -56,3 +56,25 @@ def test_results_is_coded_by_meaning():
     assert "communication" in got["a"] and "waiting.diagnosis" not in got["a"], got
     assert "waiting.diagnosis" in got["b"] and "communication" not in got["b"], got
     assert "communication" in got["c"] and "waiting.diagnosis" not in got["c"], got
+
+
+def test_a_waiting_room_is_a_place_not_a_wait():
+    """A new-user trial: "Waiting room was too cold" was coded waiting.clinic, and a three-respondent hospital
+    got the goal "Patients waited a long time in clinic". The waiting room is the environment; a wait is
+    still a wait when the comment says how long."""
+    from pledge_analysis.coding.codebook import codebook_from_records
+
+    codebook = codebook_from_records(_codes())
+    texts = ["Waiting room was too cold.",
+             "The waiting rooms were freezing and there was nowhere to sit.",
+             "The waiting area was cramped.",
+             "I waited two hours in clinic.",
+             "I sat in the waiting room for three hours."]
+    segs = pd.DataFrame({"segment_id": list("abcde"), "source_id": "s", "site": "S", "group": "primary",
+                         "source_type": "survey", "question_id": "Q1", "speaker": None, "role": "participant",
+                         "position": range(5), "text": texts})
+    got = code_segments(segs, codebook).groupby("segment_id")["code_id"].apply(set).to_dict()
+    for seg in "abc":
+        assert got.get(seg) == {"environment"}, (texts["abc".index(seg)], got)
+    assert "waiting.clinic" in got["d"] and "environment" not in got["d"], got
+    assert {"waiting.clinic", "environment"} <= got["e"], got  # a long wait, in a place
