@@ -107,6 +107,16 @@ def _memo_guid(m: dict) -> str:
     return str(g) if isinstance(g, str) and _GUID.match(g) else guid("memo", m["memo_id"])
 
 
+def _kept_guid(value, used: set) -> str | None:
+    """``value`` when it is a GUID not yet written in this export (a coding or selection imported from a
+    ``.qdpx`` keeps its identity), else None (the caller makes one): a GUID is written once, even when a table
+    holds it twice (several codings of one selection of another program share that selection's GUID)."""
+    if isinstance(value, str) and _GUID.match(value) and value.lower() not in used:
+        used.add(value.lower())
+        return value
+    return None
+
+
 def _records(df: pd.DataFrame) -> list[dict]:
     """``df.to_dict("records")`` with plain Python values, several times faster on large tables."""
     cols = list(df.columns)
@@ -302,7 +312,9 @@ def project_qdpx_bytes(*, segments: pd.DataFrame, codebook: pd.DataFrame, coding
     """The ``.qdpx`` archive (zip bytes) for these tables (see the module docstring for what goes where).
 
     ``codings`` as in :data:`pledge_analysis.schema.CODINGS` (with ``coding_id`` when they come from the store:
-    it keeps each coding's GUID across re-exports); reviewed codings are written as codings, suggestions only with
+    it keeps each coding's GUID across re-exports; ``coding_guid`` and ``selection_guid``, as
+    :func:`~pledge_analysis.io.refi_import.read_project_qdpx` gives them, are written again as they came);
+    reviewed codings are written as codings, suggestions only with
     ``include_suggestions`` (in their own clearly named codes), rejected ones never. ``case_codes=False`` leaves
     out the case codes (the link QualCoder reads) for programs without cases. ``reviewed_at`` maps a ``coding_id``
     to when a reviewer accepted it (:meth:`~pledge_analysis.project.Project.review_times`): its ``Coding`` is dated
@@ -465,6 +477,7 @@ def project_qdpx_bytes(*, segments: pd.DataFrame, codebook: pd.DataFrame, coding
     files: dict = {}
     segment_span: dict = {}
     seen_keys: dict = {}
+    kept: set = set()  # imported coding and selection GUIDs written so far
     for source_id, g in segs.groupby("source_id", sort=True):
         records = _records(g)
         text, offsets = _source_layout(records)
@@ -498,7 +511,8 @@ def project_qdpx_bytes(*, segments: pd.DataFrame, codebook: pd.DataFrame, coding
                 n = seen_keys[key] = seen_keys.get(key, -1) + 1
                 key = key + (n,)
             when, who = stamp(c.get("created_at")), user(c.get("coder"))
-            sel_attrs = {"guid": guid("selection", key), "startPosition": str(s), "endPosition": str(e)}
+            sel_guid = _kept_guid(c.get("selection_guid"), kept) or guid("selection", key)
+            sel_attrs = {"guid": sel_guid, "startPosition": str(s), "endPosition": str(e)}
             if who:
                 sel_attrs["creatingUser"] = who
             if when:
@@ -506,7 +520,7 @@ def project_qdpx_bytes(*, segments: pd.DataFrame, codebook: pd.DataFrame, coding
             sel = etree.SubElement(src, q("PlainTextSelection"), sel_attrs)
             if _present(c.get("memo")):
                 etree.SubElement(sel, q("Description")).text = str(c["memo"])
-            coding_attrs = {"guid": guid("coding", key)}
+            coding_attrs = {"guid": _kept_guid(c.get("coding_guid"), kept) or guid("coding", key)}
             coding_attrs.update({k: v for k, v in sel_attrs.items() if k in ("creatingUser", "creationDateTime")})
             if key[0] == "coding" and key[1] in decided and _iso(decided[key[1]]):
                 coding_attrs["creationDateTime"] = _iso(decided[key[1]])  # when the reviewer accepted it
@@ -661,7 +675,7 @@ def tables_from_companion(root, texts: dict, companion: dict, where,
                 "confidence": m.get("confidence"), "start": a - base if m.get("has_span") else None,
                 "end": b - base if m.get("has_span") else None, "status": m.get("status"),
                 "created_at": m.get("created_at"), "memo": _text(sel.find(q("Description"))), "evidence": m.get("evidence"),
-                "negated": m.get("negated")})
+                "negated": m.get("negated"), "coding_guid": coding.get("guid"), "selection_guid": sel.get("guid")})
     variables = {v.get("guid"): v.get("name") for v in root.iter(q("Variable"))}
     people = []
     for case in root.iter(q("Case")):
@@ -681,7 +695,8 @@ def tables_from_companion(root, texts: dict, companion: dict, where,
                       "coder": users.get(note.get("creatingUser")),
                       "text": content.text if content is not None else "", "created_at": m.get("created_at")})
     out = {"segments": schema.conform(pd.DataFrame(segments, columns=list(schema.SEGMENTS)), "segments"), "codebook": cb,
-           "codings": schema.conform(pd.DataFrame(codings), "codings") if codings else schema.empty("codings"),
+           "codings": (schema.conform(pd.DataFrame(codings), "codings") if codings else
+                       schema.empty("codings").assign(coding_guid=None, selection_guid=None)),
            "respondents": pd.DataFrame(people), "memos": pd.DataFrame(memos)}
     if tables is None:
         return out

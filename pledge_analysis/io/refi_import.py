@@ -15,7 +15,10 @@ What a project becomes
     those names (any case; ``site (source)`` / ``group (source)`` as our export writes them). Every ``Coding`` of a
     selection is kept (a selection may carry several); a selection's plain
     ``Description`` is the coding's ``memo``; the coder is the ``User`` name. Codes keep the author's colour as
-    given: a code without ``color`` has ``colour`` None (no palette colour is invented).
+    given: a code without ``color`` has ``colour`` None (no palette colour is invented). ``codings`` has two
+    columns more, ``coding_guid`` and ``selection_guid``: the GUIDs of each ``Coding`` and of its
+    ``PlainTextSelection`` (None for a coding of a whole document), which a re-export writes again (as memos keep
+    theirs in ``memo_guid``), so that another program sees the same codings, not new ones.
 ``codes``
     ``code_id, code_guid, name, is_codable``: the REFI-QDA identity of each code and its ``isCodable`` flag
     (``False`` for a category that only groups codes, as QualCoder writes its categories).
@@ -242,6 +245,8 @@ def with_every_table(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]
     out = dict(tables)
     for name in ("segments", "codings", "codebook"):
         out.setdefault(name, schema.empty(name))
+    if "coding_guid" not in out["codings"].columns:  # codings keep their REFI-QDA identity (see the docstring)
+        out["codings"] = out["codings"].assign(coding_guid=None, selection_guid=None)
     for name in TABLES:
         out.setdefault(name, _table([], name))
     return out
@@ -428,7 +433,8 @@ def _project_tables(root, texts: dict, problems: dict, where: _Where) -> dict[st
                     seg, code, meta if mine else {"memo": text_desc.strip() or None},
                     users.get(coding.get("creatingUser") or s.get("creatingUser"), "unknown"),
                     rel if has_span else (None, None),
-                    None if mine else coding.get("creationDateTime") or s.get("creationDateTime"), where, s))
+                    None if mine else coding.get("creationDateTime") or s.get("creationDateTime"), where, s)
+                    | {"coding_guid": coding.get("guid"), "selection_guid": s.get("guid")})
         for coding in src.findall(q("Coding")):  # a coding of the whole document
             if ours:
                 where.fail("a <Coding> of a whole <TextSource> that is split into segments is not supported",
@@ -436,7 +442,8 @@ def _project_tables(root, texts: dict, problems: dict, where: _Where) -> dict[st
             code = _code_ref(coding, code_of, where)
             coding_at[coding.get("guid")] = (name, guid, code)
             codings.append(_coding_row(guid, code, {}, users.get(coding.get("creatingUser"), "unknown"),
-                                       (None, None), coding.get("creationDateTime"), where, coding))
+                                       (None, None), coding.get("creationDateTime"), where, coding)
+                           | {"coding_guid": coding.get("guid"), "selection_guid": None})
 
     for sources in root.findall(q("Sources")):
         for src in sources:
@@ -553,7 +560,8 @@ def _project_tables(root, texts: dict, problems: dict, where: _Where) -> dict[st
                                  "guid": graph.get("guid"), "reason": "graphs (network views) are not imported"})
     return {"segments": schema.conform(pd.DataFrame(segments), "segments") if segments else schema.empty("segments"),
             "codebook": codebook,
-            "codings": schema.conform(pd.DataFrame(codings), "codings") if codings else schema.empty("codings"),
+            "codings": (schema.conform(pd.DataFrame(codings), "codings") if codings else
+                        schema.empty("codings").assign(coding_guid=None, selection_guid=None)),
             "codes": _table(codes, "codes"), "respondents": _table(people, "respondents"),
             "case_links": _table(case_links, "case_links"), "source_variables": _table(source_vars, "source_variables"),
             "memos": _table(memos, "memos"), "note_links": _table(note_links, "note_links"),
