@@ -521,28 +521,16 @@ def _read_workbook(path: Path) -> pd.DataFrame:
 
 
 def _refuse_unsaved_formulas(path: Path, header: list[str]) -> None:
-    """Refuse formula cells of the plan's sheet that carry no saved (cached) value.
+    """Refuse formula cells of the plan's sheet that carry no saved (cached) value (PA115).
 
     Excel and LibreOffice save a formula's result with it, and that result is what the import reads. A
     workbook written by a script (openpyxl) or a macro that does not compute formulas keeps the formula
     only: read as it is, the cell would come back empty and the person's edit would be lost without a
-    word. Each such cell is named (sheet, cell, row, column) in one :class:`InputError`, code PA115.
+    word (:func:`pledge_analysis.io.xlsx_formulas.refuse_unsaved_formulas`).
     """
-    from .io.xlsx_formulas import unsaved_formulas
+    from .io.xlsx_formulas import refuse_unsaved_formulas
 
-    cells = unsaved_formulas(path)
-    if not cells:
-        return
-    shown = []
-    for cell in cells[:20]:
-        column = header[cell.column - 1] if 0 < cell.column <= len(header) else cell.ref.rstrip("0123456789")
-        shown.append(f"sheet {cell.sheet!r}, cell {cell.ref} (row {cell.row}, column {column!r}): "
-                     f"formula ={cell.formula or '(shared formula)'} has no saved value")
-    more = f"; and {len(cells) - 20} more" if len(cells) > 20 else ""
-    raise InputError(f"{len(cells)} formula cell(s) in {path.name} have no saved value, so their content "
-                     "cannot be read: " + "; ".join(shown) + more, path=path, code="PA115",
-                     hint="Open the workbook in Excel or LibreOffice and save it (that stores each formula's "
-                          "result), or type the value itself in place of the formula; nothing was imported.")
+    refuse_unsaved_formulas(path, header)
 
 
 def plan_conflicts(plan: pd.DataFrame, stored: pd.DataFrame, workbook: str | Path) -> list[str]:

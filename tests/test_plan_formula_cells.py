@@ -95,3 +95,30 @@ def test_formula_with_a_saved_value_reads_as_that_value(tmp_path):
     assert plan.loc[0, "we_plan_to"] == "Open a nurse-led results clinic"
     assert plan.loc[1, "we_plan_to"] == ""
     assert changes["goal_id"].tolist() == ["G01"]
+
+
+def test_a_survey_workbook_whose_comment_is_a_formula_without_a_saved_value_is_refused(tmp_path):
+    """Session 10 (plan helper's left item): the survey reader took saved values too, so a comment written as a
+    formula by a script came back blank and the patient's words were lost without a word. The sheet read is
+    the survey's own (here the second sheet, named with `sheet:`), not only the first."""
+    from openpyxl import Workbook
+
+    from pledge_analysis.io import read_table
+
+    path = tmp_path / "survey.xlsx"
+    wb = Workbook()
+    wb.active.title = "Notes"
+    wb.active["A1"] = "read me"
+    ws = wb.create_sheet("Answers")
+    ws.append(["respondent_id", "site", "Any other comments?"])
+    ws.append(["r1", "RGH", "The nurses were kind."])
+    ws.append(["r2", "RGH", '="The parking was " & "awful"'])  # a formula, saved by openpyxl without its value
+    wb.save(path)
+    with pytest.raises(InputError) as err:
+        read_table(path, sheet="Answers")
+    msg = str(err.value)
+    assert err.value.code == "PA115" and "sheet 'Answers', cell C3" in msg and "'Any other comments?'" in msg
+    ws["C3"] = "The parking was awful"  # typed as a value: read as it is
+    wb.save(path)
+    assert read_table(path, sheet="Answers").frame["Any other comments?"].tolist() == [
+        "The nurses were kind.", "The parking was awful"]

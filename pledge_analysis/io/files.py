@@ -568,6 +568,11 @@ def read_workbook(path: str | Path, *, sheet: str | None = None) -> Table:
     records = cells[first:]
     h, sub = header_layout(records)
     header = merge_subheader(records[h], records[h + 1]) if sub else records[h]
+    if member:  # a formula saved without its value (a script wrote the file) would be read as a blank answer
+        from .xlsx_formulas import refuse_unsaved_formulas
+
+        refuse_unsaved_formulas(path, [str(c or "") for c in header], member=member, sheet=sheet,
+                                nothing="nothing was read from this file")
     skip = h + (2 if sub else 1)
     frame, numbers, header = _frame([header] + records[skip:], first + h + 1, path, extra_ok=True,
                                     data_row=first + skip + 1)

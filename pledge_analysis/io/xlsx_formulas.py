@@ -5,8 +5,10 @@ computed it, the result (``<v>``). Excel and LibreOffice always save the result;
 that save without recalculating, write the formula alone. A reader that takes saved values (pandas,
 openpyxl's ``data_only=True``) then sees an empty cell, with no sign that anything was there.
 
-:func:`unsaved_formulas` lists those cells of the first sheet (the one ``pandas.read_excel`` reads) as
-:class:`UnsavedFormula` records, so a reader can refuse them instead of reading blanks. A formula whose
+:func:`unsaved_formulas` lists those cells of one sheet (by default the first, the one ``pandas.read_excel``
+reads) as :class:`UnsavedFormula` records, and :func:`refuse_unsaved_formulas` turns them into one
+:class:`~pledge_analysis.errors.InputError` (PA115) naming each cell, so a reader (the survey reader,
+``import-plan``) refuses them instead of reading blanks. A formula whose
 saved result is the empty text (``t="str"`` with an empty ``<v>``, as Excel writes ``=IF(A1="","",..)``)
 has a value and is not listed.
 """
@@ -60,11 +62,13 @@ def _first_sheet(z: zipfile.ZipFile) -> tuple[str, str] | None:
     return None
 
 
-def unsaved_formulas(path: str | Path) -> list[UnsavedFormula]:
-    """Formula cells of the first sheet of ``path`` that have no saved value, in sheet order."""
+def unsaved_formulas(path: str | Path, *, member: str | None = None, sheet: str = "") -> list[UnsavedFormula]:
+    """Formula cells of one sheet of ``path`` that have no saved value, in sheet order: the sheet stored at
+    ``member`` (its path inside the workbook, e.g. ``xl/worksheets/sheet2.xml``, named ``sheet``), or by
+    default the first sheet."""
     out: list[UnsavedFormula] = []
     with zipfile.ZipFile(path) as z:
-        first = _first_sheet(z)
+        first = (sheet, member.lstrip("/")) if member else _first_sheet(z)
         if first is None or first[1] not in z.namelist():
             return out
         name, member = first
@@ -83,3 +87,27 @@ def unsaved_formulas(path: str | Path) -> list[UnsavedFormula]:
                         out.append(UnsavedFormula(name, ref, row, col, formula.text or ""))
                 cell.clear()
     return out
+
+
+def refuse_unsaved_formulas(path: str | Path, header: list[str], *, member: str | None = None, sheet: str = "",
+                            nothing: str = "nothing was imported") -> None:
+    """Raise one :class:`~pledge_analysis.errors.InputError` (PA115) naming each formula cell of the sheet
+    (see :func:`unsaved_formulas`) that has no saved value: sheet, cell, row and its column's ``header``
+    name. Read as it is, such a cell would come back empty and what a person wrote there would be lost
+    without a word. ``nothing`` ends the hint (what was not done)."""
+    from ..errors import InputError
+
+    path = Path(path)
+    cells = unsaved_formulas(path, member=member, sheet=sheet)
+    if not cells:
+        return
+    shown = []
+    for cell in cells[:20]:
+        column = header[cell.column - 1] if 0 < cell.column <= len(header) else cell.ref.rstrip("0123456789")
+        shown.append(f"sheet {cell.sheet!r}, cell {cell.ref} (row {cell.row}, column {column!r}): "
+                     f"formula ={cell.formula or '(shared formula)'} has no saved value")
+    more = f"; and {len(cells) - 20} more" if len(cells) > 20 else ""
+    raise InputError(f"{len(cells)} formula cell(s) in {path.name} have no saved value, so their content "
+                     "cannot be read: " + "; ".join(shown) + more, path=path, code="PA115",
+                     hint="Open the workbook in Excel or LibreOffice and save it (that stores each formula's "
+                          f"result), or type the value itself in place of the formula; {nothing}.")
