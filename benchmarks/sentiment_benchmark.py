@@ -2,6 +2,7 @@
 
     nice python benchmarks/sentiment_benchmark.py [--epochs 2] [--max-length 64] [--reuse-finetuned]
                                                   [--validation-only] [--refit]
+    nice python benchmarks/sentiment_benchmark.py --cv K [--cv-jobs J] [--cv-report]
 
 Reads ../shared/external/pxtextmining/phase1_text_data.csv (skips when absent). Labels as in
 ``machine_coding_benchmark.py``: criticality < 0 negative, 0 neutral, > 0 positive; the same 80/20
