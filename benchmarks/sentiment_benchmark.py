@@ -2,6 +2,7 @@
 
     nice python benchmarks/sentiment_benchmark.py [--epochs 2] [--max-length 64] [--reuse-finetuned]
                                                   [--validation-only] [--refit]
+    nice python benchmarks/sentiment_benchmark.py --cv K [--cv-jobs J] [--cv-report]
 
 Reads ../shared/external/pxtextmining/phase1_text_data.csv (skips when absent). Labels as in
 ``machine_coding_benchmark.py``: criticality < 0 negative, 0 neutral, > 0 positive; the same 80/20
@@ -49,6 +50,19 @@ settings give the same model on the same machine).
 ``--refit`` then refits the members on every training row (fit + validation), keeps the ensemble as
 chosen and fitted on validation, and scores the test rows with it: nothing is chosen in that step. The
 stacker then sees members fitted on 25% more rows than those it learned from (a little more confident).
+
+``--cv K`` (instead of all the above) estimates the **package default** by stratified K-fold
+cross-validation over every labelled row (the 80/20 split is not used; folds: ``StratifiedKFold(K,
+shuffle=True, random_state=42)``): per fold, ``SentimentClassifier(method="finetuned", raw_chars=True,
+max_length=--max-length, epochs=--epochs)`` (the equal average ``0.5 * F + 0.5 * L`` with the package's
+other defaults; the settings of the README's "default average") is fitted on the other folds and
+scores the held-out fold once. Nothing is chosen: no weight, shift, member or setting. Prints each
+fold's accuracy, macro-F1 and fit CPU / wall seconds as it finishes, then the mean, the fold-to-fold
+sd and a 95% interval of the mean (``mean +/- t(K-1) * sd / sqrt(K)``; approximate, since the folds'
+training rows overlap). ``--cv-jobs`` folds run side by side, one process each with one torch / OMP
+thread (process CPU per fold is then the fit's own CPU). Each finished fold is also written to
+``$TMPDIR/sentiment_cv{K}_fold{i}.json``, so a run stopped early still reports the folds it finished
+(``--cv-report`` prints the summary of those files without fitting).
 """
 from __future__ import annotations
 
@@ -275,6 +289,94 @@ QUESTION_CANDIDATES = {
 }
 
 
+# --- K-fold estimate of the package default (--cv K) --------------------------------------------------------
+
+CV_SEED = 42
+
+
+def cv_path(k: int, i: int) -> Path:
+    return Path(os.environ.get("TMPDIR", tempfile.gettempdir())) / f"sentiment_cv{k}_fold{i}.json"
+
+
+def cv_fold(k: int, i: int, epochs: int, max_length: int) -> dict:
+    """Fit the package default on every fold but ``i`` of the K-fold split and score fold ``i`` once."""
+    os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = "1"
+    import json
+
+    import torch
+    from sklearn.model_selection import StratifiedKFold
+
+    from pledge_analysis.coding.sentiment import SentimentClassifier
+
+    torch.set_num_threads(1)
+    d = load()
+    a, b = list(StratifiedKFold(k, shuffle=True, random_state=CV_SEED).split(d, d["y"]))[i]
+    tr, te = d.iloc[a], d.iloc[b]
+    model = SentimentClassifier(method="finetuned", raw_chars=True, max_length=max_length, epochs=epochs)
+    _, cpu, wall = timed(lambda: model.fit(tr["feedback"].tolist(), tr["y"].to_numpy()))
+    pred = model.predict(te["feedback"].tolist())["sentiment"].to_numpy()
+    yt = te["y"].to_numpy()
+    out = {"fold": i, "k": k, "fit_rows": len(tr), "test_rows": len(te), "correct": int((pred == yt).sum()),
+           "accuracy": float(accuracy_score(yt, pred)), "macro_f1": float(f1_score(yt, pred, average="macro")),
+           "fit_cpu_s": cpu, "fit_wall_s": wall, "epochs": epochs, "max_length": max_length}
+    cv_path(k, i).write_text(json.dumps(out))
+    return out
+
+
+def cv_summary(folds: list[dict], k: int) -> pd.DataFrame:
+    """Per-fold rows, then mean, sd (ddof 1) and the 95% interval of the mean (t with K-1 df) of accuracy and macro-F1."""
+    from scipy import stats
+
+    t = pd.DataFrame(folds).sort_values("fold")
+    n = len(t)
+    lines = [f"{n} of {k} folds finished" + ("" if n == k else " (the run did not finish: the others are missing)")]
+    for col in ("accuracy", "macro_f1"):
+        m, sd = t[col].mean(), (t[col].std(ddof=1) if n > 1 else float("nan"))
+        half = stats.t.ppf(0.975, n - 1) * sd / np.sqrt(n) if n > 1 else float("nan")
+        lines.append(f"{col}: mean {m:.4f}, sd {sd:.4f}, 95% interval of the mean {m - half:.4f} .. {m + half:.4f}")
+    print(t[["fold", "fit_rows", "test_rows", "correct", "accuracy", "macro_f1", "fit_cpu_s", "fit_wall_s"]]
+          .to_string(index=False, float_format=lambda x: f"{x:.4f}"))
+    print("\n".join(lines))
+    print(f"pooled: {int(t['correct'].sum()):,} of {int(t['test_rows'].sum()):,} held-out rows correct "
+          f"({t['correct'].sum() / t['test_rows'].sum():.4f}); fit CPU per fold {t['fit_cpu_s'].min():.0f}-"
+          f"{t['fit_cpu_s'].max():.0f} s (one thread), wall {t['fit_wall_s'].min():.0f}-{t['fit_wall_s'].max():.0f} s "
+          "(shared machine)", flush=True)
+    return t
+
+
+def run_cv(k: int, jobs: int, epochs: int, max_length: int) -> int:
+    import json
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):  # inherited by the spawned fold processes
+        os.environ[var] = "1"
+    os.environ["TOKENIZERS_PARALLELISM"] = "false"
+    d = load()
+    print(f"{k}-fold CV of the package default over {len(d):,} labelled comments (seed {CV_SEED}), "
+          f"{jobs} folds side by side, epochs {epochs}, max_length {max_length}", flush=True)
+    folds = []
+    with ProcessPoolExecutor(jobs, mp_context=mp.get_context("spawn")) as pool:
+        futs = [pool.submit(cv_fold, k, i, epochs, max_length) for i in range(k)]
+        for f in as_completed(futs):
+            r = f.result()
+            folds.append(r)
+            print("fold finished: " + json.dumps(r), flush=True)
+    cv_summary(folds, k)
+    return 0
+
+
+def cv_report(k: int) -> int:
+    import json
+
+    folds = [json.loads(cv_path(k, i).read_text()) for i in range(k) if cv_path(k, i).exists()]
+    if not folds:
+        print(f"no finished folds in {cv_path(k, 0).parent}")
+        return 0
+    cv_summary(folds, k)
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--epochs", type=int, default=2)
@@ -285,10 +387,16 @@ def main(argv=None) -> int:
     ap.add_argument("--refit", action="store_true",
                     help="also refit the members on all training rows (fit + validation), keep the ensemble "
                          "chosen on validation, and score the test rows with it")
+    ap.add_argument("--cv", type=int, default=0, metavar="K",
+                    help="instead: stratified K-fold estimate of the package default over all labelled rows")
+    ap.add_argument("--cv-jobs", type=int, default=2, help="folds fitted side by side (one thread each)")
+    ap.add_argument("--cv-report", action="store_true", help="summarise the folds of --cv K already finished")
     args = ap.parse_args(argv)
     if not DATA.exists():
         print(f"skipped: {DATA} not found")
         return 0
+    if args.cv:
+        return cv_report(args.cv) if args.cv_report else run_cv(args.cv, args.cv_jobs, args.epochs, args.max_length)
     fit, val, te = splits(load())
     print(f"{len(fit):,} fit / {len(val):,} validation / {len(te):,} test comments", flush=True)
     parts = {"val": val, "test": te}
