@@ -53,16 +53,22 @@ def browser():
         b.close()
 
 
-def drawn(browser, fig, tmp_path, width: int = WIDTH, plot_area: bool = False) -> dict:
-    """The figure drawn at ``width`` px (its own height), measured with :data:`MEASURE` (``plot`` is the box of
-    the plot area, where plotly clips the points' texts)."""
+def opened(browser, fig, tmp_path, width: int = WIDTH):
+    """A new browser page showing the figure drawn at ``width`` px (its own height); the caller closes it."""
     page = tmp_path / "fig.html"
     fig.write_html(page, include_plotlyjs=True, full_html=True, default_width=f"{width}px",
                    default_height=f"{fig.layout.height or 450}px", config={"responsive": False})
     pg = browser.new_page(viewport={"width": width + 40, "height": 900})
+    pg.goto(page.as_uri())
+    pg.wait_for_selector(".plotly-graph-div .main-svg")
+    return pg
+
+
+def drawn(browser, fig, tmp_path, width: int = WIDTH, plot_area: bool = False) -> dict:
+    """The figure drawn at ``width`` px (its own height), measured with :data:`MEASURE` (``plot`` is the box of
+    the plot area, where plotly clips the points' texts)."""
+    pg = opened(browser, fig, tmp_path, width)
     try:
-        pg.goto(page.as_uri())
-        pg.wait_for_selector(".plotly-graph-div .main-svg")
         return pg.evaluate(MEASURE)
     finally:
         pg.close()
@@ -238,13 +244,8 @@ def empty_cell_colour(browser, fig, tmp_path, row: int, col: int) -> tuple[int, 
 
     from PIL import Image
 
-    page = tmp_path / "cell.html"
-    fig.write_html(page, include_plotlyjs=True, full_html=True, default_width=f"{WIDTH}px",
-                   default_height=f"{fig.layout.height or 450}px", config={"responsive": False})
-    pg = browser.new_page(viewport={"width": WIDTH + 40, "height": 900})
+    pg = opened(browser, fig, tmp_path)
     try:
-        pg.goto(page.as_uri())
-        pg.wait_for_selector(".plotly-graph-div .main-svg")
         m = pg.evaluate(MEASURE)
         shot = Image.open(io.BytesIO(pg.locator(".plotly-graph-div").screenshot())).convert("RGB")
     finally:
