@@ -260,16 +260,21 @@ def group_counts_shown(by_group: list[dict], *, total: dict, suppress_below: int
     ...                                             columns=("comments",))]
     ['not shown', 'fewer than 21']
     """
+    from .priorities import second_to_hold
+
     out = [dict(g) for g in by_group]
     for col in columns:
         values = [int(g.get(col) or 0) for g in by_group]
         shown = [small_count(v, suppress_below) for v in values]
-        hidden = [bool(suppress_below) and 0 < v < suppress_below for v in values]
         t = total.get(col)  # None: the total is withheld, so the groups must not add up to it either
         total_shown = t is not None and not (suppress_below and 0 < int(t) < suppress_below)
-        others = [i for i, (v, h) in enumerate(zip(values, hidden)) if v > 0 and not h]
-        if others and ((total_shown and sum(hidden) == 1 and len(values) > 1) or (t is None and not any(hidden))):
-            shown[min(others, key=lambda i: (values[i], i))] = NOT_SHOWN
+        if t is None and not (suppress_below and any(0 < v < suppress_below for v in values)):
+            nonzero = [i for i, v in enumerate(values) if v > 0]  # all shown: they would add up to the total
+            pos = min(nonzero, key=lambda i: (values[i], i)) if nonzero else None
+        else:
+            pos = second_to_hold(values, suppress_below) if total_shown and suppress_below else None
+        if pos is not None:
+            shown[pos] = NOT_SHOWN
         for g, text in zip(out, shown):
             g[col] = text
     return out

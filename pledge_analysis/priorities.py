@@ -167,13 +167,25 @@ def held_back(table: pd.DataFrame, suppress_below: int | None, columns=HIDDEN_CO
                 if 0 < int(total[c].iloc[0]) < suppress_below:
                     continue  # the total is hidden itself: nothing to subtract from
                 v = members[c].fillna(0).astype(int)
-                small = (v > 0) & (v < suppress_below)
-                if small.sum() != 1:  # none, or two or more: only their sum comes back
-                    continue
-                shown = v[(v > 0) & ~small]
-                if len(shown):
-                    out.loc[shown.sort_values(kind="stable").index[0], c] = True
+                pos = second_to_hold(v.tolist(), suppress_below)
+                if pos is not None:
+                    out.loc[v.index[pos], c] = True
     return out
+
+
+def second_to_hold(counts: list[int], suppress_below: int) -> int | None:
+    """Secondary suppression of counts that add up to a shown total: when exactly one of ``counts`` is
+    hidden (under ``suppress_below``), the position of the smallest other non-zero one (the first of equal
+    ones), which must be held back too; None when none or two or more are hidden (only their sum comes back).
+
+    >>> second_to_hold([25, 5, 40], 21), second_to_hold([25, 5, 3], 21), second_to_hold([25, 40], 21)
+    (0, None, None)
+    """
+    small = [0 < int(v) < suppress_below for v in counts]
+    if sum(small) != 1:
+        return None
+    others = [i for i, v in enumerate(counts) if int(v) > 0 and not small[i]]
+    return min(others, key=lambda i: (int(counts[i]), i)) if others else None
 
 
 def scope_scores(scores: pd.DataFrame, scope_type: str, scope: str) -> pd.DataFrame:
