@@ -711,7 +711,9 @@ def code_run_log(inputs: Inputs, roles: dict, *, job, engine: str, workers: int,
 def _write_run_log(path: Path, log: dict) -> None:
     import json
 
-    path.write_text(json.dumps(log, indent=2, default=str), encoding="utf-8")
+    from .io.safe import write_text
+
+    write_text(path, json.dumps(log, indent=2, default=str))
 
 
 def _needed():

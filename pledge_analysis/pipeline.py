@@ -214,6 +214,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         else:
             scores = scored = None
     n_boot = cfg.priorities.get("resamples", N_BOOT)
+    min_concerns = cfg.priorities.get("min_concerns", MIN_CONCERNS)  # evidence a draft goal needs
     with steps.step(f"prioritising improvement areas (rank intervals: {n_boot} resamples)"):
         drivers = None
         if questions is not None and scores is not None and (questions["kind"] == "rating").any():
@@ -244,12 +245,10 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
                                 suppress_below=getattr(cfg, "suppress_below", None))
     with steps.step("drafting the action plan and cross-site learning"):
         # the programme's goals, each group's and each hospital's own (for its booklet)
-        plan = draft_action_plan(priorities, units=units, codebook=codebook,
-                                 scope_types=("all", "group", "site") if cfg.sites else ("all", "group"),
-                                 min_concerns=cfg.priorities.get("min_concerns", MIN_CONCERNS))
-        no_goal = areas_without_goal(priorities, units=units, codebook=codebook,
-                                     scope_types=("all", "group", "site") if cfg.sites else ("all", "group"),
-                                     min_concerns=cfg.priorities.get("min_concerns", MIN_CONCERNS))
+        drafting = dict(units=units, codebook=codebook, min_concerns=min_concerns,
+                        scope_types=("all", "group", "site") if cfg.sites else ("all", "group"))
+        plan = draft_action_plan(priorities, **drafting)
+        no_goal = areas_without_goal(priorities, **drafting)
         cross_site = site_theme_matrix(priorities, themes, codebook, scores, cfg.sites)
         buddies = (buddy_pairs(cross_site, min_comments=cfg.priorities.get("min_comments", 10))
                    if cfg.sites else None)
@@ -290,7 +289,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         "no_theme": {"segments": len(themeless), "of": int((segments["role"].fillna("participant") != "facilitator")
                                                           .sum()) if len(segments) else 0},
         "priorities": priority_method, "timings_s": steps.timings, "cpu_s": steps.cpu,
-        "plan": {"goals": len(plan), "min_concerns": cfg.priorities.get("min_concerns", MIN_CONCERNS),
+        "plan": {"goals": len(plan), "min_concerns": min_concerns,
                  "areas_without_goal": len(no_goal)},  # goals: the plan as exported (a store's: human edits kept)
         "store": str(store_path) if store_path else None, "store_update": sync,
         "standards": ({"file": cfg.source_id(cfg.standards), "name": standards.attrs.get("name"),

@@ -446,7 +446,9 @@ def read_action_plan_xlsx(path: str | Path, previous: pd.DataFrame | None = None
     inverse = {v.lower(): k for k, v in HEADERS.items()}
     header = [str(c).strip() for c in raw.columns]
     raw.columns = [inverse.get(c.lower(), c) for c in header]
-    _refuse_unsaved_formulas(path, header)
+    from .io.xlsx_formulas import refuse_unsaved_formulas
+
+    refuse_unsaved_formulas(path, header)  # a formula saved without its value would be read as a blank edit
     missing = [HEADERS[c] for c in ("goal_id", "you_said", "we_plan_to", "by", "status") if c not in raw.columns]
     if missing:
         raise MissingColumnError(f"action plan {str(path)!r} is missing column(s) {missing}",
@@ -518,19 +520,6 @@ def _read_workbook(path: Path) -> pd.DataFrame:
         raise InputError(f"cannot read the workbook ({exc.strerror or exc})", path=path, hint=hint) from None
     except (KeyError, ValueError, TypeError, EOFError) as exc:
         raise InputError(f"cannot read the workbook: it is damaged ({exc})", path=path, hint=hint, code="PA110") from None
-
-
-def _refuse_unsaved_formulas(path: Path, header: list[str]) -> None:
-    """Refuse formula cells of the plan's sheet that carry no saved (cached) value (PA115).
-
-    Excel and LibreOffice save a formula's result with it, and that result is what the import reads. A
-    workbook written by a script (openpyxl) or a macro that does not compute formulas keeps the formula
-    only: read as it is, the cell would come back empty and the person's edit would be lost without a
-    word (:func:`pledge_analysis.io.xlsx_formulas.refuse_unsaved_formulas`).
-    """
-    from .io.xlsx_formulas import refuse_unsaved_formulas
-
-    refuse_unsaved_formulas(path, header)
 
 
 def plan_conflicts(plan: pd.DataFrame, stored: pd.DataFrame, workbook: str | Path) -> list[str]:

@@ -122,3 +122,27 @@ def test_a_survey_workbook_whose_comment_is_a_formula_without_a_saved_value_is_r
     wb.save(path)
     assert read_table(path, sheet="Answers").frame["Any other comments?"].tolist() == [
         "The nurses were kind.", "The parking was awful"]
+
+
+def test_init_is_not_stopped_by_a_formula_on_a_sheet_it_does_not_read(tmp_path):
+    """A hidden old copy holding a formula without its value does not stop init finding the visible survey
+    sheet; the sheet it reads is still checked (test above)."""
+    from openpyxl import Workbook
+
+    from pledge_analysis.scaffold import init_project
+
+    path = tmp_path / "survey.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Survey"
+    ws.append(["respondent_id", "Hospital", "Any other comments?"])
+    for i in range(30):
+        ws.append([f"r{i}", "RGH", "The nurses were kind."])
+    old = wb.create_sheet("Old copy")
+    old.append(["respondent_id", "Hospital", "Any other comments?"])
+    for i in range(30):
+        old.append([f"r{i}", "RGH", '="Parking " & "awful"'])
+    old.sheet_state = "hidden"
+    wb.save(path)
+    init_project(tmp_path / "proj", surveys=[path])
+    assert "sheet: Survey" in (tmp_path / "proj" / "project.yaml").read_text(encoding="utf-8")

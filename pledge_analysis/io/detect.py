@@ -751,7 +751,7 @@ def choose_sheet(path: Path, sheet: str | None = None) -> tuple[str | None, str 
     found = []
     for name in names:
         try:
-            frame = read_table(path, sheet=name).frame
+            frame = read_table(path, sheet=name, formulas=False).frame  # only ranked here
         except EmptyInputError:
             continue
         found.append((survey_likeness(frame), name, len(frame), len(frame.columns)))

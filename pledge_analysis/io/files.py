@@ -497,12 +497,14 @@ def _check_workbook_bytes(path: Path) -> None:
                      hint="Rename it to .csv (and name it so in project.yaml).", code="PA110")
 
 
-def read_workbook(path: str | Path, *, sheet: str | None = None) -> Table:
+def read_workbook(path: str | Path, *, sheet: str | None = None, formulas: bool = True) -> Table:
     """An XLSX workbook as a :class:`Table`.
 
     With ``sheet=None`` the workbook must have exactly one sheet that holds rows (empty and
     header-only sheets are ignored); with several, an :class:`InputError` lists them and asks for
     ``sheet:`` (its ``key`` attribute is ``"sheet"``), so rows on another sheet never vanish unseen.
+    A formula cell of the sheet read that has no saved value is refused (PA115) unless ``formulas=False``
+    (``init`` looking over every sheet to find the survey: the sheet it picks is then read with the check).
     """
     path = Path(path)
     _check_workbook_bytes(path)
@@ -568,7 +570,7 @@ def read_workbook(path: str | Path, *, sheet: str | None = None) -> Table:
     records = cells[first:]
     h, sub = header_layout(records)
     header = merge_subheader(records[h], records[h + 1]) if sub else records[h]
-    if member:  # a formula saved without its value (a script wrote the file) would be read as a blank answer
+    if member and formulas:  # a formula saved without its value (a script wrote the file) would be read as a blank answer
         from .xlsx_formulas import refuse_unsaved_formulas
 
         refuse_unsaved_formulas(path, [str(c or "") for c in header], member=member, sheet=sheet,
@@ -581,7 +583,7 @@ def read_workbook(path: str | Path, *, sheet: str | None = None) -> Table:
                  subheader_row=first + h + 2 if sub else None, _merged=lambda: _merged_cells(path, member))
 
 
-def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
+def read_table(path: str | Path, *, sheet: str | None = None, formulas: bool = True) -> Table:
     """A survey export (``.csv``, ``.tsv``, ``.txt``, ``.xlsx``, ``.xlsm``) as a :class:`Table`.
 
     ``.tsv`` is tab-separated; ``.csv`` and ``.txt`` are sniffed (comma, tab or semicolon), so Excel's
@@ -590,7 +592,7 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        table = read_workbook(path, sheet=sheet)
+        table = read_workbook(path, sheet=sheet, formulas=formulas)
     elif suffix in (".csv", ".txt", ".tsv"):
         table = read_delimited(path, delimiter="\t" if suffix == ".tsv" else None)
     elif suffix == ".xls":

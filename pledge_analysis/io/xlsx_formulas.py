@@ -14,6 +14,7 @@ has a value and is not listed.
 """
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import zipfile
@@ -24,6 +25,8 @@ from xml.etree import ElementTree
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+#: a formula element (``<f>``, ``<f t="shared" ...>``, with or without a namespace prefix) in a sheet's XML
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
 @dataclass(frozen=True)
@@ -72,20 +75,22 @@ def unsaved_formulas(path: str | Path, *, member: str | None = None, sheet: str 
         if first is None or first[1] not in z.namelist():
             return out
         name, member = first
-        with z.open(member) as f:
-            for _, cell in ElementTree.iterparse(f):
-                if cell.tag != f"{_MAIN}c":
-                    continue
-                formula = cell.find(f"{_MAIN}f")
-                if formula is not None:
-                    value = cell.find(f"{_MAIN}v")
-                    empty = value is None or (value.text or "") == ""
-                    if empty and not (value is not None and cell.get("t") == "str"):
-                        ref = cell.get("r", "")
-                        m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
-                        row, col = (int(m.group(2)), _column_number(m.group(1))) if m else (0, 0)
-                        out.append(UnsavedFormula(name, ref, row, col, formula.text or ""))
-                cell.clear()
+        data = z.read(member)
+    if not _FORMULA_TAG.search(data):  # no formula in the sheet (the usual case): nothing to parse
+        return out
+    for _, cell in ElementTree.iterparse(io.BytesIO(data)):
+        if cell.tag != f"{_MAIN}c":
+            continue
+        formula = cell.find(f"{_MAIN}f")
+        if formula is not None:
+            value = cell.find(f"{_MAIN}v")
+            empty = value is None or (value.text or "") == ""
+            if empty and not (value is not None and cell.get("t") == "str"):
+                ref = cell.get("r", "")
+                m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
+                row, col = (int(m.group(2)), _column_number(m.group(1))) if m else (0, 0)
+                out.append(UnsavedFormula(name, ref, row, col, formula.text or ""))
+        cell.clear()
     return out
 
 

@@ -512,12 +512,11 @@ def scored_spans(texts: Sequence, opts: Options | None = None, nlp=None, *, batc
     opts = opts or Options()
     if nlp is not None and "PERSON" in opts.labels:
         return _scored_with_ner(texts, opts, nlp, batch_size, recognizers)
-    nlp = None  # no PERSON to find: the NER would read for nothing
-    pipeline = nlp if nlp is not None else tokenizer_only()
+    pipeline = tokenizer_only()  # no NER, or no PERSON to find (the NER would read for nothing)
     component = DeidentifyComponent(pipeline, options=opts)
     out: list[list] = [[] for _ in texts]
     found: list[list] = [[] for _ in texts]
-    limit = None if nlp is not None else pipeline.max_length
+    limit = pipeline.max_length
     for i, offset, doc in pipe_chunked(pipeline, [_as_text(t) for t in texts], batch_size=batch_size, limit=limit):
         doc = component(doc)
         out[i].extend((s + offset, e + offset, label, sc) for s, e, label, sc in doc._.pledge_pii)

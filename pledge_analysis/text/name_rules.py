@@ -41,6 +41,8 @@ def _is_cap(word: str) -> bool:
         and word != "I" and not word.lower().startswith(("i'", "i’"))
 
 
+#: First names that are also ordinary or virtue words ("Grace", "Faith"): joined by "and" only before a name's context.
+_WORD_OR_VIRTUE = WORD_NAMES | VIRTUE_NAMES
 #: What may follow a first name that is also a word, joined by "and" to a name: "James and Mark last week".
 _AFTER_JOINED = re.compile(r"\s*(?:$|[^\w\s]|(?:were|are|was|is|have|had|has|did|do|both|all|who|from|at|on|in|for|"
                            r"to|last|this|today|yesterday|helped|made|took|came|gave|said|told|always|also|and|or|"
@@ -200,7 +202,7 @@ def _person_spans(text: str) -> list[tuple[int, int, str]]:
             not (len(word) > 1 and word.isupper())  # "Lisa and TTI Tina": an acronym
     for s0, e0, _lab, sc in list(spans):
         m = re.match(r"\s+(?:and|&|n)\s+([A-ZÀ-Þ][\w'’-]+)", text[e0:e0 + LOOK])
-        if m and joinable(m.group(1)) and not (lower_in(m.group(1), WORD_NAMES | VIRTUE_NAMES) and not _AFTER_JOINED.match(
+        if m and joinable(m.group(1)) and not (lower_in(m.group(1), _WORD_OR_VIRTUE) and not _AFTER_JOINED.match(
                 text, e0 + m.end(1))):  # "... and Grace period for the parking fine"
             spans.append((e0 + m.start(1), e0 + m.end(1), "PERSON", min(sc, SCORE["cue"])))
         b = re.search(r"(?<![\w'’-])([A-ZÀ-Þ][\w'’-]+)\s+(?:and|&)\s+$", text[max(0, s0 - 40):s0])

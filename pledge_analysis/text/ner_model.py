@@ -110,7 +110,7 @@ def recognizers(name_model: bool, nlp=None) -> list[str]:
 #: A word written as names are: a capital, then lower-case letters ("Jen", "O'Neill"); :func:`name_word`.
 TITLE_WORD = re.compile(r"[A-Z][a-zß-ÿĀ-ſ'’-]+")
 #: A capitalised run of letters anywhere in a text: where :func:`name_word` can hold (:func:`ner_pieces`).
-_CAPITALISED = re.compile(r"[A-Z][a-zß-ÿĀ-ſ'’-]+")
+_CAPITALISED = TITLE_WORD
 #: Sentence ends (and line breaks) where :func:`ner_pieces` may cut a text.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n\s*")
 

@@ -84,7 +84,7 @@ def _whole(text: str, s: int, e: int, sc: float) -> tuple[int, int, float]:
         s += 1
     if raw.endswith(")") and raw.count(")") > raw.count("("):
         e -= 1
-    if text.startswith("(0)", s) or text.startswith("(0) ", s):
+    if text.startswith("(0)", s):
         m = _CODE_BEFORE.search(text, 0, s)
         if m:
             s = m.start()
