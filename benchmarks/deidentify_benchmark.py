@@ -6,6 +6,7 @@
     python benchmarks/deidentify_benchmark.py --ner-model /tmp/ner_model/train/model-best   # + a trained NER
     python benchmarks/deidentify_benchmark.py --v6 [--ner-model ...]   # the sixth held-out set only, per kind
     python benchmarks/deidentify_benchmark.py --v7 [--ner-model ...]   # the seventh held-out set only, per kind
+    python benchmarks/deidentify_benchmark.py --v8 [--ner-model ...]   # the eighth held-out set only, per kind
 
 Sets, from least to most honest:
 
@@ -43,6 +44,15 @@ Sets, from least to most honest:
    negatives with many capitalised non-names; names of 14 groups with no word shared with the v2-v6 lists.
    Scored **only** with ``--v7`` (overall and per kind, :func:`v7_per_kind`), not in the full run, so that
    it is scored once, on purpose, at the end of the round it was written for;
+3g. **eighth held-out set** ``benchmarks/data/deid_heldout_v8.jsonl`` (1,135 items, held-out only): written
+   and frozen (SHA-256 in ``tests/test_deidentify_v8.py``) before anything scored it, by a helper who ran no
+   recognizer on it (``make_deid_heldout_v8.py``): online reviews with star ratings and headings, PALS
+   complaint records, WhatsApp group-chat exports (some senders shown as numbers), compliments-book entries,
+   survey "any other comments" fragments, staff handover notes with NHS numbers, dictated speech-to-text in
+   lower case without punctuation, English as a second language, initials, lower case, possessives,
+   nicknames, word names, misspelt names, names split across a line break, UK and foreign phones, phones
+   written in words, negatives with many capitalised non-names; names of 13 groups with no word shared with
+   the v2-v7 lists but "ap". Scored **only** with ``--v8`` (overall and per kind, :func:`v8_per_kind`), like v7;
 4. **real comments**: 329 hand-labelled *development* comments (``pxtextmining_deid_dev_labels.csv``; the
    name model's threshold was chosen on them) and 411 hand-labelled comments of pxtextmining phase 1 (``../shared/external``; skipped
    when absent), labels in ``benchmarks/data/pxtextmining_deid_labels.csv``: PERSON recall *and*
@@ -78,6 +88,8 @@ V6 = DATA / "deid_heldout_v6.jsonl"
 V6_NAME = "v6 set (1,100 items; frozen before it was scored once, then development data of the eighth round)"
 #: The seventh held-out set; scored only by ``--v7`` (never by the full run), once, by the lead.
 V7 = DATA / "deid_heldout_v7.jsonl"
+#: The eighth held-out set; scored only by ``--v8`` (never by the full run), once, by the lead.
+V8 = DATA / "deid_heldout_v8.jsonl"
 
 
 def sets() -> list[tuple[str, list]]:
@@ -163,6 +175,11 @@ def v7_per_kind(nlp=None) -> pd.DataFrame:
     return per_kind(V7, nlp)
 
 
+def v8_per_kind(nlp=None) -> pd.DataFrame:
+    """The same table as :func:`v6_per_kind` for the eighth held-out set (``--v8``)."""
+    return per_kind(V8, nlp)
+
+
 def per_kind(path: Path, nlp=None) -> pd.DataFrame:
     """PERSON and PHONE recall / precision on a JSONL set with item ``kind``s, overall and per kind, each way.
 
@@ -223,7 +240,7 @@ def throughput(nlp=None) -> None:
 
 if __name__ == "__main__":
     ner = _ner(sys.argv)
-    for flag, table in (("--v6", v6_per_kind), ("--v7", v7_per_kind)):
+    for flag, table in (("--v6", v6_per_kind), ("--v7", v7_per_kind), ("--v8", v8_per_kind)):
         if flag in sys.argv:
             if ner is None:
                 print("(no --ner-model given: the NER ways are not measured)")

@@ -111,3 +111,15 @@ def _parses(text, region):
         return False
     return True
 
+
+def test_v8_is_scored_only_by_its_own_flag_of_the_benchmark():
+    """``deidentify_benchmark.py --v8`` scores it (per kind, each way); the full run's ``sets()`` does not."""
+    import ast
+
+    src = (ROOT / "benchmarks" / "deidentify_benchmark.py").read_text(encoding="utf-8")
+    tree = ast.parse(src)
+    funcs = {n.name: ast.get_source_segment(src, n) for n in tree.body if isinstance(n, ast.FunctionDef)}
+    assert "per_kind(V8, nlp)" in funcs["v8_per_kind"]
+    assert "V8" not in funcs["sets"] and "v8" not in funcs["sets"]
+    assert '("--v8", v8_per_kind)' in src
+    assert 'V8 = DATA / "deid_heldout_v8.jsonl"' in src
