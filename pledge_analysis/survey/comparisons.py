@@ -26,12 +26,22 @@ def two_proportions(k1, n1, k2, n2, *, confidence: float = 0.95) -> dict:
     """Difference ``estimate = p1 - p2`` with Newcombe's interval, z-test p-value and Cohen's h.
 
     Returns ``{"estimate", "ci_low", "ci_high", "z", "p_val", "effect_size"}`` (the key was ``diff``
-    in earlier releases).
+    in earlier releases). A missing count (NaN: a suppressed cell) gives NaN for each; a group without
+    respondents, or with more positives than respondents, raises :class:`~pledge_analysis.errors.InputError`.
 
     >>> r = two_proportions(56, 70, 48, 80)
     >>> round(r["estimate"], 4), round(r["ci_low"], 4), round(r["ci_high"], 4)
     (0.2, 0.0524, 0.3339)
     """
+    if any(pd.isna(v) for v in (k1, n1, k2, n2)):  # a missing count (a suppressed cell): no result, not a test
+        return dict.fromkeys(("estimate", "ci_low", "ci_high", "z", "p_val", "effect_size"), float("nan"))
+    for k, n, which in ((k1, n1, "first"), (k2, n2, "second")):
+        if not (np.isfinite(k) and np.isfinite(n) and n >= 1 and 0 <= k <= n):
+            from ..errors import InputError
+
+            raise InputError(f"two_proportions: the {which} group has {k!r} positive out of {n!r}",
+                             hint="Each group needs at least one respondent and 0 <= positives <= respondents "
+                                  "(compare() leaves suppressed cells untested).")
     p1, p2 = k1 / n1, k2 / n2
     l1, u1 = wilson_ci(k1, n1, confidence)
     l2, u2 = wilson_ci(k2, n2, confidence)

@@ -26,11 +26,22 @@ def wilson_ci(k, n, confidence: float = 0.95):
 
     Matches ``statsmodels.stats.proportion.proportion_confint(k, n, method="wilson")``.
 
+    With ``n`` = 0 (nobody answered) the interval is empty (NaN, NaN); a count below 0 or above ``n``
+    raises :class:`~pledge_analysis.errors.InputError`.
+
     >>> [round(x, 4) for x in wilson_ci(81, 100)]
     [0.7222, 0.8749]
     """
     k = np.asarray(k, dtype=float)
     n = np.asarray(n, dtype=float)
+    with np.errstate(invalid="ignore"):
+        bad = (n < 0) | (k < 0) | (k > n * (1 + 1e-12) + 1e-9)
+    if np.any(bad):
+        from ..errors import InputError
+
+        kb, nb = np.broadcast_to(k, bad.shape)[bad][0], np.broadcast_to(n, bad.shape)[bad][0]
+        raise InputError(f"wilson_ci: {kb:g} positive out of {nb:g} is not a proportion",
+                         hint="Give counts with 0 <= positives <= respondents.")
     z = stats.norm.ppf(1 - (1 - confidence) / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         p = k / n

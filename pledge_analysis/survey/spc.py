@@ -172,6 +172,17 @@ def _order(x: np.ndarray, index) -> tuple[np.ndarray, pd.Index]:
     return x[order], idx[order]
 
 
+def _values(values) -> np.ndarray:
+    """The measure as floats; text that is not a number, or an infinite value, is an InputError at its position."""
+    raw = pd.Series(list(values) if not isinstance(values, pd.Series) else values.to_numpy(), dtype=object)
+    x = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    bad = np.flatnonzero((np.isnan(x) & raw.notna().to_numpy()) | np.isinf(x))
+    if len(bad):
+        raise InputError(f"xmr: value {raw.iloc[bad[0]]!r} at position {bad[0]} is not a finite number",
+                         row=int(bad[0]), hint="Give one number per period; leave a period without a value empty (NaN).")
+    return x
+
+
 def _rebase_groups(idx: pd.Index, rebase) -> np.ndarray:
     """0, 1, ... per point: cumulative count of rebase points up to and including it (R: cumsum(rebase))."""
     flags = np.zeros(len(idx), dtype=int)
@@ -208,7 +219,7 @@ def xmr(values: Sequence[float], index: Sequence | None = None, *, improvement: 
                                                and fix_after_n_points >= MIN_FIX):
         raise ConfigError(f"xmr: fix_after_n_points must be a whole number of at least {MIN_FIX} "
                           f"(as in NHSRplotthedots), not {fix_after_n_points!r}")
-    x, idx = _order(np.asarray(values, dtype=float), index)
+    x, idx = _order(_values(values), index)
     groups = _rebase_groups(idx, rebase)
     n = len(x)
     out = {"x": x, "rebase_group": groups, "short_group_warning": np.zeros(n, dtype=bool),

@@ -1,0 +1,348 @@
+"""Session 11 audit of the survey statistics on real data and on edge cases.
+
+1. Parity with NHS-R's FunnelPlotR (0.6.0, commit 9020d49, github.com/nhs-r-community/FunnelPlotR): the
+   reference below is a line-by-line translation of its R sources for proportions (``data_type = "PR"``:
+   ``R/od_adjustment.R`` transformed_zscore / winsorisation / phi_func / tau_func, ``R/calculate_limits.R``
+   and ``R/build_limits_lookup.R`` for the limits on its grid of denominators with their truncation,
+   ``R/funnel_plot.R`` for "phi <= 1 means unadjusted limits", ``R/outliers_func.R`` for the inclusive
+   outlier rule), run on every breast-cancer question of the real 2018 national survey.
+2. Edge cases (n = 0, 1, 2; p = 0 or 1; ties; one unit; suppressed rows; missing years; NaN; weights that
+   cannot be used): a right answer or a named error, never a NaN read as "within" or ranked first.
+3. Priorities from survey gaps: small samples shrunk, ties ranked by the documented rule, the ranking
+   the same whatever the order of the input rows.
+
+Random-input checks use seeded numpy generators (``hypothesis`` is not a dependency of the project).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import EXTERNAL
+from pledge_analysis.errors import ConfigError, InputError
+from pledge_analysis.survey import funnel, funnel_limits, read_national, trust_funnel, two_proportions, wilson_ci, xmr
+
+CPES = EXTERNAL / "cpes" / "ncpes_2015_2018_CentreForCancerOutcomes.csv.gz"
+needs_cpes = pytest.mark.skipif(not CPES.exists(), reason="national CPES results not available (../shared/external)")
+
+# ----------------------------------------------------------------------------------------------------------------
+# 1. FunnelPlotR, translated from R (constants as in its sources: 1.959964 and 3.090232)
+
+
+def funnelplotr_pr(numerator, denominator, group, *, trim_by=0.1):
+    """FunnelPlotR's ``funnel_plot(data_type = "PR", draw_adjusted = TRUE)``: its aggregated table with
+    the limits at each unit's denominator, its ``outlier`` at 95% and 99.8%, and ``phi``, ``tau2``."""
+    agg = (pd.DataFrame({"numerator": numerator, "denominator": denominator, "group": group})
+           .groupby("group", as_index=False).sum())                                    # aggregate_func
+    agg["rr"] = agg["numerator"] / agg["denominator"]
+    target = agg["numerator"].sum() / agg["denominator"].sum()
+    tt = math.asin(math.sqrt(target))                                                   # transformed_zscore
+    s = 1 / (2 * np.sqrt(agg["denominator"].to_numpy(float)))
+    u = (np.arcsin(np.sqrt(agg["rr"].to_numpy(float))) - tt) / s
+    lz, uz = np.quantile(u, trim_by), np.quantile(u, 1 - trim_by)                       # R quantile type 7
+    wz = np.where(u < lz, lz, np.where(u > uz, uz, u))                                  # winsorisation
+    n = float(len(wz))
+    phi = (1 / n) * np.sum(wz ** 2)                                                     # phi_func
+    w = 1 / s ** 2                                                                      # tau_func
+    tau2 = 0.0 if n * phi < n - 1 else max(0.0, (n * phi - (n - 1)) / (w.sum() - (w ** 2).sum() / w.sum()))
+    adjusted = phi > 1                                                  # funnel_plot: phi <= 1 -> unadjusted
+    seq = np.sort(np.unique(np.r_[np.linspace(3, math.ceil(agg["denominator"].max()), 1000),
+                                  agg["denominator"].to_numpy(float)]))                 # build_limits_lookup
+    se = 1 / (2 * np.sqrt(seq))
+    t2 = tau2 if adjusted else 0.0
+    lim = {}
+    for name, z, sign in (("ll95", 1.959964, -1), ("ul95", 1.959964, 1), ("ll998", 3.090232, -1),
+                          ("ul998", 3.090232, 1)):                                      # calculate_limits, PR
+        v = np.sin(tt + sign * z * np.sqrt(se ** 2 + t2)) ** 2
+        v = np.where(v < 0, 0, v) if sign < 0 else np.where(v > 1, 1, v)
+        if sign < 0:  # "arcsine trans at low denominators may not be monotonic, truncate if occurs"
+            v[:-1] = np.where(v[:-1] > v[1:], 0, v[:-1])
+        else:
+            v[:-1] = np.where(v[:-1] < v[1:], 1, v[:-1])
+        lim[name] = v
+    agg = agg.merge(pd.DataFrame({"number_seq": seq, **lim}), left_on="denominator", right_on="number_seq")
+    for level in ("95", "998"):                                                         # outliers_func
+        agg[f"outlier{level}"] = ~((agg["rr"] <= agg[f"ul{level}"]) & (agg["rr"] >= agg[f"ll{level}"]))
+    return agg.set_index("group"), {"phi": phi, "tau2": tau2, "adjusted": adjusted}
+
+
+def breast_2018():
+    """Every trust's unadjusted breast-cancer result of 2018 with 21 or more respondents, one table per
+    question (published whole percentages: numerator = round(n x % / 100), as a FunnelPlotR user would)."""
+    d = pd.read_csv(CPES, low_memory=False)
+    b = d[(d["Year"] == 2018) & (d["Geog"] == "Trust") & (d["Cancer.Type"] == "Breast")
+          & (d["adjusted.unadjusted.yearonyear"] == "unadjusted") & (d["Question.Number"] != "Q59")]
+    b = b.dropna(subset=["scored.percentage", "Number.of.responses"])
+    b = b[b["Number.of.responses"] >= 21]
+    b = b.assign(k=np.round(b["scored.percentage"] * b["Number.of.responses"] / 100))
+    return {q: g for q, g in b.groupby("Question.Number")}
+
+
+@needs_cpes
+def test_funnel_reproduces_funnelplotr_on_every_2018_breast_question():
+    tables = breast_2018()
+    assert len(tables) >= 45
+    units = mismatches = adjusted = 0
+    for q, g in tables.items():
+        ref, info = funnelplotr_pr(g["k"].to_numpy(), g["Number.of.responses"].to_numpy(float),
+                                   g["Trust.Code"].to_numpy())
+        ours = funnel(pd.DataFrame({"trust": ref.index, "n": ref["denominator"].to_numpy(),
+                                    "estimate": ref["rr"].to_numpy()}), overdispersion=True,
+                      exact=False).set_index("trust")
+        assert ours["phi"].iloc[0] == pytest.approx(info["phi"], rel=1e-9), q
+        # FunnelPlotR computes a tau2 but draws unadjusted limits when phi <= 1; ours reports tau2 = 0 then
+        assert ours["tau2"].iloc[0] == pytest.approx(info["tau2"] if info["adjusted"] else 0.0, rel=1e-9, abs=1e-15), q
+        lim = funnel_limits(ours.reset_index(), unit="trust").set_index(["unit", "level"])
+        for level, tag in ((0.95, "95"), (0.998, "998")):
+            at = lim.xs(level, level="level").loc[ref.index]
+            # within rounding: R's constants have 7 significant figures
+            assert np.allclose(at["limit_low"], ref[f"ll{tag}"], atol=1e-5), (q, level)
+            assert np.allclose(at["limit_high"], ref[f"ul{tag}"], atol=1e-5), (q, level)
+            flagged = ours.loc[ref.index, f"flag{tag}"] != "within"
+            mismatches += int((flagged != ref[f"outlier{tag}"]).sum())
+        units += len(ref)
+        adjusted += info["adjusted"]
+    assert units > 5000 and adjusted > 30  # most questions are overdispersed: the adjusted branch is exercised
+    assert mismatches == 0
+
+
+@needs_cpes
+def test_exact_binomial_guard_removes_flags_that_chance_explains_on_2018_breast():
+    """FunnelPlotR's arcsine limits put every trust at 100% above its upper limit: on Q1 (94% nationally) a
+    trust with 21 of 21 positive is "above", though 0.94^21 = 27% of such trusts score 100% by chance. By
+    default a flag also needs the exact binomial tail (scipy) below (1 - level) / 2."""
+    from scipy import stats
+
+    removed = kept_flags = 0
+    for q, g in breast_2018().items():
+        n, k = g["Number.of.responses"].to_numpy(float), g["k"].to_numpy(float)
+        d = pd.DataFrame({"n": n, "estimate": k / n})
+        loose, strict = funnel(d, overdispersion=True, exact=False), funnel(d, overdispersion=True)
+        p0 = strict["target"].iloc[0]
+        for level, tag in ((0.95, "95"), (0.998, "998")):
+            a, b = loose[f"flag{tag}"].to_numpy(), strict[f"flag{tag}"].to_numpy()
+            chance_up = stats.binom.sf(k - 1, n, p0) >= (1 - level) / 2
+            chance_down = stats.binom.cdf(k, n, p0) >= (1 - level) / 2
+            expect = np.where((a == "above") & chance_up, "within", np.where((a == "below") & chance_down, "within", a))
+            assert b.tolist() == expect.tolist(), (q, level)
+            removed += int((a != b).sum())
+            kept_flags += int((b != "within").sum())
+    assert removed > 100 and kept_flags > 400
+    q1 = breast_2018()["Q1"]
+    d = pd.DataFrame({"n": [21.0], "estimate": [1.0]})
+    p0 = float((q1["k"].sum()) / q1["Number.of.responses"].sum())
+    assert funnel(d, target=p0, exact=False)["flag"].iloc[0] == "above"
+    assert funnel(d, target=p0)["flag"].iloc[0] == "within" and p0 ** 21 > 0.25
+
+
+def test_binomial_tails_equal_scipy_at_whole_counts_and_move_smoothly_between():
+    from scipy import stats
+    from pledge_analysis.survey.funnels import binomial_tails
+
+    n = np.array([1, 2, 5, 21, 21, 21, 300, 300])
+    k = np.array([0, 2, 3, 0, 21, 17, 250, 300])
+    lo, hi = binomial_tails(k, n, 0.83)
+    assert lo == pytest.approx(stats.binom.cdf(k, n, 0.83), abs=1e-12)
+    assert hi == pytest.approx(stats.binom.sf(k - 1, n, 0.83), abs=1e-12)
+    lo2, hi2 = binomial_tails([17.0, 17.4, 18.0], [21, 21, 21], 0.83)
+    assert lo2[0] < lo2[1] < lo2[2] and hi2[0] > hi2[1] > hi2[2]
+
+
+def test_funnelplotr_translation_is_not_trivially_ours():
+    """The reference differs from ours where FunnelPlotR and we knowingly differ (so the parity test can fail):
+    with few units we estimate no tau2 unless asked; FunnelPlotR always does."""
+    rng = np.random.default_rng(3)
+    n = rng.integers(40, 400, 8).astype(float)
+    k = np.round(n * np.clip(rng.normal(0.8, 0.08, 8), 0, 1))
+    ref, info = funnelplotr_pr(k, n, list("ABCDEFGH"))
+    assert info["adjusted"] and info["tau2"] > 0
+    default = funnel(pd.DataFrame({"n": ref["denominator"], "estimate": ref["rr"]}))
+    asked = funnel(pd.DataFrame({"n": ref["denominator"], "estimate": ref["rr"]}), overdispersion=True)
+    assert default["tau2"].iloc[0] == 0 and asked["tau2"].iloc[0] == pytest.approx(info["tau2"])
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# 2. Edge cases of the funnel
+
+def frame(n, estimate, **extra):
+    return pd.DataFrame({"site": [chr(65 + i) for i in range(len(n))], "n": n, "estimate": estimate, **extra})
+
+
+def test_a_site_with_no_respondents_is_not_rated_within():
+    """n = 0 gave z = 0 and "within": a site nobody answered for read as "as expected"."""
+    f = funnel(frame([0, 100, 120], [0.5, 0.6, 0.55]), target=0.5)
+    assert f["flag"].isna().tolist() == [True, False, False]
+    assert f["flag95"].isna().iloc[0] and f["flag998"].isna().iloc[0] and np.isnan(f["z"].iloc[0])
+    assert len(f) == 3  # kept, not dropped
+
+
+def test_a_missing_estimate_does_not_make_every_site_within():
+    """One suppressed (NaN) estimate and no target: the target became NaN and every site read "within"."""
+    f = funnel(frame([30, 400, 400], [np.nan, 0.6, 0.9]))
+    assert f["target"].iloc[0] == pytest.approx((0.6 * 400 + 0.9 * 400) / 800)
+    assert f["flag"].tolist()[1:] == ["below", "above"] and pd.isna(f["flag"].iloc[0])
+    g = funnel(frame([np.nan, 400, 400], [0.5, 0.6, 0.9]))
+    assert g["flag"].tolist()[1:] == ["below", "above"] and pd.isna(g["flag"].iloc[0])
+
+
+def test_suppressed_rows_take_no_part_in_the_target_or_the_overdispersion():
+    rng = np.random.default_rng(5)
+    n = rng.integers(50, 500, 30).astype(float)
+    p = np.clip(rng.normal(0.8, 0.06, 30), 0, 1)
+    base = funnel(frame(n, p), overdispersion=True)
+    extra = frame(np.r_[n, 12], np.r_[p, 0.2], suppressed=[False] * 30 + [True])
+    f = funnel(extra, overdispersion=True)
+    assert f["target"].iloc[0] == pytest.approx(base["target"].iloc[0])
+    assert f["tau2"].iloc[0] == pytest.approx(base["tau2"].iloc[0]) and f["phi"].iloc[0] == pytest.approx(base["phi"].iloc[0])
+    assert f["flag"].iloc[:30].tolist() == base["flag"].tolist() and pd.isna(f["flag"].iloc[30])
+
+
+@pytest.mark.parametrize("n, estimate, column", [
+    ([-5, 50], [0.8, 0.7], "n"),
+    ([np.inf, 50], [0.8, 0.7], "n"),
+    (["5", "fifty"], [0.8, 0.7], "n"),
+    ([5, 50], [0.8, "x"], "estimate"),
+    ([5, 50], [0.8, 1.2], "estimate"),
+])
+def test_unusable_values_are_named_errors_at_their_row(n, estimate, column):
+    with pytest.raises(InputError) as err:
+        funnel(frame(n, estimate))
+    assert err.value.column == column and err.value.row is not None
+
+
+@pytest.mark.parametrize("kwargs", [dict(target=1.2), dict(target=float("nan")), dict(target=-0.1),
+                                    dict(tau2=-1.0), dict(tau2=float("nan")), dict(winsorise=0.6)])
+def test_unusable_options_are_config_errors(kwargs):
+    with pytest.raises(ConfigError):
+        funnel(frame([50, 60, 70], [0.7, 0.8, 0.75]), **kwargs)
+
+
+def test_proportions_of_0_and_1_and_tiny_samples():
+    f = funnel(frame([50, 50, 50], [0.0, 1.0, 0.5]), target=0.5)
+    assert f["flag"].tolist() == ["below", "above", "within"]
+    # n = 1 and n = 2: a binomial funnel at 80% cannot call one answer unusual
+    g = funnel(frame([1, 2], [0.0, 0.5]), target=0.8)
+    assert g["flag"].tolist() == ["within", "within"]
+    lim = funnel_limits(g, unit="site")
+    assert ((lim["limit_low"] >= 0) & (lim["limit_high"] <= 1)).all()
+
+
+def test_ties_and_one_unit():
+    f = funnel(frame([50] * 4, [0.8] * 4), overdispersion=True)
+    assert f["flag"].tolist() == ["within"] * 4 and (f["tau2"] == 0).all() and (f["z"] == 0).all()
+    one = funnel(frame([50], [0.8]))
+    assert one["flag"].tolist() == ["within"] and one["target"].iloc[0] == 0.8
+
+
+def test_nothing_to_rate_gives_no_flags_not_an_error():
+    f = funnel(frame([0, np.nan], [np.nan, 0.5]), target=0.8)
+    assert f["flag"].isna().all() and len(f) == 2
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_funnel_flags_do_not_depend_on_row_order_and_match_the_limits(seed):
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(3, 40))
+    n = rng.integers(1, 600, k).astype(float)
+    p = np.round(rng.uniform(0, 1, k) * n) / n
+    d = frame(n, p)
+    f = funnel(d, overdispersion=bool(seed % 2))
+    g = funnel(d.sample(frac=1, random_state=seed), overdispersion=bool(seed % 2)).set_index("site").loc[d["site"]]
+    assert f["flag"].tolist() == g["flag"].tolist()
+    assert f["tau2"].iloc[0] == pytest.approx(g["tau2"].iloc[0])
+    from scipy import stats
+
+    lim = funnel_limits(f, unit="site")
+    at = lim[lim["level"] == 0.95]
+    p0, kk = f["target"].iloc[0], np.round(p * n)
+    up = (p > at["limit_high"].to_numpy()) & (stats.binom.sf(kk - 1, n, p0) < 0.025)
+    down = (p < at["limit_low"].to_numpy()) & (stats.binom.cdf(kk, n, p0) < 0.025)
+    assert f["flag95"].tolist() == np.where(up, "above", np.where(down, "below", "within")).tolist()
+    assert ((at["limit_low"] <= at["target"]) & (at["target"] <= at["limit_high"])).all()
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Wilson, two proportions, SPC
+
+def test_wilson_refuses_impossible_counts_and_matches_statsmodels():
+    from statsmodels.stats.proportion import proportion_confint
+
+    for k, n in ((0, 1), (1, 1), (0, 2), (1, 2), (2, 2), (0, 21), (21, 21), (7, 40)):
+        assert wilson_ci(k, n) == pytest.approx(proportion_confint(k, n, method="wilson"), abs=1e-12)
+    assert all(math.isnan(x) for x in wilson_ci(0, 0))  # nobody answered: no interval, not an error
+    for k, n in ((5, 3), (-1, 10), (1, -2)):
+        with pytest.raises(InputError):
+            wilson_ci(k, n)
+
+
+def test_two_proportions_with_an_empty_group_is_a_named_error():
+    with pytest.raises(InputError):
+        two_proportions(0, 0, 5, 10)
+    with pytest.raises(InputError):
+        two_proportions(12, 10, 5, 10)
+    r = two_proportions(0, 10, 10, 10)  # p = 0 against p = 1: defined
+    assert r["estimate"] == -1 and 0 <= r["p_val"] < 0.001
+
+
+def test_spc_refuses_infinite_and_non_numeric_values():
+    with pytest.raises(InputError) as err:
+        xmr([1.0, 2.0, np.inf] + [3.0] * 12)
+    assert "position" in str(err.value) or err.value.row is not None
+    with pytest.raises(InputError):
+        xmr(["1", "two", "3"])
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# National funnels: missing years, breakdowns
+
+@needs_cpes
+def test_trust_funnel_for_a_year_or_question_not_in_the_file_is_an_error_not_an_empty_table():
+    nat = read_national(CPES)
+    with pytest.raises(InputError, match="2018"):  # names the years the file has
+        trust_funnel(nat, "Q1", year=2017, cancer_type="Breast")
+    with pytest.raises(InputError, match="Q99"):
+        trust_funnel(nat, "Q99", year=2018, cancer_type="Breast")
+
+
+@needs_cpes
+def test_trust_funnel_uses_one_row_per_trust():
+    """All Cancers 2018 has adjusted, unadjusted and year-on-year trust rows, and unadjusted ones by sex and
+    deprivation: a funnel must use one of them per trust (the adjustment named), never all of them."""
+    nat = read_national(CPES)
+    f = trust_funnel(nat, "Q17", year=2018, cancer_type="All Cancers", adjustment="adjusted")
+    assert f["trust_code"].is_unique and len(f) > 100
+    assert set(f["adjustment"]) == {"adjusted"}
+    u = trust_funnel(nat, "Q17", year=2018, cancer_type="All Cancers", adjustment="unadjusted")
+    assert u["trust_code"].is_unique and set(u["sex"]) == {"Both"} and set(u["imd"]) == {"All"}
+    assert u["target"].iloc[0] == pytest.approx(
+        float(nat[(nat["geog"] == "National") & (nat["question_id"] == "Q17") & (nat["year"] == 2018)
+                  & (nat["cancer_type"] == "All Cancers") & (nat["adjustment"] == "unadjusted")]["estimate"].iloc[0]))
+
+
+def test_a_suppressed_count_gives_no_comparison_not_a_verdict():
+    r = two_proportions(float("nan"), 14, 30, 40)
+    assert all(math.isnan(v) for v in r.values())
+
+
+def test_goal_progress_says_nothing_when_a_round_is_suppressed():
+    """A suppressed round (positives blanked) read "improved: False", as if the goal had not worked."""
+    from types import SimpleNamespace
+
+    from pledge_analysis.rounds import goal_progress
+
+    plan = pd.DataFrame({"goal_id": ["g1"], "theme": ["info"], "scope": ["all"], "status": ["ongoing"], "by": [None]})
+    codebook = pd.DataFrame({"code_id": ["info"], "survey_items": [["Q1"]]})
+
+    def run(n, positives):
+        scores = pd.DataFrame({"site": ["all"], "group": ["all"], "question_id": ["Q1"], "n": [n],
+                               "positives": [positives], "kind": ["proportion"]})
+        themes = pd.DataFrame({"scope": ["all"], "theme": ["info"], "n_segments": [0], "n_negative": [0]})
+        return SimpleNamespace(scores=scores, themes=themes)
+
+    out = goal_progress(plan, codebook, run(14, float("nan")), run(60, 50))
+    assert len(out) == 1 and out["improved"].iloc[0] is None and math.isnan(out["estimate"].iloc[0])
+    ok = goal_progress(plan, codebook, run(60, 30), run(60, 50))
+    assert ok["improved"].iloc[0] is True or ok["improved"].iloc[0] == True  # noqa: E712
