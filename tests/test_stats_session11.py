@@ -346,3 +346,104 @@ def test_goal_progress_says_nothing_when_a_round_is_suppressed():
     assert len(out) == 1 and out["improved"].iloc[0] is None and math.isnan(out["estimate"].iloc[0])
     ok = goal_progress(plan, codebook, run(60, 30), run(60, 50))
     assert ok["improved"].iloc[0] is True or ok["improved"].iloc[0] == True  # noqa: E712
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# 3. Priorities from survey gaps
+
+def _programme(seed, **kw):
+    from pledge_analysis.calibration import simulate_programme
+
+    return simulate_programme(np.random.default_rng(seed), n_respondents=kw.pop("n_respondents", 200), **kw)
+
+
+def _ranks(df):
+    return df.set_index(["scope_type", "scope", "theme"])["rank"].sort_index()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_ranks_do_not_depend_on_the_order_of_the_input_rows(seed):
+    from pledge_analysis.priorities import score_components
+
+    themes, codebook, scores, drivers = _programme(seed, planted={"theme": "T02", "site": "S1", "gap": 0.08})
+    base = _ranks(score_components(themes, codebook, scores, drivers))
+    rng = np.random.default_rng(100 + seed)
+    shuffled = score_components(themes.sample(frac=1, random_state=rng.integers(1 << 31)).reset_index(drop=True),
+                                codebook.sample(frac=1, random_state=rng.integers(1 << 31)).reset_index(drop=True),
+                                scores.sample(frac=1, random_state=rng.integers(1 << 31)).reset_index(drop=True),
+                                drivers.sample(frac=1, random_state=rng.integers(1 << 31)).reset_index(drop=True))
+    assert _ranks(shuffled).equals(base)
+
+
+def test_equal_evidence_is_ranked_by_theme_id_whatever_the_row_order():
+    from pledge_analysis.priorities import score_components
+
+    themes, codebook, scores, drivers = _programme(7)
+    everyone = themes[themes["scope_type"] == "all"].copy()
+    twin = everyone.iloc[[0]].copy()
+    first = everyone["theme"].iloc[0]
+    twin["theme"], twin["name"] = first + "a", "twin"  # identical counts, so an identical score
+    cb = pd.concat([codebook, codebook[codebook["code_id"] == first].assign(code_id=first + "a")], ignore_index=True)
+    for rows in (pd.concat([everyone, twin]), pd.concat([twin, everyone])):
+        df = score_components(rows.reset_index(drop=True), cb, scores, drivers).set_index("theme")
+        assert df.loc[first, "priority_score"] == df.loc[first + "a", "priority_score"]
+        assert df.loc[first, "rank"] + 1 == df.loc[first + "a", "rank"]  # the documented rule: theme id
+
+
+def test_a_gap_on_few_answers_is_shrunk_more_than_the_same_gap_on_many():
+    from pledge_analysis.priorities import item_gaps
+
+    scores = pd.DataFrame({"site": ["all", "S1", "S2"], "group": "all", "question_id": "Q1", "n": [2000, 25, 400],
+                           "positives": [1600, 15, 240], "kind": "proportion", "suppressed": False,
+                           "benchmark": 0.8, "benchmark_kind": "national"})
+    scores["estimate"] = scores["positives"] / scores["n"]
+    scores["gap"] = scores["benchmark"] - scores["estimate"]
+    g = item_gaps(scores).set_index("scope")
+    raw = 0.8 - 0.6
+    assert 0 < g.loc["S1", "gap"] < g.loc["S2", "gap"] < raw  # both shrunk towards 0, the small site more
+    assert g.loc["S1", "gap_sd"] > g.loc["S2", "gap_sd"]
+
+
+def test_a_survey_row_without_an_estimate_is_not_used_and_says_why():
+    """An unsuppressed row with an empty estimate (an export with a blank cell) made the theme's gap NaN and
+    silently dropped its other, usable items too."""
+    from pledge_analysis.priorities import item_status, theme_gaps
+
+    scores = pd.DataFrame({"site": "all", "group": "all", "question_id": ["Q1", "Q2"], "n": [300, 300],
+                           "positives": [np.nan, 200.0], "estimate": [np.nan, 200 / 300], "kind": "proportion",
+                           "suppressed": False, "benchmark": 0.8, "benchmark_kind": "national", "gap": [np.nan, 0.8 - 2 / 3]})
+    st = item_status(scores).set_index("question_id")
+    assert st.loc["Q1", "why"] != "" and st.loc["Q2", "why"] == ""
+    themes = pd.DataFrame({"scope_type": ["all"], "scope": ["all"], "theme": ["T"]})
+    codebook = pd.DataFrame({"code_id": ["T"], "survey_items": [["Q1", "Q2"]]})
+    g = theme_gaps(themes, codebook, scores)
+    assert g["n_items"].iloc[0] == 1 and g["survey_gap"].iloc[0] > 0
+
+
+@pytest.mark.parametrize("weights", [{"negativity": float("nan")}, {"prevalence": float("inf")},
+                                     {"negativity": "0.3"}, dict.fromkeys(("prevalence", "negativity", "survey_gap",
+                                                                           "breadth", "driver"), 0.0)])
+def test_unusable_weights_are_config_errors(weights):
+    from pledge_analysis.priorities import resolve_weights
+
+    with pytest.raises(ConfigError):
+        resolve_weights(weights)
+
+
+def test_a_question_reversed_in_polarity_is_scored_by_its_map():
+    """"Did you feel ignored?": "No" is the positive answer. Its % positive is the share answering No, and a
+    site where more people felt ignored has the larger gap."""
+    from pledge_analysis.survey import compare_to_benchmark, score_questions
+
+    questions = pd.DataFrame({"question_id": ["Q9"], "kind": ["categorical"], "positive": [["No"]],
+                              "negative": [["Yes"]], "national": [None]})
+    answers = (["No"] * 40 + ["Yes"] * 10) + (["No"] * 25 + ["Yes"] * 25)
+    responses = pd.DataFrame({"respondent_id": range(100), "site": ["A"] * 50 + ["B"] * 50, "group": "g",
+                              "question_id": "Q9", "value": answers})
+    s = score_questions(responses, questions, by=("site",))
+    est = s.set_index("site")["estimate"]
+    assert est["A"] == pytest.approx(0.8) and est["B"] == pytest.approx(0.5)
+    overall = score_questions(responses, questions, by=())
+    both = compare_to_benchmark(pd.concat([overall, s], ignore_index=True), questions, None)
+    gaps = both[both["site"] != "all"].set_index("site")["gap"]
+    assert gaps["B"] > 0 > gaps["A"]
