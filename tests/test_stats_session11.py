@@ -447,3 +447,136 @@ def test_a_question_reversed_in_polarity_is_scored_by_its_map():
     both = compare_to_benchmark(pd.concat([overall, s], ignore_index=True), questions, None)
     gaps = both[both["site"] != "all"].set_index("site")["gap"]
     assert gaps["B"] > 0 > gaps["A"]
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Scoring 0-10 ratings
+
+RATING_Q = pd.DataFrame({"question_id": ["Q59"], "kind": ["rating"], "positive": [[]], "negative": [[]],
+                         "national": [None]})
+
+
+def _ratings(values):
+    return pd.DataFrame({"respondent_id": range(len(values)), "site": "A", "group": "g", "question_id": "Q59",
+                         "value": values})
+
+
+def test_blank_ratings_are_not_counted_as_respondents():
+    """One rating and 22 blanks was n = 23, so it passed the suppression rule of 21 and was shown."""
+    from pledge_analysis.survey import score_questions
+
+    s = score_questions(_ratings([8] + [np.nan] * 22 + [None] * 3), RATING_Q, by=("site",))
+    assert s["n"].iloc[0] == 1 and bool(s["suppressed"].iloc[0]) and np.isnan(s["estimate"].iloc[0])
+    t = score_questions(_ratings([8, 9, np.nan, 7] * 8), RATING_Q, by=("site",))
+    assert t["n"].iloc[0] == 24 and t["estimate"].iloc[0] == pytest.approx(8.0)
+    from scipy import stats
+
+    answered = np.array([8, 9, 7] * 8, dtype=float)
+    lo, hi = stats.t.interval(0.95, len(answered) - 1, loc=answered.mean(), scale=stats.sem(answered))
+    assert (t["ci_low"].iloc[0], t["ci_high"].iloc[0]) == pytest.approx((lo, hi))
+
+
+def test_a_single_rating_has_no_interval_not_a_zero_width_one():
+    from pledge_analysis.survey import score_questions
+
+    s = score_questions(_ratings([8]), RATING_Q, by=("site",), min_n=1)
+    assert s["estimate"].iloc[0] == 8 and np.isnan(s["ci_low"].iloc[0]) and np.isnan(s["ci_high"].iloc[0])
+
+
+def test_a_rating_that_is_not_a_number_is_a_located_error():
+    from pledge_analysis.survey import score_responses
+
+    with pytest.raises(InputError) as err:
+        score_responses(_ratings(["8", "ten", "9"]), RATING_Q)
+    assert "ten" in str(err.value) and "Q59" in str(err.value)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# SPC: NHSRplotthedots 0.2.0 (commit 050b07d) translated from R/ptd_spc_standard.R and R/ptd_calculate_point_type.R
+
+def ptd_reference(y, improvement=1, screen=True):
+    """``special_cause_type`` and ``point_type`` of ``ptd_spc`` for one series without gaps or rebases."""
+    y = np.asarray(y, dtype=float)
+    mean = y.mean()
+    mr = np.r_[np.nan, np.abs(np.diff(y))]
+    amr = np.nanmean(mr)
+    if screen:
+        mr = np.where(mr < 3.267 * amr, mr, np.nan)  # case_when: NA (the first) stays NA
+        amr = np.nanmean(mr) if np.any(~np.isnan(mr)) else np.nan
+    lpl, upl = mean - 2.66 * amr, mean + 2.66 * amr
+    nlpl, nupl = mean - 2 * (2.66 / 3) * amr, mean + 2 * (2.66 / 3) * amr
+    outside = (y > upl) | (y < lpl)
+    rtm = np.sign(y - mean)
+    close = ~outside & ((y < nlpl) | (y > nupl))
+    n = len(y)
+
+    def part_of_seven(v):
+        vp = np.r_[v, np.zeros(6)]
+        return np.array([np.any(np.abs(vp[i:i + 7]) == 1) for i in range(n)], dtype=float)
+
+    trend = np.zeros(n)
+    if n >= 7:
+        for i in range(6, n):
+            d = np.sign(np.diff(y[i - np.arange(7)])) * -1
+            trend[i] = 1 if np.all(d == 1) else -1 if np.all(d == -1) else 0
+    vp, rp = np.r_[0, 0, close.astype(float), 0, 0], np.r_[0, 0, rtm, 0, 0]
+    two3 = np.array([any(vp[i + a:i + a + 3].sum() >= 2 and abs(rp[i + a:i + a + 3].sum()) == 3 for a in range(3))
+                     for i in range(n)], dtype=float)
+    part_two3 = ((two3 == 1) & (np.abs(close.astype(float)) == 1)).astype(float)
+    pad = np.r_[np.zeros(6), rtm]
+    one_side = np.array([float(np.all(pad[i] == pad[i - np.arange(1, 7)]) and pad[i] != 0) for i in range(6, n + 6)])
+    part_trend, part_side = part_of_seven(trend), part_of_seven(one_side)
+    sdy = np.sign(np.diff(y))
+    sdy = np.where((np.r_[part_trend[1:], 0] != 0) & (part_trend != 0), np.r_[sdy, sdy[-1:]], np.r_[0, sdy])
+    ab = np.where(rtm > 0, "Above", "Below")
+    kind = []
+    for i in range(n):
+        if outside[i]:
+            kind.append("Above UCL" if rtm[i] == 1 else "Below LCL")
+        elif part_trend[i]:
+            kind.append(f"7 Point Trend ({'In' if sdy[i] == 1 else 'De'}creasing)")
+        elif part_two3[i]:
+            kind.append(f"2 in 3 {ab[i]} CL")
+        elif part_side[i]:
+            kind.append(f"7 Points {ab[i]} CL")
+        else:
+            kind.append("Common Cause")
+    v = np.array([1 if ("Above" in k or "Increasing" in k) else -1 if ("Below" in k or "Decreasing" in k) else 0
+                  for k in kind]) * improvement
+    point = np.where(v > 0, "special_cause_improvement", np.where(v < 0, "special_cause_concern", "common_cause"))
+    return kind, point.tolist(), lpl, upl
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_spc_equals_a_translation_of_nhsrplotthedots_on_random_series(seed):
+    import warnings
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(13, 60))
+    kind = seed % 4
+    if kind == 0:  # whole numbers: ties, points on the mean
+        y = rng.integers(0, 6, n).astype(float)
+    elif kind == 1:  # a shift
+        y = np.r_[rng.normal(50, 3, n // 2), rng.normal(56, 3, n - n // 2)]
+    elif kind == 2:  # a trend
+        y = np.arange(n) * 0.8 + rng.normal(0, 1.5, n)
+    else:  # a rate near a bound, with an outlier
+        y = np.clip(rng.normal(0.92, 0.03, n), 0, 1)
+        y[n // 3] = 0.6
+    improvement = (1, -1)[seed % 2]
+    ref_kind, ref_point, lpl, upl = ptd_reference(y, improvement, screen=bool(seed % 3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t = xmr(y, improvement=("increase", "decrease")[seed % 2], screen_outliers=bool(seed % 3))
+    assert t["special_cause_type"].tolist() == ref_kind
+    assert t["point_type"].tolist() == ref_point
+    assert t["lcl"].iloc[0] == pytest.approx(lpl, nan_ok=True) and t["ucl"].iloc[0] == pytest.approx(upl, nan_ok=True)
+
+
+def test_expected_range_of_no_respondents_is_empty_not_everything():
+    from pledge_analysis.survey import expected_range
+
+    lo, hi = expected_range(0.8, [0, 100])
+    assert np.isnan(lo[0]) and np.isnan(hi[0]) and lo[1] == pytest.approx(0.8 - 1.96 * math.sqrt(0.0016))
+    with pytest.raises(InputError):
+        expected_range(80, 100)  # a percentage

@@ -270,14 +270,19 @@ def funnel_limits(f: pd.DataFrame, *, unit: str | None = None, n: str = "n",
 
 
 def expected_range(p0, n, *, tau: float = 0.0, z: float = 1.96):
-    """The CPES expected range ``p0 +/- z sqrt(p0 (1 - p0) / n + tau^2)``, clipped to [0, 1].
+    """The CPES expected range ``p0 +/- z sqrt(p0 (1 - p0) / n + tau^2)``, clipped to [0, 1]; empty (NaN) for
+    n = 0 (before: the whole of [0, 1]).
 
     >>> [round(x, 4) for x in expected_range(0.8, 100)]
     [0.7216, 0.8784]
     """
     p0 = np.asarray(p0, dtype=float)
     n = np.asarray(n, dtype=float)
-    half = z * np.sqrt(p0 * (1 - p0) / n + tau ** 2)
+    if np.any((p0 < 0) | (p0 > 1)) or np.any(n < 0):
+        raise InputError("expected_range needs a centre p0 in [0, 1] and respondents n >= 0",
+                         hint="Give p0 as a fraction (0.85 for 85%) and n as a count.")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        half = np.where(n > 0, z * np.sqrt(p0 * (1 - p0) / n + tau ** 2), np.nan)  # n = 0: no range
     lo, hi = np.clip(p0 - half, 0, 1), np.clip(p0 + half, 0, 1)
     if lo.ndim == 0:
         return float(lo), float(hi)
