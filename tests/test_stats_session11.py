@@ -580,3 +580,17 @@ def test_expected_range_of_no_respondents_is_empty_not_everything():
     assert np.isnan(lo[0]) and np.isnan(hi[0]) and lo[1] == pytest.approx(0.8 - 1.96 * math.sqrt(0.0016))
     with pytest.raises(InputError):
         expected_range(80, 100)  # a percentage
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_wilson_equals_statsmodels_on_random_counts_and_ends_exactly_at_0_and_1(seed):
+    from statsmodels.stats.proportion import proportion_confint
+
+    rng = np.random.default_rng(seed)
+    n = rng.integers(1, 2000, 200)
+    k = np.minimum(rng.binomial(n, rng.uniform(0, 1, 200)), n)
+    k[:5], k[5:10] = 0, n[5:10]
+    lo, hi = wilson_ci(k, n)
+    slo, shi = proportion_confint(k, n, method="wilson")
+    assert np.allclose(lo, slo, atol=1e-12) and np.allclose(hi, shi, atol=1e-12)
+    assert (lo[:5] == 0).all() and (hi[5:10] == 1).all() and ((0 <= lo) & (lo <= k / n) & (k / n <= hi) & (hi <= 1)).all()

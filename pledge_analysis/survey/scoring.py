@@ -49,6 +49,8 @@ def wilson_ci(k, n, confidence: float = 0.95):
         centre = (p + z * z / (2 * n)) / denom
         half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
         low, high = centre - half, centre + half
+        low = np.where((k == 0) & (n > 0), 0.0, low)  # exact ends, not 7e-18
+        high = np.where((k == n) & (n > 0), 1.0, high)
     if low.ndim == 0:
         return float(low), float(high)
     return low, high
