@@ -594,3 +594,21 @@ def test_wilson_equals_statsmodels_on_random_counts_and_ends_exactly_at_0_and_1(
     slo, shi = proportion_confint(k, n, method="wilson")
     assert np.allclose(lo, slo, atol=1e-12) and np.allclose(hi, shi, atol=1e-12)
     assert (lo[:5] == 0).all() and (hi[5:10] == 1).all() and ((0 <= lo) & (lo <= k / n) & (k / n <= hi) & (hi <= 1)).all()
+
+
+def test_spc_limits_that_collapse_onto_the_mean_are_warned_about_and_still_equal_r():
+    """14 months at 5 and one at 6: the one non-zero moving range is screened out, the mean moving range is 0 and
+    R's limits equal the mean, so 14 perfectly ordinary months read "Below LCL". Same table, with a warning."""
+    from pledge_analysis.survey import CollapsedLimitsWarning
+
+    y = [5.0] * 14 + [6.0]
+    with pytest.warns(CollapsedLimitsWarning):
+        t = xmr(y)
+    ref_kind, _, lpl, upl = ptd_reference(y)
+    assert t["special_cause_type"].tolist() == ref_kind and ref_kind[0] == "Below LCL" and lpl == upl
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CollapsedLimitsWarning)
+        xmr([5.0] * 15)  # constant: no limits, nothing flagged, no warning
+        xmr([50, 52, 49, 51, 50, 48, 51, 50, 49, 51, 50, 49, 52, 50, 48, 70])
