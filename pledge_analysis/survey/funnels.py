@@ -19,6 +19,12 @@ for example one estimated from the national distribution of trusts
 (:func:`pledge_analysis.survey.trust_funnel` shows it in its ``tau2`` column). ``tau2_source``
 says which applied.
 
+**Exact check.** The limits are normal approximations on the arcsine scale, which fail for small samples
+and proportions near 0 or 1 (every unit at 100% lies above the upper limit). So by default a unit past a
+limit is flagged only if the exact binomial chance of a count that far out at the target is below
+``(1 - level) / 2``; ``exact=False`` gives FunnelPlotR's flags exactly. Rows without a result (``n`` 0 or
+empty, no estimate, ``suppressed``) are kept without a flag and take no part in the target or tau^2.
+
 **Two tables.** :func:`funnel` keeps one row per unit (columns :data:`pledge_analysis.schema.FUNNEL`):
 its ``estimate`` with its own 95% interval ``ci_low``/``ci_high``, ``z``, and its flag at both
 levels, ``flag95`` and ``flag998``; ``flag`` repeats the *headline* level (95% unless
