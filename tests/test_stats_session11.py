@@ -612,3 +612,14 @@ def test_spc_limits_that_collapse_onto_the_mean_are_warned_about_and_still_equal
         warnings.simplefilter("error", CollapsedLimitsWarning)
         xmr([5.0] * 15)  # constant: no limits, nothing flagged, no warning
         xmr([50, 52, 49, 51, 50, 48, 51, 50, 49, 51, 50, 49, 52, 50, 48, 70])
+
+
+def test_compare_with_a_misspelt_pair_is_an_error_not_an_empty_table():
+    from pledge_analysis.survey import compare
+
+    scored = pd.DataFrame({"respondent_id": range(60), "question_id": "Q1", "group": ["primary"] * 30 + ["secondary"] * 30,
+                           "scored_as": (["positive"] * 20 + ["negative"] * 10) * 2})
+    ok = compare(scored, pairs=[("primary", "secondary")])
+    assert len(ok) == 1 and not ok["suppressed"].iloc[0]
+    with pytest.raises(InputError, match="secondray"):
+        compare(scored, pairs=[("primary", "secondray")])

@@ -93,7 +93,9 @@ def compare(scored: pd.DataFrame, *, by: str = "group", pairs: Sequence[tuple[st
     ci_low, ci_high, z, p_val, effect_size`` (Cohen's h)``, p_adj, p_adj_method, suppressed``.
     ``adjust`` is ``"holm"`` or ``"fdr_bh"``. Pairs with a cell below ``min_n`` respondents have
     ``suppressed`` true and empty statistics; the adjustment runs over the tested pairs only. No
-    pair to compare gives an empty table with these columns.
+    pair to compare gives an empty table with these columns. A level named in ``pairs`` that answered no
+    scored question (a typo) raises :class:`~pledge_analysis.errors.InputError`, not an empty table; one
+    missing from a single question only leaves that question's pair out.
     """
     if adjust not in ADJUST:
         from ..errors import ConfigError
@@ -104,6 +106,15 @@ def compare(scored: pd.DataFrame, *, by: str = "group", pairs: Sequence[tuple[st
     if questions is not None:
         d = d[d["question_id"].isin(questions)]
     counts = d.groupby(["question_id", by])["scored_as"].agg(n="size", k=lambda s: int((s == "positive").sum()))
+    if pairs:
+        known = set(counts.index.get_level_values(1)) if len(counts) else set()
+        unknown = sorted({str(x) for pair in pairs for x in pair if x not in known})
+        if unknown:
+            from ..errors import InputError
+
+            raise InputError(f"compare: {by} {unknown} named in pairs= answered no scored question "
+                             f"({by}s with answers: {sorted(map(str, known))})",
+                             hint=f"Check the spelling of the {by}s in pairs=.")
     rows = []
     for qid, sub in counts.groupby(level=0):
         sub = sub.droplevel(0)
