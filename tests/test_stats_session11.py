@@ -623,3 +623,19 @@ def test_compare_with_a_misspelt_pair_is_an_error_not_an_empty_table():
     assert len(ok) == 1 and not ok["suppressed"].iloc[0]
     with pytest.raises(InputError, match="secondray"):
         compare(scored, pairs=[("primary", "secondray")])
+
+
+def test_casemix_names_a_missing_covariate_or_unit_column():
+    from pledge_analysis.errors import MissingColumnError
+    from pledge_analysis.survey import casemix_adjust
+
+    rng = np.random.default_rng(0)
+    scored = pd.DataFrame({"respondent_id": range(200), "site": rng.choice(list("AB"), 200), "question_id": "Q1",
+                           "scored_as": rng.choice(["positive", "negative"], 200)})
+    respondents = pd.DataFrame({"respondent_id": range(200), "age_band": rng.choice(["<50", "50+"], 200)})
+    with pytest.raises(MissingColumnError, match="ethnicity"):
+        casemix_adjust(scored, respondents)
+    with pytest.raises(MissingColumnError, match="hospital"):
+        casemix_adjust(scored, respondents, covariates=("age_band",), by="hospital")
+    out = casemix_adjust(scored, respondents, covariates=("age_band",))
+    assert out["expected"].sum() == pytest.approx(out["observed"].sum(), rel=1e-4)  # indirect standardisation
