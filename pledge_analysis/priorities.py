@@ -218,13 +218,16 @@ def _scope_keys(scores: pd.DataFrame) -> pd.DataFrame:
 
 def item_status(scores: pd.DataFrame) -> pd.DataFrame:
     """Every scope's survey rows with ``why``: empty when the row can measure a gap (a proportion,
-    not suppressed, with a benchmark strictly between 0 and 1 that is not these same respondents),
+    not suppressed, with an estimate from at least one answer, and a benchmark strictly between 0 and 1
+    that is not these same respondents),
     else why not. Suppressed items are missing evidence, never a gap."""
     s = _scope_keys(scores)
     why = pd.Series("", index=s.index, dtype=object)
     if "gap" not in s.columns:
         return s.assign(why="no benchmark")
     why[s["suppressed"].fillna(False).astype(bool).to_numpy()] = "fewer answers than the suppression threshold"
+    no_result = pd.to_numeric(s["estimate"], errors="coerce").isna() | ~(pd.to_numeric(s["n"], errors="coerce") > 0)
+    why[(why == "") & no_result.to_numpy()] = "no result (an empty estimate or no answers)"
     bench = pd.to_numeric(s["benchmark"], errors="coerce")
     why[(why == "") & ~bench.between(0, 1, inclusive="neither")] = "no benchmark"
     why[(why == "") & (s["kind"] != "proportion")] = "not a proportion"
@@ -604,11 +607,14 @@ def resolve_weights(weights: Mapping[str, float] | None = None) -> dict[str, flo
         from .errors import ConfigError
 
         raise ConfigError(f"unknown priority weight(s) {sorted(unknown)}; use {list(COMPONENTS)}.")
-    if any(v < 0 for v in w.values()) or sum(w.values()) <= 0:
+    usable = all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+                 and np.isfinite(v) and v >= 0 for v in w.values())
+    if not usable or sum(w.values()) <= 0:
         from .errors import ConfigError
 
-        raise ConfigError(f"priority weights must be >= 0 and not all 0 (got {w}).")
-    return w
+        raise ConfigError(f"priority weights must be numbers >= 0, finite and not all 0 (got {w}).",
+                          hint="Set priorities: weights: in project.yaml to numbers such as 0.3.")
+    return {k: float(v) for k, v in w.items()}
 
 
 def _fill_missing(df: pd.DataFrame, w: Mapping[str, float], missing: str) -> pd.DataFrame:

@@ -10,6 +10,7 @@ import logging
 import warnings
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from . import schema
@@ -64,7 +65,8 @@ def goal_progress(plan: pd.DataFrame, codebook: pd.DataFrame, before, after, *,
                   today: date | None = None) -> pd.DataFrame:
     """One row per goal and measure (:data:`pledge_analysis.schema.GOAL_PROGRESS`): ``goal_id, theme,
     scope, status, measure, before, after, estimate`` (``after - before``; ``change`` in earlier
-    releases)``, ci_low, ci_high, improved``. ``before``/``after`` have ``scores`` and ``themes``
+    releases)``, ci_low, ci_high, improved`` (None, not False, when a round's result is suppressed: too few
+    answers to tell). ``before``/``after`` have ``scores`` and ``themes``
     tables (e.g. two :class:`pledge_analysis.pipeline.RunResult`). A plan with no measurable goal
     gives an empty table with these columns.
 
@@ -97,7 +99,7 @@ def goal_progress(plan: pd.DataFrame, codebook: pd.DataFrame, before, after, *,
             d = two_proportions(k1, n1, k0, n0)
             rows.append(base | {"measure": f"{q} % positive", "before": k0 / n0, "after": k1 / n1,
                                 "estimate": d["estimate"], "ci_low": d["ci_low"], "ci_high": d["ci_high"],
-                                "improved": d["ci_low"] > 0})
+                                "improved": bool(d["ci_low"] > 0) if not np.isnan(d["ci_low"]) else None})
         t0 = before.themes[(before.themes["scope"] == g["scope"]) & (before.themes["theme"] == g["theme"])]
         t1 = after.themes[(after.themes["scope"] == g["scope"]) & (after.themes["theme"] == g["theme"])]
         if len(t0) and len(t1) and t0["n_segments"].iloc[0] and t1["n_segments"].iloc[0]:
@@ -106,7 +108,7 @@ def goal_progress(plan: pd.DataFrame, codebook: pd.DataFrame, before, after, *,
             d = two_proportions(k1, n1, k0, n0)
             rows.append(base | {"measure": "comment negativity", "before": k0 / n0, "after": k1 / n1,
                                 "estimate": d["estimate"], "ci_low": d["ci_low"], "ci_high": d["ci_high"],
-                                "improved": d["ci_high"] < 0})
+                                "improved": bool(d["ci_high"] < 0) if not np.isnan(d["ci_high"]) else None})
     out = schema.conform(pd.DataFrame(rows, columns=list(schema.GOAL_PROGRESS)), "goal_progress")
     out.attrs["left_out"] = left_out  # the questions not compared (reworded), each with its note
     return out

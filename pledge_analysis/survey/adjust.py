@@ -44,7 +44,10 @@ def casemix_adjust(scored: pd.DataFrame, respondents: pd.DataFrame, *, covariate
     d = scored[scored["scored_as"].isin(["positive", "negative"])]
     if questions is not None:
         d = d[d["question_id"].isin(questions)]
+    if by not in d.columns:
+        schema.require_columns(d, [by], table="the scored answers (by=)")
     cols = ["respondent_id"] + [c for c in covariates if c not in d.columns]
+    schema.require_columns(respondents, cols, table="the respondents table (case-mix covariates)")
     d = d.merge(respondents[cols].drop_duplicates("respondent_id"), on="respondent_id", how="left")
     rows = []
     for qid, q in d.groupby("question_id"):

@@ -26,12 +26,22 @@ def two_proportions(k1, n1, k2, n2, *, confidence: float = 0.95) -> dict:
     """Difference ``estimate = p1 - p2`` with Newcombe's interval, z-test p-value and Cohen's h.
 
     Returns ``{"estimate", "ci_low", "ci_high", "z", "p_val", "effect_size"}`` (the key was ``diff``
-    in earlier releases).
+    in earlier releases). A missing count (NaN: a suppressed cell) gives NaN for each; a group without
+    respondents, or with more positives than respondents, raises :class:`~pledge_analysis.errors.InputError`.
 
     >>> r = two_proportions(56, 70, 48, 80)
     >>> round(r["estimate"], 4), round(r["ci_low"], 4), round(r["ci_high"], 4)
     (0.2, 0.0524, 0.3339)
     """
+    if any(pd.isna(v) for v in (k1, n1, k2, n2)):  # a missing count (a suppressed cell): no result, not a test
+        return dict.fromkeys(("estimate", "ci_low", "ci_high", "z", "p_val", "effect_size"), float("nan"))
+    for k, n, which in ((k1, n1, "first"), (k2, n2, "second")):
+        if not (np.isfinite(k) and np.isfinite(n) and n >= 1 and 0 <= k <= n):
+            from ..errors import InputError
+
+            raise InputError(f"two_proportions: the {which} group has {k!r} positive out of {n!r}",
+                             hint="Each group needs at least one respondent and 0 <= positives <= respondents "
+                                  "(compare() leaves suppressed cells untested).")
     p1, p2 = k1 / n1, k2 / n2
     l1, u1 = wilson_ci(k1, n1, confidence)
     l2, u2 = wilson_ci(k2, n2, confidence)
@@ -83,7 +93,9 @@ def compare(scored: pd.DataFrame, *, by: str = "group", pairs: Sequence[tuple[st
     ci_low, ci_high, z, p_val, effect_size`` (Cohen's h)``, p_adj, p_adj_method, suppressed``.
     ``adjust`` is ``"holm"`` or ``"fdr_bh"``. Pairs with a cell below ``min_n`` respondents have
     ``suppressed`` true and empty statistics; the adjustment runs over the tested pairs only. No
-    pair to compare gives an empty table with these columns.
+    pair to compare gives an empty table with these columns. A level named in ``pairs`` that answered no
+    scored question (a typo) raises :class:`~pledge_analysis.errors.InputError`, not an empty table; one
+    missing from a single question only leaves that question's pair out.
     """
     if adjust not in ADJUST:
         from ..errors import ConfigError
@@ -94,6 +106,15 @@ def compare(scored: pd.DataFrame, *, by: str = "group", pairs: Sequence[tuple[st
     if questions is not None:
         d = d[d["question_id"].isin(questions)]
     counts = d.groupby(["question_id", by])["scored_as"].agg(n="size", k=lambda s: int((s == "positive").sum()))
+    if pairs:
+        known = set(counts.index.get_level_values(1)) if len(counts) else set()
+        unknown = sorted({str(x) for pair in pairs for x in pair if x not in known})
+        if unknown:
+            from ..errors import InputError
+
+            raise InputError(f"compare: {by} {unknown} named in pairs= answered no scored question "
+                             f"({by}s with answers: {sorted(map(str, known))})",
+                             hint=f"Check the spelling of the {by}s in pairs=.")
     rows = []
     for qid, sub in counts.groupby(level=0):
         sub = sub.droplevel(0)

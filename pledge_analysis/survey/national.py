@@ -29,18 +29,60 @@ def select(national: pd.DataFrame, *, geog: str | None = "Trust", cancer_type: s
 
 
 def trust_funnel(national: pd.DataFrame, question_id: str, *, year: int | None = None,
-                 cancer_type: str | None = "Breast", focus: str | None = None, tau2: float | None = None) -> pd.DataFrame:
+                 cancer_type: str | None = "Breast", adjustment: str | None = None, focus: str | None = None,
+                 tau2: float | None = None) -> pd.DataFrame:
     """Every trust's score on one question on a funnel whose target is the national score.
 
+    The trust rows are those of ``question_id``, ``year``, ``cancer_type`` and ``adjustment`` (``None`` =
+    any; the published ``adjusted``, ``unadjusted`` or ``yearonyear`` series), whole population only (no
+    breakdown by sex or deprivation). Each trust must then have one row: several (two years, or two
+    series) raise :class:`~pledge_analysis.errors.InputError` naming what differs, as does a selection
+    that matches nothing (naming the years, cancer types, series and questions the file has).
     ``focus`` (a trust code) is marked in an ``is_focus`` column. Suppressed rows are left out.
-    The target is the one national row of that ``year`` and ``cancer_type``
-    (:func:`benchmark_rows`: several rows are an error); without one, the trusts' n-weighted mean.
+    The target is the one national row of that selection (:func:`benchmark_rows`: several rows are an
+    error); without one (the published file has no national row of the adjusted series), the trusts'
+    n-weighted mean.
     """
-    rows = select(national, geog="Trust", cancer_type=cancer_type, year=year, question_id=question_id)
+    trusts = national[national["geog"].astype(str).str.lower() == "trust"]
+    for col, keep in WHOLE_POPULATION.items():
+        if col in trusts.columns:
+            trusts = trusts[trusts[col].fillna("").astype(str).str.strip().str.lower().isin(keep)]
+    chosen = {"question_id": question_id, "year": year, "cancer_type": cancer_type, "adjustment": adjustment}
+    rows = trusts
+    for col, val in chosen.items():
+        if val is None or col not in rows.columns:
+            continue
+        if col == "year":
+            rows = rows[pd.to_numeric(rows[col], errors="coerce") == int(val)]
+        else:
+            rows = rows[rows[col].fillna("").astype(str).str.strip().str.lower() == str(val).strip().lower()]
+    asked = ", ".join(f"{k.replace('_', ' ')} {v!r}" for k, v in chosen.items() if v is not None)
+    if rows.empty:
+        have = "; ".join(f"{c.replace('_', ' ')}s: {_listing(trusts[c])}" for c in chosen if c in trusts.columns)
+        raise InputError(f"no trust rows match {asked}. The file's trust rows have {have}",
+                         hint="Pass question_id, year=, cancer_type= and adjustment= values the file has.")
+    several = rows[rows.duplicated("trust_code", keep=False)] if "trust_code" in rows.columns else rows.iloc[:0]
+    if len(several):
+        first = several[several["trust_code"] == several["trust_code"].iloc[0]]
+        differ = [c for c in ("year", "cancer_type", "adjustment") if c in first.columns
+                  and first[c].astype(str).nunique() > 1]
+        detail = "; ".join(f"{c.replace('_', ' ')}s {_listing(first[c])}" for c in differ) or "identical labels"
+        raise InputError(f"the trust rows are ambiguous: trust {first['trust_code'].iloc[0]} has {len(first)} rows "
+                         f"for {asked} ({detail}), and a funnel places each trust once",
+                         hint="Name the one to use with " + (", ".join(f"{c}=" for c in differ) or "year=, adjustment=")
+                              + " (e.g. adjustment='adjusted' for the published case-mix adjusted scores).")
     rows = rows.dropna(subset=["n", "estimate"])
-    nat = select(national, geog="National", cancer_type=cancer_type, year=year, question_id=question_id)
-    # the national score of that year and cancer type: one row, or a located error (never the first of several)
-    target = float(benchmark_rows(nat, year=year, cancer_type=cancer_type)["estimate"].iloc[0]) if len(nat) else None
+    nat = national[national["geog"].astype(str).str.lower() == "national"]
+    nat = nat[nat["question_id"].astype(str) == str(question_id)]
+    if adjustment is not None and "adjustment" in nat.columns:
+        nat = nat[nat["adjustment"].fillna("").astype(str).str.strip().str.lower() == adjustment.strip().lower()]
+    if cancer_type is not None and "cancer_type" in nat.columns:
+        nat = nat[nat["cancer_type"].fillna("").astype(str).str.strip().str.lower() == cancer_type.strip().lower()]
+    if year is not None and "year" in nat.columns:
+        nat = nat[pd.to_numeric(nat["year"], errors="coerce") == int(year)]
+    # the national score of that selection: one row, or a located error (never the first of several)
+    target = (float(benchmark_rows(nat, year=year, cancer_type=cancer_type, adjustment=adjustment)["estimate"].iloc[0])
+              if len(nat) else None)
     out = funnel(rows.reset_index(drop=True), target=target, tau2=tau2)
     out["is_focus"] = out["trust_code"] == focus if focus else False
     return out

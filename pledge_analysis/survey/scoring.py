@@ -26,11 +26,22 @@ def wilson_ci(k, n, confidence: float = 0.95):
 
     Matches ``statsmodels.stats.proportion.proportion_confint(k, n, method="wilson")``.
 
+    With ``n`` = 0 (nobody answered) the interval is empty (NaN, NaN); a count below 0 or above ``n``
+    raises :class:`~pledge_analysis.errors.InputError`.
+
     >>> [round(x, 4) for x in wilson_ci(81, 100)]
     [0.7222, 0.8749]
     """
     k = np.asarray(k, dtype=float)
     n = np.asarray(n, dtype=float)
+    with np.errstate(invalid="ignore"):
+        bad = (n < 0) | (k < 0) | (k > n * (1 + 1e-12) + 1e-9)
+    if np.any(bad):
+        from ..errors import InputError
+
+        kb, nb = np.broadcast_to(k, bad.shape)[bad][0], np.broadcast_to(n, bad.shape)[bad][0]
+        raise InputError(f"wilson_ci: {kb:g} positive out of {nb:g} is not a proportion",
+                         hint="Give counts with 0 <= positives <= respondents.")
     z = stats.norm.ppf(1 - (1 - confidence) / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         p = k / n
@@ -38,6 +49,8 @@ def wilson_ci(k, n, confidence: float = 0.95):
         centre = (p + z * z / (2 * n)) / denom
         half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
         low, high = centre - half, centre + half
+        low = np.where((k == 0) & (n > 0), 0.0, low)  # exact ends, not 7e-18
+        high = np.where((k == n) & (n > 0), 1.0, high)
     if low.ndim == 0:
         return float(low), float(high)
     return low, high
@@ -45,20 +58,43 @@ def wilson_ci(k, n, confidence: float = 0.95):
 
 def score_responses(responses: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:
     """Add ``scored_as`` (positive / negative / excluded; ``rating`` for 0-10 items) and ``rating``
-    (:data:`pledge_analysis.schema.SCORED_RESPONSES`; ``scored_as`` was ``score`` in earlier releases)."""
+    (:data:`pledge_analysis.schema.SCORED_RESPONSES`; ``scored_as`` was ``score`` in earlier releases).
+
+    A blank rating is ``excluded`` (no answer: not counted in ``n``); a rating that is not a number raises
+    :class:`~pledge_analysis.errors.InputError` at its row."""
     schema.require_columns(responses, ["question_id", "value"], table="responses")
     pos = {(q, v): "positive" for q, vs in zip(questions["question_id"], questions["positive"]) for v in vs}
     neg = {(q, v): "negative" for q, vs in zip(questions["question_id"], questions["negative"]) for v in vs}
     kind = dict(zip(questions["question_id"], questions["kind"]))
     scores, ratings = [], []
-    for q, v in zip(responses["question_id"], responses["value"]):
+    for row, q, v in zip(responses.index, responses["question_id"], responses["value"]):
         if kind.get(q) == "rating":
-            scores.append("rating")
-            ratings.append(float(v))
+            x = _rating(v, row, q)
+            scores.append("excluded" if np.isnan(x) else "rating")  # a blank is no answer, not a respondent
+            ratings.append(x)
         else:
             scores.append(pos.get((q, v)) or neg.get((q, v)) or "excluded")
             ratings.append(np.nan)
     return responses.assign(scored_as=scores, rating=ratings)
+
+
+def _rating(value, row, question) -> float:
+    """A 0-10 answer as a float; blank (None, NaN, spaces) is NaN; text that is not a number is an InputError."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return np.nan
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        from ..errors import InputError
+
+        raise InputError(f"the rating {value!r} for {question} is not a number", row=row, column="value",
+                         hint="Give ratings as numbers (e.g. 0-10), or leave the answer blank.") from None
+    if np.isinf(x):
+        from ..errors import InputError
+
+        raise InputError(f"the rating {value!r} for {question} is not a finite number", row=row, column="value",
+                         hint="Give ratings as numbers (e.g. 0-10), or leave the answer blank.")
+    return x
 
 
 def as_scored(responses: pd.DataFrame, questions: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -101,9 +137,9 @@ def score_questions(responses: pd.DataFrame, questions: pd.DataFrame, by: Sequen
     rat = scored[scored["scored_as"] == "rating"]
     if len(rat):
         g = rat.groupby(by + ["question_id"], dropna=False)["rating"]
-        agg = g.agg(n="size", estimate="mean", sd="std").reset_index()
+        agg = g.agg(n="count", estimate="mean", sd="std").reset_index()
         t = stats.t.ppf(1 - (1 - confidence) / 2, np.maximum(agg["n"] - 1, 1))
-        half = t * agg["sd"].fillna(0) / np.sqrt(agg["n"])
+        half = np.where(agg["n"] >= 2, t * agg["sd"] / np.sqrt(agg["n"]), np.nan)  # one rating: no interval
         agg = agg.assign(positives=np.nan, ci_low=agg["estimate"] - half, ci_high=agg["estimate"] + half,
                          kind="mean").drop(columns="sd")
         rows.append(agg)

@@ -67,6 +67,12 @@ class ShortSeriesWarning(UserWarning):
     """An SPC group has fewer than 13 points: its limits are trial limits and will move with new points."""
 
 
+class CollapsedLimitsWarning(UserWarning):
+    """An SPC group's mean moving range is 0 although its values differ (nearly every period has the same value,
+    and screening dropped the few moving ranges that were not 0): its limits collapse onto the mean, so every
+    point off the mean reads as beyond them. R's ptd_spc gives the same table; the warning says not to read it."""
+
+
 def _limits(y: np.ndarray, fix_after: int | None, screen: bool) -> tuple[float, float]:
     """Mean and mean moving range of one group (R: ptd_spc_standard)."""
     base = y[:fix_after] if fix_after else y
@@ -172,6 +178,17 @@ def _order(x: np.ndarray, index) -> tuple[np.ndarray, pd.Index]:
     return x[order], idx[order]
 
 
+def _values(values) -> np.ndarray:
+    """The measure as floats; text that is not a number, or an infinite value, is an InputError at its position."""
+    raw = pd.Series(list(values) if not isinstance(values, pd.Series) else values.to_numpy(), dtype=object)
+    x = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    bad = np.flatnonzero((np.isnan(x) & raw.notna().to_numpy()) | np.isinf(x))
+    if len(bad):
+        raise InputError(f"xmr: value {raw.iloc[bad[0]]!r} at position {bad[0]} is not a finite number",
+                         row=int(bad[0]), hint="Give one number per period; leave a period without a value empty (NaN).")
+    return x
+
+
 def _rebase_groups(idx: pd.Index, rebase) -> np.ndarray:
     """0, 1, ... per point: cumulative count of rebase points up to and including it (R: cumsum(rebase))."""
     flags = np.zeros(len(idx), dtype=int)
@@ -199,8 +216,9 @@ def xmr(values: Sequence[float], index: Sequence | None = None, *, improvement: 
     screen_outliers : drop large moving ranges before computing the limits (R's default).
 
     Raises ``ConfigError`` for an unknown ``improvement`` or a ``fix_after_n_points`` below 12,
-    ``InputError`` for duplicate index labels or a rebase point not in the index, and warns with
-    :class:`ShortSeriesWarning` when a group has fewer than 13 observed points.
+    ``InputError`` for duplicate index labels, a rebase point not in the index, or a value that is infinite or
+    not a number; warns with :class:`ShortSeriesWarning` when a group has fewer than 13 observed points and
+    with :class:`CollapsedLimitsWarning` when a group's limits collapse onto its mean.
     """
     if improvement not in DIRECTIONS:
         raise ConfigError(f"xmr: improvement must be one of {sorted(DIRECTIONS)}, not {improvement!r}")
@@ -208,7 +226,7 @@ def xmr(values: Sequence[float], index: Sequence | None = None, *, improvement: 
                                                and fix_after_n_points >= MIN_FIX):
         raise ConfigError(f"xmr: fix_after_n_points must be a whole number of at least {MIN_FIX} "
                           f"(as in NHSRplotthedots), not {fix_after_n_points!r}")
-    x, idx = _order(np.asarray(values, dtype=float), index)
+    x, idx = _order(_values(values), index)
     groups = _rebase_groups(idx, rebase)
     n = len(x)
     out = {"x": x, "rebase_group": groups, "short_group_warning": np.zeros(n, dtype=bool),
@@ -217,7 +235,7 @@ def xmr(values: Sequence[float], index: Sequence | None = None, *, improvement: 
            "relative_to_mean": np.full(n, np.nan), "close_to_limits": np.zeros(n, dtype=bool),
            "trend": np.zeros(n, dtype=bool), "two_of_three": np.zeros(n, dtype=bool), "run": np.zeros(n, dtype=bool),
            "special_cause_type": np.full(n, "Missing", dtype=object), "point_type": np.full(n, "missing", dtype=object)}
-    short = []
+    short, collapsed = [], []
     for g in np.unique(groups):
         rows = np.flatnonzero((groups == g) & ~np.isnan(x))
         in_group = groups == g
@@ -227,6 +245,8 @@ def xmr(values: Sequence[float], index: Sequence | None = None, *, improvement: 
         if not len(rows):
             continue
         cols = _group(x[rows], DIRECTIONS[improvement], fix_after_n_points, screen_outliers)
+        if cols["ucl"][0] == cols["lcl"][0] and np.any(x[rows] != cols["mean"][0]):
+            collapsed.append(int(g))
         for name, vals in cols.items():
             if name in ("mean", "lcl", "ucl"):
                 out[name][in_group] = vals[0]  # the lines continue through a missing period
@@ -245,4 +265,10 @@ def xmr(values: Sequence[float], index: Sequence | None = None, *, improvement: 
         warnings.warn(ShortSeriesWarning(
             f"SPC series with fewer than {SHORT} points ({where}): the limits are trial limits and will move "
             "as points are added; read special causes with care, or wait for more periods."), stacklevel=2)
+    if collapsed:
+        warnings.warn(CollapsedLimitsWarning(
+            f"SPC limits collapse onto the mean (rebase group(s) {collapsed}): the moving ranges are all 0 once "
+            "the large ones are screened out, so every point off the mean is 'beyond the limits'. The series "
+            "barely varies (a count that is nearly always the same?): read it as a table, not as special causes, "
+            "or try screen_outliers=False."), stacklevel=2)
     return t[SPC_COLUMNS]
