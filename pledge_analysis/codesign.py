@@ -156,6 +156,10 @@ def _survey_line(qid: str, text: str, s, *, suppress_below: int = 21) -> dict:
     fmt = (lambda v: f"{float(v):.1f}") if mean else _pct
     if bool(s.get("suppressed")) or not schema.present(s.get("estimate")):
         result = f"not shown: fewer than {suppress_below} answers"  # the small number itself is not printed
+    elif bool(s.get("held_back")):  # secondary suppression (survey.suppression.held_back_scores)
+        from .survey.suppression import HELD_BACK_WORDS
+
+        result = HELD_BACK_WORDS
     else:
         result = f"{fmt(s['estimate'])} (95% interval {fmt(s['ci_low'])} to {fmt(s['ci_high'])}; {int(s['n'])} answers)"
         if not mean:
@@ -260,7 +264,7 @@ def group_counts_shown(by_group: list[dict], *, total: dict, suppress_below: int
     ...                                             columns=("comments",))]
     ['not shown', 'fewer than 21']
     """
-    from .priorities import second_to_hold
+    from .survey.suppression import second_to_hold
 
     out = [dict(g) for g in by_group]
     for col in columns:

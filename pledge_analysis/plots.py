@@ -221,8 +221,9 @@ def funnel_plot(f: pd.DataFrame, *, label: str = "site", title: str = "Funnel pl
     each unit's flag is in the legend and in its marker's shape (not only its colour). Each point says
     which unit it is (its ``label``) beside it, not only on hover: every unit when there are at most
     :data:`FUNNEL_NAMED_UNITS`, else the focus units (``is_focus``). A unit with no result (``suppressed``, or
-    no ``estimate``: too few respondents to publish) has no point; a note under the chart names it, without
-    its count."""
+    no ``estimate``: too few respondents to publish) has no point, nor has one held back (``held_back``:
+    secondary suppression, whose size would give a suppressed one back); a note under the chart names them,
+    without their counts."""
     import numpy as np
     import plotly.graph_objects as go
 
@@ -230,7 +231,11 @@ def funnel_plot(f: pd.DataFrame, *, label: str = "site", title: str = "Funnel pl
     from .survey.funnels import funnel_limits
 
     gone = f["estimate"].isna() | (f["suppressed"].fillna(False).astype(bool) if "suppressed" in f.columns else False)
+    # held back (secondary suppression, the scores' ``held_back``): its size would give a suppressed one back
+    held = (f["held_back"].fillna(False).astype(bool) if "held_back" in f.columns else pd.Series(False, index=f.index)) & ~gone
     left_out = f.loc[gone, label].astype(str).tolist() if label in f.columns else [f"{int(gone.sum())} units"]
+    held_out = f.loc[held, label].astype(str).tolist() if label in f.columns else [f"{int(held.sum())} units"]
+    gone = gone | held
     f = f[~gone]
     if f.empty:
         raise InputError("funnel_plot has no unit with a result to draw: every one is suppressed (too few "
@@ -271,9 +276,16 @@ def funnel_plot(f: pd.DataFrame, *, label: str = "site", title: str = "Funnel pl
                         textfont=dict(size=12, color="#212B32"), customdata=who,
                         hovertemplate="%{customdata}: %{y:.1f}% of %{x}<extra></extra>")
     fig.update_layout(title=title, xaxis_title="respondents", yaxis_title="% positive", height=450)
-    if left_out:
-        text = wrap_note(f"Not shown: {', '.join(left_out)}: too few respondents, so the result is not "
-                         "published (suppressed)")
+    left_out = [x for x in left_out if x != "0 units"]
+    held_out = [x for x in held_out if x != "0 units"]
+    if left_out or held_out:
+        from .survey.suppression import HELD_BACK_WORDS
+
+        text = wrap_note("; ".join(
+            ([f"Not shown: {', '.join(left_out)}: too few respondents, so the result is not published "
+              "(suppressed)"] if left_out else [])
+            + ([f"{'Also not' if left_out else 'Not'} shown: {', '.join(held_out)}: {HELD_BACK_WORDS}"]
+               if held_out else [])))
         extra = 30 + 16 * text.count("<br>")
         fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=0, yshift=-50, xanchor="left",
                            yanchor="top", showarrow=False, font=dict(size=12, color="#4c6272"), align="left")

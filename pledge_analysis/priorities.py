@@ -70,6 +70,7 @@ import pandas as pd
 
 from . import schema
 from .shrinkage import M_MAX, M_MIN, beta_binomial_shrink, normal_shrink_to_zero
+from .survey.suppression import HELD_BACK_WORDS, second_to_hold  # noqa: F401  (second_to_hold re-exported here)
 
 DEFAULT_WEIGHTS = {"prevalence": 0.25, "negativity": 0.3, "survey_gap": 0.3, "breadth": 0.0, "driver": 0.15}
 COMPONENTS = tuple(DEFAULT_WEIGHTS)
@@ -171,21 +172,6 @@ def held_back(table: pd.DataFrame, suppress_below: int | None, columns=HIDDEN_CO
                 if pos is not None:
                     out.loc[v.index[pos], c] = True
     return out
-
-
-def second_to_hold(counts: list[int], suppress_below: int) -> int | None:
-    """Secondary suppression of counts that add up to a shown total: when exactly one of ``counts`` is
-    hidden (under ``suppress_below``), the position of the smallest other non-zero one (the first of equal
-    ones), which must be held back too; None when none or two or more are hidden (only their sum comes back).
-
-    >>> second_to_hold([25, 5, 40], 21), second_to_hold([25, 5, 3], 21), second_to_hold([25, 40], 21)
-    (0, None, None)
-    """
-    small = [0 < int(v) < suppress_below for v in counts]
-    if sum(small) != 1:
-        return None
-    others = [i for i, v in enumerate(counts) if int(v) > 0 and not small[i]]
-    return min(others, key=lambda i: (int(counts[i]), i)) if others else None
 
 
 def scope_scores(scores: pd.DataFrame, scope_type: str, scope: str) -> pd.DataFrame:
@@ -313,7 +299,8 @@ def survey_evidence(themes: pd.DataFrame, codebook: pd.DataFrame, scores: pd.Dat
     """Per row of ``themes``: its survey items in plain text ("Q10 46% (benchmark 78%, n 120); Q13 not
     used: fewer answers than the suppression threshold (n 12)"); empty without items or scores. With a
     suppression rule in ``counts`` (:class:`CountWords`) a small number of answers reads "(fewer than 21
-    answers)" instead of "(n 12)"."""
+    answers)" instead of "(n 12)", and an item held back (the scores' ``held_back``: secondary suppression) reads
+    "Q10 not shown, so that ..." (:data:`~pledge_analysis.survey.suppression.HELD_BACK_WORDS`)."""
     items = dict(zip(codebook["code_id"], codebook["survey_items"]))
     if scores is None or not len(scores):
         return pd.Series("", index=themes.index, dtype=object)
@@ -329,7 +316,9 @@ def survey_evidence(themes: pd.DataFrame, codebook: pd.DataFrame, scores: pd.Dat
             r = rows.loc[q]
             n = int(r["n"]) if pd.notna(r["n"]) else 0
             answers = f"({counts.of(n, 'answer')})" if counts.hides(n) else f"(n {n})"
-            if r["why"]:
+            if counts.suppress_below and not r["suppressed"] and bool(r.get("held_back", False)):
+                parts.append(f"{q} {HELD_BACK_WORDS}")  # secondary suppression: neither its n nor its result
+            elif r["why"]:
                 parts.append(f"{q} not used: {r['why']} {answers}")
             else:
                 parts.append(f"{q} {100 * r['estimate']:.0f}% (benchmark {100 * r['benchmark']:.0f}%, "

@@ -86,6 +86,11 @@ SCORES = (
     "site", "group", "question_id", "n", "positives", "estimate", "ci_low", "ci_high",
     "suppressed", "kind",
 )
+#: Added to the scores table by the run (``survey_scores.csv``), after the benchmark columns: ``held_back``, true
+#: where a cell is not suppressed itself but is not shown to a person either, because with it a suppressed cell's
+#: number of answers would come back by subtraction (secondary suppression,
+#: :func:`pledge_analysis.survey.suppression.held_back_scores`; its ``n`` and estimate stay in the file).
+SCORES_SHOWN = ("held_back",)
 #: Prioritised improvement areas (meaning of each column: :mod:`pledge_analysis.priorities`). ``rank_low``,
 #: ``rank_high`` (95% bootstrap interval of the rank) and ``p_top3`` (share of resamples with the theme in
 #: the top 3) come from :func:`pledge_analysis.uncertainty.rank_intervals`; ``n_items`` is the number of

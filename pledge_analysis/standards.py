@@ -165,6 +165,9 @@ def _item(qid: str, row, wording: dict, target, counts: CountWords = CountWords(
     if bool(row.get("suppressed")) or pd.isna(row.get("estimate")):
         return {"used": False, "short": False, "n": 0,
                 "text": f"{label}: not shown, too few answers ({counts.number(n)}) to use"}
+    from .survey.suppression import HELD_BACK_WORDS
+
+    held = bool(row.get("held_back")) and bool(counts.suppress_below)  # the shown text of a held-back figure
     if target is not None:
         against, what = float(target), f"the standard's target {_fmt(target, kind)}"
     elif pd.notna(row.get("benchmark")) and str(row.get("benchmark_kind") or "") != "none":
@@ -173,13 +176,15 @@ def _item(qid: str, row, wording: dict, target, counts: CountWords = CountWords(
         what = f"{'the national figure' if national else 'the programme average'} {_fmt(against, kind)}"
     else:
         return {"used": False, "short": False, "n": 0,
-                "text": f"{label}: {_fmt(row['estimate'], kind)} ({counts.of(n, 'answer')}), nothing to compare it "
-                        "with"}
+                "text": f"{label}: " + (HELD_BACK_WORDS if held else f"{_fmt(row['estimate'], kind)} "
+                                        f"({counts.of(n, 'answer')}), nothing to compare it with")}
     short = float(row["ci_high"]) < against
     above = float(row["ci_low"]) > against
     finding = "below it" if short else ("above it" if above else "not clearly different")
     result = (f"{_fmt(row['estimate'], kind)}{' positive' if kind != 'mean' else ''} (95% interval "
               f"{_fmt(row['ci_low'], kind)} to {_fmt(row['ci_high'], kind)}; {counts.of(n, 'answer')}) against {what}: {finding}")
+    if held:
+        result = HELD_BACK_WORDS  # still evidence for the verdict; its figures are not printed
     return {"used": True, "short": short, "n": n, "text": f"{label}: {result}"}
 
 

@@ -1,0 +1,329 @@
+"""Disclosure control across everything a person sees (session 11): the attacker's view.
+
+A user-like programme of four hospitals, one of them with 4 respondents, and a tiny patient group
+(secondary, about 8% of respondents), is run end to end. Then, for what a person is shown (report.html, the
+co-design packs, the read-only view), the test does what an attacker would: it collects every count it can
+read (a hospital's or a group's number of survey answers to a question, a source's rows, a theme's comments)
+and adds and subtracts along every line that adds up (the hospitals to the programme, the groups to the
+programme, a hospital's groups to the hospital, a group's hospitals to the group; rows read = kept + set
+aside), until nothing new comes out. No count under ``suppress_below`` (21) may come out. Each attack is
+first run on the analysts' files (``survey_scores.csv``, ``priorities.csv``, the run log), which keep every
+count on purpose, to show that it does recover hidden counts there: the test can fail.
+
+Before: a hospital's survey n was the programme's minus the other hospitals' (the primary rule hid only
+the small one); the report's "What was read" table printed each source's exact rows; an output folder of an
+earlier release was served with the counts the new rule hides.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import re
+import sys
+from pathlib import Path
+
+import lxml.html
+import pandas as pd
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+MIN_N = 21
+SITES = {"HSH": 70, "LWC": 45, "MDW": 40, "TNY": 4}
+
+
+def _project(root: Path) -> Path:
+    import userlike
+
+    yaml = userlike.PROJECT_YAML.replace(
+        "  LWC: {name: Lakeway Clinic, alliance: Upland Cancer Alliance}\n",
+        "  LWC: {name: Lakeway Clinic, alliance: Upland Cancer Alliance}\n"
+        "  MDW: {name: Meadow General, alliance: Upland Cancer Alliance}\n"
+        "  TNY: {name: Tiny Cottage Hospital, alliance: Upland Cancer Alliance}\n")
+    root = userlike.write_project(root, n=4, project_yaml=yaml)
+    rnd = random.Random(5)
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["Ref", "Trust site", "Cohort", "Staff listened to me", "Overall rating (0-10)",
+                "What went well", "What could be better"])
+    i = 0
+    for site, n in SITES.items():
+        for _ in range(n):
+            i += 1
+            w.writerow([f"R{i:03d}", site, "Metastatic" if rnd.random() < 0.08 else "Early breast cancer",
+                        rnd.choice(["Strongly agree", "Agree", "Disagree", "Not sure"]), rnd.randint(3, 10),
+                        rnd.choice(userlike.GOOD), rnd.choice(userlike.BAD)])
+    (root / "exports" / "feedback_2027.csv").write_bytes(buf.getvalue().encode("cp1252"))
+    return root
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    from pledge_analysis.cli import main
+
+    tmp = tmp_path_factory.mktemp("supp11")
+    project = _project(tmp / "p")
+    out = tmp / "out"
+    assert main(["run", str(project), "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+# ------------------------------------------------------------------ the attacker
+def lines_of(cells) -> list[tuple]:
+    """Every line that adds up in a table by hospital and group: ``cells`` are ``(site, group)`` keys with
+    ``"all"`` for the margins."""
+    sites = sorted({s for s, _ in cells if s != "all"})
+    groups = sorted({g for _, g in cells if g != "all"})
+    out = [(("all", "all"), [(s, "all") for s in sites]), (("all", "all"), [("all", g) for g in groups])]
+    out += [((s, "all"), [(s, g) for g in groups]) for s in sites]
+    out += [(("all", g), [(s, g) for s in sites]) for g in groups]
+    return out
+
+
+def recover(known: dict, lines, zero=()) -> dict:
+    """Everything that comes out of ``known`` by adding and subtracting along ``lines`` (``total = sum of
+    parts``; a cell not in any table is 0 when in ``zero``)."""
+    known = dict(known)
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in lines:
+            cells = [total, *parts]
+            unknown = [c for c in cells if c not in known and c not in zero]
+            if len(unknown) != 1:
+                continue
+            u = unknown[0]
+            got = sum(known.get(p, 0) for p in parts if p != u)
+            known[u] = known[total] - got if u != total else got
+            changed = True
+    return known
+
+
+def leaked(recovered: dict, truth: dict) -> list:
+    """The cells whose true count is hidden (under the rule, above 0) and that the attacker got back."""
+    return sorted(k for k, v in truth.items() if 0 < v < MIN_N and recovered.get(k) == v)
+
+
+# ------------------------------------------------------------------ what a person reads
+def _text(path: Path) -> str:
+    return lxml.html.parse(str(path)).getroot().text_content()
+
+
+def _truth(out: Path) -> pd.DataFrame:
+    return pd.read_csv(out / "survey_scores.csv", dtype={"site": str, "group": str})
+
+
+def _scope_cell(scope_type: str, scope: str) -> tuple:
+    return ("all", "all") if scope_type == "all" else ("all", scope) if scope_type == "group" else (scope, "all")
+
+
+def shown_survey_n(out: Path) -> dict:
+    """``{(question, site, group): n}`` as a person reads them: the report's survey table (everyone), the
+    survey evidence the report and the view print for each scope, each hospital's co-design pack and view."""
+    from pledge_analysis.view import read_outputs, site_page
+
+    seen: dict = {}
+    log = json.loads((out / "run_log.json").read_text(encoding="utf-8"))
+    wording = {t: q for q, t in log["survey"]["questions"].items()}
+    report = lxml.html.parse(str(out / "report.html")).getroot()
+    for table in report.xpath("//h2[contains(., 'Survey scores')]/following::table[1]"):
+        heads = [th.text_content().strip() for th in table.xpath(".//thead//th")]
+        for tr in table.xpath(".//tbody/tr"):
+            cells = dict(zip(heads, (td.text_content().strip() for td in tr.xpath("./td"))))
+            m = re.search(r"\((\w+)\)$", cells["question"])  # "wording (code)", or the bare code
+            q = m.group(1) if m else cells["question"]
+            if cells["respondents"].isdigit():
+                seen[(q, "all", "all")] = int(cells["respondents"])
+    # the report's priorities table: scope, level and the survey evidence as printed
+    pr = report.xpath("//h2[contains(., 'Prioritised')]/following::table[1]")[0]
+    heads = [th.text_content().strip() for th in pr.xpath(".//thead//th")]
+    for tr in pr.xpath(".//tbody/tr"):
+        cells = dict(zip(heads, (td.text_content().strip() for td in tr.xpath("./td"))))
+        for m in re.finditer(r"\((\w+)\) \d+% \(benchmark \d+%, n (\d+)\)", cells.get("survey evidence", "")):
+            seen[(m[1], *_scope_cell(cells["level"], cells["scope"]))] = int(m[2])
+    outputs = read_outputs(out)
+    for site in outputs.sites:
+        for path, page in ((out / "codesign" / f"{site}.html", None), (None, site_page(outputs, site))):
+            text = _text(path) if path else lxml.html.fromstring(page).text_content()
+            for label, q in wording.items():
+                for m in re.finditer(re.escape(f"{label} ({q})") + r"[^()]*?(?:\([^()]*?;\s*|\()([\d,]+) answers",
+                                     text):
+                    seen[(q, site, "all")] = int(m[1].replace(",", ""))
+    return seen
+
+
+def test_the_attack_recovers_a_small_hospitals_answers_from_the_analysts_table(run):
+    """The attack works: on survey_scores.csv (exact n for every cell, on purpose) the tiny hospital's n of
+    each question comes back (it is there, of course) and so does it by subtraction from the others."""
+    truth = _truth(run)
+    for q, rows in truth.groupby("question_id"):
+        cells = {(s, g): int(n) for s, g, n in zip(rows["site"], rows["group"], rows["n"])}
+        without = {k: v for k, v in cells.items() if k != ("TNY", "all")}
+        assert recover(without, lines_of(cells)).get(("TNY", "all")) == cells[("TNY", "all")] < MIN_N
+        # and the primary rule alone (every unsuppressed n shown) still gives it back: the leak of issue 1
+        shown = {k: v for k, v in cells.items() if v >= MIN_N}
+        assert leaked(recover(shown, lines_of(cells)), cells), q
+
+
+def test_no_hidden_number_of_survey_answers_comes_back_from_what_a_person_sees(run):
+    truth = _truth(run)
+    assert truth["held_back"].any() and truth["suppressed"].any()  # there is something to protect
+    seen = shown_survey_n(run)
+    assert seen, "the attacker read no survey figure at all"  # the test reads the pages it attacks
+    assert any(k[1] != "all" for k in seen)  # a hospital's figures were read
+    for q, rows in truth.groupby("question_id"):
+        cells = {(s, g): int(n) for s, g, n in zip(rows["site"], rows["group"], rows["n"])}
+        known = {k[1:]: v for k, v in seen.items() if k[0] == q}
+        for k, v in known.items():  # the pages print the true figures: the attack's input is right
+            assert cells[k] == v, (q, k)
+        assert not leaked(recover(known, lines_of(cells)), cells), q
+
+
+def test_a_held_back_cell_shows_neither_its_answers_nor_its_result_anywhere(run):
+    """Each held-back hospital figure: its co-design pack and its view page say why it is not shown, and print
+    neither the result nor the number of answers."""
+    from pledge_analysis.survey.suppression import HELD_BACK_WORDS
+    from pledge_analysis.view import read_outputs, site_page
+
+    truth = _truth(run)
+    held = truth[truth["held_back"] & (truth["group"] == "all") & (truth["site"] != "all")
+                 & (truth["question_id"] == "listened")]
+    assert len(held)
+    outputs = read_outputs(run)
+    for r in held.itertuples():
+        for text in (_text(run / "codesign" / f"{r.site}.html"),
+                     lxml.html.fromstring(site_page(outputs, r.site)).text_content()):
+            assert HELD_BACK_WORDS in text, r.site
+            assert f"{int(r.n)} answers" not in text and f"{100 * r.estimate:.0f}% positive" not in text, r.site
+
+
+def test_the_what_was_read_table_shows_no_small_count_of_a_source(tmp_path):
+    """One export per hospital (a common layout): the sources table printed each hospital's rows, 4 for the
+    tiny one, and the others beside the total gave it back. Now: "fewer than 21" and the smallest other
+    "not shown"; the run log (an analysts' file) keeps them."""
+    from pledge_analysis.cli import main
+    import userlike
+
+    project = _project(tmp_path / "p")
+    rows = list(csv.reader(io.StringIO((project / "exports" / "feedback_2027.csv").read_bytes().decode("cp1252"))))
+    files = []
+    for site in SITES:
+        mine = [rows[0]] + [r for r in rows[1:] if r[1] == site]
+        buf = io.StringIO()
+        csv.writer(buf).writerows(mine)
+        (project / "exports" / f"{site.lower()}.csv").write_bytes(buf.getvalue().encode("cp1252"))
+        files.append(f"exports/{site.lower()}.csv")
+    (project / "exports" / "feedback_2027.csv").unlink()
+    userlike.edit(project / "project.yaml", "files: [exports/feedback_2027.csv]", f"files: [{', '.join(files)}]")
+    out = tmp_path / "out"
+    assert main(["run", str(project), "--out", str(out), "--quiet"]) == 0
+    log = json.loads((out / "run_log.json").read_text(encoding="utf-8"))
+    truth = {s["source_id"]: s for s in log["sources"]}
+    assert truth["exports/tny.csv"]["respondents_kept"] == 4  # the analysts' log keeps it
+    report = lxml.html.parse(str(out / "report.html")).getroot()
+    table = report.xpath("//h2[contains(., 'What was read')]/following::table[1]")[0]
+    heads = [th.text_content().strip() for th in table.xpath(".//thead//th")]
+    shown = {}
+    for tr in table.xpath(".//tbody/tr"):
+        cells = dict(zip(heads, (td.text_content().strip() for td in tr.xpath("./td"))))
+        shown[cells["source"]] = cells
+    assert shown["exports/tny.csv"]["respondents kept"] == f"fewer than {MIN_N}"
+    # the attack: the paragraph's total minus the shown sources, per column, and read = kept + set aside
+    total = log["rows"]["respondents_kept"]
+    assert f"{total:,} respondents" in report.text_content()
+    cols = {"rows read": "rows_read", "respondents kept": "respondents_kept", "rows kept": "rows_kept",
+            "rows set aside": "rows_set_aside"}
+    known = {(src, c): int(v.replace(",", "")) for src, cells in shown.items() for c, v in cells.items()
+             if c in cols and v.replace(",", "").isdigit()}
+    truth_cells = {(src, c): int(s[cols[c]]) for src, s in truth.items() for c in cols if s.get(cols[c]) is not None}
+    surveys = [s for s in truth if s.startswith("exports/")]
+    known[("total", "respondents kept")] = total
+    lines = [(("total", "respondents kept"), [(s, "respondents kept") for s in surveys])]
+    lines += [((s, "rows read"), [(s, "rows kept"), (s, "rows set aside")]) for s in truth]
+    got = recover(known, lines)
+    assert not [k for k, v in truth_cells.items() if 0 < v < MIN_N and got.get(k) == v], got
+
+
+def test_a_survey_figure_held_back_reads_so_in_the_report_pack_audit_and_funnel():
+    """The one rule, applied where survey figures are printed: the report's survey table, a co-design pack's
+    survey line, the standards audit's shown figures and a funnel plot's note."""
+    from pledge_analysis import plots
+    from pledge_analysis.codesign import _survey_line
+    from pledge_analysis.report import survey_table
+    from pledge_analysis.standards import _item
+    from pledge_analysis.priorities import CountWords
+    from pledge_analysis.survey.suppression import HELD_BACK_WORDS, held_back_scores
+
+    s = pd.DataFrame({"site": ["all", "A", "B", "C"], "group": "all", "question_id": "Q1", "n": [100, 40, 45, 15],
+                      "estimate": [0.7, 0.6, 0.8, None], "ci_low": [0.6, 0.45, 0.66, None],
+                      "ci_high": [0.78, 0.74, 0.89, None], "suppressed": [False, False, False, True],
+                      "kind": "proportion", "benchmark": 0.75, "benchmark_kind": "national",
+                      "benchmark_source": "national Q1: 2024 (n 9,000)", "gap": [0.05, 0.15, -0.05, None]})
+    s["held_back"] = held_back_scores(s, MIN_N)
+    assert s["held_back"].tolist() == [False, True, False, False]  # A (40), the smallest other
+    t = survey_table(s, {}, MIN_N)
+    assert t.loc[1, "respondents"] == "not shown" and t.loc[1, "result"] == "" and t.loc[1, "95% interval"] == ""
+    assert t.loc[2, "respondents"] == 45 and t.loc[3, "respondents"] == f"fewer than {MIN_N}"
+    line = _survey_line("Q1", "", s.iloc[1].to_dict(), suppress_below=MIN_N)
+    assert line["result"] == HELD_BACK_WORDS and "40" not in line["result"]
+    item = _item("Q1", s.iloc[1].to_dict(), {}, None, CountWords(MIN_N))
+    assert HELD_BACK_WORDS in item["text"] and "40 answers" not in item["text"] and item["used"]
+    assert "40 answers" in _item("Q1", s.iloc[1].to_dict(), {}, None)["text"]  # the analysts' text keeps it
+    f = s[s["site"] != "all"].assign(target=0.7, tau2=0.0, flag="within", z=0.0)
+    fig = plots.funnel_plot(f)
+    drawn = [x for tr in fig.data if tr.mode == "markers+text" for x in tr.x]
+    assert drawn == [45]  # only B: A held back, C suppressed
+    note = " ".join(a.text for a in fig.layout.annotations).replace("<br>", " ")
+    assert "C: too few respondents" in note and "A:" in note and "worked out" in note
+
+
+def test_survey_secondary_suppression_reaches_a_hospitals_groups():
+    """A hospital held back in the hospitals' line whose groups are all shown would be their sum: one of them
+    is held too (the rule repeats until no line has exactly one hidden cell)."""
+    from pledge_analysis.survey.suppression import held_back_scores
+
+    cells = {("all", "all"): 110, ("A", "all"): 50, ("B", "all"): 45, ("C", "all"): 15,
+             ("all", "p"): 80, ("all", "s"): 30, ("A", "p"): 30, ("A", "s"): 20, ("B", "p"): 22, ("B", "s"): 23,
+             ("C", "p"): 15 + 13, ("C", "s"): 0}
+    cells[("all", "p")] = cells[("A", "p")] + cells[("B", "p")] + 13
+    cells[("C", "p")] = 13
+    cells[("C", "s")] = 2
+    cells[("all", "s")] = 20 + 23 + 2
+    s = pd.DataFrame([{"site": a, "group": b, "question_id": "Q", "n": n} for (a, b), n in cells.items()])
+    held = dict(zip(zip(s["site"], s["group"]), held_back_scores(s, MIN_N)))
+    shown = {k: v for k, v in cells.items() if v >= MIN_N and not held[k]}
+    assert not leaked(recover(shown, lines_of(cells)), cells)
+    plain = {k: v for k, v in cells.items() if v >= MIN_N}
+    assert leaked(recover(plain, lines_of(cells)), cells)  # without the rule, something comes back
+
+
+def test_an_earlier_releases_folder_is_refused_when_the_new_rule_would_hide_something(run, tmp_path):
+    """An output folder written before secondary suppression (no ``disclosure`` in its run log) printed the
+    counts the rule now withholds; serving it would show them. The view re-derives the rule from the folder's
+    own tables: it refuses (PA116, saying what to do) when something would be withheld, and serves the folder
+    when nothing would."""
+    import shutil
+
+    from pledge_analysis.errors import InputError
+    from pledge_analysis.view import read_outputs
+
+    old = tmp_path / "old"
+    shutil.copytree(run, old)
+    log = json.loads((old / "run_log.json").read_text(encoding="utf-8"))
+    assert log["disclosure"] == {"secondary_suppression": True}
+    read_outputs(old)  # as written by this release: served
+    del log["disclosure"]
+    (old / "run_log.json").write_text(json.dumps(log), encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        read_outputs(old)
+    msg = str(e.value)
+    assert e.value.code == "PA116" and "earlier release" in msg and "--out" in msg, msg
+    assert re.search(r"(HSH|LWC|MDW): the (comments|survey result)", msg), msg
+    # an earlier release's folder in which nothing would be withheld is served as it is
+    p = pd.read_csv(old / "priorities.csv", dtype={"scope": str})
+    p = p[p["scope_type"] == "all"]
+    p.to_csv(old / "priorities.csv", index=False)
+    (old / "survey_scores.csv").unlink()
+    assert read_outputs(old).run_log["project"]
