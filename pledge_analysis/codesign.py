@@ -40,6 +40,9 @@ def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, code
     from .priorities import held_back
 
     held = held_back(priorities, suppress_below)  # the counts the reasons withhold, withheld here too
+    from .survey.suppression import with_held_back
+
+    scores = with_held_back(scores, suppress_below)  # and the survey figures the rule holds back
     pr = priorities[(priorities["scope_type"] == "site") & (priorities["scope"].astype(str) == str(site))]
     n_areas = len(pr)
     from .priorities import NOT_RANKED, unranked_scopes

@@ -70,7 +70,7 @@ import pandas as pd
 
 from . import schema
 from .shrinkage import M_MAX, M_MIN, beta_binomial_shrink, normal_shrink_to_zero
-from .survey.suppression import HELD_BACK_WORDS, second_to_hold  # noqa: F401  (second_to_hold re-exported here)
+from .survey.suppression import HELD_BACK_WORDS, second_to_hold, with_held_back  # noqa: F401  (second_to_hold re-exported here)
 
 DEFAULT_WEIGHTS = {"prevalence": 0.25, "negativity": 0.3, "survey_gap": 0.3, "breadth": 0.0, "driver": 0.15}
 COMPONENTS = tuple(DEFAULT_WEIGHTS)
@@ -723,7 +723,7 @@ def prioritise(themes: pd.DataFrame, units: pd.DataFrame, codebook: pd.DataFrame
                           missing=missing)
     counts = CountWords(suppress_below)
     df["survey_evidence"] = survey_evidence(df, codebook, scores)
-    df["survey_evidence_shown"] = survey_evidence(df, codebook, scores, counts)
+    df["survey_evidence_shown"] = survey_evidence(df, codebook, with_held_back(scores, suppress_below), counts)
     n_drivers = len(drivers) if drivers is not None else 0
     rows = list(df.itertuples(index=False))
     df["reason"] = [_reason(r, min_comments, n_drivers) for r in rows]

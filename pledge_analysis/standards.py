@@ -249,7 +249,10 @@ def standards_audit(standards: pd.DataFrame, *, sites: dict, units: pd.DataFrame
     u = units if units is not None and len(units) else pd.DataFrame(columns=["segment_id", "theme", "codes", "site",
                                                                               "group", "sentiment"])
     unit_codes = [set(str(c).split(";")) | {str(t)} for c, t in zip(u["codes"].fillna(""), u["theme"].astype(str))]
-    sc = scores if scores is not None and len(scores) else pd.DataFrame(columns=["site", "group", "question_id"])
+    from .survey.suppression import with_held_back
+
+    sc = with_held_back(scores, suppress_below)  # secondary suppression, for the shown figures
+    sc = sc if sc is not None and len(sc) else pd.DataFrame(columns=["site", "group", "question_id"])
     score_at = {(str(s), str(g), str(q)): r for s, g, q, r in
                 zip(sc["site"], sc["group"], sc["question_id"], sc.to_dict("records"))}
     # per standard, the units coded to one of its codes (or a sub-code) and from its group: found once

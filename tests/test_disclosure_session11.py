@@ -371,3 +371,34 @@ def test_no_hidden_number_of_comments_comes_back_from_the_reasons_and_the_packs(
         # the attack works on the analysts' priorities.csv: the tiny hospital's count, by subtraction
         plain = {k[1:]: v for k, v in truth.items() if k[0] == theme and k[1:] != ("TNY", "all")}
         assert recover(plain, lines_of(cells)).get(("TNY", "all")) == truth[(theme, "TNY", "all")]
+
+
+def test_scores_made_in_python_without_held_back_get_the_rule_in_the_shown_texts():
+    """A scores table built in Python (no ``held_back`` column) passed to prioritise, the co-design pack or the
+    standards audit: the shown texts apply secondary suppression all the same (survey.suppression.with_held_back);
+    the analysts' texts keep every figure."""
+    import numpy as np
+
+    from pledge_analysis import schema
+    from pledge_analysis.calibration import simulate_programme
+    from pledge_analysis.priorities import prioritise
+    from pledge_analysis.survey.suppression import HELD_BACK_WORDS, held_back_scores
+
+    themes, codebook, scores, drivers = simulate_programme(np.random.default_rng(3), n_respondents=60)
+    q = scores["question_id"].iloc[0]
+    at = (scores["question_id"] == q) & (scores["group"] == "all") & (scores["site"] != "all")
+    small = scores.index[at][0]  # one hospital made small: suppressed
+    scores.loc[small, ["n", "suppressed", "estimate", "ci_low", "ci_high", "gap"]] = [8, True, None, None, None, None]
+    scores.loc[(scores["question_id"] == q) & (scores["site"] == "all") & (scores["group"] == "all"), "n"] = \
+        scores.loc[at, "n"].sum()
+    assert "held_back" not in scores.columns
+    held = held_back_scores(scores, MIN_N)
+    assert held.sum() == 1
+    site = scores.loc[held, "site"].iloc[0]
+    p = prioritise(themes, schema.empty("units"), codebook, scores, drivers, suppress_below=MIN_N)
+    mine = p[(p["scope_type"] == "site") & (p["scope"] == site) & p["survey_evidence"].str.contains(q, na=False)]
+    assert len(mine)
+    n = int(scores.loc[held, "n"].iloc[0])
+    for r in mine.itertuples():
+        assert f"{q} {HELD_BACK_WORDS}" in r.survey_evidence_shown, r.survey_evidence_shown
+        assert f"{q} " in r.survey_evidence and f"n {n})" in r.survey_evidence  # the analysts' text keeps it

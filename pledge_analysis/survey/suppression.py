@@ -8,6 +8,11 @@ true), funnel z-scores for buddy pairing (:func:`pledge_analysis.cross_site.surv
 group and site comparisons (:func:`~pledge_analysis.survey.compare`: no test on a suppressed
 cell) and the report.
 
+Secondary suppression (:func:`hold_lines`, the one rule for every table whose cells add up): a cell that is not
+small but would give a suppressed one back by subtraction (the programme's n minus the other hospitals') is
+held back too, :func:`held_back_scores` for a scores table (its ``held_back`` column), and not shown wherever
+survey figures are shown (:data:`HELD_BACK_WORDS`); the analysis still uses it.
+
 >>> is_suppressed([8, 20, 21, 300]).tolist()
 [True, True, False, False]
 >>> is_suppressed(15, min_n=10)
@@ -135,7 +140,7 @@ def held_back_scores(scores: pd.DataFrame, min_n: int = MIN_N) -> np.ndarray:
     programme, the groups to the programme, a hospital's groups to the hospital and a group's hospitals to the
     group (:func:`hold_lines`). A boolean array aligned to ``scores`` (the ``held_back`` column; all False
     when no cell is suppressed). Whatever shows a survey figure to a person hides these rows as it hides
-    suppressed ones (:func:`hidden_mask`).
+    suppressed ones (:func:`with_held_back` gives a table its column).
 
     >>> s = pd.DataFrame({"site": ["all", "A", "B", "C"], "group": "all", "question_id": "Q1",
     ...                   "n": [100, 40, 45, 15]})
@@ -159,14 +164,11 @@ def held_back_scores(scores: pd.DataFrame, min_n: int = MIN_N) -> np.ndarray:
     return out
 
 
-def hidden_mask(scores: pd.DataFrame, min_n: int | None = None) -> np.ndarray:
-    """Which rows of a scores table a person must not be shown: suppressed (:func:`suppressed_mask`) or held
-    back (the ``held_back`` column, or :func:`held_back_scores` for a table without one, such as the
-    ``survey_scores.csv`` of an earlier release). Every page, pack and chart that shows a survey figure asks
-    this, so the two rules are applied in one place."""
-    sup = suppressed_mask(scores, min_n)
-    if "held_back" in scores.columns:
-        held = scores["held_back"].fillna(False).astype(bool).to_numpy()
-    else:
-        held = held_back_scores(scores, MIN_N if min_n is None else min_n)
-    return sup | held
+def with_held_back(scores: pd.DataFrame | None, min_n: int | None) -> pd.DataFrame | None:
+    """``scores`` with its ``held_back`` column: as the run wrote it, or found by :func:`held_back_scores` for a
+    table without one (a scores table built in Python, the ``survey_scores.csv`` of an earlier release). Every
+    function that writes survey figures for a person to read starts from this, so the rule is applied however
+    the scores were made; without a rule (``min_n`` None or 1) the table as it is."""
+    if scores is None or not len(scores) or "held_back" in scores.columns or not min_n or min_n <= 1:
+        return scores
+    return scores.assign(held_back=held_back_scores(scores, min_n))
