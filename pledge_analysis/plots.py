@@ -62,7 +62,7 @@ _COUNT_OF = {"prevalence": ("n_segments", "comments"), "negativity": ("n_negativ
 
 
 def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str = "negativity",
-                  min_comments: int | None = None, suppress_below: int | None = None):
+                  min_comments: int | None = None, suppress_below: int | None = None, units: pd.DataFrame | None = None):
     """Themes x scopes (groups or sites) heatmap of a themes column (default: negativity).
 
     An empty cell says why: "no comments" (no comment about the theme there); with ``min_comments`` (the
@@ -70,7 +70,9 @@ def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str
     comments is not drawn, as the priorities table does not give it; with ``suppress_below`` (the project's
     suppression rule), a prevalence or negativity whose count (``n_segments``, ``n_negative``) is under it is
     not drawn either ("fewer than 21 comments", "fewer than 21 negative comments"): the share times the
-    scope's total (or the comments) would give the hidden count back. A legend line under the chart says so."""
+    scope's total (or the comments) would give the hidden count back, nor one held back by secondary
+    suppression (:func:`pledge_analysis.priorities.held_back`; with ``units``, the coded units, over the hospitals'
+    counts by group too, as the reasons and the co-design pack hold them). A legend line under the chart says so."""
     import plotly.graph_objects as go
 
     # every theme of the table is a row, in the order of its name from the top (a theme no comment raised
@@ -92,7 +94,7 @@ def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str
         c = t.pivot_table(index="name", columns="scope", values=col, aggfunc="first").reindex_like(m)
         hidden = ((c > 0) & (c < suppress_below) & m.notna()).to_numpy()
         # and the cell that would give a hidden one back as the theme's total minus the others (held_back)
-        flag = held_back(themes[themes["n_segments"].fillna(0) > 0], suppress_below, [col])[col]
+        flag = held_back(themes[themes["n_segments"].fillna(0) > 0], suppress_below, [col], units=units)[col]
         kept = t.assign(_held=flag.reindex(t.index, fill_value=False).to_numpy())
         held = (kept.pivot_table(index="name", columns="scope", values="_held", aggfunc="first")
                 .reindex_like(m).fillna(False).astype(bool).to_numpy() & m.notna().to_numpy())

@@ -571,10 +571,10 @@ def write_report(result, path: str | Path) -> None:
     if len(result.themes):
         theme_figs.append(("Negativity by theme and group", plots.theme_heatmap(result.themes, scope_type="group",
                                               min_comments=(result.run_log.get("priorities") or {}).get("min_comments"),
-                                              suppress_below=min_n)))
+                                              suppress_below=min_n, units=result.units)))
         theme_figs.append(("Prevalence by theme and site",  # no share of a hidden count (it and the total give it)
                            plots.theme_heatmap(result.themes, scope_type="site", value="prevalence",
-                                               suppress_below=min_n)))
+                                               suppress_below=min_n, units=result.units)))
     survey_fig = None  # in the survey section, above the table it draws
     if len(result.scores):
         labelled = result.scores.copy()

@@ -34,7 +34,7 @@ MIN_N = 21
 SITES = {"HSH": 70, "LWC": 45, "MDW": 40, "TNY": 4}
 
 
-def _project(root: Path) -> Path:
+def _project(root: Path, sizes: dict = SITES, share: float = 0.08) -> Path:
     import userlike
 
     yaml = userlike.PROJECT_YAML.replace(
@@ -49,10 +49,10 @@ def _project(root: Path) -> Path:
     w.writerow(["Ref", "Trust site", "Cohort", "Staff listened to me", "Overall rating (0-10)",
                 "What went well", "What could be better"])
     i = 0
-    for site, n in SITES.items():
+    for site, n in sizes.items():
         for _ in range(n):
             i += 1
-            w.writerow([f"R{i:03d}", site, "Metastatic" if rnd.random() < 0.08 else "Early breast cancer",
+            w.writerow([f"R{i:03d}", site, "Metastatic" if rnd.random() < share else "Early breast cancer",
                         rnd.choice(["Strongly agree", "Agree", "Disagree", "Not sure"]), rnd.randint(3, 10),
                         rnd.choice(userlike.GOOD), rnd.choice(userlike.BAD)])
     (root / "exports" / "feedback_2027.csv").write_bytes(buf.getvalue().encode("cp1252"))
@@ -65,6 +65,22 @@ def run(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("supp11")
     project = _project(tmp / "p")
+    out = tmp / "out"
+    assert main(["run", str(project), "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+#: a programme whose groups are both large overall and at three hospitals: the tiny hospital's count in one
+#: group is then the group's total minus the other hospitals' (each hospital's pack prints its groups)
+BIG = {"HSH": 200, "LWC": 150, "MDW": 120, "TNY": 4}
+
+
+@pytest.fixture(scope="module")
+def big_run(tmp_path_factory):
+    from pledge_analysis.cli import main
+
+    tmp = tmp_path_factory.mktemp("supp11big")
+    project = _project(tmp / "p", BIG, share=0.4)
     out = tmp / "out"
     assert main(["run", str(project), "--out", str(out), "--quiet"]) == 0
     return out
@@ -331,12 +347,16 @@ def test_an_earlier_releases_folder_is_refused_when_the_new_rule_would_hide_some
     assert read_outputs(old).run_log["project"]
 
 
-def test_no_hidden_number_of_comments_comes_back_from_the_reasons_and_the_packs(run):
+@pytest.mark.parametrize("which", ["run", "big_run"])
+def test_no_hidden_number_of_comments_comes_back_from_the_reasons_and_the_packs(which, request):
     """The same attack on comments about each theme: the reasons the report and the view print for every scope
     (everyone, each group, each hospital) and each hospital's co-design pack (its total and its table by group,
     a hospital's cells by group that add up both to the hospital and to the group's scope). Whatever comes out
     by arithmetic and was not printed must not be a count under the rule (arithmetic on true counts gives
-    true counts, so what comes out is what was hidden)."""
+    true counts, so what comes out is what was hidden). In ``big_run`` both groups are large overall and at
+    three hospitals: the tiny hospital's primary patients' comments were the group's total minus the three
+    packs' primary rows (session 10's rule looked at the programme's lines, not at a group's hospitals)."""
+    run = request.getfixturevalue(which)
     p = pd.read_csv(run / "priorities.csv", dtype={"scope": str})
     seen: dict = {}
     for r in p.itertuples():
