@@ -324,13 +324,14 @@ NOT_SHOWN = "not shown"
 
 
 def counts_shown(table: pd.DataFrame, suppress_below: int | None, columns=SOURCE_COUNTS,
-                 parts_of: dict | None = None) -> pd.DataFrame:
+                 parts_of: dict | None = None, exact=(), totals=None) -> pd.DataFrame:
     """A table of counts (the sources read, the rows set aside by reason) as the report prints it: a count under
     ``suppress_below`` (and above 0) reads "fewer than N", and a count that would give such a one back by
-    arithmetic reads :data:`NOT_SHOWN` (:func:`pledge_analysis.survey.suppression.hold_lines`): each column adds
-    up over the rows to a total the page may print, and ``parts_of`` (``{total_column: [part columns]}``) names
-    columns that add up within a row (rows read = rows kept + rows set aside). Without a rule, the table as
-    it is.
+    arithmetic reads :data:`NOT_SHOWN` (:func:`pledge_analysis.survey.suppression.hold_lines`): a column in
+    ``totals`` (None: every column) adds up over the rows to a total the page prints, and ``parts_of`` (``{total_column: [part columns]}``) names
+    columns that add up within a row (rows read = rows kept + rows set aside); ``exact`` columns are printed
+    as they are even when small (rows set aside: a count of the data's faults, not of people), unless one
+    would give a hidden count back. Without a rule, the table as it is.
 
     >>> t = pd.DataFrame({"source_id": ["a.csv", "b.csv", "c.csv"], "rows_read": [70, 45, 4]})
     >>> counts_shown(t, 21, ["rows_read"])["rows_read"].tolist()
@@ -344,15 +345,17 @@ def counts_shown(table: pd.DataFrame, suppress_below: int | None, columns=SOURCE
         return table
     num = {c: pd.to_numeric(table[c], errors="coerce") for c in cols}
     values = {(i, c): num[c][i] for c in cols for i in table.index if pd.notna(num[c][i])}
-    values.update({("total", c): max(int(num[c].fillna(0).sum()), suppress_below) for c in cols})  # shown
-    lines = [(("total", c), [(i, c) for i in table.index if (i, c) in values]) for c in cols]
+    summed = [c for c in cols if totals is None or c in totals]
+    values.update({("total", c): max(int(num[c].fillna(0).sum()), suppress_below) for c in summed})  # shown
+    lines = [(("total", c), [(i, c) for i in table.index if (i, c) in values]) for c in summed]
     lines += [((i, t), [(i, p) for p in parts if (i, p) in values]) for t, parts in (parts_of or {}).items()
               for i in table.index if (i, t) in values]
-    held = hold_lines(values, lines, suppress_below)
+    small = {k for k, v in values.items() if k[0] != "total" and k[1] not in exact and 0 < int(v) < suppress_below}
+    held = hold_lines(values, lines, suppress_below, hidden=small)
     out = table.copy()
     for c in cols:
-        out[c] = [NOT_SHOWN if (i, c) in held else small_count(int(num[c][i]), suppress_below)
-                  if pd.notna(num[c][i]) else None for i in table.index]
+        out[c] = [None if pd.isna(num[c][i]) else NOT_SHOWN if (i, c) in held else f"{int(num[c][i]):,}"
+                  if c in exact else small_count(int(num[c][i]), suppress_below) for i in table.index]
     return out
 
 
@@ -603,11 +606,13 @@ def write_report(result, path: str | Path) -> None:
         if c in sources.columns:
             sources[c] = [rel(x) if isinstance(x, str) else x for x in sources[c]]
     # no exact small count of a source (often one hospital's export), nor one worked out from the others
-    parts.append(_table(counts_shown(sources, min_n, parts_of={"rows_read": ["rows_kept", "rows_set_aside"]}),
-                        name="sources"))
+    # (a survey's rows kept are its respondents kept, one row each; the page prints the respondents' total)
+    parts.append(_table(counts_shown(sources, min_n, parts_of={"rows_read": ["rows_kept", "rows_set_aside"],
+                                                               "respondents_kept": ["rows_kept"]},
+                                     exact=("rows_set_aside",), totals=("respondents_kept",)), name="sources"))
     if result.run_log.get("set_aside_by_reason"):
-        by_reason = pd.Series(result.run_log["set_aside_by_reason"], name="rows").rename_axis("reason").reset_index()
-        parts.append(_table(counts_shown(by_reason, min_n, ["rows"]), name="set_aside_by_reason"))
+        parts.append(_table(pd.Series(result.run_log["set_aside_by_reason"], name="rows").rename_axis("reason").reset_index(),
+                            name="set_aside_by_reason"))
     parts += deidentification_section(result, rel)
     parts += coding_section(result, min_n)
     parts.append("<h2>Prioritised improvement areas</h2>"

@@ -220,7 +220,8 @@ def test_a_held_back_cell_shows_neither_its_answers_nor_its_result_anywhere(run)
 def test_the_what_was_read_table_shows_no_small_count_of_a_source(tmp_path):
     """One export per hospital (a common layout): the sources table printed each hospital's rows, 4 for the
     tiny one, and the others beside the total gave it back. Now: "fewer than 21" and the smallest other
-    "not shown"; the run log (an analysts' file) keeps them."""
+    "not shown", with what would give that one back (its rows kept, its rows read minus rows set aside);
+    the run log (an analysts' file) keeps them."""
     from pledge_analysis.cli import main
     import userlike
 
@@ -248,6 +249,8 @@ def test_the_what_was_read_table_shows_no_small_count_of_a_source(tmp_path):
         cells = dict(zip(heads, (td.text_content().strip() for td in tr.xpath("./td"))))
         shown[cells["source"]] = cells
     assert shown["exports/tny.csv"]["respondents kept"] == f"fewer than {MIN_N}"
+    assert shown["exports/mdw.csv"]["respondents kept"] == "not shown"  # the smallest other hospital (40)
+    assert shown["exports/hsh.csv"]["respondents kept"] == "70"
     # the attack: the paragraph's total minus the shown sources, per column, and read = kept + set aside
     total = log["rows"]["respondents_kept"]
     assert f"{total:,} respondents" in report.text_content()
@@ -260,6 +263,7 @@ def test_the_what_was_read_table_shows_no_small_count_of_a_source(tmp_path):
     known[("total", "respondents kept")] = total
     lines = [(("total", "respondents kept"), [(s, "respondents kept") for s in surveys])]
     lines += [((s, "rows read"), [(s, "rows kept"), (s, "rows set aside")]) for s in truth]
+    lines += [((s, "respondents kept"), [(s, "rows kept")]) for s in surveys]  # one row per respondent
     got = recover(known, lines)
     assert not [k for k, v in truth_cells.items() if 0 < v < MIN_N and got.get(k) == v], got
 

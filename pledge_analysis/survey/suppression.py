@@ -79,7 +79,7 @@ def suppress(scores: pd.DataFrame, min_n: int = MIN_N) -> pd.DataFrame:
     return out
 
 
-def hold_lines(values: dict, lines, min_n: int) -> set:
+def hold_lines(values: dict, lines, min_n: int, hidden=None) -> set:
     """Secondary suppression, the one rule for every table whose cells add up (a total and its parts): the
     keys of ``values`` (cell -> count) to hold back although their count is not small, so that no count under
     ``min_n`` (and above 0) comes back by arithmetic. ``lines``: ``(total_key, [part_keys])`` pairs, each
@@ -87,6 +87,8 @@ def hold_lines(values: dict, lines, min_n: int) -> set:
     parts, or the parts added up), so the smallest other shown non-zero part is held back too (the first of
     equal ones), or, when there is none, the total; repeated until no line has exactly one hidden cell, since a
     cell held in one line can be the single hidden cell of another (a hospital's row and a group's column).
+    ``hidden``: the cells hidden to begin with, when not every small one is (a count printed exactly on purpose
+    can still be held back).
 
     >>> sorted(hold_lines({"all": 30, "primary": 25, "staff": 5}, [("all", ["primary", "staff"])], 21))
     ['primary']
@@ -100,7 +102,7 @@ def hold_lines(values: dict, lines, min_n: int) -> set:
     """
     min_n = check_min_n(min_n)
     count = {k: int(v) if pd.notna(v) else 0 for k, v in values.items()}
-    hidden = {k for k, v in count.items() if 0 < v < min_n}
+    hidden = {k for k, v in count.items() if 0 < v < min_n} if hidden is None else set(hidden)
     held: set = set()
     lines = [(t, [p for p in parts if count.get(p, 0) > 0]) for t, parts in lines if t in count]
     order = {k: i for i, k in enumerate(values)}
