@@ -426,3 +426,60 @@ def test_scores_made_in_python_without_held_back_get_the_rule_in_the_shown_texts
     for r in mine.itertuples():
         assert f"{q} {HELD_BACK_WORDS}" in r.survey_evidence_shown, r.survey_evidence_shown
         assert f"{q} " in r.survey_evidence and f"n {n})" in r.survey_evidence  # the analysts' text keeps it
+
+
+def _people_and_negative_seen(run: Path) -> dict:
+    """``{(count column, theme, site, group): n}`` for people and negative comments as a person can read them:
+    the reasons' "(N comments from M people)" and "all of them negative" beside a shown number of comments, each
+    pack's "N comments from M people", "K of the comments are
+    negative" and its table's negative column by group."""
+    p = pd.read_csv(run / "priorities.csv", dtype={"scope": str})
+    seen: dict = {}
+    for r in p.itertuples():
+        cell = _scope_cell(r.scope_type, r.scope)
+        text = str(r.reason_shown)
+        m = re.search(r"\((?<!than )([\d,]+) comments? from ([\d,]+) (?:people|person)\)", text)
+        if m:
+            n = int(m[1].replace(",", ""))
+            seen[("n_respondents", r.theme, *cell)] = int(m[2].replace(",", ""))
+            # ("about 99% of them negative" is the shrunk negativity, not the share: no whole number from it)
+            if "all of them negative" in text:
+                seen[("n_negative", r.theme, *cell)] = n
+    names = dict(zip(p["name"], p["theme"]))
+    groups = {"Primary breast cancer patients": "primary", "Secondary breast cancer patients": "secondary"}
+    for f in sorted((run / "codesign").glob("*.html")):
+        for sec in lxml.html.parse(str(f)).getroot().xpath("//section[contains(@class,'area')]"):
+            theme = names.get(re.sub(r"^\d+\.\s*", "", sec.xpath(".//h2")[0].text_content()).strip())
+            if not theme:
+                continue
+            text = sec.text_content()
+            m = re.search(r"comments? from (?<!than )([\d,]+) (?:people|person) mention", text)
+            if m and not re.search(r"than [\d,]+ (?:people|person) mention", text):
+                seen[("n_respondents", theme, f.stem, "all")] = int(m[1].replace(",", ""))
+            m = re.search(r"(?<![\w ]than )\b([\d,]+) of the comments (?:is|are) negative", text)
+            if m:
+                seen[("n_negative", theme, f.stem, "all")] = int(m[1].replace(",", ""))
+            for tr in sec.xpath(".//table//tr"):
+                tds = [td.text_content().strip() for td in tr.xpath("./td")]
+                if len(tds) >= 3 and tds[0] in groups and tds[2].replace(",", "").isdigit():
+                    seen[("n_negative", theme, f.stem, groups[tds[0]])] = int(tds[2].replace(",", ""))
+    return seen
+
+
+@pytest.mark.parametrize("which", ["run", "big_run"])
+def test_no_hidden_number_of_people_or_negative_comments_comes_back(which, request):
+    """The attack on the people who raised a theme and on its negative comments: what the reasons and the packs
+    print, added and subtracted along every line; no count under the rule may come out that was not printed."""
+    run = request.getfixturevalue(which)
+    p = pd.read_csv(run / "priorities.csv", dtype={"scope": str})
+    seen = _people_and_negative_seen(run)
+    assert any(k[0] == "n_negative" and k[3] != "all" for k in seen)  # the packs' group tables were read
+    for col in ("n_respondents", "n_negative"):
+        truth = {(r.theme, *_scope_cell(r.scope_type, r.scope)): int(getattr(r, col)) for r in p.itertuples()}
+        for k, v in seen.items():
+            assert k[0] != col or k[1:] not in truth or truth[k[1:]] == v, k  # read right
+        for theme in sorted(set(p["theme"])):
+            known = {k[2:]: v for k, v in seen.items() if k[0] == col and k[1] == theme}
+            cells = {k[1:] for k in truth if k[0] == theme} | {(s, g) for s in SITES for g in ("primary", "secondary")}
+            got = recover(known, lines_of(cells))
+            assert not {k: v for k, v in got.items() if k not in known and 0 < v < MIN_N}, (col, theme)
