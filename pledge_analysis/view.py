@@ -141,15 +141,19 @@ def earlier_release_leaks(outputs: RunOutputs) -> list[str]:
     p, out = outputs.priorities, []
     from .priorities import HIDDEN_COUNTS, held_back
 
-    if {"theme", "scope_type", *HIDDEN_COUNTS} & set(p.columns) >= {"theme", "scope_type", "n_segments"}:
-        counted = p.assign(**{c: pd.to_numeric(p[c], errors="coerce").fillna(0) for c in HIDDEN_COUNTS
+    if {"theme", "scope_type", "n_segments"} <= set(p.columns):
+        counted = p.assign(**{c: pd.to_numeric(p[c], errors="coerce").fillna(0).astype(int) for c in HIDDEN_COUNTS
                               if c in p.columns})
         held = held_back(counted, threshold)
+        words = {"n_segments": "comments", "n_negative": "negative comments", "n_respondents": "people"}
         for i in held.index[held.any(axis=1)]:
-            if p.at[i, "scope_type"] == "site":
-                what = ", ".join({"n_segments": "comments", "n_negative": "negative comments",
-                                  "n_respondents": "people"}[c] for c in held.columns if held.at[i, c])
-                out.append(f"{p.at[i, 'scope']}: the {what} about {p.at[i, 'name']}")
+            text = p.at[i, "reason_shown"] if "reason_shown" in p.columns else None
+            text = text if isinstance(text, str) else shown_reason(p.loc[i].to_dict(), threshold) or ""
+            # printed, not already withheld (a folder of session 10 withheld these and is fine)
+            printed = [c for c in held.columns if held.at[i, c] and re.search(rf"(?<![\d,]){counted.at[i, c]:,}(?![\d,])",
+                                                                               text)]
+            if printed and p.at[i, "scope_type"] == "site":
+                out.append(f"{p.at[i, 'scope']}: the {', '.join(words[c] for c in printed)} about {p.at[i, 'name']}")
     scores_file = outputs.folder / "survey_scores.csv"
     if scores_file.is_file() and "survey_evidence" in p.columns:
         from .survey.suppression import held_back_scores
@@ -158,8 +162,12 @@ def earlier_release_leaks(outputs: RunOutputs) -> list[str]:
         if {"site", "group", "question_id", "n"} <= set(sc.columns):
             held = held_back_scores(sc.assign(n=pd.to_numeric(sc["n"], errors="coerce").fillna(0)), threshold)
             here = p[p["scope_type"] == "site"]
+            # what the page prints: the shown text where the folder has one, else the analysts' (survey_lines)
+            printed = (here["survey_evidence_shown"].where(here["survey_evidence_shown"].map(lambda x: isinstance(x, str)),
+                                                           here["survey_evidence"])
+                       if "survey_evidence_shown" in here.columns else here["survey_evidence"])
             for s, g, q in zip(sc["site"][held], sc["group"][held], sc["question_id"][held]):
-                ev = here.loc[here["scope"].astype(str) == str(s), "survey_evidence"].dropna().astype(str)
+                ev = printed[here["scope"].astype(str) == str(s)].dropna().astype(str)
                 if g == "all" and any(re.search(rf"(?<!\S){re.escape(str(q))} \d+%", e) for e in ev):
                     out.append(f"{s}: the survey result of {q}")
     return out

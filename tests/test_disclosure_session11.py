@@ -324,8 +324,8 @@ def test_survey_secondary_suppression_reaches_a_hospitals_groups():
 def test_an_earlier_releases_folder_is_refused_when_the_new_rule_would_hide_something(run, tmp_path):
     """An output folder written before secondary suppression (no ``disclosure`` in its run log) printed the
     counts the rule now withholds; serving it would show them. The view re-derives the rule from the folder's
-    own tables: it refuses (PA116, saying what to do) when something would be withheld, and serves the folder
-    when nothing would."""
+    own tables: it refuses (PA116, saying what to do) when its pages would print something the rule withholds,
+    and serves the folder when they would not (its shown texts already withhold it, or nothing is held)."""
     import shutil
 
     from pledge_analysis.errors import InputError
@@ -338,6 +338,10 @@ def test_an_earlier_releases_folder_is_refused_when_the_new_rule_would_hide_some
     read_outputs(old)  # as written by this release: served
     del log["disclosure"]
     (old / "run_log.json").write_text(json.dumps(log), encoding="utf-8")
+    read_outputs(old)  # its shown texts withhold what the rule withholds: served
+    # an earlier release's priorities.csv: no shown texts (the view writes them from the analysts' ones)
+    p = pd.read_csv(old / "priorities.csv", dtype={"scope": str})
+    p.drop(columns=["reason_shown", "survey_evidence_shown"]).to_csv(old / "priorities.csv", index=False)
     with pytest.raises(InputError) as e:
         read_outputs(old)
     msg = str(e.value)
