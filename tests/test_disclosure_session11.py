@@ -487,3 +487,18 @@ def test_no_hidden_number_of_people_or_negative_comments_comes_back(which, reque
             cells = {k[1:] for k in truth if k[0] == theme} | {(s, g) for s in SITES for g in ("primary", "secondary")}
             got = recover(known, lines_of(cells))
             assert not {k: v for k, v in got.items() if k not in known and 0 < v < MIN_N}, (col, theme)
+
+
+def test_the_view_reads_the_survey_evidence_written_for_showing():
+    """The view printed a priority's survey evidence from the analysts' text (``survey_evidence``, exact n of
+    every item): a held-back hospital figure was printed with its answers. It now reads
+    ``survey_evidence_shown`` (an earlier release's folder without it: the analysts' text, as before)."""
+    from pledge_analysis.survey.suppression import HELD_BACK_WORDS
+    from pledge_analysis.view import survey_lines
+
+    log = {"survey": {"suppress_below": 21, "questions": {"Q2": "Did you wait long?"}}}
+    shown = (f"Q2 {HELD_BACK_WORDS}; Q57 not used: fewer answers than the suppression threshold "
+             "(fewer than 21 answers); Q9 not used: no benchmark (n 40)")
+    assert survey_lines(shown, log) == [f"Did you wait long? (Q2): {HELD_BACK_WORDS}",
+                                        "Q57: not shown, because fewer than 21 people answered it here",
+                                        "Q9: not used (no benchmark)"]
