@@ -368,29 +368,41 @@ def question_label(qid, wording: dict | None = None, limit: int = QUESTION_LABEL
 def sites_heatmap(scores: pd.DataFrame, *, group: str = "all", wording: dict | None = None):
     """Questions x sites heatmap of % positive: one row per question, labelled with its short wording and code
     (:func:`question_label`, from ``wording``: ``question_id -> text``, e.g. the questions table's ``text``),
-    one column per site. A suppressed cell (too few respondents) is blank and says :data:`SUPPRESSED_CELL`; a
+    one column per site. A suppressed cell (too few respondents) is blank and says :data:`SUPPRESSED_CELL`, one
+    held back (``held_back``: secondary suppression) :data:`WITHHELD_CELL`; a
     site whose every result is suppressed is still a column (a small hospital is not left out), and a legend
     note under the chart says why. Every row keeps room for its label."""
     import plotly.graph_objects as go
 
     s = scores[(scores["group"] == group) & (scores["site"] != "all") & (scores["kind"] == "proportion")]
     hidden = s["suppressed"].astype(bool)
-    s = s.assign(pct=(100 * s["estimate"]).where(~hidden), hidden=hidden)
+    # held back (the scores' held_back): its % with the others' would narrow a suppressed cell's answers down
+    held = (s["held_back"].fillna(False).astype(bool) if "held_back" in s.columns else pd.Series(False, index=s.index)) \
+        & ~hidden
+    s = s.assign(pct=(100 * s["estimate"]).where(~hidden & ~held), hidden=hidden, held=held)
     order = list(dict.fromkeys(s["question_id"]))  # the questionnaire's order, top to bottom
     m = s.pivot_table(index="question_id", columns="site", values="pct", aggfunc="first", dropna=False)
     m = m.reindex(index=[q for q in order if q in m.index])
     few = s.pivot_table(index="question_id", columns="site", values="hidden", aggfunc="any",
                         dropna=False).reindex_like(m).fillna(False).astype(bool).to_numpy()
+    kept = s.pivot_table(index="question_id", columns="site", values="held", aggfunc="any",
+                         dropna=False).reindex_like(m).fillna(False).astype(bool).to_numpy()
     labels = [question_label(q, wording) for q in m.index]
     fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=labels, colorscale="Blues", zmin=0, zmax=100,
                                colorbar=dict(title=dict(text="% positive")),
                                hovertemplate="%{x}, %{y}: %{z:.0f}%<extra></extra>",
                                **_blank_text(m, few, SUPPRESSED_CELL, blank=NO_ANSWER_CELL)))
+    if kept.any():  # a held-back cell says so, not "too few" (it is not small itself)
+        text = fig.data[0].text
+        fig.data[0].text = [[WITHHELD_CELL if k else t for k, t in zip(krow, trow)] for krow, trow in zip(kept, text)]
     fig.update_layout(title=f"% positive by question and site ({group})", height=160 + 30 * len(m),
                       margin=dict(t=60, b=50), yaxis_autorange="reversed")
     why = f"“{NO_ANSWER_CELL}”: nobody answered this question at this site"
     if few.any():
         why += f"; “{SUPPRESSED_CELL}”: too few respondents, so the result is not published (suppressed)"
+    if kept.any():
+        why += (f"; “{WITHHELD_CELL}”: held back as well, so that a result from too few respondents cannot be "
+                "worked out from it")
     return _blank_legend(fig, m, why)
 
 

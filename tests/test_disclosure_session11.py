@@ -502,3 +502,21 @@ def test_the_view_reads_the_survey_evidence_written_for_showing():
     assert survey_lines(shown, log) == [f"Did you wait long? (Q2): {HELD_BACK_WORDS}",
                                         "Q57: not shown, because fewer than 21 people answered it here",
                                         "Q9: not used (no benchmark)"]
+
+
+def test_the_sites_heatmap_draws_no_held_back_result():
+    """A held-back hospital's % positive beside the others' and the programme's narrows down the suppressed
+    hospital's answers (its n must make a whole number of positives at the rounded %): not drawn, "withheld"."""
+    from pledge_analysis import plots
+    from pledge_analysis.survey.suppression import held_back_scores
+
+    s = pd.DataFrame({"site": ["all", "A", "B", "C"], "group": "all", "question_id": "Q1", "n": [100, 40, 45, 15],
+                      "estimate": [0.7, 0.6, 0.8, None], "suppressed": [False, False, False, True],
+                      "kind": "proportion"})
+    s["held_back"] = held_back_scores(s, MIN_N)
+    fig = plots.sites_heatmap(s)
+    z = dict(zip(fig.data[0].x, fig.data[0].z[0]))
+    text = dict(zip(fig.data[0].x, fig.data[0].text[0]))
+    assert pd.isna(z["A"]) and text["A"] == plots.WITHHELD_CELL, (z, text)
+    assert z["B"] == 80 and text["C"] == plots.SUPPRESSED_CELL
+    assert pd.notna(plots.sites_heatmap(s.drop(columns="held_back")).data[0].z[0][1])  # without the column: drawn
