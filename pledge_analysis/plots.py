@@ -62,7 +62,8 @@ _COUNT_OF = {"prevalence": ("n_segments", "comments"), "negativity": ("n_negativ
 
 
 def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str = "negativity",
-                  min_comments: int | None = None, suppress_below: int | None = None, units: pd.DataFrame | None = None):
+                  min_comments: int | None = None, suppress_below: int | None = None,
+                  units: pd.DataFrame | None = None):
     """Themes x scopes (groups or sites) heatmap of a themes column (default: negativity).
 
     An empty cell says why: "no comments" (no comment about the theme there); with ``min_comments`` (the
@@ -218,6 +219,13 @@ SPC_POINTS = {"common": ("common cause variation", "#768692", "circle"),
 FUNNEL_NAMED_UNITS = 20
 
 
+def _held_back_rows(t: pd.DataFrame) -> pd.Series:
+    """A scores-like table's ``held_back`` column (secondary suppression) as booleans; all False without one."""
+    if "held_back" not in t.columns:
+        return pd.Series(False, index=t.index)
+    return t["held_back"].fillna(False).astype(bool)
+
+
 def funnel_plot(f: pd.DataFrame, *, label: str = "site", title: str = "Funnel plot"):
     """Units against their size with 95% and 99.8% limits (from :func:`pledge_analysis.survey.funnel`);
     each unit's flag is in the legend and in its marker's shape (not only its colour). Each point says
@@ -234,7 +242,7 @@ def funnel_plot(f: pd.DataFrame, *, label: str = "site", title: str = "Funnel pl
 
     gone = f["estimate"].isna() | (f["suppressed"].fillna(False).astype(bool) if "suppressed" in f.columns else False)
     # held back (secondary suppression, the scores' ``held_back``): its size would give a suppressed one back
-    held = (f["held_back"].fillna(False).astype(bool) if "held_back" in f.columns else pd.Series(False, index=f.index)) & ~gone
+    held = _held_back_rows(f) & ~gone
     left_out = f.loc[gone, label].astype(str).tolist() if label in f.columns else [f"{int(gone.sum())} units"]
     held_out = f.loc[held, label].astype(str).tolist() if label in f.columns else [f"{int(held.sum())} units"]
     gone = gone | held
@@ -377,8 +385,7 @@ def sites_heatmap(scores: pd.DataFrame, *, group: str = "all", wording: dict | N
     s = scores[(scores["group"] == group) & (scores["site"] != "all") & (scores["kind"] == "proportion")]
     hidden = s["suppressed"].astype(bool)
     # held back (the scores' held_back): its % with the others' would narrow a suppressed cell's answers down
-    held = (s["held_back"].fillna(False).astype(bool) if "held_back" in s.columns else pd.Series(False, index=s.index)) \
-        & ~hidden
+    held = _held_back_rows(s) & ~hidden
     s = s.assign(pct=(100 * s["estimate"]).where(~hidden & ~held), hidden=hidden, held=held)
     order = list(dict.fromkeys(s["question_id"]))  # the questionnaire's order, top to bottom
     m = s.pivot_table(index="question_id", columns="site", values="pct", aggfunc="first", dropna=False)

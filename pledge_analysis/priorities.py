@@ -70,7 +70,8 @@ import pandas as pd
 
 from . import schema
 from .shrinkage import M_MAX, M_MIN, beta_binomial_shrink, normal_shrink_to_zero
-from .survey.suppression import HELD_BACK_WORDS, second_to_hold, with_held_back  # noqa: F401  (second_to_hold re-exported here)
+# second_to_hold: re-exported here (it was defined in this module)
+from .survey.suppression import HELD_BACK_WORDS, second_to_hold, with_held_back  # noqa: F401
 
 DEFAULT_WEIGHTS = {"prevalence": 0.25, "negativity": 0.3, "survey_gap": 0.3, "breadth": 0.0, "driver": 0.15}
 COMPONENTS = tuple(DEFAULT_WEIGHTS)

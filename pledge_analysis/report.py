@@ -228,7 +228,8 @@ def survey_table(scores: pd.DataFrame, wording: dict[str, str], suppress_below: 
             "respondents": ("not shown" if held else small_count(int(r.n), suppress_below) if supp and suppress_below
                             else int(r.n)) if pd.notna(r.n) else None,
             "result": "" if supp or held else _value(r.estimate, kind),
-            "95% interval": "" if supp or held or pd.isna(r.ci_low) else f"{_value(r.ci_low, kind)} to {_value(r.ci_high, kind)}",
+            "95% interval": "" if supp or held or pd.isna(r.ci_low)
+            else f"{_value(r.ci_low, kind)} to {_value(r.ci_high, kind)}",
             "benchmark": _value(bench, kind) if has_bench else "No benchmark",
             "gap to benchmark": ("" if supp or held else _gap(getattr(r, "gap", float("nan")), kind)) if has_bench
             else "No benchmark",
@@ -325,10 +326,10 @@ NOT_SHOWN = "not shown"
 
 def counts_shown(table: pd.DataFrame, suppress_below: int | None, columns=SOURCE_COUNTS,
                  parts_of: dict | None = None, exact=(), totals=None) -> pd.DataFrame:
-    """A table of counts (the sources read, the rows set aside by reason) as the report prints it: a count under
-    ``suppress_below`` (and above 0) reads "fewer than N", and a count that would give such a one back by
-    arithmetic reads :data:`NOT_SHOWN` (:func:`pledge_analysis.survey.suppression.hold_lines`): a column in
-    ``totals`` (None: every column) adds up over the rows to a total the page prints, and ``parts_of`` (``{total_column: [part columns]}``) names
+    """A table of counts (the sources read) as the report prints it: a count under ``suppress_below`` (and above
+    0) reads "fewer than N", and a count that would give such a one back by arithmetic reads :data:`NOT_SHOWN`
+    (:func:`pledge_analysis.survey.suppression.hold_lines`): a column in ``totals`` (None: every column) adds
+    up over the rows to a total the page prints, and ``parts_of`` (``{total_column: [part columns]}``) names
     columns that add up within a row (rows read = rows kept + rows set aside); ``exact`` columns are printed
     as they are even when small (rows set aside: a count of the data's faults, not of people), unless one
     would give a hidden count back. Without a rule, the table as it is.

@@ -150,8 +150,8 @@ def earlier_release_leaks(outputs: RunOutputs) -> list[str]:
             text = p.at[i, "reason_shown"] if "reason_shown" in p.columns else None
             text = text if isinstance(text, str) else shown_reason(p.loc[i].to_dict(), threshold) or ""
             # printed, not already withheld (a folder of session 10 withheld these and is fine)
-            printed = [c for c in held.columns if held.at[i, c] and re.search(rf"(?<![\d,]){counted.at[i, c]:,}(?![\d,])",
-                                                                               text)]
+            printed = [c for c in held.columns
+                       if held.at[i, c] and re.search(rf"(?<![\d,]){counted.at[i, c]:,}(?![\d,])", text)]
             if printed and p.at[i, "scope_type"] == "site":
                 out.append(f"{p.at[i, 'scope']}: the {', '.join(words[c] for c in printed)} about {p.at[i, 'name']}")
     scores_file = outputs.folder / "survey_scores.csv"
@@ -163,9 +163,10 @@ def earlier_release_leaks(outputs: RunOutputs) -> list[str]:
             held = held_back_scores(sc.assign(n=pd.to_numeric(sc["n"], errors="coerce").fillna(0)), threshold)
             here = p[p["scope_type"] == "site"]
             # what the page prints: the shown text where the folder has one, else the analysts' (survey_lines)
-            printed = (here["survey_evidence_shown"].where(here["survey_evidence_shown"].map(lambda x: isinstance(x, str)),
-                                                           here["survey_evidence"])
-                       if "survey_evidence_shown" in here.columns else here["survey_evidence"])
+            printed = here["survey_evidence"]
+            if "survey_evidence_shown" in here.columns:
+                shown = here["survey_evidence_shown"]
+                printed = shown.where(shown.map(lambda x: isinstance(x, str)), printed)
             for s, g, q in zip(sc["site"][held], sc["group"][held], sc["question_id"][held]):
                 ev = printed[here["scope"].astype(str) == str(s)].dropna().astype(str)
                 if g == "all" and any(re.search(rf"(?<!\S){re.escape(str(q))} \d+%", e) for e in ev):
