@@ -523,9 +523,12 @@ def standards_section(result, suppress_below: int | None = None) -> list[str]:
     shown = audit.drop(columns=["reason", "survey_figures"]).rename(
         columns={"standard_id": "standard", "n_comments": "comments", "n_negative": "negative",
                  "survey_figures_shown": "survey figures", "reason_shown": "reason"})
-    for c in ("comments", "negative"):  # the project's suppression rule, as in the priorities' reasons
+    held = shown["counts_held_back"].fillna("").astype(str) if "counts_held_back" in shown.columns else \
+        pd.Series("", index=shown.index)
+    for c, col in (("comments", "n_comments"), ("negative", "n_negative")):  # the suppression rule, as in the reasons
         if c in shown.columns:
-            shown[c] = [small_count(int(x), suppress_below) if pd.notna(x) else "" for x in shown[c]]
+            shown[c] = [NOT_SHOWN if col in h.split("; ") else small_count(int(x), suppress_below) if pd.notna(x)
+                        else "" for x, h in zip(shown[c], held)]
     out.append(_table(shown, ["site", "standard", "statement", "group", "verdict", "reason", "comments", "negative",
                               "survey figures"], max_rows=500, name="standards_audit"))
     return out

@@ -115,11 +115,14 @@ CROSS_SITE = (
 #: The standards audit (:func:`pledge_analysis.standards.standards_audit`, ``standards_audit.csv``): one row
 #: per hospital and standard; ``negative_share`` (of the hospital's comments on the standard's codes) with
 #: its 95% Wilson interval ``negative_share_low`` / ``negative_share_high`` (meaning of each column:
-#: :data:`pledge_analysis.standards.AUDIT_COLUMNS`).
+#: :data:`pledge_analysis.standards.AUDIT_COLUMNS`). ``counts_held_back``: which of the row's counts
+#: (``n_comments``, ``n_negative``, joined by "; ") the shown texts withhold although they are not small, because
+#: with the other hospitals' they would give a hidden one back (secondary suppression).
 STANDARDS_AUDIT = (
     "site", "site_name", "standard_id", "statement", "group", "verdict", "codes", "survey_items", "n_comments",
     "n_negative", "negative_share", "negative_share_low", "negative_share_high", "comments_finding", "n_answers",
     "items_used", "items_short", "survey_figures", "reason", "survey_figures_shown", "reason_shown",
+    "counts_held_back",
 )
 #: The action plan ("You said / We plan to / By"). ``code_id``: the code whose concern statement is
 #: ``you_said``; ``audience``: ``patients`` (the patient booklet) or ``staff`` (the staff plan only);

@@ -300,8 +300,37 @@ def standards_audit(standards: pd.DataFrame, *, sites: dict, units: pd.DataFrame
                 "reason": _reason(verdict, comments, items, s.group, s.negative_share),
                 "survey_figures_shown": " | ".join(i["text"] for i in shown),
                 "reason_shown": _reason(verdict, comments, items, s.group, s.negative_share, counts),
+                "counts_held_back": "", "_comments": comments, "_items": items, "_threshold": s.negative_share,
             })
+    _hold_back_counts(rows, suppress_below)
     return pd.DataFrame(rows, columns=list(AUDIT_COLUMNS))
+
+
+def _hold_back_counts(rows: list[dict], suppress_below: int | None) -> None:
+    """Secondary suppression of the audit's comment counts (in place): a standard's hospitals add up to its
+    programme-wide count (which the reasons print when the standard's codes are a theme's), so where exactly
+    one hospital's count is hidden the smallest other is withheld too (:func:`hold_lines`): named in
+    ``counts_held_back`` and written "a withheld number" in ``reason_shown``."""
+    from .survey.suppression import hold_lines
+
+    extra = ("_comments", "_items", "_threshold")
+    if suppress_below and suppress_below > 1:
+        for sid in dict.fromkeys(r["standard_id"] for r in rows):
+            mine = [i for i, r in enumerate(rows) if r["standard_id"] == sid and r["site"] != "all"]
+            held: dict = {}
+            for c in ("n_comments", "n_negative"):
+                values = {("total",): max(sum(rows[i][c] for i in mine), suppress_below), **{i: rows[i][c] for i in mine}}
+                for i in hold_lines(values, [(("total",), mine)], suppress_below) - {("total",)}:
+                    held.setdefault(i, []).append(c)
+            for i, cols in held.items():
+                r = rows[i]
+                r["counts_held_back"] = "; ".join(cols)
+                counts = CountWords(suppress_below, held=tuple(int(r[c]) for c in cols))
+                r["reason_shown"] = _reason(r["verdict"], r["_comments"], r["_items"], r["group"], r["_threshold"],
+                                            counts)
+    for r in rows:
+        for k in extra:
+            r.pop(k, None)
 
 
 def verdict_matrix(audit: pd.DataFrame) -> pd.DataFrame:

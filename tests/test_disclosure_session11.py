@@ -520,3 +520,55 @@ def test_the_sites_heatmap_draws_no_held_back_result():
     assert pd.isna(z["A"]) and text["A"] == plots.WITHHELD_CELL, (z, text)
     assert z["B"] == 80 and text["C"] == plots.SUPPRESSED_CELL
     assert pd.notna(plots.sites_heatmap(s.drop(columns="held_back")).data[0].z[0][1])  # without the column: drawn
+
+
+STANDARDS_YAML = """\
+name: Test standards
+rule: {negative_share: 0.5, min_comments: 10}
+standards:
+  - id: WAIT
+    statement: Nobody waits long.
+    codes: [waiting]
+  - id: LISTEN
+    statement: Staff listen.
+    codes: [listening]
+    survey_items: [listened]
+"""
+
+
+def test_the_standards_audit_gives_no_hidden_hospital_count_back(tmp_path):
+    """A standard whose codes are a theme's counts that theme's comments at each hospital: the report's audit
+    table printed them all but the tiny hospital's, and the reasons print the programme's total, so the total
+    minus the others gave the tiny one back. The audit now holds the smallest other back too
+    (``counts_held_back``; "not shown" in the table, "a withheld number" in the reason)."""
+    from pledge_analysis.cli import main
+    import userlike
+
+    project = _project(tmp_path / "p")
+    (project / "standards.yaml").write_text(STANDARDS_YAML, encoding="utf-8")
+    userlike.edit(project / "project.yaml", "questions: questions.yaml", "questions: questions.yaml\nstandards: standards.yaml")
+    out = tmp_path / "out"
+    assert main(["run", str(project), "--out", str(out), "--quiet"]) == 0
+    audit = pd.read_csv(out / "standards_audit.csv", dtype={"site": str})
+    p = pd.read_csv(out / "priorities.csv", dtype={"scope": str})
+    report = lxml.html.parse(str(out / "report.html")).getroot()
+    table = report.xpath("//h2[contains(., 'Standards audit')]/following::table[2]")[0]
+    heads = [th.text_content().strip() for th in table.xpath(".//thead//th")]
+    rows = [dict(zip(heads, (td.text_content().strip() for td in tr.xpath("./td")))) for tr in table.xpath(".//tbody/tr")]
+    assert rows and "comments" in heads
+    for sid, theme in (("WAIT", "waiting"), ("LISTEN", "listening")):
+        total = p[(p["theme"] == theme) & (p["scope_type"] == "all")]
+        n_total = int(total["n_segments"].iloc[0])
+        assert f"({n_total} comments from" in total["reason_shown"].iloc[0]  # the total a person reads
+        mine = audit[audit["standard_id"] == sid]
+        assert mine["n_comments"].sum() == n_total  # the audit's hospitals add up to it
+        known = {(r["site"], "all"): int(r["comments"]) for r in rows if r["standard"] == sid and r["comments"].isdigit()}
+        known[("all", "all")] = n_total
+        cells = {(s, "all") for s in SITES} | {("all", "all")}
+        got = recover(known, lines_of(cells))
+        truth = dict(zip(zip(mine["site"], ["all"] * len(mine)), mine["n_comments"]))
+        assert not {k: v for k, v in got.items() if k not in known and 0 < v < MIN_N}, (sid, got)
+        for r in mine[mine["counts_held_back"].fillna("").str.contains("n_comments")].itertuples():
+            assert f"{r.n_comments} " not in r.reason_shown and "withheld" in r.reason_shown, r.reason_shown
+        assert truth[("TNY", "all")] < MIN_N
+    assert (audit["counts_held_back"].fillna("") != "").any()  # something needed holding back (LISTEN)
