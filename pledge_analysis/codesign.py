@@ -37,9 +37,16 @@ def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, code
     survey result is not shown."""
     from .pledge import _pick_quotes
 
-    from .priorities import held_back
+    from .priorities import held_back, held_cells
 
-    held = held_back(priorities, suppress_below)  # the counts the reasons withhold, withheld here too
+    units = schema.rename_legacy(units, "units")
+    # the counts the reasons withhold, withheld here too, and the hospital's counts by group held by the same rule
+    held = held_back(priorities, suppress_below, units=units)
+    cells = held_cells(priorities, suppress_below, units) if suppress_below and suppress_below > 1 and len(priorities) \
+        else {}
+    from .survey.suppression import with_held_back
+
+    scores = with_held_back(scores, suppress_below)  # and the survey figures the rule holds back
     pr = priorities[(priorities["scope_type"] == "site") & (priorities["scope"].astype(str) == str(site))]
     n_areas = len(pr)
     from .priorities import NOT_RANKED, unranked_scopes
@@ -48,7 +55,6 @@ def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, code
     pr = pr.sort_values("rank", kind="stable").head(top)
     cb = codebook.set_index("code_id")
     wording = dict(zip(questions["question_id"], questions["text"])) if questions is not None and len(questions) else {}
-    units = schema.rename_legacy(units, "units")
     here = units[units["site"].astype(str) == str(site)] if len(units) else units
     pages = []
     for i, r in zip(pr.index, pr.itertuples(index=False)):
@@ -60,8 +66,9 @@ def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, code
             comments.setdefault(group, set()).add(seg)
             if sentiment == "negative":
                 negative.setdefault(group, set()).add(seg)
-        by_group = [{"group": g, "comments": len(comments[g]), "negative": len(negative.get(g, ()))}
-                    for g in sorted(comments)]
+        by_group = [{"group": g, "comments": len(comments[g]), "negative": len(negative.get(g, ())),
+                     "held": [k for k, c in (("comments", "n_segments"), ("negative", "n_negative"))
+                              if (str(site), g) in cells.get((r.theme, c), ())]} for g in sorted(comments)]
         concerns = []
         if plan is not None and len(plan):
             mine = plan[(plan["scope"].astype(str) == str(site)) & (plan["theme"] == r.theme)]
@@ -156,6 +163,10 @@ def _survey_line(qid: str, text: str, s, *, suppress_below: int = 21) -> dict:
     fmt = (lambda v: f"{float(v):.1f}") if mean else _pct
     if bool(s.get("suppressed")) or not schema.present(s.get("estimate")):
         result = f"not shown: fewer than {suppress_below} answers"  # the small number itself is not printed
+    elif bool(s.get("held_back")):  # secondary suppression (survey.suppression.held_back_scores)
+        from .survey.suppression import HELD_BACK_WORDS
+
+        result = HELD_BACK_WORDS
     else:
         result = f"{fmt(s['estimate'])} (95% interval {fmt(s['ci_low'])} to {fmt(s['ci_high'])}; {int(s['n'])} answers)"
         if not mean:
@@ -253,19 +264,25 @@ def group_counts_shown(by_group: list[dict], *, total: dict, suppress_below: int
     the smallest other one is written :data:`NOT_SHOWN` too: otherwise the total minus the shown groups gives
     the hidden one back (30 comments, 25 of them from patients: 5 from staff). A total of None is withheld
     (:func:`pledge_analysis.priorities.held_back`): then the groups, all shown, would add up to it, and the
-    smallest is written :data:`NOT_SHOWN`.
+    smallest is written :data:`NOT_SHOWN`. Groups that carry ``held`` (the columns held back by
+    :func:`pledge_analysis.priorities.held_cells`, as :func:`area_pages` gives them, which also counts the lines a
+    group's hospitals make) are written by that alone.
 
     >>> groups = [{"group": "primary", "comments": 25}, {"group": "staff", "comments": 5}]
     >>> [g["comments"] for g in group_counts_shown(groups, total={"comments": 30}, suppress_below=21,
     ...                                             columns=("comments",))]
     ['not shown', 'fewer than 21']
     """
-    from .priorities import second_to_hold
+    from .survey.suppression import second_to_hold
 
     out = [dict(g) for g in by_group]
     for col in columns:
         values = [int(g.get(col) or 0) for g in by_group]
         shown = [small_count(v, suppress_below) for v in values]
+        if any("held" in g for g in by_group):  # held by the programme-wide rule (priorities.held_cells)
+            for g, text in zip(out, shown):
+                g[col] = NOT_SHOWN if col in (g.get("held") or ()) else text
+            continue
         t = total.get(col)  # None: the total is withheld, so the groups must not add up to it either
         total_shown = t is not None and not (suppress_below and 0 < int(t) < suppress_below)
         if t is None and not (suppress_below and any(0 < v < suppress_below for v in values)):

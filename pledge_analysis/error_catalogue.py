@@ -100,6 +100,11 @@ CATALOGUE: tuple[Entry, ...] = (
           "a formula but not its result, so reading it would give an empty cell and lose what was typed.",
           "Open the workbook in Excel or LibreOffice and save it (that stores each result), or type the value "
           "itself in place of the formula; the message names each sheet, cell, row and column."),
+    Entry("PA116", "InputError", "an output folder of an earlier release would show a count that is now withheld",
+          "The folder was written before secondary suppression (a count or survey figure that is not small but "
+          "would give a hidden one back by subtraction is withheld): its shown texts still print such counts.",
+          "Run the analysis again with the same --out (`pledge-analysis run PROJECT --out OUT`), then serve it; "
+          "the message names the hospitals and figures concerned."),
     # ------------------------------------------------------------------ 2xx project files and options
     Entry("PA200", "ConfigError", "an option or setting is invalid",
           "A value outside its allowed set (a method name, a weight, a level) passed in Python or on the "

@@ -128,6 +128,7 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
     from .booklet import round_in_words, survey_dates
     from .uncertainty import N_BOOT, rank_intervals, with_rank_intervals
     from .survey import compare_to_benchmark, key_drivers, read_national, score_questions, score_responses
+    from .survey.suppression import held_back_scores
     from .text.deidentify import deidentify_tables
     from .text.deidentify_inputs import deidentify_attributes, deidentify_source_ids
     from .text.deidentify import Options
@@ -211,6 +212,8 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
                                 for b in ([], ["group"], ["site"], ["site", "group"])], ignore_index=True)
             national = read_national(cfg.benchmark) if cfg.benchmark else None
             scores = compare_to_benchmark(scores, questions, national, path=cfg.benchmark, **cfg.benchmark_select)
+            # secondary suppression: cells that would give a suppressed one back by subtraction, never shown
+            scores["held_back"] = held_back_scores(scores, cfg.suppress_below)
         else:
             scores = scored = None
     n_boot = cfg.priorities.get("resamples", N_BOOT)
@@ -295,6 +298,9 @@ def run_project(project: str | Path | ProjectConfig, *, keep_original_text: bool
         "standards": ({"file": cfg.source_id(cfg.standards), "name": standards.attrs.get("name"),
                        "verdicts": {str(k): int(v) for k, v in audit["verdict"].value_counts().sort_index().items()}}
                       if standards is not None else None),
+        # which disclosure rules the shown texts of this folder were written with (the view refuses a folder
+        # written before secondary suppression when the rule would hide something there: view.DISCLOSURE)
+        "disclosure": {"secondary_suppression": True},
         "survey": {"suppress_below": cfg.suppress_below,
                    # the questions' wording, for what the read-only view shows beside each code
                    "questions": ({str(q): str(t) for q, t in zip(questions["question_id"], questions["text"])

@@ -62,7 +62,8 @@ _COUNT_OF = {"prevalence": ("n_segments", "comments"), "negativity": ("n_negativ
 
 
 def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str = "negativity",
-                  min_comments: int | None = None, suppress_below: int | None = None):
+                  min_comments: int | None = None, suppress_below: int | None = None,
+                  units: pd.DataFrame | None = None):
     """Themes x scopes (groups or sites) heatmap of a themes column (default: negativity).
 
     An empty cell says why: "no comments" (no comment about the theme there); with ``min_comments`` (the
@@ -70,7 +71,9 @@ def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str
     comments is not drawn, as the priorities table does not give it; with ``suppress_below`` (the project's
     suppression rule), a prevalence or negativity whose count (``n_segments``, ``n_negative``) is under it is
     not drawn either ("fewer than 21 comments", "fewer than 21 negative comments"): the share times the
-    scope's total (or the comments) would give the hidden count back. A legend line under the chart says so."""
+    scope's total (or the comments) would give the hidden count back, nor one held back by secondary
+    suppression (:func:`pledge_analysis.priorities.held_back`; with ``units``, the coded units, over the hospitals'
+    counts by group too, as the reasons and the co-design pack hold them). A legend line under the chart says so."""
     import plotly.graph_objects as go
 
     # every theme of the table is a row, in the order of its name from the top (a theme no comment raised
@@ -92,7 +95,7 @@ def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str
         c = t.pivot_table(index="name", columns="scope", values=col, aggfunc="first").reindex_like(m)
         hidden = ((c > 0) & (c < suppress_below) & m.notna()).to_numpy()
         # and the cell that would give a hidden one back as the theme's total minus the others (held_back)
-        flag = held_back(themes[themes["n_segments"].fillna(0) > 0], suppress_below, [col])[col]
+        flag = held_back(themes[themes["n_segments"].fillna(0) > 0], suppress_below, [col], units=units)[col]
         kept = t.assign(_held=flag.reindex(t.index, fill_value=False).to_numpy())
         held = (kept.pivot_table(index="name", columns="scope", values="_held", aggfunc="first")
                 .reindex_like(m).fillna(False).astype(bool).to_numpy() & m.notna().to_numpy())
@@ -216,13 +219,21 @@ SPC_POINTS = {"common": ("common cause variation", "#768692", "circle"),
 FUNNEL_NAMED_UNITS = 20
 
 
+def _held_back_rows(t: pd.DataFrame) -> pd.Series:
+    """A scores-like table's ``held_back`` column (secondary suppression) as booleans; all False without one."""
+    if "held_back" not in t.columns:
+        return pd.Series(False, index=t.index)
+    return t["held_back"].fillna(False).astype(bool)
+
+
 def funnel_plot(f: pd.DataFrame, *, label: str = "site", title: str = "Funnel plot"):
     """Units against their size with 95% and 99.8% limits (from :func:`pledge_analysis.survey.funnel`);
     each unit's flag is in the legend and in its marker's shape (not only its colour). Each point says
     which unit it is (its ``label``) beside it, not only on hover: every unit when there are at most
     :data:`FUNNEL_NAMED_UNITS`, else the focus units (``is_focus``). A unit with no result (``suppressed``, or
-    no ``estimate``: too few respondents to publish) has no point; a note under the chart names it, without
-    its count."""
+    no ``estimate``: too few respondents to publish) has no point, nor has one held back (``held_back``:
+    secondary suppression, whose size would give a suppressed one back); a note under the chart names them,
+    without their counts."""
     import numpy as np
     import plotly.graph_objects as go
 
@@ -230,7 +241,11 @@ def funnel_plot(f: pd.DataFrame, *, label: str = "site", title: str = "Funnel pl
     from .survey.funnels import funnel_limits
 
     gone = f["estimate"].isna() | (f["suppressed"].fillna(False).astype(bool) if "suppressed" in f.columns else False)
+    # held back (secondary suppression, the scores' ``held_back``): its size would give a suppressed one back
+    held = _held_back_rows(f) & ~gone
     left_out = f.loc[gone, label].astype(str).tolist() if label in f.columns else [f"{int(gone.sum())} units"]
+    held_out = f.loc[held, label].astype(str).tolist() if label in f.columns else [f"{int(held.sum())} units"]
+    gone = gone | held
     f = f[~gone]
     if f.empty:
         raise InputError("funnel_plot has no unit with a result to draw: every one is suppressed (too few "
@@ -271,9 +286,16 @@ def funnel_plot(f: pd.DataFrame, *, label: str = "site", title: str = "Funnel pl
                         textfont=dict(size=12, color="#212B32"), customdata=who,
                         hovertemplate="%{customdata}: %{y:.1f}% of %{x}<extra></extra>")
     fig.update_layout(title=title, xaxis_title="respondents", yaxis_title="% positive", height=450)
-    if left_out:
-        text = wrap_note(f"Not shown: {', '.join(left_out)}: too few respondents, so the result is not "
-                         "published (suppressed)")
+    left_out = [x for x in left_out if x != "0 units"]
+    held_out = [x for x in held_out if x != "0 units"]
+    if left_out or held_out:
+        from .survey.suppression import HELD_BACK_WORDS
+
+        text = wrap_note("; ".join(
+            ([f"Not shown: {', '.join(left_out)}: too few respondents, so the result is not published "
+              "(suppressed)"] if left_out else [])
+            + ([f"{'Also not' if left_out else 'Not'} shown: {', '.join(held_out)}: {HELD_BACK_WORDS}"]
+               if held_out else [])))
         extra = 30 + 16 * text.count("<br>")
         fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=0, yshift=-50, xanchor="left",
                            yanchor="top", showarrow=False, font=dict(size=12, color="#4c6272"), align="left")
@@ -354,29 +376,40 @@ def question_label(qid, wording: dict | None = None, limit: int = QUESTION_LABEL
 def sites_heatmap(scores: pd.DataFrame, *, group: str = "all", wording: dict | None = None):
     """Questions x sites heatmap of % positive: one row per question, labelled with its short wording and code
     (:func:`question_label`, from ``wording``: ``question_id -> text``, e.g. the questions table's ``text``),
-    one column per site. A suppressed cell (too few respondents) is blank and says :data:`SUPPRESSED_CELL`; a
+    one column per site. A suppressed cell (too few respondents) is blank and says :data:`SUPPRESSED_CELL`, one
+    held back (``held_back``: secondary suppression) :data:`WITHHELD_CELL`; a
     site whose every result is suppressed is still a column (a small hospital is not left out), and a legend
     note under the chart says why. Every row keeps room for its label."""
     import plotly.graph_objects as go
 
     s = scores[(scores["group"] == group) & (scores["site"] != "all") & (scores["kind"] == "proportion")]
     hidden = s["suppressed"].astype(bool)
-    s = s.assign(pct=(100 * s["estimate"]).where(~hidden), hidden=hidden)
+    # held back (the scores' held_back): its % with the others' would narrow a suppressed cell's answers down
+    held = _held_back_rows(s) & ~hidden
+    s = s.assign(pct=(100 * s["estimate"]).where(~hidden & ~held), hidden=hidden, held=held)
     order = list(dict.fromkeys(s["question_id"]))  # the questionnaire's order, top to bottom
     m = s.pivot_table(index="question_id", columns="site", values="pct", aggfunc="first", dropna=False)
     m = m.reindex(index=[q for q in order if q in m.index])
     few = s.pivot_table(index="question_id", columns="site", values="hidden", aggfunc="any",
                         dropna=False).reindex_like(m).fillna(False).astype(bool).to_numpy()
+    kept = s.pivot_table(index="question_id", columns="site", values="held", aggfunc="any",
+                         dropna=False).reindex_like(m).fillna(False).astype(bool).to_numpy()
     labels = [question_label(q, wording) for q in m.index]
     fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=labels, colorscale="Blues", zmin=0, zmax=100,
                                colorbar=dict(title=dict(text="% positive")),
                                hovertemplate="%{x}, %{y}: %{z:.0f}%<extra></extra>",
                                **_blank_text(m, few, SUPPRESSED_CELL, blank=NO_ANSWER_CELL)))
+    if kept.any():  # a held-back cell says so, not "too few" (it is not small itself)
+        text = fig.data[0].text
+        fig.data[0].text = [[WITHHELD_CELL if k else t for k, t in zip(krow, trow)] for krow, trow in zip(kept, text)]
     fig.update_layout(title=f"% positive by question and site ({group})", height=160 + 30 * len(m),
                       margin=dict(t=60, b=50), yaxis_autorange="reversed")
     why = f"“{NO_ANSWER_CELL}”: nobody answered this question at this site"
     if few.any():
         why += f"; “{SUPPRESSED_CELL}”: too few respondents, so the result is not published (suppressed)"
+    if kept.any():
+        why += (f"; “{WITHHELD_CELL}”: held back as well, so that a result from too few respondents cannot be "
+                "worked out from it")
     return _blank_legend(fig, m, why)
 
 

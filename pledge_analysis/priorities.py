@@ -70,6 +70,8 @@ import pandas as pd
 
 from . import schema
 from .shrinkage import M_MAX, M_MIN, beta_binomial_shrink, normal_shrink_to_zero
+# second_to_hold: re-exported here (it was defined in this module)
+from .survey.suppression import HELD_BACK_WORDS, second_to_hold, with_held_back  # noqa: F401
 
 DEFAULT_WEIGHTS = {"prevalence": 0.25, "negativity": 0.3, "survey_gap": 0.3, "breadth": 0.0, "driver": 0.15}
 COMPONENTS = tuple(DEFAULT_WEIGHTS)
@@ -141,12 +143,15 @@ HELD_WORDS = "a withheld number"
 HIDDEN_COUNTS = ("n_segments", "n_negative", "n_respondents")
 
 
-def held_back(table: pd.DataFrame, suppress_below: int | None, columns=HIDDEN_COUNTS) -> pd.DataFrame:
+def held_back(table: pd.DataFrame, suppress_below: int | None, columns=HIDDEN_COUNTS,
+              units: pd.DataFrame | None = None) -> pd.DataFrame:
     """Counts (of a themes or priorities table) withheld although they are not small, so that no small count
     comes back by subtraction. The groups, and the hospitals, of a theme add up to its everyone row; when
     that row's count is shown and exactly one group's (or hospital's) is hidden ("fewer than 21"), the total
-    minus the others gives it back. Then the smallest other one is held back too (secondary suppression).
-    One boolean column per count in ``columns``, aligned to ``table``; all False without a rule.
+    minus the others gives it back. Then the smallest other one is held back too (secondary suppression,
+    :func:`held_cells`). With ``units`` (the coded units) the hospitals' counts by group, which the co-design
+    pack prints, are lines too: a hospital's groups add up to the hospital and a group's hospitals to the
+    group. One boolean column per count in ``columns``, aligned to ``table``; all False without a rule.
 
     >>> t = pd.DataFrame({"scope_type": ["all", "group", "group"], "scope": ["all", "primary", "staff"],
     ...                   "theme": "w", "n_segments": [30, 25, 5]})
@@ -157,35 +162,62 @@ def held_back(table: pd.DataFrame, suppress_below: int | None, columns=HIDDEN_CO
     out = pd.DataFrame(False, index=table.index, columns=cols)
     if not suppress_below or suppress_below <= 1 or not len(table):
         return out
-    for _, rows in table.groupby("theme", sort=False):
-        total = rows[rows["scope_type"] == "all"]
-        for kind in ("group", "site"):
-            members = rows[rows["scope_type"] == kind]
-            if len(members) < 2 or total.empty:
-                continue
-            for c in cols:
-                if 0 < int(total[c].iloc[0]) < suppress_below:
-                    continue  # the total is hidden itself: nothing to subtract from
-                v = members[c].fillna(0).astype(int)
-                pos = second_to_hold(v.tolist(), suppress_below)
-                if pos is not None:
-                    out.loc[v.index[pos], c] = True
+    held = held_cells(table, suppress_below, units, cols)
+    for c in cols:
+        out[c] = [_cell(st, sc) in held.get((th, c), ()) for th, st, sc in
+                  zip(table["theme"], table["scope_type"].astype(str), table["scope"].astype(str))]
     return out
 
 
-def second_to_hold(counts: list[int], suppress_below: int) -> int | None:
-    """Secondary suppression of counts that add up to a shown total: when exactly one of ``counts`` is
-    hidden (under ``suppress_below``), the position of the smallest other non-zero one (the first of equal
-    ones), which must be held back too; None when none or two or more are hidden (only their sum comes back).
+def _cell(scope_type: str, scope: str) -> tuple:
+    """A scope as a (site, group) cell: everyone ``("all", "all")``, a group ``("all", g)``, a site ``(s, "all")``."""
+    return ("all", "all") if scope_type == "all" else ("all", scope) if scope_type == "group" else (scope, "all")
 
-    >>> second_to_hold([25, 5, 40], 21), second_to_hold([25, 5, 3], 21), second_to_hold([25, 40], 21)
-    (0, None, None)
-    """
-    small = [0 < int(v) < suppress_below for v in counts]
-    if sum(small) != 1:
-        return None
-    others = [i for i, v in enumerate(counts) if int(v) > 0 and not small[i]]
-    return min(others, key=lambda i: (int(counts[i]), i)) if others else None
+
+def cell_counts(units: pd.DataFrame) -> pd.DataFrame:
+    """Per theme, hospital and group: ``n_segments`` (comments), ``n_negative`` (those negative: a comment is
+    negative about a theme when its most negative coded sentence is, as in the themes table) and
+    ``n_respondents``, from the coded units; the cells the co-design pack's table by group prints."""
+    cols = ["theme", "site", "group", "n_segments", "n_negative", "n_respondents"]
+    if units is None or not len(units) or not {"theme", "site", "group", "segment_id"} <= set(units.columns):
+        return pd.DataFrame(columns=cols)
+    u = schema.rename_legacy(units, "units")
+    if "sentiment_score" in u.columns:
+        u = u.sort_values("sentiment_score", kind="stable")
+    u = u.drop_duplicates(["segment_id", "theme"]).assign(site=lambda d: d["site"].astype(str),
+                                                           group=lambda d: d["group"].astype(str))
+    neg = u["sentiment"].eq("negative") if "sentiment" in u.columns else pd.Series(False, index=u.index)
+    who = u["respondent_id"] if "respondent_id" in u.columns else pd.Series(None, index=u.index)
+    g = u.assign(neg=neg, who=who).groupby(["theme", "site", "group"], sort=False)
+    return g.agg(n_segments=("segment_id", "size"), n_negative=("neg", "sum"),
+                 n_respondents=("who", "nunique")).reset_index()[cols]
+
+
+def held_cells(table: pd.DataFrame, suppress_below: int, units: pd.DataFrame | None = None,
+               columns=HIDDEN_COUNTS) -> dict:
+    """``{(theme, count column): {(site, group), ...}}``: the cells of each theme held back by the one
+    secondary-suppression rule (:func:`pledge_analysis.survey.suppression.hold_lines`), over the everyone, group
+    and site rows of ``table`` and, with ``units``, each hospital's counts by group (:func:`cell_counts`)."""
+    from .survey.suppression import hold_lines
+
+    cols = [c for c in columns if c in table.columns]
+    by_cell = cell_counts(units) if units is not None else None
+    out: dict = {}
+    for theme, rows in table.groupby("theme", sort=False):
+        inner = by_cell[by_cell["theme"] == theme] if by_cell is not None and len(by_cell) else None
+        for c in cols:
+            values = {_cell(st, sc): v for st, sc, v in zip(rows["scope_type"].astype(str), rows["scope"].astype(str),
+                                                            rows[c].fillna(0).astype(int))}
+            if inner is not None:
+                values.update({(s, g): int(v) for s, g, v in zip(inner["site"], inner["group"], inner[c])})
+            sites = [s for s, g in values if s != "all" and g == "all"]
+            groups = list(dict.fromkeys(g for s, g in values if g != "all"))  # also those only in the cells
+            lines = [(("all", "all"), [(s, "all") for s in sites]), (("all", "all"), [("all", g) for g in groups])]
+            if inner is not None:
+                lines += [((s, "all"), [(s, g) for g in groups]) for s in sites]
+                lines += [(("all", g), [(s, g) for s in sites]) for g in groups]
+            out[(theme, c)] = hold_lines(values, lines, suppress_below)
+    return out
 
 
 def scope_scores(scores: pd.DataFrame, scope_type: str, scope: str) -> pd.DataFrame:
@@ -316,7 +348,8 @@ def survey_evidence(themes: pd.DataFrame, codebook: pd.DataFrame, scores: pd.Dat
     """Per row of ``themes``: its survey items in plain text ("Q10 46% (benchmark 78%, n 120); Q13 not
     used: fewer answers than the suppression threshold (n 12)"); empty without items or scores. With a
     suppression rule in ``counts`` (:class:`CountWords`) a small number of answers reads "(fewer than 21
-    answers)" instead of "(n 12)"."""
+    answers)" instead of "(n 12)", and an item held back (the scores' ``held_back``: secondary suppression) reads
+    "Q10 not shown, so that ..." (:data:`~pledge_analysis.survey.suppression.HELD_BACK_WORDS`)."""
     items = dict(zip(codebook["code_id"], codebook["survey_items"]))
     if scores is None or not len(scores):
         return pd.Series("", index=themes.index, dtype=object)
@@ -332,7 +365,9 @@ def survey_evidence(themes: pd.DataFrame, codebook: pd.DataFrame, scores: pd.Dat
             r = rows.loc[q]
             n = int(r["n"]) if pd.notna(r["n"]) else 0
             answers = f"({counts.of(n, 'answer')})" if counts.hides(n) else f"(n {n})"
-            if r["why"]:
+            if counts.suppress_below and not r["suppressed"] and bool(r.get("held_back", False)):
+                parts.append(f"{q} {HELD_BACK_WORDS}")  # secondary suppression: neither its n nor its result
+            elif r["why"]:
                 parts.append(f"{q} not used: {r['why']} {answers}")
             else:
                 parts.append(f"{q} {100 * r['estimate']:.0f}% (benchmark {100 * r['benchmark']:.0f}%, "
@@ -740,11 +775,11 @@ def prioritise(themes: pd.DataFrame, units: pd.DataFrame, codebook: pd.DataFrame
                           missing=missing)
     counts = CountWords(suppress_below)
     df["survey_evidence"] = survey_evidence(df, codebook, scores)
-    df["survey_evidence_shown"] = survey_evidence(df, codebook, scores, counts)
+    df["survey_evidence_shown"] = survey_evidence(df, codebook, with_held_back(scores, suppress_below), counts)
     n_drivers = len(drivers) if drivers is not None else 0
     rows = list(df.itertuples(index=False))
     df["reason"] = [_reason(r, min_comments, n_drivers) for r in rows]
-    held = held_back(df, suppress_below)  # no small count of a group or hospital by subtraction
+    held = held_back(df, suppress_below, units=units)  # no small count of a group or hospital by subtraction
     held_counts = [tuple(int(getattr(r, c)) for c in held.columns if h[c]) for r, (_, h) in zip(rows, held.iterrows())]
     df["reason_shown"] = [_reason(r, min_comments, n_drivers, CountWords(suppress_below, held=h) if h else counts)
                           for r, h in zip(rows, held_counts)]

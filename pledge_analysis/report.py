@@ -203,13 +203,16 @@ def survey_table(scores: pd.DataFrame, wording: dict[str, str], suppress_below: 
 
     Columns: ``question``, ``respondents``, ``result``, ``95% interval``, ``benchmark``,
     ``gap to benchmark``, ``benchmark source``, ``suppressed``. With ``suppress_below`` (the project's
-    suppression rule) a suppressed row's respondents read "fewer than N", never the small number itself."""
+    suppression rule) a suppressed row's respondents read "fewer than N", never the small number itself; a row
+    held back (``held_back``: secondary suppression) shows neither its respondents nor its result."""
     from .codesign import small_count
+    from .survey.suppression import HELD_BACK_WORDS
 
     rows = []
     for r in scores.itertuples(index=False):
         kind = getattr(r, "kind", "proportion")
         supp = bool(getattr(r, "suppressed", False))
+        held = bool(getattr(r, "held_back", False)) and not supp  # secondary suppression: nothing of it shown
         bkind = str(getattr(r, "benchmark_kind", "") or "")
         bench = getattr(r, "benchmark", float("nan"))
         has_bench = pd.notna(bench) and bkind != "none"
@@ -222,20 +225,22 @@ def survey_table(scores: pd.DataFrame, wording: dict[str, str], suppress_below: 
             source = "No benchmark" + (f" ({reason})" if reason else "")
         rows.append({
             "question": question_label(r.question_id, wording),
-            "respondents": (small_count(int(r.n), suppress_below) if supp and suppress_below else int(r.n))
-            if pd.notna(r.n) else None,
-            "result": "" if supp else _value(r.estimate, kind),
-            "95% interval": "" if supp or pd.isna(r.ci_low) else f"{_value(r.ci_low, kind)} to {_value(r.ci_high, kind)}",
+            "respondents": ("not shown" if held else small_count(int(r.n), suppress_below) if supp and suppress_below
+                            else int(r.n)) if pd.notna(r.n) else None,
+            "result": "" if supp or held else _value(r.estimate, kind),
+            "95% interval": "" if supp or held or pd.isna(r.ci_low)
+            else f"{_value(r.ci_low, kind)} to {_value(r.ci_high, kind)}",
             "benchmark": _value(bench, kind) if has_bench else "No benchmark",
-            "gap to benchmark": ("" if supp else _gap(getattr(r, "gap", float("nan")), kind)) if has_bench else "No benchmark",
+            "gap to benchmark": ("" if supp or held else _gap(getattr(r, "gap", float("nan")), kind)) if has_bench
+            else "No benchmark",
             "benchmark source": source,
-            "suppressed": "yes (too few respondents)" if supp else "",
+            "suppressed": "yes (too few respondents)" if supp else f"yes ({HELD_BACK_WORDS})" if held else "",
         })
     return pd.DataFrame(rows, columns=["question", "respondents", "result", "95% interval", "benchmark",
                                        "gap to benchmark", "benchmark source", "suppressed"])
 
 
-_CODE = re.compile(r"(?<![\w(])([A-Z]{1,4}\d{0,3})(?= \d+%| not used| \d+\.\d / 10)")
+_CODE = re.compile(r"(?<![\w(])([A-Z]{1,4}\d{0,3})(?= \d+%| not used| not shown| \d+\.\d / 10)")
 
 
 def _words_for_codes(text: str, wording: dict[str, str]) -> str:
@@ -310,6 +315,49 @@ def _survey_note(result) -> str:
         if len(other):
             note += " Other cells: " + "; ".join(f"{k} ({v:,})" for k, v in other.items()) + "."
     return note
+
+
+#: the counts of the "What was read" tables: each source's rows read = rows kept + rows set aside, and each column
+#: adds up over the sources to the run's totals
+SOURCE_COUNTS = ("rows_read", "respondents_kept", "rows_kept", "rows_set_aside")
+#: how a count of the "What was read" tables held back by secondary suppression reads
+NOT_SHOWN = "not shown"
+
+
+def counts_shown(table: pd.DataFrame, suppress_below: int | None, columns=SOURCE_COUNTS,
+                 parts_of: dict | None = None, exact=(), totals=None) -> pd.DataFrame:
+    """A table of counts (the sources read) as the report prints it: a count under ``suppress_below`` (and above
+    0) reads "fewer than N", and a count that would give such a one back by arithmetic reads :data:`NOT_SHOWN`
+    (:func:`pledge_analysis.survey.suppression.hold_lines`): a column in ``totals`` (None: every column) adds
+    up over the rows to a total the page prints, and ``parts_of`` (``{total_column: [part columns]}``) names
+    columns that add up within a row (rows read = rows kept + rows set aside); ``exact`` columns are printed
+    as they are even when small (rows set aside: a count of the data's faults, not of people), unless one
+    would give a hidden count back. Without a rule, the table as it is.
+
+    >>> t = pd.DataFrame({"source_id": ["a.csv", "b.csv", "c.csv"], "rows_read": [70, 45, 4]})
+    >>> counts_shown(t, 21, ["rows_read"])["rows_read"].tolist()
+    ['70', 'not shown', 'fewer than 21']
+    """
+    from .codesign import small_count
+    from .survey.suppression import hold_lines
+
+    cols = [c for c in columns if c in table.columns]
+    if not suppress_below or suppress_below <= 1 or not len(table) or not cols:
+        return table
+    num = {c: pd.to_numeric(table[c], errors="coerce") for c in cols}
+    values = {(i, c): num[c][i] for c in cols for i in table.index if pd.notna(num[c][i])}
+    summed = [c for c in cols if totals is None or c in totals]
+    values.update({("total", c): max(int(num[c].fillna(0).sum()), suppress_below) for c in summed})  # shown
+    lines = [(("total", c), [(i, c) for i in table.index if (i, c) in values]) for c in summed]
+    lines += [((i, t), [(i, p) for p in parts if (i, p) in values]) for t, parts in (parts_of or {}).items()
+              for i in table.index if (i, t) in values]
+    small = {k for k, v in values.items() if k[0] != "total" and k[1] not in exact and 0 < int(v) < suppress_below}
+    held = hold_lines(values, lines, suppress_below, hidden=small)
+    out = table.copy()
+    for c in cols:
+        out[c] = [None if pd.isna(num[c][i]) else NOT_SHOWN if (i, c) in held else f"{int(num[c][i]):,}"
+                  if c in exact else small_count(int(num[c][i]), suppress_below) for i in table.index]
+    return out
 
 
 #: How many of the least certain redactions the report lists (``least_certain`` lists more).
@@ -475,9 +523,12 @@ def standards_section(result, suppress_below: int | None = None) -> list[str]:
     shown = audit.drop(columns=["reason", "survey_figures"]).rename(
         columns={"standard_id": "standard", "n_comments": "comments", "n_negative": "negative",
                  "survey_figures_shown": "survey figures", "reason_shown": "reason"})
-    for c in ("comments", "negative"):  # the project's suppression rule, as in the priorities' reasons
+    held = shown["counts_held_back"].fillna("").astype(str) if "counts_held_back" in shown.columns else \
+        pd.Series("", index=shown.index)
+    for c, col in (("comments", "n_comments"), ("negative", "n_negative")):  # the suppression rule, as in the reasons
         if c in shown.columns:
-            shown[c] = [small_count(int(x), suppress_below) if pd.notna(x) else "" for x in shown[c]]
+            shown[c] = [NOT_SHOWN if col in h.split("; ") else small_count(int(x), suppress_below) if pd.notna(x)
+                        else "" for x, h in zip(shown[c], held)]
     out.append(_table(shown, ["site", "standard", "statement", "group", "verdict", "reason", "comments", "negative",
                               "survey figures"], max_rows=500, name="standards_audit"))
     return out
@@ -527,10 +578,10 @@ def write_report(result, path: str | Path) -> None:
     if len(result.themes):
         theme_figs.append(("Negativity by theme and group", plots.theme_heatmap(result.themes, scope_type="group",
                                               min_comments=(result.run_log.get("priorities") or {}).get("min_comments"),
-                                              suppress_below=min_n)))
+                                              suppress_below=min_n, units=result.units)))
         theme_figs.append(("Prevalence by theme and site",  # no share of a hidden count (it and the total give it)
                            plots.theme_heatmap(result.themes, scope_type="site", value="prevalence",
-                                               suppress_below=min_n)))
+                                               suppress_below=min_n, units=result.units)))
     survey_fig = None  # in the survey section, above the table it draws
     if len(result.scores):
         labelled = result.scores.copy()
@@ -551,13 +602,18 @@ def write_report(result, path: str | Path) -> None:
                  f"{rows['segments_kept']:,} comments and transcript turns kept; {rows['set_aside']:,} rows or answers "
                  "set aside (listed in <code>set_aside.csv</code>).</p>"
                  f"<p class='note'>{DOWNLOAD_NOTE} Counts of comments, people and answers under the project's "
-                 f"suppression rule ({min_n or 0}) read “fewer than {min_n or 0}” in the reasons, survey figures "
-                 "and standards audit.</p>")
+                 f"suppression rule ({min_n or 0}) read “fewer than {min_n or 0}” in the reasons, survey figures, "
+                 "standards audit and the tables below; a count that would give such a one back by subtraction "
+                 f"reads “{NOT_SHOWN}” (the output files keep every count).</p>")
     sources = pd.DataFrame(result.run_log["sources"])
     for c in ("source_id", "path"):
         if c in sources.columns:
             sources[c] = [rel(x) if isinstance(x, str) else x for x in sources[c]]
-    parts.append(_table(sources, name="sources"))
+    # no exact small count of a source (often one hospital's export), nor one worked out from the others
+    # (a survey's rows kept are its respondents kept, one row each; the page prints the respondents' total)
+    parts.append(_table(counts_shown(sources, min_n, parts_of={"rows_read": ["rows_kept", "rows_set_aside"],
+                                                               "respondents_kept": ["rows_kept"]},
+                                     exact=("rows_set_aside",), totals=("respondents_kept",)), name="sources"))
     if result.run_log.get("set_aside_by_reason"):
         parts.append(_table(pd.Series(result.run_log["set_aside_by_reason"], name="rows").rename_axis("reason").reset_index(),
                             name="set_aside_by_reason"))

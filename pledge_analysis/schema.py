@@ -86,6 +86,11 @@ SCORES = (
     "site", "group", "question_id", "n", "positives", "estimate", "ci_low", "ci_high",
     "suppressed", "kind",
 )
+#: Added to the scores table by the run (``survey_scores.csv``), after the benchmark columns: ``held_back``, true
+#: where a cell is not suppressed itself but is not shown to a person either, because with it a suppressed cell's
+#: number of answers would come back by subtraction (secondary suppression,
+#: :func:`pledge_analysis.survey.suppression.held_back_scores`; its ``n`` and estimate stay in the file).
+SCORES_SHOWN = ("held_back",)
 #: Prioritised improvement areas (meaning of each column: :mod:`pledge_analysis.priorities`). ``rank_low``,
 #: ``rank_high`` (95% bootstrap interval of the rank) and ``p_top3`` (share of resamples with the theme in
 #: the top 3) come from :func:`pledge_analysis.uncertainty.rank_intervals`; ``n_items`` is the number of
@@ -110,11 +115,14 @@ CROSS_SITE = (
 #: The standards audit (:func:`pledge_analysis.standards.standards_audit`, ``standards_audit.csv``): one row
 #: per hospital and standard; ``negative_share`` (of the hospital's comments on the standard's codes) with
 #: its 95% Wilson interval ``negative_share_low`` / ``negative_share_high`` (meaning of each column:
-#: :data:`pledge_analysis.standards.AUDIT_COLUMNS`).
+#: :data:`pledge_analysis.standards.AUDIT_COLUMNS`). ``counts_held_back``: which of the row's counts
+#: (``n_comments``, ``n_negative``, joined by "; ") the shown texts withhold although they are not small, because
+#: with the other hospitals' they would give a hidden one back (secondary suppression).
 STANDARDS_AUDIT = (
     "site", "site_name", "standard_id", "statement", "group", "verdict", "codes", "survey_items", "n_comments",
     "n_negative", "negative_share", "negative_share_low", "negative_share_high", "comments_finding", "n_answers",
     "items_used", "items_short", "survey_figures", "reason", "survey_figures_shown", "reason_shown",
+    "counts_held_back",
 )
 #: The action plan ("You said / We plan to / By"). ``code_id``: the code whose concern statement is
 #: ``you_said``; ``audience``: ``patients`` (the patient booklet) or ``staff`` (the staff plan only);

@@ -165,6 +165,9 @@ def _item(qid: str, row, wording: dict, target, counts: CountWords = CountWords(
     if bool(row.get("suppressed")) or pd.isna(row.get("estimate")):
         return {"used": False, "short": False, "n": 0,
                 "text": f"{label}: not shown, too few answers ({counts.number(n)}) to use"}
+    from .survey.suppression import HELD_BACK_WORDS
+
+    held = bool(row.get("held_back")) and bool(counts.suppress_below)  # the shown text of a held-back figure
     if target is not None:
         against, what = float(target), f"the standard's target {_fmt(target, kind)}"
     elif pd.notna(row.get("benchmark")) and str(row.get("benchmark_kind") or "") != "none":
@@ -173,13 +176,15 @@ def _item(qid: str, row, wording: dict, target, counts: CountWords = CountWords(
         what = f"{'the national figure' if national else 'the programme average'} {_fmt(against, kind)}"
     else:
         return {"used": False, "short": False, "n": 0,
-                "text": f"{label}: {_fmt(row['estimate'], kind)} ({counts.of(n, 'answer')}), nothing to compare it "
-                        "with"}
+                "text": f"{label}: " + (HELD_BACK_WORDS if held else f"{_fmt(row['estimate'], kind)} "
+                                        f"({counts.of(n, 'answer')}), nothing to compare it with")}
     short = float(row["ci_high"]) < against
     above = float(row["ci_low"]) > against
     finding = "below it" if short else ("above it" if above else "not clearly different")
     result = (f"{_fmt(row['estimate'], kind)}{' positive' if kind != 'mean' else ''} (95% interval "
               f"{_fmt(row['ci_low'], kind)} to {_fmt(row['ci_high'], kind)}; {counts.of(n, 'answer')}) against {what}: {finding}")
+    if held:
+        result = HELD_BACK_WORDS  # still evidence for the verdict; its figures are not printed
     return {"used": True, "short": short, "n": n, "text": f"{label}: {result}"}
 
 
@@ -244,7 +249,10 @@ def standards_audit(standards: pd.DataFrame, *, sites: dict, units: pd.DataFrame
     u = units if units is not None and len(units) else pd.DataFrame(columns=["segment_id", "theme", "codes", "site",
                                                                               "group", "sentiment"])
     unit_codes = [set(str(c).split(";")) | {str(t)} for c, t in zip(u["codes"].fillna(""), u["theme"].astype(str))]
-    sc = scores if scores is not None and len(scores) else pd.DataFrame(columns=["site", "group", "question_id"])
+    from .survey.suppression import with_held_back
+
+    sc = with_held_back(scores, suppress_below)  # secondary suppression, for the shown figures
+    sc = sc if sc is not None and len(sc) else pd.DataFrame(columns=["site", "group", "question_id"])
     score_at = {(str(s), str(g), str(q)): r for s, g, q, r in
                 zip(sc["site"], sc["group"], sc["question_id"], sc.to_dict("records"))}
     # per standard, the units coded to one of its codes (or a sub-code) and from its group: found once
@@ -292,8 +300,37 @@ def standards_audit(standards: pd.DataFrame, *, sites: dict, units: pd.DataFrame
                 "reason": _reason(verdict, comments, items, s.group, s.negative_share),
                 "survey_figures_shown": " | ".join(i["text"] for i in shown),
                 "reason_shown": _reason(verdict, comments, items, s.group, s.negative_share, counts),
+                "counts_held_back": "", "_comments": comments, "_items": items, "_threshold": s.negative_share,
             })
+    _hold_back_counts(rows, suppress_below)
     return pd.DataFrame(rows, columns=list(AUDIT_COLUMNS))
+
+
+def _hold_back_counts(rows: list[dict], suppress_below: int | None) -> None:
+    """Secondary suppression of the audit's comment counts (in place): a standard's hospitals add up to its
+    programme-wide count (which the reasons print when the standard's codes are a theme's), so where exactly
+    one hospital's count is hidden the smallest other is withheld too (:func:`hold_lines`): named in
+    ``counts_held_back`` and written "a withheld number" in ``reason_shown``."""
+    from .survey.suppression import hold_lines
+
+    extra = ("_comments", "_items", "_threshold")
+    if suppress_below and suppress_below > 1:
+        for sid in dict.fromkeys(r["standard_id"] for r in rows):
+            mine = [i for i, r in enumerate(rows) if r["standard_id"] == sid and r["site"] != "all"]
+            held: dict = {}
+            for c in ("n_comments", "n_negative"):
+                values = {("total",): max(sum(rows[i][c] for i in mine), suppress_below), **{i: rows[i][c] for i in mine}}
+                for i in hold_lines(values, [(("total",), mine)], suppress_below) - {("total",)}:
+                    held.setdefault(i, []).append(c)
+            for i, cols in held.items():
+                r = rows[i]
+                r["counts_held_back"] = "; ".join(cols)
+                counts = CountWords(suppress_below, held=tuple(int(r[c]) for c in cols))
+                r["reason_shown"] = _reason(r["verdict"], r["_comments"], r["_items"], r["group"], r["_threshold"],
+                                            counts)
+    for r in rows:
+        for k in extra:
+            r.pop(k, None)
 
 
 def verdict_matrix(audit: pd.DataFrame) -> pd.DataFrame:

@@ -110,7 +110,68 @@ def read_outputs(out: str | Path) -> RunOutputs:
     plan, _ = read_action_plan_xlsx(folder / "action_plan.xlsx")
     audit = (rename_legacy(_read_csv(folder / AUDIT_FILE, hint), "standards_audit") if (folder / AUDIT_FILE).is_file()
              else None)
-    return RunOutputs(folder, run_log, priorities, plan, audit, _sites(run_log, priorities))
+    outputs = RunOutputs(folder, run_log, priorities, plan, audit, _sites(run_log, priorities))
+    leaks = earlier_release_leaks(outputs)
+    if leaks:
+        raise InputError(f"this output folder was written by an earlier release, before a count or survey figure that "
+                         "would give a hidden one back by subtraction was withheld, and its pages would print "
+                         f"{len(leaks)} such figure(s): {'; '.join(leaks[:5])}{' ...' if len(leaks) > 5 else ''}",
+                         path=folder, code="PA116",
+                         hint="Run the analysis again with this --out (`pledge-analysis run PROJECT --out OUT`); "
+                              "then serve it.")
+    return outputs
+
+
+#: the run log's key saying which disclosure rules its folder's shown texts were written with
+DISCLOSURE = "disclosure"
+
+
+def earlier_release_leaks(outputs: RunOutputs) -> list[str]:
+    """What the pages of an output folder written before secondary suppression (its run log has no
+    :data:`DISCLOSURE` entry) would print that the rule now withholds: a hospital's count of comments, people
+    or negative comments that, with the programme's and the other hospitals', gives a hidden one back
+    (:func:`pledge_analysis.priorities.held_back` on ``priorities.csv``), and a survey figure in a hospital's
+    evidence held back by :func:`pledge_analysis.survey.suppression.held_back_scores` (on ``survey_scores.csv``).
+    Re-derived from the folder's own tables; empty for a folder of this release, or when nothing would be
+    withheld (then the folder is served as it is)."""
+    log = outputs.run_log or {}
+    if (log.get(DISCLOSURE) or {}).get("secondary_suppression"):
+        return []
+    threshold = (log.get("survey") or {}).get("suppress_below") or 21
+    p, out = outputs.priorities, []
+    from .priorities import HIDDEN_COUNTS, held_back
+
+    if {"theme", "scope_type", "n_segments"} <= set(p.columns):
+        counted = p.assign(**{c: pd.to_numeric(p[c], errors="coerce").fillna(0).astype(int) for c in HIDDEN_COUNTS
+                              if c in p.columns})
+        held = held_back(counted, threshold)
+        words = {"n_segments": "comments", "n_negative": "negative comments", "n_respondents": "people"}
+        for i in held.index[held.any(axis=1)]:
+            text = p.at[i, "reason_shown"] if "reason_shown" in p.columns else None
+            text = text if isinstance(text, str) else shown_reason(p.loc[i].to_dict(), threshold) or ""
+            # printed, not already withheld (a folder of session 10 withheld these and is fine)
+            printed = [c for c in held.columns
+                       if held.at[i, c] and re.search(rf"(?<![\d,]){counted.at[i, c]:,}(?![\d,])", text)]
+            if printed and p.at[i, "scope_type"] == "site":
+                out.append(f"{p.at[i, 'scope']}: the {', '.join(words[c] for c in printed)} about {p.at[i, 'name']}")
+    scores_file = outputs.folder / "survey_scores.csv"
+    if scores_file.is_file() and "survey_evidence" in p.columns:
+        from .survey.suppression import held_back_scores
+
+        sc = _read_csv(scores_file, "Run the analysis again.")
+        if {"site", "group", "question_id", "n"} <= set(sc.columns):
+            held = held_back_scores(sc.assign(n=pd.to_numeric(sc["n"], errors="coerce").fillna(0)), threshold)
+            here = p[p["scope_type"] == "site"]
+            # what the page prints: the shown text where the folder has one, else the analysts' (survey_lines)
+            printed = here["survey_evidence"]
+            if "survey_evidence_shown" in here.columns:
+                shown = here["survey_evidence_shown"]
+                printed = shown.where(shown.map(lambda x: isinstance(x, str)), printed)
+            for s, g, q in zip(sc["site"][held], sc["group"][held], sc["question_id"][held]):
+                ev = printed[here["scope"].astype(str) == str(s)].dropna().astype(str)
+                if g == "all" and any(re.search(rf"(?<!\S){re.escape(str(q))} \d+%", e) for e in ev):
+                    out.append(f"{s}: the survey result of {q}")
+    return out
 
 
 def _read_csv(path: Path, hint: str) -> pd.DataFrame:
@@ -175,7 +236,8 @@ def _quotes(value) -> list[str]:
 
 
 _USED = re.compile(r"(?P<q>\S+) (?P<est>\d+)% \(benchmark (?P<bench>\d+)%, n (?P<n>\d+)\)")
-_NOT_USED = re.compile(r"(?P<q>\S+) not used: (?P<why>.+) \(n (?P<n>\d+)\)")
+# the analysts' text says "(n 13)", the shown one "(fewer than 21 answers)"
+_NOT_USED = re.compile(r"(?P<q>\S+) not used: (?P<why>.+) \((?:n (?P<n>\d+)|[^()]*answers?)\)")
 
 
 def survey_lines(evidence, run_log: dict) -> list[str]:
@@ -193,7 +255,13 @@ def survey_lines(evidence, run_log: dict) -> list[str]:
     survey = (run_log or {}).get("survey") or {}
     wording, threshold = survey.get("questions") or {}, survey.get("suppress_below") or 21
     out = []
+    from .survey.suppression import HELD_BACK_WORDS
+
     for item in (x.strip() for x in evidence.split("; ") if x.strip()):
+        if item.endswith(" " + HELD_BACK_WORDS) and " " not in item[:-len(HELD_BACK_WORDS) - 1]:
+            q = item.split(" ", 1)[0]  # held back (secondary suppression): neither its result nor its answers
+            out.append(f"{wording[q]} ({q}): {HELD_BACK_WORDS}" if wording.get(q) else f"{q}: {HELD_BACK_WORDS}")
+            continue
         m = _USED.fullmatch(item) or _NOT_USED.fullmatch(item)
         if not m:
             out.append(item)
@@ -279,7 +347,9 @@ def priorities_html(outputs: RunOutputs, site: str, *, top: int = TOP) -> str:
         reason = shown_reason(r, threshold)  # small counts as "fewer than N"
         if reason:
             out.append(f"<p>{_e(reason)}</p>")
-        lines = survey_lines(r.get("survey_evidence"), outputs.run_log)
+        # the text written for showing (held-back figures not printed); an earlier release's: the analysts' one
+        shown = r.get("survey_evidence_shown")
+        lines = survey_lines(shown if isinstance(shown, str) else r.get("survey_evidence"), outputs.run_log)
         if lines:
             out.append("<p><b>Survey questions:</b></p><ul class='survey'>"
                        + "".join(f"<li>{_e(x)}</li>" for x in lines) + "</ul>")
