@@ -108,6 +108,8 @@ def rank_certainty(rank: int, low=None, high=None, p_top3=None, *, n_boot: int |
 
     >>> rank_certainty(2, 1, 4, 0.71, n_boot=100, n_areas=12)
     'Ranked 2nd of 12 areas. In 100 resamples of the data it ranked between 1st and 4th (95 times in 100), and in the top three 71 times in 100: it is probably among the top three.'
+    >>> rank_certainty(3, 1, 3, 1.0, n_boot=100, n_areas=3)
+    'Ranked 3rd of 3 areas. In 100 resamples of the data it ranked between 1st and 3rd (95 times in 100). With only 3 areas here, every area is in the top three, so that says nothing about this one.'
     >>> rank_certainty(3)
     'Ranked 3rd. How sure this is was not measured (priorities: resamples is 0).'
     >>> rank_certainty(1, n_boot=100)
@@ -124,6 +126,9 @@ def rank_certainty(rank: int, low=None, high=None, p_top3=None, *, n_boot: int |
     times = f"In {n_boot} resamples of the data" if n_boot else "When the data were resampled"
     where = (f"it ranked {ordinal(lo)} at least 95 times in 100" if lo == hi
              else f"it ranked between {ordinal(lo)} and {ordinal(hi)} (95 times in 100)")
+    if n_areas and n_areas <= 3:  # every area is in the top three: saying so would read as a finding
+        return (f"{head} {times} {where}. With only {n_areas} areas here, every area is in the top three, so "
+                "that says nothing about this one.")
     k = int(round(100 * p))
     top = ("every time" if k == 100 else "never" if k == 0 else f"{k} {'time' if k == 1 else 'times'} in 100")
     sure = ("almost certainly among the top three" if p >= 0.9 else "probably among the top three" if p >= 0.5

@@ -148,7 +148,8 @@ def rank_columns(priorities: pd.DataFrame, unranked: set | None = None) -> pd.Da
     """``priorities`` with the report's ``rank (95% interval)`` ("2 (1-4)") and ``in top 3`` ("71%") columns
     (when the run resampled, i.e. has ``rank_low``); in a scope where no area stands out
     (:func:`pledge_analysis.priorities.unranked_scopes`, of ``priorities`` unless ``unranked`` gives them, as
-    found on all of a scope's areas) they read "not ranked" and nothing."""
+    found on all of a scope's areas) they read "not ranked" and nothing; in a scope of 3 areas or fewer, where
+    every area is in the top three, ``in top 3`` reads "only 3 areas", not "100%"."""
     from .priorities import unranked_scopes
 
     top = priorities.copy()
@@ -158,7 +159,10 @@ def rank_columns(priorities: pd.DataFrame, unranked: set | None = None) -> pd.Da
     off = [(str(a), str(b)) in unranked for a, b in zip(top["scope_type"], top["scope"])]
     top["rank (95% interval)"] = ["not ranked" if o else f"{r} ({lo:.0f}-{hi:.0f})" if pd.notna(lo) else str(r)
                                   for o, r, lo, hi in zip(off, top["rank"], top["rank_low"], top["rank_high"])]
-    top["in top 3"] = ["" if o or pd.isna(p) else f"{p:.0%}" for o, p in zip(off, top["p_top3"])]
+    # a scope of 3 areas or fewer has every area in its top three: "100%" would read as a finding
+    areas = top.groupby([top["scope_type"].astype(str), top["scope"].astype(str)])["rank"].transform("size")
+    top["in top 3"] = ["" if o or pd.isna(p) else f"only {k} areas" if k <= 3 else f"{p:.0%}"
+                       for o, p, k in zip(off, top["p_top3"], areas)]
     return top
 
 
