@@ -10,8 +10,10 @@ STAND_IN_LABEL = "hatched: no usable survey result, the comments stand in"
 
 def priority_bars(priorities: pd.DataFrame, *, scope: str = "all", top: int = 10, weights: dict | None = None):
     """Ranked priorities in one scope, each bar split into its weighted components (they add up to
-    the score; a component standing in for missing survey evidence is drawn hatched), with the
-    bootstrap rank interval in the label when the table has one."""
+    the score, printed at the bar's end; a component standing in for missing survey evidence is drawn
+    hatched; the legend lists only the components some bar has), with the bootstrap rank interval in the
+    label when the table has one. The title names a group in words ("Priorities: Primary breast cancer
+    patients", "Priorities: everyone")."""
     import plotly.graph_objects as go
 
     from .priorities import COMPONENTS, resolve_weights
@@ -33,13 +35,22 @@ def priority_bars(priorities: pd.DataFrame, *, scope: str = "all", top: int = 10
     fig = go.Figure()
     colours = {"prevalence": "#005EB8", "negativity": "#DA291C", "survey_gap": "#FFB81C", "breadth": "#768692",
                "driver": "#330072"}
+    ends = pd.Series(0.0, index=p.index)
     for comp in COMPONENTS:
         if w[comp] == 0:
             continue
         value, stand_in = used[comp]
-        fig.add_bar(y=labels, x=(value.fillna(0) * w[comp] / total).round(4), name=comp.replace("_", " "),
+        part = (value.fillna(0) * w[comp] / total).round(4)
+        ends = ends + part
+        # a component no bar has (no survey result in this scope) is not listed in the legend
+        fig.add_bar(y=labels, x=part, name=comp.replace("_", " "), showlegend=bool(value.notna().any()),
                     orientation="h", marker_color=colours[comp], marker_pattern_shape=["/" if s else "" for s in stand_in],
                     hovertext=hover, hoverinfo="text+name")
+    # each area's score at the end of its bar (the parts add up to it), so the bar reads as a number
+    score = p["priority_score"] if "priority_score" in p.columns else ends
+    fig.add_scatter(y=labels, x=ends, mode="text", text=[f"{x:.2f}" if pd.notna(x) else "" for x in score],
+                    textposition="middle right", textfont=dict(size=11, color="#212B32"), showlegend=False,
+                    hoverinfo="skip", cliponaxis=False)
     if any(used[c][1].any() for c in COMPONENTS if w[c]):  # say what the hatching means
         fig.add_bar(y=[None], x=[None], name=STAND_IN_LABEL, orientation="h", marker_color="#ffffff",
                     marker_line_color="#425563", marker_line_width=1, marker_pattern_shape="/",
@@ -48,10 +59,14 @@ def priority_bars(priorities: pd.DataFrame, *, scope: str = "all", top: int = 10
     fig.add_vline(x=0.5, line_dash="dot", line_color="#425563", annotation_text="0.5 = unremarkable",
                   annotation_position="top", annotation_yshift=2)
     height, top_margin, bottom_margin = 150 + 32 * len(p), 70, 110
-    fig.update_layout(barmode="stack", title=dict(text=f"Priorities ({scope})", y=1, yanchor="top", yref="container",
+    from .pledge import WHO
+
+    who = "everyone" if scope == "all" else WHO.get(str(scope), str(scope))  # a group in words, a site's code
+    fig.update_layout(barmode="stack", title=dict(text=f"Priorities: {who}", y=1, yanchor="top", yref="container",
                                                   pad=dict(t=12)),
-                      xaxis_title="score (0.5 = no different from the reference)", xaxis_range=[0, 1], height=height,
-                      margin=dict(l=10, r=10, t=top_margin, b=bottom_margin),
+                      xaxis_title="priority score: the coloured parts add up to it (0.5 = no different from the reference)",
+                      xaxis_range=[0, 1], height=height,
+                      margin=dict(l=10, r=40, t=top_margin, b=bottom_margin),
                       legend=dict(orientation="h", traceorder="normal", x=0, xanchor="left", yanchor="top",
                                   y=-60 / (height - top_margin - bottom_margin)))
     return fig

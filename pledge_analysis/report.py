@@ -398,17 +398,17 @@ def coding_section(result, suppress_below: int | None = None) -> list[str]:
            + (f" A theme with fewer than {suppress_below} comments has its counts written “fewer than "
               f"{suppress_below}”, as in the reasons." if suppress_below and suppress_below > 1 else "") + "</p>",
            f"<p>{html.escape(mc.message)}</p>"]
-    table = counts.rename(columns={"name": "theme name", "n_segments": "segments counted", "human": "people",
+    table = counts.rename(columns={"name": "theme name", "n_segments": "comments and turns", "human": "people",
                                    "rejected_by_people": "rejected by people"})
     if suppress_below and suppress_below > 1:
         from .codesign import small_count
 
-        table = table.astype({c: object for c in ("segments counted", "people", "rules", "model",
+        table = table.astype({c: object for c in ("comments and turns", "people", "rules", "model",
                                                   "rejected by people")})
         hidden = [0 < int(n) < suppress_below for n in counts["n_segments"]]
-        for c in ("segments counted", "people", "rules", "model", "rejected by people"):
+        for c in ("comments and turns", "people", "rules", "model", "rejected by people"):
             table[c] = [small_count(int(v), suppress_below) if h else int(v) for v, h in zip(table[c], hidden)]
-    out.append(_table(table, ["theme", "theme name", "segments counted", "people", "rules", "model",
+    out.append(_table(table, ["theme", "theme name", "comments and turns", "people", "rules", "model",
                               "rejected by people"], 80, name="themes_by_coder"))
     out += _no_theme_part(result)
     if len(mc.quality):
@@ -417,14 +417,14 @@ def coding_section(result, suppress_below: int | None = None) -> list[str]:
             q[c] = [f"{x:.2f}" for x in q[c]]
         if mc.settings.get("finetune"):
             out.append("<h3>Model quality on the reviewed codings (held-out 15%)</h3><p class='note'>"
-                       "The classifier averaged with a fine-tuned MiniLM head, scored on the 15% of reviewed segments "
-                       "the fine-tuned head was not trained on; support = accepted segments among them; suggested = "
-                       "model codes added in this run. Each code's threshold is tuned on the same segments, so these "
+                       "The classifier averaged with a fine-tuned MiniLM head, scored on the 15% of reviewed comments "
+                       "the fine-tuned head was not trained on; support = accepted comments among them; suggested = "
+                       "model codes added in this run. Each code's threshold is tuned on the same comments, so these "
                        "are slightly optimistic. Also in <code>machine_coding_quality.csv</code>.</p>")
         else:
             out.append("<h3>Model quality on the reviewed codings (cross-validated)</h3><p class='note'>"
-                       f"{mc.settings['folds']}-fold cross-validation on the reviewed segments: the model is scored on "
-                       "segments it was not trained on; support = accepted segments; suggested = model codes added "
+                       f"{mc.settings['folds']}-fold cross-validation on the reviewed comments: the model is scored on "
+                       "comments it was not trained on; support = accepted comments; suggested = model codes added "
                        "in this run. Each code's threshold is tuned on the same folds, so these are slightly "
                        "optimistic. Also in <code>machine_coding_quality.csv</code>.</p>")
         out.append(_table(q, ["code_id", "name", "precision", "recall", "f1", "support", "suggested"], 80,
@@ -502,6 +502,16 @@ def priorities_table_html(top: pd.DataFrame, suppress_below: int | None, wording
                               for x in top["survey_evidence_shown"]]
     cols.insert(cols.index("reason") + 1, "survey evidence")
     return _table(top, cols, 80, name="priorities")
+
+
+def plan_table_html(plan: pd.DataFrame, codebook: pd.DataFrame | None = None) -> str:
+    """The report's draft action plan: each goal's area by its name (the codebook's ``name`` of its ``theme``;
+    the code where the codebook does not name it), not its theme code. ``action_plan.xlsx`` keeps ``theme``."""
+    names = ({} if codebook is None or not {"code_id", "name"} <= set(codebook.columns)
+             else dict(zip(codebook["code_id"].astype(str), codebook["name"].astype(str))))
+    shown = plan.assign(area=[names.get(str(t), t) for t in plan["theme"]]) if "theme" in plan.columns else plan
+    cols = [c for c in ["goal_id", "scope", "area", "you_said", "we_plan_to", "by", "status"] if c in shown.columns]
+    return _table(shown, cols, name="action_plan")
 
 
 def write_report(result, path: str | Path) -> None:
@@ -606,9 +616,7 @@ def write_report(result, path: str | Path) -> None:
     parts.append("<h2>Draft action plan</h2><p class='note'>“You said” is drawn from de-identified comments; "
                  "the co-design group fills “We plan to” and “By” (edit <code>action_plan.xlsx</code>).</p>")
     if len(result.action_plan):
-        plan_cols = [c for c in ["goal_id", "scope", "theme", "you_said", "we_plan_to", "by", "status"]
-                     if c in result.action_plan.columns]
-        parts.append(_table(result.action_plan, plan_cols, name="action_plan"))
+        parts.append(plan_table_html(result.action_plan, getattr(result, "codebook", None)))
     no_goal = getattr(result, "no_goal", None)
     if no_goal is not None and len(no_goal):
         from .pledge import MIN_CONCERNS

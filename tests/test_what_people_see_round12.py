@@ -55,3 +55,106 @@ def test_a_small_area_whose_comments_are_all_negative_does_not_also_say_at_least
     assert "all of them negative" in text, text
     some = _reason(small_area(4, 3), 10, counts=CountWords(21))  # 3 of 4: "at least half" is all it may say
     assert "at least half of its comments (fewer than 21) are criticisms" in some and "all of them" not in some, some
+
+
+def _headers_and_cells(page: str):
+    import lxml.html
+
+    doc = lxml.html.fromstring(page)
+    return [th.text_content() for th in doc.iter("th")], [td.text_content() for td in doc.iter("td")]
+
+
+def test_report_plan_names_each_area_not_its_theme_code():
+    from pledge_analysis.report import plan_table_html
+
+    plan = pd.DataFrame({"goal_id": ["G01", "G02"], "scope": ["all", "MOR"], "theme": ["waiting", "listening"],
+                         "you_said": ["People raised concerns about waiting times.", "Nobody listened."],
+                         "we_plan_to": "", "by": "", "status": "not started"})
+    codebook = pd.DataFrame({"code_id": ["waiting", "listening"], "name": ["Waiting times", "Being listened to"]})
+    heads, cells = _headers_and_cells(plan_table_html(plan, codebook))
+    assert "waiting" not in cells and "listening" not in cells, cells
+    assert "Waiting times" in cells and "Being listened to" in cells, cells
+    assert "area" in heads and "theme" not in heads, heads
+
+
+def test_report_coding_table_counts_comments_and_turns_not_segments():
+    from types import SimpleNamespace
+
+    from pledge_analysis.report import coding_section
+
+    counts = pd.DataFrame({"theme": ["waiting", "listening"], "name": ["Waiting times", "Being listened to"],
+                           "n_segments": [65, 4], "human": [0, 0], "rules": [65, 4], "model": [0, 0],
+                           "rejected_by_people": [0, 0]})
+    result = SimpleNamespace(machine_coding=SimpleNamespace(message="No model yet.", quality=pd.DataFrame()),
+                             coder_counts=counts, units=pd.DataFrame(), segments=pd.DataFrame())
+    page = "".join(coding_section(result, suppress_below=21))
+    heads, cells = _headers_and_cells(page)
+    assert not [h for h in heads if "segment" in h], heads
+    assert "comments and turns" in heads, heads
+    assert "fewer than 21" in cells  # the small theme's count is still written as the reasons write it
+
+
+def bars_table(survey: bool) -> pd.DataFrame:
+    """3 areas of one scope; without ``survey`` no area has a usable survey result or stand-in (the scope
+    'all' of a project without a benchmark), so no bar has a survey gap or driver part."""
+    nan = float("nan")
+    return pd.DataFrame({"scope": "all", "rank": [1, 2, 3], "rank_low": [1, 2, 2], "rank_high": [1, 3, 3],
+                         "name": ["Waiting times", "Being listened to", "Information"],
+                         "reason": "why", "priority_score": [0.82, 0.52, 0.27],
+                         "prevalence_norm": [0.9, 0.6, 0.5], "negativity_norm": [0.8, 0.5, 0.1],
+                         "survey_gap_norm": [0.6, 0.5, 0.4] if survey else nan, "survey_gap_norm_imputed": nan,
+                         "breadth_norm": 0.5, "driver_norm": [0.5, 0.4, 0.6] if survey else nan,
+                         "driver_norm_imputed": nan})
+
+
+def test_priority_bars_legend_lists_only_the_parts_a_bar_has():
+    from pledge_analysis import plots
+
+    names = [t.name for t in plots.priority_bars(bars_table(survey=False)).data if t.showlegend is not False]
+    assert "survey gap" not in names and "driver" not in names, names
+    assert names[:2] == ["prevalence", "negativity"], names
+    full = [t.name for t in plots.priority_bars(bars_table(survey=True)).data if t.showlegend is not False]
+    assert {"survey gap", "driver"} <= set(full), full
+
+
+def test_priority_bars_print_each_areas_score_and_name_the_group_in_words():
+    from pledge_analysis import plots
+
+    fig = plots.priority_bars(bars_table(survey=True).assign(scope="primary"), scope="primary")
+    scores = [t for t in fig.data if t.type == "scatter"]
+    assert len(scores) == 1 and list(scores[0].text) == ["0.27", "0.52", "0.82"], scores  # bottom to top
+    assert "parts add up" in fig.layout.xaxis.title.text, fig.layout.xaxis.title.text
+    assert fig.layout.title.text == "Priorities: Primary breast cancer patients", fig.layout.title.text
+    assert plots.priority_bars(bars_table(survey=True)).layout.title.text == "Priorities: everyone"
+
+
+def test_priority_bars_scores_are_drawn_inside_the_figure_beside_their_bars(tmp_path):
+    import shutil
+
+    import pytest
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    from pledge_analysis import plots
+
+    table = bars_table(survey=True)
+    table.loc[0, ["prevalence_norm", "negativity_norm", "survey_gap_norm", "driver_norm"]] = 1.0  # a full bar
+    table.loc[0, "priority_score"] = 1.0
+    fig = plots.priority_bars(table)
+    fig.write_html(tmp_path / "bars.html", include_plotlyjs=True, full_html=True, default_width="700px",
+                   default_height=f"{fig.layout.height}px", config={"responsive": False})
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        pg = b.new_page(viewport={"width": 740, "height": 900})
+        pg.goto((tmp_path / "bars.html").as_uri())
+        pg.wait_for_selector(".plotly-graph-div .main-svg")
+        m = pg.evaluate("""() => { const gd = document.querySelector('.plotly-graph-div');
+            const r = gd.getBoundingClientRect();
+            const t = [...gd.querySelectorAll('.textpoint text')].map(e => { const b = e.getBoundingClientRect();
+                return {text: e.textContent, left: b.left - r.left, right: b.right - r.left}; });
+            return {width: r.width, texts: t}; }""")
+        b.close()
+    assert sorted(t["text"] for t in m["texts"]) == ["0.27", "0.52", "1.00"], m
+    assert all(0 <= t["left"] and t["right"] <= m["width"] for t in m["texts"]), m
