@@ -231,6 +231,11 @@ SPC_POINTS = {"common": ("common cause variation", "#768692", "circle"),
 FUNNEL_NAMED_UNITS = 20
 
 
+#: The longest line of the note under a funnel plot naming the hospitals it leaves out (:func:`funnel_plot`):
+#: the note starts under the y axis title, so on a figure 700 px wide a line this long still ends inside it.
+FUNNEL_NOTE_CHARS = 100
+
+
 def funnel_plot(f: pd.DataFrame, *, label: str = "site", title: str = "Funnel plot"):
     """Units against their size with 95% and 99.8% limits (from :func:`pledge_analysis.survey.funnel`);
     each unit's flag is in the legend and in its marker's shape (not only its colour). Each point says
@@ -287,10 +292,14 @@ def funnel_plot(f: pd.DataFrame, *, label: str = "site", title: str = "Funnel pl
                         hovertemplate="%{customdata}: %{y:.1f}% of %{x}<extra></extra>")
     fig.update_layout(title=title, xaxis_title="respondents", yaxis_title="% positive", height=450)
     if left_out:
-        text = wrap_note(f"Not shown: {', '.join(left_out)}: too few respondents, so the result is not "
-                         "published (suppressed)")
+        who = left_out[0] if len(left_out) == 1 else ", ".join(left_out[:-1]) + " and " + left_out[-1]
+        one = len(left_out) == 1
+        # one sentence, in lines as long as the figure has room for (the note starts under the y axis title)
+        text = wrap_note(f"{who} {'is' if one else 'are'} not shown: too few respondents, so "
+                         f"{'its result is' if one else 'their results are'} not published (suppressed)",
+                         width=FUNNEL_NOTE_CHARS)
         extra = 30 + 16 * text.count("<br>")
-        fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=0, yshift=-50, xanchor="left",
+        fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=0, xshift=-50, yshift=-50, xanchor="left",
                            yanchor="top", showarrow=False, font=dict(size=12, color="#4c6272"), align="left")
         fig.update_layout(margin=dict(b=80 + extra), height=450 + extra)
     return fig
@@ -344,26 +353,36 @@ SUPPRESSED_CELL = "too few"
 NO_ANSWER_CELL = "none"
 
 
-#: The longest question wording a sites heatmap label keeps before its code (longer wordings are cut at a word
-#: and end in "…"): "How do you feel about the length… (Q2)".
+#: The longest line of question wording a sites heatmap label keeps (:func:`question_label`; longer wordings run
+#: to a second line, then are cut at a word and end in "…"): "How do you feel about the length<br>of time you had
+#: to wait before… (Q2)".
 QUESTION_LABEL_CHARS = 34
 
 
-def question_label(qid, wording: dict | None = None, limit: int = QUESTION_LABEL_CHARS) -> str:
+def question_label(qid, wording: dict | None = None, limit: int = QUESTION_LABEL_CHARS, lines: int = 1) -> str:
     """A question's short label, its wording (cut at a word to ``limit`` characters) with its code, as the
-    report says it ("wording (Q2)"); the bare code without wording.
+    report says it ("wording (Q2)"); the bare code without wording. ``lines=2``: up to two lines of ``limit``
+    characters joined by ``<br>`` (a plotly label), so that two questions that open with the same words
+    ("Did hospital staff give you information about ...") do not read the same.
 
     >>> question_label("Q2", {"Q2": "How do you feel about the length of time you had to wait?"})
     'How do you feel about the length… (Q2)'
     >>> question_label("Q18", {"Q18": "Were you given a care plan?"}), question_label("S1")
     ('Were you given a care plan? (Q18)', 'S1')
+    >>> question_label("Q2", {"Q2": "How do you feel about the length of time you had to wait?"}, lines=2)
+    'How do you feel about the length<br>of time you had to wait? (Q2)'
     """
+    import textwrap
+
     text = " ".join(str((wording or {}).get(str(qid)) or "").split())
     if not text:
         return str(qid)
-    if len(text) > limit:
-        text = text[:limit + 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-    return f"{text} ({qid})"
+    parts = textwrap.wrap(text, width=limit, break_long_words=False) if lines > 1 else [text]
+    keep = parts[:lines]
+    if len(parts) > lines or len(keep[-1]) > limit:
+        last = keep[-1] + " " + parts[lines] if len(parts) > lines else keep[-1]
+        keep[-1] = last[:limit + 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return "<br>".join(keep) + f" ({qid})"
 
 
 def sites_heatmap(scores: pd.DataFrame, *, group: str = "all", wording: dict | None = None):
@@ -382,16 +401,22 @@ def sites_heatmap(scores: pd.DataFrame, *, group: str = "all", wording: dict | N
     m = m.reindex(index=[q for q in order if q in m.index])
     few = s.pivot_table(index="question_id", columns="site", values="hidden", aggfunc="any",
                         dropna=False).reindex_like(m).fillna(False).astype(bool).to_numpy()
-    labels = [question_label(q, wording) for q in m.index]
+    labels = [question_label(q, wording, lines=2) for q in m.index]
+    row = 36 if any("<br>" in label for label in labels) else 30  # room for a label's two lines
     fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=labels, colorscale="Blues", zmin=0, zmax=100,
                                colorbar=dict(title=dict(text="% positive")),
                                hovertemplate="%{x}, %{y}: %{z:.0f}%<extra></extra>",
                                **_blank_text(m, few, SUPPRESSED_CELL, blank=NO_ANSWER_CELL)))
-    fig.update_layout(title=f"% positive by question and site ({group})", height=160 + 30 * len(m),
+    from .pledge import WHO
+
+    who = "all respondents" if group == "all" else WHO.get(str(group), str(group))
+    fig.update_layout(title=f"% positive by question and site ({who})", height=160 + row * len(m),
                       margin=dict(t=60, b=50), yaxis_autorange="reversed")
-    why = f"“{NO_ANSWER_CELL}”: nobody answered this question at this site"
-    if few.any():
-        why += f"; “{SUPPRESSED_CELL}”: too few respondents, so the result is not published (suppressed)"
+    # the note explains only the kinds of empty cell the chart has
+    unanswered = (m.isna().to_numpy() & ~few).any()
+    why = "; ".join(([f"“{NO_ANSWER_CELL}”: nobody answered this question at this site"] if unanswered else [])
+                    + ([f"“{SUPPRESSED_CELL}”: too few respondents, so the result is not published (suppressed)"]
+                       if few.any() else []))
     return _blank_legend(fig, m, why)
 
 

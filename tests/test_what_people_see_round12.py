@@ -158,3 +158,23 @@ def test_priority_bars_scores_are_drawn_inside_the_figure_beside_their_bars(tmp_
         b.close()
     assert sorted(t["text"] for t in m["texts"]) == ["0.27", "0.52", "1.00"], m
     assert all(0 <= t["left"] and t["right"] <= m["width"] for t in m["texts"]), m
+
+
+def test_sites_heatmap_note_explains_only_the_empty_cells_it_has_and_names_the_group_in_words():
+    from pledge_analysis import plots
+
+    rows = [{"site": s, "group": "all", "question_id": q, "kind": "proportion", "n": n,
+             "estimate": float("nan") if n < 21 else 0.7, "suppressed": n < 21}
+            for s, n in (("HSH", 40), ("MOR", 4)) for q in ("Q1", "Q2")]
+    fig = plots.sites_heatmap(pd.DataFrame(rows))
+    note = " ".join(a.text for a in fig.layout.annotations)
+    assert "too few" in note and "none" not in note, note  # every empty cell here is suppressed, none unanswered
+    assert fig.layout.title.text == "% positive by question and site (all respondents)", fig.layout.title.text
+    rows.append({"site": "MOR", "group": "all", "question_id": "Q3", "kind": "proportion", "n": 0,
+                 "estimate": float("nan"), "suppressed": False})  # nobody at MOR answered Q3 ...
+    rows.append({"site": "HSH", "group": "all", "question_id": "Q3", "kind": "proportion", "n": 30,
+                 "estimate": 0.6, "suppressed": False})
+    both = " ".join(a.text for a in plots.sites_heatmap(pd.DataFrame(rows)).layout.annotations)
+    assert "“none”: nobody answered" in both and "too few" in both, both
+    assert plots.sites_heatmap(pd.DataFrame(rows).assign(group="staff"), group="staff").layout.title.text \
+        == "% positive by question and site (Staff)"
