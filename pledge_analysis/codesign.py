@@ -146,8 +146,15 @@ def _benchmark_words(source: str) -> str:
 
     >>> _benchmark_words("national Q2: 2024, Breast (n 10,533)")
     'national, 2024, Breast; 10,533 answers'
+    >>> _benchmark_words("all respondents (no national benchmark)")
+    'all respondents in this programme; there is no national figure'
     """
     import re
+
+    from .survey.scoring import ALL_RESPONDENTS_SOURCE  # (scipy: imported when a pack is written)
+
+    if source == ALL_RESPONDENTS_SOURCE:
+        return "all respondents in this programme; there is no national figure"
 
     m = re.fullmatch(r"national [^:]+: (.*?)(?: \(n ([\d,]+)\))?", source)
     if not m:

@@ -312,7 +312,13 @@ def _survey_note(result) -> str:
         other = src[~src.str.startswith("national ")]
         other = other.where(~other.str.startswith("none"), "no benchmark").value_counts()
         if len(other):
-            note += " Other cells: " + "; ".join(f"{k} ({v:,})" for k, v in other.items()) + "."
+            from .survey.scoring import ALL_RESPONDENTS_SOURCE
+
+            def counted(k, v):
+                if k == ALL_RESPONDENTS_SOURCE:
+                    return f"{v:,} compared with all respondents in this programme (there is no national figure)"
+                return f"{v:,} with no benchmark" if k == "no benchmark" else f"{v:,} against {k}"
+            note += " Other results: " + "; ".join(counted(k, v) for k, v in other.items()) + "."
     return note
 
 

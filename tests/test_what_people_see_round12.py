@@ -178,3 +178,26 @@ def test_sites_heatmap_note_explains_only_the_empty_cells_it_has_and_names_the_g
     assert "“none”: nobody answered" in both and "too few" in both, both
     assert plots.sites_heatmap(pd.DataFrame(rows).assign(group="staff"), group="staff").layout.title.text \
         == "% positive by question and site (Staff)"
+
+
+def test_codesign_benchmark_of_all_respondents_reads_without_nested_brackets():
+    from pledge_analysis.codesign import _survey_line
+
+    s = pd.Series({"kind": "proportion", "estimate": 0.66, "ci_low": 0.5, "ci_high": 0.8, "n": 35,
+                   "suppressed": False, "benchmark": 0.62, "benchmark_source": "all respondents (no national benchmark)"})
+    line = _survey_line("listened", "Staff listened to me", s)
+    assert line["benchmark"] == "62% (all respondents in this programme; there is no national figure)", line
+
+
+def test_report_survey_note_counts_cells_in_words():
+    from types import SimpleNamespace
+
+    from pledge_analysis.report import _survey_note
+
+    sc = pd.DataFrame({"suppressed": [True, False, False, False],
+                       "benchmark_source": [None, "all respondents (no national benchmark)",
+                                            "all respondents (no national benchmark)", "none"]})
+    note = _survey_note(SimpleNamespace(scores=sc, config=SimpleNamespace(suppress_below=21)))
+    assert "(no national benchmark) (" not in note, note
+    assert "Other results: 2 compared with all respondents in this programme (there is no national figure); " \
+           "1 with no benchmark." in note, note
