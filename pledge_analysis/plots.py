@@ -85,7 +85,9 @@ def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str
     comments is not drawn, as the priorities table does not give it; with ``suppress_below`` (the project's
     suppression rule), a prevalence or negativity whose count (``n_segments``, ``n_negative``) is under it is
     not drawn either ("fewer than 21 comments", "fewer than 21 negative comments"): the share times the
-    scope's total (or the comments) would give the hidden count back. A legend line under the chart says so."""
+    scope's total (or the comments) would give the hidden count back; with both, a cell of too few comments names
+    the suppression rule's threshold only ("fewer than 21 comments", as the reasons). A legend line under the
+    chart says so."""
     import plotly.graph_objects as go
 
     # every theme of the table is a row, in the order of its name from the top (a theme no comment raised
@@ -113,7 +115,10 @@ def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str
                 .reindex_like(m).fillna(False).astype(bool).to_numpy() & m.notna().to_numpy())
         m = m.mask(hidden | held)
         text = f"fewer than {suppress_below} {noun}"
-    blank = f"fewer than {min_comments} comments"
+    # a cell with too few comments for a percentage has a count under the suppression rule too: it names that
+    # one threshold, as the reasons do (a second, lower one would tell more than the rule lets out)
+    one_rule = bool(suppress_below and suppress_below > 1 and min_comments and min_comments <= suppress_below)
+    blank = f"fewer than {suppress_below if one_rule else min_comments} comments"
     keywords = _blank_text(m, few, blank)
     if hidden is not None and (hidden.any() or held.any()):  # the suppression rule's wording wins
         keywords["text"] = [[text if h else WITHHELD_CELL if w else cell for h, w, cell in zip(hrow, wrow, row)]
@@ -126,7 +131,8 @@ def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str
     where = "hospital" if scope_type == "site" else scope_type
     why = f"“{BLANK_CELL}”: no comment about this theme in this {where}, so there is nothing to show (not a value of 0)"
     if few is not None and few.any():
-        why += f"; “{blank}”: too few for a reliable percentage, so it is not shown"
+        why += (f"; “{blank}”: too few for a reliable percentage" + (" and under the project's suppression rule"
+                                                                     if one_rule else "") + ", so it is not shown")
     if hidden is not None and hidden.any():
         why += (f"; “{text}”: under the project's suppression rule, so its percentage is not shown either "
                 "(it would give the number away)")

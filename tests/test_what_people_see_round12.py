@@ -201,3 +201,24 @@ def test_report_survey_note_counts_cells_in_words():
     assert "(no national benchmark) (" not in note, note
     assert "Other results: 2 compared with all respondents in this programme (there is no national figure); " \
            "1 with no benchmark." in note, note
+
+
+def test_negativity_heatmap_names_one_threshold_for_a_small_hidden_count():
+    """The reasons say "fewer than 21 comments" of a group with 5; the heatmap said "fewer than 10 comments",
+    a second threshold that also told more than the suppression rule lets out (round 11 fixed the reasons)."""
+    from pledge_analysis import plots
+
+    themes = pd.DataFrame({"scope_type": "group", "scope": ["primary", "primary", "staff", "staff"],
+                           "theme": ["waiting", "information"] * 2, "name": ["Waiting", "Information"] * 2,
+                           "n_segments": [60, 40, 30, 5], "n_negative": [40, 25, 24, 3],
+                           "negativity": [0.67, 0.62, 0.8, 0.6], "prevalence": [0.4, 0.3, 0.5, 0.1]})
+    fig = plots.theme_heatmap(themes, min_comments=10, suppress_below=21)
+    (hm,) = fig.data
+    cells = {(y, x): t for y, trow in zip(hm.y, hm.text) for x, t in zip(hm.x, trow)}
+    assert cells[("Information", "staff")] == "fewer than 21 comments", cells
+    note = " ".join(a.text for a in fig.layout.annotations).replace("<br>", " ")
+    assert "fewer than 10" not in note and "fewer than 10 comments" not in cells.values(), (note, cells)
+    assert "“fewer than 21 comments”: too few for a reliable percentage" in note, note
+    # without a suppression rule the priorities' own threshold is what the cell says
+    plain = plots.theme_heatmap(themes, min_comments=10)
+    assert "fewer than 10 comments" in [t for row in plain.data[0].text for t in row]
