@@ -520,6 +520,15 @@ def plan_table_html(plan: pd.DataFrame, codebook: pd.DataFrame | None = None) ->
     return _table(shown, cols, name="action_plan")
 
 
+def no_goal_note(at_least: int) -> str:
+    """The note above "Top-ranked areas with no draft goal": the two reasons an area gets none (its column
+    ``why`` says which), so that one ruled out on its evidence as a whole is not read as "too few concerns"."""
+    return (f"A draft goal needs at least {at_least} negative comments about the area in its scope, or its survey "
+            "questions below the benchmark (<code>priorities: min_concerns</code> in project.yaml), and evidence "
+            "that does not, as a whole, say the area is not a priority; each area below missed one of these (its "
+            "“why” says which), so the next area was taken. The co-design group may still choose them.")
+
+
 def write_report(result, path: str | Path) -> None:
     """Write ``report.html`` for a :class:`pledge_analysis.pipeline.RunResult`.
 
@@ -628,10 +637,7 @@ def write_report(result, path: str | Path) -> None:
         from .pledge import MIN_CONCERNS
 
         at_least = (getattr(result.config, "priorities", None) or {}).get("min_concerns", MIN_CONCERNS)
-        parts.append(f"<h3>Top-ranked areas with no draft goal</h3><p class='note'>A draft goal needs at least "
-                     f"{at_least} negative comments about the area in its scope, or its survey questions below "
-                     "the benchmark (<code>priorities: min_concerns</code> in project.yaml); these areas had "
-                     "less, so the next area was taken. The co-design group may still choose them.</p>")
+        parts.append(f"<h3>Top-ranked areas with no draft goal</h3><p class='note'>{no_goal_note(at_least)}</p>")
         parts.append(_table(no_goal, ["scope_type", "scope", "rank", "name", "why"], name="no_goal"))
     if result.cross_site is not None and len(result.cross_site):
         parts.append("<h2>Learning across hospitals</h2><p class='note'>Priority score of each theme at each "

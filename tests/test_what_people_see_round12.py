@@ -222,3 +222,11 @@ def test_negativity_heatmap_names_one_threshold_for_a_small_hidden_count():
     # without a suppression rule the priorities' own threshold is what the cell says
     plain = plots.theme_heatmap(themes, min_comments=10)
     assert "fewer than 10 comments" in [t for row in plain.data[0].text for t in row]
+
+
+def test_report_no_goal_note_names_both_reasons_an_area_gets_no_draft_goal():
+    from pledge_analysis.report import no_goal_note
+
+    note = no_goal_note(3)
+    assert "not a priority" in note and "at least 3 negative comments" in note, note
+    assert "these areas had less" not in note, note  # an area ruled out on its evidence had more than 3
