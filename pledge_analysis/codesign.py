@@ -30,12 +30,13 @@ from . import schema
 def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, codebook: pd.DataFrame,
                plan: pd.DataFrame | None = None, scores: pd.DataFrame | None = None,
                questions: pd.DataFrame | None = None, top: int = 5, n_quotes: int = 3,
-               n_boot: int | None = None, suppress_below: int = 21) -> list[dict]:
+               n_boot: int | None = None, suppress_below: int = 21, min_concerns: int | None = None) -> list[dict]:
     """The content of each page of ``site``'s pack, in rank order (plain data; :func:`codesign_html`
     lays it out). ``n_boot``: the resamples behind the rank intervals (for the wording);
     ``suppress_below``: the run's suppression rule (``suppress_below:`` in project.yaml), named when a
-    survey result is not shown."""
-    from .pledge import _pick_quotes
+    survey result is not shown; ``min_concerns`` (``priorities: min_concerns``): what a draft goal needs, said
+    on the page of an area the draft plan has no goal for (``no_goal``: why, in words)."""
+    from .pledge import MIN_CONCERNS, _pick_quotes, no_goal_reason
 
     from .priorities import held_back
 
@@ -62,7 +63,9 @@ def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, code
                 negative.setdefault(group, set()).add(seg)
         by_group = [{"group": g, "comments": len(comments[g]), "negative": len(negative.get(g, ()))}
                     for g in sorted(comments)]
-        concerns = []
+        concerns, no_goal = [], None
+        if plan is not None:
+            no_goal = no_goal_reason(r, neg if len(u) else None, MIN_CONCERNS if min_concerns is None else min_concerns)
         if plan is not None and len(plan):
             mine = plan[(plan["scope"].astype(str) == str(site)) & (plan["theme"] == r.theme)]
             concerns = [(str(s), str(a or "patients")) for s, a in zip(mine["you_said"], mine["audience"])]
@@ -77,6 +80,7 @@ def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, code
                 survey.append(_survey_line(q, wording.get(q, ""), row.iloc[0], suppress_below=suppress_below))
         pages.append({
             "rank": int(r.rank), "theme": r.theme, "name": str(r.name), "concerns": concerns,
+            "no_goal": None if concerns or no_goal is None else no_goal,
             "comments": int(u["segment_id"].nunique()), "people": int(u["respondent_id"].dropna().nunique()),
             "negative": int(neg["segment_id"].nunique()), "by_group": by_group,
             "quotes": _pick_quotes(neg, "site", n_quotes, set()) if len(neg) else [], "survey": survey,
@@ -430,6 +434,9 @@ def codesign_html(pages: list[dict], *, hospital: str, round: str = "", today: d
             + "".join(f"<p class='concern'>You said: {e(s)}"
                       + (" <span class='staff'>(staff plan)</span>" if a == "staff" else "") + "</p>"
                       for s, a in p["concerns"])
+            + ("" if p["concerns"] or p.get("no_goal") is None else  # an area the draft plan left without a goal
+               f"<p class='staff'>No draft goal for this area{': ' + e(p['no_goal']) if p['no_goal'] else ''}. "
+               "The group may still agree one.</p>")
             + f"<h3>What people said</h3><p>{c(p['comments'], 'comments').capitalize()} comments from "
               f"{c(p['people'], 'people')} people mention it; {c(p['negative'], 'negative')} of the comments are "
               "negative.</p>"
@@ -468,7 +475,8 @@ def write_codesign(result, out_dir: str | Path, *, top: int = 5, today: date | N
         info = info if isinstance(info, dict) else {}
         pages = area_pages(code, priorities=result.priorities, units=result.units, codebook=result.codebook,
                            plan=result.action_plan, scores=result.scores, questions=result.questions, top=top,
-                           n_boot=n_boot, suppress_below=int(getattr(cfg, "suppress_below", 21) or 21))
+                           n_boot=n_boot, suppress_below=int(getattr(cfg, "suppress_below", 21) or 21),
+                           min_concerns=(getattr(cfg, "priorities", None) or {}).get("min_concerns"))
         audit = getattr(result, "standards_audit", None)
         mine = audit[audit["site"].astype(str) == str(code)] if audit is not None and len(audit) else None
         page = codesign_html(pages, hospital=str(info.get("name") or code),

@@ -230,3 +230,23 @@ def test_report_no_goal_note_names_both_reasons_an_area_gets_no_draft_goal():
     note = no_goal_note(3)
     assert "not a priority" in note and "at least 3 negative comments" in note, note
     assert "these areas had less" not in note, note  # an area ruled out on its evidence had more than 3
+
+
+def test_codesign_pack_says_in_words_when_an_area_has_no_draft_goal_and_why():
+    from pledge_analysis import schema
+    from pledge_analysis.codesign import area_pages, codesign_html
+
+    pr = pd.DataFrame([{c: None for c in schema.PRIORITIES} | dict(
+        scope_type="site", scope="MOR", rank=k, theme=t, name=n, priority_score=s, n_segments=4, n_respondents=4,
+        n_negative=neg, survey_gap=float("nan"), rank_low=1, rank_high=3, p_top3=1.0, quotes="")
+        for k, t, n, s, neg in ((1, "waiting", "Waiting times", 0.69, 4), (2, "listening", "Being listened to", 0.39, 3))])
+    codebook = pd.DataFrame([{c: None for c in schema.empty("codebook").columns} | dict(code_id=t, name=n, survey_items=[])
+                             for t, n in (("waiting", "Waiting times"), ("listening", "Being listened to"))])
+    plan = pd.DataFrame({"goal_id": ["G09"], "scope": ["MOR"], "theme": ["waiting"],
+                         "you_said": ["People raised concerns about waiting times."], "audience": ["patients"]})
+    page = codesign_html(area_pages("MOR", priorities=pr, units=schema.empty("units"), codebook=codebook, plan=plan,
+                                    n_boot=100), hospital="Moorland Cottage Hospital")
+    first, second = page.split("<section class='area'>")[1:]
+    assert "You said: People raised concerns about waiting times." in first and "No draft goal" not in first
+    assert "No draft goal for this area: its evidence as a whole says it is not a priority" in second, second
+    assert "The group may still agree one" in second, second
