@@ -105,6 +105,10 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+#: How sure the rank is of a hospital's only area (the view and the pack: never "ranked 1st of 1 areas")
+ONLY_AREA = "The only area raised here, so it has no rank among others."
+
+
 def rank_certainty(rank: int, low=None, high=None, p_top3=None, *, n_boot: int | None = None,
                    n_areas: int | None = None) -> str:
     """How sure a ranking is, in plain words, from the rank interval (``rank_low``-``rank_high``, the middle
@@ -119,6 +123,8 @@ def rank_certainty(rank: int, low=None, high=None, p_top3=None, *, n_boot: int |
     >>> rank_certainty(1, n_boot=100)
     'Ranked 1st. How sure this is cannot be measured: the comments here come from one person or one focus group, so resampling them changes nothing.'
     """
+    if n_areas == 1:
+        return ONLY_AREA
     head = f"Ranked {ordinal(rank)}" + (f" of {n_areas} areas" if n_areas else "") + "."
     if not (schema.present(low) and schema.present(high) and schema.present(p_top3)):
         if n_boot:  # resamples ran, but not here: the comments come from one unit

@@ -250,3 +250,23 @@ def test_codesign_pack_says_in_words_when_an_area_has_no_draft_goal_and_why():
     assert "You said: People raised concerns about waiting times." in first and "No draft goal" not in first
     assert "No draft goal for this area: its evidence as a whole says it is not a priority" in second, second
     assert "The group may still agree one" in second, second
+
+
+def test_view_reason_does_not_repeat_the_areas_name_and_survey_lines_have_no_question_codes(tmp_path):
+    from pledge_analysis.view import RunOutputs, priorities_html
+
+    pr = pd.DataFrame({"scope_type": "site", "scope": "MOR", "rank": [1], "rank_low": [1], "rank_high": [2],
+                       "name": ["Waiting times"], "quotes": [""], "reason": ["why"],
+                       "reason_shown": ["Waiting times: a priority: all of its comments (fewer than 21) are criticisms."],
+                       "survey_evidence": ["listened not used: fewer answers than the suppression threshold (n 4)"]})
+    log = {"survey": {"suppress_below": 21, "questions": {"listened": "Staff listened to me"}}}
+    page = priorities_html(RunOutputs(folder=tmp_path, run_log=log, priorities=pr, plan=pd.DataFrame(), audit=None,
+                                      sites={"MOR": "Moorland"}), "MOR")
+    assert "<h3>1. Waiting times</h3>" in page, page
+    assert "<p>A priority: all of its comments (fewer than 21) are criticisms.</p>" in page, page
+    assert "“Staff listened to me”: not shown, because fewer than 21 people answered it here" in page, page
+    assert "(listened)" not in page, page
+    assert "1 areas" not in page and "The only area raised here" in page, page  # one area: no rank among others
+    from pledge_analysis.codesign import rank_certainty
+
+    assert rank_certainty(1, 1, 2, 1.0, n_boot=100, n_areas=1) == "The only area raised here, so it has no rank among others."
