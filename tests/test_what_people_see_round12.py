@@ -270,3 +270,14 @@ def test_view_reason_does_not_repeat_the_areas_name_and_survey_lines_have_no_que
     from pledge_analysis.codesign import rank_certainty
 
     assert rank_certainty(1, 1, 2, 1.0, n_boot=100, n_areas=1) == "The only area raised here, so it has no rank among others."
+
+
+def test_review_widget_says_comment_not_segment(tmp_path):
+    from test_review_keys import small_store
+
+    from pledge_analysis.coding.review import ReviewWidget
+    from pledge_analysis.project import Project
+
+    with Project.open(small_store(tmp_path / "p.sqlite")) as p:
+        w = ReviewWidget(p, "alice")
+        assert "segment" not in w.memo.placeholder and "comment" in w.memo.placeholder, w.memo.placeholder
