@@ -123,10 +123,11 @@ def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str
     if hidden is not None and (hidden.any() or held.any()):  # the suppression rule's wording wins
         keywords["text"] = [[text if h else WITHHELD_CELL if w else cell for h, w, cell in zip(hrow, wrow, row)]
                             for hrow, wrow, row in zip(hidden, held, keywords["text"])]
+    lines = _fit_cell_text(keywords, m)
     fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=list(m.index), colorscale="Reds",
                                zmin=0, zmax=1 if value in ("negativity", "prevalence") else None,
                                hovertemplate="%{y} / %{x}: %{z:.0%}<extra></extra>", **keywords))
-    fig.update_layout(title=f"{value.title()} by theme and {scope_type}", height=120 + 26 * len(m),
+    fig.update_layout(title=f"{value.title()} by theme and {scope_type}", height=120 + _row_px(lines) * len(m),
                       margin=dict(l=10, r=10, t=50, b=40), yaxis_autorange="reversed")
     where = "hospital" if scope_type == "site" else scope_type
     why = f"“{BLANK_CELL}”: no comment about this theme in this {where}, so there is nothing to show (not a value of 0)"
@@ -159,6 +160,35 @@ def _blank_text(m: pd.DataFrame, other=None, other_text: str = "", blank: str = 
     return dict(text=[[(other_text if o else blank) if e else "" for e, o in zip(row, orow)]
                       for row, orow in zip(empty, other)], texttemplate="%{text}",
                 textfont=dict(size=11, color="#4c6272"))
+
+
+#: The figure width a heatmap's cell texts are fitted to (:func:`_fit_cell_text`): a narrow notebook column, or
+#: a report read on a small laptop; wider figures have room to spare.
+CELL_FIT_WIDTH = 700
+
+
+def _fit_cell_text(keywords: dict, m: pd.DataFrame) -> int:
+    """Break each cell text of a heatmap's ``keywords`` (from :func:`_blank_text`) into lines that fit its cell
+    when the figure is :data:`CELL_FIT_WIDTH` px wide ("fewer than 21 comments" in six neighbouring cells ran
+    into each other); return the most lines a cell has (0 without texts). The cell's width is estimated from
+    the longest row label (12 px text, about 6.3 px a character, which plotly's margin makes room for) and the
+    colour bar; the text is drawn at 10 px (about 5.6 px a character)."""
+    import textwrap
+
+    if not keywords.get("text"):
+        return 0
+    label = min(6.3 * max((len(str(i)) for i in m.index), default=0) + 20, 0.45 * CELL_FIT_WIDTH)
+    cell = (CELL_FIT_WIDTH - label - 110) / max(1, m.shape[1])
+    chars = max(7, int((cell - 8) / 5.6))
+    lines = [[textwrap.wrap(t, chars, break_long_words=False) if t else [] for t in row] for row in keywords["text"]]
+    keywords["text"] = [["<br>".join(c) for c in row] for row in lines]
+    keywords["textfont"] = dict(keywords.get("textfont") or {}, size=10)
+    return max((len(c) for row in lines for c in row), default=0)
+
+
+def _row_px(lines: int, base: int = 26) -> int:
+    """A heatmap row's height: ``base``, or room for ``lines`` lines of 10 px text."""
+    return max(base, 12 * lines + 6)
 
 
 #: The longest line of a legend note under a heatmap (:func:`_blank_legend`), in characters: the note starts at
@@ -458,10 +488,12 @@ def site_priority_heatmap(matrix: pd.DataFrame, *, value: str = "priority_score"
     m = m.sort_index()  # the order pivot_table gives theme_heatmap's rows
     fixed = (dict(zmid=0.5, zmin=0.2, zmax=0.8, colorscale="RdBu_r") if value == "priority_score"
              else dict(colorscale="OrRd"))
+    keywords = _blank_text(m)
+    lines = _fit_cell_text(keywords, m)
     fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=list(m.index), **fixed,
-                               hovertemplate="%{y} at %{x}: %{z:.2f}<extra></extra>", **_blank_text(m)))
+                               hovertemplate="%{y} at %{x}: %{z:.2f}<extra></extra>", **keywords))
     title = "Priority score" if value == "priority_score" else f"Priority {value}"
-    fig.update_layout(title=f"{title} by site and theme", height=120 + 26 * len(m),
+    fig.update_layout(title=f"{title} by site and theme", height=120 + _row_px(lines) * len(m),
                       margin=dict(l=10, r=10, t=50, b=40), yaxis_autorange="reversed")
     return _blank_legend(fig, m, "“no comments”: no comment raised this theme at this hospital, so it has no "
                                  "priority there (not a score of 0.5)")

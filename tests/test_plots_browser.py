@@ -324,3 +324,40 @@ def test_funnel_note_reads_as_one_sentence_in_full_lines(browser, tmp_path):
     assert note.count(":") == 1 and len(lines) == 1, lines  # one sentence, on one line at 700 px
     one = plots.funnel_plot(funnel(scores.iloc[:3], target=0.64)).layout.annotations[0].text
     assert one.startswith("MOR is not shown: too few respondents, so its result is not published"), one
+
+
+#: each heatmap cell's text box, and the cells' width (the plot area over the number of columns)
+CELL_TEXTS = """() => {
+  const gd = document.querySelector('.plotly-graph-div');
+  const bg = gd.querySelector('.nsewdrag').getBoundingClientRect();
+  const cols = gd._fullData[0].z[0].length, rows = gd._fullData[0].z.length;
+  const t = [...gd.querySelectorAll('g.heatmap-label text')].filter(e => e.textContent.trim()).map(e => {
+    const b = e.getBoundingClientRect(); return {text: e.textContent, left: b.left, right: b.right, top: b.top,
+                                                 bottom: b.bottom}; });
+  return {cell: bg.width / cols, row: bg.height / rows, texts: t};
+}"""
+
+
+def test_heatmap_cell_texts_fit_their_cells_in_a_narrow_column(browser, tmp_path):
+    """Round 12 (the sample's prevalence by site, 6 hospitals, 700 px): "fewer than 21 comments" in six
+    neighbouring cells ran into each other, one smear across the row; each cell's words now fit the cell."""
+    rows = []
+    for site in ("MDH", "NGU", "RGH", "SAH", "VVH", "WRI"):
+        for theme, name, n in (("pall", "Palliative care", 8), ("wait", THEMES[0], 90), ("parity", THEMES[3], 12),
+                               ("info", THEMES[1], 60)):
+            rows.append({"scope_type": "site", "scope": site, "theme": theme, "name": name, "n_segments": n,
+                         "n_negative": n // 2, "negativity": 0.5, "prevalence": n / 300})
+    for value, kw in (("prevalence", {}), ("negativity", {"min_comments": 10})):
+        fig = plots.theme_heatmap(pd.DataFrame(rows), scope_type="site", value=value, suppress_below=21, **kw)
+        pg = opened(browser, fig, tmp_path)
+        try:
+            m = pg.evaluate(CELL_TEXTS)
+            whole = pg.evaluate(MEASURE)
+        finally:
+            pg.close()
+        assert m["texts"], m
+        too_wide = [t["text"] for t in m["texts"] if t["right"] - t["left"] > m["cell"] - 2]
+        assert too_wide == [], (value, m["cell"], too_wide)
+        too_tall = [t["text"] for t in m["texts"] if t["bottom"] - t["top"] > m["row"]]
+        assert too_tall == [], (value, m["row"], too_tall)
+        assert outside(whole) == []
