@@ -281,3 +281,16 @@ def test_review_widget_says_comment_not_segment(tmp_path):
     with Project.open(small_store(tmp_path / "p.sqlite")) as p:
         w = ReviewWidget(p, "alice")
         assert "segment" not in w.memo.placeholder and "comment" in w.memo.placeholder, w.memo.placeholder
+
+
+def test_a_question_without_text_is_worded_by_its_column_header_not_its_id(tmp_path):
+    """The user-like project's rating had no `text:`; the report's survey table read "overall"."""
+    from pledge_analysis import load_questions
+
+    (tmp_path / "questions.yaml").write_text(
+        "questions:\n  - id: overall\n    column: Overall rating (0-10)\n    kind: rating\n    min: 0\n    max: 10\n"
+        "  - id: listened\n    column: Staff listened\n    text: Staff listened to me\n    options: [Yes, No]\n"
+        "    positive: [Yes]\n    negative: [No]\n", encoding="utf-8")
+    q = load_questions(tmp_path / "questions.yaml").set_index("question_id")
+    assert q.at["overall", "text"] == "Overall rating (0-10)", q.at["overall", "text"]
+    assert q.at["listened", "text"] == "Staff listened to me"
