@@ -64,7 +64,8 @@ def priority_bars(priorities: pd.DataFrame, *, scope: str = "all", top: int = 10
     who = "everyone" if scope == "all" else WHO.get(str(scope), str(scope))  # a group in words, a site's code
     fig.update_layout(barmode="stack", title=dict(text=f"Priorities: {who}", y=1, yanchor="top", yref="container",
                                                   pad=dict(t=12)),
-                      xaxis_title="priority score: the coloured parts add up to it (0.5 = no different from the reference)",
+                      xaxis_title=("priority score: the coloured parts add up to it (0.5 = no different from the "
+                                   "reference)"),
                       xaxis_range=[0, 1], height=height,
                       margin=dict(l=10, r=40, t=top_margin, b=bottom_margin),
                       legend=dict(orientation="h", traceorder="normal", x=0, xanchor="left", yanchor="top",

@@ -180,8 +180,8 @@ def segment_id(*parts) -> str:
 def load_questions(path: str | Path) -> pd.DataFrame:
     """Read a ``questions.yaml`` into a table: one row per question with its scoring map.
 
-    Columns: ``question_id, column, text`` (its `text:`, else its column header), ``kind`` (``categorical`` or ``rating``), ``options``,
-    ``positive``, ``negative`` (lists of answer options; any other option is *excluded*
+    Columns: ``question_id, column, text`` (its `text:`, else its column header), ``kind`` (``categorical`` or
+    ``rating``), ``options``, ``positive``, ``negative`` (lists of answer options; any other option is *excluded*
     from scoring, as in CPES), ``min``, ``max`` (ratings), ``national`` (the CPES question
     number, or None), ``respondents`` (``patient``, ``staff`` or ``all``), ``other_columns`` (its header in other
     surveys' files), ``labels`` (``{"1": "Strongly disagree",
