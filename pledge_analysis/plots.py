@@ -241,7 +241,7 @@ def survey_forest(scores: pd.DataFrame, *, site: str = "all", group: str = "all"
     fig.add_scatter(x=100 * s["estimate"], y=labels, mode="markers", name="% positive",
                     error_x=dict(type="data", symmetric=False, array=100 * (s["ci_high"] - s["estimate"]),
                                  arrayminus=100 * (s["estimate"] - s["ci_low"])), marker_color="#005EB8")
-    if "benchmark" in s.columns:
+    if "benchmark" in s.columns and s["benchmark"].notna().any():  # no legend entry for a marker not drawn
         fig.add_scatter(x=100 * s["benchmark"], y=labels, mode="markers", name="benchmark",
                         marker=dict(symbol="line-ns-open", size=14, color="#DA291C"))
     where = "all hospitals" if site == "all" else site

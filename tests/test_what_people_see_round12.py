@@ -294,3 +294,14 @@ def test_a_question_without_text_is_worded_by_its_column_header_not_its_id(tmp_p
     q = load_questions(tmp_path / "questions.yaml").set_index("question_id")
     assert q.at["overall", "text"] == "Overall rating (0-10)", q.at["overall", "text"]
     assert q.at["listened", "text"] == "Staff listened to me"
+
+
+def test_survey_forest_lists_a_benchmark_only_when_one_is_drawn():
+    from pledge_analysis import plots
+
+    s = pd.DataFrame({"site": "all", "group": "all", "kind": "proportion", "question_id": ["listened", "info"],
+                      "estimate": [0.62, 0.7], "ci_low": [0.5, 0.6], "ci_high": [0.72, 0.8],
+                      "benchmark": [float("nan"), float("nan")]})
+    assert [t.name for t in plots.survey_forest(s).data] == ["% positive"]
+    with_one = plots.survey_forest(s.assign(benchmark=[0.65, float("nan")]))
+    assert [t.name for t in with_one.data] == ["% positive", "benchmark"]
