@@ -36,7 +36,7 @@ def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, code
     ``suppress_below``: the run's suppression rule (``suppress_below:`` in project.yaml), named when a
     survey result is not shown; ``min_concerns`` (``priorities: min_concerns``): what a draft goal needs, said
     on the page of an area the draft plan has no goal for (``no_goal``: why, in words)."""
-    from .pledge import MIN_CONCERNS, _pick_quotes, no_goal_reason
+    from .pledge import GOALS_PER_SCOPE, MIN_CONCERNS, _pick_quotes, no_goal_reason
 
     from .priorities import held_back
 
@@ -66,6 +66,10 @@ def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, code
         concerns, no_goal = [], None
         if plan is not None:
             no_goal = no_goal_reason(r, neg if len(u) else None, MIN_CONCERNS if min_concerns is None else min_concerns)
+            full = len(plan) and (plan["scope"].astype(str) == str(site)).sum() >= GOALS_PER_SCOPE
+            if not no_goal and full:  # evidence enough, but the hospital's goals went to areas ranked above
+                no_goal = (f"the draft plan holds {GOALS_PER_SCOPE} goals for each hospital, taken from the areas "
+                           "ranked above it")
         if plan is not None and len(plan):
             mine = plan[(plan["scope"].astype(str) == str(site)) & (plan["theme"] == r.theme)]
             concerns = [(str(s), str(a or "patients")) for s, a in zip(mine["you_said"], mine["audience"])]

@@ -305,3 +305,22 @@ def test_survey_forest_lists_a_benchmark_only_when_one_is_drawn():
     assert [t.name for t in plots.survey_forest(s).data] == ["% positive"]
     with_one = plots.survey_forest(s.assign(benchmark=[0.65, float("nan")]))
     assert [t.name for t in with_one.data] == ["% positive", "benchmark"]
+
+
+def test_codesign_pack_says_an_area_below_the_plans_goals_has_none_because_the_plan_is_full():
+    from pledge_analysis import schema
+    from pledge_analysis.codesign import area_pages, codesign_html
+
+    names = ["Waiting", "Information", "Parking", "Kindness"]
+    pr = pd.DataFrame([{c: None for c in schema.PRIORITIES} | dict(
+        scope_type="site", scope="SAH", rank=k + 1, theme=n.lower(), name=n, priority_score=0.8 - 0.02 * k,
+        n_segments=40, n_respondents=30, n_negative=20, survey_gap=float("nan"), quotes="") for k, n in enumerate(names)])
+    codebook = pd.DataFrame([{c: None for c in schema.empty("codebook").columns} | dict(code_id=n.lower(), name=n,
+                             survey_items=[]) for n in names])
+    plan = pd.DataFrame({"goal_id": ["G1", "G2", "G3"], "scope": "SAH", "theme": ["waiting", "information", "parking"],
+                         "you_said": ["Waits.", "Leaflets.", "Parking."], "audience": "patients"})
+    page = codesign_html(area_pages("SAH", priorities=pr, units=schema.empty("units"), codebook=codebook, plan=plan),
+                         hospital="St Aidan's")
+    last = page.split("<section class='area'>")[4]
+    assert "No draft goal for this area: the draft plan holds 3 goals for each hospital, taken from the areas " \
+           "ranked above it." in last, last
