@@ -30,12 +30,13 @@ from . import schema
 def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, codebook: pd.DataFrame,
                plan: pd.DataFrame | None = None, scores: pd.DataFrame | None = None,
                questions: pd.DataFrame | None = None, top: int = 5, n_quotes: int = 3,
-               n_boot: int | None = None, suppress_below: int = 21) -> list[dict]:
+               n_boot: int | None = None, suppress_below: int = 21, min_concerns: int | None = None) -> list[dict]:
     """The content of each page of ``site``'s pack, in rank order (plain data; :func:`codesign_html`
     lays it out). ``n_boot``: the resamples behind the rank intervals (for the wording);
     ``suppress_below``: the run's suppression rule (``suppress_below:`` in project.yaml), named when a
-    survey result is not shown."""
-    from .pledge import _pick_quotes
+    survey result is not shown; ``min_concerns`` (``priorities: min_concerns``): what a draft goal needs, said
+    on the page of an area the draft plan has no goal for (``no_goal``: why, in words)."""
+    from .pledge import GOALS_PER_SCOPE, MIN_CONCERNS, _pick_quotes, no_goal_reason
 
     from .priorities import held_back, held_cells
 
@@ -69,7 +70,13 @@ def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, code
         by_group = [{"group": g, "comments": len(comments[g]), "negative": len(negative.get(g, ())),
                      "held": [k for k, c in (("comments", "n_segments"), ("negative", "n_negative"))
                               if (str(site), g) in cells.get((r.theme, c), ())]} for g in sorted(comments)]
-        concerns = []
+        concerns, no_goal = [], None
+        if plan is not None:
+            no_goal = no_goal_reason(r, neg if len(u) else None, MIN_CONCERNS if min_concerns is None else min_concerns)
+            full = len(plan) and (plan["scope"].astype(str) == str(site)).sum() >= GOALS_PER_SCOPE
+            if not no_goal and full:  # evidence enough, but the hospital's goals went to areas ranked above
+                no_goal = (f"the draft plan holds {GOALS_PER_SCOPE} goals for each hospital, taken from the areas "
+                           "ranked above it")
         if plan is not None and len(plan):
             mine = plan[(plan["scope"].astype(str) == str(site)) & (plan["theme"] == r.theme)]
             concerns = [(str(s), str(a or "patients")) for s, a in zip(mine["you_said"], mine["audience"])]
@@ -84,6 +91,7 @@ def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, code
                 survey.append(_survey_line(q, wording.get(q, ""), row.iloc[0], suppress_below=suppress_below))
         pages.append({
             "rank": int(r.rank), "theme": r.theme, "name": str(r.name), "concerns": concerns,
+            "no_goal": None if concerns or no_goal is None else no_goal,
             "comments": int(u["segment_id"].nunique()), "people": int(u["respondent_id"].dropna().nunique()),
             "negative": int(neg["segment_id"].nunique()), "by_group": by_group,
             "quotes": _pick_quotes(neg, "site", n_quotes, set()) if len(neg) else [], "survey": survey,
@@ -108,6 +116,10 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+#: How sure the rank is of a hospital's only area (the view and the pack: never "ranked 1st of 1 areas")
+ONLY_AREA = "The only area raised here, so it has no rank among others."
+
+
 def rank_certainty(rank: int, low=None, high=None, p_top3=None, *, n_boot: int | None = None,
                    n_areas: int | None = None) -> str:
     """How sure a ranking is, in plain words, from the rank interval (``rank_low``-``rank_high``, the middle
@@ -115,11 +127,15 @@ def rank_certainty(rank: int, low=None, high=None, p_top3=None, *, n_boot: int |
 
     >>> rank_certainty(2, 1, 4, 0.71, n_boot=100, n_areas=12)
     'Ranked 2nd of 12 areas. In 100 resamples of the data it ranked between 1st and 4th (95 times in 100), and in the top three 71 times in 100: it is probably among the top three.'
+    >>> rank_certainty(3, 1, 3, 1.0, n_boot=100, n_areas=3)
+    'Ranked 3rd of 3 areas. In 100 resamples of the data it ranked between 1st and 3rd (95 times in 100). With only 3 areas here, every area is in the top three, so that says nothing about this one.'
     >>> rank_certainty(3)
     'Ranked 3rd. How sure this is was not measured (priorities: resamples is 0).'
     >>> rank_certainty(1, n_boot=100)
     'Ranked 1st. How sure this is cannot be measured: the comments here come from one person or one focus group, so resampling them changes nothing.'
     """
+    if n_areas == 1:
+        return ONLY_AREA
     head = f"Ranked {ordinal(rank)}" + (f" of {n_areas} areas" if n_areas else "") + "."
     if not (schema.present(low) and schema.present(high) and schema.present(p_top3)):
         if n_boot:  # resamples ran, but not here: the comments come from one unit
@@ -131,6 +147,9 @@ def rank_certainty(rank: int, low=None, high=None, p_top3=None, *, n_boot: int |
     times = f"In {n_boot} resamples of the data" if n_boot else "When the data were resampled"
     where = (f"it ranked {ordinal(lo)} at least 95 times in 100" if lo == hi
              else f"it ranked between {ordinal(lo)} and {ordinal(hi)} (95 times in 100)")
+    if n_areas and n_areas <= 3:  # every area is in the top three: saying so would read as a finding
+        return (f"{head} {times} {where}. With only {n_areas} areas here, every area is in the top three, so "
+                "that says nothing about this one.")
     k = int(round(100 * p))
     top = ("every time" if k == 100 else "never" if k == 0 else f"{k} {'time' if k == 1 else 'times'} in 100")
     sure = ("almost certainly among the top three" if p >= 0.9 else "probably among the top three" if p >= 0.5
@@ -148,8 +167,15 @@ def _benchmark_words(source: str) -> str:
 
     >>> _benchmark_words("national Q2: 2024, Breast (n 10,533)")
     'national, 2024, Breast; 10,533 answers'
+    >>> _benchmark_words("all respondents (no national benchmark)")
+    'all respondents in this programme; there is no national figure'
     """
     import re
+
+    from .survey.scoring import ALL_RESPONDENTS_SOURCE  # (scipy: imported when a pack is written)
+
+    if source == ALL_RESPONDENTS_SOURCE:
+        return "all respondents in this programme; there is no national figure"
 
     m = re.fullmatch(r"national [^:]+: (.*?)(?: \(n ([\d,]+)\))?", source)
     if not m:
@@ -435,6 +461,9 @@ def codesign_html(pages: list[dict], *, hospital: str, round: str = "", today: d
             + "".join(f"<p class='concern'>You said: {e(s)}"
                       + (" <span class='staff'>(staff plan)</span>" if a == "staff" else "") + "</p>"
                       for s, a in p["concerns"])
+            + ("" if p["concerns"] or p.get("no_goal") is None else  # an area the draft plan left without a goal
+               f"<p class='staff'>No draft goal for this area{': ' + e(p['no_goal']) if p['no_goal'] else ''}. "
+               "The group may still agree one.</p>")
             + f"<h3>What people said</h3><p>{c(p['comments'], 'comments').capitalize()} comments from "
               f"{c(p['people'], 'people')} people mention it; {c(p['negative'], 'negative')} of the comments are "
               "negative.</p>"
@@ -473,7 +502,8 @@ def write_codesign(result, out_dir: str | Path, *, top: int = 5, today: date | N
         info = info if isinstance(info, dict) else {}
         pages = area_pages(code, priorities=result.priorities, units=result.units, codebook=result.codebook,
                            plan=result.action_plan, scores=result.scores, questions=result.questions, top=top,
-                           n_boot=n_boot, suppress_below=int(getattr(cfg, "suppress_below", 21) or 21))
+                           n_boot=n_boot, suppress_below=int(getattr(cfg, "suppress_below", 21) or 21),
+                           min_concerns=(getattr(cfg, "priorities", None) or {}).get("min_concerns"))
         audit = getattr(result, "standards_audit", None)
         mine = audit[audit["site"].astype(str) == str(code)] if audit is not None and len(audit) else None
         page = codesign_html(pages, hospital=str(info.get("name") or code),

@@ -25,6 +25,8 @@ from .errors import InputError, MissingColumnError
 from .schema import AUDIENCES, STATUSES  # noqa: F401  (a goal's values, defined with the plan's columns)
 
 MARKS = {"achieved": "✓ Achieved", "ongoing": "◐ Ongoing", "not started": "○ Not started", "overdue": "! Overdue"}
+#: How many goals the draft plan holds for each scope (the programme, each group, each hospital) at most
+GOALS_PER_SCOPE = 3
 WHO = {"all": "Patients and staff", "primary": "Primary breast cancer patients",
        "secondary": "Secondary breast cancer patients", "staff": "Staff"}
 HEADERS = {"goal_id": "Goal", "scope": "Who", "theme": "Theme", "you_said": "You said", "we_plan_to": "We plan to",
@@ -80,7 +82,7 @@ MIN_CONCERNS = 3
 
 
 def draft_action_plan(priorities: pd.DataFrame, *, units: pd.DataFrame | None = None,
-                      codebook: pd.DataFrame | None = None, top: int = 3, scope_types=("all", "group"),
+                      codebook: pd.DataFrame | None = None, top: int = GOALS_PER_SCOPE, scope_types=("all", "group"),
                       staff_groups=("staff",), n_quotes: int = 3, min_concerns: int = MIN_CONCERNS) -> pd.DataFrame:
     """Draft the plan: up to ``top`` goals for each scope (everyone, each group, and each hospital when
     ``scope_types`` holds ``"site"``), from its top-ranked areas. The co-design group then merges,
@@ -116,7 +118,7 @@ def draft_action_plan(priorities: pd.DataFrame, *, units: pd.DataFrame | None = 
 
 
 def areas_without_goal(priorities: pd.DataFrame, *, units: pd.DataFrame | None = None,
-                       codebook: pd.DataFrame | None = None, top: int = 3, scope_types=("all", "group"),
+                       codebook: pd.DataFrame | None = None, top: int = GOALS_PER_SCOPE, scope_types=("all", "group"),
                        staff_groups=("staff",), min_concerns: int = MIN_CONCERNS) -> pd.DataFrame:
     """The areas :func:`draft_action_plan` (same arguments) passed over on its way down each scope's ranking
     for want of evidence, one row each (columns :data:`pledge_analysis.schema.NO_GOAL`), with ``why`` in

@@ -10,8 +10,10 @@ STAND_IN_LABEL = "hatched: no usable survey result, the comments stand in"
 
 def priority_bars(priorities: pd.DataFrame, *, scope: str = "all", top: int = 10, weights: dict | None = None):
     """Ranked priorities in one scope, each bar split into its weighted components (they add up to
-    the score; a component standing in for missing survey evidence is drawn hatched), with the
-    bootstrap rank interval in the label when the table has one."""
+    the score, printed at the bar's end; a component standing in for missing survey evidence is drawn
+    hatched; the legend lists only the components some bar has), with the bootstrap rank interval in the
+    label when the table has one. The title names a group in words ("Priorities: Primary breast cancer
+    patients", "Priorities: everyone")."""
     import plotly.graph_objects as go
 
     from .priorities import COMPONENTS, resolve_weights
@@ -33,13 +35,22 @@ def priority_bars(priorities: pd.DataFrame, *, scope: str = "all", top: int = 10
     fig = go.Figure()
     colours = {"prevalence": "#005EB8", "negativity": "#DA291C", "survey_gap": "#FFB81C", "breadth": "#768692",
                "driver": "#330072"}
+    ends = pd.Series(0.0, index=p.index)
     for comp in COMPONENTS:
         if w[comp] == 0:
             continue
         value, stand_in = used[comp]
-        fig.add_bar(y=labels, x=(value.fillna(0) * w[comp] / total).round(4), name=comp.replace("_", " "),
+        part = (value.fillna(0) * w[comp] / total).round(4)
+        ends = ends + part
+        # a component no bar has (no survey result in this scope) is not listed in the legend
+        fig.add_bar(y=labels, x=part, name=comp.replace("_", " "), showlegend=bool(value.notna().any()),
                     orientation="h", marker_color=colours[comp], marker_pattern_shape=["/" if s else "" for s in stand_in],
                     hovertext=hover, hoverinfo="text+name")
+    # each area's score at the end of its bar (the parts add up to it), so the bar reads as a number
+    score = p["priority_score"] if "priority_score" in p.columns else ends
+    fig.add_scatter(y=labels, x=ends, mode="text", text=[f"{x:.2f}" if pd.notna(x) else "" for x in score],
+                    textposition="middle right", textfont=dict(size=11, color="#212B32"), showlegend=False,
+                    hoverinfo="skip", cliponaxis=False)
     if any(used[c][1].any() for c in COMPONENTS if w[c]):  # say what the hatching means
         fig.add_bar(y=[None], x=[None], name=STAND_IN_LABEL, orientation="h", marker_color="#ffffff",
                     marker_line_color="#425563", marker_line_width=1, marker_pattern_shape="/",
@@ -48,10 +59,15 @@ def priority_bars(priorities: pd.DataFrame, *, scope: str = "all", top: int = 10
     fig.add_vline(x=0.5, line_dash="dot", line_color="#425563", annotation_text="0.5 = unremarkable",
                   annotation_position="top", annotation_yshift=2)
     height, top_margin, bottom_margin = 150 + 32 * len(p), 70, 110
-    fig.update_layout(barmode="stack", title=dict(text=f"Priorities ({scope})", y=1, yanchor="top", yref="container",
+    from .pledge import WHO
+
+    who = "everyone" if scope == "all" else WHO.get(str(scope), str(scope))  # a group in words, a site's code
+    fig.update_layout(barmode="stack", title=dict(text=f"Priorities: {who}", y=1, yanchor="top", yref="container",
                                                   pad=dict(t=12)),
-                      xaxis_title="score (0.5 = no different from the reference)", xaxis_range=[0, 1], height=height,
-                      margin=dict(l=10, r=10, t=top_margin, b=bottom_margin),
+                      xaxis_title=("priority score: the coloured parts add up to it (0.5 = no different from the "
+                                   "reference)"),
+                      xaxis_range=[0, 1], height=height,
+                      margin=dict(l=10, r=40, t=top_margin, b=bottom_margin),
                       legend=dict(orientation="h", traceorder="normal", x=0, xanchor="left", yanchor="top",
                                   y=-60 / (height - top_margin - bottom_margin)))
     return fig
@@ -73,7 +89,9 @@ def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str
     not drawn either ("fewer than 21 comments", "fewer than 21 negative comments"): the share times the
     scope's total (or the comments) would give the hidden count back, nor one held back by secondary
     suppression (:func:`pledge_analysis.priorities.held_back`; with ``units``, the coded units, over the hospitals'
-    counts by group too, as the reasons and the co-design pack hold them). A legend line under the chart says so."""
+    counts by group too, as the reasons and the co-design pack hold them); with both, a cell of too few comments
+    names the suppression rule's threshold only ("fewer than 21 comments", as the reasons). A legend line under
+    the chart says so."""
     import plotly.graph_objects as go
 
     # every theme of the table is a row, in the order of its name from the top (a theme no comment raised
@@ -101,20 +119,25 @@ def theme_heatmap(themes: pd.DataFrame, *, scope_type: str = "group", value: str
                 .reindex_like(m).fillna(False).astype(bool).to_numpy() & m.notna().to_numpy())
         m = m.mask(hidden | held)
         text = f"fewer than {suppress_below} {noun}"
-    blank = f"fewer than {min_comments} comments"
+    # a cell with too few comments for a percentage has a count under the suppression rule too: it names that
+    # one threshold, as the reasons do (a second, lower one would tell more than the rule lets out)
+    one_rule = bool(suppress_below and suppress_below > 1 and min_comments and min_comments <= suppress_below)
+    blank = f"fewer than {suppress_below if one_rule else min_comments} comments"
     keywords = _blank_text(m, few, blank)
     if hidden is not None and (hidden.any() or held.any()):  # the suppression rule's wording wins
         keywords["text"] = [[text if h else WITHHELD_CELL if w else cell for h, w, cell in zip(hrow, wrow, row)]
                             for hrow, wrow, row in zip(hidden, held, keywords["text"])]
+    lines = _fit_cell_text(keywords, m)
     fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=list(m.index), colorscale="Reds",
                                zmin=0, zmax=1 if value in ("negativity", "prevalence") else None,
                                hovertemplate="%{y} / %{x}: %{z:.0%}<extra></extra>", **keywords))
-    fig.update_layout(title=f"{value.title()} by theme and {scope_type}", height=120 + 26 * len(m),
+    fig.update_layout(title=f"{value.title()} by theme and {scope_type}", height=120 + _row_px(lines) * len(m),
                       margin=dict(l=10, r=10, t=50, b=40), yaxis_autorange="reversed")
     where = "hospital" if scope_type == "site" else scope_type
     why = f"“{BLANK_CELL}”: no comment about this theme in this {where}, so there is nothing to show (not a value of 0)"
     if few is not None and few.any():
-        why += f"; “{blank}”: too few for a reliable percentage, so it is not shown"
+        why += (f"; “{blank}”: too few for a reliable percentage" + (" and under the project's suppression rule"
+                                                                     if one_rule else "") + ", so it is not shown")
     if hidden is not None and hidden.any():
         why += (f"; “{text}”: under the project's suppression rule, so its percentage is not shown either "
                 "(it would give the number away)")
@@ -141,6 +164,35 @@ def _blank_text(m: pd.DataFrame, other=None, other_text: str = "", blank: str = 
     return dict(text=[[(other_text if o else blank) if e else "" for e, o in zip(row, orow)]
                       for row, orow in zip(empty, other)], texttemplate="%{text}",
                 textfont=dict(size=11, color="#4c6272"))
+
+
+#: The figure width a heatmap's cell texts are fitted to (:func:`_fit_cell_text`): a narrow notebook column, or
+#: a report read on a small laptop; wider figures have room to spare.
+CELL_FIT_WIDTH = 700
+
+
+def _fit_cell_text(keywords: dict, m: pd.DataFrame) -> int:
+    """Break each cell text of a heatmap's ``keywords`` (from :func:`_blank_text`) into lines that fit its cell
+    when the figure is :data:`CELL_FIT_WIDTH` px wide ("fewer than 21 comments" in six neighbouring cells ran
+    into each other); return the most lines a cell has (0 without texts). The cell's width is estimated from
+    the longest row label (12 px text, about 6.3 px a character, which plotly's margin makes room for) and the
+    colour bar; the text is drawn at 10 px (about 5.6 px a character)."""
+    import textwrap
+
+    if not keywords.get("text"):
+        return 0
+    label = min(6.3 * max((len(str(i)) for i in m.index), default=0) + 20, 0.45 * CELL_FIT_WIDTH)
+    cell = (CELL_FIT_WIDTH - label - 110) / max(1, m.shape[1])
+    chars = max(7, int((cell - 8) / 5.6))
+    lines = [[textwrap.wrap(t, chars, break_long_words=False) if t else [] for t in row] for row in keywords["text"]]
+    keywords["text"] = [["<br>".join(c) for c in row] for row in lines]
+    keywords["textfont"] = dict(keywords.get("textfont") or {}, size=10)
+    return max((len(c) for row in lines for c in row), default=0)
+
+
+def _row_px(lines: int, base: int = 26) -> int:
+    """A heatmap row's height: ``base``, or room for ``lines`` lines of 10 px text."""
+    return max(base, 12 * lines + 6)
 
 
 #: The longest line of a legend note under a heatmap (:func:`_blank_legend`), in characters: the note starts at
@@ -192,7 +244,7 @@ def survey_forest(scores: pd.DataFrame, *, site: str = "all", group: str = "all"
     fig.add_scatter(x=100 * s["estimate"], y=labels, mode="markers", name="% positive",
                     error_x=dict(type="data", symmetric=False, array=100 * (s["ci_high"] - s["estimate"]),
                                  arrayminus=100 * (s["estimate"] - s["ci_low"])), marker_color="#005EB8")
-    if "benchmark" in s.columns:
+    if "benchmark" in s.columns and s["benchmark"].notna().any():  # no legend entry for a marker not drawn
         fig.add_scatter(x=100 * s["benchmark"], y=labels, mode="markers", name="benchmark",
                         marker=dict(symbol="line-ns-open", size=14, color="#DA291C"))
     where = "all hospitals" if site == "all" else site
@@ -224,6 +276,11 @@ def _held_back_rows(t: pd.DataFrame) -> pd.Series:
     if "held_back" not in t.columns:
         return pd.Series(False, index=t.index)
     return t["held_back"].fillna(False).astype(bool)
+
+
+#: The longest line of the note under a funnel plot naming the hospitals it leaves out (:func:`funnel_plot`):
+#: the note starts under the y axis title, so on a figure 700 px wide a line this long still ends inside it.
+FUNNEL_NOTE_CHARS = 100
 
 
 def funnel_plot(f: pd.DataFrame, *, label: str = "site", title: str = "Funnel plot"):
@@ -291,13 +348,21 @@ def funnel_plot(f: pd.DataFrame, *, label: str = "site", title: str = "Funnel pl
     if left_out or held_out:
         from .survey.suppression import HELD_BACK_WORDS
 
-        text = wrap_note("; ".join(
-            ([f"Not shown: {', '.join(left_out)}: too few respondents, so the result is not published "
-              "(suppressed)"] if left_out else [])
-            + ([f"{'Also not' if left_out else 'Not'} shown: {', '.join(held_out)}: {HELD_BACK_WORDS}"]
-               if held_out else [])))
+        def who(names):  # "MOR", "MOR and SAH", "MOR, SAH and VVH"
+            return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+        # one sentence each, in lines as long as the figure has room for (the note starts under the y axis title)
+        parts = []
+        if left_out:
+            one = len(left_out) == 1
+            parts.append(f"{who(left_out)} {'is' if one else 'are'} not shown: too few respondents, so "
+                         f"{'its result is' if one else 'their results are'} not published (suppressed)")
+        if held_out:
+            parts.append(f"{who(held_out)} {'is' if len(held_out) == 1 else 'are'}"
+                         f"{' also' if left_out else ''} {HELD_BACK_WORDS}")
+        text = wrap_note("; ".join(parts), width=FUNNEL_NOTE_CHARS)
         extra = 30 + 16 * text.count("<br>")
-        fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=0, yshift=-50, xanchor="left",
+        fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=0, xshift=-50, yshift=-50, xanchor="left",
                            yanchor="top", showarrow=False, font=dict(size=12, color="#4c6272"), align="left")
         fig.update_layout(margin=dict(b=80 + extra), height=450 + extra)
     return fig
@@ -351,26 +416,36 @@ SUPPRESSED_CELL = "too few"
 NO_ANSWER_CELL = "none"
 
 
-#: The longest question wording a sites heatmap label keeps before its code (longer wordings are cut at a word
-#: and end in "…"): "How do you feel about the length… (Q2)".
+#: The longest line of question wording a sites heatmap label keeps (:func:`question_label`; longer wordings run
+#: to a second line, then are cut at a word and end in "…"): "How do you feel about the length<br>of time you had
+#: to wait before… (Q2)".
 QUESTION_LABEL_CHARS = 34
 
 
-def question_label(qid, wording: dict | None = None, limit: int = QUESTION_LABEL_CHARS) -> str:
+def question_label(qid, wording: dict | None = None, limit: int = QUESTION_LABEL_CHARS, lines: int = 1) -> str:
     """A question's short label, its wording (cut at a word to ``limit`` characters) with its code, as the
-    report says it ("wording (Q2)"); the bare code without wording.
+    report says it ("wording (Q2)"); the bare code without wording. ``lines=2``: up to two lines of ``limit``
+    characters joined by ``<br>`` (a plotly label), so that two questions that open with the same words
+    ("Did hospital staff give you information about ...") do not read the same.
 
     >>> question_label("Q2", {"Q2": "How do you feel about the length of time you had to wait?"})
     'How do you feel about the length… (Q2)'
     >>> question_label("Q18", {"Q18": "Were you given a care plan?"}), question_label("S1")
     ('Were you given a care plan? (Q18)', 'S1')
+    >>> question_label("Q2", {"Q2": "How do you feel about the length of time you had to wait?"}, lines=2)
+    'How do you feel about the length<br>of time you had to wait? (Q2)'
     """
+    import textwrap
+
     text = " ".join(str((wording or {}).get(str(qid)) or "").split())
     if not text:
         return str(qid)
-    if len(text) > limit:
-        text = text[:limit + 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-    return f"{text} ({qid})"
+    parts = textwrap.wrap(text, width=limit, break_long_words=False) if lines > 1 else [text]
+    keep = parts[:lines]
+    if len(parts) > lines or len(keep[-1]) > limit:
+        last = keep[-1] + " " + parts[lines] if len(parts) > lines else keep[-1]
+        keep[-1] = last[:limit + 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return "<br>".join(keep) + f" ({qid})"
 
 
 def sites_heatmap(scores: pd.DataFrame, *, group: str = "all", wording: dict | None = None):
@@ -394,7 +469,8 @@ def sites_heatmap(scores: pd.DataFrame, *, group: str = "all", wording: dict | N
                         dropna=False).reindex_like(m).fillna(False).astype(bool).to_numpy()
     kept = s.pivot_table(index="question_id", columns="site", values="held", aggfunc="any",
                          dropna=False).reindex_like(m).fillna(False).astype(bool).to_numpy()
-    labels = [question_label(q, wording) for q in m.index]
+    labels = [question_label(q, wording, lines=2) for q in m.index]
+    row = 36 if any("<br>" in label for label in labels) else 30  # room for a label's two lines
     fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=labels, colorscale="Blues", zmin=0, zmax=100,
                                colorbar=dict(title=dict(text="% positive")),
                                hovertemplate="%{x}, %{y}: %{z:.0f}%<extra></extra>",
@@ -402,14 +478,18 @@ def sites_heatmap(scores: pd.DataFrame, *, group: str = "all", wording: dict | N
     if kept.any():  # a held-back cell says so, not "too few" (it is not small itself)
         text = fig.data[0].text
         fig.data[0].text = [[WITHHELD_CELL if k else t for k, t in zip(krow, trow)] for krow, trow in zip(kept, text)]
-    fig.update_layout(title=f"% positive by question and site ({group})", height=160 + 30 * len(m),
+    from .pledge import WHO
+
+    who = "all respondents" if group == "all" else WHO.get(str(group), str(group))
+    fig.update_layout(title=f"% positive by question and site ({who})", height=160 + row * len(m),
                       margin=dict(t=60, b=50), yaxis_autorange="reversed")
-    why = f"“{NO_ANSWER_CELL}”: nobody answered this question at this site"
-    if few.any():
-        why += f"; “{SUPPRESSED_CELL}”: too few respondents, so the result is not published (suppressed)"
-    if kept.any():
-        why += (f"; “{WITHHELD_CELL}”: held back as well, so that a result from too few respondents cannot be "
-                "worked out from it")
+    # the note explains only the kinds of empty cell the chart has
+    unanswered = (m.isna().to_numpy() & ~few & ~kept).any()
+    why = "; ".join(([f"“{NO_ANSWER_CELL}”: nobody answered this question at this site"] if unanswered else [])
+                    + ([f"“{SUPPRESSED_CELL}”: too few respondents, so the result is not published (suppressed)"]
+                       if few.any() else [])
+                    + ([f"“{WITHHELD_CELL}”: held back as well, so that a result from too few respondents cannot "
+                        "be worked out from it"] if kept.any() else []))
     return _blank_legend(fig, m, why)
 
 
@@ -445,10 +525,12 @@ def site_priority_heatmap(matrix: pd.DataFrame, *, value: str = "priority_score"
     m = m.sort_index()  # the order pivot_table gives theme_heatmap's rows
     fixed = (dict(zmid=0.5, zmin=0.2, zmax=0.8, colorscale="RdBu_r") if value == "priority_score"
              else dict(colorscale="OrRd"))
+    keywords = _blank_text(m)
+    lines = _fit_cell_text(keywords, m)
     fig = go.Figure(go.Heatmap(z=m.values, x=list(m.columns), y=list(m.index), **fixed,
-                               hovertemplate="%{y} at %{x}: %{z:.2f}<extra></extra>", **_blank_text(m)))
+                               hovertemplate="%{y} at %{x}: %{z:.2f}<extra></extra>", **keywords))
     title = "Priority score" if value == "priority_score" else f"Priority {value}"
-    fig.update_layout(title=f"{title} by site and theme", height=120 + 26 * len(m),
+    fig.update_layout(title=f"{title} by site and theme", height=120 + _row_px(lines) * len(m),
                       margin=dict(l=10, r=10, t=50, b=40), yaxis_autorange="reversed")
     return _blank_legend(fig, m, "“no comments”: no comment raised this theme at this hospital, so it has no "
                                  "priority there (not a score of 0.5)")

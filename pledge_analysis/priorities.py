@@ -538,7 +538,9 @@ def verdict(r, min_comments: int = MIN_COMMENTS, counts: CountWords = CountWords
         down.append(f"most of its comments are praise or passing mentions, not criticisms ({of})"
                     if neg else "none of its comments is a criticism")
     elif n < min_comments and neg * 2 >= n:
-        up.append(f"at least half of its comments ({counts.number(n)}) are criticisms" if counts.hides(n) else
+        # a hidden count: "all" when every one is (the reason's next sentence says "all of them negative")
+        up.append(f"{'all' if neg == n else 'at least half'} of its comments ({counts.number(n)}) are criticisms"
+                  if counts.hides(n) else
                   f"{counts.number(neg)} of its {plural(n, 'comment')} are criticisms" if n > 1 else "its one comment is a criticism")
     elif n >= min_comments and lo > ref:
         up.append("its comments are more often critical than those about other areas")

@@ -148,7 +148,8 @@ def rank_columns(priorities: pd.DataFrame, unranked: set | None = None) -> pd.Da
     """``priorities`` with the report's ``rank (95% interval)`` ("2 (1-4)") and ``in top 3`` ("71%") columns
     (when the run resampled, i.e. has ``rank_low``); in a scope where no area stands out
     (:func:`pledge_analysis.priorities.unranked_scopes`, of ``priorities`` unless ``unranked`` gives them, as
-    found on all of a scope's areas) they read "not ranked" and nothing."""
+    found on all of a scope's areas) they read "not ranked" and nothing; in a scope of 3 areas or fewer, where
+    every area is in the top three, ``in top 3`` reads "only 3 areas", not "100%"."""
     from .priorities import unranked_scopes
 
     top = priorities.copy()
@@ -158,7 +159,10 @@ def rank_columns(priorities: pd.DataFrame, unranked: set | None = None) -> pd.Da
     off = [(str(a), str(b)) in unranked for a, b in zip(top["scope_type"], top["scope"])]
     top["rank (95% interval)"] = ["not ranked" if o else f"{r} ({lo:.0f}-{hi:.0f})" if pd.notna(lo) else str(r)
                                   for o, r, lo, hi in zip(off, top["rank"], top["rank_low"], top["rank_high"])]
-    top["in top 3"] = ["" if o or pd.isna(p) else f"{p:.0%}" for o, p in zip(off, top["p_top3"])]
+    # a scope of 3 areas or fewer has every area in its top three: "100%" would read as a finding
+    areas = top.groupby([top["scope_type"].astype(str), top["scope"].astype(str)])["rank"].transform("size")
+    top["in top 3"] = ["" if o or pd.isna(p) else f"only {k} areas" if k <= 3 else f"{p:.0%}"
+                       for o, p, k in zip(off, top["p_top3"], areas)]
     return top
 
 
@@ -313,7 +317,13 @@ def _survey_note(result) -> str:
         other = src[~src.str.startswith("national ")]
         other = other.where(~other.str.startswith("none"), "no benchmark").value_counts()
         if len(other):
-            note += " Other cells: " + "; ".join(f"{k} ({v:,})" for k, v in other.items()) + "."
+            from .survey.scoring import ALL_RESPONDENTS_SOURCE
+
+            def counted(k, v):
+                if k == ALL_RESPONDENTS_SOURCE:
+                    return f"{v:,} compared with all respondents in this programme (there is no national figure)"
+                return f"{v:,} with no benchmark" if k == "no benchmark" else f"{v:,} against {k}"
+            note += " Other results: " + "; ".join(counted(k, v) for k, v in other.items()) + "."
     return note
 
 
@@ -442,17 +452,17 @@ def coding_section(result, suppress_below: int | None = None) -> list[str]:
            + (f" A theme with fewer than {suppress_below} comments has its counts written “fewer than "
               f"{suppress_below}”, as in the reasons." if suppress_below and suppress_below > 1 else "") + "</p>",
            f"<p>{html.escape(mc.message)}</p>"]
-    table = counts.rename(columns={"name": "theme name", "n_segments": "segments counted", "human": "people",
+    table = counts.rename(columns={"name": "theme name", "n_segments": "comments and turns", "human": "people",
                                    "rejected_by_people": "rejected by people"})
     if suppress_below and suppress_below > 1:
         from .codesign import small_count
 
-        table = table.astype({c: object for c in ("segments counted", "people", "rules", "model",
+        table = table.astype({c: object for c in ("comments and turns", "people", "rules", "model",
                                                   "rejected by people")})
         hidden = [0 < int(n) < suppress_below for n in counts["n_segments"]]
-        for c in ("segments counted", "people", "rules", "model", "rejected by people"):
+        for c in ("comments and turns", "people", "rules", "model", "rejected by people"):
             table[c] = [small_count(int(v), suppress_below) if h else int(v) for v, h in zip(table[c], hidden)]
-    out.append(_table(table, ["theme", "theme name", "segments counted", "people", "rules", "model",
+    out.append(_table(table, ["theme", "theme name", "comments and turns", "people", "rules", "model",
                               "rejected by people"], 80, name="themes_by_coder"))
     out += _no_theme_part(result)
     if len(mc.quality):
@@ -461,14 +471,14 @@ def coding_section(result, suppress_below: int | None = None) -> list[str]:
             q[c] = [f"{x:.2f}" for x in q[c]]
         if mc.settings.get("finetune"):
             out.append("<h3>Model quality on the reviewed codings (held-out 15%)</h3><p class='note'>"
-                       "The classifier averaged with a fine-tuned MiniLM head, scored on the 15% of reviewed segments "
-                       "the fine-tuned head was not trained on; support = accepted segments among them; suggested = "
-                       "model codes added in this run. Each code's threshold is tuned on the same segments, so these "
+                       "The classifier averaged with a fine-tuned MiniLM head, scored on the 15% of reviewed comments "
+                       "the fine-tuned head was not trained on; support = accepted comments among them; suggested = "
+                       "model codes added in this run. Each code's threshold is tuned on the same comments, so these "
                        "are slightly optimistic. Also in <code>machine_coding_quality.csv</code>.</p>")
         else:
             out.append("<h3>Model quality on the reviewed codings (cross-validated)</h3><p class='note'>"
-                       f"{mc.settings['folds']}-fold cross-validation on the reviewed segments: the model is scored on "
-                       "segments it was not trained on; support = accepted segments; suggested = model codes added "
+                       f"{mc.settings['folds']}-fold cross-validation on the reviewed comments: the model is scored on "
+                       "comments it was not trained on; support = accepted comments; suggested = model codes added "
                        "in this run. Each code's threshold is tuned on the same folds, so these are slightly "
                        "optimistic. Also in <code>machine_coding_quality.csv</code>.</p>")
         out.append(_table(q, ["code_id", "name", "precision", "recall", "f1", "support", "suggested"], 80,
@@ -549,6 +559,25 @@ def priorities_table_html(top: pd.DataFrame, suppress_below: int | None, wording
                               for x in top["survey_evidence_shown"]]
     cols.insert(cols.index("reason") + 1, "survey evidence")
     return _table(top, cols, 80, name="priorities")
+
+
+def plan_table_html(plan: pd.DataFrame, codebook: pd.DataFrame | None = None) -> str:
+    """The report's draft action plan: each goal's area by its name (the codebook's ``name`` of its ``theme``;
+    the code where the codebook does not name it), not its theme code. ``action_plan.xlsx`` keeps ``theme``."""
+    names = ({} if codebook is None or not {"code_id", "name"} <= set(codebook.columns)
+             else dict(zip(codebook["code_id"].astype(str), codebook["name"].astype(str))))
+    shown = plan.assign(area=[names.get(str(t), t) for t in plan["theme"]]) if "theme" in plan.columns else plan
+    cols = [c for c in ["goal_id", "scope", "area", "you_said", "we_plan_to", "by", "status"] if c in shown.columns]
+    return _table(shown, cols, name="action_plan")
+
+
+def no_goal_note(at_least: int) -> str:
+    """The note above "Top-ranked areas with no draft goal": the two reasons an area gets none (its column
+    ``why`` says which), so that one ruled out on its evidence as a whole is not read as "too few concerns"."""
+    return (f"A draft goal needs at least {at_least} negative comments about the area in its scope, or its survey "
+            "questions below the benchmark (<code>priorities: min_concerns</code> in project.yaml), and evidence "
+            "that does not, as a whole, say the area is not a priority; each area below missed one of these (its "
+            "“why” says which), so the next area was taken. The co-design group may still choose them.")
 
 
 def write_report(result, path: str | Path) -> None:
@@ -658,18 +687,13 @@ def write_report(result, path: str | Path) -> None:
     parts.append("<h2>Draft action plan</h2><p class='note'>“You said” is drawn from de-identified comments; "
                  "the co-design group fills “We plan to” and “By” (edit <code>action_plan.xlsx</code>).</p>")
     if len(result.action_plan):
-        plan_cols = [c for c in ["goal_id", "scope", "theme", "you_said", "we_plan_to", "by", "status"]
-                     if c in result.action_plan.columns]
-        parts.append(_table(result.action_plan, plan_cols, name="action_plan"))
+        parts.append(plan_table_html(result.action_plan, getattr(result, "codebook", None)))
     no_goal = getattr(result, "no_goal", None)
     if no_goal is not None and len(no_goal):
         from .pledge import MIN_CONCERNS
 
         at_least = (getattr(result.config, "priorities", None) or {}).get("min_concerns", MIN_CONCERNS)
-        parts.append(f"<h3>Top-ranked areas with no draft goal</h3><p class='note'>A draft goal needs at least "
-                     f"{at_least} negative comments about the area in its scope, or its survey questions below "
-                     "the benchmark (<code>priorities: min_concerns</code> in project.yaml); these areas had "
-                     "less, so the next area was taken. The co-design group may still choose them.</p>")
+        parts.append(f"<h3>Top-ranked areas with no draft goal</h3><p class='note'>{no_goal_note(at_least)}</p>")
         parts.append(_table(no_goal, ["scope_type", "scope", "rank", "name", "why"], name="no_goal"))
     if result.cross_site is not None and len(result.cross_site):
         parts.append("<h2>Learning across hospitals</h2><p class='note'>Priority score of each theme at each "

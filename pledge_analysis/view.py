@@ -215,6 +215,10 @@ def _e(value) -> str:
 def _rank_text(r, n_areas: int | None = None, resampled: bool = False) -> str:
     """The rank and how sure it is; ``resampled``: the run's resamples gave other scopes an interval."""
     rank = int(r["rank"])
+    if n_areas == 1:
+        from .codesign import ONLY_AREA
+
+        return ONLY_AREA
     ranked = f"Ranked {ordinal(rank)}" + (f" of {n_areas} areas" if n_areas else "") + " here"  # out of how many
     low, high = r.get("rank_low"), r.get("rank_high")
     if pd.notna(low) and pd.notna(high) and (int(low), int(high)) != (rank, rank):
@@ -242,13 +246,14 @@ _NOT_USED = re.compile(r"(?P<q>\S+) not used: (?P<why>.+) \((?:n (?P<n>\d+)|[^()
 
 def survey_lines(evidence, run_log: dict) -> list[str]:
     """A priority's ``survey_evidence`` ("Q2 84% (benchmark 90%, n 1438); Q57 not used: fewer answers than
-    the suppression threshold (n 13)") in words, one line per question, with the question's wording from
+    the suppression threshold (n 13)") in words, one line per question, named by its wording (its code only
+    without one: a patient representative reads no question codes) from
     ``run_log["survey"]["questions"]`` and the run's suppression rule; an item in another shape as it is.
 
     >>> log = {"survey": {"suppress_below": 21, "questions": {"Q2": "Did you wait long?"}}}
     >>> survey_lines("Q2 84% (benchmark 90%, n 1438); Q57 not used: fewer answers than the suppression "
     ...              "threshold (n 13)", log)
-    ['Did you wait long? (Q2): 84% positive, against a benchmark of 90% (1,438 answers)', 'Q57: not shown, because fewer than 21 people answered it here']
+    ['“Did you wait long?”: 84% positive, against a benchmark of 90% (1,438 answers)', 'Q57: not shown, because fewer than 21 people answered it here']
     """
     if not isinstance(evidence, str) or not evidence.strip():
         return []
@@ -267,7 +272,7 @@ def survey_lines(evidence, run_log: dict) -> list[str]:
             out.append(item)
             continue
         q = m["q"]
-        label = f"{wording[q]} ({q})" if wording.get(q) else q
+        label = f"“{wording[q]}”" if wording.get(q) else q  # the question's wording; its code only without one
         if "est" in m.groupdict():
             out.append(f"{label}: {m['est']}% positive, against a benchmark of {m['bench']}% ({int(m['n']):,} answers)")
         elif "suppression threshold" in m["why"]:
@@ -345,6 +350,9 @@ def priorities_html(outputs: RunOutputs, site: str, *, top: int = TOP) -> str:
             out.append(f"<section class='priority'><h3>{int(r['rank'])}. {_e(r['name'])}</h3>"
                        f"<p class='sub'>{_e(_rank_text(r, len(here), resampled))}</p>")
         reason = shown_reason(r, threshold)  # small counts as "fewer than N"
+        if reason and reason.startswith(f"{r['name']}: ") and len(reason) > len(r["name"]) + 2:
+            reason = reason[len(r["name"]) + 2:]  # the heading above names the area
+            reason = reason[0].upper() + reason[1:]
         if reason:
             out.append(f"<p>{_e(reason)}</p>")
         # the text written for showing (held-back figures not printed); an earlier release's: the analysts' one

@@ -298,7 +298,7 @@ def test_a_survey_figure_held_back_reads_so_in_the_report_pack_audit_and_funnel(
     drawn = [x for tr in fig.data if tr.mode == "markers+text" for x in tr.x]
     assert drawn == [45]  # only B: A held back, C suppressed
     note = " ".join(a.text for a in fig.layout.annotations).replace("<br>", " ")
-    assert "C: too few respondents" in note and "A:" in note and "worked out" in note
+    assert "C is not shown: too few respondents" in note and "A is also not shown" in note and "worked out" in note
 
 
 def test_survey_secondary_suppression_reaches_a_hospitals_groups():

@@ -204,7 +204,7 @@ def test_funnel_plot_names_a_hospital_whose_result_is_suppressed(browser, tmp_pa
     m = drawn(browser, fig, tmp_path)
     assert outside(m) == []
     note = " ".join(t["text"] for t in m["texts"])
-    assert "Not shown: SAH" in note and "too few respondents" in note, note
+    assert "SAH is not shown" in note and "too few respondents" in note, note
     assert "4" not in " ".join(a.text for a in fig.layout.annotations)  # the suppressed count is not given away
 
 
@@ -232,7 +232,8 @@ def test_sites_heatmap_labels_questions_with_short_wording_and_code(browser, tmp
     labels = [t["text"] for t in m["texts"] if re.search(r"\((Q2|Q10|Q17|Q18)\)$", t["text"])]
     assert len(labels) == 4, [t["text"] for t in m["texts"]]
     assert "Were you given a care plan? (Q18)" in labels
-    assert all(len(t) <= plots.QUESTION_LABEL_CHARS + len("… (Q10)") for t in labels), labels  # cut, code kept
+    # cut, code kept (two lines of wording at most since round 12: their text runs on here)
+    assert all(len(t) <= 2 * plots.QUESTION_LABEL_CHARS + len("… (Q10)") for t in labels), labels
     assert outside(m) == []
     assert m["xticks"] == ["NGU", "RGH", "SAH"]
 
@@ -272,3 +273,91 @@ def test_an_empty_heatmap_cell_is_drawn_blank_not_in_a_colour_of_the_scale(brows
     (hm,) = fig.data
     row = list(hm.y).index("Palliative care")
     assert min(empty_cell_colour(browser, fig, tmp_path, row, 0)) >= 245
+
+
+def test_sites_heatmap_labels_two_questions_with_the_same_opening_apart(browser, tmp_path):
+    """Round 12 (the sample's questions): a label cut at 34 characters read "Did hospital staff give you… (Q20)"
+    and "… (Q22)", the same words for two questions; labels now run to two lines, every row still drawn apart."""
+    wording = {"Q20": "Did hospital staff give you information about support or self-help groups for people with cancer?",
+               "Q22": "Did hospital staff give you information about how to get financial help or any benefits you "
+                      "might be entitled to?",
+               "Q15": "Before you started your treatment(s), were you also told about any side effects of the "
+                      "treatment that could affect you in the future rather than straight away?",
+               "Q17": "Were you involved in decisions?", "Q18": "Were you given a care plan?"}
+    rows = [{"site": s, "group": "all", "question_id": q, "kind": "proportion", "n": 200, "estimate": 0.7,
+             "suppressed": False} for s in ("NGU", "RGH", "SAH") for q in wording]
+    fig = plots.sites_heatmap(pd.DataFrame(rows), wording=wording)
+    pg = opened(browser, fig, tmp_path)
+    try:
+        ticks = pg.evaluate("""() => [...document.querySelectorAll('.ytick text')].map(t => {
+            const b = t.getBoundingClientRect();
+            return {lines: [...t.querySelectorAll('tspan.line')].map(s => s.textContent), text: t.textContent,
+                    top: b.top, bottom: b.bottom}; }).sort((a, b) => a.top - b.top)""")
+        m = pg.evaluate(MEASURE)
+    finally:
+        pg.close()
+    words = [re.sub(r"\s*\(Q\d+\)$", "", " ".join(t["lines"] or [t["text"]])) for t in ticks]
+    assert len(set(words)) == len(words) == 5, words  # no two questions read the same
+    assert all(len(line) <= plots.QUESTION_LABEL_CHARS + len("… (Q20)") for t in ticks for line in t["lines"]), ticks
+    assert all(a["bottom"] <= b["top"] + 1 for a, b in zip(ticks, ticks[1:])), ticks  # rows' labels do not overlap
+    assert outside(m) == []
+
+
+def test_funnel_note_reads_as_one_sentence_in_full_lines(browser, tmp_path):
+    """Round 12: the note read "Not shown: MOR: too few respondents, so the result is not" and broke to a
+    second line at 60 characters though the figure had room; it names the hospitals first, once."""
+    from pledge_analysis.survey import funnel
+
+    scores = pd.DataFrame({"site": ["HSH", "LWC", "MOR", "SAH"], "n": [35, 26, 4, 6],
+                           "estimate": [0.66, 0.62, np.nan, np.nan], "suppressed": [False, False, True, True]})
+    fig = plots.funnel_plot(funnel(scores, target=0.64), title="Staff listened to me")
+    pg = opened(browser, fig, tmp_path)
+    try:
+        lines = pg.evaluate("""() => [...document.querySelectorAll('.annotation-text')].flatMap(t => {
+            const l = [...t.querySelectorAll('tspan.line')]; return (l.length ? l : [t]).map(s => s.textContent); })""")
+        m = pg.evaluate(MEASURE)
+    finally:
+        pg.close()
+    assert outside(m) == []
+    note = " ".join(lines)
+    assert note.startswith("MOR and SAH are not shown: too few respondents"), lines
+    assert note.count(":") == 1 and len(lines) == 1, lines  # one sentence, on one line at 700 px
+    one = plots.funnel_plot(funnel(scores.iloc[:3], target=0.64)).layout.annotations[0].text
+    assert one.startswith("MOR is not shown: too few respondents, so its result is not published"), one
+
+
+#: each heatmap cell's text box, and the cells' width (the plot area over the number of columns)
+CELL_TEXTS = """() => {
+  const gd = document.querySelector('.plotly-graph-div');
+  const bg = gd.querySelector('.nsewdrag').getBoundingClientRect();
+  const cols = gd._fullData[0].z[0].length, rows = gd._fullData[0].z.length;
+  const t = [...gd.querySelectorAll('g.heatmap-label text')].filter(e => e.textContent.trim()).map(e => {
+    const b = e.getBoundingClientRect(); return {text: e.textContent, left: b.left, right: b.right, top: b.top,
+                                                 bottom: b.bottom}; });
+  return {cell: bg.width / cols, row: bg.height / rows, texts: t};
+}"""
+
+
+def test_heatmap_cell_texts_fit_their_cells_in_a_narrow_column(browser, tmp_path):
+    """Round 12 (the sample's prevalence by site, 6 hospitals, 700 px): "fewer than 21 comments" in six
+    neighbouring cells ran into each other, one smear across the row; each cell's words now fit the cell."""
+    rows = []
+    for site in ("MDH", "NGU", "RGH", "SAH", "VVH", "WRI"):
+        for theme, name, n in (("pall", "Palliative care", 8), ("wait", THEMES[0], 90), ("parity", THEMES[3], 12),
+                               ("info", THEMES[1], 60)):
+            rows.append({"scope_type": "site", "scope": site, "theme": theme, "name": name, "n_segments": n,
+                         "n_negative": n // 2, "negativity": 0.5, "prevalence": n / 300})
+    for value, kw in (("prevalence", {}), ("negativity", {"min_comments": 10})):
+        fig = plots.theme_heatmap(pd.DataFrame(rows), scope_type="site", value=value, suppress_below=21, **kw)
+        pg = opened(browser, fig, tmp_path)
+        try:
+            m = pg.evaluate(CELL_TEXTS)
+            whole = pg.evaluate(MEASURE)
+        finally:
+            pg.close()
+        assert m["texts"], m
+        too_wide = [t["text"] for t in m["texts"] if t["right"] - t["left"] > m["cell"] - 2]
+        assert too_wide == [], (value, m["cell"], too_wide)
+        too_tall = [t["text"] for t in m["texts"] if t["bottom"] - t["top"] > m["row"]]
+        assert too_tall == [], (value, m["row"], too_tall)
+        assert outside(whole) == []

@@ -144,7 +144,8 @@ def test_view_gives_survey_evidence_in_words_with_the_question_and_the_projects_
                                          "status": ["not started"], "audience": ["patients"]}),
                            tmp_path / "action_plan.xlsx")
     page = site_page(read_outputs(tmp_path), "VVH")
-    assert "How long did you wait? (Q2): not shown, because fewer than 30 people answered it here" in page
+    # the wording names the question; no code for patient representatives since round 12
+    assert "“How long did you wait?”: not shown, because fewer than 30 people answered it here" in page
     assert "(14)" not in page  # the small count itself is not shown
     assert "suppression threshold" not in page and "(n 14)" not in page  # no jargon for patient representatives
     assert "<td><i>To be agreed</i></td><td><i>To be agreed</i></td>" in page  # "By" as the booklet says it

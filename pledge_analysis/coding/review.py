@@ -143,7 +143,7 @@ class ReviewWidget:
                                    **wide)
         self.add_button = w.Button(description="Add this code", icon="plus", layout=w.Layout(width="auto"))
         self.add_button.on_click(on_kernel(lambda _b: self.add(self.add_code.value)))
-        self.memo = w.Textarea(placeholder="memo on this segment", layout=w.Layout(width="60%"))
+        self.memo = w.Textarea(placeholder="memo on this comment", layout=w.Layout(width="60%"))
         self.memo_button = w.Button(description="Save memo", icon="sticky-note")
         self.memo_button.on_click(on_kernel(lambda _b: self.save_memo(self.memo.value)))
         self.command = w.Text(placeholder="a, r, n, p or u; Enter", description="Keys",

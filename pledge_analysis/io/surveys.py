@@ -180,8 +180,8 @@ def segment_id(*parts) -> str:
 def load_questions(path: str | Path) -> pd.DataFrame:
     """Read a ``questions.yaml`` into a table: one row per question with its scoring map.
 
-    Columns: ``question_id, column, text, kind`` (``categorical`` or ``rating``), ``options``,
-    ``positive``, ``negative`` (lists of answer options; any other option is *excluded*
+    Columns: ``question_id, column, text`` (its `text:`, else its column header), ``kind`` (``categorical`` or
+    ``rating``), ``options``, ``positive``, ``negative`` (lists of answer options; any other option is *excluded*
     from scoring, as in CPES), ``min``, ``max`` (ratings), ``national`` (the CPES question
     number, or None), ``respondents`` (``patient``, ``staff`` or ``all``), ``other_columns`` (its header in other
     surveys' files), ``labels`` (``{"1": "Strongly disagree",
@@ -197,7 +197,7 @@ def load_questions(path: str | Path) -> pd.DataFrame:
     data, where = load_yaml_located(path)
     model = parse(QuestionsFile, data, where, path)
     rows = [{
-        "question_id": q.id, "column": q.column or q.id, "text": q.text, "kind": q.kind,
+        "question_id": q.id, "column": q.column or q.id, "text": q.text or q.column or "", "kind": q.kind,
         "options": list(q.options), "positive": list(q.positive), "negative": list(q.negative),
         "min": q.min, "max": q.max, "national": q.national, "respondents": q.respondents,
         "other_columns": list(q.other_columns),

@@ -21,6 +21,10 @@ from .. import schema
 from .suppression import MIN_N, check_min_n, suppress
 
 
+#: the ``benchmark_source`` of a result compared with all of the programme's respondents (``fallback=
+#: "all_respondents"``: there is no national figure for it)
+ALL_RESPONDENTS_SOURCE = "all respondents (no national benchmark)"
+
 def wilson_ci(k, n, confidence: float = 0.95):
     """Wilson score interval for ``k`` successes out of ``n`` (scalars or arrays).
 
@@ -267,7 +271,7 @@ def compare_to_benchmark(scores: pd.DataFrame, questions: pd.DataFrame, national
         elif (fallback == "all_respondents" and not (site == "all" and group == "all")
               and not pd.isna(overall_est.get(qid, np.nan))):
             b.append(float(overall_est[qid]))
-            src.append("all respondents (no national benchmark)")
+            src.append(ALL_RESPONDENTS_SOURCE)
             kind.append("all respondents")
         else:
             b.append(np.nan)
