@@ -159,3 +159,23 @@ def test_town_hospitals_and_drug_lists_are_not_names(text):
 def test_a_misspelt_verb_after_me_and_is_no_name():
     text = "they helped me and adviced good food to eat"
     assert redact(text).text == text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("thanks to nurse mercy and sister gift on nights", "thanks to nurse [PERSON] and sister [PERSON] on nights"),
+    ("my nurse was called blessing and she was lovely", "my nurse was called [PERSON] and she was lovely"),
+    ("saw miss penrose in clinic, she was great", "saw miss [PERSON] in clinic, she was great"),
+])
+def test_lower_case_virtue_names_and_miss_before_a_surname_are_redacted(text, expected):
+    assert redact(text).text == expected
+
+
+@pytest.mark.parametrize("text", [
+    "I was on Gift Ward for two nights.",
+    "i miss my mum so much",
+    "i will miss chemo days with the girls",
+    "there is a group called hope that meets on tuesdays",
+    "the nurse gave me comfort when i needed it",
+])
+def test_wards_verbs_and_abstract_nouns_stay(text):
+    assert redact(text).text == text

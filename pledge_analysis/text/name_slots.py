@@ -11,7 +11,9 @@
 3. **speaker labels and fields**: ``Nkiruka: the parking ...``, ``Obinna (staff nurse): ...`` at the start of a
    line, ``Dung (porter)`` anywhere, ``From: Ottoline Fiennes-Clinton``, ``Name of the nurse: Thuy Pham``; never a
    heading ("Overall:", "Parking:", "Re:", "To: PALS");
-4. **thanks and greetings in other languages** (:data:`FOREIGN_THANKS`: "merci", "asante sana", "teşekkürler",
+4. **lower-case virtue names and "miss"**: ``nurse mercy``, ``sister gift``, ``called blessing`` (an abstract noun
+   such as "hope" only after a title), ``miss penrose`` (a surname or a word English does not know);
+5. **thanks and greetings in other languages** (:data:`FOREIGN_THANKS`: "merci", "asante sana", "teşekkürler",
    "dziękuję", "cảm ơn", "go raibh maith agat" ...) before a name, and the honorific "ji" after one
    (``Harjit ji``); "it's X from the clinic" in a quoted message.
 
@@ -74,6 +76,14 @@ _KISSES = re.compile(rf"(?:,|\n)[ \t]*(?P<name>{_W})[ \t]+x{{1,4}}(?=[ \t]*(?:[\
 #: "me and obiageli want to say": a lower-case name joined to "me" before what the two of them did.
 _ME_AND = re.compile(r"(?<![\w'’-])(?i:me)\s+(?:and|&|n)\s+(?P<name>[^\W\d_A-Z][\w'’-]*[^\W\d_])\s+(?:want|wanted|would|"
                      r"will|are|were|have|had|went|both|say|said|just|came|love|thank|thanks|would)\b")
+#: Lower-case virtue names in a name's slot ("nurse mercy", "sister gift", "she was called blessing").
+_LOWER_VIRTUE = re.compile(r"(?<![\w'’-])(?P<cue>nurse|sister|matron|staff\s+nurse|called|named|known\s+as)\s+"
+                           r"(?P<name>[a-z]+)(?![\w'’-])")
+#: Virtue names that are also abstract nouns after "called" ("a group called hope"): only after a title.
+_ABSTRACT = frozenset("hope faith grace joy patience charity justice knowledge happiness comfort memory given fortune "
+                      "divine innocent beauty sunday honor honour".split())
+#: "miss penrose": a lower-case "miss" before a surname or a word English does not know (not "I miss chemo").
+_LOWER_MISS = re.compile(r"(?<![\w'’-])miss\s+(?P<name>[a-z][a-z'’-]*[a-z])(?![\w'’-])")
 _FIELD = re.compile(r"^[ \t]*(?:(?i:from|signed|sender|signature)|[^\n:]{0,60}\b(?i:name)\b[^\n:]{0,60})[ \t]*:[ \t]*"
                     rf"(?P<name>{_W}(?:[ \t]+{_W}){{0,3}})[ \t]*$", re.M)
 _THANKS = re.compile(
@@ -96,7 +106,7 @@ _FAMILY_BEFORE = re.compile(r"(?i:\b(?:my|our|her|his|their|your|the)\s+)$")
 
 
 def slot_person_spans(text: str, first, last, common) -> list[tuple[int, int, str, float]]:
-    """Rules 1-4 of the module docstring."""
+    """Rules 1-5 of the module docstring."""
     from .names import rare_word
 
     def word_ok(w: str, strong: bool = False) -> bool:
@@ -148,6 +158,16 @@ def slot_person_spans(text: str, first, last, common) -> list[tuple[int, int, st
         for m in rx.finditer(text):
             if word_ok(m.group("name")):
                 add(m, "name", 0.65)
+    for m in _LOWER_VIRTUE.finditer(text):
+        name = m.group("name")
+        after_title = m.group("cue") not in ("called", "named") and not m.group("cue").startswith("known")
+        if name in VIRTUE_NAMES and (after_title or name not in _ABSTRACT):
+            add(m, "name", 0.6)
+    for m in _LOWER_MISS.finditer(text):
+        name = m.group("name")
+        if name not in common and name not in NOT_NAMES and name not in FOREIGN_FAMILY and (
+                name in last or name in first or rare_word(name)):
+            add(m, "name", 0.6)
     for m in _FIELD.finditer(text):
         if name_ok(m.group("name")):
             add(m, "name", 0.75)
