@@ -179,3 +179,20 @@ def test_lower_case_virtue_names_and_miss_before_a_surname_are_redacted(text, ex
 ])
 def test_wards_verbs_and_abstract_nouns_stay(text):
     assert redact(text).text == text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Ash and Priya have been so supportive.", "[PERSON] and [PERSON] have been so supportive."),
+    ("Frank as been fantastic and listened to me.", "[PERSON] as been fantastic and listened to me."),
+])
+def test_a_word_name_joined_to_a_name_or_before_a_misspelt_has_been_is_redacted(text, expected):
+    assert redact(text).text == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Gouranga. Hare Krishna",
+    "Alhamdulillah the scan was clear.",
+    "The ash from the fire pit blew everywhere.",
+])
+def test_prayers_and_the_word_ash_are_not_names(text):
+    assert redact(text).text == text

@@ -50,6 +50,9 @@ DEFAULT_ALLOW = (
     "Fragmin", "Clexane", "Fulvestrant", "Zarzio", "Accofil", "Nivestim", "Emend", "Portacath", "Port-a-cath",
     "Magseed", "Sentimag", "Mammotome", "Paxman", "DigniCap", "Fitbit", "Tenovus", "Future Dreams", "Walk the Walk",
     "Prevent Breast Cancer", "CoppaFeel", "Look Good Feel Better", "Willow Foundation", "Trekstock", "Shine Cancer Support",
+    # prayers and blessings, never whom a comment names ("Gouranga. Hare Krishna", "alhamdulillah the operation went well")
+    "Hare Krishna", "Harre Krishna", "Gouranga", "Waheguru", "Alhamdulillah", "Inshallah", "Insha'Allah", "Mashallah",
+    "Masha'Allah", "Subhanallah", "Hallelujah", "Amen",
 )
 TITLES = frozenset({"dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "nurse", "sister", "matron", "prof",
                     "professor", "sr", "dame", "sir"})
@@ -108,7 +111,7 @@ WORD_NAMES = frozenset(
     "april may june august faith hope grace joy patience charity prudence mercy constance felicity harmony melody "
     "destiny trinity serenity chance will mark pat rob sue bob ray jack guy rich dean earl duke prince king major "
     "sterling lino lovey moe penny sunny rusty brandy sherry olive saffron willow rowan basil sage clay cliff "
-    "glen heath dale forest brook marsh chase hardy win di mo".split())
+    "glen heath dale forest brook marsh chase hardy win di mo ash".split())
 #: Words that may open a span by accident and are dropped from its edge ("Love Claire", "An X-ray").
 EDGE_WORDS = frozenset({"love", "dear", "hi", "hello", "thanks", "cheers", "an", "a", "the", "from", "with"})
 #: Virtue and word names (common in Southern and East African, Caribbean and Puritan naming) that are ordinary

@@ -71,7 +71,7 @@ def _cues():
         rf"|thank(?:\s+you)?|ask(?:ed)?\s+for|spoke\s+to|grateful\s+(?:we\s+are\s+|i\s+am\s+|I\s+am\s+)?to|(?:{role})\s+(?:called|named)"
         rf"|(?:letter|call|phone\s*call|message|msg|text|txt|e-?mail|card|voicemail|handover)\s+from"
         rf"|(?:call|calls|called)\s+(?:him|her|me|them)|known\s+as|goes\s+by)\s+(?P<name>[^\W\d_][\w'’-]*)", re.I)
-    cue_after = re.compile(rf"\b(?P<name>[A-ZÀ-Þ][\w'’-]+)\s+(?:was|is|has\s+been|were)\s+(?:so\s+|very\s+|really\s+|just\s+)?(?:{praise})\b")
+    cue_after = re.compile(rf"\b(?P<name>[A-ZÀ-Þ][\w'’-]+)\s+(?:was|is|h?as\s+been|were)\s+(?:so\s+|very\s+|really\s+|just\s+)?(?:{praise})\b")
     verbs = ("phoned|rang|called|said|told|explained|sorted|helped|came|took|held|made|listened|visited|"
              "arranged|organised|organized|who|has|had|will|would|always|never|did|went|gave|showed|looked")
     # ninth round: an adverb between ("Oyinkan still found time")
@@ -213,7 +213,7 @@ def _person_spans(text: str) -> list[tuple[int, int, str]]:
                 text, e0 + m.end(1))):  # "... and Grace period for the parking fine"
             spans.append((e0 + m.start(1), e0 + m.end(1), "PERSON", min(sc, SCORE["cue"])))
         b = re.search(r"(?<![\w'’-])([A-ZÀ-Þ][\w'’-]+)\s+(?:and|&)\s+$", text[max(0, s0 - 40):s0])
-        if b and sc >= SCORE["cue"] and lower_in(b.group(1), first) and lower_in(b.group(1), WORD_NAMES):
+        if b and sc >= SCORE["cue"] and lower_in(b.group(1), WORD_NAMES):  # "Ash and Priya have been"
             a = max(0, s0 - 40) + b.start(1)
             spans.append((a, a + len(b.group(1)), "PERSON", min(sc, SCORE["cue"])))
     # a possessive is not part of the name: "Dr Hughes's team" -> "Hughes"
