@@ -196,7 +196,7 @@ def _person_spans(text: str) -> list[tuple[int, int, str]]:
         if (lower_in(m.group("name"), first) or not lower_in(m.group("name"), common)) \
                 and m.group("name").lower() not in _VERB_NAMES:  # "Ginge the porter was ..."
             spans.append((m.start("name"), m.end("name"), "PERSON", SCORE["cue"]))
-    spans += slot_person_spans(text, first, last, common)
+    spans += slot_person_spans(text, first, last, common, set(lower))
     spans += _more_person_spans(text, toks, lower, first, last, common)
     spans += extra_person_spans(text, spans, first, last, common, NOT_NAMES, TITLES)
     spans += cue_person_spans(text, spans, first, last, common, NOT_NAMES, TITLES)

@@ -105,9 +105,27 @@ _FOOTER = re.compile(r"\s+from\s+(?:my\s+)?(?i:i?phone|ipad|android|samsung|gala
 _FAMILY_BEFORE = re.compile(r"(?i:\b(?:my|our|her|his|their|your|the)\s+)$")
 
 
-def slot_person_spans(text: str, first, last, common) -> list[tuple[int, int, str, float]]:
-    """Rules 1-5 of the module docstring."""
+#: First words of :data:`FOREIGN_THANKS`: the thanks pattern runs only on a text holding one (speed).
+_THANKS_FIRST = frozenset(
+    "merci gracias muchas danke grazie obrigado obrigada dank bedankt tack spasibo спасибо asante teşekkürler teşekkür "
+    "tesekkurler tesekkur sağ sag sagol sağol efharisto efharistó ευχαριστώ ngiyabonga medaase mahalo arigato arigatō "
+    "xie xiexie xièxie kamsahamnida gamsahamnida dhanyavad dhanyavaad dhanyawad dhanyawaad shukriya shukria shukran "
+    "jazakallah jazak dziękuję dziekuje dziękuje dziekuję cảm cam köszönöm koszonom mulțumesc mulţumesc multumesc "
+    "daalụ dalụ daalu dalu e go salamat sat namaste namaskar vanakkam nandri hvala děkuji dekuji ďakujem dakujem kiitos "
+    "takk dankie enkosi ndatenda webale murakoze na nagode imela as-salaam as-salamu assalamu salaam shalom toda terima "
+    "khob khobkhun".split())
+_VIRTUE_CUES = frozenset("nurse sister matron called named known".split())
+_GREETING_WORDS = frozenset("dear hi hello hiya hey morning afternoon evening".split())
+_CLOSING_WORDS = frozenset("regards wishes thanks sincerely faithfully truly love".split())
+
+
+def slot_person_spans(text: str, first, last, common, words=None) -> list[tuple[int, int, str, float]]:
+    """Rules 1-5 of the module docstring. ``words``: the set of the text's words in lower case (apostrophes as
+    "'"), if the caller has it; each pattern runs only on a text holding the words it needs."""
     from .names import rare_word
+
+    if words is None:
+        words = {w.lower().replace("’", "'") for w in re.findall(r"[^\W\d_][\w'’-]*", text)}
 
     def word_ok(w: str, strong: bool = False) -> bool:
         lw = w.lower().replace("’", "'")
@@ -132,47 +150,49 @@ def slot_person_spans(text: str, first, last, common) -> list[tuple[int, int, st
         a, b = m.span(group)
         out.append((a, b, "PERSON", score))
 
-    for m in _GREETING.finditer(text):
-        words = m.group("name").split()
-        if words[0].lower() in TITLES:  # "Dear Nurse Ibrahim": the title rule's
+    for m in (_GREETING.finditer(text) if words & _GREETING_WORDS else ()):
+        parts = m.group("name").split()
+        if parts[0].lower() in TITLES:  # "Dear Nurse Ibrahim": the title rule's
             continue
         if name_ok(m.group("name")):
             add(m, "name", 0.75)
-        elif len(words) == 2 and word_ok(words[0]) and not m.group("name").endswith(("'s", "’s")):
-            out.append((m.start("name"), m.start("name") + len(words[0]), "PERSON", 0.7))
-    for m in _SIGN_OFF.finditer(text):
+        elif len(parts) == 2 and word_ok(parts[0]) and not m.group("name").endswith(("'s", "’s")):
+            out.append((m.start("name"), m.start("name") + len(parts[0]), "PERSON", 0.7))
+    for m in (_SIGN_OFF.finditer(text) if "\n" in text or words & _CLOSING_WORDS else ()):
         name = m.group("name")
         core = re.sub(r"^(?:[A-Za-z]\.[ \t]?)+", "", name)
         if core and (name_ok(core) or (core != name and core.lower() not in NOT_IN_SLOT and core.islower())):
             add(m, "name", 0.7)
-    for m in _SPEAKER.finditer(text):
+    colon = ":" in text
+    for m in (_SPEAKER.finditer(text) if colon else ()):
         name, role = m.group("name"), m.group("role")
         if name_ok(name) or (role and re.search(_ROLE, role, re.I) and " " not in name
                              and name.lower() not in NOT_IN_SLOT | NOT_NAMES | TITLES | SERVICE_NOUNS):
             add(m, "name", 0.7)
-    for m in _WITH_ROLE.finditer(text):
+    for m in (_WITH_ROLE.finditer(text) if "(" in text else ()):
         name = m.group("name")
         if name.lower() not in NOT_IN_SLOT | NOT_NAMES | TITLES | SERVICE_NOUNS | PLACE_NOUNS and not name.isupper():
             add(m, "name", 0.7)
-    for rx in (_VOCATIVE_LINE, _KISSES, _ME_AND):
-        for m in rx.finditer(text):
+    for rx, need in ((_VOCATIVE_LINE, ","), (_KISSES, "x"), (_ME_AND, "me")):
+        for m in (rx.finditer(text) if (need in text if need == "," else need in words or need.upper() in words) else ()):
             if word_ok(m.group("name")):
                 add(m, "name", 0.65)
-    for m in _LOWER_VIRTUE.finditer(text):
+    for m in (_LOWER_VIRTUE.finditer(text) if words & _VIRTUE_CUES else ()):
         name = m.group("name")
         after_title = m.group("cue") not in ("called", "named") and not m.group("cue").startswith("known")
         if name in VIRTUE_NAMES and (after_title or name not in _ABSTRACT):
             add(m, "name", 0.6)
-    for m in _LOWER_MISS.finditer(text):
+    for m in (_LOWER_MISS.finditer(text) if "miss" in words else ()):
         name = m.group("name")
         if name not in common and name not in NOT_NAMES and name not in FOREIGN_FAMILY and (
                 name in last or name in first or rare_word(name)):
             add(m, "name", 0.6)
-    for m in _FIELD.finditer(text):
+    for m in (_FIELD.finditer(text) if colon else ()):
         if name_ok(m.group("name")):
             add(m, "name", 0.75)
-    for rx in (_THANKS, _HONORIFIC, _ITS_FROM):
-        for m in rx.finditer(text):
+    for rx, run in ((_THANKS, bool(words & _THANKS_FIRST)), (_HONORIFIC, "ji" in words),
+                    (_ITS_FROM, bool(words & {"it's", "its", "this"}))):
+        for m in (rx.finditer(text) if run else ()):
             if word_ok(m.group("name"), strong=rx is not _HONORIFIC):
                 add(m, "name", 0.65)
     return out
