@@ -196,3 +196,22 @@ def test_a_word_name_joined_to_a_name_or_before_a_misspelt_has_been_is_redacted(
 ])
 def test_prayers_and_the_word_ash_are_not_names(text):
     assert redact(text).text == text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The patient's daughter Precious is next of kin.", "The patient's daughter [PERSON] is next of kin."),
+    ("My sister Blessing came to every appointment.", "My sister [PERSON] came to every appointment."),
+    ("i saw dr. white who did not listen", "i saw dr. [PERSON] who did not listen"),
+    ("Nurse Sunday stayed late with me.", "Nurse [PERSON] stayed late with me."),
+    ("Oyibo sent me a card after the operation.", "[PERSON] sent me a card after the operation."),
+])
+def test_virtue_and_word_names_after_family_or_title_cues_are_redacted(text, expected):
+    assert redact(text).text == expected
+
+
+@pytest.mark.parametrize("text", [
+    "My sister came on Sunday and brought grapes.",
+    "The clinic sent me a letter on Sunday.",
+])
+def test_weekdays_and_senders_that_are_no_person_stay(text):
+    assert redact(text).text == text

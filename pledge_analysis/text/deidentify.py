@@ -268,6 +268,9 @@ def find_scored(text: str, opts: Options | None = None, nlp=None, *, doc=None,
     source = dict.fromkeys(spans, "rules")
     if "PERSON" in opts.labels:
         allowed = _allowed_ranges(text, opts.allow)
+        # a weekday right after a title is a name ("Nurse Sunday stayed late"), not the day the allow-list means
+        allowed = [(a, b) for a, b in allowed if not (text[a:b].lower() in _WEEKDAYS and _TITLE_BEFORE.search(
+            text, max(0, a - 12), a))]
         # a text written in capitals is read with its common words in lower case ("THANK YOU NNAMDI")
         first, _last = gazetteers()
         cased = truecase(text, common_words(), ACRONYMS, first) or text
@@ -315,6 +318,10 @@ def find_scored(text: str, opts: Options | None = None, nlp=None, *, doc=None,
     if recognizers is not None:
         recognizers.extend(source[sp] for sp in spans)
     return spans
+
+
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_TITLE_BEFORE = re.compile(r"(?<![\w'’-])(?i:dr|doctor|mr|mrs|ms|miss|mx|prof|professor|sister|nurse|matron)\.?\s+$")
 
 
 def _outside(text: str, sp, allowed):

@@ -126,7 +126,9 @@ def extra_person_spans(text: str, found, first, last, common, not_names, titles)
     for m in re.finditer(rf"(?<![\w'’-])(?:{'|'.join(STRICT_TITLES)})\.?\s+(?P<n>[^\W\d_][\w'’-]*[^\W\d_])"
                          rf"(?:\s+(?P<m>[^\W\d_][\w'’-]*[^\W\d_]))?", text, re.I):
         n = m.group("n")
-        if not plain(n) or bare(n) in PARTICLES or n == "I":
+        surname = n.islower() and bare(n) in last and bare(n) not in _FUNCTION and bare(n) not in not_names \
+            and bare(n) not in titles  # "dr. white", "mrs brown": a common word that is a surname
+        if not (plain(n) or surname) or bare(n) in PARTICLES or n == "I":
             continue
         a, b = m.span("n")
         nxt = m.group("m")
