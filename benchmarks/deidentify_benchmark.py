@@ -42,8 +42,9 @@ Sets, from least to most honest:
    quoted text messages, English mixed with a few words of another language, lower case, initials,
    possessives, nicknames, word names, Kaur/Singh and double-barrelled names, UK and foreign phones,
    negatives with many capitalised non-names; names of 14 groups with no word shared with the v2-v6 lists.
-   Scored **only** with ``--v7`` (overall and per kind, :func:`v7_per_kind`), not in the full run, so that
-   it is scored once, on purpose, at the end of the round it was written for;
+   Scored once, with ``--v7`` (overall and per kind, :func:`v7_per_kind`), at the end of the round it was
+   written for; then read item by item as the **development data of the ninth round**, and since then scored in
+   the full run too, as a development set;
 3g. **eighth held-out set** ``benchmarks/data/deid_heldout_v8.jsonl`` (1,135 items, held-out only): written
    and frozen (SHA-256 in ``tests/test_deidentify_v8.py``) before anything scored it, by a helper who ran no
    recognizer on it (``make_deid_heldout_v8.py``): online reviews with star ratings and headings, PALS
@@ -52,7 +53,7 @@ Sets, from least to most honest:
    lower case without punctuation, English as a second language, initials, lower case, possessives,
    nicknames, word names, misspelt names, names split across a line break, UK and foreign phones, phones
    written in words, negatives with many capitalised non-names; names of 13 groups with no word shared with
-   the v2-v7 lists but "ap". Scored **only** with ``--v8`` (overall and per kind, :func:`v8_per_kind`), like v7;
+   the v2-v7 lists but "ap". Scored **only** with ``--v8`` (overall and per kind, :func:`v8_per_kind`), once, by the lead;
 4. **real comments**: 329 hand-labelled *development* comments (``pxtextmining_deid_dev_labels.csv``; the
    name model's threshold was chosen on them) and 411 hand-labelled comments of pxtextmining phase 1 (``../shared/external``; skipped
    when absent), labels in ``benchmarks/data/pxtextmining_deid_labels.csv``: PERSON recall *and*
@@ -86,8 +87,10 @@ REAL = ROOT.parent / "shared" / "external" / "pxtextmining" / "phase1_text_data.
 TARGETS = {"PHONE": 0.98, "PERSON": 0.90}
 V6 = DATA / "deid_heldout_v6.jsonl"
 V6_NAME = "v6 set (1,100 items; frozen before it was scored once, then development data of the eighth round)"
-#: The seventh held-out set; scored only by ``--v7`` (never by the full run), once, by the lead.
+#: The seventh held-out set: scored once by the lead at the end of session 10, then released as development data
+#: of the ninth round (read item by item), so the full run scores it too, as a development set.
 V7 = DATA / "deid_heldout_v7.jsonl"
+V7_NAME = "v7 set (1,150 items; frozen before it was scored once, then development data of the ninth round)"
 #: The eighth held-out set; scored only by ``--v8`` (never by the full run), once, by the lead.
 V8 = DATA / "deid_heldout_v8.jsonl"
 
@@ -105,7 +108,8 @@ def sets() -> list[tuple[str, list]]:
            ("v5 dev set (600 items; tuned on)", load_jsonl_set(DATA / "deid_dev_v5.jsonl")),
            ("v5 HELD-OUT set (1,000 items; frozen before the name model, never tuned on)",
             load_jsonl_set(DATA / "deid_heldout_v5.jsonl")),
-           (V6_NAME, load_jsonl_set(V6))]
+           (V6_NAME, load_jsonl_set(V6)),
+           (V7_NAME, load_jsonl_set(V7))]
     if REAL.exists():
         out.append(("REAL dev comments (329 hand-labelled pxtextmining comments; thresholds chosen on them)",
                     load_labelled_comments(DATA / "pxtextmining_deid_dev_labels.csv", REAL)))

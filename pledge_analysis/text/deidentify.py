@@ -204,11 +204,31 @@ def _deny_spans(text: str, deny: Sequence[str]) -> list[tuple[int, int, str]]:
 
 
 def _allowed_ranges(text: str, allow: Sequence[str]) -> list[tuple[int, int]]:
-    """Where the allow-list's phrases occur in ``text`` (any case, whole words)."""
-    return [m.span() for m in _allow_pattern(tuple(allow)).finditer(text)]
+    """Where the allow-list's phrases occur in ``text`` (any case, whole words). Only the phrases whose first word
+    is a word of the text go into the pattern (a set lookup, much faster than the whole alternation)."""
+    index = _allow_index(tuple(allow))
+    hits = set(_ALNUM.findall(text.lower())) & index.keys()
+    if not hits:
+        return []
+    present = tuple(sorted({p for w in hits for p in index[w]}))
+    return [m.span() for m in _allow_pattern(present).finditer(text)]
 
 
-@lru_cache(maxsize=32)
+_ALNUM = re.compile(r"[^\W_]+")
+
+
+@lru_cache(maxsize=8)
+def _allow_index(allow: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The allow-list's phrases by their first word, lower-cased."""
+    out: dict[str, list[str]] = {}
+    for p in allow:
+        m = _ALNUM.search(p.lower()) if p else None
+        if m:
+            out.setdefault(m.group(0), []).append(p)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1024)
 def _allow_pattern(allow: tuple[str, ...]) -> re.Pattern:
     phrases = sorted({p for p in allow if p}, key=len, reverse=True) or ["(?!x)x"]
     body = "|".join(re.escape(p) if p != "(?!x)x" else p for p in phrases)
@@ -268,6 +288,9 @@ def find_scored(text: str, opts: Options | None = None, nlp=None, *, doc=None,
     source = dict.fromkeys(spans, "rules")
     if "PERSON" in opts.labels:
         allowed = _allowed_ranges(text, opts.allow)
+        # a weekday right after a title is a name ("Nurse Sunday stayed late"), not the day the allow-list means
+        allowed = [(a, b) for a, b in allowed if not (text[a:b].lower() in _WEEKDAYS and _TITLE_BEFORE.search(
+            text, max(0, a - 12), a))]
         # a text written in capitals is read with its common words in lower case ("THANK YOU NNAMDI")
         first, _last = gazetteers()
         cased = truecase(text, common_words(), ACRONYMS, first) or text
@@ -315,6 +338,10 @@ def find_scored(text: str, opts: Options | None = None, nlp=None, *, doc=None,
     if recognizers is not None:
         recognizers.extend(source[sp] for sp in spans)
     return spans
+
+
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_TITLE_BEFORE = re.compile(r"(?<![\w'’-])(?i:dr|doctor|mr|mrs|ms|miss|mx|prof|professor|sister|nurse|matron)\.?\s+$")
 
 
 def _outside(text: str, sp, allowed):

@@ -45,6 +45,14 @@ DEFAULT_ALLOW = (
     "Kisqali", "Ibrance", "Verzenios", "Faslodex", "Arimidex", "Femara", "Aromasin", "Nolvadex", "Xeloda",
     "Perjeta", "Tykerb", "Nerlynx", "Piqray", "Lynparza", "Talzenna", "Halaven", "Abraxane", "Taxotere", "Taxol",
     "Prolia", "Xgeva", "Zometa", "Neulasta", "Afinitor", "Trodelvy", "Tukysa", "Keytruda", "Ogivri", "Kanjinti",
+    # ninth round: injections, devices and charities of breast-cancer care ("what the Fragmin would do", "my
+    # Portacath", "the Magseed marker", "Tenovus helped me")
+    "Fragmin", "Clexane", "Fulvestrant", "Zarzio", "Accofil", "Nivestim", "Emend", "Portacath", "Port-a-cath",
+    "Magseed", "Sentimag", "Mammotome", "Paxman", "DigniCap", "Fitbit", "Tenovus", "Future Dreams", "Walk the Walk",
+    "Prevent Breast Cancer", "CoppaFeel", "Look Good Feel Better", "Willow Foundation", "Trekstock", "Shine Cancer Support",
+    # prayers and blessings, never whom a comment names ("Gouranga. Hare Krishna", "alhamdulillah the operation went well")
+    "Hare Krishna", "Harre Krishna", "Gouranga", "Waheguru", "Alhamdulillah", "Inshallah", "Insha'Allah", "Mashallah",
+    "Masha'Allah", "Subhanallah", "Hallelujah", "Amen",
 )
 TITLES = frozenset({"dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "nurse", "sister", "matron", "prof",
                     "professor", "sr", "dame", "sir"})
@@ -53,7 +61,10 @@ ROLE_WORDS = ("nurse", "doctor", "surgeon", "consultant", "oncologist", "radiogr
               "breast care nurse", "registrar", "secretary", "volunteer", "therapist", "key worker")
 PRAISE = ("lovely", "wonderful", "amazing", "brilliant", "fantastic", "great", "fab", "fabulous", "kind",
           "so kind", "helpful", "excellent", "superb", "outstanding", "rude", "dismissive", "unhelpful",
-          "an angel", "a star", "a godsend", "incredible", "marvellous", "caring", "fantastic")
+          "an angel", "a star", "a godsend", "incredible", "marvellous", "caring", "fantastic",
+          # ninth round: "X was a pure gem", "an absolute star"
+          "a gem", "a pure gem", "a real gem", "an absolute gem", "a diamond", "a legend", "a saint", "a treasure",
+          "an absolute star", "a real star", "an absolute angel", "a real angel", "an absolute legend")
 #: Verbs of speech before or after a name ("says Becker", "Becker explained").
 SPEECH_VERBS = ("says", "said", "explains", "explained", "adds", "added", "wrote", "writes", "asked", "asks",
                 "replied", "replies", "commented", "insists", "insisted", "recalls", "recalled", "admits",
@@ -100,19 +111,27 @@ WORD_NAMES = frozenset(
     "april may june august faith hope grace joy patience charity prudence mercy constance felicity harmony melody "
     "destiny trinity serenity chance will mark pat rob sue bob ray jack guy rich dean earl duke prince king major "
     "sterling lino lovey moe penny sunny rusty brandy sherry olive saffron willow rowan basil sage clay cliff "
-    "glen heath dale forest brook marsh chase hardy win di mo".split())
+    "glen heath dale forest brook marsh chase hardy win di mo ash".split())
 #: Words that may open a span by accident and are dropped from its edge ("Love Claire", "An X-ray").
 EDGE_WORDS = frozenset({"love", "dear", "hi", "hello", "thanks", "cheers", "an", "a", "the", "from", "with"})
 #: Virtue and word names (common in Southern and East African, Caribbean and Puritan naming) that are ordinary
 #: English words: a name only in a name's slot ("Nurse Gift", "the nurse, Faith,", "Memory Hernández-Ríos").
 VIRTUE_NAMES = frozenset("faith hope grace joy patience charity mercy prudence constance felicity gift memory precious "
-                         "comfort divine blessing blessed goodluck loveness happiness innocent given fortune sunday "
+                         "comfort divine blessing blessed goodluck loveness happiness innocent given fortune sunday honor honour "
                          "marvellous beauty princess lovemore godknows knowledge justice".split())
 PLACE_NOUNS = frozenset({
     "ward", "hospital", "house", "centre", "center", "clinic", "unit", "grange", "lodge", "court", "surgery",
     "practice", "road", "street", "lane", "avenue", "palace", "city", "trust", "group", "hall", "park", "school",
     "college", "hospice", "infirmary", "suite", "wing", "building", "campus", "site", "village", "town",
     "county", "university", "foundation", "charity", "society"})
+#: One-word names of UK hospitals and cancer centres that are no town in :func:`~.names.uk_places` ("the letter from
+#: Raigmore", "referred to Ninewells"): a place, unless a first name too ("Freeman": only after "the").
+HOSPITAL_NAMES = frozenset(
+    "raigmore morriston ninewells beatson wythenshawe altnagelvin derriford treliske musgrove pinderfields airedale "
+    "hairmyres monklands crosshouse glangwili withybush bronglais velindre clatterbridge papworth addenbrookes "
+    "frenchay southmead freeman christie marsden royal-marsden broomfield basildon frimley pilgrim lister "
+    "stoke-mandeville wexham heatherwood northwick rvi jimmys weston-park tenovus gartnavel wishaw craigavon "
+    "antrim daisy-hill ulster belvoir".split())
 MONTH_WORDS = frozenset({"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
                           "january", "february", "march", "april", "june", "july", "august", "september", "october",
                           "november", "december"})

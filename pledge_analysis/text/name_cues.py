@@ -68,7 +68,7 @@ _BEFORE = re.compile(
 _AFTER = re.compile(
     rf"(?<![\w'’-])(?P<name>{_WORDNAME})(?=,\s+who\b|\s+and\s+(?:I|me|myself)\b|\s+saying\b|,?\s+(?:whispered|smiled|"
     rf"laughed|hugged|apologised|apologized|noticed|texted|messaged|reassured|comforted|introduced|remembered|rang|"
-    rf"deserves|squeezed|waved|winked|chatted|popped)\b|\s+(?:is|was)\s+(?:off\s+sick|on\s+leave|off\s+today|"
+    rf"deserves|squeezed|waved|winked|chatted|popped|sent\s+(?:me|us|my|mum|dad))\b|\s+(?:is|was)\s+(?:off\s+sick|on\s+leave|off\s+today|"
     rf"on\s+today|the\s+reason|the\s+only\s+one|the\s+one\s+who|off\s+work|the\s+best\s+{_ROLE}|the\s+best\s+"
     rf"(?:nurse|doctor))|\s+I\s+saw\b|\s+should\s+be\s+(?:promoted|thanked|praised|recognised|"
     rf"recognized|commended|proud)|\s+\((?i:sn|rn|hca|cns|staff\s+nurse|nurse|sister|registrar|consultant|"

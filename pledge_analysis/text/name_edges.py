@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 
 from .deidentify_data import NOT_NAMES, TITLES, VIRTUE_NAMES, WORD_NAMES
+from .name_cues import DRUG_STEMS
 from .name_shapes import PARTICLES
 from .names import common_words, rare_word
 
@@ -99,7 +100,7 @@ def _list_word(w: str, first, common) -> bool:
     lw = w.lower().replace("’", "'")
     lw = lw[:-2] if lw.endswith("'s") else lw
     return not (len(w) > 1 and w.isupper()) and lw not in TITLES and lw not in NOT_NAMES and lw not in _WEEKDAYS and (
-        lw in VIRTUE_NAMES or lw in first or lw not in common)
+        lw in VIRTUE_NAMES or lw in first or lw not in common) and not (lw not in first and lw.endswith(DRUG_STEMS))
 
 
 def list_names(text: str, spans: list[tuple[int, int, str, float]], first, score: float

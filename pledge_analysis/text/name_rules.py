@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .deidentify_data import (EDGE_WORDS, FAMILY, MONTH_WORDS, NOT_NAMES, PLACE_NOUNS, PLACE_PREPOSITIONS, PRAISE,
+from .deidentify_data import (EDGE_WORDS, FAMILY, HOSPITAL_NAMES, MONTH_WORDS, NOT_NAMES, PLACE_NOUNS, PLACE_PREPOSITIONS, PRAISE,
                               ROLE_WORDS, SCORE, SERVICE_NOUNS, SPEECH_VERBS, TITLES, VIRTUE_NAMES, WORD_NAMES)
 from .name_cues import DRUG_STEMS, cue_person_spans
 from .name_edges import eponym, royal_place
 from .name_shapes import _CONTRACTION, LOOK, extra_person_spans
+from .name_slots import not_a_person, slot_person_spans, thanks_word
 from .names import common_words, gazetteers
 
 #: A word of letters (any script), with inner apostrophes or hyphens; never part of "CF10" or "x2".
@@ -70,21 +71,26 @@ def _cues():
         rf"|thank(?:\s+you)?|ask(?:ed)?\s+for|spoke\s+to|grateful\s+(?:we\s+are\s+|i\s+am\s+|I\s+am\s+)?to|(?:{role})\s+(?:called|named)"
         rf"|(?:letter|call|phone\s*call|message|msg|text|txt|e-?mail|card|voicemail|handover)\s+from"
         rf"|(?:call|calls|called)\s+(?:him|her|me|them)|known\s+as|goes\s+by)\s+(?P<name>[^\W\d_][\w'’-]*)", re.I)
-    cue_after = re.compile(rf"\b(?P<name>[A-ZÀ-Þ][\w'’-]+)\s+(?:was|is|has\s+been|were)\s+(?:so\s+|very\s+|really\s+|just\s+)?(?:{praise})\b")
+    cue_after = re.compile(rf"\b(?P<name>[A-ZÀ-Þ][\w'’-]+)\s+(?:was|is|h?as\s+been|were)\s+(?:so\s+|very\s+|really\s+|just\s+)?(?:{praise})\b")
     verbs = ("phoned|rang|called|said|told|explained|sorted|helped|came|took|held|made|listened|visited|"
              "arranged|organised|organized|who|has|had|will|would|always|never|did|went|gave|showed|looked")
-    cue_verb = re.compile(rf"\b(?P<name>[A-ZÀ-Þ][\w'’-]+)\s+(?:{verbs})\b")
+    # ninth round: an adverb between ("Oyinkan still found time")
+    cue_verb = re.compile(rf"\b(?P<name>[A-ZÀ-Þ][\w'’-]+)\s+(?:{verbs}|(?:still|also|even|kindly|personally)\s+"
+                          rf"(?:{verbs}|found|brought|stayed|sat|came))\b")
     cue_apposition = re.compile(rf"\b(?P<name>[A-ZÀ-Þ][\w'’-]+),\s+(?:the|my|our|a)\s+(?:{role})\b"
                                 rf"|\b(?:{role})\s+\((?P<name2>[A-ZÀ-Þ][\w'’-]+)\)"
                                 rf"|\b[Ii]t\s+was\s+(?P<name3>[A-ZÀ-Þ][\w'’-]+)\s+who\b"
-                                rf"|\b(?i:the|my|our|a|her|his)\s+(?:{role}),\s+(?P<name4>[A-ZÀ-Þ][\w'’-]+),")
+                                rf"|\b[Ii]t\s+was\s+(?P<name5>[A-ZÀ-Þ][\w-]+)['’]s\s+(?:idea|suggestion|decision|advice|doing)\b"
+                                rf"|\b(?i:the|my|our|a|her|his)\s+(?i:{role}),\s+(?P<name4>[A-ZÀ-Þ][\w'’-]+),")
     cue_place = re.compile(r"\b(?!(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b)(?P<name>[A-ZÀ-Þ][\w'’-]+)"
                            r"\s+(?:from|on|at|in)\s+(?:the\s+)?(?:[a-z]+\s+)?(?:support\s+group|"
                            r"breast\s+unit|ward|clinic|team|reception|hospice|unit|chemo\s+suite|helpline|shift|duty|nights|phones?(?:\s+line)?|"
                            r"switchboard|desk)\b"
                            r"|\b(?!(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b)(?P<name2>[A-ZÀ-Þ][\w'’-]+)"
-                           r"\s+(?:from|on)\s+[A-Z][\w'’-]+\s+(?:Ward|Unit)\s+(?:gave|rang|phoned|called|came|was|is|has|had|"
-                           r"did|made|took|helped|sorted|explained|looked|always|never|who)\b")  # "Dolma on Percival Ward gave"
+                           r"\s+(?:from|on)\s+(?:(?:the\s+)?(?:[A-Z][\w'’-]+\s+){1,3}(?:Ward|Unit|Centre|Suite)|"
+                           r"(?:Ward|Bay|Unit)\s+[A-Z]?\d{1,2}[A-Za-z]?)\s+"
+                           r"(?:gave|rang|phoned|called|came|was|is|has|had|did|made|took|helped|sorted|explained|looked|"
+                           r"brought|always|never|who)\b")  # "Dolma on Percival Ward gave"
     return cue_before, cue_after, cue_verb, cue_apposition, cue_place
 
 
@@ -124,7 +130,7 @@ def _person_spans(text: str) -> list[tuple[int, int, str]]:
                 i = k + 1
                 continue
         # 2. known first name + capitalised surname
-        if _is_cap(w) and lw in first and i + 1 < n and _gap_ok(text, e, toks[i + 1][0]) and \
+        if _is_cap(w) and lw in first and lw not in NOT_NAMES and i + 1 < n and _gap_ok(text, e, toks[i + 1][0]) and \
                 _is_cap(toks[i + 1][2]) and lower[i + 1] not in TITLES and \
                 (lower[i + 1] in last or lower[i + 1] not in common):
             spans.append((s, toks[i + 1][1], "PERSON", SCORE["first_surname"]))
@@ -163,7 +169,7 @@ def _person_spans(text: str) -> list[tuple[int, int, str]]:
     for m in cue_apposition.finditer(text):
         matches.append(m)
     for m in matches:
-        group = next(g for g in ("name", "name2", "name3", "name4") if g in m.re.groupindex and m.group(g))
+        group = next(g for g in ("name", "name2", "name3", "name4", "name5") if g in m.re.groupindex and m.group(g))
         name = m.group(group)
         ln = name.lower()
         virtue = ln in VIRTUE_NAMES and _is_cap(name) and (group != "name" or m.re is cue_before)  # "the nurse, Faith,"
@@ -190,6 +196,7 @@ def _person_spans(text: str) -> list[tuple[int, int, str]]:
         if (lower_in(m.group("name"), first) or not lower_in(m.group("name"), common)) \
                 and m.group("name").lower() not in _VERB_NAMES:  # "Ginge the porter was ..."
             spans.append((m.start("name"), m.end("name"), "PERSON", SCORE["cue"]))
+    spans += slot_person_spans(text, first, last, common, set(lower))
     spans += _more_person_spans(text, toks, lower, first, last, common)
     spans += extra_person_spans(text, spans, first, last, common, NOT_NAMES, TITLES)
     spans += cue_person_spans(text, spans, first, last, common, NOT_NAMES, TITLES)
@@ -206,7 +213,7 @@ def _person_spans(text: str) -> list[tuple[int, int, str]]:
                 text, e0 + m.end(1))):  # "... and Grace period for the parking fine"
             spans.append((e0 + m.start(1), e0 + m.end(1), "PERSON", min(sc, SCORE["cue"])))
         b = re.search(r"(?<![\w'’-])([A-ZÀ-Þ][\w'’-]+)\s+(?:and|&)\s+$", text[max(0, s0 - 40):s0])
-        if b and sc >= SCORE["cue"] and lower_in(b.group(1), first) and lower_in(b.group(1), WORD_NAMES):
+        if b and sc >= SCORE["cue"] and lower_in(b.group(1), WORD_NAMES):  # "Ash and Priya have been"
             a = max(0, s0 - 40) + b.start(1)
             spans.append((a, a + len(b.group(1)), "PERSON", min(sc, SCORE["cue"])))
     # a possessive is not part of the name: "Dr Hughes's team" -> "Hughes"
@@ -216,7 +223,7 @@ def _person_spans(text: str) -> list[tuple[int, int, str]]:
 
 _NAME = r"[A-ZÀ-ÞĀ-Ž][\w'’-]*[^\W\d_]"
 #: "H. Bamgbose", "L.J. Zhang", "S.C. Woldemariam": initials, then a surname.
-_INITIALS = re.compile(rf"(?<![\w.])(?:[A-Z]\.\s?){{1,3}}(?P<sur>{_NAME}(?:-{_NAME})?)")
+_INITIALS = re.compile(rf"(?<![\w.&/])(?:[A-Z]\.\s?){{1,3}}(?P<sur>{_NAME}(?:-{_NAME})?)")
 #: "Tom I. Holzman", "Xiaoling M Nwachukwu": a name, a middle initial, a surname.
 _MIDDLE = re.compile(rf"(?<![\w'’-])(?P<first>{_NAME})\s+(?P<mid>[A-Z])(?P<dot>\.?)\s+(?P<sur>{_NAME})")
 _SPEECH_ANY = "|".join(v.replace(" ", r"\s+") for v in SPEECH_VERBS)
@@ -228,7 +235,8 @@ _FAMILY = "|".join(FAMILY)
 _OBJECT_CUE = re.compile(
     rf"\b(?i:praise|praised|meet|meeting|met|shout\s*out\s+to|seen\s+by|looked\s+after\s+by|treated\s+by|"
     rf"cared\s+for\s+by|speak\s+to|speaking\s+to|talk\s+to|talked\s+to|(?:my|our|her|his)\s+(?:{_FAMILY}),?|"
-    rf"thanks|cheers|ta|thx|thnx|ty|tell|told|ask\s+for|big\s+up|love\s+to|said\s+to|(?:gave|give)\s+(?:her|his)\s+name\s+as)"
+    rf"thanks|cheers|ta|thx|thnx|ty|tell|told|ask\s+for|big\s+up|love\s+to|said\s+to|(?:gave|give)\s+(?:her|his)\s+name\s+as|"
+    rf"say\s+(?:hi|hello)\s+to|rely\s+on|relied\s+on|depend\s+on)"
     rf"\s+(?P<name>{_NAME})")
 #: "my friend ruairidh": a lower-case word after a family or friend cue.
 _FAMILY_LOWER = re.compile(rf"\b(?:my|our|her|his)\s+(?:{_FAMILY}),?\s+(?P<name>[^\W\d_][\w'’-]*[^\W\d_])", re.I)
@@ -256,7 +264,7 @@ def _more_person_spans(text, toks, lower, first, last, common) -> list[tuple[int
             len(word) > 1 and (word.isupper() or word[1].isupper())) and not _CONTRACTION.search(lw)
 
     for m in _INITIALS.finditer(text):
-        if namelike(m.group("sur")) and m.group(0)[:2] not in ("I.",):
+        if namelike(m.group("sur")) and not (m.group(0)[:2] == "I." and m.group(0)[2:3].isspace()):  # "I.El-Masri"
             out.append((m.start(), m.end(), "PERSON", SCORE["initials_surname"]))
     for m in _MIDDLE.finditer(text):
         f, sur = m.group("first"), m.group("sur")
@@ -317,7 +325,9 @@ def _plausible(text: str, sp):
 
     if words and norm(*words[0]) in ("st", "saint", "royal"):  # St Luke's, Royal Papworth
         return None
-    while words and (role(*words[0]) or (len(words) > 1 and norm(*words[0]) in EDGE_WORDS)):
+    n_words = len(words)
+    while words and (role(*words[0]) or (len(words) > 1 and (norm(*words[0]) in EDGE_WORDS
+                                                             or thanks_word(text[words[0][0]:words[0][1]])))):
         words.pop(0)
     while words and role(*words[-1]):
         words.pop()
@@ -330,6 +340,14 @@ def _plausible(text: str, sp):
     if len(words) == 1 and sc <= SCORE["cue"] and norm(*words[0]) in PLACE_NOUNS:  # "Ward is lovely"
         return None
     s2, e2 = words[0][0], words[-1][1]
+    if len(words) < n_words and sc < SCORE["title"] and all(re.fullmatch(r"[A-Z]\.?", text[a:b]) for a, b in words):
+        # "Lift B. My husband": an initial left when the role or "my" after it is dropped; "Dr M" stays
+        return None
+    if len(words) == 1 and not_a_person(text, s2, e2):  # "Sent from my iPhone", "my bibi"
+        return None
+    if sc < SCORE["title"] and (_THE_BEFORE.search(text, max(0, s2 - 8), s2) and not _THE_FAMILY.match(text, e2)
+                                or _NAMED_PLACE_AFTER.match(text, e2)):  # "the Freeman", "Sir Bobby Robson Unit"
+        return None
     after = re.match(r"(?P<pos>['’]s?)?\s+([^\W\d_]+)", text[e2:e2 + LOOK])
     if after and after.group(2).lower() in PLACE_NOUNS and not (after.group("pos") and after.group(2).islower()):
         return None  # "Cherry Ward", "Melton hospital"; "Minh's house" stays a person's
@@ -357,6 +375,14 @@ def _plausible(text: str, sp):
     return (s2, e2, label, sc)
 
 
+#: "the" right before a candidate makes it a hospital or a place ("the Freeman", "the Beatson"), unless a family
+#: or a possessive follows ("the Okafor family", "the Okafors' visit").
+_THE_BEFORE = re.compile(r"(?<![\w'’-])(?i:the)\s+$")
+_THE_FAMILY = re.compile(r"(?:['’]s?|s['’]?)?\s+(?i:family|families|household|twins|brothers|sisters|boys|girls|kids)\b"
+                         r"|['’]")
+#: A place noun after one or two more capitalised words: "Bobby" in "Sir Bobby Robson Unit", "Ellen Badger Unit".
+_NAMED_PLACE_AFTER = re.compile(r"(?:\s+[A-Z][\w'’-]+){1,2}\s+(?:Unit|Ward|Centre|Center|Hospital|Hospice|Suite|Wing|"
+                                r"Building|Clinic|Infirmary)\b")
 #: Nouns of hospital places that never start a person's name ("Ward Millbrook"; "Park", "Hall", "Wing" may: names).
 _WARD_WORDS = frozenset({"ward", "unit", "clinic", "hospital", "centre", "center", "suite", "hospice"})  # not "Wing"
 #: Greetings and text-speak that open a clause capitalised, never a name.
@@ -369,6 +395,8 @@ TOPONYM_ENDINGS = ("bridge", "bury", "borough", "brough", "chester", "caster", "
 #: no first name, the pair names a place.
 SUBURB_WORDS = frozenset("leys ley lea green end heath hill hills cross vale common parks fields gate wood moor "
                          "heights town".split())
+#: Second words of a hospital's name after its town ("Scunthorpe General", "Salford Royal").
+_HOSPITAL_SECOND = frozenset({"general", "royal", "infirmary", "district", "community", "county", "university"})
 _NEXT_TO = r"\s*(?:,|and|&|or|to|-|/)\s*"
 _WARD_AFTER = re.compile(r"\s+(?i:is|was)\s+(?:the|a|an|my|our)\s+(?:[a-z]+\s+)?(?i:ward|hospital|unit|clinic|hospice)\b"
                          r"(?!\s+(?i:manager|sister|clerk|nurse|staff|team))")
@@ -417,6 +445,8 @@ def _place(text: str, s: int, e: int, name: str, sc: float) -> bool:
     near = re.search(rf"([^\W\d_][\w'’-]*){_NEXT_TO}$", before)
     nxt = re.match(rf"{_NEXT_TO}([^\W\d_][\w'’-]*)", after)
     near_place, next_place = bool(near and placelike(near.group(1))), bool(nxt and placelike(nxt.group(1)))
+    if name in HOSPITAL_NAMES and name not in first:  # "the letter from Raigmore"
+        return True
     if name in places:
         if " " in name or not any(w in first for w in name.split()):  # "Melton Mowbray", "Nottingham"
             return True
@@ -425,6 +455,9 @@ def _place(text: str, s: int, e: int, name: str, sc: float) -> bool:
     if near_place and next_place:  # "Stonebridge, Carlton, Nottingham"
         return True
     words = name.split()
+    if len(words) == 2 and words[0] in places and words[0] not in first and (
+            sc <= SCORE["capitalised_pair"] or words[1] in _HOSPITAL_SECOND):
+        return True  # "Nottingham Prognostic (Index)", "Scunthorpe General"
     if len(words) == 2 and words[1] in SUBURB_WORDS and words[0] not in first:  # "Beaumont Leys"; "Jane Green" stays
         return True
     suburb = re.match(r"\s+([A-Z][a-z]+)\b", after)

@@ -50,7 +50,9 @@ _LOWER_BEFORE = re.compile(
     r"ask\s+for|ask\s+4|"
     r"asked\s+for|(?:spoke|speak|talk|talked|chat|chatted|thanks|message|msg)\s+(?:to|2|4)|(?:hi|hello|hiya|hey)\s*,?\s+"
     r"(?:it'?s|this\s+is)|(?:where|wer)\s+is|is|with|"
-    r"message\s+from|msg\s+from|call\s+from|text\s+from|love\s+to|love\s+from|called|named))"
+    r"message\s+from|msg\s+from|call\s+from|text\s+from|love\s+to|love\s+from|called|named|"
+    # ninth round: "thank u ifeoma", "big up chukwuemeka", "say hi to gosia", "and sister trinh"
+    r"thank\s+(?:you|u)|big\s+up|shout\s*out(?:\s+to)?|say\s+(?:hi|hello)\s+(?:to|2)|(?:nurse|sister|matron)))"
     r"\s+(?P<name>[^\W\d_][\w'’-]*[^\W\d_])")
 #: After "is X" or "with X" in lower case, what makes X a person: "is wazhma on today?", "with nerea again tomorrow".
 _WEAK_SLOT = re.compile(r"\s+(?:(?:on|in|working|about|around)\s+(?:today|tonight|tomorrow|now|shift|duty|nights|days)|"
@@ -74,6 +76,7 @@ _VOCATIVE = re.compile(r"(?P<name>[A-ZÀ-ÞĀ-Ž][\w-]*[^\W\d_])(?:,\s+(?:you|th
                        r"['’]s?\s+(?!(?:was|is|has|had|were|are|and|or|but)\b)[a-z])")
 
 
+_LOWER_POSSESSIVE = re.compile(r"\s*(?P<name>[^\W\d_A-Z][\w-]*[^\W\d_])['’]s\s+(?!(?:was|is|has|had|were|are|and|or|but)\b)[a-z]")
 _CONTRACTION = re.compile(r"(?:n't|'re|'ve|'ll|'d|'m)$")
 _MASK = re.compile(r"^x+$")
 #: Words a lower-case name cannot follow in rule 4's "X said" shape.
@@ -123,7 +126,9 @@ def extra_person_spans(text: str, found, first, last, common, not_names, titles)
     for m in re.finditer(rf"(?<![\w'’-])(?:{'|'.join(STRICT_TITLES)})\.?\s+(?P<n>[^\W\d_][\w'’-]*[^\W\d_])"
                          rf"(?:\s+(?P<m>[^\W\d_][\w'’-]*[^\W\d_]))?", text, re.I):
         n = m.group("n")
-        if not plain(n) or bare(n) in PARTICLES or n == "I":
+        surname = n.islower() and bare(n) in last and bare(n) not in _FUNCTION and bare(n) not in not_names \
+            and bare(n) not in titles  # "dr. white", "mrs brown": a common word that is a surname
+        if not (plain(n) or surname) or bare(n) in PARTICLES or n == "I":
             continue
         a, b = m.span("n")
         nxt = m.group("m")
@@ -201,6 +206,11 @@ def extra_person_spans(text: str, found, first, last, common, not_names, titles)
             continue
         b = m.start("sur") + len(lw)
         out.append((m.start(), b, "PERSON", 0.6))
+    # 6a. a lower-case text opening with a possessive: "tunde's jokes kept me going"
+    m = _LOWER_POSSESSIVE.match(text)
+    if m and not any(c.isupper() for c in text) and unknown_or_first(m.group("name")) \
+            and bare(m.group("name")) not in VIRTUE_NAMES | WORD_NAMES:
+        out.append((m.start("name"), m.end("name"), "PERSON", 0.55))
     # 6. "Tendai, you ..." / "Samira's refusal": an unknown word opening a sentence
     for m in _VOCATIVE.finditer(text):
         name = m.group("name")
