@@ -89,12 +89,14 @@ def area_pages(site: str, *, priorities: pd.DataFrame, units: pd.DataFrame, code
                 if row.empty:
                     continue
                 survey.append(_survey_line(q, wording.get(q, ""), row.iloc[0], suppress_below=suppress_below))
+        survey, more = _fit_survey_lines(survey)
         pages.append({
             "rank": int(r.rank), "theme": r.theme, "name": str(r.name), "concerns": concerns,
             "no_goal": None if concerns or no_goal is None else no_goal,
             "comments": int(u["segment_id"].nunique()), "people": int(u["respondent_id"].dropna().nunique()),
             "negative": int(neg["segment_id"].nunique()), "by_group": by_group,
             "quotes": _pick_quotes(neg, "site", n_quotes, set()) if len(neg) else [], "survey": survey,
+            "survey_more": more,
             "certainty": rank_certainty(int(r.rank), getattr(r, "rank_low", None), getattr(r, "rank_high", None),
                                         getattr(r, "p_top3", None), n_boot=n_boot, n_areas=n_areas)
             if ranked else NOT_RANKED,
@@ -183,6 +185,31 @@ def _benchmark_words(source: str) -> str:
     return "national, " + m.group(1) + (f"; {m.group(2)} answers" if m.group(2) else "")
 
 
+MAX_SURVEY_LINES = 3  # an area's page is one printed A4 form: more questions than this push it onto two pages
+
+
+def _fit_survey_lines(lines: list[dict], most: int = MAX_SURVEY_LINES) -> tuple[list[dict], list[str]]:
+    """The survey lines an area's page prints, and the ids of those left for the report.
+
+    At most ``most`` lines: the questions furthest below their benchmark first, then those without a
+    benchmark, then those not shown; the page then names the other questions (see :func:`codesign_html`).
+
+    >>> lines = [{"question_id": q, "gap": g} for q, g in [("A", -1), ("B", -9), ("C", None), ("D", 2), ("E", -3)]]
+    >>> [l["question_id"] for l in _fit_survey_lines(lines, 3)[0]], _fit_survey_lines(lines, 3)[1]
+    (['B', 'E', 'A'], ['C', 'D'])
+    """
+    if len(lines) <= most:
+        return lines, []
+    order = sorted(range(len(lines)), key=lambda i: (lines[i].get("gap") is None, lines[i].get("gap") or 0, i))
+    keep = sorted(order[:most])
+    return [lines[i] for i in keep], [lines[i]["question_id"] for i in sorted(order[most:])]
+
+
+def _and(words: list[str]) -> str:
+    """``["Q13", "Q15", "OAF"]`` -> ``"Q13, Q15 and OAF"``."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def _survey_line(qid: str, text: str, s, *, suppress_below: int = 21) -> dict:
     """One survey figure in words: result, interval, number answering, benchmark."""
     mean = str(s.get("kind")) == "mean"
@@ -201,7 +228,9 @@ def _survey_line(qid: str, text: str, s, *, suppress_below: int = 21) -> dict:
     source = str(s.get("benchmark_source") or "").strip() if schema.present(s.get("benchmark_source")) else ""
     benchmark = (f"{fmt(bench)}" + (f" ({_benchmark_words(source)})" if source else "")) if schema.present(bench) \
         else "no benchmark"
-    return {"question_id": qid, "text": text or qid, "result": result, "benchmark": benchmark}
+    shown = not (bool(s.get("suppressed")) or bool(s.get("held_back"))) and schema.present(s.get("estimate"))
+    gap = float(s["estimate"]) - float(bench) if shown and schema.present(bench) else None
+    return {"question_id": qid, "text": text or qid, "result": result, "benchmark": benchmark, "gap": gap}
 
 
 _CSS = """
@@ -473,7 +502,10 @@ def codesign_html(pages: list[dict], *, hospital: str, round: str = "", today: d
                "out from the total.</p>" if held else "")
             + "".join(f"<blockquote>{e(q)}</blockquote>" for q in p["quotes"])
             + ("<h3>Survey figures at this hospital</h3><table><thead><tr><th>Question</th><th>Result</th>"
-               f"<th>Benchmark</th></tr></thead><tbody>{survey}</tbody></table>" if survey
+               f"<th>Benchmark</th></tr></thead><tbody>{survey}</tbody></table>"
+               + (f"<p class='staff'>Also measured by {e(_and(p['survey_more']))}: these are in the report "
+                  "(one printed page has room for the questions furthest below their benchmark).</p>"
+                  if p.get("survey_more") else "") if survey
                else "<h3>Survey figures</h3><p>No survey question measures this area.</p>")
             + "<h3>We plan to</h3><div class='box'></div><div class='row'><div><h3>By</h3><div class='box small'>"
               "</div></div><div><h3>Owner</h3><div class='box small'></div></div><div><h3>How we will know it "
