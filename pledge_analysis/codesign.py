@@ -192,11 +192,11 @@ def _fit_survey_lines(lines: list[dict], most: int = MAX_SURVEY_LINES) -> tuple[
     """The survey lines an area's page prints, and the ids of those left for the report.
 
     At most ``most`` lines: the questions furthest below their benchmark first, then those without a
-    benchmark, then those not shown; the page then names the other questions (see :func:`codesign_html`).
+    benchmark, then those not shown (kept in the codebook's order); the page names the others (:func:`codesign_html`).
 
     >>> lines = [{"question_id": q, "gap": g} for q, g in [("A", -1), ("B", -9), ("C", None), ("D", 2), ("E", -3)]]
     >>> [l["question_id"] for l in _fit_survey_lines(lines, 3)[0]], _fit_survey_lines(lines, 3)[1]
-    (['B', 'E', 'A'], ['C', 'D'])
+    (['A', 'B', 'E'], ['C', 'D'])
     """
     if len(lines) <= most:
         return lines, []
