@@ -191,8 +191,8 @@ MAX_SURVEY_LINES = 3  # an area's page is one printed A4 form: more questions th
 def _fit_survey_lines(lines: list[dict], most: int = MAX_SURVEY_LINES) -> tuple[list[dict], list[str]]:
     """The survey lines an area's page prints, and the ids of those left for the report.
 
-    At most ``most`` lines: the questions furthest below their benchmark first, then those without a
-    benchmark, then those not shown (kept in the codebook's order); the page names the others (:func:`codesign_html`).
+    At most ``most`` lines: the questions furthest below their benchmark first, then the rest (no
+    benchmark, or not shown), printed in the codebook's order; the page names the others (:func:`codesign_html`).
 
     >>> lines = [{"question_id": q, "gap": g} for q, g in [("A", -1), ("B", -9), ("C", None), ("D", 2), ("E", -3)]]
     >>> [l["question_id"] for l in _fit_survey_lines(lines, 3)[0]], _fit_survey_lines(lines, 3)[1]
